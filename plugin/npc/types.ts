@@ -1,0 +1,68 @@
+/**
+ * The NPC definition: what one `assets/npcs/<id>.npc.yaml` file compiles to. This interface is the
+ * contract between the prompt-file compiler (npc/), the session (overrides), the local agent
+ * (the `local` section) and the Phaser plugin (proximity, bubble). Field names follow the file, which
+ * follows the seed's agent configuration (design §5).
+ */
+export interface NpcDefinition {
+  /** File stem: `mira` for `mira.npc.yaml`. Unique across a game. */
+  id: string;
+  /** Display name ("Mira the Merchant"). */
+  name: string;
+  agent: NpcAgentConfig;
+  proximity: NpcProximity;
+  bubble: NpcBubbleStyle;
+  local: NpcLocalConfig;
+}
+
+export interface NpcAgentConfig {
+  /** A real ElevenLabs agent id; empty means the configured default / the local agent. */
+  agent_id?: string;
+  prompt?: { text?: string; temperature?: number; max_tokens?: number };
+  first_message?: string;
+  language?: string;
+  voice?: {
+    voice_id?: string;
+    model_id?: string;
+    voice_settings?: { stability?: number; similarity_boost?: number; style?: number; speed?: number };
+  };
+  asr?: { keywords?: string[] };
+  dynamic_variables?: Record<string, string | number | boolean>;
+}
+
+export interface NpcProximity {
+  /** Enter radius in world pixels. */
+  radius: number;
+  /** Exit radius (> radius): hysteresis so walking along the edge does not flap. */
+  exit_radius: number;
+  /** Higher wins when two NPCs are in range at the same distance band. */
+  priority: number;
+  /** ms the player must stay inside before the switch. */
+  dwell_ms: number;
+  /** Outer radius that opens (prewarms) the conversation early. */
+  prewarm_radius: number;
+}
+
+export interface NpcBubbleStyle {
+  max_width: number;
+  font_family?: string;
+  font_size?: number;
+  text_color?: string;
+  background?: string;
+  border?: string;
+  /** What expressive tags like [laughs] become: a small emote, or nothing. */
+  tags?: 'emote' | 'drop';
+}
+
+export interface NpcLocalReply {
+  /** Keywords or phrases; a reply matches when any appears in what the player said. */
+  when: string[];
+  say: string;
+  tool?: { name: string; parameters?: Record<string, unknown>; expects_response?: boolean };
+}
+
+export interface NpcLocalConfig {
+  voice: { engine_voice: string; rate: number; pitch: number };
+  replies: NpcLocalReply[];
+  fallback: string;
+}
