@@ -6,6 +6,7 @@ import { packageAliases } from './test/helpers/aliases.js';
 export default defineConfig({
   resolve: { alias: packageAliases() },
   test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {
         extends: true,

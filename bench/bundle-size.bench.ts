@@ -1,0 +1,69 @@
+/**
+ * Bundle size of our browser entry (minified + gzip, phaser/howler external) next to the official
+ * @elevenlabs/client bundled the same way, plus a licence scan: no GPL code may reach the browser.
+ * Run: npx tsx bench/bundle-size.bench.ts
+ */
+import { build } from 'vite';
+import { gzipSync } from 'node:zlib';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeResult, round } from './lib/report.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+async function bundle(
+  label: string,
+  entrySource: string,
+): Promise<{ raw: number; gzip: number; code: string }> {
+  // Inside the repo so bare imports resolve from node_modules.
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
+  const entry = join(dir, 'entry.js');
+  writeFileSync(entry, entrySource);
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      outDir: join(dir, 'out'),
+      emptyOutDir: true,
+      minify: true,
+      lib: { entry, formats: ['es'], fileName: 'bundle' },
+      rollupOptions: { external: ['phaser', 'howler'] },
+    },
+  });
+  const outDir = join(dir, 'out');
+  const code = readdirSync(outDir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(outDir, f), 'utf8'))
+    .join('\n');
+  rmSync(dir, { recursive: true, force: true });
+  return { raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length, code };
+}
+
+const ours = await bundle('ours', `export * from ${JSON.stringify(join(root, 'plugin/index.ts'))};\n`);
+const peer = await bundle('official', `export * from '@elevenlabs/client';\n`);
+
+const gplMarkers = [/espeak/i, /GNU General Public License/i, /\bGPL-?[23]/];
+const gplHits = gplMarkers.filter((re) => re.test(ours.code)).map(String);
+const targetKb = 30;
+const oursKb = round(ours.gzip / 1024, 1);
+const peerKb = round(peer.gzip / 1024, 1);
+
+writeResult(
+  'bundle-size',
+  {
+    ours: { rawBytes: ours.raw, gzipBytes: ours.gzip, gzipKb: oursKb },
+    official: { package: '@elevenlabs/client', rawBytes: peer.raw, gzipBytes: peer.gzip, gzipKb: peerKb },
+    ratio: round(ours.gzip / peer.gzip, 3),
+    targetKb,
+    meetsTarget: oursKb <= targetKb,
+    gplMarkersFound: gplHits,
+  },
+  [
+    `bundle (min+gzip, phaser/howler external): ours ${oursKb} KB vs @elevenlabs/client ${peerKb} KB` +
+      ` (ratio ${round(ours.gzip / peer.gzip, 2)}), target <= ${targetKb} KB: ${oursKb <= targetKb ? 'met' : 'MISSED'}`,
+    `GPL markers in our bundle: ${gplHits.length ? gplHits.join(', ') : 'none'}`,
+  ],
+);
