@@ -1,1 +1,12 @@
-export {};
+// Who the player is talking to: radii with hysteresis, dwell, priority, line of sight, prewarm and a
+// concurrency cap. Pure (no DOM, Node or Phaser), so it is unit-tested with ASCII-map fixtures.
+export { ProximityTracker } from './tracker.js';
+export type {
+  ProximityConfig,
+  ProximityOptions,
+  ProximityChange,
+  ProximityInspection,
+  LineOfSight,
+} from './tracker.js';
+export { SpatialGrid } from './grid.js';
+export { proximityFromNpc } from './from-npc.js';
