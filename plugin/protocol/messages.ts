@@ -1,0 +1,436 @@
+/**
+ * Every ConvAI WebSocket message, both directions, as discriminated unions on `type`
+ * (shared/reference/convai-protocol.md §2). Field names are the wire's, byte for byte, so a decoded
+ * frame is the wire object itself and an encoded message is `JSON.stringify` of it.
+ *
+ * Direction of strictness: server messages are typed as loosely as the published contract allows
+ * (anything the official contract says the server sends must be accepted), client messages as tightly
+ * (anything we send must be acceptable to the official contract). test/types/ checks both directions
+ * against @elevenlabs/types.
+ */
+import type { AudioFormat } from './format.js';
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+/** Per-character timing of one audio chunk (ms, relative to the chunk start). */
+export interface AudioAlignment {
+  chars: string[];
+  char_start_times_ms: number[];
+  char_durations_ms: number[];
+}
+
+/** `dynamic_variables` values (the server contract also allows null and nested arrays). */
+export type DynamicVariableValue = string | number | boolean | null;
+
+export interface ConversationConfigOverride {
+  agent?: {
+    prompt?: { prompt?: string; llm?: string };
+    first_message?: string;
+    /** An ISO-ish language code from the contract's Language list ("en", "pt-br", …). */
+    language?: string;
+  };
+  tts?: { voice_id?: string; stability?: number; speed?: number; similarity_boost?: number };
+  asr?: { keywords?: string[] };
+  conversation?: { text_only?: boolean };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server
+// ---------------------------------------------------------------------------------------------
+
+/** Microphone audio: the one client frame without a `type` ("for performance"). */
+export interface UserAudioChunk {
+  user_audio_chunk: string;
+}
+
+export interface ConversationInitiationClientData {
+  type: 'conversation_initiation_client_data';
+  conversation_config_override?: ConversationConfigOverride;
+  custom_llm_extra_body?: Record<string, unknown>;
+  dynamic_variables?: Record<string, DynamicVariableValue>;
+  user_id?: string;
+  source_info?: { source?: string; version?: string };
+}
+
+export interface PongMessage {
+  type: 'pong';
+  event_id: number;
+}
+
+export interface UserMessage {
+  type: 'user_message';
+  text?: string;
+  rich_content_id?: string;
+}
+
+export interface ContextualUpdateMessage {
+  type: 'contextual_update';
+  text: string;
+  context_id?: string;
+}
+
+export interface UserActivityMessage {
+  type: 'user_activity';
+}
+
+/** contract-srv error types for a tool result; setting one implies an error. */
+export type ClientToolErrorType =
+  'user_rejected' | 'external_server' | 'external_client' | 'customer_auth' | 'client_timeout' | 'unknown';
+
+export interface ClientToolResultMessage {
+  type: 'client_tool_result';
+  tool_call_id: string;
+  /** Always a string on the wire; objects are JSON-encoded by the sender. */
+  result: string;
+  is_error: boolean;
+  error_type?: ClientToolErrorType;
+}
+
+export type FeedbackScore = 'like' | 'dislike';
+
+export interface FeedbackMessage {
+  type: 'feedback';
+  score: FeedbackScore | null;
+  event_id: number;
+}
+
+export interface McpToolApprovalResultMessage {
+  type: 'mcp_tool_approval_result';
+  tool_call_id: string;
+  is_approved: boolean;
+}
+
+export interface MultimodalFile {
+  type: 'file_input';
+  file_id: string;
+}
+
+export interface MultimodalMessage {
+  type: 'multimodal_message';
+  text?: { type: 'user_message'; text?: string; rich_content_id?: string };
+  file?: MultimodalFile;
+  files?: MultimodalFile[];
+}
+
+/** Self-hosted orchestrator mode only (§1.9); never sent to the real service by this package. */
+export interface EnclaveSetupConfigMessage {
+  type: 'enclave_setup_config';
+  agent_config_dict: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export type TypedClientMessage =
+  | ConversationInitiationClientData
+  | PongMessage
+  | UserMessage
+  | ContextualUpdateMessage
+  | UserActivityMessage
+  | ClientToolResultMessage
+  | FeedbackMessage
+  | McpToolApprovalResultMessage
+  | MultimodalMessage
+  | EnclaveSetupConfigMessage;
+
+export type ClientMessage = UserAudioChunk | TypedClientMessage;
+export type ClientMessageType = TypedClientMessage['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client
+// ---------------------------------------------------------------------------------------------
+
+export interface ConversationInitiationMetadataMessage {
+  type: 'conversation_initiation_metadata';
+  conversation_initiation_metadata_event: {
+    conversation_id: string;
+    agent_output_audio_format: AudioFormat;
+    /** Required by the contract, but older agents omit it: clients fall back to pcm_16000. */
+    user_input_audio_format?: AudioFormat;
+  };
+}
+
+export interface AudioMessage {
+  type: 'audio';
+  audio_event: {
+    audio_base_64: string;
+    event_id: number;
+    alignment?: AudioAlignment;
+    /** contract-srv: last chunk of the current agent response. */
+    is_final?: boolean;
+  };
+}
+
+export interface AgentResponseMessage {
+  type: 'agent_response';
+  agent_response_event: {
+    agent_response: string;
+    event_id: number;
+    attachments?: { url: string; name: string; mime_type?: string | null }[];
+  };
+}
+
+export interface AgentResponseCorrectionMessage {
+  type: 'agent_response_correction';
+  agent_response_correction_event: {
+    original_agent_response: string;
+    corrected_agent_response: string;
+    event_id: number;
+  };
+}
+
+export interface AgentResponseCompleteMessage {
+  type: 'agent_response_complete';
+  agent_response_complete_event: { event_id: number };
+}
+
+export type ResponsePartType = 'start' | 'delta' | 'stop';
+
+export interface AgentChatResponsePartMessage {
+  type: 'agent_chat_response_part';
+  text_response_part: { text: string; type: ResponsePartType; event_id: number };
+}
+
+export interface AgentReasoningResponsePartMessage {
+  type: 'agent_reasoning_response_part';
+  /** `event_id` is a string here, unlike everywhere else. */
+  reasoning_response_part: { text: string; type: ResponsePartType; event_id: string };
+}
+
+export interface UserTranscriptMessage {
+  type: 'user_transcript';
+  user_transcription_event: { user_transcript: string; event_id: number };
+}
+
+export interface TentativeUserTranscriptMessage {
+  type: 'tentative_user_transcript';
+  tentative_user_transcription_event: { user_transcript: string; event_id: number };
+}
+
+export interface InterruptionMessage {
+  type: 'interruption';
+  interruption_event: { event_id: number; reason?: string };
+}
+
+export interface PingMessage {
+  type: 'ping';
+  ping_event: { event_id: number; ping_ms?: number | null };
+}
+
+export interface VadScoreMessage {
+  type: 'vad_score';
+  vad_score_event: { vad_score: number };
+}
+
+export interface ClientToolCallMessage {
+  type: 'client_tool_call';
+  client_tool_call: {
+    tool_name: string;
+    tool_call_id: string;
+    parameters: Record<string, any>;
+    event_id: number;
+    /** contract-srv only: the tool's "wait for response" setting. Absent means "reply". */
+    expects_response?: boolean;
+  };
+}
+
+export interface AgentToolRequestMessage {
+  type: 'agent_tool_request';
+  agent_tool_request: { tool_name: string; tool_call_id: string; tool_type: string; event_id: number };
+}
+
+export interface AgentToolResponseMessage {
+  type: 'agent_tool_response';
+  agent_tool_response: {
+    tool_name: string;
+    tool_call_id: string;
+    tool_type: string;
+    is_error: boolean;
+    is_called: boolean;
+    event_id: number;
+  };
+}
+
+export interface AgentToolResponseFullPayloadMessage {
+  type: 'agent_tool_response_full_payload';
+  agent_tool_response_full_payload: {
+    tool_name: string;
+    tool_call_id: string;
+    tool_type: string;
+    is_error: boolean;
+    is_blocked?: boolean;
+    is_called: boolean;
+    event_id: number;
+    full_tool_result: string;
+    truncated?: boolean;
+  };
+}
+
+export type McpToolCallState = 'loading' | 'awaiting_approval' | 'success' | 'failure';
+
+export interface McpToolCallMessage {
+  type: 'mcp_tool_call';
+  mcp_tool_call: {
+    service_id: string;
+    tool_call_id: string;
+    tool_name: string;
+    tool_description?: string | null;
+    parameters: Record<string, any>;
+    timestamp: string;
+    state: McpToolCallState;
+    approval_timeout_secs?: number;
+    result?: Record<string, any>[];
+    error_message?: string;
+  };
+}
+
+export interface McpConnectionStatusMessage {
+  type: 'mcp_connection_status';
+  mcp_connection_status: {
+    integrations: {
+      integration_id: string;
+      integration_type: string;
+      is_connected: boolean;
+      tool_count: number;
+    }[];
+  };
+}
+
+export interface InternalTentativeAgentResponseMessage {
+  type: 'internal_tentative_agent_response';
+  tentative_agent_response_internal_event: { tentative_agent_response: string };
+}
+
+export interface InternalTurnProbabilityMessage {
+  type: 'internal_turn_probability';
+  turn_probability_internal_event: { turn_probability: number };
+}
+
+export interface ContextUsageMessage {
+  type: 'context_usage';
+  context_usage_event: {
+    event_id: number;
+    model: string;
+    context_tokens: number;
+    context_limit_tokens: number;
+  };
+}
+
+export interface AsrInitiationMetadataMessage {
+  type: 'asr_initiation_metadata';
+  asr_initiation_metadata_event: Record<string, any>;
+}
+
+export interface GuardrailTriggeredMessage {
+  type: 'guardrail_triggered';
+}
+
+export interface AgentTypingMessage {
+  type: 'agent_typing';
+  agent_typing_event: { is_typing: boolean; duration_ms?: number };
+}
+
+export interface ExternalAgentConnectedMessage {
+  type: 'external_agent_connected';
+  external_agent_connected_event?: Record<string, any>;
+}
+
+export interface ExternalAgentDisconnectedMessage {
+  type: 'external_agent_disconnected';
+  external_agent_disconnected_event?: Record<string, any>;
+}
+
+export interface RichContentMessage {
+  type: 'rich_content';
+  rich_content: { rich_content_id: string; component: string; props: Record<string, any>; event_id: number };
+}
+
+/** Close codes an error frame announces (the close that follows uses the same code). */
+export type ErrorEventCode = 1000 | 1002 | 1008 | 1011;
+
+export interface ErrorEventPayload {
+  code: number;
+  message?: string;
+  error_type?: string;
+  reason?: string;
+  debug_message?: string | null;
+  details?: Record<string, any> | null;
+}
+
+/**
+ * An error frame. The contract's shape nests everything under `error_event`; quota terminations have
+ * been captured as a flat `{"type":"error","message":…}` (packages#911), so both are one message and
+ * {@link describeServerError} reads either.
+ */
+export interface ErrorMessage {
+  type: 'error';
+  error_event?: ErrorEventPayload;
+  message?: string;
+}
+
+export type ServerMessage =
+  | ConversationInitiationMetadataMessage
+  | AudioMessage
+  | AgentResponseMessage
+  | AgentResponseCorrectionMessage
+  | AgentResponseCompleteMessage
+  | AgentChatResponsePartMessage
+  | AgentReasoningResponsePartMessage
+  | UserTranscriptMessage
+  | TentativeUserTranscriptMessage
+  | InterruptionMessage
+  | PingMessage
+  | VadScoreMessage
+  | ClientToolCallMessage
+  | AgentToolRequestMessage
+  | AgentToolResponseMessage
+  | AgentToolResponseFullPayloadMessage
+  | McpToolCallMessage
+  | McpConnectionStatusMessage
+  | InternalTentativeAgentResponseMessage
+  | InternalTurnProbabilityMessage
+  | ContextUsageMessage
+  | AsrInitiationMetadataMessage
+  | GuardrailTriggeredMessage
+  | AgentTypingMessage
+  | ExternalAgentConnectedMessage
+  | ExternalAgentDisconnectedMessage
+  | RichContentMessage
+  | ErrorMessage;
+
+export type ServerMessageType = ServerMessage['type'];
+
+/** Pick one server message by its `type`. */
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
+/** Pick one typed client message by its `type`. */
+export type ClientMessageOf<T extends ClientMessageType> = Extract<TypedClientMessage, { type: T }>;
+
+/** What an error frame says, whichever of the two shapes it came in. */
+export interface ServerErrorInfo {
+  message: string;
+  code?: number;
+  errorType?: string;
+  debugMessage?: string;
+  /** True when the frame was the flat `{"type":"error","message":…}` variant. */
+  flat: boolean;
+}
+
+export function describeServerError(msg: ErrorMessage): ServerErrorInfo {
+  const ev = msg.error_event;
+  if (ev) {
+    const info: ServerErrorInfo = {
+      message: ev.message || ev.reason || msg.message || 'Unknown server error',
+      code: ev.code,
+      flat: false,
+    };
+    if (ev.error_type) info.errorType = ev.error_type;
+    if (ev.debug_message) info.debugMessage = ev.debug_message;
+    return info;
+  }
+  const message = msg.message || 'Unknown server error';
+  const info: ServerErrorInfo = { message, flat: true };
+  // The captured flat quota frame reads "received 1002 (protocol error) …": keep the code it names.
+  const m = /\breceived (\d{4})\b/.exec(message);
+  if (m) info.code = Number(m[1]);
+  return info;
+}
