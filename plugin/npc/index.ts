@@ -1,1 +1,5 @@
 export type * from './types.js';
+export type { NpcFileContent, SchemaNode } from './schema-def.js';
+export { npcSchema, NPC_DEFAULTS } from './schema-def.js';
+export { compileNpcFile, findDuplicateNpcIds, formatNpcError, npcIdFromFileName } from './compile.js';
+export { npcJsonSchema } from './json-schema.js';

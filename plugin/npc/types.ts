@@ -66,3 +66,38 @@ export interface NpcLocalConfig {
   replies: NpcLocalReply[];
   fallback: string;
 }
+
+/** Kinds of problems in NPC files, so tools can group or filter them. */
+export type NpcFileErrorCode =
+  | 'syntax'
+  | 'type'
+  | 'range'
+  | 'format'
+  | 'unknown-key'
+  | 'required'
+  | 'duplicate-key'
+  | 'duplicate-id'
+  | 'invalid-id'
+  | 'inconsistent'
+  | 'unknown-npc';
+
+/**
+ * One problem in an NPC file, positioned for an editor or a terminal (`file:line:column message`).
+ * `message` is a whole sentence a level designer understands and starts with the field path when
+ * there is one: "agent.voice.voice_settings.stability must be between 0 and 1, got 1.5".
+ */
+export interface NpcFileError {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** Dotted field path (`local.replies[2].say`); empty for the whole file. */
+  path: string;
+  message: string;
+  code: NpcFileErrorCode;
+}
+
+export type NpcCompileResult =
+  | { ok: true; npc: NpcDefinition; warnings: NpcFileError[] }
+  | { ok: false; errors: NpcFileError[]; warnings: NpcFileError[] };

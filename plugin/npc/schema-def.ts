@@ -1,0 +1,381 @@
+/**
+ * The NPC prompt-file schema, written once as data. Everything else derives from it: run-time
+ * validation with positioned errors (validate.ts), the committed JSON Schema that editors use for
+ * autocomplete (json-schema.ts → schema/npc.schema.json), and a compile-time check that the output
+ * type matches the NpcDefinition contract in types.ts (SchemaOutput below, asserted in a test).
+ */
+
+interface Described {
+  /** Shown by editors on hover, in words a level designer understands. */
+  description: string;
+}
+
+export interface StringSchema extends Described {
+  type: 'string';
+  default?: string;
+  enum?: readonly string[];
+  minLength?: number;
+  /** A regular expression (without slashes) the whole value must match. */
+  pattern?: string;
+  /** What the pattern means, for the error message: `a colour like "#ffcc00"`. */
+  patternHint?: string;
+}
+
+export interface NumberSchema extends Described {
+  type: 'number' | 'integer';
+  default?: number;
+  minimum?: number;
+  maximum?: number;
+  /** The value must be strictly greater than this. */
+  exclusiveMinimum?: number;
+}
+
+export interface BooleanSchema extends Described {
+  type: 'boolean';
+  default?: boolean;
+}
+
+export interface ArraySchema extends Described {
+  type: 'array';
+  items: SchemaNode;
+  minItems?: number;
+  /** Only the empty list is a sensible default for a list. */
+  default?: readonly [];
+}
+
+export interface ObjectSchema extends Described {
+  type: 'object';
+  properties: Readonly<Record<string, SchemaNode>>;
+  required?: readonly string[];
+  /** Absent in the file → built from its children's defaults, so it is always present in the output. */
+  filled?: boolean;
+}
+
+/** A map with free keys (dynamic variables). */
+export interface RecordSchema extends Described {
+  type: 'record';
+  keyPattern?: string;
+  keyHint?: string;
+  values: SchemaNode;
+}
+
+/** A single text, number or true/false value. */
+export interface ScalarSchema extends Described {
+  type: 'scalar';
+}
+
+/** Any map, passed through as-is (tool parameters). */
+export interface FreeObjectSchema extends Described {
+  type: 'free-object';
+}
+
+export type SchemaNode =
+  | StringSchema
+  | NumberSchema
+  | BooleanSchema
+  | ArraySchema
+  | ObjectSchema
+  | RecordSchema
+  | ScalarSchema
+  | FreeObjectSchema;
+
+const IDENT = '^[A-Za-z_][A-Za-z0-9_]*$';
+const COLOUR = '^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
+const colour = (what: string) =>
+  ({
+    type: 'string',
+    description: `${what}, as a hex colour like "#ffcc00".`,
+    pattern: COLOUR,
+    patternHint: 'a hex colour like "#ffcc00"',
+  }) as const;
+const unit = (description: string) => ({ type: 'number', description, minimum: 0, maximum: 1 }) as const;
+
+/** Defaults that the schema fills in. Exported so documentation and tests quote the same numbers. */
+export const NPC_DEFAULTS = {
+  radius: 96,
+  exit_radius: 128,
+  prewarm_radius: 192,
+  dwell_ms: 250,
+  priority: 0,
+  max_width: 220,
+  engine_voice: 'en-us',
+  rate: 175,
+  pitch: 50,
+  fallback: "Hmm, I'm not sure I can help with that.",
+} as const;
+
+export const npcSchema = {
+  type: 'object',
+  description:
+    'One NPC: who it is (agent), when the player talks to it (proximity), how its words look (bubble) and how the offline local agent plays it (local). The NPC id is the file name: mira.npc.yaml → mira.',
+  required: ['name', 'agent'],
+  properties: {
+    name: { type: 'string', description: 'Display name, e.g. "Mira the Merchant".', minLength: 1 },
+    agent: {
+      type: 'object',
+      description: 'The conversational agent: persona prompt, greeting, language and voice.',
+      properties: {
+        agent_id: {
+          type: 'string',
+          description:
+            'An ElevenLabs agent id. Empty: the game uses its default agent or the offline local agent. `voice-agents push` fills this in.',
+        },
+        prompt: {
+          type: 'object',
+          description: 'The persona prompt given to the language model.',
+          properties: {
+            text: { type: 'string', description: 'Who the NPC is and how it talks.', minLength: 1 },
+            temperature: unit('How creative the replies are: 0 = predictable, 1 = adventurous.'),
+            max_tokens: {
+              type: 'integer',
+              description: 'Longest reply the model may write, in tokens (about ¾ of a word each).',
+              minimum: 1,
+              maximum: 4096,
+            },
+          },
+        },
+        first_message: {
+          type: 'string',
+          description:
+            'What the NPC says first when the player walks up. Empty: the NPC waits for the player.',
+        },
+        language: {
+          type: 'string',
+          description: 'Language code, e.g. en, de, pt-br.',
+          pattern: '^[a-z]{2,3}(-[a-z]{2,4})?$',
+          patternHint: 'a lowercase language code like "en" or "pt-br"',
+        },
+        voice: {
+          type: 'object',
+          description: 'The ElevenLabs voice.',
+          properties: {
+            voice_id: { type: 'string', description: 'ElevenLabs voice id.', minLength: 1 },
+            model_id: {
+              type: 'string',
+              description: 'ElevenLabs TTS model, e.g. eleven_turbo_v2_5 or eleven_flash_v2_5.',
+              minLength: 1,
+            },
+            voice_settings: {
+              type: 'object',
+              description: 'Fine tuning of the voice.',
+              properties: {
+                stability: unit('0 = expressive and varied, 1 = steady and monotone.'),
+                similarity_boost: unit('How closely the voice sticks to the original speaker.'),
+                style: unit('Style exaggeration; 0 is neutral.'),
+                speed: {
+                  type: 'number',
+                  description: 'Speaking speed; 1 is normal.',
+                  minimum: 0.7,
+                  maximum: 1.2,
+                },
+              },
+            },
+          },
+        },
+        asr: {
+          type: 'object',
+          description: 'Speech recognition hints.',
+          properties: {
+            keywords: {
+              type: 'array',
+              description: 'Names and words the recogniser should expect (e.g. the NPC name, item names).',
+              items: { type: 'string', description: 'A word or name.', minLength: 1 },
+            },
+          },
+        },
+        dynamic_variables: {
+          type: 'record',
+          description: 'Values the prompt can use as {{name}}.',
+          keyPattern: IDENT,
+          keyHint: 'letters, digits and _ (like shop_name)',
+          values: { type: 'scalar', description: 'Text, a number or true/false.' },
+        },
+      },
+    },
+    proximity: {
+      type: 'object',
+      filled: true,
+      description: 'When a conversation starts and ends, in world pixels.',
+      properties: {
+        radius: {
+          type: 'number',
+          description: 'The player within this distance talks to the NPC.',
+          exclusiveMinimum: 0,
+          default: NPC_DEFAULTS.radius,
+        },
+        exit_radius: {
+          type: 'number',
+          description:
+            'The conversation ends beyond this distance; at least radius, so walking along the edge does not flicker. Default: radius × 4/3.',
+          exclusiveMinimum: 0,
+          default: NPC_DEFAULTS.exit_radius,
+        },
+        priority: {
+          type: 'number',
+          description: 'When two NPCs are equally close, the higher priority wins.',
+          default: NPC_DEFAULTS.priority,
+        },
+        dwell_ms: {
+          type: 'number',
+          description: 'How long (ms) the player must stay in range before the conversation switches.',
+          minimum: 0,
+          maximum: 10000,
+          default: NPC_DEFAULTS.dwell_ms,
+        },
+        prewarm_radius: {
+          type: 'number',
+          description:
+            'Within this distance the conversation connects early so the greeting starts at once. At least radius. Default: radius × 2.',
+          exclusiveMinimum: 0,
+          default: NPC_DEFAULTS.prewarm_radius,
+        },
+      },
+    },
+    bubble: {
+      type: 'object',
+      filled: true,
+      description: 'How the speech bubble above the NPC looks.',
+      properties: {
+        max_width: {
+          type: 'number',
+          description: 'Widest the bubble grows before wrapping, in pixels.',
+          minimum: 40,
+          maximum: 2000,
+          default: NPC_DEFAULTS.max_width,
+        },
+        font_family: { type: 'string', description: 'CSS font family, e.g. "Georgia, serif".', minLength: 1 },
+        font_size: { type: 'number', description: 'Font size in pixels.', minimum: 6, maximum: 96 },
+        text_color: colour('Text colour'),
+        background: colour('Bubble fill colour'),
+        border: colour('Bubble outline colour'),
+        tags: {
+          type: 'string',
+          description:
+            'What expressive tags like [laughs] become: "emote" shows a small emote, "drop" hides them.',
+          enum: ['emote', 'drop'],
+        },
+      },
+    },
+    local: {
+      type: 'object',
+      filled: true,
+      description: 'How the offline local agent plays this NPC (no account, no network).',
+      properties: {
+        voice: {
+          type: 'object',
+          filled: true,
+          description: 'The offline speech voice.',
+          properties: {
+            engine_voice: {
+              type: 'string',
+              description: 'espeak-ng voice, e.g. en-us+f3, en-gb+m3, en-gb-scotland+f2.',
+              minLength: 1,
+              pattern: '^[A-Za-z0-9_+-]+$',
+              patternHint: 'an espeak-ng voice name like "en-us+f3"',
+              default: NPC_DEFAULTS.engine_voice,
+            },
+            rate: {
+              type: 'integer',
+              description: 'Words per minute.',
+              minimum: 80,
+              maximum: 450,
+              default: NPC_DEFAULTS.rate,
+            },
+            pitch: {
+              type: 'integer',
+              description: 'Pitch from 0 (low) to 99 (high).',
+              minimum: 0,
+              maximum: 99,
+              default: NPC_DEFAULTS.pitch,
+            },
+          },
+        },
+        replies: {
+          type: 'array',
+          description:
+            'Scripted answers: the first reply whose keywords appear in what the player said is spoken.',
+          default: [],
+          items: {
+            type: 'object',
+            description: 'One scripted answer.',
+            required: ['when', 'say'],
+            properties: {
+              when: {
+                type: 'array',
+                description: 'Keywords or phrases; any one of them in what the player said picks this reply.',
+                minItems: 1,
+                items: { type: 'string', description: 'A keyword or phrase.', minLength: 1 },
+              },
+              say: { type: 'string', description: 'What the NPC answers.', minLength: 1 },
+              tool: {
+                type: 'object',
+                description:
+                  'A client tool the game runs when this reply is spoken (opens a gate, gives an item…).',
+                required: ['name'],
+                properties: {
+                  name: {
+                    type: 'string',
+                    description: 'Tool name the game registered, e.g. open_gate.',
+                    pattern: IDENT,
+                    patternHint: 'letters, digits and _ (like open_gate)',
+                  },
+                  parameters: { type: 'free-object', description: 'Values passed to the tool.' },
+                  expects_response: {
+                    type: 'boolean',
+                    description: 'Whether the agent waits for the game to answer the tool call.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        fallback: {
+          type: 'string',
+          description: 'What the NPC says when no reply matches.',
+          minLength: 1,
+          default: NPC_DEFAULTS.fallback,
+        },
+      },
+    },
+  },
+} as const satisfies ObjectSchema;
+
+// ---- The output type, derived from the schema (checked against NpcDefinition in a test). ----
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type RequiredKeys<S extends { properties: object; required?: readonly string[] }> = {
+  [K in keyof S['properties']]: K extends (
+    S['required'] extends readonly string[] ? S['required'][number] : never
+  )
+    ? K
+    : S['properties'][K] extends { default: unknown } | { filled: true }
+      ? K
+      : never;
+}[keyof S['properties']];
+
+export type SchemaOutput<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
+  ? E
+  : S extends { type: 'string' }
+    ? string
+    : S extends { type: 'number' | 'integer' }
+      ? number
+      : S extends { type: 'boolean' }
+        ? boolean
+        : S extends { type: 'array'; items: infer I }
+          ? SchemaOutput<I>[]
+          : S extends { type: 'record'; values: infer V }
+            ? Record<string, SchemaOutput<V>>
+            : S extends { type: 'scalar' }
+              ? string | number | boolean
+              : S extends { type: 'free-object' }
+                ? Record<string, unknown>
+                : S extends { type: 'object'; properties: infer P extends object }
+                  ? Simplify<
+                      { [K in RequiredKeys<S & { properties: P }>]-?: SchemaOutput<P[K & keyof P]> } & {
+                        [K in Exclude<keyof P, RequiredKeys<S & { properties: P }>>]?: SchemaOutput<P[K]>;
+                      }
+                    >
+                  : never;
+
+/** What a valid file compiles to, before the id (the file stem) is added. */
+export type NpcFileContent = SchemaOutput<typeof npcSchema>;
