@@ -1,1 +1,17 @@
-export {};
+// Browser audio: Howler context bridge, microphone capture, spatial NPC voices.
+export { HowlerBridge } from './howler-bridge.js';
+export type { HowlerLike, HowlerBridgeEvents, HowlerBridgeOptions, BridgeState } from './howler-bridge.js';
+export { MicCapture, MicError } from './mic-capture.js';
+export type {
+  MicCaptureOptions,
+  MicCaptureEvents,
+  MicMode,
+  MicErrorKind,
+  EchoGuardSource,
+} from './mic-capture.js';
+export { NpcVoice } from './npc-voice.js';
+export type { NpcVoiceOptions, NpcVoiceEvents, VoiceMode } from './npc-voice.js';
+export { VoiceMixer } from './voice-mixer.js';
+export type { VoiceMixerEvents } from './voice-mixer.js';
+export type { SpatialOptions } from './spatial.js';
+export { ulawToPcm16 } from './pcm.js';

@@ -1,0 +1,350 @@
+import { Emitter } from './emitter.js';
+import type { HowlerBridge } from './howler-bridge.js';
+import { MIC_PROCESSOR } from './mic-worklet.js';
+import { cachedDesign } from './pcm.js';
+import { loadWorklets } from './worklet-loader.js';
+
+export type MicMode = 'push-to-talk' | 'open' | 'muted';
+
+export type MicErrorKind =
+  /** The player (or a policy) refused the microphone. */
+  | 'denied'
+  /** No audio input device exists. */
+  | 'no-device'
+  /** The device disappeared mid-conversation (track 'ended'): unplugged, or taken by the OS. */
+  | 'unplugged'
+  /** The permission was revoked after it had been granted (Permissions API 'change'). */
+  | 'revoked'
+  /** No getUserMedia (insecure origin, old browser). */
+  | 'unsupported'
+  /** Anything else (device busy, worklet failure); see `cause`. */
+  | 'failed';
+
+export class MicError extends Error {
+  constructor(
+    readonly kind: MicErrorKind,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'MicError';
+  }
+}
+
+export interface MicCaptureEvents {
+  /** The mic is open and chunks flow. */
+  open: () => void;
+  /** The mic closed (stop(), or an error); every track is stopped. */
+  close: () => void;
+  /** A typed failure the game can show; typing still works. The mic is closed when this fires. */
+  error: (err: MicError) => void;
+  /** Whether the player's speech is being sent (as opposed to silence) changed. */
+  talking: (talking: boolean) => void;
+}
+
+/** Something that knows whether an NPC is speaking: a VoiceMixer, or any `{ speaking }`. */
+export interface EchoGuardSource {
+  readonly speaking: boolean;
+}
+
+export interface MicCaptureOptions {
+  /** Session input rate (from the metadata's user_input_audio_format). Default 16000. */
+  sampleRate?: number;
+  /** Chunk duration. Default 20 ms (320 samples at 16 kHz). */
+  chunkMs?: number;
+  /** Default 'push-to-talk'. */
+  mode?: MicMode;
+  /** Called with every chunk: speech, or zeros while muted / not talking / guarded. */
+  onChunk?: ((pcm: Int16Array) => void) | null;
+  /**
+   * Open-mic echo guard. While `source.speaking` (an NPC voice plays), a chunk is sent only if
+   * its level reaches `thresholdDb` (or within `holdMs` after one did); otherwise silence is sent.
+   */
+  echoGuard?: { source: EchoGuardSource; thresholdDb?: number; holdMs?: number } | null;
+  /** A specific input device. */
+  deviceId?: string;
+  /**
+   * The PCM passed to onChunk is a pooled buffer handed back to the audio thread after the
+   * callback returns (zero-copy). Set true if your callback keeps it (e.g. queues it unencoded).
+   */
+  copyChunks?: boolean;
+}
+
+const POOL = 32;
+
+/**
+ * The player's microphone as PCM16 chunks at the session's input rate. Open it when a
+ * conversation opens (`start()`), close it when it ends (`stop()`: every track is stopped, so the
+ * browser's recording indicator goes off). While open, a chunk leaves every `chunkMs` whatever
+ * the mode: speech when talking, zeros otherwise (the service keeps its timing, as with the
+ * official client).
+ */
+export class MicCapture extends Emitter<MicCaptureEvents> {
+  onChunk: ((pcm: Int16Array) => void) | null;
+  private readonly rate: number;
+  private readonly chunkSamples: number;
+  private _mode: MicMode;
+  private pttDown = false;
+  private guard: { source: EchoGuardSource; threshold: number; holdMs: number } | null;
+  private guardOpenUntil = 0;
+  private stream: MediaStream | null = null;
+  private graph: { source: MediaStreamAudioSourceNode; node: AudioWorkletNode } | null = null;
+  private release: (() => void) | null = null;
+  private offContext: (() => void) | null = null;
+  private permission: PermissionStatus | null = null;
+  private gen = 0;
+  private _level = 0;
+  private _talking = false;
+  private _chunks = 0;
+  private readonly deviceId: string | undefined;
+  private readonly copyChunks: boolean;
+
+  constructor(
+    private readonly bridge: HowlerBridge,
+    opts: MicCaptureOptions = {},
+  ) {
+    super();
+    this.rate = opts.sampleRate ?? 16000;
+    const chunkMs = opts.chunkMs ?? 20;
+    this.chunkSamples = Math.max(1, Math.round((this.rate * chunkMs) / 1000));
+    this._mode = opts.mode ?? 'push-to-talk';
+    this.onChunk = opts.onChunk ?? null;
+    this.deviceId = opts.deviceId;
+    this.copyChunks = opts.copyChunks ?? false;
+    this.guard = opts.echoGuard
+      ? {
+          source: opts.echoGuard.source,
+          threshold: dbToLinear(opts.echoGuard.thresholdDb ?? -26),
+          holdMs: opts.echoGuard.holdMs ?? 400,
+        }
+      : null;
+  }
+
+  get isOpen(): boolean {
+    return this.stream !== null;
+  }
+
+  get mode(): MicMode {
+    return this._mode;
+  }
+
+  /** RMS (0..1) of the latest captured chunk, before muting/guarding: for a level meter. */
+  get level(): number {
+    return this._level;
+  }
+
+  /** True while speech (not silence) is being sent. */
+  get talking(): boolean {
+    return this._talking;
+  }
+
+  /** Chunks delivered since start(). */
+  get chunkCount(): number {
+    return this._chunks;
+  }
+
+  get chunkSize(): number {
+    return this.chunkSamples;
+  }
+
+  setMode(mode: MicMode): void {
+    this._mode = mode;
+  }
+
+  /** Push-to-talk pressed (bind to a key or button down). */
+  talkStart(): void {
+    this.pttDown = true;
+  }
+
+  /** Push-to-talk released. */
+  talkEnd(): void {
+    this.pttDown = false;
+  }
+
+  /**
+   * Open the microphone. Resolves true when chunks flow; false after an 'error' event (denied,
+   * no device, ...). Never throws.
+   */
+  async start(): Promise<boolean> {
+    if (this.stream) return true;
+    const gen = ++this.gen;
+    const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+    if (!md?.getUserMedia) {
+      this.fail(new MicError('unsupported', 'This browser offers no microphone access (getUserMedia).'));
+      return false;
+    }
+    let stream: MediaStream;
+    try {
+      stream = await md.getUserMedia({
+        audio: {
+          echoCancellation: true,
+          noiseSuppression: true,
+          autoGainControl: true,
+          channelCount: { ideal: 1 },
+          ...(this.deviceId ? { deviceId: { exact: this.deviceId } } : {}),
+        },
+      });
+    } catch (err) {
+      if (gen === this.gen) this.fail(classify(err));
+      return false;
+    }
+    if (gen !== this.gen) {
+      // stop() was called while the permission prompt was up.
+      for (const t of stream.getTracks()) t.stop();
+      return false;
+    }
+    this.stream = stream;
+    for (const t of stream.getAudioTracks()) t.addEventListener('ended', this.onTrackEnded);
+    this.release = this.bridge.hold();
+    this.offContext = this.bridge.on('context', (ctx) => void this.wire(ctx, gen));
+    void this.watchPermission(gen);
+    const ok = await this.wire(this.bridge.context, gen);
+    if (ok) this.emit('open');
+    return ok;
+  }
+
+  /** Close the microphone: every track stopped, nodes disconnected. Safe to call twice. */
+  stop(): void {
+    this.gen++;
+    const wasOpen = this.stream !== null;
+    this.unwire();
+    if (this.stream) {
+      for (const t of this.stream.getTracks()) {
+        t.removeEventListener('ended', this.onTrackEnded);
+        t.stop();
+      }
+      this.stream = null;
+    }
+    this.offContext?.();
+    this.offContext = null;
+    if (this.permission) this.permission.onchange = null;
+    this.permission = null;
+    this.release?.();
+    this.release = null;
+    this._level = 0;
+    this._chunks = 0;
+    this.setTalking(false);
+    if (wasOpen) this.emit('close');
+  }
+
+  dispose(): void {
+    this.stop();
+    this.onChunk = null;
+    this.removeAllListeners();
+  }
+
+  private async wire(ctx: AudioContext, gen: number): Promise<boolean> {
+    this.unwire();
+    try {
+      await loadWorklets(ctx);
+      if (gen !== this.gen || !this.stream) return false;
+      const source = ctx.createMediaStreamSource(this.stream);
+      // numberOfOutputs 0: the node is pulled by the graph without connecting to the speakers.
+      const node = new AudioWorkletNode(ctx, MIC_PROCESSOR, {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+        channelCount: 1,
+        channelCountMode: 'explicit',
+        processorOptions: {
+          design: cachedDesign(ctx.sampleRate, this.rate),
+          chunkSamples: this.chunkSamples,
+          poolSize: POOL,
+        },
+      });
+      node.port.onmessage = (e: MessageEvent<ArrayBuffer>) => this.onBuffer(node, e.data);
+      source.connect(node);
+      this.graph = { source, node };
+      return true;
+    } catch (err) {
+      if (gen === this.gen)
+        this.fail(new MicError('failed', `microphone pipeline failed: ${String(err)}`, err));
+      return false;
+    }
+  }
+
+  private unwire(): void {
+    const g = this.graph;
+    if (!g) return;
+    this.graph = null;
+    g.node.port.onmessage = null;
+    g.node.port.postMessage('stop');
+    g.node.port.close();
+    g.source.disconnect();
+    g.node.disconnect();
+  }
+
+  private onBuffer(node: AudioWorkletNode, buf: ArrayBuffer): void {
+    const pcm = new Int16Array(buf);
+    let s = 0;
+    for (let i = 0; i < pcm.length; i++) s += pcm[i]! * pcm[i]!;
+    const rms = Math.sqrt(s / pcm.length) / 32768;
+    this._level = rms;
+    const send = this.shouldSend(rms);
+    this.setTalking(send);
+    if (!send) pcm.fill(0);
+    this._chunks++;
+    const out = this.copyChunks ? pcm.slice() : pcm;
+    try {
+      this.onChunk?.(out);
+    } catch (err) {
+      console.error('[phaser-voice-agents] onChunk threw', err);
+    }
+    // Hand the buffer back to the worklet's pool (unless the graph was rebuilt meanwhile).
+    if (this.graph?.node === node) node.port.postMessage(buf, [buf]);
+  }
+
+  private shouldSend(rms: number): boolean {
+    if (this._mode === 'muted') return false;
+    if (this._mode === 'push-to-talk') return this.pttDown;
+    const g = this.guard;
+    if (!g || !g.source.speaking) return true;
+    // Open mic while an NPC speaks: its voice leaks from the speakers through echo cancellation at
+    // a low level; only a louder input (the player talking over it) passes, and keeps passing for
+    // holdMs so the ends of words are not cut.
+    const now = performance.now();
+    if (rms >= g.threshold) this.guardOpenUntil = now + g.holdMs;
+    return now < this.guardOpenUntil;
+  }
+
+  private setTalking(t: boolean): void {
+    if (t === this._talking) return;
+    this._talking = t;
+    this.emit('talking', t);
+  }
+
+  private onTrackEnded = (): void => {
+    this.fail(new MicError('unplugged', 'The microphone was disconnected.'));
+  };
+
+  private async watchPermission(gen: number): Promise<void> {
+    try {
+      const status = await navigator.permissions?.query({ name: 'microphone' as PermissionName });
+      if (!status || gen !== this.gen) return;
+      this.permission = status;
+      status.onchange = () => {
+        if (status.state === 'denied' && this.stream)
+          this.fail(new MicError('revoked', 'Microphone permission was revoked.'));
+      };
+    } catch {
+      // Firefox and older Safari cannot query 'microphone'; track 'ended' still covers revocation.
+    }
+  }
+
+  private fail(err: MicError): void {
+    this.stop();
+    this.emit('error', err);
+  }
+}
+
+function classify(err: unknown): MicError {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError')
+    return new MicError('denied', 'Microphone access was denied.', err);
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError')
+    return new MicError('no-device', 'No microphone was found.', err);
+  return new MicError('failed', `The microphone could not be opened: ${String(err)}`, err);
+}
+
+function dbToLinear(db: number): number {
+  return Math.pow(10, db / 20);
+}

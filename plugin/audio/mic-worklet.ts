@@ -1,0 +1,70 @@
+export const MIC_PROCESSOR = 'pva-mic-capture';
+
+/**
+ * The capture worklet: mono mix of the input, polyphase resampling from the context rate to the
+ * session rate, PCM16 conversion (clamp; negative x 32768, positive x 32767, as the official
+ * client), and chunks of a fixed number of samples.
+ *
+ * Allocation-free audio thread without SharedArrayBuffer (a game page is rarely cross-origin
+ * isolated): chunks live in a pool of ArrayBuffers created in the constructor. A full chunk is
+ * *transferred* to the main thread (zero-copy; the worklet loses it), and the main thread transfers
+ * it back once its onChunk callback returned. The only per-chunk cost on the audio thread is the
+ * postMessage itself, every 20 ms. If the main thread stalls long enough to hold every pooled
+ * buffer (poolSize x chunk duration, 640 ms by default), one extra buffer is allocated rather than
+ * dropping audio (counted in 'grown' so it shows up in diagnostics).
+ */
+/** Processor class source; needs the Resampler from worklet-dsp.ts in the same module. */
+export const MIC_WORKLET_JS = String.raw`
+class PvaMicCapture extends AudioWorkletProcessor {
+  constructor(options) {
+    super();
+    const o = options.processorOptions;
+    this.rs = new Resampler(o.design, 4096);
+    this.chunkSamples = o.chunkSamples;
+    this.tmp = new Float32Array(Math.ceil(128 * o.design.L / o.design.M) + 4);
+    this.mono = new Float32Array(128);
+    this.free = [];
+    for (let i = 0; i < o.poolSize; i++) this.free.push(new Int16Array(this.chunkSamples));
+    this.cur = this.free.pop(); this.fill = 0; this.grown = 0; this.alive = true;
+    this.port.onmessage = (e) => {
+      const d = e.data;
+      if (d instanceof ArrayBuffer) this.free.push(new Int16Array(d));
+      else if (d === 'stop') this.alive = false;
+    };
+  }
+  process(inputs) {
+    if (!this.alive) return false;
+    const input = inputs[0];
+    if (!input || input.length === 0) return true;
+    let src = input[0];
+    if (input.length > 1) {
+      const m = this.mono, a = input[0], b = input[1];
+      for (let i = 0; i < a.length; i++) m[i] = 0.5 * (a[i] + b[i]);
+      src = m;
+    }
+    let off = 0;
+    while (off < src.length) {
+      off += this.rs.pushF32(src, off, src.length - off);
+      let got;
+      while ((got = this.rs.pull(this.tmp, 0, this.tmp.length)) > 0) this.emit(got);
+    }
+    return true;
+  }
+  emit(got) {
+    const t = this.tmp;
+    for (let i = 0; i < got; i++) {
+      let v = t[i];
+      v = v < -1 ? -1 : v > 1 ? 1 : v;
+      this.cur[this.fill++] = v < 0 ? v * 32768 : v * 32767;
+      if (this.fill === this.chunkSamples) {
+        const buf = this.cur.buffer;
+        this.port.postMessage(buf, [buf]);
+        this.cur = this.free.pop();
+        if (!this.cur) { this.cur = new Int16Array(this.chunkSamples); this.grown++; }
+        this.fill = 0;
+      }
+    }
+  }
+}
+registerProcessor('${MIC_PROCESSOR}', PvaMicCapture);
+`;

@@ -1,0 +1,339 @@
+import { Emitter } from './emitter.js';
+import type { HowlerBridge } from './howler-bridge.js';
+import { bytesToPcm16, cachedDesign, parseAudioFormat, ulawToPcm16 } from './pcm.js';
+import { distanceGain, SPATIAL_DEFAULTS, stereoPan, type SpatialOptions } from './spatial.js';
+import { VOICE_PROCESSOR } from './voice-worklet.js';
+import { loadWorklets } from './worklet-loader.js';
+
+export interface NpcVoiceOptions extends SpatialOptions {
+  /** Voice volume (before Howler's master volume). Default 1. */
+  volume?: number;
+  /** Fade length of flush() (barge-in/skip). Default 8 ms: silent (< -40 dB) about 10 ms after the call. */
+  flushFadeMs?: number;
+  /** Fade at an underrun and on resume, so late chunks never click. Default 2 ms. */
+  edgeFadeMs?: number;
+  /** Initial lead before a turn plays (0 = as soon as the first chunk arrives). */
+  leadMs?: number;
+  /** Lead added per underrun, and removed per clean turn. Default 20 ms. */
+  leadStepMs?: number;
+  /** Lead ceiling. Default 160 ms. */
+  leadMaxMs?: number;
+  /** How long the queue must stay empty before the voice reports 'listening'. Default 150 ms. */
+  drainHoldMs?: number;
+}
+
+export type VoiceMode = 'speaking' | 'listening';
+
+export interface NpcVoiceEvents {
+  /** The queue started playing (a turn became audible). */
+  speaking: (turnId: number) => void;
+  /** The queue drained (after drainHoldMs), or the turn was flushed. */
+  listening: () => void;
+  /** A turn started playing; playbackPositionMs counts from here. */
+  turnstart: (turnId: number) => void;
+  /** flush() finished its fade: output is silent. `playedMs` is what the player actually heard. */
+  flushed: (turnId: number, playedMs: number) => void;
+  /** A chunk arrived late and the voice paused for it (the lead grows). */
+  underrun: (turnId: number) => void;
+}
+
+interface Pending {
+  pcm: Int16Array;
+  rate: number;
+  turn: number;
+}
+
+interface Graph {
+  ctx: AudioContext;
+  node: AudioWorkletNode;
+  analyser: AnalyserNode;
+  panner: StereoPannerNode | PannerNode;
+  dist: GainNode | null;
+  out: GainNode;
+  rates: Set<number>;
+}
+
+/**
+ * One NPC's voice: streamed PCM chunks in, gapless positioned playback out, into Howler's master
+ * gain. Wire it as `session.on('audio', (pcm, rate, id) => voice.push(pcm, rate, id))` and
+ * `session.on('interrupted', () => voice.flush())`.
+ */
+export class NpcVoice extends Emitter<NpcVoiceEvents> {
+  private graph: Graph | null = null;
+  private gen = 0;
+  private pending: Pending[] = [];
+  private readonly opts: Required<NpcVoiceOptions>;
+  private pos = { x: 0, y: 0 };
+  private listener = { x: 0, y: 0 };
+  private lastTurn = -1;
+  private flushedTurn = -1;
+  private currentTurn = -1;
+  private playing = false;
+  private mark = { played: 0, time: 0 };
+  private _mode: VoiceMode = 'listening';
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  private release: (() => void) | null;
+  private offContext: () => void;
+  private levelBuf = new Float32Array(512);
+  private disposed = false;
+
+  constructor(
+    private readonly bridge: HowlerBridge,
+    opts: NpcVoiceOptions = {},
+  ) {
+    super();
+    this.opts = {
+      ...SPATIAL_DEFAULTS,
+      volume: 1,
+      flushFadeMs: 8,
+      edgeFadeMs: 2,
+      leadMs: 0,
+      leadStepMs: 20,
+      leadMaxMs: 160,
+      drainHoldMs: 150,
+      ...stripUndefined(opts),
+    };
+    this.release = bridge.hold();
+    this.offContext = bridge.on('context', (ctx) => this.rebuild(ctx));
+    this.rebuild(bridge.context);
+  }
+
+  get mode(): VoiceMode {
+    return this._mode;
+  }
+
+  /** The turn (event id) now playing, or -1. */
+  get turnId(): number {
+    return this.currentTurn;
+  }
+
+  /** Milliseconds of the current turn played so far (for revealing bubble text with `alignment`). */
+  get playbackPositionMs(): number {
+    const g = this.graph;
+    if (!g || this.currentTurn < 0) return 0;
+    let ms = (this.mark.played / g.ctx.sampleRate) * 1000;
+    if (this.playing) ms += Math.max(0, g.ctx.currentTime - this.mark.time) * 1000;
+    return ms;
+  }
+
+  /** RMS of the voice output (0..1) over the last ~11 ms, for a mouth flap. Allocation-free. */
+  get level(): number {
+    const g = this.graph;
+    if (!g) return 0;
+    const b = this.levelBuf;
+    g.analyser.getFloatTimeDomainData(b);
+    let s = 0;
+    for (let i = 0; i < b.length; i++) s += b[i]! * b[i]!;
+    return Math.sqrt(s / b.length);
+  }
+
+  /**
+   * Queue PCM16 samples at `sampleRate` (any pcm_* rate). `turnId` is the audio event id: chunks
+   * of a turn flushed earlier are dropped. Without ids, each flush starts a new implicit turn.
+   */
+  push(pcm: Int16Array, sampleRate: number, turnId?: number): void {
+    if (this.disposed || pcm.length === 0) return;
+    if (!Number.isInteger(sampleRate) || sampleRate < 3000 || sampleRate > 192000)
+      throw new RangeError(`NpcVoice.push: bad sample rate ${sampleRate}`);
+    const turn = turnId ?? Math.max(this.lastTurn, this.flushedTurn + 1, 0);
+    if (turn <= this.flushedTurn) return;
+    this.lastTurn = Math.max(this.lastTurn, turn);
+    const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
+    if (this.graph) this.send(this.graph, { pcm: own, rate: sampleRate, turn });
+    else this.pending.push({ pcm: own, rate: sampleRate, turn });
+  }
+
+  /** Queue wire bytes in a ConvAI output format: 'pcm_<rate>' (PCM16LE) or 'ulaw_8000'. */
+  pushEncoded(bytes: Uint8Array, format: string, turnId?: number): void {
+    const f = parseAudioFormat(format);
+    this.push(f.kind === 'ulaw' ? ulawToPcm16(bytes) : bytesToPcm16(bytes), f.rate, turnId);
+  }
+
+  /**
+   * Barge-in / skip: fade out (flushFadeMs) and drop the queued audio of the turn `turnId` and
+   * every older one (default: the latest pushed turn). Turns with higher ids play normally.
+   */
+  flush(turnId?: number): void {
+    if (this.disposed) return;
+    const t = turnId ?? Math.max(this.lastTurn, 0);
+    this.flushedTurn = Math.max(this.flushedTurn, t);
+    this.pending = this.pending.filter((p) => p.turn > this.flushedTurn);
+    this.graph?.node.port.postMessage({ t: 'flush', turn: this.flushedTurn });
+    this.setMode('listening');
+  }
+
+  /** NPC position in world units. Smoothed, so calling it every frame is zipper-free. */
+  setPosition(x: number, y: number): void {
+    if (x === this.pos.x && y === this.pos.y) return;
+    this.pos.x = x;
+    this.pos.y = y;
+    this.applyPosition(false);
+  }
+
+  /** Listener position (the player, or the camera centre). The mixer sets it for all voices. */
+  setListener(x: number, y: number): void {
+    if (x === this.listener.x && y === this.listener.y) return;
+    this.listener.x = x;
+    this.listener.y = y;
+    this.applyPosition(false);
+  }
+
+  setVolume(v: number): void {
+    this.opts.volume = v;
+    const g = this.graph;
+    if (g) g.out.gain.setTargetAtTime(v, g.ctx.currentTime, 0.01);
+  }
+
+  /** Disconnect and release every node; the voice is unusable afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.gen++;
+    this.teardown();
+    this.pending = [];
+    clearTimeout(this.drainTimer);
+    this.offContext();
+    this.release?.();
+    this.release = null;
+    this.removeAllListeners();
+  }
+
+  private send(g: Graph, p: Pending): void {
+    if (!g.rates.has(p.rate)) {
+      g.rates.add(p.rate);
+      g.node.port.postMessage({ t: 'design', d: cachedDesign(p.rate, g.ctx.sampleRate) });
+    }
+    g.node.port.postMessage({ t: 'chunk', pcm: p.pcm, rate: p.rate, turn: p.turn }, [p.pcm.buffer]);
+  }
+
+  private rebuild(ctx: AudioContext): void {
+    this.teardown();
+    const gen = ++this.gen;
+    loadWorklets(ctx).then(
+      () => {
+        if (gen !== this.gen || this.disposed || ctx.state === 'closed') return;
+        this.graph = this.build(ctx);
+        this.applyPosition(true);
+        const pending = this.pending;
+        this.pending = [];
+        for (const p of pending) this.send(this.graph, p);
+      },
+      (err) => console.error('[phaser-voice-agents] voice worklet failed to load', err),
+    );
+  }
+
+  private build(ctx: AudioContext): Graph {
+    const o = this.opts;
+    const node = new AudioWorkletNode(ctx, VOICE_PROCESSOR, {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      processorOptions: {
+        flushFadeMs: o.flushFadeMs,
+        edgeFadeMs: o.edgeFadeMs,
+        leadMs: o.leadMs,
+        leadStepMs: o.leadStepMs,
+        leadMaxMs: o.leadMaxMs,
+      },
+    });
+    node.port.onmessage = (e: MessageEvent) => this.onWorklet(e.data);
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = this.levelBuf.length;
+    node.connect(analyser);
+    const out = ctx.createGain();
+    out.gain.value = o.volume;
+    let panner: StereoPannerNode | PannerNode;
+    let dist: GainNode | null = null;
+    if (o.model === 'hrtf') {
+      const p = ctx.createPanner();
+      p.panningModel = 'HRTF';
+      p.distanceModel = 'inverse';
+      p.refDistance = o.refDistance;
+      p.maxDistance = o.maxDistance;
+      p.rolloffFactor = o.rolloff;
+      node.connect(p).connect(out);
+      panner = p;
+    } else {
+      panner = ctx.createStereoPanner();
+      dist = ctx.createGain();
+      node.connect(panner).connect(dist).connect(out);
+    }
+    out.connect(this.bridge.output);
+    return { ctx, node, analyser, panner, dist, out, rates: new Set() };
+  }
+
+  private teardown(): void {
+    const g = this.graph;
+    if (!g) return;
+    this.graph = null;
+    g.node.port.onmessage = null;
+    g.node.port.postMessage('stop');
+    g.node.port.close();
+    for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
+    this.playing = false;
+    this.currentTurn = -1;
+    if (this._mode === 'speaking') this.setMode('listening');
+  }
+
+  private applyPosition(immediate: boolean): void {
+    const g = this.graph;
+    if (!g) return;
+    const o = this.opts;
+    const dx = this.pos.x - this.listener.x;
+    const dy = this.pos.y - this.listener.y;
+    const t = g.ctx.currentTime;
+    const set = (p: AudioParam, v: number) =>
+      immediate ? p.setValueAtTime(v, t) : p.setTargetAtTime(v, t, o.smoothing);
+    if (g.panner instanceof StereoPannerNode) {
+      set(g.panner.pan, stereoPan(dx, o));
+      set(g.dist!.gain, distanceGain(Math.hypot(dx, dy), o));
+    } else {
+      // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
+      set(g.panner.positionX, dx);
+      set(g.panner.positionY, 0);
+      set(g.panner.positionZ, dy);
+    }
+  }
+
+  private onWorklet(m: { t: string; turn: number; played: number; time: number }): void {
+    this.mark.played = m.played;
+    this.mark.time = m.time;
+    switch (m.t) {
+      case 'start':
+        this.currentTurn = m.turn;
+        this.playing = true;
+        clearTimeout(this.drainTimer);
+        this.emit('turnstart', m.turn);
+        this.setMode('speaking', m.turn);
+        break;
+      case 'resume':
+        this.playing = true;
+        clearTimeout(this.drainTimer);
+        this.emit('underrun', m.turn);
+        this.setMode('speaking', m.turn);
+        break;
+      case 'starve':
+        this.playing = false;
+        clearTimeout(this.drainTimer);
+        this.drainTimer = setTimeout(() => this.setMode('listening'), this.opts.drainHoldMs);
+        break;
+      case 'flushed':
+        this.playing = false;
+        this.emit('flushed', m.turn, (m.played / (this.graph?.ctx.sampleRate ?? 48000)) * 1000);
+        break;
+      case 'end':
+        break;
+    }
+  }
+
+  private setMode(mode: VoiceMode, turn = this.currentTurn): void {
+    if (mode === this._mode) return;
+    this._mode = mode;
+    if (mode === 'speaking') this.emit('speaking', turn);
+    else this.emit('listening');
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
