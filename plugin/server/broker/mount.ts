@@ -1,0 +1,114 @@
+/**
+ * One place that mounts the voice endpoints on a Node HTTP server: the signed-URL broker (when an
+ * API key is configured), the local agent (WebSocket upgrade at its path) and a small config
+ * endpoint the game can read to learn what is available. Used by the Vite plugin (dev) and by
+ * `voice-agents serve` (production builds), so both behave the same.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { NpcDefinition } from '../../npc/index.js';
+import { createBroker, type Broker, type BrokerOptions } from './broker.js';
+
+/** What the local agent module (plugin/server/agent) provides for mounting. */
+export interface LocalAgentHandler {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  handleHttp?(req: IncomingMessage, res: ServerResponse): boolean;
+  setNpcs(npcs: readonly NpcDefinition[]): void;
+  close(): Promise<void>;
+  /** URL path of the WebSocket endpoint, if the handler reports it. */
+  readonly path?: string;
+}
+
+export const CONFIG_PATH = '/voice-agents/config';
+export const LOCAL_AGENT_PATH = '/v1/convai/conversation';
+
+export interface MountOptions {
+  npcs: readonly NpcDefinition[];
+  /** Mount the broker when set (usually process.env.ELEVENLABS_API_KEY). */
+  apiKey?: string;
+  broker?: Omit<BrokerOptions, 'apiKey' | 'npcs'>;
+  /** true (default): create the local agent from plugin/server/agent; false: none; or pass one. */
+  localAgent?: boolean | LocalAgentHandler;
+  /** Options passed to the local agent factory. */
+  localAgentOptions?: Record<string, unknown>;
+  log?: (line: string) => void;
+}
+
+export interface VoiceAgentsMount {
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  setNpcs(npcs: readonly NpcDefinition[]): void;
+  close(): Promise<void>;
+  readonly broker: Broker | undefined;
+  readonly localAgent: LocalAgentHandler | undefined;
+}
+
+async function loadLocalAgent(
+  options: Record<string, unknown>,
+  log: (line: string) => void,
+): Promise<LocalAgentHandler | undefined> {
+  try {
+    const mod = (await import('../agent/index.js')) as Record<string, unknown>;
+    const factory = mod.createLocalAgentHandler;
+    if (typeof factory !== 'function') {
+      log('voice-agents: the local agent is not available in this build (no createLocalAgentHandler)');
+      return undefined;
+    }
+    return (await factory(options)) as LocalAgentHandler;
+  } catch (err) {
+    log(`voice-agents: the local agent could not start: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+export async function createVoiceAgentsMiddleware(opts: MountOptions): Promise<VoiceAgentsMount> {
+  const log = opts.log ?? (() => undefined);
+  let npcs = [...opts.npcs];
+  const broker =
+    opts.apiKey && opts.apiKey.trim() !== ''
+      ? createBroker({ ...opts.broker, apiKey: opts.apiKey, npcs, log: opts.broker?.log ?? log })
+      : undefined;
+  const localAgent =
+    opts.localAgent === false
+      ? undefined
+      : typeof opts.localAgent === 'object'
+        ? opts.localAgent
+        : await loadLocalAgent({ npcs, ...opts.localAgentOptions }, log);
+  localAgent?.setNpcs(npcs);
+
+  function config(res: ServerResponse): void {
+    const body = {
+      broker: broker ? broker.path : null,
+      localAgent: localAgent ? (localAgent.path ?? LOCAL_AGENT_PATH) : null,
+      // Which NPCs have a real agent (and so go through the broker); never any secret.
+      agents: Object.fromEntries(npcs.map((n) => [n.id, (n.agent.agent_id ?? '') !== ''])),
+    };
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  }
+
+  return {
+    broker,
+    localAgent,
+    handleHttp(req, res) {
+      const pathname = (req.url ?? '/').split('?')[0];
+      if (pathname === CONFIG_PATH && req.method === 'GET') {
+        config(res);
+        return true;
+      }
+      if (broker?.handle(req, res)) return true;
+      return localAgent?.handleHttp?.(req, res) ?? false;
+    },
+    handleUpgrade(req, socket, head) {
+      return localAgent?.handleUpgrade(req, socket, head) ?? false;
+    },
+    setNpcs(next) {
+      npcs = [...next];
+      broker?.setNpcs(npcs);
+      localAgent?.setNpcs(npcs);
+    },
+    async close() {
+      await localAgent?.close();
+    },
+  };
+}

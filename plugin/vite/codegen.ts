@@ -1,0 +1,111 @@
+/**
+ * JavaScript generated for NPC files and the virtual module, and the error payloads for Vite's
+ * overlay. Kept apart from the plugin wiring so it can be read (and tested) on its own.
+ */
+import type { NpcDefinition, NpcFileError } from '../npc/index.js';
+import { NPC_ERROR_EVENT, NPC_LIVE_KEY } from '../npc/live.js';
+
+const json = (v: unknown) =>
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028|\u2029/g, ' ');
+
+/**
+ * One NPC file as an ES module. In dev it accepts its own updates: the new definition is copied into
+ * the object the game already holds (so `import mira from …` stays current without a page reload),
+ * then published to `onNpcUpdate` listeners. In a build `import.meta.hot` is undefined and all of
+ * that is dropped.
+ */
+export function npcModuleCode(npc: NpcDefinition): string {
+  return `const fresh = ${json(npc)};
+let npc = fresh;
+const reg = (globalThis[Symbol.for(${json(NPC_LIVE_KEY)})] ??= { update: new Set(), error: new Set(), latest: new Map() });
+const safely = (fn) => { try { fn(); } catch (err) { Promise.reject(err); } };
+if (import.meta.hot) {
+  const prev = import.meta.hot.data.npc;
+  if (prev) {
+    for (const k of Object.keys(prev)) delete prev[k];
+    Object.assign(prev, fresh);
+    npc = prev;
+  }
+  import.meta.hot.data.npc = npc;
+  import.meta.hot.accept();
+  import.meta.hot.on(${json(NPC_ERROR_EVENT)}, (e) => {
+    if (e.id !== npc.id) return;
+    import.meta.hot.data.raisedOverlay = true;
+    for (const cb of [...reg.error]) safely(() => cb(e));
+  });
+  // Vite reloads the page when the first update after load arrives while an error overlay is open.
+  // The overlay is ours and the fix is arriving, so close it first and keep the game running.
+  import.meta.hot.on('vite:beforeUpdate', (p) => {
+    if (!import.meta.hot.data.raisedOverlay || typeof document === 'undefined') return;
+    if (!p.updates.some((u) => u.path.split('?')[0] === new URL(import.meta.url).pathname)) return;
+    import.meta.hot.data.raisedOverlay = false;
+    document.querySelectorAll('vite-error-overlay').forEach((n) => n.close());
+  });
+  reg.latest.set(npc.id, npc);
+  if (prev) for (const cb of [...reg.update]) safely(() => cb(npc));
+} else {
+  reg.latest.set(npc.id, npc);
+}
+export default npc;
+`;
+}
+
+export interface VirtualNpcsInput {
+  files: { path: string; id: string }[];
+  errors: NpcFileError[];
+  endpoints: { broker: string | null; localAgent: string | null; config: string };
+}
+
+/** `virtual:voice-agents/npcs`: every good NPC file, plus the errors of the broken ones. */
+export function virtualNpcsCode(input: VirtualNpcsInput): string {
+  const imports = input.files.map((f, i) => `import n${i} from ${json(f.path)};`).join('\n');
+  const list = input.files.map((_, i) => `n${i}`).join(', ');
+  const byId = input.files.map((f, i) => `${json(f.id)}: n${i}`).join(', ');
+  return `${imports}
+export const npcs = [${list}];
+export const npcById = { ${byId} };
+export const npcFileErrors = ${json(input.errors)};
+export const voiceAgentsEndpoints = ${json(input.endpoints)};
+export default npcs;
+`;
+}
+
+/** A few lines of the file around the error with a caret, like Vite shows for JS errors. */
+export function codeFrame(source: string, line: number, column: number): string {
+  const lines = source.split(/\r?\n/);
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 2);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) {
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join('\n');
+}
+
+export interface OverlayError {
+  message: string;
+  stack: string;
+  id: string;
+  frame: string;
+  plugin: string;
+  loc: { file: string; line: number; column: number };
+}
+
+/** All errors of one file in one overlay, positioned at the first. */
+export function overlayError(absPath: string, source: string, errors: NpcFileError[]): OverlayError {
+  const first = errors[0]!;
+  const lines = errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`);
+  const message = `${errors.length === 1 ? 'NPC file error' : `${errors.length} NPC file errors`} (the game keeps the last good version)\n${lines.join('\n')}`;
+  return {
+    message,
+    stack: '',
+    id: absPath,
+    frame: codeFrame(source, first.line, first.column),
+    plugin: 'voice-agents',
+    loc: { file: absPath, line: first.line, column: first.column },
+  };
+}

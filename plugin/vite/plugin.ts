@@ -1,0 +1,246 @@
+/**
+ * `voiceAgents()`: the Vite plugin for games using phaser-voice-agents.
+ * - `import mira from './mira.npc.yaml'` → the compiled NpcDefinition (errors fail the import with a
+ *   positioned overlay; in a build they fail the build).
+ * - `virtual:voice-agents/npcs` → every NPC in the NPC folder.
+ * - Saving an NPC file hot-updates it in the running game; a broken save shows the overlay and the
+ *   game keeps the last good version.
+ * - The dev server (and `vite preview`) mounts the local agent and, with an API key, the broker.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve, isAbsolute } from 'node:path';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { loadEnv, type Plugin, type ViteDevServer, type PreviewServer } from 'vite';
+import { compileNpcFile, npcIdFromFileName, type NpcDefinition, type NpcFileError } from '../npc/index.js';
+import { NPC_ERROR_EVENT, type NpcErrorEvent } from '../npc/live.js';
+import { displayName, loadNpcDir, NPC_FILE_RE } from '../server/npc-files.js';
+import { createVoiceAgentsMiddleware, type VoiceAgentsMount } from '../server/broker/mount.js';
+import { CONFIG_PATH, LOCAL_AGENT_PATH } from '../server/broker/mount.js';
+import type { BrokerOptions } from '../server/broker/broker.js';
+import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
+
+export const VIRTUAL_NPCS = 'virtual:voice-agents/npcs';
+const RESOLVED_VIRTUAL_NPCS = '\0' + VIRTUAL_NPCS;
+
+export interface VoiceAgentsOptions {
+  /** Folder of `*.npc.yaml` files for the virtual module and the servers, relative to the Vite root. Default `assets/npcs`. */
+  npcDir?: string;
+  /** Mount the offline local agent in the dev/preview server. Default true. */
+  localAgent?: boolean;
+  /** Options passed to the local agent factory. */
+  localAgentOptions?: Record<string, unknown>;
+  /** ElevenLabs API key for the broker. Default: ELEVENLABS_API_KEY from the environment or `.env`. Never sent to the browser. */
+  apiKey?: string;
+  /** Broker settings (allowed origins, rate limit, base URL). */
+  broker?: Omit<BrokerOptions, 'apiKey' | 'npcs'>;
+}
+
+interface FileState {
+  npc?: NpcDefinition;
+  errors?: NpcFileError[];
+}
+
+export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
+  let root = process.cwd();
+  let npcDir = '';
+  let apiKey: string | undefined;
+  let isDev = false;
+  let devServer: ViteDevServer | undefined;
+  let mount: VoiceAgentsMount | undefined;
+  const files = new Map<string, FileState>();
+
+  const cleanId = (id: string) => id.split('?')[0]!;
+  const isNpcFile = (id: string) => NPC_FILE_RE.test(cleanId(id)) && !id.startsWith('\0');
+  const goodNpcs = () => [...files.values()].flatMap((s) => (s.npc ? [s.npc] : []));
+
+  async function scanDir(): Promise<void> {
+    const res = await loadNpcDir(npcDir, { cwd: root });
+    files.clear();
+    for (const f of res.files) files.set(f.path, f.npc ? { npc: f.npc } : { errors: [] });
+    for (const e of res.errors) {
+      const path = resolve(root, e.file);
+      const s = files.get(path);
+      if (s) {
+        s.errors = [...(s.errors ?? []), e];
+        delete s.npc;
+      }
+    }
+  }
+
+  /** Compile one file and check its id against the other files we know. */
+  async function compileFile(
+    path: string,
+  ): Promise<{ source: string; result: ReturnType<typeof compileNpcFile> }> {
+    const source = await readFile(path, 'utf8');
+    const file = displayName(path, root);
+    const result = compileNpcFile(source, file);
+    if (result.ok) {
+      const clash = [...files.entries()].find(
+        ([p, s]) => p !== path && s.npc && s.npc.id.toLowerCase() === result.npc.id.toLowerCase(),
+      );
+      if (clash) {
+        return {
+          source,
+          result: {
+            ok: false,
+            warnings: result.warnings,
+            errors: [
+              {
+                file,
+                line: 1,
+                column: 1,
+                path: '',
+                code: 'duplicate-id',
+                message: `NPC id "${result.npc.id}" is also used by ${displayName(clash[0], root)}; every NPC file needs a unique name`,
+              },
+            ],
+          },
+        };
+      }
+    }
+    return { source, result };
+  }
+
+  function endpoints() {
+    const hasAgent = options.localAgent !== false;
+    return {
+      broker: apiKey ? (options.broker?.path ?? '/voice-agents/signed-url') : null,
+      localAgent: hasAgent ? LOCAL_AGENT_PATH : null,
+      config: CONFIG_PATH,
+    };
+  }
+
+  async function mountOn(
+    httpServer: Server | null | undefined,
+    use: (fn: (req: any, res: any, next: () => void) => void) => void,
+    log: (line: string) => void,
+  ): Promise<void> {
+    mount = await createVoiceAgentsMiddleware({
+      npcs: goodNpcs(),
+      apiKey,
+      broker: options.broker,
+      localAgent: options.localAgent !== false,
+      localAgentOptions: options.localAgentOptions,
+      log,
+    });
+    const m = mount;
+    use((req, res, next) => {
+      if (!m.handleHttp(req, res)) next();
+    });
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      m.handleUpgrade(req, socket, head);
+    };
+    httpServer?.on('upgrade', onUpgrade);
+    httpServer?.once('close', () => {
+      httpServer.off('upgrade', onUpgrade);
+      void m.close();
+    });
+  }
+
+  return {
+    name: 'phaser-voice-agents',
+    enforce: 'pre',
+
+    configResolved(config) {
+      root = config.root;
+      const dir = options.npcDir ?? 'assets/npcs';
+      npcDir = isAbsolute(dir) ? dir : resolve(root, dir);
+      isDev = config.command === 'serve';
+      const env = loadEnv(config.mode, config.envDir || root, '');
+      apiKey = options.apiKey ?? process.env.ELEVENLABS_API_KEY ?? env.ELEVENLABS_API_KEY;
+      if (apiKey !== undefined && apiKey.trim() === '') apiKey = undefined;
+    },
+
+    async buildStart() {
+      await scanDir();
+    },
+
+    resolveId(id) {
+      if (id === VIRTUAL_NPCS) return RESOLVED_VIRTUAL_NPCS;
+      return undefined;
+    },
+
+    async load(id) {
+      if (id === RESOLVED_VIRTUAL_NPCS) {
+        if (files.size === 0) await scanDir();
+        for (const path of files.keys()) this.addWatchFile(path);
+        const good = [...files.entries()].flatMap(([path, s]) => (s.npc ? [{ path, id: s.npc.id }] : []));
+        const errors = [...files.values()].flatMap((s) => s.errors ?? []);
+        // In a build a broken file must fail loudly, not ship a game with a missing NPC.
+        if (!isDev && errors.length > 0)
+          this.error(
+            `NPC file errors:\n${errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`).join('\n')}`,
+          );
+        return virtualNpcsCode({ files: good, errors, endpoints: endpoints() });
+      }
+      if (!isNpcFile(id)) return undefined;
+      const path = cleanId(id);
+      const { source, result } = await compileFile(path);
+      if (!result.ok) {
+        const lastGood = files.get(path)?.npc;
+        files.set(path, { errors: result.errors, ...(lastGood ? { npc: lastGood } : {}) });
+        const o = overlayError(path, source, result.errors);
+        throw Object.assign(new Error(o.message), { id: o.id, loc: o.loc, frame: o.frame, plugin: o.plugin });
+      }
+      files.set(path, { npc: result.npc });
+      return { code: npcModuleCode(result.npc), map: null };
+    },
+
+    configureServer(server) {
+      devServer = server;
+      server.watcher.add(npcDir);
+      const onAddOrRemove = (path: string) => {
+        if (!isNpcFile(path)) return;
+        void scanDir().then(() => {
+          mount?.setNpcs(goodNpcs());
+          const mod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_NPCS);
+          if (mod) {
+            server.moduleGraph.invalidateModule(mod);
+            server.ws.send({ type: 'full-reload' });
+          }
+        });
+      };
+      server.watcher.on('add', onAddOrRemove);
+      server.watcher.on('unlink', onAddOrRemove);
+      return mountOn(
+        server.httpServer as Server | null,
+        (fn) => server.middlewares.use(fn),
+        (line) => server.config.logger.info(line),
+      );
+    },
+
+    configurePreviewServer(server: PreviewServer) {
+      return mountOn(
+        server.httpServer as Server,
+        (fn) => server.middlewares.use(fn),
+        (line) => server.config.logger.info(line),
+      );
+    },
+
+    async handleHotUpdate(ctx) {
+      if (!isNpcFile(ctx.file)) return undefined;
+      const path = ctx.file;
+      const { source, result } = await compileFile(path);
+      const server = devServer ?? ctx.server;
+      if (!result.ok) {
+        const wasGood = files.get(path)?.npc;
+        files.set(path, { errors: result.errors, ...(wasGood ? { npc: wasGood } : {}) });
+        const o = overlayError(path, source, result.errors);
+        server.ws.send({ type: 'error', err: o });
+        const ev: NpcErrorEvent = {
+          id: npcIdFromFileName(path),
+          file: displayName(path, root),
+          errors: result.errors,
+        };
+        server.ws.send({ type: 'custom', event: NPC_ERROR_EVENT, data: ev });
+        server.config.logger.error(o.message, { timestamp: true });
+        // No module update: the browser keeps running the last good definition.
+        return [];
+      }
+      files.set(path, { npc: result.npc });
+      mount?.setNpcs(goodNpcs());
+      return undefined;
+    },
+  };
+}

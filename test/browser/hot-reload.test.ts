@@ -1,0 +1,128 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, repoRoot, watchPage } from '../helpers/browser.js';
+import { packageAliases } from '../helpers/aliases.js';
+import { voiceAgents } from '../../plugin/vite/index.js';
+
+// Real Vite dev server (HMR on) with the plugin over a temp copy of an NPC file, real Chromium.
+// Asserts what a level designer sees: save → the running page shows the new text without a reload;
+// save a broken file → Vite's overlay names the line and the problem, the page keeps the last good text.
+
+let dir: string;
+let file: string;
+let original: string;
+let server: ViteDevServer;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+const pageUrl = () =>
+  `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${file}`)}`;
+
+async function text(id: string): Promise<string> {
+  return (await page.locator(`#${id}`).textContent()) ?? '';
+}
+
+async function overlayText(): Promise<string | null> {
+  return page.evaluate(() => {
+    const o = document.querySelector('vite-error-overlay');
+    return o?.shadowRoot?.textContent ?? null;
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'npc-hot-'));
+  await mkdir(join(dir, 'npcs'));
+  file = join(dir, 'npcs', 'mira.npc.yaml');
+  original = await readFile(join(repoRoot, 'assets/npcs/mira.npc.yaml'), 'utf8');
+  await writeFile(file, original);
+  server = await createServer({
+    root: repoRoot,
+    configFile: false,
+    logLevel: 'silent',
+    resolve: { alias: packageAliases() },
+    plugins: [voiceAgents({ npcDir: join(dir, 'npcs'), localAgent: false })],
+    server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [repoRoot, dir] } },
+  });
+  await server.listen();
+  base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  browser = await launchBrowser();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('NPC file hot reload in the running page', () => {
+  it('applies a saved prompt file without reloading, and keeps the last good version while it is broken', async () => {
+    const { errors } = watchPage(page);
+    await page.goto(pageUrl());
+    await page.waitForFunction(
+      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
+    );
+    expect(await text('first')).toBe(
+      "Welcome to Mira's Wares, traveller! Looking for potions, or perhaps a lantern?",
+    );
+    expect(await page.evaluate(() => (window as any).__directIsHeld)).toBe(true);
+    const loadId = await page.evaluate(() => (window as any).__loadId);
+
+    // 1. A good edit shows up live.
+    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Fresh stock just arrived!'));
+    await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fresh stock just arrived!');
+    expect(await text('direct')).toBe('Fresh stock just arrived!');
+    expect(await page.evaluate(() => (window as any).__sameObject)).toBe(true);
+    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+
+    // 2. A broken edit: the overlay points at the line, the page keeps the last good value.
+    const broken = original
+      .replace(/first_message: .*/, 'first_message: This must never show')
+      .replace('stability: 0.55', 'stability: 1.5');
+    await writeFile(file, broken);
+    const brokenLine = broken.split('\n').findIndex((l) => l.includes('stability: 1.5')) + 1;
+    await expect
+      .poll(overlayText, { timeout: 15_000 })
+      .toContain('agent.voice.voice_settings.stability must be between 0 and 1, got 1.5');
+    const overlay = (await overlayText())!;
+    expect(overlay).toContain(`mira.npc.yaml:${brokenLine}:`);
+    expect(overlay).toContain('stability: 1.5'); // the code frame shows the offending line
+    await expect.poll(() => text('error')).toContain(`${brokenLine}:`);
+    expect(await text('error')).toContain('stability must be between 0 and 1, got 1.5');
+    expect(await text('first')).toBe('Fresh stock just arrived!');
+    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+
+    // 3. Fixing it applies the new text, closes the overlay, still without a reload.
+    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Fixed and friendly.'));
+    await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fixed and friendly.');
+    await expect.poll(overlayText).toBeNull();
+    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    expect(await text('updates')).toBe('2');
+    expect(errors.filter((e) => !e.includes('[vite]') && !e.includes('Failed to load resource'))).toEqual([]);
+  });
+
+  it('recovers without a reload when the very first save after loading is broken', async () => {
+    // Vite reloads the page when its first update arrives while an error overlay is open; the
+    // plugin closes its own overlay first so the running game survives a broken-then-fixed save.
+    await writeFile(file, original);
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => (window as any).__ready === true);
+    expect(await text('first')).toBe(
+      "Welcome to Mira's Wares, traveller! Looking for potions, or perhaps a lantern?",
+    );
+    const loadId = await page.evaluate(() => (window as any).__loadId);
+    await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
+    await expect
+      .poll(overlayText, { timeout: 15_000 })
+      .toContain('nme is not a known field; did you mean name?');
+    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Back in business.'));
+    await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Back in business.');
+    expect(await overlayText()).toBeNull();
+    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+  });
+});

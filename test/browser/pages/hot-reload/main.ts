@@ -1,0 +1,37 @@
+// Shows one NPC's first_message the way a game would hold it: the object from the virtual module,
+// the object from a direct `import … from '….npc.yaml'`, and the onNpcUpdate/onNpcError events.
+import { npcs } from 'virtual:voice-agents/npcs';
+import { onNpcError, onNpcUpdate } from '../../../../plugin/npc/live.js';
+import type { NpcDefinition } from '../../../../plugin/npc/types.js';
+
+const w = window as unknown as Record<string, unknown>;
+w.__loadId = Math.random();
+const held = npcs[0]!;
+const $ = (id: string) => document.getElementById(id)!;
+let updates = 0;
+
+function render(): void {
+  $('first').textContent = held.agent.first_message ?? '';
+}
+render();
+onNpcUpdate((npc) => {
+  updates++;
+  $('updates').textContent = String(updates);
+  w.__sameObject = npc === held;
+  render();
+});
+onNpcError((e) => {
+  $('error').textContent = e.errors.map((x) => `${x.line}:${x.column} ${x.message}`).join(' | ');
+});
+
+// A direct import of the same file must give the same live object.
+const directUrl = new URLSearchParams(location.search).get('file');
+if (directUrl) {
+  void import(/* @vite-ignore */ directUrl).then((m: { default: NpcDefinition }) => {
+    w.__directIsHeld = m.default === held;
+    const show = () => ($('direct').textContent = m.default.agent.first_message ?? '');
+    show();
+    onNpcUpdate(show);
+  });
+}
+w.__ready = true;

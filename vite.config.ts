@@ -1,0 +1,12 @@
+// Dev server and build for the sample game (index.html at the repo root). The voiceAgents plugin
+// compiles assets/npcs/*.npc.yaml, hot-reloads them, and mounts the local agent (and the broker when
+// ELEVENLABS_API_KEY is set in the environment or .env) so `npm run dev` is one process.
+import { defineConfig } from 'vite';
+import { voiceAgents } from './plugin/vite/index.js';
+import { packageAliases } from './test/helpers/aliases.js';
+
+export default defineConfig({
+  resolve: { alias: packageAliases() },
+  plugins: [voiceAgents({ npcDir: 'assets/npcs' })],
+  build: { outDir: 'dist-game', emptyOutDir: true },
+});
