@@ -1,1 +1,15 @@
-export {};
+// The offline local agent (ConvAI-compatible): standalone or mounted on another http server.
+export { createLocalAgent, type CreateLocalAgentOptions, type LocalAgent } from './server.js';
+export {
+  createLocalAgentHandler,
+  CONVERSATION_PATH,
+  HEALTH_PATH,
+  type LocalAgentEndpoint,
+  type LocalAgentOptions,
+} from './handler.js';
+export { ASR_UNAVAILABLE_NOTICE } from './conversation.js';
+export { DEFAULT_PERSONA } from './persona.js';
+export type { AgentLimits, AgentMetrics } from './runtime.js';
+export { llmConfigFromEnv, type LlmConfig } from './llm.js';
+export type { Recognizer, RecognizerHints, RecognizerStream } from '../speech/recognizer.js';
+export { createPocketsphinxRecognizer } from '../speech/recognizer.js';

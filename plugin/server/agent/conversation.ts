@@ -1,0 +1,528 @@
+/**
+ * One conversation on one WebSocket, speaking the ConvAI protocol (shared/reference/convai-protocol.md):
+ * initiation → metadata (then a short gap, §1.6) → greeting → turns. Turns start from typed
+ * `user_message`s or from the microphone stream (VAD decides the end of a spoken turn). Player
+ * speech while the NPC talks is a barge-in: `interruption` + `agent_response_correction`, with ids
+ * following the §3.4 server recommendation (interruption id > interrupted audio ids; next reply > interruption).
+ */
+import type { WebSocket } from 'ws';
+import type { NpcDefinition } from '../../npc/types.js';
+import {
+  base64ToInt16,
+  decodeClientFrame,
+  type AudioFormatInfo,
+  type ClientMessage,
+  type ConversationInitiationClientData,
+  type ServerMessage,
+} from '../../protocol/index.js';
+import { SentenceStream, splitSentences } from '../speech/text.js';
+import type { RecognizerStream } from '../speech/recognizer.js';
+import type { TurnDetector } from '../speech/vad.js';
+import type { Brain, ChatTurn } from './brain.js';
+import { LlmError } from './llm.js';
+import { buildPlan, type SessionPlan } from './persona.js';
+import type { AgentRuntime } from './runtime.js';
+import { Speaker } from './speaker.js';
+
+export const ASR_UNAVAILABLE_NOTICE = {
+  type: 'local_agent_notice',
+  local_agent_notice_event: {
+    code: 'asr_unavailable',
+    message: 'Offline speech input is unavailable (no speech recognizer installed): type instead.',
+  },
+} as const;
+
+const NOT_HEARD_LINE = "I can't make out spoken words in offline mode. Please type your message instead.";
+const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
+
+interface Turn {
+  abort: AbortController;
+  eventId: number;
+  text: string;
+  responseSent: boolean;
+  speaker: Speaker | null;
+}
+
+export class Conversation {
+  private state: 'awaiting_init' | 'open' | 'closed' = 'awaiting_init';
+  private plan: SessionPlan | null = null;
+  private brain: Brain | null = null;
+  private lastEventId = 0;
+  private pingId = 0;
+  private readonly pingSent = new Map<number, number>();
+  private pingMs: number | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Frames wait here during the gap after the metadata (the official client's listener race, §1.6). */
+  private outbox: string[] | null = null;
+  private turn: Turn | null = null;
+  private readonly history: ChatTurn[] = [];
+  private readonly context = new Map<string, string>();
+  private anonymousContext = 0;
+  private readonly toolWaiters = new Map<string, (result: string) => void>();
+  private toolCallCount = 0;
+  private detector: Promise<TurnDetector> | null = null;
+  private asrStream: RecognizerStream | null = null;
+  private asrEventId = 0;
+  private lastNotHeardAt = -Infinity;
+  private userTurns = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly rt: AgentRuntime,
+    readonly id: string,
+    private readonly agentId: string,
+    private readonly npc: NpcDefinition,
+    private readonly format: AudioFormatInfo,
+  ) {
+    this.resetIdle();
+    ws.on('message', (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  // --- plumbing ---------------------------------------------------------------------------------
+
+  private guard(fn: () => unknown): void {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((err: unknown) => this.crash(err));
+    } catch (err) {
+      this.crash(err);
+    }
+  }
+
+  private crash(err: unknown): void {
+    if (this.state === 'closed') return;
+    if (err instanceof LlmError) return this.fail(1002, err.errorType, err.message);
+    this.rt.log(`conversation ${this.id} crashed: ${(err as Error)?.stack ?? String(err)}`);
+    this.fail(1011, 'unknown_websocket_crash', 'The local agent hit an internal error in this conversation.');
+  }
+
+  private sendRaw(frame: string): boolean {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.outbox) this.outbox.push(frame);
+    else this.ws.send(frame);
+    return true;
+  }
+
+  private send(message: ServerMessage | typeof ASR_UNAVAILABLE_NOTICE): boolean {
+    return this.sendRaw(JSON.stringify(message));
+  }
+
+  private nextId(): number {
+    return ++this.lastEventId;
+  }
+
+  /** An `error` frame (the real service's nested shape), then the close with the same code. */
+  fail(code: 1000 | 1002 | 1008 | 1011, errorType: string, message: string): void {
+    if (this.state === 'closed') return;
+    const frame = JSON.stringify({ type: 'error', error_event: { code, message, error_type: errorType } });
+    if (this.outbox) {
+      this.outbox.push(frame);
+      this.flushOutbox();
+    } else if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+    this.close(code, message);
+  }
+
+  private flushOutbox(): void {
+    const box = this.outbox;
+    this.outbox = null;
+    if (box && this.ws.readyState === this.ws.OPEN) for (const f of box) this.ws.send(f);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.dispose();
+    // Close reasons are limited to 123 bytes.
+    this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  private dispose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.pingTimer = this.idleTimer = null;
+    this.turn?.abort.abort();
+    this.turn?.speaker?.abort();
+    this.turn = null;
+    this.asrStream?.cancel();
+    this.asrStream = null;
+    for (const resolve of this.toolWaiters.values()) resolve('');
+    this.toolWaiters.clear();
+    void this.detector?.then((d) => d.destroy()).catch(() => {});
+    this.rt.onClosed(this);
+  }
+
+  private resetIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.state === 'closed') return;
+    this.idleTimer = setTimeout(() => {
+      if (this.turn?.speaker?.playing || (this.turn && !this.turn.speaker)) return this.resetIdle();
+      this.fail(
+        1002,
+        'transport_receive_timeout',
+        'No user input received for a while: the conversation timed out.',
+      );
+    }, this.rt.limits.idleTimeoutMs);
+  }
+
+  // --- incoming frames ----------------------------------------------------------------------------
+
+  private onFrame(data: unknown, isBinary: boolean): void | Promise<void> {
+    if (this.state === 'closed') return;
+    const bytes = Buffer.isBuffer(data)
+      ? data.length
+      : Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : 0;
+    if (bytes > this.rt.limits.maxFrameBytes) {
+      return this.fail(
+        1008,
+        'invalid_message',
+        `Frame of ${bytes} bytes exceeds the ${this.rt.limits.maxFrameBytes}-byte limit.`,
+      );
+    }
+    const text = isBinary
+      ? data
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : data;
+    const decoded = decodeClientFrame(text);
+    if (!decoded.ok) {
+      const e = decoded.error;
+      if (
+        this.state === 'awaiting_init' ||
+        ['not_text', 'malformed_json', 'not_an_object', 'missing_type'].includes(e.kind)
+      ) {
+        return this.fail(1008, 'invalid_message', `Invalid message: ${e.detail}`);
+      }
+      return; // unknown types and odd fields are ignored, like the real service
+    }
+    const msg = decoded.message;
+    if (this.state === 'awaiting_init') return this.onInit(msg);
+    return this.onMessage(msg);
+  }
+
+  private onInit(msg: ClientMessage): void {
+    if ('type' in msg && msg.type === 'enclave_setup_config') return;
+    if (!('type' in msg) || msg.type !== 'conversation_initiation_client_data') {
+      const what = 'type' in msg ? `"${msg.type}"` : 'user_audio_chunk';
+      return this.fail(
+        1008,
+        'invalid_message',
+        `Expected conversation_initiation_client_data first, got ${what}.`,
+      );
+    }
+    this.start(msg);
+  }
+
+  private start(init: ConversationInitiationClientData): void {
+    const planned = buildPlan(this.npc, init, { conversationId: this.id, agentId: this.agentId });
+    if (!planned.ok) return this.fail(planned.code, planned.errorType, planned.message);
+    this.plan = planned.plan;
+    this.brain = this.rt.brainFor(planned.plan);
+    this.state = 'open';
+    this.resetIdle();
+    this.send({
+      type: 'conversation_initiation_metadata',
+      conversation_initiation_metadata_event: {
+        conversation_id: this.id,
+        agent_output_audio_format: this.format.format,
+        user_input_audio_format: 'pcm_16000',
+      },
+    });
+    this.outbox = [];
+    setTimeout(() => this.flushOutbox(), this.rt.metadataGapMs);
+    if (!this.rt.recognizer && !planned.plan.textOnly) this.send(ASR_UNAVAILABLE_NOTICE);
+    this.pingTimer = setInterval(() => this.ping(), this.rt.pingIntervalMs);
+    this.pingTimer.unref?.();
+    if (planned.plan.firstMessage) this.speakLine(planned.plan.firstMessage);
+  }
+
+  private ping(): void {
+    const id = ++this.pingId;
+    this.pingSent.set(id, performance.now());
+    if (this.pingSent.size > 8) this.pingSent.delete(this.pingSent.keys().next().value!);
+    this.send({ type: 'ping', ping_event: { event_id: id, ping_ms: this.pingMs } });
+  }
+
+  private onMessage(msg: ClientMessage): void | Promise<void> {
+    if (!('type' in msg)) {
+      this.resetIdle();
+      return this.onAudio(msg.user_audio_chunk);
+    }
+    switch (msg.type) {
+      case 'pong': {
+        const sentAt = this.pingSent.get(msg.event_id);
+        if (sentAt !== undefined) {
+          this.pingMs = Math.round(performance.now() - sentAt);
+          this.pingSent.delete(msg.event_id);
+        }
+        return;
+      }
+      case 'user_message':
+        this.resetIdle();
+        if (msg.text && msg.text.trim()) return this.userTurn(msg.text.trim());
+        return;
+      case 'multimodal_message':
+        this.resetIdle();
+        if (msg.text?.text?.trim()) return this.userTurn(msg.text.text.trim());
+        return;
+      case 'contextual_update': {
+        this.resetIdle();
+        const id = msg.context_id ?? `anonymous-${this.anonymousContext++ % 16}`;
+        this.context.delete(id);
+        this.context.set(id, msg.text);
+        return;
+      }
+      case 'user_activity':
+        this.resetIdle();
+        return;
+      case 'client_tool_result': {
+        this.resetIdle();
+        const waiter = this.toolWaiters.get(msg.tool_call_id);
+        waiter?.(msg.is_error ? `error: ${msg.result}` : msg.result);
+        return;
+      }
+      case 'feedback':
+        this.rt.log(`conversation ${this.id}: feedback ${msg.score ?? 'cleared'} on event ${msg.event_id}`);
+        return;
+      default:
+        return; // conversation_initiation_client_data again, mcp approvals…: nothing to do
+    }
+  }
+
+  // --- listening ------------------------------------------------------------------------------------
+
+  private onAudio(b64: string): void {
+    const pcm = base64ToInt16(b64);
+    if (!pcm || pcm.length === 0 || this.plan?.textOnly) return;
+    this.detector ??= this.rt.createDetector({
+      onSpeechStart: () => {
+        if (this.rt.recognizer && this.plan) {
+          const id = (this.asrEventId = this.nextId());
+          this.asrStream = this.rt.recognizer.start(this.plan.hints, (partial) =>
+            this.send({
+              type: 'tentative_user_transcript',
+              tentative_user_transcription_event: { user_transcript: partial, event_id: id },
+            }),
+          );
+        }
+      },
+      onSpeechAudio: (frame) => this.asrStream?.write(frame),
+      onSpeechConfirmed: () => {
+        if (this.turn) this.interrupt();
+      },
+      onDiscard: () => {
+        this.asrStream?.cancel();
+        this.asrStream = null;
+      },
+      onTurnEnd: () => this.guard(() => this.onVoiceTurn()),
+    });
+    void this.detector.then((d) => d.push(pcm)).catch((err: unknown) => this.crash(err));
+  }
+
+  private async onVoiceTurn(): Promise<void> {
+    if (this.state !== 'open') return;
+    const stream = this.asrStream;
+    this.asrStream = null;
+    if (!stream) {
+      // Never invent a transcript: say plainly that spoken input can't be understood offline.
+      const now = performance.now();
+      if (now - this.lastNotHeardAt < 15_000) return;
+      this.lastNotHeardAt = now;
+      return this.speakLine(NOT_HEARD_LINE, { record: false });
+    }
+    const endedAt = performance.now();
+    const text = await stream.finish();
+    if (this.state !== 'open') return;
+    if (!text) return this.speakLine(NOT_UNDERSTOOD_LINE, { record: false });
+    this.send({
+      type: 'user_transcript',
+      user_transcription_event: { user_transcript: text, event_id: this.asrEventId },
+    });
+    this.rt.metrics.asrMs.push(performance.now() - endedAt);
+    return this.userTurn(text, endedAt);
+  }
+
+  // --- speaking -----------------------------------------------------------------------------------
+
+  /** Barge-in: stop the current turn; tell the client what was actually heard. */
+  private interrupt(): void {
+    const turn = this.turn;
+    if (!turn) return;
+    this.turn = null;
+    turn.abort.abort();
+    const heard = turn.speaker ? turn.speaker.abort() : '';
+    if (!turn.responseSent && !turn.speaker?.hasSentAudio) return; // the player heard nothing of it
+    if (!turn.responseSent) this.sendResponse(turn);
+    this.send({ type: 'interruption', interruption_event: { event_id: this.nextId() } });
+    this.send({
+      type: 'agent_response_correction',
+      agent_response_correction_event: {
+        original_agent_response: turn.text,
+        corrected_agent_response: heard,
+        event_id: turn.eventId,
+      },
+    });
+    const last = this.history.at(-1);
+    if (last?.role === 'assistant') last.content = heard;
+  }
+
+  private sendResponse(turn: Turn): void {
+    turn.responseSent = true;
+    this.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: turn.text, event_id: turn.eventId },
+    });
+  }
+
+  private newTurn(): Turn {
+    if (this.turn) this.interrupt();
+    const turn: Turn = {
+      abort: new AbortController(),
+      eventId: 0,
+      text: '',
+      responseSent: false,
+      speaker: null,
+    };
+    this.turn = turn;
+    return turn;
+  }
+
+  private ensureSpeaker(turn: Turn, startedAt?: number): Speaker | null {
+    if (turn.speaker || this.plan?.textOnly) return turn.speaker;
+    turn.speaker = new Speaker({
+      speech: this.rt.speech,
+      voice: this.plan!.voice,
+      format: this.format,
+      eventId: turn.eventId,
+      frameMs: this.rt.frameMs,
+      leadMs: this.rt.leadMs,
+      send: (f) => this.sendRaw(f),
+      onFirstFrame: (at) => {
+        if (startedAt !== undefined) this.rt.metrics.turnToFirstAudioMs.push(at - startedAt);
+      },
+    });
+    return turn.speaker;
+  }
+
+  /** A fixed line (greeting, notices): agent_response, then its audio. */
+  private speakLine(text: string, opts: { record?: boolean } = {}): void {
+    const turn = this.newTurn();
+    turn.eventId = this.nextId();
+    turn.text = text;
+    this.sendResponse(turn);
+    if (opts.record !== false) this.history.push({ role: 'assistant', content: text });
+    const speaker = this.ensureSpeaker(turn);
+    if (!speaker) {
+      this.turn = null;
+      return;
+    }
+    for (const s of splitSentences(text)) speaker.enqueue(s);
+    speaker.end();
+    void this.finishTurn(turn);
+  }
+
+  private async finishTurn(turn: Turn): Promise<void> {
+    await turn.speaker?.done;
+    if (this.turn !== turn || !turn.speaker) return;
+    const remaining = turn.speaker.playbackEndsAt - performance.now();
+    if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+    if (this.turn === turn) {
+      this.turn = null;
+      this.resetIdle();
+    }
+  }
+
+  private async userTurn(text: string, startedAt = performance.now()): Promise<void> {
+    if (!this.plan || !this.brain) return;
+    this.userTurns++;
+    const turn = this.newTurn();
+    const history = this.history.slice();
+    this.history.push({ role: 'user', content: text });
+    const toolResults = new Map<string, string>();
+    const sentences = new SentenceStream();
+    const steps = this.brain.respond(
+      text,
+      { plan: this.plan, history, context: this.context, variables: this.plan.variables, toolResults },
+      turn.abort.signal,
+    );
+    for await (const step of steps) {
+      if (turn.abort.signal.aborted || this.state !== 'open') return;
+      if (step.kind === 'tool') {
+        const result = await this.callTool(
+          step.name,
+          step.parameters,
+          step.expectsResponse,
+          turn.abort.signal,
+        );
+        if (result !== null) toolResults.set(step.name, result);
+        continue;
+      }
+      if (!turn.eventId) {
+        turn.eventId = this.nextId();
+        if (!this.history.at(-1) || this.history.at(-1)!.role !== 'assistant')
+          this.history.push({ role: 'assistant', content: '' });
+      }
+      turn.text += step.text;
+      this.history.at(-1)!.content = turn.text;
+      if (step.final && !turn.responseSent) this.sendResponse(turn);
+      const speaker = this.ensureSpeaker(turn, startedAt);
+      for (const s of sentences.push(step.text)) speaker?.enqueue(s);
+    }
+    if (turn.abort.signal.aborted || this.state !== 'open') return;
+    if (!turn.eventId) {
+      this.turn = null;
+      return;
+    }
+    for (const s of sentences.flush()) turn.speaker?.enqueue(s);
+    if (!turn.responseSent) this.sendResponse(turn);
+    turn.speaker?.end();
+    if (!turn.speaker) {
+      this.turn = null;
+      return;
+    }
+    await this.finishTurn(turn);
+  }
+
+  private callTool(
+    name: string,
+    parameters: Record<string, unknown>,
+    expectsResponse: boolean,
+    signal: AbortSignal,
+  ): Promise<string | null> {
+    const toolCallId = `toolu_local_${this.id.slice(-6)}_${++this.toolCallCount}`;
+    this.send({
+      type: 'client_tool_call',
+      client_tool_call: {
+        tool_name: name,
+        tool_call_id: toolCallId,
+        parameters,
+        event_id: this.nextId(),
+        expects_response: expectsResponse,
+      },
+    });
+    if (!expectsResponse) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const done = (result: string | null): void => {
+        clearTimeout(timer);
+        this.toolWaiters.delete(toolCallId);
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = (): void => done(null);
+      const timer = setTimeout(() => done('error: client_timeout'), this.rt.limits.toolTimeoutMs);
+      signal.addEventListener('abort', onAbort);
+      this.toolWaiters.set(toolCallId, (r) => done(r));
+    });
+  }
+}

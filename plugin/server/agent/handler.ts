@@ -1,0 +1,273 @@
+/**
+ * The local agent as a mountable handler: any Node http server (ours, Vite's dev server,
+ * `voice-agents serve`) passes its upgrades and requests here and gets back whether they were ours.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import type { NpcDefinition } from '../../npc/types.js';
+import {
+  AUDIO_FORMATS,
+  DEFAULT_AUDIO_FORMAT,
+  parseAudioFormat,
+  type AudioFormat,
+} from '../../protocol/index.js';
+import { loadNpcDir } from '../npc-files.js';
+import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js';
+import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
+import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
+import { createLocalBrain, type Brain } from './brain.js';
+import { Conversation } from './conversation.js';
+import { createLlmBrain, llmConfigFromEnv, type LlmConfig } from './llm.js';
+import { DEFAULT_PERSONA, findNpc } from './persona.js';
+import {
+  DEFAULT_LIMITS,
+  Samples,
+  type AgentLimits,
+  type AgentMetrics,
+  type AgentRuntime,
+} from './runtime.js';
+
+export const CONVERSATION_PATH = '/v1/convai/conversation';
+export const SIGNED_URL_PATHS = [
+  '/v1/convai/conversation/get-signed-url',
+  '/v1/convai/conversation/get_signed_url',
+];
+export const HEALTH_PATH = '/voice-agents/health';
+
+export interface LocalAgentOptions {
+  /** NPCs to play; `agent_id` picks one by id (or by its `agent.agent_id`). */
+  npcs?: NpcDefinition[];
+  /** Or a folder of `*.npc.yaml` files, loaded at start (ignored when `npcs` is given). */
+  npcDir?: string;
+  /** An OpenAI-compatible endpoint instead of the NPC files' reply rules. Default: from the
+   * environment (VOICE_AGENTS_LLM_BASE_URL, _MODEL, _API_KEY); `false` forces the rules. */
+  llm?: LlmConfig | false;
+  /** `auto` (default): eSpeak NG when its optional package is installed, else the babble voice. */
+  speechEngine?: EngineChoice;
+  /** `auto` (default): pocketsphinx when installed; `none`: no recognizer; or your own. */
+  recognizer?: Recognizer | 'auto' | 'none';
+  /** Agent audio format (default pcm_16000); a client may ask for another with `?output_format=`. */
+  outputFormat?: AudioFormat;
+  /** Duration of one `audio` frame (default 50 ms). */
+  frameMs?: number;
+  /** How far ahead of real time audio is sent (default 200 ms). */
+  leadMs?: number;
+  pingIntervalMs?: number;
+  /** Pause after the metadata before any other frame (default 50 ms, §1.6). */
+  metadataGapMs?: number;
+  /** Offer permessage-deflate (default false: see bench/agent-compression.bench.ts). */
+  perMessageDeflate?: boolean;
+  limits?: Partial<AgentLimits>;
+  vad?: TurnDetectorOptions;
+  log?: (line: string) => void;
+}
+
+export interface LocalAgentEndpoint {
+  /** Resolves when the speech engine is warm and the NPC files are loaded. */
+  readonly ready: Promise<void>;
+  /** Handles the upgrade and returns true when the path is the conversation endpoint. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Handles the signed-URL and health endpoints; false for any other path. */
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Replaces the NPCs for new conversations (hot reload); open conversations keep theirs. */
+  setNpcs(npcs: readonly NpcDefinition[]): void;
+  health(): Record<string, unknown>;
+  readonly metrics: AgentMetrics;
+  readonly sessions: number;
+  close(): Promise<void>;
+}
+
+function conversationId(): string {
+  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+  const bytes = randomBytes(26);
+  let id = 'conv_';
+  for (const b of bytes) id += alphabet[b & 31];
+  return id;
+}
+
+function resolveRecognizer(option: LocalAgentOptions['recognizer']): Recognizer | null {
+  if (option === 'none') return null;
+  if (option && option !== 'auto') return option;
+  return createPocketsphinxRecognizer();
+}
+
+export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalAgentEndpoint {
+  const log = options.log ?? (() => {});
+  const limits: AgentLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  let npcs: NpcDefinition[] = options.npcs ?? [];
+  const llm = options.llm === false ? undefined : (options.llm ?? llmConfigFromEnv());
+  const recognizer = resolveRecognizer(options.recognizer);
+  const defaultFormat = parseAudioFormat(options.outputFormat ?? DEFAULT_AUDIO_FORMAT)!;
+  const conversations = new Set<Conversation>();
+  const metrics: AgentMetrics = { turnToFirstAudioMs: new Samples(), asrMs: new Samples() };
+  let speech: Speech | null = null;
+  let closed = false;
+  const localBrain = createLocalBrain();
+  const llmBrain: Brain | null = llm ? createLlmBrain(llm) : null;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Frames past our limit get a typed error; this hard cap (ws closes 1009) only stops giant buffers.
+    maxPayload: limits.maxFrameBytes * 4,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    // Select `convai` when offered (the official client fails without it); ignore `bearer.*`;
+    // accept clients that offer none (Python).
+    handleProtocols: (protocols) => (protocols.has('convai') ? 'convai' : false),
+  });
+
+  const ready = (async () => {
+    if (!options.npcs && options.npcDir) {
+      const loaded = await loadNpcDir(options.npcDir);
+      npcs = loaded.npcs;
+      for (const e of loaded.errors) log(`${e.file}:${e.line}:${e.column} ${e.message}`);
+    }
+    const [s] = await Promise.all([createSpeech(options.speechEngine ?? 'auto'), loadFvad()]);
+    speech = s;
+    if (closed) s.close();
+  })();
+  // A failed start surfaces through `ready`; avoid an unhandled rejection when nobody awaits it.
+  ready.catch(() => {});
+
+  const runtime = (): AgentRuntime => ({
+    speech: speech!,
+    recognizer,
+    brainFor: () => llmBrain ?? localBrain,
+    createDetector: (events) => createTurnDetector(events, options.vad),
+    limits,
+    metadataGapMs: options.metadataGapMs ?? 50,
+    pingIntervalMs: options.pingIntervalMs ?? 5000,
+    frameMs: options.frameMs ?? 50,
+    leadMs: options.leadMs ?? 200,
+    metrics,
+    log,
+    onClosed: (c) => conversations.delete(c),
+  });
+
+  const cors = (res: ServerResponse): void => {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'xi-api-key, content-type');
+  };
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    cors(res);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+  const health = (): Record<string, unknown> => ({
+    ok: speech !== null,
+    service: 'phaser-voice-agents local agent',
+    protocol: 'convai',
+    conversationPath: CONVERSATION_PATH,
+    speech: speech
+      ? {
+          engine: speech.engine.name,
+          licence: speech.engine.licence,
+          ...(speech.fallbackReason ? { fallbackReason: speech.fallbackReason } : {}),
+          voices: speech.engine.voices(),
+        }
+      : null,
+    outputFormats: AUDIO_FORMATS,
+    defaultOutputFormat: defaultFormat.format,
+    inputFormat: 'pcm_16000',
+    recognizer: recognizer
+      ? { available: true, name: recognizer.name }
+      : {
+          available: false,
+          name: null,
+          notice: 'asr_unavailable',
+          hint: 'Spoken input needs a recognizer: apt-get install pocketsphinx pocketsphinx-en-us. Typed messages always work.',
+        },
+    brain: llmBrain ? llmBrain.name : localBrain.name,
+    npcs: npcs.map((n) => ({ id: n.id, name: n.name, agent_id: n.agent.agent_id || null })),
+    sessions: { active: conversations.size, max: limits.maxSessions },
+    limits,
+  });
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (closed) return ws.close(1001, 'Local agent shutting down');
+      const agentId = url.searchParams.get('agent_id') ?? '';
+      const format = parseAudioFormat(url.searchParams.get('output_format')) ?? defaultFormat;
+      const npc = findNpc(npcs, agentId) ?? DEFAULT_PERSONA;
+      const c = new Conversation(ws, runtime(), conversationId(), agentId, npc, format);
+      if (conversations.size >= limits.maxSessions) {
+        c.fail(
+          1002,
+          'http_exception',
+          `The local agent is at capacity (${limits.maxSessions} conversations). Try again later.`,
+        );
+        return;
+      }
+      conversations.add(c);
+    });
+  };
+
+  return {
+    ready,
+    metrics,
+    get sessions() {
+      return conversations.size;
+    },
+    health,
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (url.pathname !== CONVERSATION_PATH) return false;
+      ready.then(
+        () => accept(req, socket, head, url),
+        () => socket.destroy(),
+      );
+      return true;
+    },
+    handleHttp(req, res) {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const ours =
+        url.pathname === HEALTH_PATH ||
+        SIGNED_URL_PATHS.includes(url.pathname) ||
+        url.pathname === CONVERSATION_PATH;
+      if (!ours) return false;
+      if (req.method === 'OPTIONS') {
+        cors(res);
+        res.writeHead(204).end();
+        return true;
+      }
+      if (url.pathname === CONVERSATION_PATH) {
+        json(res, 426, { detail: 'This endpoint is a WebSocket: connect with ws://' });
+      } else if (url.pathname === HEALTH_PATH) {
+        json(res, 200, health());
+      } else {
+        const agentId = url.searchParams.get('agent_id');
+        if (!agentId) {
+          json(res, 422, {
+            detail: [{ loc: ['query', 'agent_id'], msg: 'field required', type: 'value_error.missing' }],
+          });
+          return true;
+        }
+        const proto =
+          req.headers['x-forwarded-proto'] === 'https' || (req.socket as { encrypted?: boolean }).encrypted
+            ? 'wss'
+            : 'ws';
+        const host = req.headers.host ?? 'localhost';
+        const signature = randomBytes(18).toString('base64url');
+        json(res, 200, {
+          signed_url: `${proto}://${host}${CONVERSATION_PATH}?agent_id=${encodeURIComponent(agentId)}&conversation_signature=${signature}`,
+        });
+      }
+      return true;
+    },
+    setNpcs(next) {
+      npcs = next.slice();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const c of [...conversations]) c.close(1001, 'Local agent shutting down');
+      conversations.clear();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await ready.catch(() => {});
+      speech?.close();
+      recognizer?.close?.();
+    },
+  };
+}

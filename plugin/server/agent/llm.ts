@@ -1,0 +1,125 @@
+/**
+ * A brain backed by any OpenAI-compatible chat endpoint (OpenAI, llama.cpp server, Ollama, vLLM,
+ * LM Studio…): `POST {baseUrl}/chat/completions` with `stream: true`, read as server-sent events.
+ * The NPC's prompt is the system prompt; contextual updates and dynamic variables go in as extra
+ * system lines. Text is yielded as it streams, and the speaker speaks it sentence by sentence.
+ */
+import type { Brain, BrainContext } from './brain.js';
+
+export interface LlmConfig {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** No first token after this long fails the turn (the real service uses ~20 s). */
+  timeoutMs?: number;
+}
+
+/** From VOICE_AGENTS_LLM_BASE_URL / _MODEL / _API_KEY; undefined when no base URL is set. */
+export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig | undefined {
+  const baseUrl = env.VOICE_AGENTS_LLM_BASE_URL?.trim();
+  if (!baseUrl) return undefined;
+  return {
+    baseUrl,
+    model: env.VOICE_AGENTS_LLM_MODEL?.trim() || 'gpt-4o-mini',
+    ...(env.VOICE_AGENTS_LLM_API_KEY ? { apiKey: env.VOICE_AGENTS_LLM_API_KEY } : {}),
+  };
+}
+
+/** An LLM failure: the conversation ends with `llm_error` / `llm_timeout` and close 1002, as the real service does. */
+export class LlmError extends Error {
+  constructor(
+    message: string,
+    readonly errorType: 'llm_error' | 'llm_timeout',
+  ) {
+    super(message);
+  }
+}
+
+function systemPrompt(ctx: BrainContext): string {
+  const lines = [ctx.plan.prompt || `You are ${ctx.plan.npc.name}.`];
+  lines.push('You are speaking out loud in a game: answer in one to three short sentences, no markup.');
+  const vars = Object.entries(ctx.variables).filter(
+    ([k]) => !k.startsWith('secret__') && !k.startsWith('system__'),
+  );
+  if (vars.length) lines.push('Known facts: ' + vars.map(([k, v]) => `${k} = ${String(v)}`).join('; '));
+  if (ctx.context.size) lines.push('Current situation: ' + [...ctx.context.values()].join(' '));
+  return lines.join('\n');
+}
+
+export function createLlmBrain(config: LlmConfig): Brain {
+  const url = config.baseUrl.replace(/\/+$/, '') + '/chat/completions';
+  return {
+    name: `llm:${config.model}`,
+    async *respond(userText, ctx, signal) {
+      const prompt = ctx.plan.npc.agent.prompt;
+      const body = {
+        model: config.model,
+        stream: true,
+        temperature: config.temperature ?? prompt?.temperature ?? 0.7,
+        max_tokens: config.maxTokens ?? prompt?.max_tokens ?? 200,
+        messages: [
+          { role: 'system', content: systemPrompt(ctx) },
+          ...ctx.history.map((t) => ({ role: t.role, content: t.content })),
+          { role: 'user', content: userText },
+        ],
+      };
+      const timeout = AbortSignal.timeout(config.timeoutMs ?? 20_000);
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+            ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.any([signal, timeout]),
+        });
+      } catch (err) {
+        if (signal.aborted) return;
+        if (timeout.aborted) throw new LlmError('The language model did not answer in time.', 'llm_timeout');
+        throw new LlmError(
+          `The language model at ${config.baseUrl} is unreachable: ${(err as Error).message}`,
+          'llm_error',
+        );
+      }
+      if (!res.ok || !res.body) {
+        const detail = await res.text().catch(() => '');
+        throw new LlmError(
+          `The language model answered HTTP ${res.status}: ${detail.slice(0, 200)}`,
+          'llm_error',
+        );
+      }
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let nl: number;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            if (!line.startsWith('data:')) continue;
+            const data = line.slice(5).trim();
+            if (data === '[DONE]') return;
+            let delta: string | undefined;
+            try {
+              const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }> };
+              delta = parsed.choices?.[0]?.delta?.content ?? undefined;
+            } catch {
+              continue; // a keep-alive or vendor extension line
+            }
+            if (delta) yield { kind: 'text', text: delta };
+          }
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        if (timeout.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
+        throw new LlmError(`The language model stream failed: ${(err as Error).message}`, 'llm_error');
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/** What every conversation of one local agent shares: engines, limits, timings, metrics. */
+import type { Recognizer } from '../speech/recognizer.js';
+import type { Speech } from '../speech/index.js';
+import type { TurnDetector, TurnDetectorEvents } from '../speech/vad.js';
+import type { Brain } from './brain.js';
+import type { Conversation } from './conversation.js';
+import type { SessionPlan } from './persona.js';
+
+export interface AgentLimits {
+  /** Largest accepted client frame (bytes); larger frames get an `error` and close 1008. */
+  maxFrameBytes: number;
+  /** Concurrent conversations; one more gets an `error` and close 1002 ("try again later"). */
+  maxSessions: number;
+  /** No user input (audio, text, activity) for this long closes with 1002, like the real service. */
+  idleTimeoutMs: number;
+  /** How long a `client_tool_call` with `expects_response` waits for its `client_tool_result`. */
+  toolTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: AgentLimits = {
+  maxFrameBytes: 256 * 1024,
+  maxSessions: 200,
+  idleTimeoutMs: 60_000,
+  toolTimeoutMs: 10_000,
+};
+
+/** Rolling samples for benchmarks and the health endpoint. */
+export class Samples {
+  private readonly values: number[] = [];
+  constructor(private readonly cap = 2000) {}
+  push(v: number): void {
+    this.values.push(v);
+    if (this.values.length > this.cap) this.values.shift();
+  }
+  all(): number[] {
+    return this.values.slice();
+  }
+  clear(): void {
+    this.values.length = 0;
+  }
+}
+
+export interface AgentMetrics {
+  /** End of the player's turn (message received / VAD end of turn) → first reply audio frame sent. */
+  turnToFirstAudioMs: Samples;
+  /** VAD end of turn → recognizer result. */
+  asrMs: Samples;
+}
+
+export interface AgentRuntime {
+  speech: Speech;
+  recognizer: Recognizer | null;
+  brainFor(plan: SessionPlan): Brain;
+  createDetector(events: TurnDetectorEvents): Promise<TurnDetector>;
+  limits: AgentLimits;
+  metadataGapMs: number;
+  pingIntervalMs: number;
+  frameMs: number;
+  leadMs: number;
+  metrics: AgentMetrics;
+  log(line: string): void;
+  onClosed(c: Conversation): void;
+}

@@ -1,0 +1,175 @@
+/**
+ * End-of-turn detection on the player's microphone stream: WebRTC VAD (`@echogarden/fvad-wasm`,
+ * BSD) on 30 ms frames, plus our own rules so that a cough or a click is not a turn:
+ * - speech starts after `startMs` of voiced frames in a row;
+ * - it is "confirmed" (the moment a barge-in may happen) once it holds `minSpeechMs` of voice;
+ * - it ends after `hangoverMs` of silence; a turn with less than `minSpeechMs` of voice is dropped.
+ */
+import fvadInit from '@echogarden/fvad-wasm';
+
+interface FvadModule {
+  _fvad_new(): number;
+  _fvad_free(inst: number): void;
+  _fvad_reset(inst: number): void;
+  _fvad_set_mode(inst: number, mode: number): number;
+  _fvad_set_sample_rate(inst: number, rate: number): number;
+  _fvad_process(inst: number, ptr: number, len: number): number;
+  _malloc(n: number): number;
+  _free(p: number): void;
+  HEAP16: Int16Array;
+}
+
+let fvadPromise: Promise<FvadModule> | null = null;
+export const loadFvad = (): Promise<FvadModule> =>
+  (fvadPromise ??= (fvadInit as unknown as () => Promise<FvadModule>)());
+
+export interface TurnDetectorOptions {
+  /** fvad aggressiveness 0-3. */
+  mode?: number;
+  startMs?: number;
+  minSpeechMs?: number;
+  hangoverMs?: number;
+  /** Audio kept from before the detected start, so the recognizer hears the first syllable. */
+  preRollMs?: number;
+  /** A turn is cut here even if the player keeps talking. */
+  maxTurnMs?: number;
+}
+
+export interface TurnDetectorEvents {
+  /** Voice has started (not yet confirmed as speech). */
+  onSpeechStart?(): void;
+  /** `minSpeechMs` of voice reached: a real utterance, not a click. */
+  onSpeechConfirmed?(): void;
+  /** Every frame of the utterance, pre-roll first: feed a streaming recognizer. */
+  onSpeechAudio?(frame: Int16Array): void;
+  onTurnEnd?(turn: { voicedMs: number; durationMs: number }): void;
+  /** Voice that ended before `minSpeechMs`: not a turn. */
+  onDiscard?(info: { voicedMs: number }): void;
+}
+
+export const VAD_SAMPLE_RATE = 16_000;
+const FRAME = 480; // 30 ms at 16 kHz
+const FRAME_MS = 30;
+
+export interface TurnDetector {
+  /** 16 kHz mono PCM16, any length. */
+  push(pcm: Int16Array): void;
+  readonly inSpeech: boolean;
+  /** Forget any utterance in progress (e.g. the conversation ended). */
+  reset(): void;
+  destroy(): void;
+}
+
+export async function createTurnDetector(
+  events: TurnDetectorEvents,
+  options: TurnDetectorOptions = {},
+): Promise<TurnDetector> {
+  const m = await loadFvad();
+  const mode = options.mode ?? 2;
+  const startMs = options.startMs ?? 90;
+  const minSpeechMs = options.minSpeechMs ?? 200;
+  const hangoverMs = options.hangoverMs ?? 600;
+  const preRollFrames = Math.ceil((options.preRollMs ?? 300) / FRAME_MS);
+  const maxTurnMs = options.maxTurnMs ?? 15_000;
+
+  const inst = m._fvad_new();
+  if (!inst) throw new Error('fvad: could not create an instance');
+  m._fvad_set_mode(inst, mode);
+  m._fvad_set_sample_rate(inst, VAD_SAMPLE_RATE);
+  const buf = m._malloc(FRAME * 2);
+  const pending = new Int16Array(FRAME);
+  let pendingLen = 0;
+  const preRoll: Int16Array[] = [];
+
+  let state: 'silence' | 'speech' = 'silence';
+  let voicedRun = 0;
+  let voicedMs = 0;
+  let silenceRun = 0;
+  let durationMs = 0;
+  let confirmed = false;
+  let destroyed = false;
+
+  const endTurn = (): void => {
+    const info = { voicedMs, durationMs };
+    state = 'silence';
+    voicedRun = 0;
+    silenceRun = 0;
+    preRoll.length = 0;
+    if (voicedMs >= minSpeechMs) events.onTurnEnd?.(info);
+    else events.onDiscard?.({ voicedMs });
+    voicedMs = 0;
+    durationMs = 0;
+    confirmed = false;
+  };
+
+  const frame = (f: Int16Array): void => {
+    m.HEAP16.set(f, buf >> 1);
+    const voiced = m._fvad_process(inst, buf, FRAME) === 1;
+    if (state === 'silence') {
+      preRoll.push(f.slice());
+      if (preRoll.length > preRollFrames) preRoll.shift();
+      voicedRun = voiced ? voicedRun + FRAME_MS : 0;
+      if (voicedRun >= startMs) {
+        state = 'speech';
+        voicedMs = voicedRun;
+        durationMs = voicedRun;
+        silenceRun = 0;
+        events.onSpeechStart?.();
+        for (const p of preRoll) events.onSpeechAudio?.(p);
+        preRoll.length = 0;
+        if (voicedMs >= minSpeechMs && !confirmed) {
+          confirmed = true;
+          events.onSpeechConfirmed?.();
+        }
+      }
+      return;
+    }
+    durationMs += FRAME_MS;
+    events.onSpeechAudio?.(f.slice());
+    if (voiced) {
+      voicedMs += FRAME_MS;
+      silenceRun = 0;
+      if (!confirmed && voicedMs >= minSpeechMs) {
+        confirmed = true;
+        events.onSpeechConfirmed?.();
+      }
+    } else {
+      silenceRun += FRAME_MS;
+    }
+    if (silenceRun >= hangoverMs || durationMs >= maxTurnMs) endTurn();
+  };
+
+  return {
+    push(pcm) {
+      if (destroyed) return;
+      let i = 0;
+      while (i < pcm.length) {
+        const take = Math.min(FRAME - pendingLen, pcm.length - i);
+        pending.set(pcm.subarray(i, i + take), pendingLen);
+        pendingLen += take;
+        i += take;
+        if (pendingLen === FRAME) {
+          pendingLen = 0;
+          frame(pending);
+        }
+      }
+    },
+    get inSpeech() {
+      return state === 'speech';
+    },
+    reset() {
+      state = 'silence';
+      voicedRun = voicedMs = silenceRun = durationMs = 0;
+      confirmed = false;
+      preRoll.length = 0;
+      pendingLen = 0;
+      m._fvad_reset(inst);
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      m._fvad_free(inst);
+      m._free(buf);
+    },
+  };
+}
