@@ -18,16 +18,36 @@ export function npcIdFromFileName(fileName: string): string {
 const SYNTAX_HINTS: Partial<Record<string, string>> = {
   TAB_AS_INDENT: 'indent with spaces, not tabs',
   MULTILINE_IMPLICIT_KEY: 'a key: value pair must fit on one line; is a colon or quote missing?',
-  MISSING_CHAR: 'a closing quote or bracket is missing',
+  MISSING_CHAR: 'a closing bracket or quote is missing',
   UNEXPECTED_TOKEN: 'unexpected text here; check quotes, colons and indentation',
   BLOCK_AS_IMPLICIT_KEY: 'a nested block cannot be used as a key; check the colon on the line above',
   MULTIPLE_DOCS: 'an NPC file holds one document; remove the extra ---',
 };
 
+/**
+ * The parser reports an unclosed quote where the file ends; a designer needs the line where the
+ * quote was opened, which is the last line before that with an odd number of that quote character.
+ */
+function unclosedQuoteOffset(source: string, end: number, raw: string): number | undefined {
+  const q = raw.includes('"') ? '"' : raw.includes("'") ? "'" : undefined;
+  if (!q) return undefined;
+  const lines = source.slice(0, end).split('\n');
+  let offset = 0;
+  let found: number | undefined;
+  for (const line of lines) {
+    const i = line.indexOf(q);
+    if (i >= 0 && line.split(q).length % 2 === 0) found = offset + i;
+    offset += line.length + 1;
+  }
+  return found;
+}
+
 function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError): NpcFileError {
-  const offset = e.pos[0];
+  const first = e.message.split('\n')[0]!;
+  const offset =
+    (e.code === 'MISSING_CHAR' ? unclosedQuoteOffset(source, e.pos[0], first) : undefined) ?? e.pos[0];
   const { line, col } = lc.linePos(offset);
-  const raw = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+  const raw = first.replace(/ at line \d+, column \d+.*$/, '');
   if (e.code === 'DUPLICATE_KEY') {
     const key = /^["']?([^:\n"']*)/.exec(source.slice(e.pos[0]))?.[1]?.trim() || 'a key';
     return {
@@ -39,6 +59,18 @@ function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError
       message: `${key} appears twice in the same group; keep only one`,
     };
   }
+  const quote = e.code === 'MISSING_CHAR' && /quote/i.test(raw);
+  if (quote) {
+    const q = raw.includes("'") ? "'" : '"';
+    return {
+      file,
+      line,
+      column: col,
+      path: '',
+      code: 'syntax',
+      message: `YAML syntax error: this quoted text is never closed; add the closing ${q}`,
+    };
+  }
   const hint = SYNTAX_HINTS[e.code];
   return {
     file,
@@ -46,7 +78,7 @@ function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError
     column: col,
     path: '',
     code: 'syntax',
-    message: `YAML syntax error: ${raw}${hint ? `; ${hint}` : ''}`,
+    message: `YAML syntax error: ${e.code === 'MULTIPLE_DOCS' ? hint : `${raw}${hint ? `; ${hint}` : ''}`}`,
   };
 }
 
@@ -152,7 +184,12 @@ function offsetOfPath(root: import('yaml').YAMLMap, path: string[]): number {
 
 /** Rules that involve more than one field, and defaults that depend on other fields. */
 function applyDerivedRules(ctx: WalkContext, root: import('yaml').YAMLMap, out: Record<string, any>): void {
-  const src = root.toJS(ctx.doc, { maxAliasCount: 100 }) as Record<string, any> | null;
+  let src: Record<string, any> | null;
+  try {
+    src = root.toJS(ctx.doc, { maxAliasCount: 100 }) as Record<string, any> | null;
+  } catch {
+    src = null; // a bad alias; already reported by the walk
+  }
   const given = (src?.proximity ?? {}) as Record<string, unknown>;
   const p = out.proximity as Record<string, number> | undefined;
   if (p && typeof p.radius === 'number') {
@@ -184,7 +221,11 @@ function applyDerivedRules(ctx: WalkContext, root: import('yaml').YAMLMap, out: 
   if (agent && src?.agent && typeof src.agent === 'object') {
     const hasPrompt = typeof agent.prompt?.text === 'string' && agent.prompt.text.trim() !== '';
     const hasAgentId = typeof agent.agent_id === 'string' && agent.agent_id.trim() !== '';
-    if (!hasPrompt && !hasAgentId && ctx.errors.every((e) => !e.path.startsWith('agent.prompt'))) {
+    // An unknown key under agent (`promt:`) already explains a missing prompt.
+    const explained = ctx.errors.some(
+      (e) => e.path.startsWith('agent.prompt') || (e.code === 'unknown-key' && e.path.startsWith('agent.')),
+    );
+    if (!hasPrompt && !hasAgentId && !explained) {
       report(
         ctx,
         'errors',

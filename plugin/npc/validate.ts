@@ -87,6 +87,17 @@ export function walk(ctx: WalkContext, node: unknown, schema: SchemaNode, path: 
     } catch {
       target = undefined;
     }
+    if (target === undefined) {
+      report(
+        ctx,
+        'errors',
+        'syntax',
+        path,
+        offsetOf(node, at),
+        `${label(path)} uses *${node.source} but no &${node.source} is defined before it`,
+      );
+      return ABSENT;
+    }
     return walk(ctx, target, schema, path, offsetOf(node, at));
   }
   const offset = offsetOf(node, at);
@@ -246,6 +257,8 @@ function walkObject(
   const out: Record<string, unknown> = {};
   const known = Object.keys(schema.properties);
   const seen = new Set<string>();
+  // Keys a typo already pointed at ("whenn … did you mean when?") are not reported missing again.
+  const suggested = new Set<string>();
   for (const pair of node.items) {
     const keyOffset = offsetOf(pair.key, offset);
     const key = isScalar(pair.key) ? pair.key.value : undefined;
@@ -257,6 +270,7 @@ function walkObject(
     const child = schema.properties[key];
     if (!child) {
       const near = closest(key, known);
+      if (near) suggested.add(near);
       const where = path ? ` in ${path}` : '';
       report(
         ctx,
@@ -291,14 +305,8 @@ function walkObject(
     const child = schema.properties[key]!;
     const childPath = path ? `${path}.${key}` : key;
     if (schema.required?.includes(key)) {
-      report(
-        ctx,
-        'errors',
-        'required',
-        childPath,
-        offset,
-        `${childPath} is required${path ? ` in ${path}` : ''}`,
-      );
+      if (!suggested.has(key))
+        report(ctx, 'errors', 'required', childPath, offset, `${childPath} is required`);
     } else {
       const d = defaultOf(child);
       if (d !== ABSENT) out[key] = d;
