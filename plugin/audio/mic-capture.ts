@@ -64,6 +64,11 @@ export interface MicCaptureOptions {
   /** A specific input device. */
   deviceId?: string;
   /**
+   * Browser voice processing (echo cancellation, noise suppression, auto gain). Default true;
+   * turn off only with headphones (then nothing leaks back into the mic).
+   */
+  voiceProcessing?: boolean;
+  /**
    * The PCM passed to onChunk is a pooled buffer handed back to the audio thread after the
    * callback returns (zero-copy). Set true if your callback keeps it (e.g. queues it unencoded).
    */
@@ -98,6 +103,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   private _chunks = 0;
   private readonly deviceId: string | undefined;
   private readonly copyChunks: boolean;
+  private readonly voiceProcessing: boolean;
 
   constructor(
     private readonly bridge: HowlerBridge,
@@ -111,6 +117,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.onChunk = opts.onChunk ?? null;
     this.deviceId = opts.deviceId;
     this.copyChunks = opts.copyChunks ?? false;
+    this.voiceProcessing = opts.voiceProcessing ?? true;
     this.guard = opts.echoGuard
       ? {
           source: opts.echoGuard.source,
@@ -177,9 +184,9 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     try {
       stream = await md.getUserMedia({
         audio: {
-          echoCancellation: true,
-          noiseSuppression: true,
-          autoGainControl: true,
+          echoCancellation: this.voiceProcessing,
+          noiseSuppression: this.voiceProcessing,
+          autoGainControl: this.voiceProcessing,
           channelCount: { ideal: 1 },
           ...(this.deviceId ? { deviceId: { exact: this.deviceId } } : {}),
         },
@@ -321,8 +328,10 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
       const status = await navigator.permissions?.query({ name: 'microphone' as PermissionName });
       if (!status || gen !== this.gen) return;
       this.permission = status;
+      // Chrome reports a reset permission as 'prompt' (and then ends the track); either way the
+      // grant is gone, which the game should show as such rather than as an unplugged device.
       status.onchange = () => {
-        if (status.state === 'denied' && this.stream)
+        if (status.state !== 'granted' && this.stream)
           this.fail(new MicError('revoked', 'Microphone permission was revoked.'));
       };
     } catch {

@@ -1,0 +1,111 @@
+// Test page for the audio layer: exposes the real classes plus an output recorder tapped
+// on Howler.masterGain (i.e. just before the destination, after Howler's mute/volume).
+import { Howler } from 'howler';
+import * as audio from '../../../../plugin/audio/index.js';
+
+const RECORDER_JS = `
+registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
+  constructor() { super(); this.on = true; this.port.onmessage = (e) => { if (e.data === 'stop') this.on = false; }; }
+  process(inputs) {
+    const i = inputs[0];
+    if (i && i.length) this.port.postMessage([i[0].slice(), (i[1] || i[0]).slice(), currentTime]);
+    return this.on;
+  }
+});`;
+
+const recorderLoaded = new WeakMap<BaseAudioContext, Promise<void>>();
+
+/** Records the stereo signal of `from` (main-thread copies; test code, allocation is fine). */
+async function record(ctx: AudioContext, from: AudioNode) {
+  let p = recorderLoaded.get(ctx);
+  if (!p) {
+    p = ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([RECORDER_JS], { type: 'text/javascript' })));
+    recorderLoaded.set(ctx, p);
+  }
+  await p;
+  const node = new AudioWorkletNode(ctx, 'lab-recorder', {
+    numberOfInputs: 1,
+    numberOfOutputs: 0,
+    channelCount: 2,
+    channelCountMode: 'explicit',
+  });
+  const L: Float32Array[] = [];
+  const R: Float32Array[] = [];
+  let firstTime = -1;
+  node.port.onmessage = (e) => {
+    if (firstTime < 0) firstTime = e.data[2];
+    L.push(e.data[0]);
+    R.push(e.data[1]);
+  };
+  from.connect(node);
+  const cat = (parts: Float32Array[]) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) (out.set(p, o), (o += p.length));
+    return out;
+  };
+  return {
+    get frames() {
+      return L.length * 128;
+    },
+    firstTime: () => firstTime,
+    stop() {
+      node.port.postMessage('stop');
+      from.disconnect(node);
+      node.port.onmessage = null;
+      return { L: cat(L), R: cat(R), rate: ctx.sampleRate, firstTime };
+    },
+  };
+}
+
+function rms(a: Float32Array, from = 0, to = a.length) {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s / Math.max(1, to - from));
+}
+
+function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0): Int16Array {
+  const n = Math.round(rate * seconds);
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.round(amp * 32767 * Math.sin(2 * Math.PI * freq * ((i + phase0) / rate)));
+  return out;
+}
+
+const until = async (cond: () => boolean, ms = 5000, what = 'condition') => {
+  const t0 = performance.now();
+  while (!cond()) {
+    if (performance.now() - t0 > ms) throw new Error(`timeout waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+// Keep every stream getUserMedia hands out, so tests can check the tracks were stopped.
+const streams: MediaStream[] = [];
+const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (c) => {
+  const s = await gum(c);
+  streams.push(s);
+  return s;
+};
+
+/** Opens a mic on Howler's context and collects every chunk with its arrival time. */
+async function micSession(opts: audio.MicCaptureOptions = {}) {
+  const bridge = new audio.HowlerBridge(Howler);
+  const chunks: Int16Array[] = [];
+  const times: number[] = [];
+  const errors: string[] = [];
+  const mic = new audio.MicCapture(bridge, {
+    ...opts,
+    onChunk: (pcm) => {
+      chunks.push(pcm.slice());
+      times.push(performance.now());
+    },
+  });
+  mic.on('error', (e) => errors.push(e.kind));
+  const ok = await mic.start();
+  return { bridge, mic, chunks, times, errors, ok };
+}
+
+const events: string[] = [];
+(window as any).lab = { Howler, audio, record, rms, tone, until, events, streams, micSession };
+(window as any).__ready = true;
