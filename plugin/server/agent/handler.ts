@@ -126,9 +126,24 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     const [s] = await Promise.all([createSpeech(options.speechEngine ?? 'auto'), loadFvad()]);
     speech = s;
     if (closed) s.close();
+    else await warmVoices(npcs);
   })();
   // A failed start surfaces through `ready`; avoid an unhandled rejection when nobody awaits it.
   ready.catch(() => {});
+
+  // Each voice's first synthesis is slow (JIT, voice tables): pay it at boot and on reload, not in a greeting.
+  const warmed = new Set<string>();
+  async function warmVoices(list: readonly NpcDefinition[]): Promise<void> {
+    for (const n of [DEFAULT_PERSONA, ...list]) {
+      const v = n.local.voice;
+      const key = `${v.engine_voice}|${v.rate}|${v.pitch}`;
+      if (!speech || warmed.has(key)) continue;
+      warmed.add(key);
+      const voice = { engineVoice: v.engine_voice, rate: v.rate, pitch: v.pitch };
+      await speech.synthesize('Hello there, traveller.', voice, defaultFormat.sampleRate);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
 
   const runtime = (): AgentRuntime => ({
     speech: speech!,
@@ -258,6 +273,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     },
     setNpcs(next) {
       npcs = next.slice();
+      void ready.then(() => warmVoices(npcs)).catch(() => {});
     },
     async close() {
       if (closed) return;
