@@ -15,7 +15,11 @@ import { loadEnv, type Plugin, type ViteDevServer, type PreviewServer } from 'vi
 import { compileNpcFile, npcIdFromFileName, type NpcDefinition, type NpcFileError } from '../npc/index.js';
 import { NPC_ERROR_EVENT, type NpcErrorEvent } from '../npc/live.js';
 import { displayName, loadNpcDir, NPC_FILE_RE } from '../server/npc-files.js';
-import { createVoiceAgentsMiddleware, type VoiceAgentsMount } from '../server/broker/mount.js';
+import {
+  createVoiceAgentsMiddleware,
+  type MountOptions,
+  type VoiceAgentsMount,
+} from '../server/broker/mount.js';
 import { CONFIG_PATH, LOCAL_AGENT_PATH } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
 import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
@@ -28,8 +32,8 @@ export interface VoiceAgentsOptions {
   npcDir?: string;
   /** Mount the offline local agent in the dev/preview server. Default true. */
   localAgent?: boolean;
-  /** Options passed to the local agent factory. */
-  localAgentOptions?: Record<string, unknown>;
+  /** Options passed to the local agent (speech engine, recognizer, limits, LLM endpoint…). */
+  localAgentOptions?: MountOptions['localAgentOptions'];
   /** ElevenLabs API key for the broker. Default: ELEVENLABS_API_KEY from the environment or `.env`. Never sent to the browser. */
   apiKey?: string;
   /** Broker settings (allowed origins, rate limit, base URL). */

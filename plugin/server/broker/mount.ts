@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NpcDefinition } from '../../npc/index.js';
 import { createBroker, type Broker, type BrokerOptions } from './broker.js';
+import type { LocalAgentOptions } from '../agent/index.js';
 
 /** What the local agent module (plugin/server/agent) provides for mounting. */
 export interface LocalAgentHandler {
@@ -29,8 +30,8 @@ export interface MountOptions {
   broker?: Omit<BrokerOptions, 'apiKey' | 'npcs'>;
   /** true (default): create the local agent from plugin/server/agent; false: none; or pass one. */
   localAgent?: boolean | LocalAgentHandler;
-  /** Options passed to the local agent factory. */
-  localAgentOptions?: Record<string, unknown>;
+  /** Options passed to the local agent factory (speech engine, recognizer, limits…). */
+  localAgentOptions?: Omit<LocalAgentOptions, 'npcs'>;
   log?: (line: string) => void;
 }
 
@@ -44,17 +45,13 @@ export interface VoiceAgentsMount {
 }
 
 async function loadLocalAgent(
-  options: Record<string, unknown>,
+  options: LocalAgentOptions,
   log: (line: string) => void,
 ): Promise<LocalAgentHandler | undefined> {
   try {
-    const mod = (await import('../agent/index.js')) as Record<string, unknown>;
-    const factory = mod.createLocalAgentHandler;
-    if (typeof factory !== 'function') {
-      log('voice-agents: the local agent is not available in this build (no createLocalAgentHandler)');
-      return undefined;
-    }
-    return (await factory(options)) as LocalAgentHandler;
+    // Loaded lazily: the speech engines are only needed when the local agent is mounted.
+    const { createLocalAgentHandler } = await import('../agent/index.js');
+    return createLocalAgentHandler(options);
   } catch (err) {
     log(`voice-agents: the local agent could not start: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
@@ -73,7 +70,7 @@ export async function createVoiceAgentsMiddleware(opts: MountOptions): Promise<V
       ? undefined
       : typeof opts.localAgent === 'object'
         ? opts.localAgent
-        : await loadLocalAgent({ npcs, ...opts.localAgentOptions }, log);
+        : await loadLocalAgent({ log, ...opts.localAgentOptions, npcs: [...npcs] }, log);
   localAgent?.setNpcs(npcs);
 
   function config(res: ServerResponse): void {
