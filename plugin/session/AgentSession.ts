@@ -1,0 +1,552 @@
+/**
+ * One conversation with one agent over one WebSocket, in the browser or in Node. Frames are handled
+ * synchronously as they arrive, and listeners are attached before `connect()`, so nothing sent in the
+ * same burst as the metadata is lost (the official client's §1.6 caveat).
+ */
+import {
+  CloseCode,
+  DEFAULT_AUDIO_FORMAT,
+  classifyClose,
+  decodeSamples,
+  decodeServerFrame,
+  describeServerError,
+  encodeClientMessage,
+  encodeSamples,
+  encodeUserAudioChunk,
+  parseAudioFormat,
+  type AudioMessage,
+  type ClientMessage,
+  type ConversationInitiationClientData,
+  type ConversationInitiationMetadataMessage,
+  type DecodeError,
+  type EndReason,
+  type FeedbackScore,
+  type ServerErrorInfo,
+  type ServerMessage,
+} from '../protocol/index.js';
+import { TypedEmitter, type Unsubscribe } from './emitter.js';
+import { EndpointError, resolveEndpoint } from './endpoint.js';
+import { SessionError } from './errors.js';
+import { buildInitiation } from './initiation.js';
+import { reconnectDelay, resolveReconnect, shouldReconnect, type ResolvedReconnect } from './reconnect.js';
+import { Socket, type WebSocketConstructor } from './socket.js';
+import { ToolRegistry, toToolCall, type ClientToolHandler } from './tools.js';
+import { TurnTracker } from './turns.js';
+import type { AgentSessionEvents, AgentSessionOptions, ConversationInfo, SessionState } from './types.js';
+
+const USER_ENDED = 'User ended conversation';
+const AGENT_ENDED = 'Agent ended the call';
+
+/** An attempt that ended before the metadata: why, and how long a rate limit asks us to wait. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly endReason: EndReason,
+    readonly retryAfterMs?: number,
+  ) {
+    super(endReason.kind === 'error' ? endReason.message : endReason.reason);
+  }
+}
+
+function attemptFailure(error: unknown): AttemptFailed {
+  if (error instanceof AttemptFailed) return error;
+  if (error instanceof EndpointError) return new AttemptFailed(error.endReason, error.retryAfterMs);
+  const message = error instanceof Error ? error.message : String(error);
+  return new AttemptFailed({ kind: 'error', error: 'config', code: CloseCode.Abnormal, reason: '', message });
+}
+
+export class AgentSession {
+  readonly #options: AgentSessionOptions;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #reconnect: ResolvedReconnect | undefined;
+  readonly #now: () => number;
+  readonly #events = new TypedEmitter<AgentSessionEvents>((event, error) => {
+    // A throwing game listener is a bug to surface, not a reason to drop protocol handling.
+    queueMicrotask(() => {
+      throw error instanceof Error ? error : new Error(`'${event}' listener threw: ${String(error)}`);
+    });
+  });
+  readonly #tools = new ToolRegistry();
+  readonly #turns: TurnTracker;
+  #state: SessionState = 'idle';
+  #socket: Socket | undefined;
+  #info: ConversationInfo | undefined;
+  #latencyMs: number | undefined;
+  #lastError: ServerErrorInfo | undefined;
+  /** Set when we decide how the conversation ends before the socket has finished closing. */
+  #pendingEnd: EndReason | undefined;
+  #endReason: EndReason | undefined;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #wakeSleeper: (() => void) | undefined;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(options: AgentSessionOptions) {
+    const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) {
+      throw new SessionError(
+        'config',
+        'No WebSocket implementation: pass options.WebSocket (e.g. the ws package in Node).',
+      );
+    }
+    this.#options = options;
+    this.#WebSocket = Ctor;
+    this.#reconnect = resolveReconnect(options.reconnect);
+    this.#now = options.now ?? (() => performance.now());
+    this.#turns = new TurnTracker(this.#now);
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    for (const [name, handler] of Object.entries(options.clientTools ?? {}))
+      this.#tools.register(name, handler);
+  }
+
+  // --- observable state -------------------------------------------------------------------------
+
+  get state(): SessionState {
+    return this.#state;
+  }
+  /** The current conversation (after `connected`); a reconnect replaces it. */
+  get conversation(): ConversationInfo | undefined {
+    return this.#info;
+  }
+  get conversationId(): string | undefined {
+    return this.#info?.conversationId;
+  }
+  /** The server's round-trip estimate (`ping_ms` of the last ping that carried one). */
+  get latencyMs(): number | undefined {
+    return this.#latencyMs;
+  }
+  /** End of the player's last turn -> first audio of the reply, in ms (session clock). */
+  get lastTurnFirstAudioMs(): number | undefined {
+    return this.#turns.lastTurnFirstAudioMs;
+  }
+  /** Why the conversation ended, once `closed`. */
+  get endReason(): EndReason | undefined {
+    return this.#endReason;
+  }
+  /** Resolves when the session reaches `closed`, however that happens. */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /**
+   * Type-only (never set at run time): lets generic helpers infer the event map from a session,
+   * which TypeScript cannot do from the generic `on` signature.
+   */
+  declare readonly eventTypes?: AgentSessionEvents;
+
+  on<K extends keyof AgentSessionEvents>(event: K, listener: AgentSessionEvents[K]): Unsubscribe {
+    return this.#events.on(event, listener);
+  }
+
+  /** Adds or replaces a client tool handler; returns its removal. */
+  registerTool(name: string, handler: ClientToolHandler): Unsubscribe {
+    return this.#tools.register(name, handler);
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------------------
+
+  /**
+   * Opens the conversation and resolves once the server's metadata arrived. Rejects with a
+   * {@link SessionError} (`connect_failed` with the end reason, or `aborted` if `close()` was called);
+   * the session is then `closed`. A failed first connection is not retried: reconnects are for
+   * conversations that were open.
+   */
+  async connect(): Promise<ConversationInfo> {
+    if (this.#state !== 'idle')
+      throw new SessionError('invalid_state', `connect() called in state ${this.#state}`);
+    this.#setState('connecting');
+    try {
+      return await this.#attempt(0);
+    } catch (error) {
+      const failure = attemptFailure(error);
+      const userClosed = this.#pendingEnd?.kind === 'user';
+      this.#finish(failure.endReason);
+      const reason = this.#endReason!;
+      throw userClosed
+        ? new SessionError('aborted', 'close() was called before the conversation opened', {
+            endReason: reason,
+          })
+        : new SessionError('connect_failed', failure.message, { endReason: reason });
+    }
+  }
+
+  /** Ends the conversation (close code 1000). Resolves when `closed`; safe to call any number of times. */
+  close(): Promise<void> {
+    this.#endWith({ kind: 'user', code: CloseCode.Normal, reason: USER_ENDED });
+    return this.#closed;
+  }
+
+  #endWith(reason: EndReason): void {
+    if (this.#state === 'closed' || this.#pendingEnd) return;
+    if (this.#state === 'idle') return this.#finish(reason);
+    this.#pendingEnd = reason;
+    this.#setState('closing');
+    this.#wakeSleeper?.();
+    if (this.#socket) this.#socket.close(reason.code, reason.reason, this.#options.closeTimeoutMs ?? 2000);
+    // Between attempts (resolving an endpoint, waiting to reconnect) there is no socket to wait for.
+    else this.#finish(reason);
+  }
+
+  // --- sending ------------------------------------------------------------------------------------
+
+  /**
+   * Sends one chunk of microphone audio: PCM16 mono at `conversation.inputFormat.sampleRate`, encoded
+   * to the negotiated input format (PCM16-LE or μ-law). Returns false, sending nothing, unless `open`:
+   * the mic keeps streaming through a reconnect, and those chunks have no conversation to go to.
+   */
+  sendAudio(samples: Int16Array): boolean {
+    if (this.#state !== 'open' || !this.#socket || !this.#info) return false;
+    return this.#socket.send(encodeUserAudioChunk(encodeSamples(samples, this.#info.inputFormat)));
+  }
+
+  /** Sends typed text as the player's turn (`user_message`). */
+  sendText(text: string): void {
+    this.#send({ type: 'user_message', text });
+    this.#turns.userTurnEnded();
+  }
+
+  /** Background information for the agent that does not interrupt it; with `contextId` only the latest per id is kept. */
+  sendContextualUpdate(text: string, contextId?: string): void {
+    this.#send(
+      contextId === undefined
+        ? { type: 'contextual_update', text }
+        : { type: 'contextual_update', text, context_id: contextId },
+    );
+  }
+
+  /** The player is active (e.g. typing): keeps the agent from taking its turn or re-prompting. */
+  sendUserActivity(): void {
+    this.#send({ type: 'user_activity' });
+  }
+
+  /** Rates an agent turn (default: the latest one); `null` clears a rating. */
+  sendFeedback(score: FeedbackScore | null, eventId = this.#turns.agentEventId): void {
+    if (eventId === undefined)
+      throw new SessionError('invalid_state', 'No agent turn to give feedback on yet');
+    this.#send({ type: 'feedback', score, event_id: eventId });
+  }
+
+  /**
+   * Stops the agent's current response on the client: its remaining audio is dropped and
+   * `interrupted` tells playback to flush. There is no wire message for this; the agent's next
+   * response plays normally. Returns false when there was no response to cut.
+   */
+  interrupt(): boolean {
+    const eventId = this.#turns.cutCurrent();
+    if (eventId === undefined) return false;
+    this.#events.emit('interrupted', { source: 'client', eventId });
+    return true;
+  }
+
+  #send(message: ClientMessage): void {
+    if (this.#state !== 'open' || !this.#socket?.send(encodeClientMessage(message))) {
+      throw new SessionError('invalid_state', `Cannot send while the session is ${this.#state}`);
+    }
+  }
+
+  // --- connecting ---------------------------------------------------------------------------------
+
+  #initiation(reconnectAttempt: number): ConversationInitiationClientData {
+    const replay = this.#reconnect?.replayGreeting ?? false;
+    return buildInitiation(this.#options.agent, this.#options.initiation, reconnectAttempt > 0 && !replay);
+  }
+
+  /** One connection attempt: resolves on metadata, rejects with AttemptFailed if it ends before. */
+  async #attempt(reconnectAttempt: number): Promise<ConversationInfo> {
+    const url = await resolveEndpoint(
+      this.#options.endpoint,
+      this.#options.fetch ?? globalThis.fetch?.bind(globalThis),
+    );
+    if (this.#ending()) throw new AttemptFailed(this.#pendingEnd ?? this.#endReason!);
+    this.#lastError = undefined;
+    const timeoutMs = this.#options.metadataTimeoutMs ?? 10_000;
+    return new Promise<ConversationInfo>((resolve, reject) => {
+      let opened = false;
+      let failure: AttemptFailed | undefined;
+      const socket = new Socket(this.#WebSocket, url, {
+        onOpen: () => socket.send(encodeClientMessage(this.#initiation(reconnectAttempt))),
+        onFrame: (data) => {
+          if (opened) return this.#handleFrame(data);
+          const result = decodeServerFrame(data);
+          if (!result.ok) return this.#reportDecodeError(result.error);
+          const message = result.message;
+          if (message.type === 'conversation_initiation_metadata') {
+            opened = true;
+            this.#clearTimer(timer);
+            resolve(this.#opened(message, reconnectAttempt));
+          } else if (message.type === 'error') {
+            this.#serverError(message);
+          }
+          // Anything else before the metadata breaks §1.6; like the Unity client, skip it and keep waiting.
+        },
+        onClose: (code, reason) => {
+          this.#clearTimer(timer);
+          if (this.#socket === socket) this.#socket = undefined;
+          if (opened) return this.#closedAfterOpen(code, reason);
+          const end = failure?.endReason ?? classifyClose({ code, reason, lastError: this.#lastError });
+          // A 1000 before the metadata is not "the agent ended the call": the conversation never began.
+          reject(
+            new AttemptFailed(
+              end.kind === 'error'
+                ? end
+                : {
+                    kind: 'error',
+                    error: 'protocol',
+                    code,
+                    reason,
+                    message: reason || 'The connection closed before the conversation started.',
+                  },
+            ),
+          );
+        },
+      });
+      this.#socket = socket;
+      const timer = this.#setTimer(() => {
+        const message = `No conversation metadata within ${timeoutMs} ms`;
+        failure = new AttemptFailed({
+          kind: 'error',
+          error: 'metadata_timeout',
+          code: CloseCode.Abnormal,
+          reason: '',
+          message,
+        });
+        socket.close(CloseCode.Normal, 'Metadata timeout', 1000);
+      }, timeoutMs);
+    }).catch((error: unknown) => {
+      throw attemptFailure(error);
+    });
+  }
+
+  #opened(message: ConversationInitiationMetadataMessage, reconnectAttempt: number): ConversationInfo {
+    const ev = message.conversation_initiation_metadata_event;
+    const info: ConversationInfo = {
+      conversationId: ev.conversation_id,
+      // The decoder has already rejected formats outside the published set.
+      outputFormat: parseAudioFormat(ev.agent_output_audio_format)!,
+      inputFormat: parseAudioFormat(ev.user_input_audio_format ?? DEFAULT_AUDIO_FORMAT)!,
+      reconnectAttempt,
+    };
+    this.#info = info;
+    this.#turns.reset();
+    // close() may have been called while the metadata was in flight: stay `closing`.
+    if (this.#state === 'connecting') this.#setState('open');
+    this.#events.emit('connected', info);
+    this.#events.emit('message', message);
+    return info;
+  }
+
+  #closedAfterOpen(code: number, reason: string): void {
+    if (this.#pendingEnd) return this.#finish(this.#pendingEnd);
+    const end = classifyClose({ code, reason, lastError: this.#lastError });
+    if (this.#reconnect && shouldReconnect(end)) void this.#reconnectLoop(this.#reconnect, end);
+    else this.#finish(end);
+  }
+
+  async #reconnectLoop(policy: ResolvedReconnect, cause: EndReason): Promise<void> {
+    this.#setState('connecting');
+    let last = cause;
+    let retryAfterMs: number | undefined;
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const delayMs = reconnectDelay(attempt, policy, last, retryAfterMs);
+      this.#events.emit('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
+      await this.#sleep(delayMs);
+      if (this.#ending()) return;
+      try {
+        await this.#attempt(attempt);
+        return;
+      } catch (error) {
+        if (this.#ending()) return this.#finish(this.#pendingEnd ?? last);
+        const failure = attemptFailure(error);
+        last = failure.endReason;
+        retryAfterMs = failure.retryAfterMs;
+        if (!shouldReconnect(last)) return this.#finish(last);
+      }
+    }
+    const message = `Could not reconnect after ${policy.maxAttempts} attempts: ${last.kind === 'error' ? last.message : last.reason}`;
+    this.#finish({ kind: 'error', error: 'reconnect_failed', code: last.code, reason: last.reason, message });
+  }
+
+  /** close() was called, the agent ended the call, or the session is already closed. */
+  #ending(): boolean {
+    return this.#pendingEnd !== undefined || this.#state === 'closed';
+  }
+
+  #finish(reason: EndReason): void {
+    if (this.#state === 'closed') return;
+    const end = this.#pendingEnd ?? reason;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#wakeSleeper?.();
+    // Unreachable in normal flow (the socket reports its close first), but never leave one open.
+    this.#socket?.close(CloseCode.Normal, USER_ENDED, 0);
+    this.#socket = undefined;
+    this.#endReason = end;
+    this.#setState('closed');
+    this.#events.emit('end', end);
+    this.#events.clear();
+    this.#resolveClosed();
+  }
+
+  /** The single state setter. */
+  #setState(next: SessionState): void {
+    const previous = this.#state;
+    if (previous === next || previous === 'closed') return;
+    this.#state = next;
+    this.#events.emit('state', next, previous);
+  }
+
+  #setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  #clearTimer(timer: ReturnType<typeof setTimeout>): void {
+    clearTimeout(timer);
+    this.#timers.delete(timer);
+  }
+
+  /** A wait that `close()` cuts short. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.#setTimer(() => done(), ms);
+      const done = () => {
+        this.#clearTimer(timer);
+        this.#wakeSleeper = undefined;
+        resolve();
+      };
+      this.#wakeSleeper = done;
+    });
+  }
+
+  // --- receiving ----------------------------------------------------------------------------------
+
+  #reportDecodeError(error: DecodeError): void {
+    if (error.kind === 'unknown_type') return this.#events.emit('unknownMessage', error);
+    this.#events.emit(
+      'error',
+      new SessionError('protocol', `Unreadable frame: ${error.detail}`, { decodeError: error }),
+    );
+  }
+
+  #serverError(message: Extract<ServerMessage, { type: 'error' }>): void {
+    const info = describeServerError(message);
+    this.#lastError = info;
+    this.#events.emit('error', new SessionError('server', info.message, { serverError: info }));
+  }
+
+  #handleFrame(data: unknown): void {
+    const result = decodeServerFrame(data);
+    if (!result.ok) return this.#reportDecodeError(result.error);
+    const m = result.message;
+    const emit = this.#events;
+    switch (m.type) {
+      case 'ping':
+        // Answer first and at once: the server measures round trips from this (§4.1).
+        this.#socket?.send(encodeClientMessage({ type: 'pong', event_id: m.ping_event.event_id }));
+        if (typeof m.ping_event.ping_ms === 'number') this.#latencyMs = m.ping_event.ping_ms;
+        emit.emit('ping', { eventId: m.ping_event.event_id, pingMs: m.ping_event.ping_ms ?? null });
+        break;
+      case 'audio':
+        this.#audio(m);
+        break;
+      case 'interruption':
+        this.#turns.serverInterruption(m.interruption_event.event_id);
+        emit.emit('interrupted', { source: 'server', eventId: m.interruption_event.event_id });
+        break;
+      case 'agent_response':
+        this.#turns.agentResponse(m.agent_response_event.event_id);
+        emit.emit('agentResponse', {
+          text: m.agent_response_event.agent_response,
+          eventId: m.agent_response_event.event_id,
+        });
+        break;
+      case 'agent_response_correction': {
+        const e = m.agent_response_correction_event;
+        emit.emit('correction', {
+          original: e.original_agent_response,
+          corrected: e.corrected_agent_response,
+          eventId: e.event_id,
+        });
+        break;
+      }
+      case 'user_transcript':
+        this.#turns.userTurnEnded();
+        emit.emit('userTranscript', {
+          text: m.user_transcription_event.user_transcript,
+          eventId: m.user_transcription_event.event_id,
+        });
+        break;
+      case 'tentative_user_transcript':
+        emit.emit('tentativeUserTranscript', {
+          text: m.tentative_user_transcription_event.user_transcript,
+          eventId: m.tentative_user_transcription_event.event_id,
+        });
+        break;
+      case 'vad_score':
+        emit.emit('vadScore', m.vad_score_event.vad_score);
+        break;
+      case 'client_tool_call':
+        void this.#toolCall(m);
+        break;
+      case 'agent_tool_request':
+        emit.emit('agentTool', m);
+        break;
+      case 'agent_tool_response':
+      case 'agent_tool_response_full_payload': {
+        emit.emit('agentTool', m);
+        const name =
+          m.type === 'agent_tool_response'
+            ? m.agent_tool_response.tool_name
+            : m.agent_tool_response_full_payload.tool_name;
+        // The agent's end_call system tool ends the conversation; the JS client ends it itself too.
+        if (name === 'end_call')
+          this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' });
+        break;
+      }
+      case 'error':
+        this.#serverError(m);
+        break;
+    }
+    emit.emit('message', m);
+  }
+
+  #audio(m: AudioMessage): void {
+    const ev = m.audio_event;
+    const accepted = this.#turns.audio(ev.event_id);
+    if (!accepted || !this.#info || !this.#events.has('audio')) return;
+    const format = this.#info.outputFormat;
+    const pcm = decodeSamples(ev.audio_base_64, format);
+    if (!pcm) {
+      this.#events.emit(
+        'error',
+        new SessionError('protocol', `Audio of response ${ev.event_id} is not valid ${format.format} base64`),
+      );
+      return;
+    }
+    this.#events.emit('audio', {
+      pcm,
+      sampleRate: format.sampleRate,
+      format: format.format,
+      base64: ev.audio_base_64,
+      eventId: ev.event_id,
+      firstOfResponse: accepted.firstOfResponse,
+      ...(ev.alignment ? { alignment: ev.alignment } : {}),
+      ...(ev.is_final !== undefined ? { isFinal: ev.is_final } : {}),
+      receivedAt: this.#now(),
+    });
+  }
+
+  async #toolCall(m: Extract<ServerMessage, { type: 'client_tool_call' }>): Promise<void> {
+    const call = toToolCall(m);
+    const socket = this.#socket;
+    this.#events.emit('toolCall', { ...call, handled: this.#tools.has(call.name) });
+    const result = await this.#tools.run(call);
+    // The answer belongs to the conversation that asked: never send it into a reconnected one.
+    if (call.expectsResponse && socket === this.#socket && this.#state === 'open') {
+      socket?.send(encodeClientMessage(result));
+    }
+  }
+}
