@@ -240,11 +240,19 @@ export class Conversation {
       },
     });
     this.outbox = [];
-    setTimeout(() => this.flushOutbox(), this.rt.metadataGapMs);
     if (!this.rt.recognizer && !planned.plan.textOnly) this.send(ASR_UNAVAILABLE_NOTICE);
     this.pingTimer = setInterval(() => this.ping(), this.rt.pingIntervalMs);
     this.pingTimer.unref?.();
-    if (planned.plan.firstMessage) this.speakLine(planned.plan.firstMessage);
+    // The greeting starts after the gap too, so its synthesis cannot delay the metadata's delivery.
+    setTimeout(
+      () =>
+        this.guard(() => {
+          this.flushOutbox();
+          if (this.state === 'open' && planned.plan.firstMessage && !this.turn)
+            this.speakLine(planned.plan.firstMessage);
+        }),
+      this.rt.metadataGapMs,
+    );
   }
 
   private ping(): void {

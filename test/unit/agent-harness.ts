@@ -1,0 +1,158 @@
+/**
+ * A scripted ConvAI client for the local agent's conformance tests: records every frame with its
+ * arrival time, checks each against the protocol decoder, and waits for conditions by polling the
+ * recorded frames as they arrive (no fixed sleeps).
+ */
+import WebSocket from 'ws';
+import { decodeServerFrame, type ServerMessage } from '../../plugin/protocol/index.js';
+
+export interface Received {
+  at: number;
+  raw: string;
+  msg: ServerMessage | { type: string; [k: string]: unknown };
+  /** Set when the protocol decoder rejected the frame for anything but an unknown type. */
+  shapeError?: string;
+}
+
+export interface ClientOptions {
+  protocols?: string[];
+  query?: string;
+  init?: Record<string, unknown> | false;
+  perMessageDeflate?: boolean;
+}
+
+export const INIT = {
+  type: 'conversation_initiation_client_data',
+  conversation_config_override: { agent: {}, tts: {}, conversation: {} },
+  source_info: { source: 'js_sdk', version: '1.25.0' },
+};
+
+export class ScriptedClient {
+  readonly frames: Received[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters = new Set<() => void>();
+  closeInfo: { code: number; reason: string } | null = null;
+  autoPong = true;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data, isBinary) => {
+      const raw = isBinary ? '<binary>' : data.toString();
+      const decoded = decodeServerFrame(raw);
+      let entry: Received;
+      if (decoded.ok) entry = { at: performance.now(), raw, msg: decoded.message };
+      else {
+        const parsed = (() => {
+          try {
+            return JSON.parse(raw) as { type: string };
+          } catch {
+            return { type: '<unparseable>' };
+          }
+        })();
+        entry = { at: performance.now(), raw, msg: parsed };
+        if (decoded.error.kind !== 'unknown_type') entry.shapeError = decoded.error.detail;
+      }
+      this.frames.push(entry);
+      if (this.autoPong && entry.msg.type === 'ping') {
+        const id = (entry.msg as Extract<ServerMessage, { type: 'ping' }>).ping_event.event_id;
+        ws.send(JSON.stringify({ type: 'pong', event_id: id }));
+      }
+      for (const w of [...this.waiters]) w();
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.closeInfo = { code, reason: reason.toString() };
+        resolve(this.closeInfo);
+        for (const w of [...this.waiters]) w();
+      }),
+    );
+  }
+
+  static async connect(base: string, agentId: string, opts: ClientOptions = {}): Promise<ScriptedClient> {
+    const url = `${base}/v1/convai/conversation?agent_id=${agentId}${opts.query ?? ''}`;
+    const ws = new WebSocket(url, opts.protocols ?? ['convai'], {
+      perMessageDeflate: opts.perMessageDeflate ?? false,
+    });
+    const client = new ScriptedClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    if (opts.init !== false) client.send(opts.init ?? INIT);
+    return client;
+  }
+
+  send(obj: unknown): void {
+    this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
+  }
+
+  sendAudio(pcm: Int16Array): void {
+    this.send({
+      user_audio_chunk: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64'),
+    });
+  }
+
+  of<T extends string>(type: T): Array<Received & { msg: Extract<ServerMessage, { type: T }> }> {
+    return this.frames.filter((f) => f.msg.type === type) as never;
+  }
+
+  /** Resolves with the first frame (from index `from`) matching `pred`; rejects on close or timeout. */
+  waitFor(pred: (f: Received) => boolean, timeoutMs = 8000, from = 0): Promise<Received> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const hit = this.frames.slice(from).find(pred);
+        if (hit) {
+          done();
+          resolve(hit);
+        } else if (this.closeInfo) {
+          done();
+          reject(
+            new Error(
+              `socket closed ${this.closeInfo.code} ${this.closeInfo.reason} before the frame arrived`,
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out; frames: ${this.frames.map((f) => f.msg.type).join(',')}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  waitType<T extends string>(type: T, timeoutMs?: number, from?: number) {
+    return this.waitFor((f) => f.msg.type === type, timeoutMs, from) as Promise<
+      Received & { msg: Extract<ServerMessage, { type: T }> }
+    >;
+  }
+
+  /** Waits until audio of `eventId` stops arriving and its alignment spells the whole text. */
+  async audioText(eventId: number, expected: string, timeoutMs = 15_000): Promise<string> {
+    const text = (): string =>
+      this.of('audio')
+        .filter((f) => f.msg.audio_event.event_id === eventId)
+        .map((f) => f.msg.audio_event.alignment?.chars.join('') ?? '')
+        .join('');
+    await this.waitFor(() => text().trim() === expected.trim(), timeoutMs);
+    return text();
+  }
+
+  shapeErrors(): string[] {
+    return this.frames.filter((f) => f.shapeError).map((f) => `${f.msg.type}: ${f.shapeError}`);
+  }
+
+  close(): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(1000);
+  }
+}
+
+/** PCM16 sample count of an audio frame. */
+export function frameSamples(f: Received & { msg: Extract<ServerMessage, { type: 'audio' }> }): number {
+  return Buffer.from(f.msg.audio_event.audio_base_64, 'base64').length / 2;
+}

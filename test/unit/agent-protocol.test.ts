@@ -1,0 +1,463 @@
+/**
+ * Conformance of the local agent with the ConvAI protocol (convai-protocol.md §1.5-1.8, §2, §3.4, §4,
+ * §8.2), driven by a scripted client over a real socket; every frame is checked by the protocol decoder.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
+import { TEST_NPC, QUIET_NPC, speechLike, silence, click, chunks20ms } from './agent-fixtures.js';
+
+let agent: LocalAgent;
+const clients: ScriptedClient[] = [];
+const connect = async (...args: Parameters<typeof ScriptedClient.connect>): Promise<ScriptedClient> => {
+  const c = await ScriptedClient.connect(...args);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  agent = await createLocalAgent({
+    npcs: [TEST_NPC, QUIET_NPC],
+    recognizer: 'none',
+    llm: false,
+    pingIntervalMs: 150,
+  });
+});
+afterAll(async () => {
+  for (const c of clients) {
+    expect(c.shapeErrors()).toEqual([]);
+    c.close();
+  }
+  await agent.close();
+});
+
+describe('handshake', () => {
+  it('selects the convai sub-protocol, ignores bearer.*, and sends metadata first then a gap', async () => {
+    const c = await connect(agent.url, 'tess', { protocols: ['convai', 'bearer.secret-token'] });
+    expect(c.ws.protocol).toBe('convai');
+    const meta = await c.waitType('conversation_initiation_metadata');
+    expect(c.frames[0]).toBe(meta);
+    expect(meta.msg.conversation_initiation_metadata_event.conversation_id).toMatch(/^conv_[a-z0-9]{26}$/);
+    expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('pcm_16000');
+    expect(meta.msg.conversation_initiation_metadata_event.user_input_audio_format).toBe('pcm_16000');
+    const next = await c.waitFor((f) => f !== meta);
+    expect(next.at - meta.at).toBeGreaterThanOrEqual(45);
+  });
+
+  it('accepts a client that offers no sub-protocol (Python)', async () => {
+    const c = await connect(agent.url, 'tess', { protocols: [] });
+    expect(c.ws.protocol).toBe('');
+    await c.waitType('conversation_initiation_metadata');
+  });
+
+  it('tells the client that spoken input is unavailable offline, without inventing a transcript', async () => {
+    const c = await connect(agent.url, 'quiet');
+    const notice = await c.waitType('local_agent_notice');
+    expect(notice.raw).toContain('asr_unavailable');
+    const health = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as any;
+    expect(health.recognizer.available).toBe(false);
+  });
+});
+
+describe('greeting and turns', () => {
+  it('greets with agent_response and 20-100 ms audio frames whose alignment spells the greeting', async () => {
+    const c = await connect(agent.url, 'tess');
+    const response = await c.waitType('agent_response');
+    expect(response.msg.agent_response_event.agent_response).toBe(TEST_NPC.agent.first_message);
+    const id = response.msg.agent_response_event.event_id;
+    expect(id).toBe(1);
+    await c.audioText(id, TEST_NPC.agent.first_message!);
+    const frames = c.of('audio');
+    expect(frames.length).toBeGreaterThan(10);
+    for (const f of frames) {
+      expect(f.msg.audio_event.event_id).toBe(id);
+      const ms = frameSamples(f) / 16;
+      expect(ms).toBeLessThanOrEqual(100);
+      if (f !== frames.at(-1)) expect(ms).toBeGreaterThanOrEqual(20);
+      const a = f.msg.audio_event.alignment!;
+      expect(a.chars.length).toBe(a.char_start_times_ms.length);
+      expect(a.chars.length).toBe(a.char_durations_ms.length);
+    }
+    // Paced at real time (plus a small lead), not dumped at once: a barge-in must be able to stop it.
+    const spanMs = frames.at(-1)!.at - frames[0]!.at;
+    const audioMs = frames.reduce((n, f) => n + frameSamples(f) / 16, 0);
+    expect(spanMs).toBeGreaterThan(audioMs - 400);
+  });
+
+  it('answers a typed question with the matching reply, a new event id, and the most specific phrase', async () => {
+    const c = await connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'user_message', text: 'Do you sell healing potions?' });
+    const r = await c.waitType('agent_response');
+    expect(r.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
+    await c.audioText(r.msg.agent_response_event.event_id, 'Healing potions are twenty gold each.');
+    const n = c.frames.length;
+    c.send({ type: 'user_message', text: 'Where is the guild master?' });
+    const r2 = await c.waitType('agent_response', 8000, n);
+    expect(r2.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
+    expect(r2.msg.agent_response_event.event_id).toBeGreaterThan(r.msg.agent_response_event.event_id);
+    const n2 = c.frames.length;
+    c.send({ type: 'user_message', text: 'Tell me a joke' });
+    const r3 = await c.waitType('agent_response', 8000, n2);
+    expect(r3.msg.agent_response_event.agent_response).toBe(TEST_NPC.local.fallback);
+  });
+
+  it('honours overrides: first message with dynamic variables, voice, output format', async () => {
+    const c = await connect(agent.url, 'tess', {
+      query: '&output_format=pcm_24000',
+      init: {
+        ...INIT,
+        conversation_config_override: {
+          agent: { first_message: 'Hi {{player_name}}!' },
+          tts: { voice_id: 'en+m1' },
+          conversation: {},
+        },
+        dynamic_variables: { player_name: 'Ann' },
+      },
+    });
+    const meta = await c.waitType('conversation_initiation_metadata');
+    expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('pcm_24000');
+    const r = await c.waitType('agent_response');
+    expect(r.msg.agent_response_event.agent_response).toBe('Hi Ann!');
+    await c.audioText(r.msg.agent_response_event.event_id, 'Hi Ann!');
+    const samples = c.of('audio').reduce((n, f) => n + frameSamples(f), 0);
+    // Same line, default voice: a different voice gives different audio.
+    const d = await connect(agent.url, 'tess', {
+      init: {
+        ...INIT,
+        conversation_config_override: { agent: { first_message: 'Hi {{player_name}}!' } },
+        dynamic_variables: { player_name: 'Ann' },
+      },
+    });
+    await d.audioText(1, 'Hi Ann!');
+    const a1 = c
+      .of('audio')
+      .map((f) => f.msg.audio_event.audio_base_64)
+      .join('');
+    const a2 = d
+      .of('audio')
+      .map((f) => f.msg.audio_event.audio_base_64)
+      .join('');
+    expect(a1).not.toBe(a2);
+    // 24 kHz: about 1.5x the samples of the 16 kHz rendering of similar length.
+    const samples16 = d.of('audio').reduce((n, f) => n + frameSamples(f), 0);
+    expect(samples / samples16).toBeGreaterThan(1.2);
+  });
+
+  it('refuses a conversation whose first message needs a missing dynamic variable (1008)', async () => {
+    const c = await connect(agent.url, 'tess', {
+      init: { ...INIT, conversation_config_override: { agent: { first_message: 'Hi {{player_name}}!' } } },
+    });
+    const err = await c.waitType('error');
+    expect(err.msg.error_event?.error_type).toBe('missing_dynamic_variable');
+    expect((await c.closed).code).toBe(1008);
+  });
+
+  it('speaks μ-law at 8 kHz when asked', async () => {
+    const c = await connect(agent.url, 'tess', { query: '&output_format=ulaw_8000' });
+    const meta = await c.waitType('conversation_initiation_metadata');
+    expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('ulaw_8000');
+    const f = await c.waitType('audio');
+    const bytes = Buffer.from(f.msg.audio_event.audio_base_64, 'base64').length;
+    expect(bytes).toBe(400); // 50 ms at 8 kHz, one byte per sample
+  });
+
+  it('lets contextual updates (latest per context_id) and tool results reach the replies', async () => {
+    const c = await connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'contextual_update', text: 'The bridge is out.', context_id: 'news' });
+    c.send({ type: 'contextual_update', text: 'The dragon was seen.', context_id: 'news' });
+    c.send({ type: 'user_message', text: 'any news?' });
+    const r = await c.waitType('agent_response');
+    expect(r.msg.agent_response_event.agent_response).toBe('Latest news: The dragon was seen.');
+
+    const n = c.frames.length;
+    c.send({ type: 'user_message', text: 'how much gold is in my purse' });
+    const call = await c.waitType('client_tool_call', 8000, n);
+    expect(call.msg.client_tool_call).toMatchObject({
+      tool_name: 'check_gold',
+      parameters: { currency: 'gold' },
+      expects_response: true,
+    });
+    // The agent waits for the result before answering.
+    expect(c.frames.slice(n).some((f) => f.msg.type === 'agent_response')).toBe(false);
+    c.send({
+      type: 'client_tool_result',
+      tool_call_id: call.msg.client_tool_call.tool_call_id,
+      result: '42',
+      is_error: false,
+    });
+    const answer = await c.waitType('agent_response', 8000, n);
+    expect(answer.msg.agent_response_event.agent_response).toBe('You have 42 gold.');
+    expect(answer.msg.agent_response_event.event_id).toBeGreaterThan(call.msg.client_tool_call.event_id);
+  });
+
+  it('sends a fire-and-forget tool call with expects_response false', async () => {
+    const c = await connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'user_message', text: 'bye then' });
+    const call = await c.waitType('client_tool_call');
+    expect(call.msg.client_tool_call.tool_name).toBe('wave_goodbye');
+    expect(call.msg.client_tool_call.expects_response).toBe(false);
+    const r = await c.waitType('agent_response');
+    expect(r.msg.agent_response_event.agent_response).toBe('Safe travels!');
+  });
+});
+
+describe('listening and barge-in', () => {
+  it('treats player speech during the greeting as a barge-in with ids that satisfy every client', async () => {
+    const c = await connect(agent.url, 'tess');
+    const greeting = await c.waitType('agent_response');
+    const gid = greeting.msg.agent_response_event.event_id;
+    await c.waitFor((f) => c.of('audio').length >= 8 && f.msg.type === 'audio');
+    for (const chunk of chunks20ms(speechLike('wait wait, a question'))) c.sendAudio(chunk);
+    const interruption = await c.waitType('interruption');
+    const iid = interruption.msg.interruption_event.event_id;
+    expect(iid).toBeGreaterThan(gid); // JS/Unity drop E < N, Python drops E <= N: all drop the greeting
+    const correction = await c.waitType('agent_response_correction');
+    const ev = correction.msg.agent_response_correction_event;
+    expect(ev.event_id).toBe(gid);
+    expect(ev.original_agent_response).toBe(TEST_NPC.agent.first_message);
+    expect(ev.corrected_agent_response.length).toBeGreaterThan(0);
+    expect(ev.corrected_agent_response.length).toBeLessThan(ev.original_agent_response.length);
+    expect(ev.original_agent_response.startsWith(ev.corrected_agent_response)).toBe(true);
+    // What the correction claims was heard matches the alignment actually sent, to a word or so.
+    const sentText = c
+      .of('audio')
+      .filter((f) => f.at <= interruption.at)
+      .map((f) => f.msg.audio_event.alignment!.chars.join(''))
+      .join('');
+    expect(sentText.length).toBeGreaterThanOrEqual(ev.corrected_agent_response.length - 12);
+    // No greeting audio after the interruption.
+    const idx = c.frames.indexOf(interruption);
+    for (const f of c.frames.slice(idx))
+      if (f.msg.type === 'audio') expect(f.msg.audio_event.event_id).toBeGreaterThan(iid);
+    // End of the spoken turn (no recognizer here): the NPC says so plainly and never fakes a transcript.
+    for (const chunk of chunks20ms(silence(900))) c.sendAudio(chunk);
+    const reply = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== greeting);
+    const r = reply.msg as Extract<typeof reply.msg, { type: 'agent_response' }>;
+    expect(r.agent_response_event.agent_response).toMatch(/type/i);
+    expect(r.agent_response_event.event_id).toBeGreaterThan(iid);
+    expect(c.of('user_transcript')).toEqual([]);
+    expect(c.of('tentative_user_transcript')).toEqual([]);
+  });
+
+  it('does not take a click or a cough as a turn', async () => {
+    const c = await connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    for (const chunk of chunks20ms(click())) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(silence(1200))) c.sendAudio(chunk);
+    // A real utterance afterwards is a turn, which proves the stream was being listened to.
+    for (const chunk of chunks20ms(speechLike('hello there'))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(silence(900))) c.sendAudio(chunk);
+    await c.waitType('agent_response');
+    expect(c.of('agent_response')).toHaveLength(1);
+  });
+
+  it('stops the current reply when a new typed message arrives', async () => {
+    const c = await connect(agent.url, 'tess');
+    const g = await c.waitType('agent_response');
+    await c.waitType('audio');
+    c.send({ type: 'user_message', text: 'healing potion' });
+    const i = await c.waitType('interruption');
+    const r = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== g);
+    const id = (r.msg as any).agent_response_event.event_id as number;
+    expect(id).toBeGreaterThan(i.msg.interruption_event.event_id);
+    expect(id).toBeGreaterThan(g.msg.agent_response_event.event_id);
+  });
+});
+
+describe('keep-alive, limits and bad input', () => {
+  it('pings with an echoed id and reports the measured round trip as ping_ms', async () => {
+    const c = await connect(agent.url, 'quiet');
+    const first = await c.waitType('ping');
+    expect(first.msg.ping_event.ping_ms ?? null).toBeNull();
+    const later = await c.waitFor(
+      (f) => f.msg.type === 'ping' && typeof (f.msg as any).ping_event.ping_ms === 'number',
+    );
+    expect((later.msg as any).ping_event.ping_ms).toBeGreaterThanOrEqual(0);
+    expect((later.msg as any).ping_event.ping_ms).toBeLessThan(1000);
+  });
+
+  it.each([
+    ['invalid JSON first', '{nope'],
+    ['a message before initiation', { type: 'user_message', text: 'hi' }],
+    ['audio before initiation', { user_audio_chunk: 'AAAA' }],
+  ])('answers %s with an error frame and close 1008', async (_name, frame) => {
+    const c = await connect(agent.url, 'tess', { init: false });
+    c.send(frame);
+    const err = await c.waitType('error');
+    expect(err.msg.error_event).toMatchObject({ code: 1008, error_type: 'invalid_message' });
+    expect(c.frames[0]).toBe(err);
+    expect((await c.closed).code).toBe(1008);
+  });
+
+  it('closes 1008 on invalid JSON after initiation, ignores unknown types', async () => {
+    const c = await connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'something_new', x: 1 });
+    c.send({ type: 'feedback', score: 'like', event_id: 1 });
+    c.send({ type: 'user_activity' });
+    c.send({ type: 'user_message', text: 'potion' });
+    await c.waitType('agent_response');
+    c.send('not json at all');
+    const err = await c.waitType('error');
+    expect(err.msg.error_event?.code).toBe(1008);
+    expect((await c.closed).code).toBe(1008);
+  });
+
+  it('rejects an oversized frame with an error and 1008, binary frames too', async () => {
+    const small = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      limits: { maxFrameBytes: 4096 },
+    });
+    try {
+      const c = await ScriptedClient.connect(small.url, 'quiet');
+      await c.waitType('conversation_initiation_metadata');
+      c.send({ user_audio_chunk: 'A'.repeat(8000) });
+      expect((await c.waitType('error')).msg.error_event?.code).toBe(1008);
+      expect((await c.closed).code).toBe(1008);
+      const b = await ScriptedClient.connect(small.url, 'quiet');
+      await b.waitType('conversation_initiation_metadata');
+      b.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      expect((await b.closed).code).toBe(1008);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('closes an idle conversation with 1002 like the real service; user_activity keeps it open', async () => {
+    const idle = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      limits: { idleTimeoutMs: 400 },
+    });
+    try {
+      const active = await ScriptedClient.connect(idle.url, 'quiet');
+      const timer = setInterval(() => active.send({ type: 'user_activity' }), 100);
+      const c = await ScriptedClient.connect(idle.url, 'quiet');
+      const err = await c.waitType('error', 3000);
+      expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'transport_receive_timeout' });
+      expect((await c.closed).code).toBe(1002);
+      expect(active.closeInfo).toBeNull();
+      clearInterval(timer);
+      active.close();
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('refuses conversations past the session limit and keeps serving the others', async () => {
+    const one = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      limits: { maxSessions: 1 },
+    });
+    try {
+      const a = await ScriptedClient.connect(one.url, 'quiet');
+      await a.waitType('conversation_initiation_metadata');
+      const b = await ScriptedClient.connect(one.url, 'quiet');
+      expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
+      expect((await b.closed).code).toBe(1002);
+      a.send({ type: 'user_message', text: 'potion' });
+      await a.waitType('agent_response');
+      a.close();
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('ends only the conversation whose speech engine crashed (1011)', async () => {
+    const crashing = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      llm: false,
+      recognizer: {
+        name: 'broken',
+        start: () => {
+          throw new Error('recognizer exploded');
+        },
+      },
+    });
+    try {
+      const healthy = await ScriptedClient.connect(crashing.url, 'quiet');
+      await healthy.waitType('conversation_initiation_metadata');
+      const c = await ScriptedClient.connect(crashing.url, 'quiet');
+      await c.waitType('conversation_initiation_metadata');
+      for (const chunk of chunks20ms(speechLike('hello there'))) c.sendAudio(chunk);
+      const err = await c.waitType('error');
+      expect(err.msg.error_event).toMatchObject({ code: 1011 });
+      expect((await c.closed).code).toBe(1011);
+      healthy.send({ type: 'user_message', text: 'potion' });
+      expect((await healthy.waitType('agent_response')).msg.agent_response_event.agent_response).toContain(
+        'twenty gold',
+      );
+      healthy.close();
+    } finally {
+      await crashing.close();
+    }
+  });
+});
+
+describe('HTTP endpoints and NPC selection', () => {
+  it('issues signed URLs to itself in the real endpoint shape', async () => {
+    const res = await fetch(`${agent.httpUrl}/v1/convai/conversation/get-signed-url?agent_id=tess`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { signed_url: string };
+    expect(body.signed_url).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/v1\/convai\/conversation\?agent_id=tess&conversation_signature=/,
+    );
+    const ws = new WebSocket(body.signed_url, ['convai']);
+    const first = await new Promise<string>((resolve) => {
+      ws.on('open', () => ws.send(JSON.stringify(INIT)));
+      ws.on('message', (d) => resolve(d.toString()));
+    });
+    expect(JSON.parse(first).type).toBe('conversation_initiation_metadata');
+    ws.close();
+    expect((await fetch(`${agent.httpUrl}/v1/convai/conversation/get-signed-url`)).status).toBe(422);
+  });
+
+  it('reports capabilities on the health endpoint', async () => {
+    const h = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as any;
+    expect(['espeak-ng', 'babble']).toContain(h.speech.engine);
+    expect(h.npcs.map((n: any) => n.id)).toEqual(['tess', 'quiet']);
+    expect(h.outputFormats).toContain('ulaw_8000');
+  });
+
+  it('selects NPCs by file id or real agent id, falls back to a default persona, and hot-swaps for new conversations', async () => {
+    const byAgentId = await connect(agent.url, 'agent_tess_real_id');
+    expect((await byAgentId.waitType('agent_response')).msg.agent_response_event.agent_response).toBe(
+      TEST_NPC.agent.first_message,
+    );
+    const unknown = await connect(agent.url, 'nobody');
+    expect((await unknown.waitType('agent_response')).msg.agent_response_event.agent_response).toMatch(
+      /local agent/,
+    );
+    agent.setNpcs([{ ...TEST_NPC, agent: { ...TEST_NPC.agent, first_message: 'Reloaded!' } }, QUIET_NPC]);
+    try {
+      const fresh = await connect(agent.url, 'tess');
+      expect((await fresh.waitType('agent_response')).msg.agent_response_event.agent_response).toBe(
+        'Reloaded!',
+      );
+    } finally {
+      agent.setNpcs([TEST_NPC, QUIET_NPC]);
+    }
+  });
+
+  it('loads NPC files from a folder', async () => {
+    const fromDir = await createLocalAgent({ npcDir: 'assets/npcs', recognizer: 'none', llm: false });
+    try {
+      const h = fromDir.handler.health() as { npcs: { id: string }[] };
+      expect(h.npcs.length).toBeGreaterThan(0);
+      const c = await ScriptedClient.connect(fromDir.url, h.npcs[0]!.id);
+      await c.waitType('conversation_initiation_metadata');
+      c.close();
+    } finally {
+      await fromDir.close();
+    }
+  });
+});
