@@ -103,6 +103,9 @@ export function buildJsgfGrammar(
   for (const p of [...hints.phrases, ...hints.keywords]) {
     const words = normalizeWords(p);
     if (words.length && words.every(inDictionary)) phrases.add(words.join(' '));
+    // Players say "potions" when the file says "potion".
+    const plural = words.length === 1 ? `${words[0]}s` : '';
+    if (plural && inDictionary(plural) && inDictionary(words[0]!)) phrases.add(plural);
   }
   if (phrases.size === 0) return null;
   const carriers = CARRIERS.filter((c) => normalizeWords(c).every(inDictionary));
@@ -114,7 +117,9 @@ export function buildJsgfGrammar(
     `<phrase> = ${alt(phrases)};`,
     `<carrier> = ${alt(carriers)};`,
     `<garbage> = ${alt(garbage)};`,
-    'public <utt> = [hello | hey | excuse me] [<carrier>] [the | a | some | your | any] <phrase> [please] | <garbage>+;',
+    // Phrases and garbage words interleave: off-topic speech comes out as garbage words that match
+    // no reply (so the NPC falls back) instead of being forced onto the nearest phrase.
+    'public <utt> = [hello | hey | excuse me] [<carrier>] [the | a | some | your | any] (<phrase> | <garbage>)+ [please];',
     '',
   ].join('\n');
 }

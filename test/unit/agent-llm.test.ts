@@ -1,0 +1,149 @@
+/**
+ * The LLM brain against a local fake of an OpenAI-compatible endpoint (a real http server on port 0
+ * streaming server-sent events): prompt, context and variables reach it, and the reply is spoken
+ * sentence by sentence while it is still streaming.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { llmConfigFromEnv } from '../../plugin/server/agent/llm.js';
+import { ScriptedClient } from './agent-harness.js';
+import { QUIET_NPC } from './agent-fixtures.js';
+
+interface Request {
+  headers: Record<string, string | string[] | undefined>;
+  body: { model: string; stream: boolean; messages: { role: string; content: string }[] };
+}
+
+let fake: Server;
+let baseUrl: string;
+const requests: Request[] = [];
+/** The test releases the second half of the streamed answer. */
+let release: () => void = () => {};
+let mode: 'ok' | 'fail' = 'ok';
+
+beforeAll(async () => {
+  fake = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d) => (raw += d));
+    req.on('end', () => {
+      requests.push({ headers: req.headers, body: JSON.parse(raw) });
+      if (req.url !== '/v1/chat/completions' || mode === 'fail') {
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"model overloaded"}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const delta = (text: string): void => {
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\n`);
+      };
+      res.write(`data: ${JSON.stringify({ choices: [{ delta: { role: 'assistant' } }] })}\n\n`);
+      delta('Ah, the ');
+      delta('dragon! ');
+      delta('It sleeps ');
+      release = () => {
+        delta('under the hill. ');
+        delta('Do not wake it.');
+        res.write('data: [DONE]\n\n');
+        res.end();
+      };
+    });
+  });
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+  baseUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  release();
+  fake.closeAllConnections();
+  await new Promise((r) => fake.close(r));
+});
+
+describe('LLM brain (OpenAI-compatible, streamed)', () => {
+  let agent: LocalAgent;
+  beforeAll(async () => {
+    agent = await createLocalAgent({
+      npcs: [{ ...QUIET_NPC, agent: { ...QUIET_NPC.agent, first_message: 'Hello {{player_name}}.' } }],
+      recognizer: 'none',
+      llm: { baseUrl, model: 'fake-model', apiKey: 'sk-test' },
+    });
+  });
+  afterAll(() => agent.close());
+
+  it('sends the NPC prompt, context and variables, and speaks the first sentence before the stream ends', async () => {
+    const c = await ScriptedClient.connect(agent.url, 'quiet', {
+      init: {
+        type: 'conversation_initiation_client_data',
+        conversation_config_override: {
+          agent: { prompt: { prompt: 'You are Tess of {{town}}, a dragon expert.' } },
+        },
+        dynamic_variables: { player_name: 'Ann' },
+      },
+    });
+    const greeting = await c.waitType('agent_response');
+    expect(greeting.msg.agent_response_event.agent_response).toBe('Hello Ann.');
+    c.send({ type: 'contextual_update', text: 'The player carries a torch.', context_id: 'inventory' });
+    c.send({ type: 'user_message', text: 'Tell me about the dragon' });
+
+    // Audio of the reply arrives while the model is still generating.
+    const firstAudio = await c.waitFor(
+      (f) => f.msg.type === 'audio' && (f.msg as any).audio_event.event_id > 1,
+    );
+    const replyId = (firstAudio.msg as any).audio_event.event_id as number;
+    expect(c.of('agent_response')).toHaveLength(1);
+    release();
+    const r = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== greeting);
+    const full = 'Ah, the dragon! It sleeps under the hill. Do not wake it.';
+    expect((r.msg as any).agent_response_event).toEqual({ agent_response: full, event_id: replyId });
+    await c.audioText(replyId, full);
+
+    const req = requests.at(-1)!;
+    expect(req.headers.authorization).toBe('Bearer sk-test');
+    expect(req.body.model).toBe('fake-model');
+    expect(req.body.stream).toBe(true);
+    const system = req.body.messages[0]!;
+    expect(system.role).toBe('system');
+    expect(system.content).toContain('You are Tess of Testbury, a dragon expert.');
+    expect(system.content).toContain('The player carries a torch.');
+    expect(system.content).toContain('player_name = Ann');
+    // The question may have cut the greeting short: the history then holds what was heard.
+    const correction = c
+      .of('agent_response_correction')
+      .find((f) => f.msg.agent_response_correction_event.event_id === 1);
+    const heardGreeting = correction
+      ? correction.msg.agent_response_correction_event.corrected_agent_response
+      : 'Hello Ann.';
+    expect(req.body.messages.slice(1)).toEqual([
+      { role: 'assistant', content: heardGreeting },
+      { role: 'user', content: 'Tell me about the dragon' },
+    ]);
+    c.close();
+  });
+
+  it('ends the conversation with llm_error and 1002 when the endpoint fails', async () => {
+    mode = 'fail';
+    try {
+      const c = await ScriptedClient.connect(agent.url, 'quiet', {
+        init: { type: 'conversation_initiation_client_data', dynamic_variables: { player_name: 'Bo' } },
+      });
+      await c.waitType('agent_response');
+      c.send({ type: 'user_message', text: 'hello?' });
+      const err = await c.waitType('error');
+      expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'llm_error' });
+      expect(err.msg.error_event?.message).toContain('HTTP 500');
+      expect((await c.closed).code).toBe(1002);
+    } finally {
+      mode = 'ok';
+    }
+  });
+
+  it('reads its configuration from the environment', () => {
+    expect(llmConfigFromEnv({})).toBeUndefined();
+    expect(
+      llmConfigFromEnv({
+        VOICE_AGENTS_LLM_BASE_URL: 'http://localhost:11434/v1',
+        VOICE_AGENTS_LLM_MODEL: 'llama3',
+        VOICE_AGENTS_LLM_API_KEY: 'k',
+      }),
+    ).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3', apiKey: 'k' });
+  });
+});
