@@ -3,3 +3,4 @@ export type { Broker, BrokerOptions } from './broker.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export { createVoiceAgentsMiddleware } from './mount.js';
 export type { VoiceAgentsMount, MountOptions, LocalAgentHandler } from './mount.js';
+export { envValue } from './env.js';

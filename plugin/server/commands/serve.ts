@@ -1,5 +1,193 @@
-// Placeholder until the owning issue lands this command.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('voice-agents serve: not implemented yet\n');
-  return 1;
+/**
+ * `voice-agents serve [dir]`: serves a production build of a game (default dist-game/) as static
+ * files, with the same voice endpoints as the dev server: the local agent, and the signed-URL broker
+ * when ELEVENLABS_API_KEY is set. One mounting code path (broker/mount.ts) for both.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { formatNpcError } from '../../npc/index.js';
+import { loadNpcDir } from '../npc-files.js';
+import { envValue } from '../broker/env.js';
+import { createVoiceAgentsMiddleware } from '../broker/mount.js';
+
+const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-origin URL]... [--no-local-agent]
+
+Serves the built game in dir (default: dist-game) with the local agent and, when ELEVENLABS_API_KEY
+is set (environment or .env), the signed-URL broker.
+  --port N            default 4173 (0 picks a free port)
+  --host H            default 127.0.0.1
+  --npcs DIR          NPC files (default: assets/npcs)
+  --allow-origin URL  another page origin allowed to ask the broker (the served page always is)
+  --no-local-agent    do not mount the offline local agent
+`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+interface ServeArgs {
+  dir: string;
+  port: number;
+  host: string;
+  npcs: string;
+  origins: string[];
+  localAgent: boolean;
+}
+
+function parseArgs(argv: string[]): ServeArgs | string {
+  const a: ServeArgs = {
+    dir: 'dist-game',
+    port: 4173,
+    host: '127.0.0.1',
+    npcs: 'assets/npcs',
+    origins: [],
+    localAgent: true,
+  };
+  let dirSet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => argv[++i] ?? '';
+    if (arg === '--port') a.port = Number(value());
+    else if (arg === '--host') a.host = value();
+    else if (arg === '--npcs') a.npcs = value();
+    else if (arg === '--allow-origin') a.origins.push(value());
+    else if (arg === '--no-local-agent') a.localAgent = false;
+    else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else if (!dirSet) {
+      a.dir = arg;
+      dirSet = true;
+    } else return `unexpected ${arg}`;
+  }
+  if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535)
+    return '--port needs a number from 0 to 65535';
+  return a;
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' });
+    res.end();
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400);
+    res.end('bad path');
+    return;
+  }
+  let file = normalize(join(root, pathname));
+  // Never outside the build folder, whatever the path says.
+  if (file !== root && !file.startsWith(root + sep)) {
+    res.writeHead(403);
+    res.end('forbidden');
+    return;
+  }
+  try {
+    let s = await stat(file);
+    if (s.isDirectory()) {
+      file = join(file, 'index.html');
+      s = await stat(file);
+    }
+    const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const immutable = pathname.startsWith('/assets/') && /-[A-Za-z0-9_-]{8,}\./.test(pathname);
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': String(s.size),
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('not found');
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`voice-agents serve: ${args}\n\n${USAGE}`);
+    return 2;
+  }
+  const root = resolve(args.dir);
+  try {
+    await stat(join(root, 'index.html'));
+  } catch {
+    process.stderr.write(
+      `voice-agents serve: no index.html in ${args.dir}; build the game first (npm run build)\n`,
+    );
+    return 1;
+  }
+  const loaded = await loadNpcDir(args.npcs);
+  for (const e of loaded.errors) process.stderr.write(`${formatNpcError(e)}\n`);
+  if (loaded.errors.length > 0) process.stderr.write('(NPCs with errors are left out)\n');
+
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const apiKey = envValue('ELEVENLABS_API_KEY');
+  const origins = [...args.origins, ...(envValue('VOICE_AGENTS_ALLOWED_ORIGINS')?.split(',') ?? [])]
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const mount = await createVoiceAgentsMiddleware({
+    npcs: loaded.npcs,
+    apiKey,
+    broker: { allowedOrigins: origins, baseUrl: envValue('ELEVENLABS_BASE_URL'), log },
+    localAgent: args.localAgent,
+    log,
+  });
+  const server = createServer((req, res) => {
+    if (mount.handleHttp(req, res)) return;
+    void serveStatic(root, req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!mount.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(args.port, args.host, () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  log(`serving ${args.dir} at http://${args.host}:${port}/`);
+  log(`  NPCs: ${loaded.npcs.map((n) => n.id).join(', ') || 'none'}`);
+  log(`  local agent: ${mount.localAgent ? `ws://${args.host}:${port}/v1/convai/conversation` : 'off'}`);
+  log(
+    `  broker: ${mount.broker ? `http://${args.host}:${port}${mount.broker.path}` : 'off (no ELEVENLABS_API_KEY)'}`,
+  );
+
+  return new Promise<number>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.closeAllConnections();
+      server.close(() => void mount.close().then(() => done(0)));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
