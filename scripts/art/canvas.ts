@@ -119,7 +119,16 @@ export class Canvas {
   }
 
   /** Copies another canvas (or a region of it) onto this one, blending alpha. */
-  blit(src: Canvas, dx: number, dy: number, sx = 0, sy = 0, w = src.width, h = src.height, flip = false): void {
+  blit(
+    src: Canvas,
+    dx: number,
+    dy: number,
+    sx = 0,
+    sy = 0,
+    w = src.width,
+    h = src.height,
+    flip = false,
+  ): void {
     for (let j = 0; j < h; j++)
       for (let i = 0; i < w; i++) {
         const c = src.get(sx + (flip ? w - 1 - i : i), sy + j);
@@ -138,9 +147,7 @@ export class Canvas {
           [x + 1, y],
           [x, y - 1],
           [x, y + 1],
-        ].some(
-          ([a, b]) => a! >= x0 && b! >= y0 && a! < x0 + w && b! < y0 + h && this.get(a!, b!)[3] > 0,
-        );
+        ].some(([a, b]) => a! >= x0 && b! >= y0 && a! < x0 + w && b! < y0 + h && this.get(a!, b!)[3] > 0);
         if (n) marks.push([x, y]);
       }
     for (const [x, y] of marks) this.set(x, y, c);

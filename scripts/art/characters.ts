@@ -100,7 +100,8 @@ function baseGrid(dir: Dir, frame: Frame): Grid {
     grid[18]![6] = 's';
   }
   if (frame === 'blink') {
-    for (const row of [11, 12]) for (let x = 0; x < 16; x++) if (grid[row]![x] === 'e') grid[row]![x] = row === 11 ? 's' : 'e';
+    for (const row of [11, 12])
+      for (let x = 0; x < 16; x++) if (grid[row]![x] === 'e') grid[row]![x] = row === 11 ? 's' : 'e';
   }
   if (frame === 'talk') {
     if (dir === 'down') {
@@ -189,7 +190,10 @@ export const LOOKS: Look[] = [
       // A red scarf so the hero stands out in any crowd.
       if (dir === 'down') put(g, 4, 15, ['kkKkkkkk']);
       if (dir === 'up') put(g, 4, 15, ['KKKKKKKK']);
-      if (dir === 'right') put(g, 5, 15, ['kkkkkK']), put(g, 4, 16, ['K']);
+      if (dir === 'right') {
+        put(g, 5, 15, ['kkkkkK']);
+        put(g, 4, 16, ['K']);
+      }
     },
   },
   {
@@ -270,8 +274,28 @@ export const LOOKS: Look[] = [
       // A tall pointy hat with a star, a long white beard and a robe down to the ground.
       const hat =
         dir === 'right'
-          ? ['.....oo.........', '....oxxo........', '....oxxxo.......', '...oxxyxxo......', '...oxxxxxxo.....', '..oxxxxxxxxo....', 'ooxxxxxxxxxxooo.', 'oXXXXXXXXXXXXXo.', '.oooooooooooooo.']
-          : ['........oo......', '.......oxxo.....', '......oxxxo.....', '......oxyxxo....', '.....oxxxxxo....', '....oxxxxxxxo...', '.ooxxxxxxxxxxoo.', 'oXXXXXXXXXXXXXXo', '.oooooooooooooo.'];
+          ? [
+              '.....oo.........',
+              '....oxxo........',
+              '....oxxxo.......',
+              '...oxxyxxo......',
+              '...oxxxxxxo.....',
+              '..oxxxxxxxxo....',
+              'ooxxxxxxxxxxooo.',
+              'oXXXXXXXXXXXXXo.',
+              '.oooooooooooooo.',
+            ]
+          : [
+              '........oo......',
+              '.......oxxo.....',
+              '......oxxxo.....',
+              '......oxyxxo....',
+              '.....oxxxxxo....',
+              '....oxxxxxxxo...',
+              '.ooxxxxxxxxxxoo.',
+              'oXXXXXXXXXXXXXXo',
+              '.oooooooooooooo.',
+            ];
       put(g, 0, 0, hat);
       if (dir === 'down') {
         put(g, 4, 13, ['oWWWWWWo', 'oWWWWWWo', '.oWWWWo.', '.oWVVWo.', '..oVVo..', '...oo...']);
@@ -280,8 +304,20 @@ export const LOOKS: Look[] = [
       if (dir === 'right') put(g, 9, 13, ['WWWo', 'WWWo', 'VWo.', 'Vo..']);
       const robe =
         dir === 'right'
-          ? ['...occcccco.....', '...occcccco.....', '...oCcccccco....', '...oCccccccco...', '...ooooooooooo..']
-          : ['..occcccccccco..', '..occcccccccco..', '..oCccccccccCo..', '.oCcccccccccccCo', '.oooooooooooooo.'];
+          ? [
+              '...occcccco.....',
+              '...occcccco.....',
+              '...oCcccccco....',
+              '...oCccccccco...',
+              '...ooooooooooo..',
+            ]
+          : [
+              '..occcccccccco..',
+              '..occcccccccco..',
+              '..oCccccccccCo..',
+              '.oCcccccccccccCo',
+              '.oooooooooooooo.',
+            ];
       put(g, 0, 19, robe);
       if (f === 'stepA') put(g, dir === 'right' ? 9 : 4, 23, ['obbo']);
       if (f === 'stepB') put(g, dir === 'right' ? 3 : 8, 23, ['obbo']);
@@ -309,11 +345,11 @@ export const LOOKS: Look[] = [
       if (dir === 'up') put(g, 7, 15, ['kk', 'kK', 'kk', 'Ko']);
       if (dir === 'right') put(g, 3, 14, ['k', 'K', 'k']);
       if (dir === 'down') {
-        put(g, 3, 5, ['..oooooooooo..'.slice(0, 10)]);
         put(g, 4, 5, ['oooooooo', 'iiiiiiii', 'iIiiiiIi', 'IIIIIIII']);
-        put(g, 3, 6, ['o']), put(g, 12, 6, ['o']);
-        put(g, 3, 7, ['o']), put(g, 12, 7, ['o']);
-        put(g, 3, 8, ['o']), put(g, 12, 8, ['o']);
+        for (const y of [6, 7, 8]) {
+          put(g, 3, y, ['o']);
+          put(g, 12, y, ['o']);
+        }
         put(g, 7, 19, ['yy']);
       }
       if (dir === 'up') put(g, 4, 5, ['oooooooo', 'iiiiiiii', 'iiiiiiii', 'iIiiiiIi', 'IIIIIIII']);
@@ -339,7 +375,13 @@ export const LOOKS: Look[] = [
     },
     mods: (dir, _f, g) => {
       // A wide straw hat and blue overalls.
-      put(g, 0, 3, ['....oooooooo....', '...ozzzzzzzzo...', '.oozzzzzzzzzzoo.', 'oZZZZZZZZZZZZZZo', '.oooooooooooooo.']);
+      put(g, 0, 3, [
+        '....oooooooo....',
+        '...ozzzzzzzzo...',
+        '.oozzzzzzzzzzoo.',
+        'oZZZZZZZZZZZZZZo',
+        '.oooooooooooooo.',
+      ]);
       if (dir !== 'up') put(g, dir === 'right' ? 5 : 5, 17, dir === 'right' ? ['pppp'] : ['pppppp']);
       if (dir === 'down') put(g, 5, 15, ['p....p', 'p....p']);
     },

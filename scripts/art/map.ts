@@ -66,7 +66,8 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
   fill(path, 40, 25, 41, 26);
   fill(path, 23, 8, 24, 9); // trail from the gate to the Moonwell clearing
   for (let y = 1; y < 9; y++)
-    for (let x = 18; x < 30; x++) if (((x - 23.5) / 4.8) ** 2 + ((y - 4.8) / 3.2) ** 2 <= 1) path[at(x, y)] = 1;
+    for (let x = 18; x < 30; x++)
+      if (((x - 23.5) / 4.8) ** 2 + ((y - 4.8) / 3.2) ** 2 <= 1) path[at(x, y)] = 1;
   fill(cobble, 19, 15, 28, 21);
   for (let y = 0; y < MAP_H; y++)
     for (let x = 0; x < MAP_W; x++) {
@@ -80,7 +81,10 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
       const differs = (grid: Uint8Array, nx: number, ny: number) =>
         !inside(nx, ny) ? 0 : grid[at(nx, ny)] ? 0 : 1;
       const mask = (grid: Uint8Array) =>
-        differs(grid, x, y - 1) | (differs(grid, x + 1, y) << 1) | (differs(grid, x, y + 1) << 2) | (differs(grid, x - 1, y) << 3);
+        differs(grid, x, y - 1) |
+        (differs(grid, x + 1, y) << 1) |
+        (differs(grid, x, y + 1) << 2) |
+        (differs(grid, x - 1, y) << 3);
       if (cobble[i]) ground[i] = gid(`cobble${hash2(x, y, 8) < 0.5 ? 0 : 1}`);
       else if (water[i]) {
         ground[i] = gid(`water${mask(water)}`);
@@ -118,7 +122,12 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     for (let c = 0; c < w; c++) {
       const col = c === 0 ? 0 : c === w - 1 ? 2 : 1;
       put(walls, x + c, y + 3, windows.includes(c) ? `window_${wall}` : `wall_${wall}_${col}_t`);
-      const bottom = c === door ? `door_${wall}` : windows.includes(c) && col === 1 ? `window_${wall}_b` : `wall_${wall}_${col}_b`;
+      const bottom =
+        c === door
+          ? `door_${wall}`
+          : windows.includes(c) && col === 1
+            ? `window_${wall}_b`
+            : `wall_${wall}_${col}_b`;
       put(walls, x + c, y + 4, bottom);
     }
   };
@@ -130,7 +139,13 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     for (let c = 0; c < 3; c++) {
       const col = c === 0 ? 0 : c === 2 ? 2 : 1;
       const name =
-        r === 3 ? (c === 1 ? 'door_stone' : `wall_stone_${col}_b`) : c === 1 && r !== 1 ? 'window_stone' : `wall_stone_${col}_t`;
+        r === 3
+          ? c === 1
+            ? 'door_stone'
+            : `wall_stone_${col}_b`
+          : c === 1 && r !== 1
+            ? 'window_stone'
+            : `wall_stone_${col}_t`;
       put(walls, 39 + c, 21 + r, name);
     }
 
@@ -179,13 +194,21 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     { name: 'aldric', x: 36 * TILE, y: 25 * TILE + 8, facing: 'down' },
     { name: 'brenna', x: 27 * TILE, y: 12 * TILE + 4, facing: 'left' },
   ];
-  for (const n of npcs) fill(blocked, Math.floor(n.x / TILE) - 1, Math.floor(n.y / TILE) - 1, Math.floor(n.x / TILE), Math.floor(n.y / TILE));
+  for (const n of npcs)
+    fill(
+      blocked,
+      Math.floor(n.x / TILE) - 1,
+      Math.floor(n.y / TILE) - 1,
+      Math.floor(n.x / TILE),
+      Math.floor(n.y / TILE),
+    );
   fill(blocked, 22, 29, 25, 35); // spawn area
 
   // ---- trees: a thick border (2x2 crowns), a few pines and trees inside
   const treeAt = (x: number, y: number, kind: 'tree' | 'pine') => {
     const w = kind === 'tree' ? 2 : 1;
-    for (let r = 0; r < 2; r++) for (let c = 0; c < w; c++) if (!inside(x + c, y + r) || blocked[at(x + c, y + r)]) return;
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < w; c++) if (!inside(x + c, y + r) || blocked[at(x + c, y + r)]) return;
     big(kind, x, y, w, 2);
   };
   for (let y = -1; y < MAP_H; y += 2)
@@ -199,7 +222,9 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
         if (edge <= 1) {
           // the outer ring is always closed: pieces may hang off the map
           for (let r = 0; r < 2; r++)
-            for (let c = 0; c < 2; c++) if (inside(x + c, y + r) && !blocked[at(x + c, y + r)]) put(r === 1 ? walls : above, x + c, y + r, `tree_${c}_${r}`);
+            for (let c = 0; c < 2; c++)
+              if (inside(x + c, y + r) && !blocked[at(x + c, y + r)])
+                put(r === 1 ? walls : above, x + c, y + r, `tree_${c}_${r}`);
         } else treeAt(ox, y, jitter < 0.15 ? 'pine' : 'tree');
       }
     }
@@ -207,7 +232,8 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
   for (let y = 1; y <= 7; y += 2)
     for (let x = 2; x < MAP_W - 3; x += 2) {
       if (x >= 18 && x <= 28) continue;
-      if (hash2(x, y, 31) < 0.6) treeAt(x + (hash2(x, y, 32) < 0.5 ? 0 : 1), y, hash2(x, y, 33) < 0.35 ? 'pine' : 'tree');
+      if (hash2(x, y, 31) < 0.6)
+        treeAt(x + (hash2(x, y, 32) < 0.5 ? 0 : 1), y, hash2(x, y, 33) < 0.35 ? 'pine' : 'tree');
     }
   for (const [x, y] of [
     [17, 3],
@@ -266,10 +292,46 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     properties: [{ name: 'facing', type: 'string', value: n.facing }],
   }));
   const objects: TiledObject[] = [
-    { id: nextId++, name: 'spawn', type: 'spawn', x: 24 * TILE, y: 33 * TILE, width: 0, height: 0, rotation: 0, visible: true, point: true },
-    { id: nextId++, name: 'gate', type: 'gate', x: 23 * TILE, y: 10 * TILE, width: 2 * TILE, height: TILE, rotation: 0, visible: true },
-    { id: nextId++, name: 'chest', type: 'chest', x: 26 * TILE, y: 5 * TILE, width: TILE, height: TILE, rotation: 0, visible: true },
-    sign(nextId++, 26, 31, 'North: the Whispering Woods. East: Aldric\u2019s tower. West: Mira\u2019s Wares.'),
+    {
+      id: nextId++,
+      name: 'spawn',
+      type: 'spawn',
+      x: 24 * TILE,
+      y: 33 * TILE,
+      width: 0,
+      height: 0,
+      rotation: 0,
+      visible: true,
+      point: true,
+    },
+    {
+      id: nextId++,
+      name: 'gate',
+      type: 'gate',
+      x: 23 * TILE,
+      y: 10 * TILE,
+      width: 2 * TILE,
+      height: TILE,
+      rotation: 0,
+      visible: true,
+    },
+    {
+      id: nextId++,
+      name: 'chest',
+      type: 'chest',
+      x: 26 * TILE,
+      y: 5 * TILE,
+      width: TILE,
+      height: TILE,
+      rotation: 0,
+      visible: true,
+    },
+    sign(
+      nextId++,
+      26,
+      31,
+      'North: the Whispering Woods. East: Aldric\u2019s tower. West: Mira\u2019s Wares.',
+    ),
     sign(nextId++, 21, 9, 'The Moonwell. Ordinary light fails here.'),
   ];
 
@@ -305,8 +367,28 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
       tileLayer(2, 'decor', decor),
       tileLayer(3, 'walls', walls),
       tileLayer(4, 'above', above),
-      { id: 5, name: 'npcs', type: 'objectgroup', draworder: 'topdown', opacity: 1, visible: true, x: 0, y: 0, objects: npcObjects },
-      { id: 6, name: 'objects', type: 'objectgroup', draworder: 'topdown', opacity: 1, visible: true, x: 0, y: 0, objects },
+      {
+        id: 5,
+        name: 'npcs',
+        type: 'objectgroup',
+        draworder: 'topdown',
+        opacity: 1,
+        visible: true,
+        x: 0,
+        y: 0,
+        objects: npcObjects,
+      },
+      {
+        id: 6,
+        name: 'objects',
+        type: 'objectgroup',
+        draworder: 'topdown',
+        opacity: 1,
+        visible: true,
+        x: 0,
+        y: 0,
+        objects,
+      },
     ],
     tilesets: [
       {

@@ -109,7 +109,8 @@ export function itemSheet(): Canvas {
       c.ellipse(ox + 4, 4, 9, 9, hex('#bff6ff'));
       c.ellipse(ox + 7, 3, 8, 8, P.outline);
       c.ellipse(ox + 8, 3, 8, 8, [0, 0, 0, 0]);
-      for (let y = 3; y < 11; y++) for (let x = 8; x < 16; x++) if (((x - 11.5) / 4) ** 2 + ((y - 6.5) / 4) ** 2 < 1) c.clear(ox + x, y);
+      for (let y = 3; y < 11; y++)
+        for (let x = 8; x < 16; x++) if (((x - 11.5) / 4) ** 2 + ((y - 6.5) / 4) ** 2 < 1) c.clear(ox + x, y);
       c.set(ox + 5, 6, P.white);
     },
     key: (ox) => {
@@ -136,7 +137,16 @@ export function itemSheet(): Canvas {
 }
 
 /** UI sheet, 16x16 frames: mic off, mic idle, mic live, speaker, speaker muted, keyboard, warning, dot. */
-export const UI_FRAMES = ['mic_off', 'mic_idle', 'mic_live', 'speaker', 'speaker_muted', 'keyboard', 'warning', 'wifi_off'] as const;
+export const UI_FRAMES = [
+  'mic_off',
+  'mic_idle',
+  'mic_live',
+  'speaker',
+  'speaker_muted',
+  'keyboard',
+  'warning',
+  'wifi_off',
+] as const;
 
 export function uiSheet(): Canvas {
   const c = new Canvas(16 * UI_FRAMES.length, 16);

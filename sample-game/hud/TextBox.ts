@@ -1,0 +1,60 @@
+/**
+ * The Enter text box: a real DOM <input> (index.html #talk-box), so typing, IME and paste work as in
+ * any web page. Its key events stop at the form, so Phaser never sees the player's typing (no walking,
+ * no push-to-talk while typing a space).
+ */
+import type { Talk } from '../game/talk.js';
+
+export class TextBox {
+  private readonly form: HTMLFormElement | null;
+  private readonly input: HTMLInputElement | null;
+  private readonly target: HTMLElement | null;
+  private readonly stop = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.type === 'keydown' && e.key === 'Escape') this.close();
+  };
+  private readonly submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const value = this.input?.value.trim() ?? '';
+    this.close();
+    if (value) this.onSend(value);
+  };
+  private readonly blur = () => this.close();
+
+  constructor(
+    private readonly talk: Talk,
+    private readonly onSend: (text: string) => void,
+  ) {
+    this.form = document.querySelector<HTMLFormElement>('#talk-box');
+    this.input = document.querySelector<HTMLInputElement>('#talk-input');
+    this.target = document.querySelector<HTMLElement>('#talk-target');
+    this.form?.addEventListener('keydown', this.stop);
+    this.form?.addEventListener('keyup', this.stop);
+    this.form?.addEventListener('submit', this.submit);
+    this.input?.addEventListener('blur', this.blur);
+  }
+
+  open(who: string): void {
+    if (!this.form || !this.input) return;
+    if (this.target) this.target.textContent = who;
+    this.form.classList.add('open');
+    this.input.value = '';
+    this.talk.typing = true;
+    // Focus after this keydown finishes, or the Enter that opened the box would submit it.
+    setTimeout(() => this.input?.focus(), 0);
+  }
+
+  close(): void {
+    this.form?.classList.remove('open');
+    this.talk.typing = false;
+    if (document.activeElement === this.input) this.input?.blur();
+  }
+
+  destroy(): void {
+    this.close();
+    this.form?.removeEventListener('keydown', this.stop);
+    this.form?.removeEventListener('keyup', this.stop);
+    this.form?.removeEventListener('submit', this.submit);
+    this.input?.removeEventListener('blur', this.blur);
+  }
+}

@@ -1,0 +1,351 @@
+import * as Phaser from 'phaser';
+import { Howler } from 'howler';
+import { ITEMS, ITEM_NAMES } from '../game/looks.js';
+import { QUEST_STEPS, type GameState } from '../game/state.js';
+import type { Talk } from '../game/talk.js';
+import type { VillageScene } from './VillageScene.js';
+import { ShopPanel } from '../hud/ShopPanel.js';
+import { hintRow, text, type Hint } from '../hud/widgets.js';
+import { TextBox } from '../hud/TextBox.js';
+
+const VOLUME_KEY = 'thornbury.volume';
+const STATE_WORDS: Record<string, string> = {
+  idle: 'not talking',
+  connecting: 'connecting…',
+  ready: 'ready',
+  listening: 'listening',
+  speaking: 'speaking',
+};
+
+/** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
+export class HudScene extends Phaser.Scene {
+  private talk!: Talk;
+  private state!: GameState;
+  private village!: VillageScene;
+  private micIcon!: Phaser.GameObjects.Image;
+  private micBars: Phaser.GameObjects.Rectangle[] = [];
+  private micText!: Phaser.GameObjects.Text;
+  private npcText!: Phaser.GameObjects.Text;
+  private npcDot!: Phaser.GameObjects.Arc;
+  private hints?: Phaser.GameObjects.Container;
+  private hintKey = '';
+  private problems?: Phaser.GameObjects.Container;
+  private problemKey = '';
+  private inventory!: Phaser.GameObjects.Container;
+  private quest!: Phaser.GameObjects.Container;
+  private toasts: Phaser.GameObjects.Container[] = [];
+  private volIcon!: Phaser.GameObjects.Image;
+  private volBars: Phaser.GameObjects.Rectangle[] = [];
+  private shop: ShopPanel | null = null;
+  private textBox!: TextBox;
+
+  constructor() {
+    super('hud');
+  }
+
+  create(): void {
+    this.village = this.scene.get('village') as VillageScene;
+    this.talk = this.registry.get('talk') as Talk;
+    this.state = this.registry.get('state') as GameState;
+    this.shop = null;
+    this.toasts = [];
+    this.micBars = [];
+    this.volBars = [];
+    this.hintKey = '';
+    this.problemKey = '';
+    const { width } = this.scale;
+
+    // --- top-left: microphone and conversation
+    this.add.nineslice(10, 10, 'hud-panel', undefined, 272, 64, 6, 6, 6, 6).setOrigin(0, 0);
+    this.micIcon = this.add.image(34, 30, 'icons', 0).setScale(2);
+    for (let i = 0; i < 10; i++)
+      this.micBars.push(this.add.rectangle(60 + i * 9, 36, 6, 10, 0x4a3b5c).setOrigin(0, 1));
+    this.micText = text(this, 152, 20, '', 13);
+    this.npcDot = this.add.circle(30, 56, 5, 0x6b6478);
+    this.npcText = text(this, 44, 47, '', 14);
+
+    // --- top-right: gold, items, Pip's list
+    this.inventory = this.add.container(width - 12, 14);
+    this.quest = this.add.container(width - 12, 60);
+
+    // --- bottom-right: volume
+    const saved = Number(localStorage.getItem(VOLUME_KEY) ?? '0.8');
+    Howler.volume(Number.isFinite(saved) ? Phaser.Math.Clamp(saved, 0, 1) : 0.8);
+    // top centre: volume (click the speaker to mute, a bar to set, or press - and +)
+    const vx = Math.round(width / 2 - 84);
+    this.add.nineslice(vx, 10, 'hud-panel', undefined, 168, 42, 6, 6, 6, 6).setOrigin(0, 0);
+    this.volIcon = this.add
+      .image(vx + 22, 31, 'icons', 3)
+      .setScale(2)
+      .setInteractive({ useHandCursor: true });
+    this.volIcon.on('pointerdown', () => this.setVolume(Howler.volume() > 0 ? 0 : 0.8));
+    for (let i = 0; i < 8; i++) {
+      const bar = this.add
+        .rectangle(vx + 46 + i * 12, 41, 9, 6 + i * 2, 0x4a3b5c)
+        .setOrigin(0, 1)
+        .setInteractive({ useHandCursor: true });
+      bar.on('pointerdown', () => this.setVolume((i + 1) / 8));
+      this.volBars.push(bar);
+    }
+
+    this.textBox = new TextBox(this.talk, (t) => this.talk.controls?.sendText(t));
+    this.bindKeys();
+    this.state.on('toast', this.toast, this);
+    this.state.on('changed', this.refreshInventory, this);
+    this.state.on(
+      'quest',
+      (step: string) => step === 'moonwell' && this.banner('Quest complete: the Moonwell glows again'),
+      this,
+    );
+    this.registry.events.on('changedata-shop', this.onShop, this);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      this.registry.events.off('changedata-shop', this.onShop, this);
+      this.state.off('toast', this.toast, this);
+      this.state.off('changed', this.refreshInventory, this);
+      this.textBox.destroy();
+    });
+    this.refreshInventory();
+  }
+
+  private bindKeys(): void {
+    const kb = this.input.keyboard!;
+    const K = Phaser.Input.Keyboard.KeyCodes;
+    const ready = () => this.village.started && !this.talk.typing;
+    kb.addKey(K.SPACE).on('down', () => ready() && this.talk.controls?.pushToTalk(true));
+    kb.addKey(K.SPACE).on('up', () => this.talk.controls?.pushToTalk(false));
+    kb.addKey(K.M).on('down', () => ready() && this.talk.controls?.toggleMicMode());
+    kb.addKey(K.ENTER).on('down', () => {
+      if (!ready() || this.shop?.open) return;
+      const who = this.talk.target ?? this.talk.nearby;
+      this.textBox.open(who?.name ?? 'everyone nearby');
+    });
+    kb.addKey(K.ESC).on('down', () => {
+      if (this.shop?.open) {
+        this.shop.destroy();
+        this.registry.set('panelOpen', false);
+      } else if (ready()) this.talk.controls?.skip();
+    });
+    kb.addKey(K.BACKTICK).on('down', () => ready() && this.talk.controls?.toggleDebug());
+    kb.addKey(K.MINUS).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
+    kb.addKey(K.PLUS).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125));
+    kb.addKey(187).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125)); // '=' on US layouts
+    kb.addKey(189).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
+  }
+
+  private setVolume(v: number): void {
+    const vol = Phaser.Math.Clamp(Math.round(v * 8) / 8, 0, 1);
+    Howler.volume(vol);
+    localStorage.setItem(VOLUME_KEY, String(vol));
+  }
+
+  private onShop(_parent: unknown, title: string | null): void {
+    if (!title) return;
+    this.shop?.destroy();
+    this.shop = new ShopPanel(this, this.state, title);
+    this.registry.set('panelOpen', true);
+    this.registry.set('shop', null);
+  }
+
+  get shopOpen(): boolean {
+    return !!this.shop?.open;
+  }
+
+  override update(): void {
+    const t = this.talk;
+    if (this.shop && !this.shop.open) {
+      this.shop = null;
+      this.registry.set('panelOpen', false);
+    }
+    // microphone
+    const denied = t.problems.has('mic-denied') || t.problems.has('mic-missing');
+    this.micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
+    const lit = t.micLive ? Math.round(Math.min(1, t.micLevel * 4) * 10) : 0;
+    this.micBars.forEach((b, i) =>
+      b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
+    );
+    const mode = t.micMode === 'open' ? 'Open mic' : 'Push-to-talk';
+    this.micText.setText(denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
+    // conversation
+    const who = t.target;
+    const colors: Record<string, number> = {
+      connecting: 0xf4d35e,
+      ready: 0x7fb2f0,
+      listening: 0x7fd06a,
+      speaking: 0xf08a5d,
+    };
+    this.npcDot.setFillStyle(who ? (colors[t.npcState] ?? 0x6b6478) : 0x6b6478);
+    this.npcText.setText(
+      who ? `${who.name} · ${STATE_WORDS[t.npcState] ?? t.npcState}` : 'Nobody to talk to',
+    );
+    // volume
+    const vol = Howler.volume();
+    this.volIcon.setFrame(vol === 0 ? 4 : 3);
+    this.volBars.forEach((b, i) => b.setFillStyle(i < Math.round(vol * 8) ? 0xf3ead6 : 0x4a3b5c));
+
+    this.updateHints();
+    this.updateProblems();
+  }
+
+  private updateHints(): void {
+    const t = this.talk;
+    const who = t.target ?? t.nearby;
+    let hints: Hint[];
+    if (!this.village.started) hints = [];
+    else if (t.typing)
+      hints = [
+        { keys: ['Enter'], text: 'Send' },
+        { keys: ['Esc'], text: 'Cancel' },
+      ];
+    else if (this.shop?.open)
+      hints = [
+        { keys: ['1', '4'], text: 'Buy' },
+        { keys: ['Esc'], text: 'Close the shop' },
+      ];
+    else if (who && t.npcState === 'speaking' && t.target)
+      hints = [
+        { keys: ['Esc'], text: 'Skip' },
+        { keys: ['Space'], text: 'Interrupt' },
+        { keys: ['Enter'], text: 'Type' },
+      ];
+    else if (who && t.micMode === 'open' && t.micOpen)
+      hints = [
+        { keys: [], text: `Just speak to ${who.name}` },
+        { keys: ['M'], text: 'Push-to-talk' },
+        { keys: ['Enter'], text: 'Type' },
+      ];
+    else if (who)
+      hints = [
+        { keys: ['Space'], text: `Hold to talk to ${who.name}` },
+        { keys: ['Enter'], text: 'Type' },
+        { keys: ['M'], text: 'Open mic' },
+      ];
+    else
+      hints = [
+        { keys: ['W', 'A', 'S', 'D'], text: 'or arrows: walk' },
+        { keys: [], text: 'Walk up to a villager to talk' },
+        { keys: ['`'], text: 'Debug' },
+      ];
+    const key = JSON.stringify(hints);
+    if (key === this.hintKey) return;
+    this.hintKey = key;
+    this.hints?.destroy();
+    this.hints = hints.length
+      ? hintRow(this, this.scale.width / 2, this.scale.height - 40, hints)
+      : undefined;
+  }
+
+  private updateProblems(): void {
+    const list = [...this.talk.problems.values()];
+    const key = JSON.stringify(list);
+    if (key === this.problemKey) return;
+    this.problemKey = key;
+    this.problems?.destroy();
+    this.problems = undefined;
+    if (!list.length) return;
+    const c = this.add.container(this.scale.width / 2, 86);
+    let y = 0;
+    for (const p of list) {
+      const title = text(this, -200, y + 8, p.title, 15, '#ffd9a8', {
+        fontStyle: 'bold',
+        wordWrap: { width: 400 },
+      });
+      const action = text(this, -200, y + 10 + title.height, p.action, 13, '#f3ead6', {
+        wordWrap: { width: 400 },
+      });
+      const h = title.height + action.height + 20;
+      const bg = this.add.nineslice(-236, y, 'hud-panel', undefined, 472, h, 6, 6, 6, 6).setOrigin(0, 0);
+      const icon = this.add.image(-216, y + 20, 'icons', 6).setScale(2);
+      c.add([bg, icon, title, action]);
+      y += h + 6;
+    }
+    c.setName('problems');
+    this.problems = c;
+  }
+
+  private refreshInventory(): void {
+    const { width } = this.scale;
+    this.inventory.removeAll(true);
+    const entries: [string, number][] = [
+      ['coin', this.state.gold],
+      ...[...this.state.items].filter(([, n]) => n > 0),
+    ];
+    let x = 0;
+    for (const [item, n] of entries.reverse()) {
+      const label = text(this, x, 6, String(n), 14).setOrigin(1, 0);
+      x -= label.width + 2;
+      const icon = this.add.image(x - 14, 16, 'items', ITEMS.indexOf(item)).setScale(2);
+      icon.setName(item);
+      this.inventory.add([label, icon]);
+      x -= 40;
+    }
+    const bg = this.add.nineslice(x + 6, 0, 'hud-panel', undefined, -x + 2, 36, 6, 6, 6, 6).setOrigin(0, 0);
+    this.inventory.addAt(bg, 0);
+    this.inventory.setX(width - 14);
+
+    this.quest.removeAll(true);
+    const lines = QUEST_STEPS.map((s) => `${this.state.done.has(s.id) ? '☑' : '☐'} ${s.text}`);
+    for (const r of this.state.reminders) lines.push(`⏰ ${r}`);
+    const title = text(this, -12, 8, "Pip's list", 14, '#f4d35e', { fontStyle: 'bold' }).setOrigin(1, 0);
+    const body = text(this, -12, 30, lines.join('\n'), 13, '#f3ead6', {
+      lineSpacing: 4,
+      align: 'left',
+    }).setOrigin(1, 0);
+    const w = Math.max(title.width, body.width) + 26;
+    const qbg = this.add
+      .nineslice(-w, 0, 'hud-panel', undefined, w, body.height + 40, 6, 6, 6, 6)
+      .setOrigin(0, 0);
+    this.quest.add([qbg, title, body]);
+    void ITEM_NAMES;
+  }
+
+  private toast(message: string, icon?: string): void {
+    const { width, height } = this.scale;
+    const c = this.add.container(width / 2, height - 100);
+    const t = text(this, 0, 0, message, 15).setOrigin(0.5);
+    const w = t.width + (icon ? 56 : 32);
+    const bg = this.add.nineslice(-w / 2, -18, 'hud-panel', undefined, w, 36, 6, 6, 6, 6).setOrigin(0, 0);
+    c.add([bg, t]);
+    if (icon && ITEMS.includes(icon)) {
+      t.setX(12);
+      c.add(this.add.image(-w / 2 + 20, 0, 'items', ITEMS.indexOf(icon)).setScale(1.5));
+    }
+    for (const other of this.toasts) this.tweens.add({ targets: other, y: other.y - 42, duration: 150 });
+    this.toasts.push(c);
+    c.setAlpha(0);
+    this.tweens.add({ targets: c, alpha: 1, duration: 150 });
+    this.time.delayedCall(3800, () =>
+      this.tweens.add({
+        targets: c,
+        alpha: 0,
+        duration: 400,
+        onComplete: () => {
+          this.toasts = this.toasts.filter((x) => x !== c);
+          c.destroy();
+        },
+      }),
+    );
+  }
+
+  private banner(message: string): void {
+    const { width, height } = this.scale;
+    const t = this.add
+      .text(width / 2, height / 2 - 120, message, {
+        fontFamily: 'Georgia, DejaVu Serif, serif',
+        fontSize: '28px',
+        color: '#f4d35e',
+        stroke: '#2b1d2f',
+        strokeThickness: 6,
+      })
+      .setOrigin(0.5)
+      .setAlpha(0);
+    this.tweens.add({
+      targets: t,
+      alpha: 1,
+      y: t.y - 10,
+      duration: 600,
+      hold: 3500,
+      yoyo: true,
+      onComplete: () => t.destroy(),
+    });
+  }
+}
