@@ -20,8 +20,10 @@ export interface Faults {
   drop?: (frame: ServerFrameInfo) => boolean;
   /** Never forward conversation_initiation_metadata. */
   swallowMetadata?: boolean;
-  /** Extra delay per `audio` frame, ms (a slow trickle). */
+  /** Minimum gap between consecutive `audio` frames, ms (a slow trickle: 50 ms frames every 80 ms). */
   audioTrickleMs?: number;
+  /** Drop new client connections at once, without a close frame (the agent is unreachable). */
+  refuse?: boolean;
 }
 
 export interface ServerFrameInfo {
@@ -36,7 +38,10 @@ export interface FaultProxy {
   faults: Faults;
   /** Frames forwarded server→client so far, across connections. */
   forwarded: ServerFrameInfo[];
+  /** Live proxied connections. */
   connections(): number;
+  /** Client connections accepted since start (refused ones included): counts reconnect attempts. */
+  accepted(): number;
   unstall(): void;
   /** Close every client connection with this code (the upstream side is closed normally). */
   closeClients(code: number, reason?: string): void;
@@ -54,30 +59,57 @@ export async function startFaultProxy(upstreamBase: string, faults: Faults = {})
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as AddressInfo).port;
   const forwarded: ServerFrameInfo[] = [];
-  const live = new Set<{ client: WebSocket; upstream: WebSocket; timers: Set<NodeJS.Timeout> }>();
-  const stalled: Array<() => void> = [];
+  interface Pair {
+    client: WebSocket;
+    upstream: WebSocket;
+    timers: Set<NodeJS.Timeout>;
+    pump(): void;
+  }
+  const live = new Set<Pair>();
   let index = 0;
+  let accepted = 0;
 
   wss.on('connection', (client: WebSocket, req: IncomingMessage) => {
+    accepted++;
+    if (faults.refuse) return client.terminate();
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
     const upstream = new WebSocket(upstreamBase.replace(/\/$/, '') + (req.url ?? '/'), protocols);
-    const pair = { client, upstream, timers: new Set<NodeJS.Timeout>() };
+    // One FIFO per connection with a single timer: frames leave in the order they came, whatever
+    // their delays (separate timers per frame can fire out of order when their delays differ).
+    const queue: Array<{ due: number; info: ServerFrameInfo }> = [];
+    const pair: Pair = { client, upstream, timers: new Set<NodeJS.Timeout>(), pump: () => pump() };
     live.add(pair);
     const pendingToUpstream: RawData[] = [];
-    // Order-preserving delivery: each frame's due time is never earlier than the previous one's.
     let lastDue = 0;
 
     const deliver = (text: string) => {
       if (client.readyState !== WebSocket.OPEN) return;
       const parts = Math.max(1, faults.splitInto ?? 1);
       if (parts === 1) return client.send(text);
-      const size = Math.ceil(text.length / parts);
+      // Split bytes, not UTF-16 units: the peer validates UTF-8 only once the message is whole.
+      const bytes = Buffer.from(text);
+      const size = Math.ceil(bytes.length / parts);
       for (let i = 0; i < parts; i++) {
-        const piece = text.slice(i * size, (i + 1) * size);
-        client.send(piece, { fin: i === parts - 1 });
+        client.send(bytes.subarray(i * size, (i + 1) * size), { fin: i === parts - 1, binary: false });
+      }
+    };
+
+    const pump = () => {
+      for (const t of pair.timers) clearTimeout(t);
+      pair.timers.clear();
+      while (queue.length > 0 && !faults.stall) {
+        const wait = queue[0]!.due - Date.now();
+        if (wait > 0) {
+          const t = setTimeout(pump, wait);
+          pair.timers.add(t);
+          return;
+        }
+        const { info } = queue.shift()!;
+        forwarded.push(info);
+        deliver(info.text);
       }
     };
 
@@ -95,27 +127,14 @@ export async function startFaultProxy(upstreamBase: string, faults: Faults = {})
       const info: ServerFrameInfo = { index: index++, type, text };
       if (faults.swallowMetadata && type === 'conversation_initiation_metadata') return;
       if (faults.drop?.(info)) return;
-      const extra =
-        (faults.latencyMs ?? 0) +
-        Math.random() * (faults.jitterMs ?? 0) +
-        (type === 'audio' ? (faults.audioTrickleMs ?? 0) : 0);
-      const send = () => {
-        forwarded.push(info);
-        deliver(text);
-      };
-      const due = Math.max(Date.now() + extra, lastDue);
-      lastDue = due;
-      const schedule = () => {
-        const wait = due - Date.now();
-        if (wait <= 0 && pair.timers.size === 0) return send();
-        const t = setTimeout(() => {
-          pair.timers.delete(t);
-          send();
-        }, Math.max(0, wait));
-        pair.timers.add(t);
-      };
-      if (faults.stall) stalled.push(schedule);
-      else schedule();
+      const now = Date.now();
+      let due = now + (faults.latencyMs ?? 0) + Math.random() * (faults.jitterMs ?? 0);
+      // A trickle spaces audio frames apart, so audio arrives slower than real time when the gap
+      // exceeds the frame's duration.
+      if (type === 'audio' && faults.audioTrickleMs) due = Math.max(due, lastDue + faults.audioTrickleMs);
+      lastDue = Math.max(due, lastDue);
+      queue.push({ due: lastDue, info });
+      if (queue.length === 1) pump();
     });
     client.on('message', (data) => {
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString());
@@ -133,7 +152,8 @@ export async function startFaultProxy(upstreamBase: string, faults: Faults = {})
     upstream.on('error', () => client.terminate());
     client.on('close', () => {
       teardown();
-      if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING) upstream.close(1000);
+      if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING)
+        upstream.close(1000);
     });
     client.on('error', () => upstream.terminate());
   });
@@ -143,9 +163,10 @@ export async function startFaultProxy(upstreamBase: string, faults: Faults = {})
     faults,
     forwarded,
     connections: () => live.size,
+    accepted: () => accepted,
     unstall() {
       faults.stall = false;
-      for (const s of stalled.splice(0)) s();
+      for (const pair of live) pair.pump();
     },
     closeClients(code, reason = '') {
       for (const { client } of live) client.close(code, reason);
