@@ -76,6 +76,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   private offContext: () => void;
   private levelBuf = new Float32Array(512);
   private disposed = false;
+  private sendQueued = false;
+  private _underruns = 0;
 
   constructor(
     private readonly bridge: HowlerBridge,
@@ -100,6 +102,11 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
   get mode(): VoiceMode {
     return this._mode;
+  }
+
+  /** Underruns so far (late chunks the voice had to wait for): a network-jitter diagnostic. */
+  get underruns(): number {
+    return this._underruns;
   }
 
   /** The turn (event id) now playing, or -1. */
@@ -139,8 +146,13 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (turn <= this.flushedTurn) return;
     this.lastTurn = Math.max(this.lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
-    if (this.graph) this.send(this.graph, { pcm: own, rate: sampleRate, turn });
-    else this.pending.push({ pcm: own, rate: sampleRate, turn });
+    this.pending.push({ pcm: own, rate: sampleRate, turn });
+    if (this.graph && !this.sendQueued) {
+      // Chunks pushed in one task go to the worklet as one message: the audio thread handles
+      // few messages per render quantum, so a burst of small messages would starve it.
+      this.sendQueued = true;
+      queueMicrotask(() => this.sendPending());
+    }
   }
 
   /** Queue wire bytes in a ConvAI output format: 'pcm_<rate>' (PCM16LE) or 'ulaw_8000'. */
@@ -198,12 +210,22 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     this.removeAllListeners();
   }
 
-  private send(g: Graph, p: Pending): void {
-    if (!g.rates.has(p.rate)) {
-      g.rates.add(p.rate);
-      g.node.port.postMessage({ t: 'design', d: cachedDesign(p.rate, g.ctx.sampleRate) });
+  private sendPending(): void {
+    this.sendQueued = false;
+    const g = this.graph;
+    if (!g || this.pending.length === 0) return;
+    const list = this.pending;
+    this.pending = [];
+    for (const p of list) {
+      if (!g.rates.has(p.rate)) {
+        g.rates.add(p.rate);
+        g.node.port.postMessage({ t: 'design', d: cachedDesign(p.rate, g.ctx.sampleRate) });
+      }
     }
-    g.node.port.postMessage({ t: 'chunk', pcm: p.pcm, rate: p.rate, turn: p.turn }, [p.pcm.buffer]);
+    g.node.port.postMessage(
+      { t: 'chunks', list },
+      list.map((p) => p.pcm.buffer as ArrayBuffer),
+    );
   }
 
   private rebuild(ctx: AudioContext): void {
@@ -214,11 +236,13 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
         if (gen !== this.gen || this.disposed || ctx.state === 'closed') return;
         this.graph = this.build(ctx);
         this.applyPosition(true);
-        const pending = this.pending;
-        this.pending = [];
-        for (const p of pending) this.send(this.graph, p);
+        this.sendPending();
       },
-      (err) => console.error('[phaser-voice-agents] voice worklet failed to load', err),
+      (err) => {
+        // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
+        if (gen === this.gen && ctx.state !== 'closed')
+          console.error('[phaser-voice-agents] voice worklet failed to load', err);
+      },
     );
   }
 
@@ -309,6 +333,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       case 'resume':
         this.playing = true;
         clearTimeout(this.drainTimer);
+        this._underruns++;
         this.emit('underrun', m.turn);
         this.setMode('speaking', m.turn);
         break;

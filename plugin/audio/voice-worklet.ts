@@ -5,70 +5,81 @@ export const VOICE_PROCESSOR = 'pva-npc-voice';
  * rate, designed on the main thread) played back to back on the context clock, so consecutive
  * chunks are sample-continuous (gapless by construction, no per-chunk scheduling error).
  *
- * Jitter: when the FIFO runs dry mid-turn the voice fades out over ~2 ms instead of stepping to
- * zero, and on refill it fades back in, so a late chunk costs a short gap, never a click, and the
- * clock never drifts (playback simply continues from the FIFO). Lead: a turn starts as soon as its
- * first chunk arrives (wire-to-ear matters most); after an underrun the voice waits until `lead`
- * of audio is queued before resuming, and each underrun raises the lead by leadStep up to leadMax;
- * every turn that plays through without an underrun lowers it again.
+ * Jitter: when the FIFO runs dry mid-turn, the input is continued by its own last 2 ms,
+ * time-reversed and faded out (continuous value, decaying level), and on refill the new input
+ * fades in over 2 ms before the filter: a late chunk costs a short gap, never a click, and the
+ * clock never drifts (playback continues from the FIFO). Lead: a turn starts as soon as its first
+ * chunk arrives (wire-to-ear matters most); after an underrun the voice waits until `lead` of
+ * audio is queued (or `lead` has passed) before resuming; each underrun raises the lead by
+ * leadStep up to leadMax, each turn that plays through cleanly lowers it again.
  *
- * Flush (barge-in/skip): a linear fade over flushFade frames, then the queued chunks of that turn
- * (and older) are dropped. Later turns already queued play normally.
+ * Flush (barge-in/skip): a linear output fade over flushFade, then the queued chunks of that turn
+ * and older ones are dropped. Later turns already queued play normally.
  *
- * Messages in:  {t:'design', d} | {t:'chunk', pcm:Int16Array, rate, turn} | {t:'flush', turn} | 'stop'
+ * Messages in:  {t:'design', d} | {t:'chunks', list:[{pcm:Int16Array, rate, turn}]} | {t:'flush', turn} | 'stop'
  * Messages out: {t:'start'|'starve'|'resume'|'flushed'|'end', turn, played (frames of this turn), time}
+ * Messages are posted on state changes only, never per render quantum.
  */
-/** Processor class source; needs the Resampler from worklet-dsp.ts in the same module. */
 export const VOICE_WORKLET_JS = String.raw`
 class PvaNpcVoice extends AudioWorkletProcessor {
   constructor(options) {
     const o = options.processorOptions;
     super();
     this.sr = sampleRate;
-    this.fadeStep = 1 / Math.max(1, Math.round(this.sr * o.edgeFadeMs / 1000));
+    this.edgeMs = o.edgeFadeMs;
     this.flushStep = 1 / Math.max(1, Math.round(this.sr * o.flushFadeMs / 1000));
     this.lead = o.leadMs / 1000; this.leadStep = o.leadStepMs / 1000; this.leadMax = o.leadMaxMs / 1000;
     this.leadMin = o.leadMs / 1000;
     this.designs = new Map(); this.rs = null;
-    this.q = []; this.qHead = 0; this.qOff = 0; this.queuedFrames = 0; // queued duration in seconds
+    this.q = []; this.qHead = 0; this.qOff = 0; this.queuedSec = 0;
     this.turn = -1; this.played = 0; this.state = 'idle'; // idle | playing | starved | flushing
-    this.env = 0; this.flushGain = 1; this.flushTurn = -Infinity; this.underrunThisTurn = false;
-    this.waitUntil = 0; this.alive = true; this.tail = 0;
+    this.flushGain = 1; this.flushTurn = -Infinity; this.underrunThisTurn = false;
+    this.waitUntil = 0; this.alive = true; this.drainLeft = 0; this.fadePending = true;
     this.port.onmessage = (e) => this.onMsg(e.data);
   }
   onMsg(d) {
     if (d === 'stop') { this.alive = false; return; }
     if (d.t === 'design') this.designs.set(d.d.inRate, new Resampler(d.d, 8192));
-    else if (d.t === 'chunk') {
-      if (d.turn <= this.flushTurn) return;
+    else if (d.t === 'chunks') {
       if (this.qHead > 32) { this.q.splice(0, this.qHead); this.qHead = 0; }
-      this.q.push(d); this.queuedFrames += d.pcm.length / d.rate;
-      if (this.state === 'idle' || this.state === 'starved') {
-        // After an underrun, wait for 'lead' worth of audio (or lead time) before resuming.
-        if (this.waitUntil === 0) this.waitUntil = currentTime + (this.state === 'idle' ? 0 : this.lead);
+      for (const c of d.list) {
+        if (c.turn <= this.flushTurn) continue;
+        this.q.push(c); this.queuedSec += c.pcm.length / c.rate;
       }
+      if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil === 0)
+        this.waitUntil = currentTime + (this.state === 'idle' ? 0 : this.lead);
     } else if (d.t === 'flush') {
       this.flushTurn = Math.max(this.flushTurn, d.turn);
-      if (this.state === 'playing' || (this.state === 'starved' && this.env > 0)) this.state = 'flushing';
+      if (this.state === 'playing' && this.turn <= this.flushTurn) { this.state = 'flushing'; this.flushGain = 1; }
       else this.dropFlushed();
     }
   }
   dropFlushed() {
+    const F = this.flushTurn;
+    const headKept = this.qHead < this.q.length && this.q[this.qHead].turn > F;
     const keep = [];
-    for (let i = this.qHead; i < this.q.length; i++) if (this.q[i].turn > this.flushTurn) keep.push(this.q[i]);
-    const hadCurrent = this.turn <= this.flushTurn && this.turn !== -1;
-    this.q = keep; this.qHead = 0; this.qOff = 0;
-    this.queuedFrames = 0; for (const c of keep) this.queuedFrames += c.pcm.length / c.rate;
-    if (this.rs) this.rs.reset();
-    this.env = 0; this.flushGain = 1; this.waitUntil = keep.length ? currentTime : 0;
+    let sec = 0;
+    for (let i = this.qHead; i < this.q.length; i++) {
+      const c = this.q[i];
+      if (c.turn > F) { keep.push(c); sec += c.pcm.length / c.rate; }
+    }
+    if (headKept) sec -= this.qOff / this.q[this.qHead].rate;
+    else this.qOff = 0;
+    this.q = keep; this.qHead = 0; this.queuedSec = sec;
+    if (this.turn === -1 || this.turn > F) return; // what plays is newer: untouched
+    if (this.state === 'flushing') { this.rs.reset(); this.drainLeft = 0; } // silent by now
+    // (a starved voice keeps ringing out its already-fading tail)
+    this.flushGain = 1; this.fadePending = true;
+    this.waitUntil = keep.length ? currentTime : 0;
     this.state = 'idle';
-    if (hadCurrent) this.port.postMessage({ t: 'flushed', turn: this.turn, played: this.played, time: currentTime });
+    this.port.postMessage({ t: 'flushed', turn: this.turn, played: this.played, time: currentTime });
     this.turn = -1;
   }
   /** Feeds the resampler from the FIFO. Returns false when the FIFO is empty. */
   feed() {
     while (this.qHead < this.q.length) {
       const c = this.q[this.qHead];
+      if (this.state === 'flushing' && c.turn > this.flushTurn) return false; // never fade a newer turn
       if (c.turn !== this.turn) {
         if (this.turn !== -1) this.endTurn();
         this.turn = c.turn; this.played = 0; this.underrunThisTurn = false;
@@ -77,10 +88,11 @@ class PvaNpcVoice extends AudioWorkletProcessor {
       if (!this.rs || this.rs.rate !== c.rate) {
         const rs = this.designs.get(c.rate);
         if (!rs) { this.qHead++; continue; } // unreachable: the main thread sends the design first
-        rs.reset(); this.rs = rs;
+        rs.reset(); this.rs = rs; this.fadePending = true;
       }
+      if (this.fadePending) { this.rs.fadeIn(Math.round(c.rate * this.edgeMs / 1000)); this.fadePending = false; }
       const took = this.rs.pushI16(c.pcm, this.qOff, c.pcm.length - this.qOff);
-      this.qOff += took; this.queuedFrames -= took / c.rate;
+      this.qOff += took; this.queuedSec -= took / c.rate;
       if (this.qOff >= c.pcm.length) { this.qHead++; this.qOff = 0; }
       if (this.rs.needed() === 0) return true;
     }
@@ -90,6 +102,15 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     if (!this.underrunThisTurn) this.lead = Math.max(this.leadMin, this.lead - this.leadStep);
     this.port.postMessage({ t: 'end', turn: this.turn, played: this.played, time: currentTime });
   }
+  starve() {
+    // Continue the input with its faded, time-reversed tail, then let the filter ring out.
+    const rs = this.rs, tail = Math.round(rs.rate * this.edgeMs / 1000);
+    rs.pushTail(tail);
+    this.drainLeft = Math.ceil((tail + rs.K) * rs.L / rs.M) + 2;
+    this.fadePending = true;
+    this.state = 'starved';
+    this.port.postMessage({ t: 'starve', turn: this.turn, played: this.played, time: currentTime });
+  }
   process(_inputs, outputs) {
     if (!this.alive) return false;
     const out = outputs[0][0];
@@ -97,8 +118,8 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     let i = 0;
     while (i < n) {
       if (this.state === 'idle' || this.state === 'starved') {
-        const hasData = this.qHead < this.q.length;
-        const ready = hasData && this.waitUntil !== 0 && (currentTime >= this.waitUntil || this.queuedFrames >= this.lead);
+        const ready = this.qHead < this.q.length && this.waitUntil !== 0 &&
+          (currentTime >= this.waitUntil || this.queuedSec >= this.lead);
         if (ready) {
           if (this.state === 'starved' && this.q[this.qHead].turn === this.turn) {
             // A real underrun (more of the same turn came late): raise the lead.
@@ -106,33 +127,27 @@ class PvaNpcVoice extends AudioWorkletProcessor {
             this.lead = Math.min(this.leadMax, this.lead + this.leadStep);
             this.port.postMessage({ t: 'resume', turn: this.turn, played: this.played, time: currentTime });
           }
-          this.state = 'playing'; this.waitUntil = 0;
-        } else if (this.env > 0 && this.rs) {
-          // Starved: let the filter ring out on zeros while the envelope closes (no click).
-          this.rs.pushZeros(this.rs.needed());
-          this.rs.pull(out, i, 1);
-          out[i] *= this.env; this.env = Math.max(0, this.env - this.fadeStep); i++;
+          this.state = 'playing'; this.waitUntil = 0; this.drainLeft = 0;
+        } else if (this.drainLeft > 0) {
+          if (this.rs.needed() > 0) this.rs.pushZeros(this.rs.needed());
+          this.rs.pull(out, i, 1); i++; this.drainLeft--;
           continue;
         } else { for (; i < n; i++) out[i] = 0; break; }
       }
       if (this.rs === null || this.rs.needed() > 0) {
         if (!this.feed()) {
           if (this.state === 'flushing') { this.dropFlushed(); continue; }
-          this.state = 'starved';
-          this.port.postMessage({ t: 'starve', turn: this.turn, played: this.played, time: currentTime });
+          if (this.rs === null) { this.state = 'idle'; continue; }
+          this.starve();
           continue;
         }
       }
       this.rs.pull(out, i, 1);
       if (this.state === 'flushing') {
-        out[i] *= this.env * this.flushGain;
         this.flushGain -= this.flushStep;
         if (this.flushGain <= 0) { out[i] = 0; i++; this.dropFlushed(); continue; }
-      } else {
-        if (this.env < 1) this.env = Math.min(1, this.env + this.fadeStep);
-        out[i] *= this.env;
-        this.played++;
-      }
+        out[i] *= this.flushGain;
+      } else this.played++;
       i++;
     }
     return true;

@@ -18,7 +18,10 @@ class Resampler {
     // Pre-roll of half-1 zeros: the first output sample is aligned with the first input sample.
     this.buf.fill(0);
     this.len = this.half - 1; this.n = this.half - 1; this.acc = 0;
+    this.g = 1; this.gStep = 0;
   }
+  /** Ramp the next n input samples up from 0 (applied before the filter, so it is band-limited). */
+  fadeIn(n) { this.g = 0; this.gStep = 1 / Math.max(1, n); }
   compact() {
     const start = this.n - this.half + 1;
     if (start <= 0) return;
@@ -30,7 +33,11 @@ class Resampler {
   pushI16(src, off, count) {
     if (this.space() < count) this.compact();
     const c = Math.min(count, this.space()); const b = this.buf; let w = this.len;
-    for (let i = 0; i < c; i++) b[w++] = src[off + i] / 32768;
+    if (this.g >= 1) for (let i = 0; i < c; i++) b[w++] = src[off + i] / 32768;
+    else for (let i = 0; i < c; i++) {
+      b[w++] = (src[off + i] / 32768) * this.g;
+      this.g = Math.min(1, this.g + this.gStep);
+    }
     this.len = w; return c;
   }
   pushF32(src, off, count) {
@@ -44,6 +51,17 @@ class Resampler {
     const c = Math.min(count, this.space()); const b = this.buf; let w = this.len;
     for (let i = 0; i < c; i++) b[w++] = 0;
     this.len = w; return c;
+  }
+  /**
+   * The input ran out: continue it with its own last n samples, time-reversed and faded to zero.
+   * The value stays continuous and the level decays, so an underrun never clicks.
+   */
+  pushTail(n) {
+    if (this.space() < n) this.compact();
+    const b = this.buf, end = this.len;
+    n = Math.min(n, this.space(), end);
+    for (let k = 0; k < n; k++) b[end + k] = b[end - 1 - k] * (1 - (k + 1) / n);
+    this.len = end + n;
   }
   /** Input samples still needed before the next output sample can be computed. */
   needed() { return Math.max(0, this.n + this.half + 1 - this.len); }

@@ -106,6 +106,36 @@ async function micSession(opts: audio.MicCaptureOptions = {}) {
   return { bridge, mic, chunks, times, errors, ok };
 }
 
+// Edge bookkeeping for the leak test: every connect() adds src->dst, disconnect() removes.
+const edges = new Map<AudioNode, Set<AudioNode | AudioParam>>();
+const origConnect = AudioNode.prototype.connect as (...a: any[]) => any;
+const origDisconnect = AudioNode.prototype.disconnect as (...a: any[]) => any;
+(AudioNode.prototype as any).connect = function (this: AudioNode, dst: any, ...rest: any[]) {
+  let set = edges.get(this);
+  if (!set) edges.set(this, (set = new Set()));
+  set.add(dst);
+  return origConnect.call(this, dst, ...rest);
+};
+(AudioNode.prototype as any).disconnect = function (this: AudioNode, ...args: any[]) {
+  if (args.length === 0 || typeof args[0] === 'number') edges.delete(this);
+  else edges.get(this)?.delete(args[0]);
+  return origDisconnect.apply(this, args);
+};
+const edgeCount = () => [...edges.values()].reduce((n, s) => n + s.size, 0);
+
+// ?probe=autoplay: create the bridge at load (no page.evaluate, which would grant a user
+// activation) and show its state, so a test can check the blocked -> gesture -> running path.
+if (new URLSearchParams(location.search).get('probe') === 'autoplay') {
+  const state = document.getElementById('state')!;
+  const bridge = new audio.HowlerBridge(Howler);
+  bridge.on('blocked', () => (state.textContent = 'blocked'));
+  bridge.on('running', () => (state.textContent = 'running'));
+  state.textContent = `initial:${bridge.context.state}`;
+  void bridge.resume().then((r) => {
+    if (r === 'running') state.textContent = 'running';
+  });
+}
+
 const events: string[] = [];
-(window as any).lab = { Howler, audio, record, rms, tone, until, events, streams, micSession };
+(window as any).lab = { Howler, audio, record, rms, tone, until, events, streams, micSession, edgeCount };
 (window as any).__ready = true;
