@@ -5,54 +5,33 @@
  */
 import {
   CloseCode,
-  DEFAULT_AUDIO_FORMAT,
   classifyClose,
-  decodeSamples,
-  decodeServerFrame,
-  describeServerError,
+  DEFAULT_AUDIO_FORMAT,
   encodeClientMessage,
   encodeSamples,
   encodeUserAudioChunk,
   parseAudioFormat,
-  type AudioMessage,
   type ClientMessage,
   type ConversationInitiationClientData,
   type ConversationInitiationMetadataMessage,
-  type DecodeError,
   type EndReason,
   type FeedbackScore,
   type ServerErrorInfo,
-  type ServerMessage,
 } from '../protocol/index.js';
 import { TypedEmitter, type Unsubscribe } from './emitter.js';
-import { EndpointError, resolveEndpoint } from './endpoint.js';
+import { resolveEndpoint } from './endpoint.js';
+import { AttemptFailed, attemptFailure, openConversation } from './attempt.js';
 import { SessionError } from './errors.js';
 import { buildInitiation } from './initiation.js';
 import { reconnectDelay, resolveReconnect, shouldReconnect, type ResolvedReconnect } from './reconnect.js';
-import { Socket, type WebSocketConstructor } from './socket.js';
-import { ToolRegistry, toToolCall, type ClientToolHandler } from './tools.js';
+import type { Socket, WebSocketConstructor } from './socket.js';
+import { ToolRegistry, type ClientToolHandler } from './tools.js';
 import { TurnTracker } from './turns.js';
+import type { RouterContext } from './receive.js';
 import type { AgentSessionEvents, AgentSessionOptions, ConversationInfo, SessionState } from './types.js';
 
 const USER_ENDED = 'User ended conversation';
 const AGENT_ENDED = 'Agent ended the call';
-
-/** An attempt that ended before the metadata: why, and how long a rate limit asks us to wait. */
-class AttemptFailed extends Error {
-  constructor(
-    readonly endReason: EndReason,
-    readonly retryAfterMs?: number,
-  ) {
-    super(endReason.kind === 'error' ? endReason.message : endReason.reason);
-  }
-}
-
-function attemptFailure(error: unknown): AttemptFailed {
-  if (error instanceof AttemptFailed) return error;
-  if (error instanceof EndpointError) return new AttemptFailed(error.endReason, error.retryAfterMs);
-  const message = error instanceof Error ? error.message : String(error);
-  return new AttemptFailed({ kind: 'error', error: 'config', code: CloseCode.Abnormal, reason: '', message });
-}
 
 export class AgentSession {
   readonly #options: AgentSessionOptions;
@@ -67,6 +46,7 @@ export class AgentSession {
   });
   readonly #tools = new ToolRegistry();
   readonly #turns: TurnTracker;
+  readonly #router: RouterContext;
   #state: SessionState = 'idle';
   #socket: Socket | undefined;
   #info: ConversationInfo | undefined;
@@ -93,6 +73,19 @@ export class AgentSession {
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#now = options.now ?? (() => performance.now());
     this.#turns = new TurnTracker(this.#now);
+    this.#router = {
+      events: this.#events,
+      turns: this.#turns,
+      tools: this.#tools,
+      now: this.#now,
+      socket: () => this.#socket,
+      outputFormat: () => this.#info?.outputFormat,
+      isOpen: () => this.#state === 'open',
+      setLatency: (ms) => (this.#latencyMs = ms),
+      setLastError: (info) => (this.#lastError = info),
+      endByAgent: () =>
+        this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' }),
+    };
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const [name, handler] of Object.entries(options.clientTools ?? {}))
       this.#tools.register(name, handler);
@@ -258,61 +251,19 @@ export class AgentSession {
     );
     if (this.#ending()) throw new AttemptFailed(this.#pendingEnd ?? this.#endReason!);
     this.#lastError = undefined;
-    const timeoutMs = this.#options.metadataTimeoutMs ?? 10_000;
-    return new Promise<ConversationInfo>((resolve, reject) => {
-      let opened = false;
-      let failure: AttemptFailed | undefined;
-      const socket = new Socket(this.#WebSocket, url, {
-        onOpen: () => socket.send(encodeClientMessage(this.#initiation(reconnectAttempt))),
-        onFrame: (data) => {
-          if (opened) return this.#handleFrame(data);
-          const result = decodeServerFrame(data);
-          if (!result.ok) return this.#reportDecodeError(result.error);
-          const message = result.message;
-          if (message.type === 'conversation_initiation_metadata') {
-            opened = true;
-            this.#clearTimer(timer);
-            resolve(this.#opened(message, reconnectAttempt));
-          } else if (message.type === 'error') {
-            this.#serverError(message);
-          }
-          // Anything else before the metadata breaks §1.6; like the Unity client, skip it and keep waiting.
-        },
-        onClose: (code, reason) => {
-          this.#clearTimer(timer);
-          if (this.#socket === socket) this.#socket = undefined;
-          if (opened) return this.#closedAfterOpen(code, reason);
-          const end = failure?.endReason ?? classifyClose({ code, reason, lastError: this.#lastError });
-          // A 1000 before the metadata is not "the agent ended the call": the conversation never began.
-          reject(
-            new AttemptFailed(
-              end.kind === 'error'
-                ? end
-                : {
-                    kind: 'error',
-                    error: 'protocol',
-                    code,
-                    reason,
-                    message: reason || 'The connection closed before the conversation started.',
-                  },
-            ),
-          );
-        },
-      });
-      this.#socket = socket;
-      const timer = this.#setTimer(() => {
-        const message = `No conversation metadata within ${timeoutMs} ms`;
-        failure = new AttemptFailed({
-          kind: 'error',
-          error: 'metadata_timeout',
-          code: CloseCode.Abnormal,
-          reason: '',
-          message,
-        });
-        socket.close(CloseCode.Normal, 'Metadata timeout', 1000);
-      }, timeoutMs);
-    }).catch((error: unknown) => {
-      throw attemptFailure(error);
+    return openConversation({
+      WebSocket: this.#WebSocket,
+      url,
+      initiation: () => encodeClientMessage(this.#initiation(reconnectAttempt)),
+      metadataTimeoutMs: this.#options.metadataTimeoutMs ?? 10_000,
+      router: this.#router,
+      lastError: () => this.#lastError,
+      setSocket: (socket) => (this.#socket = socket),
+      currentSocket: () => this.#socket,
+      setTimer: (fn, ms) => this.#setTimer(fn, ms),
+      clearTimer: (timer) => this.#clearTimer(timer),
+      onMetadata: (message) => this.#opened(message, reconnectAttempt),
+      onClosedAfterOpen: (code, reason) => this.#closedAfterOpen(code, reason),
     });
   }
 
@@ -419,134 +370,5 @@ export class AgentSession {
       };
       this.#wakeSleeper = done;
     });
-  }
-
-  // --- receiving ----------------------------------------------------------------------------------
-
-  #reportDecodeError(error: DecodeError): void {
-    if (error.kind === 'unknown_type') return this.#events.emit('unknownMessage', error);
-    this.#events.emit(
-      'error',
-      new SessionError('protocol', `Unreadable frame: ${error.detail}`, { decodeError: error }),
-    );
-  }
-
-  #serverError(message: Extract<ServerMessage, { type: 'error' }>): void {
-    const info = describeServerError(message);
-    this.#lastError = info;
-    this.#events.emit('error', new SessionError('server', info.message, { serverError: info }));
-  }
-
-  #handleFrame(data: unknown): void {
-    const result = decodeServerFrame(data);
-    if (!result.ok) return this.#reportDecodeError(result.error);
-    const m = result.message;
-    const emit = this.#events;
-    switch (m.type) {
-      case 'ping':
-        // Answer first and at once: the server measures round trips from this (§4.1).
-        this.#socket?.send(encodeClientMessage({ type: 'pong', event_id: m.ping_event.event_id }));
-        if (typeof m.ping_event.ping_ms === 'number') this.#latencyMs = m.ping_event.ping_ms;
-        emit.emit('ping', { eventId: m.ping_event.event_id, pingMs: m.ping_event.ping_ms ?? null });
-        break;
-      case 'audio':
-        this.#audio(m);
-        break;
-      case 'interruption':
-        this.#turns.serverInterruption(m.interruption_event.event_id);
-        emit.emit('interrupted', { source: 'server', eventId: m.interruption_event.event_id });
-        break;
-      case 'agent_response':
-        this.#turns.agentResponse(m.agent_response_event.event_id);
-        emit.emit('agentResponse', {
-          text: m.agent_response_event.agent_response,
-          eventId: m.agent_response_event.event_id,
-        });
-        break;
-      case 'agent_response_correction': {
-        const e = m.agent_response_correction_event;
-        emit.emit('correction', {
-          original: e.original_agent_response,
-          corrected: e.corrected_agent_response,
-          eventId: e.event_id,
-        });
-        break;
-      }
-      case 'user_transcript':
-        this.#turns.userTurnEnded();
-        emit.emit('userTranscript', {
-          text: m.user_transcription_event.user_transcript,
-          eventId: m.user_transcription_event.event_id,
-        });
-        break;
-      case 'tentative_user_transcript':
-        emit.emit('tentativeUserTranscript', {
-          text: m.tentative_user_transcription_event.user_transcript,
-          eventId: m.tentative_user_transcription_event.event_id,
-        });
-        break;
-      case 'vad_score':
-        emit.emit('vadScore', m.vad_score_event.vad_score);
-        break;
-      case 'client_tool_call':
-        void this.#toolCall(m);
-        break;
-      case 'agent_tool_request':
-        emit.emit('agentTool', m);
-        break;
-      case 'agent_tool_response':
-      case 'agent_tool_response_full_payload': {
-        emit.emit('agentTool', m);
-        const name =
-          m.type === 'agent_tool_response'
-            ? m.agent_tool_response.tool_name
-            : m.agent_tool_response_full_payload.tool_name;
-        // The agent's end_call system tool ends the conversation; the JS client ends it itself too.
-        if (name === 'end_call')
-          this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' });
-        break;
-      }
-      case 'error':
-        this.#serverError(m);
-        break;
-    }
-    emit.emit('message', m);
-  }
-
-  #audio(m: AudioMessage): void {
-    const ev = m.audio_event;
-    const accepted = this.#turns.audio(ev.event_id);
-    if (!accepted || !this.#info || !this.#events.has('audio')) return;
-    const format = this.#info.outputFormat;
-    const pcm = decodeSamples(ev.audio_base_64, format);
-    if (!pcm) {
-      this.#events.emit(
-        'error',
-        new SessionError('protocol', `Audio of response ${ev.event_id} is not valid ${format.format} base64`),
-      );
-      return;
-    }
-    this.#events.emit('audio', {
-      pcm,
-      sampleRate: format.sampleRate,
-      format: format.format,
-      base64: ev.audio_base_64,
-      eventId: ev.event_id,
-      firstOfResponse: accepted.firstOfResponse,
-      ...(ev.alignment ? { alignment: ev.alignment } : {}),
-      ...(ev.is_final !== undefined ? { isFinal: ev.is_final } : {}),
-      receivedAt: this.#now(),
-    });
-  }
-
-  async #toolCall(m: Extract<ServerMessage, { type: 'client_tool_call' }>): Promise<void> {
-    const call = toToolCall(m);
-    const socket = this.#socket;
-    this.#events.emit('toolCall', { ...call, handled: this.#tools.has(call.name) });
-    const result = await this.#tools.run(call);
-    // The answer belongs to the conversation that asked: never send it into a reconnected one.
-    if (call.expectsResponse && socket === this.#socket && this.#state === 'open') {
-      socket?.send(encodeClientMessage(result));
-    }
   }
 }

@@ -1,0 +1,104 @@
+/**
+ * One connection attempt: open the socket, send the initiation on open, wait for the metadata. The
+ * metadata is handed over synchronously, before the next frame of the same burst is routed.
+ */
+import {
+  CloseCode,
+  classifyClose,
+  decodeServerFrame,
+  type ConversationInitiationMetadataMessage,
+  type EndReason,
+  type ServerErrorInfo,
+} from '../protocol/index.js';
+import { EndpointError } from './endpoint.js';
+import { reportDecodeError, reportServerError, routeFrame, type RouterContext } from './receive.js';
+import { Socket, type WebSocketConstructor } from './socket.js';
+import type { ConversationInfo } from './types.js';
+
+/** An attempt that ended before the metadata: why, and how long a rate limit asks us to wait. */
+export class AttemptFailed extends Error {
+  constructor(
+    readonly endReason: EndReason,
+    readonly retryAfterMs?: number,
+  ) {
+    super(endReason.kind === 'error' ? endReason.message : endReason.reason);
+  }
+}
+
+export function attemptFailure(error: unknown): AttemptFailed {
+  if (error instanceof AttemptFailed) return error;
+  if (error instanceof EndpointError) return new AttemptFailed(error.endReason, error.retryAfterMs);
+  // The WebSocket constructor throws synchronously for an unusable URL.
+  const message = error instanceof Error ? error.message : String(error);
+  return new AttemptFailed({ kind: 'error', error: 'config', code: CloseCode.Abnormal, reason: '', message });
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export interface AttemptOptions {
+  WebSocket: WebSocketConstructor;
+  url: string;
+  /** The encoded initiation message, built when the socket opens. */
+  initiation: () => string;
+  metadataTimeoutMs: number;
+  router: RouterContext;
+  lastError(): ServerErrorInfo | undefined;
+  setSocket(socket: Socket | undefined): void;
+  currentSocket(): Socket | undefined;
+  /** Session-owned timers, so ending the session clears them. */
+  setTimer(fn: () => void, ms: number): Timer;
+  clearTimer(timer: Timer): void;
+  onMetadata(message: ConversationInitiationMetadataMessage): ConversationInfo;
+  onClosedAfterOpen(code: number, reason: string): void;
+}
+
+export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
+  return new Promise<ConversationInfo>((resolve, reject) => {
+    let opened = false;
+    let failure: AttemptFailed | undefined;
+    const socket = new Socket(o.WebSocket, o.url, {
+      onOpen: () => socket.send(o.initiation()),
+      onFrame: (data) => {
+        if (opened) return routeFrame(o.router, data);
+        const result = decodeServerFrame(data);
+        if (!result.ok) return reportDecodeError(o.router, result.error);
+        const message = result.message;
+        if (message.type === 'conversation_initiation_metadata') {
+          opened = true;
+          o.clearTimer(timer);
+          resolve(o.onMetadata(message));
+        } else if (message.type === 'error') {
+          reportServerError(o.router, message);
+        }
+        // Anything else before the metadata breaks §1.6; like the Unity client, skip it and keep waiting.
+      },
+      onClose: (code, reason) => {
+        o.clearTimer(timer);
+        if (o.currentSocket() === socket) o.setSocket(undefined);
+        if (opened) return o.onClosedAfterOpen(code, reason);
+        const end = failure?.endReason ?? classifyClose({ code, reason, lastError: o.lastError() });
+        // A 1000 before the metadata is not "the agent ended the call": the conversation never began.
+        const message = reason || 'The connection closed before the conversation started.';
+        reject(
+          new AttemptFailed(
+            end.kind === 'error' ? end : { kind: 'error', error: 'protocol', code, reason, message },
+          ),
+        );
+      },
+    });
+    o.setSocket(socket);
+    const timer = o.setTimer(() => {
+      const message = `No conversation metadata within ${o.metadataTimeoutMs} ms`;
+      failure = new AttemptFailed({
+        kind: 'error',
+        error: 'metadata_timeout',
+        code: CloseCode.Abnormal,
+        reason: '',
+        message,
+      });
+      socket.close(CloseCode.Normal, 'Metadata timeout', 1000);
+    }, o.metadataTimeoutMs);
+  }).catch((error: unknown) => {
+    throw attemptFailure(error);
+  });
+}
