@@ -62,7 +62,10 @@ describe('NpcVoice playback', () => {
         let first = -1;
         let last = -1;
         for (let i = 0; i < L.length; i++)
-          if (Math.abs(L[i]) > 0.05) ((first = first < 0 ? i : first), (last = i));
+          if (Math.abs(L[i]) > 0.05) {
+            if (first < 0) first = i;
+            last = i;
+          }
         const a = first + Math.round(0.02 * ctxRate);
         const b = last - Math.round(0.02 * ctxRate);
         // For a pure sine x'' = -w^2 x: the residual of the discrete second difference is ~0
@@ -126,7 +129,10 @@ describe('NpcVoice playback', () => {
       let first = -1;
       let last = -1;
       for (let i = 0; i < L.length; i++)
-        if (Math.abs(L[i]) > 0.02) ((first = first < 0 ? i : first), (last = i));
+        if (Math.abs(L[i]) > 0.02) {
+          if (first < 0) first = i;
+          last = i;
+        }
       const w = (2 * Math.PI * 440) / rate;
       const c = 4 * Math.sin(w / 2) ** 2;
       let maxRes = 0;

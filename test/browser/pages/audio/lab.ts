@@ -41,7 +41,10 @@ async function record(ctx: AudioContext, from: AudioNode) {
   const cat = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
-    for (const p of parts) (out.set(p, o), (o += p.length));
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   };
   return {
@@ -67,7 +70,8 @@ function rms(a: Float32Array, from = 0, to = a.length) {
 function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0): Int16Array {
   const n = Math.round(rate * seconds);
   const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.round(amp * 32767 * Math.sin(2 * Math.PI * freq * ((i + phase0) / rate)));
+  for (let i = 0; i < n; i++)
+    out[i] = Math.round(amp * 32767 * Math.sin(2 * Math.PI * freq * ((i + phase0) / rate)));
   return out;
 }
 
