@@ -1,1 +1,20 @@
-export {};
+// The Phaser scene plugin (browser + Phaser 3.80+/4.x). Importing the package entry also types
+// `this.voiceAgents` on every scene.
+import './augment.js';
+
+export { VoiceAgentsPlugin } from './plugin.js';
+export { voiceAgentsPlugin, installVoiceAgents, VOICE_AGENTS_KEY } from './register.js';
+export { NpcHandle } from './npc-handle.js';
+export type { AttachOptions, Positioned } from './npc-handle.js';
+export type {
+  NpcEvents,
+  PluginEvents,
+  NpcState,
+  ToolCall as NpcToolCall,
+  ToolHandler,
+  VoiceAgentsError,
+} from './events.js';
+export type { VoiceAgentsConfig } from './config.js';
+export type { SessionLike } from './conversation.js';
+export { cleanAgentText } from './bubble/text.js';
+export type { TagMode, Emote } from './bubble/text.js';

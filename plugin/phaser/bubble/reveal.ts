@@ -39,6 +39,11 @@ export class TurnReveal {
     this.readingCps = opts.readingCps ?? 30;
   }
 
+  /** The cleaned text this turn shows. */
+  get currentText(): string {
+    return this.text;
+  }
+
   get length(): number {
     return this.text.length;
   }

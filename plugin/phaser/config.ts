@@ -1,0 +1,90 @@
+import type { NpcBubbleStyle, NpcDefinition } from '../npc/types.js';
+import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor } from '../session/index.js';
+import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
+import type { LineOfSight } from '../proximity/index.js';
+import type { SessionLike } from './conversation.js';
+
+/** Every connection, audio and behaviour setting of the plugin, set in one place with `configure()`. */
+export interface VoiceAgentsConfig {
+  /**
+   * The offline local agent's WebSocket URL: its origin (`ws://localhost:8787`) or the full
+   * conversation URL (`ws://localhost:8787/v1/convai/conversation`).
+   * Used for NPCs without an `agent.agent_id`; the NPC id is passed as `agent_id`.
+   */
+  localAgentUrl?: string;
+  /** A signed-URL broker (private agents: the API key stays on the server). Used for NPCs with an agent_id. */
+  brokerUrl?: string;
+  /** Service region for public agents. Default 'global'. */
+  region?: Region;
+  /** A default public agent for NPCs with no agent_id when no local agent is configured. */
+  defaultAgentId?: string;
+  /**
+   * Send each NPC file's prompt, first message, voice… as session overrides. Default: only to the
+   * local agent. Real agents get their configuration from `voice-agents push`; overrides there need
+   * the agent's security settings to allow them (else the service closes with 1008).
+   */
+  overrides?: 'local-only' | 'always' | 'never';
+  /** Open conversations at most (the service's plan limit; Pro allows 10). Default 10. */
+  maxConcurrent?: number;
+  /** Default 'push-to-talk'. */
+  micMode?: MicMode;
+  /** Microphone chunk length. Default 20 ms. */
+  micChunkMs?: number;
+  /** How NPC voices are positioned. Default 'stereo'. */
+  spatial?: 'stereo' | 'hrtf';
+  /** Distance model and pan width (world pixels). */
+  spatialOptions?: Omit<SpatialOptions, 'model'>;
+  /** The game's Howler global. Default: `window.Howler` (set by the howler package when imported). */
+  howler?: HowlerLike | null;
+  /** A conversation that is no longer wanted stays open this long (brushing past is free). Default 1500 ms. */
+  lingerMs?: number;
+  /** Equal-priority NPCs: the challenger must be this many pixels nearer to take over. Default 12. */
+  switchMargin?: number;
+  /** Optional line-of-sight test (e.g. a tilemap ray). */
+  lineOfSight?: LineOfSight | null;
+  /** Draw speech bubbles. Default true. */
+  bubbles?: boolean;
+  /** Style of the player's bubble (user transcript). */
+  playerBubble?: Partial<NpcBubbleStyle>;
+  /** Draw the NPC state marker (connecting / listening / speaking). Default true. */
+  markers?: boolean;
+  /** Follow NPC file hot reloads from the Vite plugin. Default true. */
+  hotReload?: boolean;
+  /** WebSocket implementation (default: the browser's). */
+  WebSocket?: WebSocketConstructor;
+  /** Advanced: build the session yourself (tests, custom transports). */
+  createSession?: (options: AgentSessionOptions, npc: NpcDefinition) => SessionLike;
+}
+
+export const DEFAULT_CONFIG = {
+  region: 'global' as Region,
+  overrides: 'local-only' as const,
+  maxConcurrent: 10,
+  micMode: 'push-to-talk' as MicMode,
+  micChunkMs: 20,
+  spatial: 'stereo' as const,
+  lingerMs: 1500,
+  switchMargin: 12,
+  bubbles: true,
+  markers: true,
+  hotReload: true,
+};
+
+/** Where an NPC's conversation connects, or an error message saying what to configure. */
+export function endpointFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionEndpoint | string {
+  const agentId = npc.agent?.agent_id?.trim();
+  if (agentId) {
+    if (c.brokerUrl) return { kind: 'broker', brokerUrl: c.brokerUrl, agentId, npcId: npc.id };
+    return { kind: 'agent', agentId, region: c.region ?? 'global' };
+  }
+  if (c.localAgentUrl) {
+    // A bare origin (what createLocalAgent() reports) gets the conversation path.
+    let url = c.localAgentUrl;
+    const m = /^(wss?:\/\/[^/?#]+)\/?(\?.*)?$/.exec(url);
+    if (m) url = `${m[1]}/v1/convai/conversation${m[2] ?? ''}`;
+    const sep = url.includes('?') ? '&' : '?';
+    return { kind: 'url', url: `${url}${sep}agent_id=${encodeURIComponent(npc.id)}` };
+  }
+  if (c.defaultAgentId) return { kind: 'agent', agentId: c.defaultAgentId, region: c.region ?? 'global' };
+  return `NPC "${npc.id}" has no agent: set agent.agent_id in its file, or configure({ localAgentUrl }) for the local agent`;
+}

@@ -1,0 +1,316 @@
+import type { AgentAudioChunk, AgentSessionEvents, SessionState } from '../session/types.js';
+import type { ClientToolHandler } from '../session/tools.js';
+import type { NpcVoice } from '../audio/index.js';
+import type { EndReason } from '../protocol/index.js';
+import { TurnReveal } from './bubble/reveal.js';
+import type { SpeechBubble } from './bubble/view.js';
+import { cleanAgentText } from './bubble/text.js';
+import type { NpcState, VoiceAgentsError } from './events.js';
+
+/** The part of AgentSession a conversation uses (so tests and alternative transports can stand in). */
+export interface SessionLike {
+  readonly state: SessionState;
+  on<K extends keyof AgentSessionEvents>(event: K, fn: AgentSessionEvents[K]): () => void;
+  connect(): Promise<unknown>;
+  close(): unknown;
+  sendAudio(pcm: Int16Array): void;
+  sendText(text: string): void;
+  sendContextualUpdate(text: string, contextId?: string): void;
+  interrupt(): void;
+  registerTool(name: string, handler: ClientToolHandler): () => void;
+}
+
+/** What a conversation reports to its NPC handle. */
+export interface ConversationHost {
+  readonly id: string;
+  setState(state: NpcState): void;
+  emitNpc(event: string, ...args: unknown[]): void;
+  /** Current per-key context facts, sent when the conversation opens. */
+  contexts(): ReadonlyMap<string, string>;
+  toolHandler(name: string): ClientToolHandler | undefined;
+  hasToolListener(name: string): boolean;
+  /** Every tool name the game answers or listens for right now. */
+  toolNames(): string[];
+  /** Player bubble, shared by all conversations. */
+  playerSaid(text: string, final: boolean): void;
+  ended(conv: Conversation, reason: EndReason): void;
+  now(): number;
+}
+
+/** Greeting audio held back while prewarmed is capped (about 60 s at 16 kHz). */
+const MAX_HELD_SAMPLES = 16000 * 60;
+
+/**
+ * One open conversation: an AgentSession, the NPC's voice and its speech bubble. Created when the
+ * proximity tracker opens it (prewarm or active), disposed when it closes or its sprite goes away.
+ * While prewarmed it is connected but silent: the greeting is held back and plays the moment the
+ * NPC becomes active, and no microphone audio is sent.
+ */
+export class Conversation {
+  private readonly offs: (() => void)[] = [];
+  private held: AgentAudioChunk[] | null = [];
+  private heldSamples = 0;
+  private readonly reveals = new Map<number, TurnReveal>();
+  private readonly texts = new Map<number, string>();
+  private readonly corrected = new Set<number>();
+  private readonly startedTurns = new Set<number>();
+  private readonly sentContext = new Map<string, string>();
+  private disposed = false;
+  private opened = false;
+  private _active = false;
+  private userTurnEndedAt = -1;
+  private activatedAt = -1;
+  conversationId = '';
+  inputRate = 16000;
+  pingMs: number | null = null;
+  /** End of the player's turn (or activation, for the greeting) to the reply being audible. */
+  timeToFirstAudioMs: number | null = null;
+
+  constructor(
+    private readonly host: ConversationHost,
+    readonly session: SessionLike,
+    readonly voice: NpcVoice | null,
+    readonly bubble: SpeechBubble,
+    readonly prewarm: boolean,
+  ) {
+    const s = session;
+    this.offs.push(
+      s.on('state', (st) => {
+        if (st === 'connecting') this.host.setState('connecting');
+      }),
+      s.on('connected', (info) => {
+        this.opened = true;
+        this.conversationId = info.conversationId;
+        this.inputRate = info.inputFormat.sampleRate;
+        this.sentContext.clear();
+        for (const [k, v] of this.host.contexts()) this.sendContext(k, v);
+        this.host.setState(this._active ? 'listening' : 'ready');
+        this.host.emitNpc('conversation:start', {
+          conversationId: info.conversationId,
+          prewarm: !this._active,
+        });
+      }),
+      s.on('audio', (chunk) => this.onAudio(chunk)),
+      s.on('agentResponse', (e) => this.onResponse(e.text, e.eventId)),
+      s.on('correction', (e) => this.onCorrection(e.corrected, e.original, e.eventId)),
+      s.on('interrupted', (e) => {
+        this.voice?.flush();
+        if (this.held) this.held = this.held.filter((c) => c.eventId > e.eventId);
+        this.host.emitNpc('interruption', e.eventId);
+      }),
+      s.on('userTranscript', (e) => {
+        this.userTurnEndedAt = this.host.now();
+        this.host.emitNpc('transcript', e.text, true);
+        this.host.playerSaid(e.text, true);
+      }),
+      s.on('tentativeUserTranscript', (e) => {
+        this.host.emitNpc('transcript', e.text, false);
+        this.host.playerSaid(e.text, false);
+      }),
+      s.on('ping', (e) => {
+        if (e.pingMs !== null) this.pingMs = e.pingMs;
+      }),
+      s.on('toolCall', (call) => {
+        const c = { name: call.name, parameters: call.parameters, id: call.id };
+        this.host.emitNpc('tool', c);
+        this.host.emitNpc(`tool:${call.name}`, call.parameters, c);
+      }),
+      s.on('error', (err) => {
+        const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
+        this.host.emitNpc('error', e);
+      }),
+      s.on('end', (reason) => this.onEnd(reason)),
+    );
+    if (voice) {
+      this.offs.push(
+        voice.on('turnstart', (turn) => {
+          this.startedTurns.add(turn);
+          const since = this.userTurnEndedAt >= 0 ? this.userTurnEndedAt : this.activatedAt;
+          if (since >= 0) this.timeToFirstAudioMs = this.host.now() - since;
+          this.userTurnEndedAt = this.activatedAt = -1;
+        }),
+        voice.on('speaking', () => this.host.setState('speaking')),
+        voice.on('listening', () => {
+          if (this.bubble.turnId >= 0 && this.startedTurns.has(this.bubble.turnId))
+            this.bubble.end(this.host.now());
+          if (this.opened && !this.disposed) this.host.setState(this._active ? 'listening' : 'ready');
+        }),
+        voice.on('flushed', (turn, playedMs) => this.onFlushed(turn, playedMs)),
+      );
+    }
+    this.registerTools();
+  }
+
+  get active(): boolean {
+    return this._active;
+  }
+
+  get isOpen(): boolean {
+    return this.opened && !this.disposed && this.session.state === 'open';
+  }
+
+  /** A tool handler for every name the game answers or listens for (read when the call arrives). */
+  private registerTools(): void {
+    // The session answers unknown tools with an error; listening for `tool:<name>` counts as handling it.
+    const names = this.host.toolNames();
+    for (const name of names) this.offs.push(this.session.registerTool(name, this.toolProxy(name)));
+  }
+
+  /** Register a tool that the game started answering while this conversation was open. */
+  addTool(name: string): void {
+    if (this.disposed) return;
+    this.offs.push(this.session.registerTool(name, this.toolProxy(name)));
+  }
+
+  private toolProxy(name: string): ClientToolHandler {
+    return (params, call) => {
+      const h = this.host.toolHandler(name);
+      if (h) return h(params, call);
+      if (this.host.hasToolListener(name)) return undefined; // the default success result
+      throw new Error(`Client tool with name ${name} is not defined on client`);
+    };
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.session.connect();
+    } catch (cause) {
+      // The session reports failures through 'end'; a throw here is a programming error upstream.
+      if (!this.disposed)
+        this.host.emitNpc('error', {
+          kind: 'connection',
+          message: cause instanceof Error ? cause.message : String(cause),
+          cause,
+        });
+    }
+  }
+
+  /** The player arrived: release the held greeting, route the microphone here (done by the plugin). */
+  activate(): void {
+    if (this._active || this.disposed) return;
+    this._active = true;
+    this.activatedAt = this.host.now();
+    const held = this.held ?? [];
+    this.held = null;
+    this.heldSamples = 0;
+    for (const c of held) this.deliver(c);
+    if (this.opened) this.host.setState(this.voice?.mode === 'speaking' ? 'speaking' : 'listening');
+  }
+
+  /** The player walked out of range: the conversation stays open (lingers) but no longer gets the mic. */
+  deactivate(): void {
+    this._active = false;
+  }
+
+  private onAudio(chunk: AgentAudioChunk): void {
+    if (this.held) {
+      if (this.heldSamples + chunk.pcm.length <= MAX_HELD_SAMPLES) {
+        this.held.push(chunk);
+        this.heldSamples += chunk.pcm.length;
+      }
+      return;
+    }
+    this.deliver(chunk);
+  }
+
+  private deliver(chunk: AgentAudioChunk): void {
+    const reveal = this.revealFor(chunk.eventId);
+    reveal.addAudio((chunk.pcm.length / chunk.sampleRate) * 1000, chunk.alignment ?? null);
+    if (this.voice) this.voice.push(chunk.pcm, chunk.sampleRate, chunk.eventId);
+  }
+
+  private revealFor(eventId: number): TurnReveal {
+    let r = this.reveals.get(eventId);
+    if (!r) {
+      r = new TurnReveal();
+      this.reveals.set(eventId, r);
+      // Keep only the last few turns' bookkeeping.
+      for (const k of this.reveals.keys()) if (k < eventId - 8) this.reveals.delete(k);
+    }
+    return r;
+  }
+
+  private onResponse(text: string, eventId: number): void {
+    this.texts.set(eventId, text);
+    const clean = cleanAgentText(text, 'drop').text;
+    this.host.emitNpc('response', clean, eventId);
+    const reveal = this.revealFor(eventId);
+    this.bubble.show(text, this.host.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
+    if (this.corrected.has(eventId)) this.bubble.end(this.host.now());
+  }
+
+  private onCorrection(corrected: string, original: string, eventId: number): void {
+    this.corrected.add(eventId);
+    this.host.emitNpc(
+      'correction',
+      cleanAgentText(corrected, 'drop').text,
+      cleanAgentText(original, 'drop').text,
+      eventId,
+    );
+    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.host.now());
+  }
+
+  /** A barge-in or skip cut the voice: until the server's correction arrives, show what was heard. */
+  private onFlushed(turn: number, playedMs: number): void {
+    if (this.bubble.turnId !== turn || this.corrected.has(turn)) return;
+    const reveal = this.reveals.get(turn);
+    if (!reveal) return;
+    const heard = reveal.visibleAt(playedMs);
+    this.bubble.cutAt(heard, this.host.now());
+  }
+
+  /** Voice playback position for the bubble's turn (null: not started yet). */
+  positionFor(turnId: number): number | null {
+    const v = this.voice;
+    if (!v) return null;
+    if (v.turnId === turnId) return v.playbackPositionMs;
+    if (this.startedTurns.has(turnId)) return Number.MAX_SAFE_INTEGER; // played and moved on
+    return null;
+  }
+
+  sendAudio(pcm: Int16Array): void {
+    if (this._active && this.isOpen) this.session.sendAudio(pcm);
+  }
+
+  sendText(text: string): boolean {
+    if (!this.isOpen) return false;
+    this.userTurnEndedAt = this.host.now();
+    this.session.sendText(text);
+    return true;
+  }
+
+  sendContext(key: string, text: string): void {
+    if (!this.isOpen || this.sentContext.get(key) === text) return;
+    this.sentContext.set(key, text);
+    this.session.sendContextualUpdate(text, key);
+  }
+
+  /** The local interrupt: stop this turn now; the bubble keeps what was heard. */
+  skip(): void {
+    if (this.disposed) return;
+    if (this.session.state === 'open') this.session.interrupt();
+    else this.voice?.flush();
+  }
+
+  private onEnd(reason: EndReason): void {
+    if (this.disposed) return;
+    this.host.ended(this, reason);
+  }
+
+  /** Close the session and release the voice and listeners. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const off of this.offs.splice(0)) off();
+    this.held = null;
+    try {
+      const closing = this.session.close();
+      if (closing && typeof (closing as Promise<unknown>).catch === 'function')
+        (closing as Promise<unknown>).catch(() => undefined);
+    } catch {
+      // Closing an already dead socket: nothing to do.
+    }
+    this.voice?.dispose();
+    this.bubble.end(this.host.now());
+  }
+}

@@ -1,0 +1,199 @@
+import type * as Phaser from 'phaser';
+import { TypedEvents } from './emitter.js';
+import type { NpcDefinition } from '../npc/types.js';
+import type { Conversation } from './conversation.js';
+import type { NpcEvents, NpcState, ToolHandler } from './events.js';
+import type { SpeechBubble } from './bubble/view.js';
+
+/** Anything with a world position: a Sprite, Image, Container, Zone, or a plain moving object. */
+export type Positioned = Phaser.GameObjects.GameObject & { x: number; y: number };
+
+export interface AttachOptions {
+  /** Called every frame with the NPC's voice level (0..1) while it speaks, then once with 0: drive a mouth flap. */
+  onMouth?: (level: number, npc: NpcHandle) => void;
+  /** Where the bubble's tail points, relative to the object's position. Default: the top of its bounds. */
+  headOffset?: { x: number; y: number };
+}
+
+/** The plugin-side of a handle: what the handle asks its plugin to do. */
+export interface HandleOwner {
+  detach(npc: NpcHandle): void;
+  sendTextTo(npc: NpcHandle, text: string): boolean;
+  skipNpc(npc: NpcHandle): void;
+  contextChanged(npc: NpcHandle, key: string, text: string): void;
+  toolAdded(npc: NpcHandle, name: string): void;
+  relay(npc: NpcHandle, event: string, args: unknown[]): void;
+}
+
+/**
+ * One NPC bound to a game object. Game code listens to it (`npc.on('tool:open_shop', …)`), gives it
+ * context (`npc.setContext('inventory', 'The player holds a torch')`) and answers its tools.
+ */
+export class NpcHandle extends TypedEvents<NpcEvents> {
+  private _state: NpcState = 'idle';
+  private _def: NpcDefinition;
+  private readonly contextMap = new Map<string, string>();
+  private readonly tools = new Map<string, ToolHandler>();
+  /** @internal */ conversation: Conversation | null = null;
+  /** @internal */ bubble: SpeechBubble | null = null;
+  /** @internal */ index = -1;
+  /** @internal */ lastMouth = 0;
+  /** @internal: the file changed while a conversation was open; it applies to the next one. */
+  pendingReload = false;
+  private _attached = true;
+
+  constructor(
+    private readonly owner: HandleOwner,
+    readonly gameObject: Positioned,
+    definition: NpcDefinition,
+    readonly options: AttachOptions = {},
+  ) {
+    super();
+    this._def = definition;
+  }
+
+  get id(): string {
+    return this._def.id;
+  }
+
+  get name(): string {
+    return this._def.name;
+  }
+
+  /** The NPC definition in use. A hot-reloaded one applies to the next conversation. */
+  get definition(): NpcDefinition {
+    return this._def;
+  }
+
+  /** @internal */
+  setDefinition(def: NpcDefinition): void {
+    this._def = def;
+  }
+
+  get state(): NpcState {
+    return this._state;
+  }
+
+  get attached(): boolean {
+    return this._attached;
+  }
+
+  /** True while the player's microphone is routed to this NPC. */
+  get isActive(): boolean {
+    return this.conversation?.active ?? false;
+  }
+
+  get conversationId(): string | null {
+    return this.conversation?.conversationId || null;
+  }
+
+  /** The service's round-trip estimate for this conversation. */
+  get pingMs(): number | null {
+    return this.conversation?.pingMs ?? null;
+  }
+
+  /** End of the player's last turn to the reply being audible (ms). */
+  get timeToFirstAudioMs(): number | null {
+    return this.conversation?.timeToFirstAudioMs ?? null;
+  }
+
+  /** Voice output level 0..1 (for a mouth flap). */
+  get level(): number {
+    return this.conversation?.voice?.level ?? 0;
+  }
+
+  /** The text now shown in this NPC's bubble. */
+  get bubbleText(): string {
+    return this.bubble?.visible ? this.bubble.visibleText : '';
+  }
+
+  /**
+   * Tell the agent a fact without interrupting it (`contextual_update` with `context_id = key`): the
+   * latest text per key wins. Kept and re-sent when a new conversation with this NPC opens.
+   */
+  setContext(key: string, text: string): this {
+    this.contextMap.set(key, text);
+    this.owner.contextChanged(this, key, text);
+    return this;
+  }
+
+  /** Forget a fact for future conversations (the current one keeps what it was told). */
+  deleteContext(key: string): this {
+    this.contextMap.delete(key);
+    return this;
+  }
+
+  /** @internal */
+  contexts(): ReadonlyMap<string, string> {
+    return this.contextMap;
+  }
+
+  /**
+   * Answer a client tool for this NPC. The return value (string or JSON-serialisable) is the
+   * result sent to the agent; a throw sends an error result. The call is also emitted as
+   * `tool:<name>`, and a `tool:<name>` listener alone answers with a default success.
+   */
+  onTool(name: string, handler: ToolHandler): () => void {
+    this.tools.set(name, handler);
+    this.owner.toolAdded(this, name);
+    return () => {
+      if (this.tools.get(name) === handler) this.tools.delete(name);
+    };
+  }
+
+  /** @internal */
+  toolHandler(name: string): ToolHandler | undefined {
+    return this.tools.get(name);
+  }
+
+  /** @internal */
+  toolNames(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  override on<K extends keyof NpcEvents>(event: K, fn: NpcEvents[K]): () => void {
+    const off = super.on(event, fn);
+    if (typeof event === 'string' && event.startsWith('tool:')) this.owner.toolAdded(this, event.slice(5));
+    return off;
+  }
+
+  /** @internal */
+  hasListener(event: string): boolean {
+    return this.listenerCount(event as keyof NpcEvents) > 0;
+  }
+
+  /** Send typed text to this NPC's open conversation. False if none is open. */
+  sendText(text: string): boolean {
+    return this.owner.sendTextTo(this, text);
+  }
+
+  /** Stop this NPC's current line now; its bubble keeps what was heard. */
+  skip(): void {
+    this.owner.skipNpc(this);
+  }
+
+  /** End this NPC's conversation and unbind it from its game object. */
+  detach(): void {
+    this.owner.detach(this);
+  }
+
+  /** @internal */
+  markDetached(): void {
+    this._attached = false;
+    this.removeAllListeners();
+  }
+
+  /** @internal */
+  setState(state: NpcState): void {
+    if (state === this._state) return;
+    const prev = this._state;
+    this._state = state;
+    this.emitEvent('state', state, prev);
+  }
+
+  /** @internal: emit on the handle and relay to the plugin (with the NPC first). */
+  emitEvent(event: string, ...args: unknown[]): void {
+    this.emit(event, ...args);
+    this.owner.relay(this, event, args);
+  }
+}

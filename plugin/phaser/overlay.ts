@@ -1,0 +1,176 @@
+import type * as Phaser from 'phaser';
+import type { ProximityTracker } from '../proximity/index.js';
+import type { NpcHandle } from './npc-handle.js';
+import type { NpcState } from './events.js';
+
+const MARKER_COLORS: Record<NpcState, number> = {
+  idle: 0x888888,
+  connecting: 0xf5a623,
+  ready: 0x9b9b9b,
+  listening: 0x3ecf5a,
+  speaking: 0x4a90e2,
+};
+
+/** Top centre of a game object in world space (where bubbles and markers sit). */
+export function headOf(h: NpcHandle | { gameObject: unknown; options?: NpcHandle['options'] }): {
+  x: number;
+  y: number;
+} {
+  const go = h.gameObject as { x: number; y: number; displayHeight?: number; originY?: number };
+  const off = h.options?.headOffset;
+  if (off) return { x: go.x + off.x, y: go.y + off.y };
+  const height = go.displayHeight ?? 0;
+  const originY = go.originY ?? 0.5;
+  return { x: go.x, y: go.y - height * originY };
+}
+
+/**
+ * The NPC state marker: a small dot over each NPC with an open conversation (amber connecting,
+ * grey prewarmed, green listening, blue speaking and pulsing with the voice level).
+ */
+export class StateMarkers {
+  private g: Phaser.GameObjects.Graphics | null = null;
+
+  constructor(private readonly scene: Phaser.Scene) {}
+
+  draw(handles: Iterable<NpcHandle>, time: number): void {
+    const g = (this.g ??= this.scene.add.graphics().setDepth(9_999));
+    g.clear();
+    for (const h of handles) {
+      if (!h.conversation) continue;
+      const head = headOf(h);
+      const s = h.state;
+      let r = 4;
+      if (s === 'speaking') r = 4 + Math.min(4, h.level * 24);
+      else if (s === 'connecting') r = 3 + Math.abs(Math.sin(time / 150)) * 2;
+      g.fillStyle(0x000000, 0.5);
+      g.fillCircle(head.x, head.y - 8, r + 1.5);
+      g.fillStyle(MARKER_COLORS[s], 1);
+      g.fillCircle(head.x, head.y - 8, r);
+    }
+  }
+
+  destroy(): void {
+    this.g?.destroy();
+    this.g = null;
+  }
+}
+
+export interface OverlayInfo {
+  listener: { x: number; y: number };
+  active: NpcHandle | null;
+  micOpen: boolean;
+  micLevel: number;
+  micMode: string;
+}
+
+/**
+ * The debug overlay: each NPC's radii (enter, exit, prewarm), the link to the active NPC, and a
+ * panel with every open conversation's state, ping_ms and time to first audio, plus the mic level.
+ * It is how a developer sees why an NPC did or did not answer.
+ */
+export class DebugOverlay {
+  private g: Phaser.GameObjects.Graphics | null = null;
+  private panel: Phaser.GameObjects.Text | null = null;
+  private labels: Phaser.GameObjects.Text[] = [];
+
+  constructor(private readonly scene: Phaser.Scene) {}
+
+  draw(handles: Iterable<NpcHandle>, tracker: ProximityTracker, info: OverlayInfo): void {
+    const scene = this.scene;
+    const g = (this.g ??= scene.add.graphics().setDepth(9_998));
+    const panel = (this.panel ??= scene.add
+      .text(6, 6, '', {
+        fontFamily: 'monospace',
+        fontSize: '11px',
+        color: '#e8f0ff',
+        backgroundColor: 'rgba(0,0,0,0.65)',
+        padding: { x: 6, y: 4 },
+      })
+      .setScrollFactor(0)
+      .setDepth(10_010));
+    g.clear();
+    const view = scene.cameras.main.worldView;
+    const lines: string[] = [];
+    let labelIdx = 0;
+    for (const h of handles) {
+      const p = tracker.inspect(h.id);
+      if (!p) continue;
+      const c = p.config;
+      const reach = Math.max(c.exitRadius, c.prewarmRadius);
+      if (
+        p.x + reach < view.x ||
+        p.x - reach > view.x + view.width ||
+        p.y + reach < view.y ||
+        p.y - reach > view.y + view.height
+      )
+        continue;
+      const color = p.active ? 0x3ecf5a : p.open ? 0x4a90e2 : 0xaaaaaa;
+      if (c.prewarmRadius > 0) {
+        g.lineStyle(1, 0xf5a623, 0.35);
+        g.strokeCircle(p.x, p.y, c.prewarmRadius);
+      }
+      g.lineStyle(1, color, 0.5);
+      g.strokeCircle(p.x, p.y, c.exitRadius);
+      g.lineStyle(2, color, 0.9);
+      g.strokeCircle(p.x, p.y, c.radius);
+      if (h.conversation || p.dwellRemainingMs > 0 || p.waiting) {
+        const label = (this.labels[labelIdx] ??= scene.add
+          .text(0, 0, '', {
+            fontFamily: 'monospace',
+            fontSize: '10px',
+            color: '#ffffff',
+            backgroundColor: 'rgba(0,0,0,0.6)',
+          })
+          .setDepth(10_009));
+        labelIdx++;
+        const bits = [`${h.id} ${h.state}`, `${Math.round(p.distance)}px`];
+        if (p.dwellRemainingMs > 0) bits.push(`dwell ${Math.round(p.dwellRemainingMs)}ms`);
+        if (p.waiting) bits.push('waiting (cap)');
+        if (p.closesInMs !== null) bits.push(`closes ${Math.round(p.closesInMs)}ms`);
+        label
+          .setText(bits.join(' | '))
+          .setPosition(p.x - label.width / 2, p.y + 10)
+          .setVisible(true);
+      }
+    }
+    for (let i = labelIdx; i < this.labels.length; i++) this.labels[i]!.setVisible(false);
+    const a = info.active;
+    if (a) {
+      g.lineStyle(2, 0x3ecf5a, 0.9);
+      g.lineBetween(info.listener.x, info.listener.y, a.gameObject.x, a.gameObject.y);
+    }
+    g.fillStyle(0xffffff, 0.9);
+    g.fillCircle(info.listener.x, info.listener.y, 3);
+
+    const bar = '#'.repeat(Math.round(Math.min(1, info.micLevel * 4) * 20)).padEnd(20, '.');
+    lines.push(
+      `active: ${a ? a.id : '-'}   mic ${info.micOpen ? 'OPEN' : 'closed'} (${info.micMode}) [${bar}]`,
+    );
+    for (const h of handles) {
+      if (!h.conversation) continue;
+      const ping = h.pingMs === null ? '-' : `${Math.round(h.pingMs)}ms`;
+      const ttfa = h.timeToFirstAudioMs === null ? '-' : `${Math.round(h.timeToFirstAudioMs)}ms`;
+      const reload = h.pendingReload ? '  (file changed: applies next conversation)' : '';
+      lines.push(
+        `${h.isActive ? '>' : ' '} ${h.id.padEnd(12)} ${h.state.padEnd(10)} ping ${ping}  ttfa ${ttfa}${reload}`,
+      );
+    }
+    if (tracker.waiting.length) lines.push(`waiting for a slot: ${tracker.waiting.join(', ')}`);
+    panel.setText(lines.join('\n')).setVisible(true);
+  }
+
+  hide(): void {
+    this.g?.clear();
+    this.panel?.setVisible(false);
+    for (const l of this.labels) l.setVisible(false);
+  }
+
+  destroy(): void {
+    this.g?.destroy();
+    this.panel?.destroy();
+    for (const l of this.labels) l.destroy();
+    this.g = this.panel = null;
+    this.labels = [];
+  }
+}

@@ -1,0 +1,562 @@
+import * as Phaser from 'phaser';
+import { AgentSession, type AgentSessionOptions } from '../session/index.js';
+import type { MicMode } from '../audio/index.js';
+import { AudioLink } from './audio-link.js';
+import { ProximityTracker, proximityFromNpc, type ProximityChange } from '../proximity/index.js';
+import { onNpcError, onNpcUpdate } from '../npc/index.js';
+import type { NpcDefinition } from '../npc/types.js';
+import type { EndReason } from '../protocol/index.js';
+import { EventBus } from './emitter.js';
+import { Conversation, type ConversationHost, type SessionLike } from './conversation.js';
+import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
+import type { NpcState, PluginEvents, VoiceAgentsError } from './events.js';
+import { DEFAULT_CONFIG, endpointFor, type VoiceAgentsConfig } from './config.js';
+import { BubbleLayer, DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type SpeechBubble } from './bubble/view.js';
+import { TurnReveal } from './bubble/reveal.js';
+import { DebugOverlay, StateMarkers, headOf } from './overlay.js';
+
+type Listener = Positioned | Phaser.Cameras.Scene2D.Camera;
+
+const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
+
+/**
+ * The scene plugin: NPC agents on game objects, proximity switching, the microphone routed to the
+ * active conversation, spatial voices, speech bubbles and a debug overlay.
+ *
+ * Lifecycle (Phaser never calls a scene plugin's destroy() itself): on the scene's SHUTDOWN every
+ * conversation ends, the microphone is released, bubbles and timers are cleared and every listener
+ * the plugin added is removed, except the two it needs to come back (START, DESTROY) on the scene's
+ * own emitter. A restart starts clean. On DESTROY those go too.
+ */
+export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
+  private readonly events = new EventBus<PluginEvents<NpcHandle>>();
+  private config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
+  private readonly handles = new Map<string, NpcHandle>();
+  private readonly byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
+  /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
+  private readonly talking = new Set<NpcHandle>();
+  private tracker: ProximityTracker;
+  private listenerTarget: Listener | null = null;
+  private listenerPos = { x: 0, y: 0 };
+  private active: NpcHandle | null = null;
+  private readonly audio: AudioLink;
+  private bubbles: BubbleLayer | null = null;
+  private playerBubble: SpeechBubble | null = null;
+  private markers: StateMarkers | null = null;
+  private overlay: DebugOverlay | null = null;
+  private debugOn = false;
+  private running = false;
+  private now = 0;
+  private unsubs: (() => void)[] = [];
+  private readonly owner: HandleOwner;
+
+  constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
+    super(scene, pluginManager, pluginKey);
+    this.tracker = this.newTracker();
+    this.owner = {
+      detach: (npc) => this.detach(npc),
+      sendTextTo: (npc, text) => this.sendTextTo(npc, text),
+      skipNpc: (npc) => npc.conversation?.skip(),
+      contextChanged: (npc, key, text) => npc.conversation?.sendContext(key, text),
+      toolAdded: (npc, name) => npc.conversation?.addTool(name),
+      relay: (npc, event, args) => this.emit(event, npc, ...args),
+    };
+    this.audio = new AudioLink({
+      config: () => this.config,
+      error: (e) => this.pluginError(e),
+      micChanged: (open) => this.emit('mic', open),
+      chunk: (pcm) => this.active?.conversation?.sendAudio(pcm),
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Called once by Phaser (config or run-time install). Never subscribe to BOOT again here. */
+  override boot(): void {
+    const ev = this.systems!.events;
+    // A run-time install calls boot() directly and leaves the constructor's BOOT subscription behind.
+    ev.off(Phaser.Scenes.Events.BOOT, this.boot, this);
+    ev.on(Phaser.Scenes.Events.START, this.onStart, this);
+    ev.once(Phaser.Scenes.Events.DESTROY, this.onDestroy, this);
+    const status = this.systems!.settings.status;
+    if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) this.onStart();
+  }
+
+  private onStart(): void {
+    if (this.running) return;
+    this.running = true;
+    const ev = this.systems!.events;
+    ev.on(Phaser.Scenes.Events.POST_UPDATE, this.onPostUpdate, this);
+    ev.once(Phaser.Scenes.Events.SHUTDOWN, this.onShutdown, this);
+    if (this.config.hotReload !== false) {
+      this.unsubs.push(
+        onNpcUpdate((def) => this.updateNpc(def)),
+        onNpcError((e) =>
+          this.pluginError({
+            kind: 'config',
+            message: `${e.file}: ${e.errors.length} error(s); ${e.id} keeps its last good version`,
+            cause: e,
+          }),
+        ),
+      );
+    }
+  }
+
+  private onShutdown(): void {
+    this.running = false;
+    const ev = this.systems!.events;
+    ev.off(Phaser.Scenes.Events.POST_UPDATE, this.onPostUpdate, this);
+    ev.off(Phaser.Scenes.Events.SHUTDOWN, this.onShutdown, this);
+    for (const off of this.unsubs.splice(0)) off();
+    for (const h of [...this.handles.values()]) this.detach(h);
+    this.tracker = this.newTracker();
+    this.active = null;
+    this.audio.dispose();
+    this.bubbles?.destroy();
+    this.bubbles = null;
+    this.playerBubble = null;
+    this.markers?.destroy();
+    this.markers = null;
+    this.overlay?.destroy();
+    this.overlay = null;
+    this.listenerTarget = null;
+    // Like Phaser's own scene plugins (input, tweens): game listeners go with the scene, so a
+    // restart that subscribes again in create() does not double them.
+    this.events.clear();
+  }
+
+  private onDestroy(): void {
+    if (this.running) this.onShutdown();
+    const ev = this.systems?.events;
+    ev?.off(Phaser.Scenes.Events.START, this.onStart, this);
+    ev?.off(Phaser.Scenes.Events.DESTROY, this.onDestroy, this);
+    super.destroy();
+  }
+
+  private newTracker(): ProximityTracker {
+    const c = this.config;
+    return new ProximityTracker({
+      maxConcurrent: c.maxConcurrent ?? DEFAULT_CONFIG.maxConcurrent,
+      lingerMs: c.lingerMs ?? DEFAULT_CONFIG.lingerMs,
+      switchMargin: c.switchMargin ?? DEFAULT_CONFIG.switchMargin,
+      lineOfSight: c.lineOfSight ?? null,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public API
+
+  /** Connection, audio and behaviour settings in one place. Merged over what was set before. */
+  configure(config: VoiceAgentsConfig): this {
+    this.config = { ...this.config, ...config };
+    const t = this.tracker;
+    if (config.maxConcurrent !== undefined) t.maxConcurrent = config.maxConcurrent;
+    if (config.lingerMs !== undefined) t.lingerMs = config.lingerMs;
+    if (config.switchMargin !== undefined) t.switchMargin = config.switchMargin;
+    if (config.lineOfSight !== undefined) t.lineOfSight = config.lineOfSight;
+    if (config.micMode !== undefined) this.setMicMode(config.micMode);
+    return this;
+  }
+
+  /** The settings in effect. */
+  get settings(): Readonly<VoiceAgentsConfig> {
+    return this.config;
+  }
+
+  /**
+   * Give a game object a voice: `this.voiceAgents.attach(sprite, mira)`. The NPC id must be unique
+   * in the scene. Destroying the object ends its conversation and detaches it.
+   */
+  attach(gameObject: Positioned, npc: NpcDefinition, options: AttachOptions = {}): NpcHandle {
+    if (!npc || typeof npc.id !== 'string' || !npc.id)
+      throw new TypeError('attach(gameObject, npc): npc must be an NPC definition with an id');
+    if (this.handles.has(npc.id)) throw new Error(`NPC "${npc.id}" is already attached in this scene`);
+    if (this.byObject.has(gameObject))
+      throw new Error(`This game object already has NPC "${this.byObject.get(gameObject)!.id}"`);
+    const h = new NpcHandle(this.owner, gameObject, npc, options);
+    this.handles.set(npc.id, h);
+    this.byObject.set(gameObject, h);
+    this.tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
+    h.index = this.tracker.indexOf(npc.id);
+    gameObject.once(Phaser.GameObjects.Events.DESTROY, this.onObjectDestroyed, this);
+    return h;
+  }
+
+  /** End an NPC's conversation and unbind it (by handle, game object or id). */
+  detach(target: NpcHandle | Phaser.GameObjects.GameObject | string): void {
+    const h =
+      typeof target === 'string'
+        ? this.handles.get(target)
+        : target instanceof NpcHandle
+          ? target
+          : this.byObject.get(target);
+    if (!h || this.handles.get(h.id) !== h) return;
+    h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.onObjectDestroyed, this);
+    if (h.conversation) this.closeConversation(h, CLOSED_BY_GAME);
+    if (this.active === h) this.setActive(null);
+    this.tracker.remove(h.id);
+    this.handles.delete(h.id);
+    this.byObject.delete(h.gameObject);
+    if (h.bubble) this.bubbles?.remove(h.bubble);
+    h.bubble = null;
+    h.markDetached();
+  }
+
+  private onObjectDestroyed(gameObject: Phaser.GameObjects.GameObject): void {
+    this.detach(gameObject);
+  }
+
+  /** An attached NPC by id. */
+  npc(id: string): NpcHandle | undefined {
+    return this.handles.get(id);
+  }
+
+  /** Every attached NPC. */
+  get npcs(): NpcHandle[] {
+    return [...this.handles.values()];
+  }
+
+  /** The NPC the player is talking to (the microphone goes there), or null. */
+  get activeNpc(): NpcHandle | null {
+    return this.active;
+  }
+
+  /**
+   * Who hears the voices and whose distance picks the NPC: the player's game object (default: the
+   * main camera's centre).
+   */
+  setListener(target: Listener): this {
+    this.listenerTarget = target;
+    return this;
+  }
+
+  /**
+   * Hot reload: swap an NPC's definition. Radii and bubble style apply at once; the prompt, voice
+   * and first message apply to the next conversation (one in progress keeps what it was opened
+   * with: the service takes overrides only at the start of a conversation).
+   */
+  updateNpc(def: NpcDefinition): boolean {
+    const h = this.handles.get(def.id);
+    if (!h) return false;
+    h.setDefinition(def);
+    this.tracker.configure(def.id, proximityFromNpc(def.proximity));
+    h.bubble?.setStyle(resolveBubbleStyle(def.bubble));
+    if (h.conversation) h.pendingReload = true;
+    return true;
+  }
+
+  // Player controls -----------------------------------------------------------------------------
+
+  /** Push-to-talk pressed (bind to a key down). */
+  pushToTalkStart(): void {
+    this.audio.talk(true);
+    this.updateMic();
+  }
+
+  /** Push-to-talk released. */
+  pushToTalkStop(): void {
+    this.audio.talk(false);
+  }
+
+  /** 'push-to-talk' (hold a key), 'open' (always listening, with an echo guard), or 'muted'. */
+  setMicMode(mode: MicMode): void {
+    this.config.micMode = mode;
+    this.audio.setMode(mode);
+    this.updateMic();
+  }
+
+  get micMode(): MicMode {
+    return this.audio.mode;
+  }
+
+  /** True while the microphone is open (it is only while a conversation is active). */
+  get micOpen(): boolean {
+    return this.audio.micOpen;
+  }
+
+  /** Microphone input level 0..1 (for a meter). */
+  get micLevel(): number {
+    return this.audio.micLevel;
+  }
+
+  /** Type to the active NPC. Returns false when nobody is listening. */
+  sendText(text: string): boolean {
+    return this.active ? this.sendTextTo(this.active, text) : false;
+  }
+
+  private sendTextTo(h: NpcHandle, text: string): boolean {
+    const c = h.conversation;
+    if (!c || !c.sendText(text)) return false;
+    this.playerSaid(text, true);
+    return true;
+  }
+
+  /** Stop the active NPC's current line now (the seed's interrupt); its bubble keeps what was heard. */
+  skip(): void {
+    this.active?.conversation?.skip();
+  }
+
+  /** Show or hide the debug overlay (radii, active link, states, ping, time to first audio, mic level). */
+  setDebug(on: boolean): this {
+    this.debugOn = on;
+    if (!on) this.overlay?.hide();
+    return this;
+  }
+
+  toggleDebug(): boolean {
+    this.setDebug(!this.debugOn);
+    return this.debugOn;
+  }
+
+  get debug(): boolean {
+    return this.debugOn;
+  }
+
+  // Events ----------------------------------------------------------------------------------------
+
+  on<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
+    return this.events.on(event, fn);
+  }
+
+  once<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
+    return this.events.once(event, fn);
+  }
+
+  off<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): void {
+    this.events.off(event, fn);
+  }
+
+  /** Listeners game code has on the plugin (all events, or one). */
+  listenerCount(event?: keyof PluginEvents<NpcHandle>): number {
+    return this.events.listenerCount(event);
+  }
+
+  private emit(event: string, ...args: unknown[]): void {
+    this.events.fire(event, ...args);
+  }
+
+  private pluginError(e: VoiceAgentsError): void {
+    this.emit('plugin:error', e);
+    if (this.events.listenerCount('plugin:error') === 0) console.warn(`[phaser-voice-agents] ${e.message}`);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Per frame
+
+  private onPostUpdate(time: number): void {
+    this.now = time;
+    const lp = this.listenerPosition();
+    for (const h of this.handles.values())
+      this.tracker.setPositionAt(h.index, h.gameObject.x, h.gameObject.y);
+    const changes = this.tracker.update(lp.x, lp.y, time);
+    if (changes.length) this.apply(changes);
+    const mixer = this.audio.mixer;
+    if (mixer) {
+      mixer.setListener(lp.x, lp.y);
+      mixer.update();
+    }
+    for (const h of this.talking) {
+      const c = h.conversation;
+      if (!c) continue;
+      c.voice?.setPosition(h.gameObject.x, h.gameObject.y);
+      const onMouth = h.options.onMouth;
+      if (onMouth) {
+        const level = h.state === 'speaking' ? h.level : 0;
+        if (level > 0 || h.lastMouth > 0) onMouth(level, h);
+        h.lastMouth = level;
+      }
+    }
+    if (this.bubbles) this.bubbles.update(time);
+    if (this.config.markers !== false)
+      (this.markers ??= new StateMarkers(this.scene!)).draw(this.talking, time);
+    if (this.debugOn)
+      (this.overlay ??= new DebugOverlay(this.scene!)).draw(this.handles.values(), this.tracker, {
+        listener: lp,
+        active: this.active,
+        micOpen: this.micOpen,
+        micLevel: this.micLevel,
+        micMode: this.audio.mode,
+      });
+  }
+
+  private listenerPosition(): { x: number; y: number } {
+    const t = this.listenerTarget;
+    const p = this.listenerPos;
+    if (t && 'worldView' in t) {
+      p.x = t.midPoint.x;
+      p.y = t.midPoint.y;
+    } else if (t && !(t as { scene?: unknown }).scene) {
+      // The listener's object was destroyed: fall back to the camera.
+      this.listenerTarget = null;
+      return this.listenerPosition();
+    } else if (t) {
+      p.x = t.x;
+      p.y = t.y;
+    } else {
+      const cam = this.scene!.cameras.main;
+      p.x = cam.midPoint.x;
+      p.y = cam.midPoint.y;
+    }
+    return p;
+  }
+
+  private apply(changes: readonly ProximityChange[]): void {
+    for (const ch of changes) {
+      const h = this.handles.get(ch.id);
+      if (!h) continue;
+      switch (ch.type) {
+        case 'open':
+          if (!h.conversation) this.openConversation(h, ch.reason === 'prewarm');
+          break;
+        case 'activate':
+          if (!h.conversation) this.openConversation(h, false);
+          if (h.conversation) this.setActive(h);
+          break;
+        case 'deactivate':
+          if (this.active === h) this.setActive(null);
+          break;
+        case 'close':
+          if (h.conversation) this.closeConversation(h, CLOSED_BY_GAME);
+          break;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Conversations
+
+  private openConversation(h: NpcHandle, prewarm: boolean): void {
+    const def = h.definition;
+    const endpoint = endpointFor(def, this.config);
+    if (typeof endpoint === 'string') {
+      h.emitEvent('error', { kind: 'config', message: endpoint } satisfies VoiceAgentsError);
+      return;
+    }
+    const mode = this.config.overrides ?? DEFAULT_CONFIG.overrides;
+    const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
+    const options: AgentSessionOptions = {
+      endpoint,
+      ...(sendOverrides ? { agent: def.agent } : {}),
+      ...(this.config.WebSocket ? { WebSocket: this.config.WebSocket } : {}),
+    };
+    let session: SessionLike;
+    try {
+      session = this.config.createSession
+        ? this.config.createSession(options, def)
+        : new AgentSession(options);
+    } catch (cause) {
+      h.emitEvent('error', { kind: 'config', message: String((cause as Error)?.message ?? cause), cause });
+      return;
+    }
+    const voice = this.audio.createVoice();
+    voice?.setPosition(h.gameObject.x, h.gameObject.y);
+    const bubbles = (this.bubbles ??= new BubbleLayer(this.scene!));
+    h.bubble ??= bubbles.create(
+      {
+        anchor: () => (h.attached ? headOf(h) : null),
+        // After the conversation closed, whatever its bubble shows has been heard: let it fade.
+        position: (turn) => (h.conversation ? h.conversation.positionFor(turn) : Number.MAX_SAFE_INTEGER),
+      },
+      resolveBubbleStyle(def.bubble),
+    );
+    if (this.config.bubbles === false) h.bubble.clear();
+    h.pendingReload = false;
+    const conv = new Conversation(this.hostFor(h), session, voice, h.bubble, prewarm);
+    h.conversation = conv;
+    this.talking.add(h);
+    h.setState('connecting');
+    void conv.connect();
+  }
+
+  private hostFor(h: NpcHandle): ConversationHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's methods are arrows; `plugin` reads clearer
+    const plugin = this;
+    return {
+      id: h.id,
+      setState: (s: NpcState) => {
+        h.setState(s);
+        this.tracker.setSpeaking(h.id, s === 'speaking');
+        if (this.active === h) this.updateMic();
+      },
+      emitNpc: (event, ...args) => h.emitEvent(event, ...args),
+      contexts: () => h.contexts(),
+      toolHandler: (name) => h.toolHandler(name),
+      hasToolListener: (name) =>
+        h.hasListener(`tool:${name}`) || plugin.events.listenerCount(`tool:${name}`) > 0,
+      toolNames: () => {
+        const names = new Set(h.toolNames());
+        for (const n of (h.definition.local?.replies ?? []).map((r) => r.tool?.name)) if (n) names.add(n);
+        return [...names];
+      },
+      playerSaid: (text, final) => plugin.playerSaid(text, final),
+      ended: (conv, reason) => {
+        if (h.conversation !== conv) return;
+        plugin.closeConversation(h, reason);
+      },
+      now: () => plugin.now,
+    };
+  }
+
+  private closeConversation(h: NpcHandle, reason: EndReason): void {
+    const c = h.conversation;
+    if (!c) return;
+    h.conversation = null;
+    this.talking.delete(h);
+    if (this.active === h) this.setActive(null);
+    c.dispose();
+    this.tracker.setSpeaking(h.id, false);
+    h.setState('idle');
+    h.emitEvent('conversation:end', reason);
+    if (reason.kind === 'error')
+      h.emitEvent('error', { kind: 'ended', message: reason.message, reason } satisfies VoiceAgentsError);
+  }
+
+  private setActive(h: NpcHandle | null): void {
+    const prev = this.active;
+    if (prev === h) return;
+    if (prev) {
+      prev.conversation?.deactivate();
+      if (prev.conversation?.isOpen) prev.setState(prev.state === 'speaking' ? 'speaking' : 'ready');
+      prev.emitEvent('active', false);
+    }
+    this.active = h;
+    if (h) {
+      this.audio.retry();
+      h.conversation?.activate();
+      h.emitEvent('active', true);
+    }
+    this.emit('active:change', h, prev);
+    this.updateMic();
+  }
+
+  private playerSaid(text: string, final: boolean): void {
+    if (this.config.bubbles === false || !this.listenerTarget || 'worldView' in this.listenerTarget) return;
+    const target = this.listenerTarget;
+    const bubbles = (this.bubbles ??= new BubbleLayer(this.scene!));
+    this.playerBubble ??= bubbles.create(
+      {
+        anchor: () => (this.listenerTarget === target ? headOf({ gameObject: target }) : null),
+        position: () => null,
+      },
+      resolveBubbleStyle(this.config.playerBubble, {
+        ...DEFAULT_BUBBLE_STYLE,
+        background: 0xe8f4ff,
+        tags: 'drop',
+      }),
+    );
+    this.playerBubble.priority = 1;
+    // The player's own words appear at once (they were just spoken), then fade after a read.
+    this.playerBubble.show(text, this.now, {
+      followsAudio: false,
+      reveal: new TurnReveal({ readingCps: 1e6 }),
+    });
+    if (!final) return;
+  }
+
+  /** The microphone is open exactly while the active conversation is open (and not muted). */
+  private updateMic(): void {
+    const conv = this.active?.conversation;
+    this.audio.want(conv && conv.isOpen && this.running ? conv.inputRate : 0);
+  }
+}

@@ -1,0 +1,184 @@
+// Test page: a Phaser game (4, or 3.90 when the page server aliases phaser to phaser3) with the
+// voice-agents plugin registered through the game config, one NPC and a player the test moves.
+import * as Phaser from 'phaser';
+import { Howler } from 'howler';
+import { voiceAgentsPlugin, type NpcDefinition, type NpcHandle } from 'phaser-voice-agents';
+
+interface PageConfig {
+  npc: NpcDefinition;
+  agentUrl: string;
+  npcAt: { x: number; y: number };
+  playerAt: { x: number; y: number };
+}
+const w = window as any;
+const cfg: PageConfig = w.__cfg;
+
+// Every microphone stream the page ever opened, to prove the tracks were stopped.
+const streams: MediaStream[] = [];
+const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (c) => {
+  const s = await gum(c);
+  streams.push(s);
+  return s;
+};
+
+// Net listeners on window/document, to prove nothing the plugin touched keeps one after shutdown.
+const netListeners = new Map<string, number>();
+for (const target of [window, document] as EventTarget[]) {
+  const add = target.addEventListener.bind(target);
+  const remove = target.removeEventListener.bind(target);
+  const name = target === window ? 'window' : 'document';
+  const live = new Set<string>();
+  const key = (t: string, fn: unknown) =>
+    `${t}:${String((fn as any)?.__id ?? ((fn as any).__id = Math.random()))}`;
+  target.addEventListener = (t: string, fn: any, o?: any) => {
+    if (fn && !live.has(key(t, fn))) {
+      live.add(key(t, fn));
+      netListeners.set(name, (netListeners.get(name) ?? 0) + 1);
+    }
+    add(t, fn, o);
+  };
+  target.removeEventListener = (t: string, fn: any, o?: any) => {
+    if (fn && live.delete(key(t, fn))) netListeners.set(name, (netListeners.get(name) ?? 0) - 1);
+    remove(t, fn, o);
+  };
+}
+
+Howler.autoSuspend = false;
+Howler.volume(1);
+const ctx = Howler.ctx as AudioContext;
+// Stereo tap on Howler's master gain (where every NPC voice ends up), before the destination.
+const split = ctx.createChannelSplitter(2);
+const anL = ctx.createAnalyser();
+const anR = ctx.createAnalyser();
+anL.fftSize = anR.fftSize = 2048;
+Howler.masterGain.connect(split);
+split.connect(anL, 0);
+split.connect(anR, 1);
+const buf = new Float32Array(2048);
+const rms = (a: AnalyserNode) => {
+  a.getFloatTimeDomainData(buf);
+  let s = 0;
+  for (const v of buf) s += v * v;
+  return Math.sqrt(s / buf.length);
+};
+
+const log: string[] = [];
+let creates = 0;
+
+/** eventemitter3 listeners whose context is `ctx` (how Phaser emitters store subscriptions). */
+function listenersWithContext(emitter: any, ctxObj: unknown): number {
+  let n = 0;
+  for (const entry of Object.values(emitter?._events ?? {})) {
+    for (const l of Array.isArray(entry) ? entry : [entry]) if ((l as any).context === ctxObj) n++;
+  }
+  return n;
+}
+
+class Town extends Phaser.Scene {
+  player!: Phaser.GameObjects.Rectangle;
+  npcObject!: Phaser.GameObjects.Rectangle;
+  handle!: NpcHandle;
+
+  constructor() {
+    super('town');
+  }
+
+  create(): void {
+    creates++;
+    this.cameras.main.setBounds(0, 0, 1200, 600);
+    this.npcObject = this.add.rectangle(cfg.npcAt.x, cfg.npcAt.y, 24, 32, 0xcc8844);
+    this.player = this.add.rectangle(cfg.playerAt.x, cfg.playerAt.y, 20, 28, 0x4488cc);
+    // Typed with no cast: the package entry augments Phaser.Scene.
+    const va = this.voiceAgents;
+    va.configure({
+      localAgentUrl: cfg.agentUrl,
+      howler: Howler,
+      lingerMs: 300,
+      spatialOptions: { panWidth: 100 },
+    });
+    va.setListener(this.player);
+    this.handle = va.attach(this.npcObject, cfg.npc);
+    va.on('active:change', (npc) => log.push(`active:${npc ? npc.id : 'none'}`));
+    va.on('conversation:start', (npc) => log.push(`start:${npc.id}`));
+    va.on('conversation:end', (npc, reason) => log.push(`end:${npc.id}:${reason.kind}`));
+    va.on('response', (npc, text) => log.push(`response:${npc.id}:${text}`));
+    va.on('mic', (open) => log.push(`mic:${open}`));
+    va.on('plugin:error', (e) => log.push(`plugin:error:${e.kind}:${e.message}`));
+    va.on('error', (npc, e) => log.push(`error:${npc.id}:${e.kind}:${e.message}`));
+    this.handle.on('state', (s: string) => log.push(`state:${s}`));
+    w.__ready = creates;
+  }
+}
+
+const game = new Phaser.Game({
+  type: Phaser.AUTO,
+  width: 800,
+  height: 600,
+  parent: 'game',
+  backgroundColor: '#2d3a4a',
+  scene: [Town],
+  banner: false,
+  audio: { context: ctx },
+  plugins: { scene: [voiceAgentsPlugin()] },
+});
+
+const scene = () => game.scene.getScene('town') as Town;
+
+w.__t = {
+  version: Phaser.VERSION,
+  log,
+  movePlayer(x: number, y: number) {
+    scene().player.setPosition(x, y);
+  },
+  destroyNpc() {
+    scene().npcObject.destroy();
+  },
+  restart() {
+    scene().scene.restart();
+  },
+  removeScene() {
+    const s = scene();
+    const plugin = s.voiceAgents;
+    const sys = s.sys;
+    game.scene.remove('town');
+    return { plugin, sys };
+  },
+  levels() {
+    return { L: rms(anL), R: rms(anR) };
+  },
+  liveTracks() {
+    return streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+  },
+  streamsOpened() {
+    return streams.length;
+  },
+  snapshot() {
+    const s = scene();
+    const va = s?.voiceAgents;
+    const h = s?.handle;
+    return {
+      npcState: h?.state ?? null,
+      active: va?.activeNpc?.id ?? null,
+      bubble: h?.bubbleText ?? '',
+      micOpen: va?.micOpen ?? false,
+      liveTracks: w.__t.liveTracks(),
+      conversationId: h?.conversationId ?? null,
+    };
+  },
+  /** Listeners the plugin (or its NPC handles) hold on Phaser emitters, and net DOM listeners. */
+  listenerCounts(target?: { plugin: unknown; sys: any }) {
+    const s = scene();
+    const plugin = target?.plugin ?? s.voiceAgents;
+    const sys = target?.sys ?? s.sys;
+    return {
+      sceneEvents: listenersWithContext(sys.events, plugin),
+      gameEvents: listenersWithContext(game.events, plugin),
+      player: s ? listenersWithContext(s.player, plugin) : 0,
+      npcObject: s && s.npcObject.scene ? listenersWithContext(s.npcObject, plugin) : 0,
+      gameListeners: (plugin as any).listenerCount?.() ?? 0,
+      window: netListeners.get('window') ?? 0,
+      document: netListeners.get('document') ?? 0,
+    };
+  },
+};

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
+import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
+import { launchBrowser, repoRoot, startPageServer, watchPage } from '../helpers/browser.js';
+
+// The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
+// walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the
+// conversation closes and the microphone is released; restart the scene and it works again; no
+// listener survives shutdown or destroy; a sprite destroyed mid-sentence ends its conversation.
+
+const PAGE = '/test/browser/pages/phaser/index.html';
+const NPC_AT = { x: 600, y: 300 };
+
+function loadNpc(): NpcDefinition {
+  const file = `${repoRoot}assets/npcs/mira.npc.yaml`;
+  const r = compileNpcFile(readFileSync(file, 'utf8'), file);
+  if (!r.ok) throw new Error(`mira.npc.yaml does not compile: ${JSON.stringify(r.errors)}`);
+  return r.npc;
+}
+
+async function until<T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) {
+  const end = Date.now() + ms;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await page.waitForTimeout(50);
+    last = await fn();
+  }
+  return last;
+}
+
+const snapshot = (page: Page) =>
+  page.evaluate(() => (window as any).__t.snapshot()) as Promise<{
+    npcState: string | null;
+    active: string | null;
+    bubble: string;
+    micOpen: boolean;
+    liveTracks: number;
+    conversationId: string | null;
+  }>;
+const counts = (page: Page) => page.evaluate(() => (window as any).__t.listenerCounts());
+
+/** Walk up to the NPC (which stands to the player's right) and check the greeting and the bubble. */
+async function greet(page: Page, npc: NpcDefinition) {
+  await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+  const first = npc.agent.first_message!;
+  // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
+  const s = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.npcState === 'speaking' && v.bubble.length > 0,
+    'the greeting to play with its bubble',
+  );
+  expect(s.active).toBe('mira');
+  const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+  expect(first.startsWith(flat(s.bubble))).toBe(true);
+  // From the right: the tap on Howler's master gain hears more on the right channel.
+  const lr = await until(
+    page,
+    () => page.evaluate(() => (window as any).__t.levels()) as Promise<{ L: number; R: number }>,
+    (v) => v.R > 0.005,
+    'greeting audio at the output tap',
+  );
+  expect(lr.R).toBeGreaterThan(lr.L * 1.8);
+  // The bubble reveals the first message as it is spoken: partial texts growing, then all of it.
+  const seen: number[] = [s.bubble.length];
+  await until(
+    page,
+    async () => {
+      const v = await snapshot(page);
+      seen.push(flat(v.bubble).length);
+      return v;
+    },
+    (v) => flat(v.bubble) === flat(first),
+    'the bubble to reveal the whole greeting',
+    20_000,
+  );
+  const partial = seen.filter((n) => n > 0 && n < flat(first).length);
+  expect(partial.length).toBeGreaterThan(3);
+  for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]! - 1);
+  // The microphone is open while the conversation is active.
+  const open = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.micOpen && v.liveTracks > 0,
+    'the mic to open',
+  );
+  expect(open.liveTracks).toBeGreaterThan(0);
+}
+
+async function walkAway(page: Page) {
+  await page.evaluate(() => (window as any).__t.movePlayer(50, 50));
+  const s = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.npcState === 'idle' && !v.micOpen && v.liveTracks === 0,
+    'the conversation to close and the mic to be released',
+  );
+  expect(s.active).toBeNull();
+  expect(s.conversationId).toBeNull();
+}
+
+for (const phaser of ['4', '3'] as const) {
+  describe(`VoiceAgentsPlugin on Phaser ${phaser}`, () => {
+    let agent: LocalAgent;
+    let server: ViteDevServer;
+    let base: string;
+    let browser: Browser;
+    const npc = loadNpc();
+
+    beforeAll(async () => {
+      agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+      // Scan only this page for dependencies (other pages import virtual modules this server lacks).
+      const scanOnlyThisPage = {
+        name: 'scan-this-page',
+        config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
+      };
+      ({ server, url: base } = await startPageServer({ phaser, plugins: [scanOnlyThisPage] }));
+      browser = await launchBrowser();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await agent?.close();
+    });
+
+    it('greets from the right side with a synced bubble, releases the mic on leaving, survives restart and destroy', async () => {
+      const page = await browser.newPage();
+      const { errors } = watchPage(page);
+      await page.addInitScript(
+        (cfg) => {
+          (window as any).__cfg = cfg;
+        },
+        { npc, agentUrl: agent.url, npcAt: NPC_AT, playerAt: { x: 100, y: 300 } },
+      );
+      await page.goto(base + PAGE);
+      await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+      const version = await page.evaluate(() => (window as any).__t.version);
+      expect(version.startsWith(phaser === '4' ? '4.' : '3.90')).toBe(true);
+      const baseline = await counts(page);
+      // Booted and started: START, DESTROY, POST_UPDATE and SHUTDOWN on the scene's emitter; the NPC's DESTROY.
+      expect(baseline).toMatchObject({ sceneEvents: 4, gameEvents: 0, npcObject: 1, player: 0 });
+      // Nobody in range: no conversation, no microphone ever requested.
+      expect(await snapshot(page)).toMatchObject({ npcState: 'idle', micOpen: false, liveTracks: 0 });
+      expect(await page.evaluate(() => (window as any).__t.streamsOpened())).toBe(0);
+
+      await greet(page, npc);
+      await walkAway(page);
+      const log: string[] = await page.evaluate(() => (window as any).__t.log);
+      expect(log).toEqual(
+        expect.arrayContaining([
+          'active:mira',
+          'start:mira',
+          'mic:true',
+          'mic:false',
+          'active:none',
+          'end:mira:user',
+        ]),
+      );
+      expect(log.filter((l) => l.startsWith('response:mira:'))).toEqual([
+        `response:mira:${npc.agent.first_message}`,
+      ]);
+      expect(log.indexOf('active:none')).toBeLessThan(log.indexOf('end:mira:user')); // mic first, close after the linger
+
+      // Restart: shutdown leaves only the two listeners needed to come back, then it works again.
+      await page.evaluate(() => (window as any).__t.restart());
+      await page.waitForFunction(() => (window as any).__ready === 2);
+      expect(await counts(page)).toEqual(baseline);
+      await greet(page, npc);
+
+      // The NPC's sprite destroyed mid-conversation: it ends cleanly and the mic is released.
+      await page.evaluate(() => (window as any).__t.destroyNpc());
+      const gone = await until(
+        page,
+        () => snapshot(page),
+        (v) => v.active === null && !v.micOpen && v.liveTracks === 0,
+        'the destroyed NPC to end its conversation',
+      );
+      expect(gone.bubble).toBe('');
+      const log2: string[] = await page.evaluate(() => (window as any).__t.log);
+      expect(log2.filter((l) => l === 'end:mira:user')).toHaveLength(2);
+
+      // Destroy the scene: no plugin listener anywhere, no DOM listener left behind.
+      const after = await page.evaluate(() => {
+        const t = (window as any).__t;
+        const target = t.removeScene();
+        return t.listenerCounts(target);
+      });
+      expect(after).toMatchObject({ sceneEvents: 0, gameEvents: 0, gameListeners: 0 });
+      expect(after.window).toBeLessThanOrEqual(baseline.window);
+      expect(after.document).toBeLessThanOrEqual(baseline.document);
+      expect(await page.evaluate(() => (window as any).__t.liveTracks())).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  });
+}
