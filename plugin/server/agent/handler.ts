@@ -48,6 +48,8 @@ export interface LocalAgentOptions {
   speechEngine?: EngineChoice;
   /** `auto` (default): pocketsphinx when installed; `none`: no recognizer; or your own. */
   recognizer?: Recognizer | 'auto' | 'none';
+  /** Synthesize in a worker thread (default true) so the event loop stays free for audio streams. */
+  speechWorker?: boolean;
   /** Agent audio format (default pcm_16000); a client may ask for another with `?output_format=`. */
   outputFormat?: AudioFormat;
   /** Duration of one `audio` frame (default 50 ms). */
@@ -123,7 +125,10 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       npcs = loaded.npcs;
       for (const e of loaded.errors) log(`${e.file}:${e.line}:${e.column} ${e.message}`);
     }
-    const [s] = await Promise.all([createSpeech(options.speechEngine ?? 'auto'), loadFvad()]);
+    const [s] = await Promise.all([
+      createSpeech(options.speechEngine ?? 'auto', { worker: options.speechWorker ?? true, log }),
+      loadFvad(),
+    ]);
     speech = s;
     if (closed) s.close();
     else await warmVoices(npcs);

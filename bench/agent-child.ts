@@ -1,0 +1,47 @@
+/**
+ * The local agent in its own process for the agent benchmarks, so the clients that load it never
+ * share its event loop. Started with `fork(..., { execArgv: ['--import', 'tsx'] })`; talks over IPC:
+ * `{cmd:'reset'}` clears the lag histogram and latency samples, `{cmd:'stats'}` answers with them.
+ * Options come as JSON in argv[2].
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createLocalAgent, type CreateLocalAgentOptions } from '../plugin/server/agent/index.js';
+import { loadNpcDir } from '../plugin/server/npc-files.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as CreateLocalAgentOptions;
+const { npcs } = await loadNpcDir('assets/npcs');
+const agent = await createLocalAgent({ npcs, llm: false, ...options });
+const lag = monitorEventLoopDelay({ resolution: 5 });
+lag.enable();
+let cpuStart = process.cpuUsage();
+let wallStart = performance.now();
+
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'reset') {
+    lag.reset();
+    agent.handler.metrics.turnToFirstAudioMs.clear();
+    agent.handler.metrics.asrMs.clear();
+    cpuStart = process.cpuUsage();
+    wallStart = performance.now();
+    process.send!({ cmd: 'reset' });
+  } else if (m.cmd === 'stats') {
+    const cpu = process.cpuUsage(cpuStart);
+    process.send!({
+      cmd: 'stats',
+      sessions: agent.handler.sessions,
+      lagMs: {
+        p50: lag.percentile(50) / 1e6,
+        p99: lag.percentile(99) / 1e6,
+        max: lag.max / 1e6,
+      },
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 100,
+      rssMb: process.memoryUsage().rss / 1e6,
+      turnToFirstAudioMs: agent.handler.metrics.turnToFirstAudioMs.all(),
+      asrMs: agent.handler.metrics.asrMs.all(),
+      engine: (agent.handler.health() as { speech: { engine: string } }).speech.engine,
+    });
+  } else if (m.cmd === 'close') {
+    void agent.close().then(() => process.exit(0));
+  }
+});
+process.send!({ cmd: 'ready', url: agent.url });

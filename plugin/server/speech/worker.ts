@@ -1,0 +1,96 @@
+/**
+ * Speech in a worker thread. Synthesis is synchronous inside the engines; running it here keeps
+ * the agent's event loop free for the audio streams of every other conversation. Requests are
+ * answered in order; an aborted request's result is simply dropped (sentences are short).
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EngineChoice, Speech } from './inline.js';
+import type { SpeechEngine, Synthesis, VoiceSpec } from './types.js';
+
+interface Ready {
+  type: 'ready';
+  name: string;
+  licence: string;
+  sampleRate: number;
+  voices: string[];
+  fallbackReason?: string;
+}
+type Reply =
+  Ready | ({ type: 'done'; id: number } & Synthesis) | { type: 'failed'; id: number; message: string };
+
+/** Under tsx/vitest the entry is TypeScript: boot the worker through tsx's loader. */
+function spawn(engine: EngineChoice): Worker {
+  const isTs = import.meta.url.endsWith('.ts');
+  const entry = new URL(isTs ? './speech-worker.ts' : './speech-worker.js', import.meta.url);
+  if (!isTs) return new Worker(entry, { workerData: { engine } });
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: { engine } });
+}
+
+export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise<Speech> {
+  const worker = spawn(choice);
+  const pending = new Map<number, { resolve: (s: Synthesis) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let closed = false;
+  let failure: Error | null = null;
+
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    worker.once('error', onError);
+    worker.once('message', (m: Reply) => {
+      worker.off('error', onError);
+      if (m.type === 'ready') resolve(m);
+      else reject(new Error('speech worker did not start'));
+    });
+  });
+  const failAll = (err: Error): void => {
+    failure = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('message', (m: Reply) => {
+    if (m.type === 'ready') return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.type === 'done') p.resolve(m);
+    else p.reject(new Error(`speech engine failed: ${m.message}`));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => {
+    if (!closed) failAll(new Error(`speech worker exited (${code})`));
+  });
+  // An idle worker must not keep the process alive.
+  worker.unref();
+
+  const engine: SpeechEngine = {
+    name: ready.name,
+    licence: ready.licence,
+    sampleRate: ready.sampleRate,
+    voices: () => ready.voices,
+    synthesize: () => {
+      throw new Error('synchronous synthesis is not available from the speech worker');
+    },
+  };
+  return {
+    engine,
+    ...(ready.fallbackReason ? { fallbackReason: ready.fallbackReason } : {}),
+    synthesize(text: string, voice: VoiceSpec, outRate: number): Promise<Synthesis> {
+      if (failure) return Promise.reject(failure);
+      if (closed) return Promise.reject(new Error('speech closed'));
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, text, voice, outRate });
+      });
+    },
+    close() {
+      closed = true;
+      failAll(new Error('speech closed'));
+      void worker.terminate();
+    },
+  };
+}
