@@ -7,6 +7,7 @@
  * session overrides, and are never sent here.
  */
 import type { ConversationConfigOverride, ConversationInitiationClientData } from '../protocol/messages.js';
+import { isAgentLanguage } from '../protocol/languages.js';
 import type { NpcAgentConfig } from './types.js';
 
 /** A string override counts only when non-empty, except `first_message`, where "" means "let the player speak first". */
@@ -22,7 +23,8 @@ export function npcAgentToOverride(
   const a: NonNullable<ConversationConfigOverride['agent']> = {};
   if (nonEmpty(agent.prompt?.text)) a.prompt = { prompt: agent.prompt.text };
   if (typeof agent.first_message === 'string') a.first_message = agent.first_message;
-  if (nonEmpty(agent.language)) a.language = agent.language;
+  // A code the service does not know would close the socket; the NPC validator reports it instead.
+  if (isAgentLanguage(agent.language)) a.language = agent.language;
   if (Object.keys(a).length > 0) override.agent = a;
 
   const tts: NonNullable<ConversationConfigOverride['tts']> = {};

@@ -3,6 +3,8 @@ export type * from './messages.js';
 export { describeServerError } from './messages.js';
 export { AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, isAudioFormat, parseAudioFormat } from './format.js';
 export type { AudioFormat, AudioFormatInfo } from './format.js';
+export { AGENT_LANGUAGES, isAgentLanguage } from './languages.js';
+export type { AgentLanguage } from './languages.js';
 export { decodeServerFrame, decodeClientFrame } from './decode.js';
 export type { DecodeError, DecodeErrorKind, DecodeResult } from './decode.js';
 export { encodeClientMessage, encodeServerMessage, encodeUserAudioChunk } from './encode.js';

@@ -9,6 +9,7 @@
  * against @elevenlabs/types.
  */
 import type { AudioFormat } from './format.js';
+import type { AgentLanguage } from './languages.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -28,8 +29,8 @@ export interface ConversationConfigOverride {
   agent?: {
     prompt?: { prompt?: string; llm?: string };
     first_message?: string;
-    /** An ISO-ish language code from the contract's Language list ("en", "pt-br", …). */
-    language?: string;
+    /** One of the contract's language codes ("en", "pt-br", …): see `isAgentLanguage`. */
+    language?: AgentLanguage;
   };
   tts?: { voice_id?: string; stability?: number; speed?: number; similarity_boost?: number };
   asr?: { keywords?: string[] };

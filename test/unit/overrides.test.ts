@@ -50,6 +50,12 @@ describe('NPC agent config -> conversation_initiation_client_data', () => {
     });
   });
 
+  it('sends only languages the service knows (an unknown code would close the socket)', () => {
+    expect(npcAgentToOverride({ language: 'pt-br' })).toEqual({ agent: { language: 'pt-br' } });
+    expect(npcAgentToOverride({ language: 'klingon' })).toBeUndefined();
+    expect(npcAgentToOverride({ language: 'EN' })).toBeUndefined();
+  });
+
   it('keeps an empty first_message: it means the player speaks first', () => {
     expect(npcAgentToOverride({ first_message: '' })).toEqual({ agent: { first_message: '' } });
   });
