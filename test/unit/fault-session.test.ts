@@ -316,6 +316,7 @@ describe('close codes from the server', () => {
       expect(end.kind === 'error' && end.message).toBe("Missing required dynamic variables: 'player_name'");
       // One conversation and one retry: no loop against a configuration error.
       expect(proxy.accepted()).toBe(2);
+      expect(session.state).toBe('closed');
       // The agent's error frame was also reported as it arrived.
       expect(t.rec.of('error').map((e) => [e.kind, e.message])).toEqual([
         ['server', "Missing required dynamic variables: 'player_name'"],
