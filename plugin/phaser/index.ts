@@ -1,6 +1,5 @@
 // The Phaser scene plugin (browser + Phaser 3.80+/4.x). Importing the package entry also types
-// `this.voiceAgents` on every scene.
-import './augment.js';
+// `this.voiceAgents` on every scene (the global augmentation lives in plugin.ts).
 
 export { VoiceAgentsPlugin } from './plugin.js';
 export { voiceAgentsPlugin, installVoiceAgents, VOICE_AGENTS_KEY } from './register.js';

@@ -560,3 +560,17 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     this.audio.want(conv && conv.isOpen && this.running ? conv.inputRate : 0);
   }
 }
+
+// Every scene gets `this.voiceAgents` typed with no code in the game. Kept in this module (not a
+// side-effect import, which declaration emit may drop) so it ships in the package's .d.ts. Phaser's
+// typings are a global script (`declare namespace Phaser`), so only this form merges: `declare module
+// 'phaser' { namespace Phaser { … } }` compiles but silently does nothing (anchors §C.1).
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- merging into Phaser's global namespace is the point
+  namespace Phaser {
+    interface Scene {
+      /** The voice-agents scene plugin (registered with `voiceAgentsPlugin()`, mapping 'voiceAgents'). */
+      voiceAgents: VoiceAgentsPlugin;
+    }
+  }
+}

@@ -1,7 +1,12 @@
 // A game's scene, written the way the README shows, compiled against this consumer's Phaser.
 // If `this.voiceAgents` were untyped (`any`) or missing, the @ts-expect-error lines would fail.
 import * as Phaser from 'phaser';
-import { voiceAgentsPlugin, installVoiceAgents, type NpcDefinition, type NpcHandle } from 'phaser-voice-agents';
+import {
+  voiceAgentsPlugin,
+  installVoiceAgents,
+  type NpcDefinition,
+  type NpcHandle,
+} from 'phaser-voice-agents';
 
 declare const mira: NpcDefinition;
 
