@@ -136,11 +136,12 @@ function compileUnsafe(source: string, fileName: string): NpcCompileResult {
   }
   if (doc.errors.length > 0) {
     // A syntax error makes the tree unreliable, so schema errors on top of it would mislead.
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => syntaxError(source, fileName, lc, e)),
-      warnings: ctx.warnings,
-    };
+    // One error per line: the parser's follow-on complaints about the same spot only add noise.
+    const seen = new Set<number>();
+    const errors = doc.errors
+      .map((e) => syntaxError(source, fileName, lc, e))
+      .filter((e) => !seen.has(e.line) && seen.add(e.line));
+    return { ok: false, errors, warnings: ctx.warnings };
   }
 
   const id = npcIdFromFileName(fileName);

@@ -191,8 +191,10 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       return { code: npcModuleCode(result.npc), map: null };
     },
 
-    configureServer(server) {
+    async configureServer(server) {
       devServer = server;
+      // Before buildStart: the local agent must know the NPCs from its first conversation.
+      await scanDir();
       server.watcher.add(npcDir);
       const onAddOrRemove = (path: string) => {
         if (!isNpcFile(path)) return;
@@ -214,7 +216,8 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       );
     },
 
-    configurePreviewServer(server: PreviewServer) {
+    async configurePreviewServer(server: PreviewServer) {
+      await scanDir();
       return mountOn(
         server.httpServer as Server,
         (fn) => server.middlewares.use(fn),

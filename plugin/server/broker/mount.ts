@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NpcDefinition } from '../../npc/index.js';
-import { createBroker, type Broker, type BrokerOptions } from './broker.js';
+import { createBroker, DEFAULT_BROKER_PATH, type Broker, type BrokerOptions } from './broker.js';
 import type { LocalAgentOptions } from '../agent/index.js';
 
 /** What the local agent module (plugin/server/agent) provides for mounting. */
@@ -94,6 +94,19 @@ export async function createVoiceAgentsMiddleware(opts: MountOptions): Promise<V
         return true;
       }
       if (broker?.handle(req, res)) return true;
+      if (!broker && pathname === (opts.broker?.path ?? DEFAULT_BROKER_PATH)) {
+        // Say why, rather than letting a dev server answer with its HTML fallback page.
+        res.writeHead(503, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        res.end(
+          JSON.stringify({
+            error: 'no ELEVENLABS_API_KEY is configured on this server, so no URLs can be signed',
+          }),
+        );
+        return true;
+      }
       return localAgent?.handleHttp?.(req, res) ?? false;
     },
     handleUpgrade(req, socket, head) {

@@ -1,0 +1,98 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import WebSocket from 'ws';
+import { voiceAgents } from '../../plugin/vite/index.js';
+import { repoRoot } from '../helpers/browser.js';
+
+// The dev server as `npm run dev` runs it: one process with the plugin, the local agent mounted on
+// Vite's own port. Saving an NPC file changes what the next conversation's NPC says.
+let dir: string;
+let server: ViteDevServer;
+let base: string;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'npc-dev-'));
+  await cp(join(repoRoot, 'assets/npcs'), join(dir, 'npcs'), { recursive: true });
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>dev</title>');
+  server = await createServer({
+    root: dir,
+    configFile: false,
+    customLogger: {
+      info: () => undefined,
+      warn: () => undefined,
+      warnOnce: () => undefined,
+      error: (msg: string) => void logged.push(msg),
+      clearScreen: () => undefined,
+      hasErrorLogged: () => false,
+      hasWarned: false,
+    },
+    plugins: [voiceAgents({ npcDir: 'npcs', apiKey: '', localAgentOptions: { recognizer: 'none' } })],
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  await server.listen();
+  base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+}, 30_000);
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Opens a conversation with the local agent and returns the NPC's first line. */
+async function greeting(npc: string): Promise<string> {
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=${npc}`, [
+    'convai',
+  ]);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString());
+        if (m.type === 'agent_response') resolve(m.agent_response_event.agent_response);
+      });
+      ws.once('error', reject);
+      ws.once('close', () => reject(new Error('closed before a greeting')));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+describe('Vite dev server with the voiceAgents plugin', () => {
+  it('mounts the local agent and the config endpoint on the dev server port, with no broker without a key', async () => {
+    const config = await (await fetch(`${base}/voice-agents/config`)).json();
+    expect(config).toMatchObject({ broker: null, localAgent: '/v1/convai/conversation' });
+    const unsigned = await fetch(`${base}/voice-agents/signed-url?npc=mira`);
+    expect(unsigned.status).toBe(503);
+    expect((await unsigned.json()).error).toContain('ELEVENLABS_API_KEY');
+    expect(await greeting('aldric')).toBe(
+      'Ah... footsteps. The stars whispered you would come. Do you seek the Moonwell?',
+    );
+    // The page itself is still Vite's.
+    expect(await (await fetch(`${base}/`)).text()).toContain('<title>dev</title>');
+  });
+
+  it('gives the next conversation the saved NPC file, and keeps the last good one while the file is broken', async () => {
+    const file = join(dir, 'npcs', 'pip.npc.yaml');
+    const original = await readFile(file, 'utf8');
+    expect(await greeting('pip')).toBe("Pip here. You have three things on today's list. Want to hear them?");
+    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Pip again. New list today.'));
+    await expect
+      .poll(() => greeting('pip'), { timeout: 15_000, interval: 200 })
+      .toBe('Pip again. New list today.');
+    await writeFile(
+      file,
+      original.replace(/first_message: .*/, 'first_message: Never heard.').replace('rate: 200', 'rate: 9000'),
+    );
+    // The terminal running `npm run dev` names the file, line and problem…
+    await expect
+      .poll(() => logged.join('\n'), { timeout: 15_000 })
+      .toMatch(/pip\.npc\.yaml:\d+:\d+ local\.voice\.rate must be between 80 and 450, got 9000/);
+    // …and conversations keep the last good version.
+    expect(await greeting('pip')).toBe('Pip again. New list today.');
+  }, 40_000);
+});
