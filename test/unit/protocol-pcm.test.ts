@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   bytesToBase64,
@@ -30,6 +30,21 @@ describe('base64 codec', () => {
   it('encodes buffers larger than one String.fromCharCode chunk', () => {
     const bytes = new Uint8Array(200_001).map((_, i) => (i * 7) & 255);
     expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+  });
+
+  it('encodes the same without a native TextDecoder (AudioWorklet scope)', async () => {
+    vi.stubGlobal('TextDecoder', undefined);
+    vi.resetModules();
+    try {
+      const { bytesToBase64: fallback } = await import('../../plugin/protocol/base64.js');
+      for (const n of [0, 1, 2, 3, 1000, 100_000]) {
+        const bytes = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 255);
+        expect(fallback(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+      }
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   it('rejects text that is not padded base64 instead of returning garbage', () => {
