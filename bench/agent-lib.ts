@@ -23,7 +23,7 @@ export class AgentChild {
       fileURLToPath(new URL('./agent-child.ts', import.meta.url)),
       [JSON.stringify(options)],
       {
-        execArgv: ['--import', 'tsx'],
+        execArgv: ['--import', 'tsx', ...(process.env.AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );

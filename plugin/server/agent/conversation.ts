@@ -8,7 +8,6 @@
 import type { WebSocket } from 'ws';
 import type { NpcDefinition } from '../../npc/types.js';
 import {
-  base64ToInt16,
   decodeClientFrame,
   type AudioFormatInfo,
   type ClientMessage,
@@ -43,6 +42,18 @@ interface Turn {
   speaker: Speaker | null;
 }
 
+const AUDIO_PREFIX = '{"user_audio_chunk":"';
+const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
+const QUOTE = 0x22;
+
+function isAudioChunkFrame(b: Buffer): boolean {
+  if (b.length < AUDIO_PREFIX.length + 2 || b[b.length - 1] !== 0x7d || b[b.length - 2] !== QUOTE)
+    return false;
+  if (b.compare(AUDIO_PREFIX_BYTES, 0, AUDIO_PREFIX_BYTES.length, 0, AUDIO_PREFIX_BYTES.length) !== 0)
+    return false;
+  return b.indexOf(QUOTE, AUDIO_PREFIX.length) === b.length - 2;
+}
+
 export class Conversation {
   private state: 'awaiting_init' | 'open' | 'closed' = 'awaiting_init';
   private plan: SessionPlan | null = null;
@@ -53,6 +64,7 @@ export class Conversation {
   private pingMs: number | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastInputAt = 0;
   /** Frames wait here during the gap after the metadata (the official client's listener race, §1.6). */
   private outbox: string[] | null = null;
   private turn: Turn | null = null;
@@ -159,17 +171,32 @@ export class Conversation {
     this.rt.onClosed(this);
   }
 
+  /**
+   * Input arrives ~50 times a second per player: it only stamps the time, and the one idle timer
+   * re-arms itself for the remainder when it fires early.
+   */
   private resetIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.state === 'closed') return;
+    this.lastInputAt = performance.now();
+    if (this.idleTimer || this.state === 'closed') return;
+    this.armIdle(this.rt.limits.idleTimeoutMs);
+  }
+
+  private armIdle(ms: number): void {
     this.idleTimer = setTimeout(() => {
-      if (this.turn?.speaker?.playing || (this.turn && !this.turn.speaker)) return this.resetIdle();
+      this.idleTimer = null;
+      if (this.state === 'closed') return;
+      const quietFor = performance.now() - this.lastInputAt;
+      const busy = this.turn !== null; // thinking or speaking: the player is listening, not idle
+      if (busy) this.lastInputAt = performance.now();
+      if (busy || quietFor < this.rt.limits.idleTimeoutMs) {
+        return this.armIdle(busy ? this.rt.limits.idleTimeoutMs : this.rt.limits.idleTimeoutMs - quietFor);
+      }
       this.fail(
         1002,
         'transport_receive_timeout',
         'No user input received for a while: the conversation timed out.',
       );
-    }, this.rt.limits.idleTimeoutMs);
+    }, ms);
   }
 
   // --- incoming frames ----------------------------------------------------------------------------
@@ -187,6 +214,11 @@ export class Conversation {
         'invalid_message',
         `Frame of ${bytes} bytes exceeds the ${this.rt.limits.maxFrameBytes}-byte limit.`,
       );
+    }
+    if (!isBinary && this.state === 'open' && Buffer.isBuffer(data) && isAudioChunkFrame(data)) {
+      // The hottest frame (50/s per player) skips JSON.parse: base64 never needs JSON escapes.
+      this.resetIdle();
+      return this.onAudio(data.toString('latin1', AUDIO_PREFIX.length, data.length - 2));
     }
     const text = isBinary
       ? data
@@ -311,8 +343,12 @@ export class Conversation {
   // --- listening ------------------------------------------------------------------------------------
 
   private onAudio(b64: string): void {
-    const pcm = base64ToInt16(b64);
-    if (!pcm || pcm.length === 0 || this.plan?.textOnly) return;
+    if (this.plan?.textOnly) return;
+    const bytes = Buffer.from(b64, 'base64');
+    if (bytes.length < 2) return;
+    // Own, aligned memory (Buffer.from may return an odd offset into a shared pool); PCM16 is LE like every Node host.
+    const pcm = new Int16Array(bytes.length >> 1);
+    new Uint8Array(pcm.buffer).set(bytes.subarray(0, pcm.length * 2));
     this.detector ??= this.rt.createDetector({
       onSpeechStart: () => {
         if (this.rt.recognizer && this.plan) {
@@ -457,6 +493,8 @@ export class Conversation {
     const turn = this.newTurn();
     const history = this.history.slice();
     this.history.push({ role: 'user', content: text });
+    // A long conversation keeps its recent past only (memory, and the LLM's context window).
+    if (this.history.length > 40) this.history.splice(0, this.history.length - 40);
     const toolResults = new Map<string, string>();
     const sentences = new SentenceStream();
     const steps = this.brain.respond(

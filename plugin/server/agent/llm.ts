@@ -61,7 +61,8 @@ export function createLlmBrain(config: LlmConfig): Brain {
         max_tokens: config.maxTokens ?? prompt?.max_tokens ?? 200,
         messages: [
           { role: 'system', content: systemPrompt(ctx) },
-          ...ctx.history.map((t) => ({ role: t.role, content: t.content })),
+          // An interrupted greeting nobody heard leaves an empty turn: not worth sending.
+          ...ctx.history.filter((t) => t.content).map((t) => ({ role: t.role, content: t.content })),
           { role: 'user', content: userText },
         ],
       };
