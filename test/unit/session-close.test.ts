@@ -116,6 +116,23 @@ describe('how a conversation ends', () => {
     expect(await conn.closed).toEqual({ code: 1000, reason: 'Agent ended the call' });
   });
 
+  it('the full-payload variant of end_call ends it too', async () => {
+    const { session, conn } = await open();
+    conn.send({
+      type: 'agent_tool_response_full_payload',
+      agent_tool_response_full_payload: {
+        tool_name: 'end_call',
+        tool_call_id: 'end_call_2',
+        tool_type: 'system',
+        is_error: false,
+        is_called: true,
+        event_id: 9,
+        full_tool_result: '',
+      },
+    });
+    expect(await waitForEvent(session, 'end')).toMatchObject({ kind: 'agent', via: 'end_call' });
+  });
+
   it('close() ends as "user" exactly once, with code 1000, passing through closing', async () => {
     const { session, conn } = await open();
     const rec = recordEvents(session, ['state', 'end']);

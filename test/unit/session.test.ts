@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 import { waitForEvent, recordEvents, until } from '../helpers/events.js';
 import { sessionFactory, TrackedWebSocket } from './session-setup.js';
+import { SERVER_EXAMPLES } from '../helpers/protocol-examples.js';
 import { ClientToolError, DEFAULT_TOOL_RESULT, SessionError } from '../../plugin/session/index.js';
 import {
   int16ToBase64,
@@ -259,6 +260,28 @@ describe('server -> client messages', () => {
       'context_usage',
       'ping',
     ]);
+  });
+
+  it('accepts every server message type of the protocol without a protocol error', async () => {
+    const { session, conn } = await open({ clientTools: { open_shop_menu: () => 'ok' } });
+    const rec = recordEvents(session, ['message', 'unknownMessage', 'error', 'end']);
+    // Everything except what ends or restarts the conversation (tested on its own).
+    const frames = SERVER_EXAMPLES.filter(
+      (m) =>
+        m.type !== 'conversation_initiation_metadata' &&
+        !(m.type === 'agent_tool_response' && m.agent_tool_response.tool_name === 'end_call'),
+    );
+    conn.burst(frames);
+    await sync(conn);
+    expect(rec.of('message').map((m) => m.type)).toEqual([...frames.map((m) => m.type), 'ping']);
+    expect(rec.of('unknownMessage')).toEqual([]);
+    // Only the two error frames are errors, and they are server errors, not protocol errors.
+    expect(rec.of('error').map((e) => e.kind)).toEqual(['server', 'server']);
+    expect(rec.of('end')).toEqual([]);
+    expect(await conn.nextOfType('client_tool_result')).toMatchObject({
+      tool_call_id: 'toolu_01',
+      result: 'ok',
+    });
   });
 
   it('loses nothing sent in the same burst as the metadata', async () => {
