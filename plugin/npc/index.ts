@@ -5,3 +5,5 @@ export { compileNpcFile, findDuplicateNpcIds, formatNpcError, npcIdFromFileName 
 export { npcJsonSchema } from './json-schema.js';
 export { onNpcUpdate, onNpcError, getLiveNpc, NPC_ERROR_EVENT } from './live.js';
 export type { NpcErrorEvent } from './live.js';
+export { npcPlacementsFromTiled } from './tiled.js';
+export type { NpcPlacement, TiledPlacementOptions } from './tiled.js';

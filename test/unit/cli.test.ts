@@ -65,7 +65,7 @@ describe('voice-agents validate', () => {
     expect(lines).toContain(
       'test/fixtures/npc-broken/out-of-range.npc.yaml:5:34 agent.voice.voice_settings.stability must be between 0 and 1, got 1.5',
     );
-    expect(lines.at(-1)).toBe(`${expected.length} errors in 14 of 14 NPC files`);
+    expect(lines.at(-1)).toBe(`${expected.length} errors in 14 of 14 files`);
   });
 
   it('fails on a missing folder, an empty folder and a bad option', async () => {
@@ -78,6 +78,21 @@ describe('voice-agents validate', () => {
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('no NPC files');
     expect((await cli(['validate', '--frobnicate'])).code).toBe(2);
+  });
+
+  it('checks the NPC layer of Tiled maps with --map', async () => {
+    const ok = await cli(['validate', 'assets/npcs', '--map', 'assets/maps/village.json']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('4 NPC files and 1 map OK: aldric, brenna, mira, pip\n');
+    const dir = await mkdtemp(join(tmpdir(), 'npc-map-'));
+    temps.push(dir);
+    const text = await readFile(join(repoRoot, 'assets/maps/village.json'), 'utf8');
+    await writeFile(join(dir, 'village.json'), text.replace('"name": "pip"', '"name": "pipp"'));
+    const bad = await cli(['validate', 'assets/npcs', '--map', join(dir, 'village.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(
+      /village\.json:\d+:\d+ Tiled layer "npcs", object 2 names NPC "pipp", which has no NPC file \(pipp\.npc\.yaml\); did you mean pip\?/,
+    );
   });
 
   it('prints machine-readable JSON with --json', async () => {
