@@ -7,7 +7,7 @@
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { percentile, round, writeResult } from './lib/report.js';
@@ -153,6 +153,7 @@ const voice = await voiceRun();
 const target = 150;
 const result = {
   targetMs: target,
+  machineLoadAvg1m: round(loadavg()[0]!, 2),
   typed: { engine: auto.engine, server: summary(auto.server), clientRoundTrip: summary(auto.client) },
   typedBabble: {
     engine: babble.engine,

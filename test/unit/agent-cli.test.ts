@@ -1,0 +1,49 @@
+/** `voice-agents agent`: starts, prints its URL and the NPC files it loaded, serves, stops on SIGTERM. */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const CLI = ['--import', 'tsx', 'plugin/server/cli.ts', 'agent'];
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exit, out: () => out, err: () => err };
+}
+
+async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('voice-agents agent', () => {
+  it('takes the port from $PORT, prints its URL and NPC files, and serves until SIGTERM', async () => {
+    const cli = runCli(['--npcs', 'assets/npcs', '--no-asr'], { PORT: '0' });
+    await until(() => /NPC files \(\d+ from/.test(cli.out()));
+    const url = /listening on (ws:\/\/[^/\s]+)/.exec(cli.out())![1]!;
+    expect(cli.out()).toMatch(/assets\/npcs\/\S+\.npc\.yaml\s+→\s+agent_id=/);
+    const health = (await (await fetch(`${url.replace('ws://', 'http://')}/voice-agents/health`)).json()) as {
+      recognizer: { available: boolean };
+      npcs: unknown[];
+    };
+    expect(health.recognizer.available).toBe(false);
+    expect(health.npcs.length).toBeGreaterThan(0);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('rejects a bad --port with a message and exit code 2', async () => {
+    const cli = runCli(['--port', 'eighty']);
+    expect(await cli.exit).toBe(2);
+    expect(cli.err()).toContain('--port must be a number');
+  });
+});
