@@ -1,0 +1,243 @@
+/**
+ * The figures of design §8, each read from one benchmark's JSON: what it is, its target, the peer's
+ * figure where a peer does the same job (the official @elevenlabs/client), and whether it passes.
+ * Readers are defensive: a benchmark that changed shape or did not run yields `missing`, never a crash.
+ */
+
+export type Results = Record<string, Record<string, unknown> | undefined>;
+
+export interface FigureDef {
+  metric: string;
+  /** How the number is taken, in words, for the summary. */
+  definition: string;
+  bench: string;
+  unit: string;
+  /** `max`: value must be ≤ target; `min`: ≥ target. */
+  goal: 'max' | 'min';
+  target: number;
+  /** The target as design §8 words it. */
+  targetText: string;
+  value: (r: Results) => number | undefined;
+  peer?: (r: Results) => number | undefined;
+  peerName?: string;
+  /** A value outside this is a broken measurement (e.g. an empty bundle), reported as not measured. */
+  plausible?: (value: number) => boolean;
+}
+
+export interface Figure {
+  metric: string;
+  definition: string;
+  bench: string;
+  unit: string;
+  value: number | null;
+  target: number;
+  targetText: string;
+  peer: number | null;
+  peerName: string | null;
+  /** Peer ÷ ours for "lower is better" figures, ours ÷ peer for "higher is better": > 1 means we are better. */
+  advantage: number | null;
+  status: 'pass' | 'miss' | 'missing';
+}
+
+/** Reads a dotted path (`metrics.micToWireMs.ours.median`) as a finite number, else undefined. */
+export function num(r: Results, bench: string, path: string): number | undefined {
+  let v: unknown = r[bench];
+  for (const k of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+const OFFICIAL = '@elevenlabs/client 1.25';
+
+export const FIGURES: FigureDef[] = [
+  {
+    metric: 'mic-to-wire',
+    definition: 'median, sound enters the mic → its chunk leaves on the WebSocket (Chromium)',
+    bench: 'audio-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 25,
+    targetText: '≤ 25 ms (one 20 ms chunk + 5 ms)',
+    value: (r) => num(r, 'audio-latency', 'metrics.micToWireMs.ours.median'),
+    peer: (r) => num(r, 'audio-latency', 'metrics.micToWireMs.official.median'),
+    peerName: OFFICIAL,
+  },
+  {
+    metric: 'wire-to-ear',
+    definition: 'median, first audio frame of a turn received → level at the output tap',
+    bench: 'audio-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 6,
+    targetText: '≤ 6 ms',
+    value: (r) => num(r, 'audio-latency', 'metrics.wireToEarMs.ours.median'),
+    peer: (r) => num(r, 'audio-latency', 'metrics.wireToEarMs.official.median'),
+    peerName: OFFICIAL,
+  },
+  {
+    metric: 'barge-in-to-silence',
+    definition: 'median, `interruption` received → output 40 dB down',
+    bench: 'audio-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 30,
+    targetText: '≤ 30 ms',
+    value: (r) => num(r, 'audio-latency', 'metrics.bargeInToSilenceMs.ours.median'),
+    peer: (r) => num(r, 'audio-latency', 'metrics.bargeInToSilenceMs.official.median'),
+    peerName: OFFICIAL,
+  },
+  {
+    metric: 'switch-to-greeting (prewarmed)',
+    definition: 'player crosses the radius → greeting audible, conversation prewarmed',
+    bench: 'switch-greeting',
+    unit: 'ms',
+    goal: 'max',
+    target: 150,
+    targetText: '≤ 150 ms',
+    value: (r) =>
+      num(r, 'switch-greeting', 'prewarmed.median') ?? num(r, 'switch-greeting', 'prewarmedMs.median'),
+  },
+  {
+    metric: 'switch-to-greeting (cold)',
+    definition: 'player crosses the radius → greeting audible, no prewarm',
+    bench: 'switch-greeting',
+    unit: 'ms',
+    goal: 'max',
+    target: 400,
+    targetText: '≤ 400 ms',
+    value: (r) => num(r, 'switch-greeting', 'cold.median') ?? num(r, 'switch-greeting', 'coldMs.median'),
+  },
+  {
+    metric: 'turn-to-first-audio',
+    definition: 'median, end of the typed turn → first reply audio frame sent (local agent, eSpeak NG)',
+    bench: 'agent-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 150,
+    targetText: '≤ 150 ms',
+    value: (r) => num(r, 'agent-latency', 'typed.server.median'),
+  },
+  {
+    metric: 'turn-to-first-audio (voice)',
+    definition: 'median, VAD end of turn → first reply audio (pocketsphinx + eSpeak NG)',
+    bench: 'agent-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 150,
+    targetText: '≤ 150 ms after the end-of-turn decision',
+    value: (r) => num(r, 'agent-latency', 'voicePocketsphinx.serverFromVadEndOfTurn.median'),
+  },
+  {
+    metric: 'frame cost, 200 NPCs',
+    definition: 'p99 plugin work per game frame, Phaser in Chromium',
+    bench: 'frame-cost',
+    unit: 'ms',
+    goal: 'max',
+    target: 0.1,
+    targetText: '≤ 0.1 ms',
+    value: (r) => num(r, 'frame-cost', 'browser.200.p99_ms'),
+  },
+  {
+    metric: 'frame cost, 10,000 NPCs',
+    definition: 'p99 plugin work per game frame, Phaser in Chromium',
+    bench: 'frame-cost',
+    unit: 'ms',
+    goal: 'max',
+    target: 1,
+    targetText: '≤ 1 ms',
+    value: (r) => num(r, 'frame-cost', 'browser.10000.p99_ms'),
+  },
+  {
+    metric: 'local agent capacity',
+    definition: 'concurrent voice conversations on 2 cores with event-loop lag p99 ≤ 20 ms',
+    bench: 'agent-capacity',
+    unit: 'conversations',
+    goal: 'min',
+    target: 100,
+    targetText: '≥ 100',
+    value: (r) => num(r, 'agent-capacity', 'capacity'),
+  },
+  {
+    metric: 'bundle',
+    definition: 'browser entry, minified + gzip, without phaser/howler',
+    bench: 'bundle-size',
+    unit: 'KB',
+    goal: 'max',
+    target: 30,
+    targetText: '≤ 30 KB',
+    value: (r) => num(r, 'bundle-size', 'ours.gzipKb'),
+    plausible: (kb) => kb > 1,
+    peer: (r) => num(r, 'bundle-size', 'official.gzipKb'),
+    peerName: OFFICIAL,
+  },
+  {
+    metric: 'memory: Node heap growth',
+    definition: '30 simulated minutes of conversation, session + local agent, after forced GC',
+    bench: 'soak',
+    unit: 'MB',
+    goal: 'max',
+    target: 5,
+    targetText: '< 5 MB, constant',
+    value: (r) => num(r, 'soak', 'node.heapGrowthMb'),
+  },
+  {
+    metric: 'memory: browser JS heap growth',
+    definition: 'many turns through the plugin audio path in Chromium, after CDP collectGarbage',
+    bench: 'soak',
+    unit: 'MB',
+    goal: 'max',
+    target: 5,
+    targetText: '< 5 MB, constant',
+    value: (r) => num(r, 'soak', 'browser.heapGrowthMb'),
+  },
+  {
+    metric: 'memory: live AudioNodes after',
+    definition: 'AudioNodes created and not yet disconnected, after all turns, minus before',
+    bench: 'soak',
+    unit: 'nodes',
+    goal: 'max',
+    target: 0,
+    targetText: 'constant (0 more than before)',
+    value: (r) => num(r, 'soak', 'browser.liveNodesGrowth'),
+  },
+];
+
+export function evaluate(defs: FigureDef[], results: Results): Figure[] {
+  return defs.map((d) => {
+    const raw = safe(() => d.value(results));
+    const value = raw !== undefined && d.plausible && !d.plausible(raw) ? undefined : raw;
+    const peer = d.peer ? safe(() => d.peer!(results)) : undefined;
+    let advantage: number | null = null;
+    if (value !== undefined && peer !== undefined && value > 0 && peer > 0)
+      advantage = d.goal === 'max' ? peer / value : value / peer;
+    const status =
+      value === undefined
+        ? 'missing'
+        : (d.goal === 'max' ? value <= d.target : value >= d.target)
+          ? 'pass'
+          : 'miss';
+    return {
+      metric: d.metric,
+      definition: d.definition,
+      bench: d.bench,
+      unit: d.unit,
+      value: value ?? null,
+      target: d.target,
+      targetText: d.targetText,
+      peer: peer ?? null,
+      peerName: peer !== undefined ? (d.peerName ?? null) : null,
+      advantage,
+      status,
+    };
+  });
+}
+
+function safe(fn: () => number | undefined): number | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts one after another, each in its own child process (a
+ * crash, a hang or a leak in one cannot skew or stop the others), then writes bench/results/latest.json,
+ * bench/results/SUMMARY.md and bench/results/frame-cost.svg. A failing benchmark is reported as
+ * failed, never used with stale numbers, and never stops the report.
+ *
+ *   npx tsx bench/run-all.ts                  run everything, then report
+ *   npx tsx bench/run-all.ts --only soak,bundle-size
+ *   npx tsx bench/run-all.ts --skip agent-capacity
+ *   npx tsx bench/run-all.ts --report-only    report from the results already on disk
+ *   BENCH_TIMEOUT_MIN=20                       per-benchmark time limit (default 15 minutes)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { FIGURES, evaluate, type Results } from './lib/figures.js';
+import { resultsDir } from './lib/report.js';
+import { renderSummary, type BenchRun, type Machine } from './lib/summary.js';
+import { frameCostChart } from './lib/svg.js';
+
+const benchDir = fileURLToPath(new URL('./', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
+const args = process.argv.slice(2);
+const listArg = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? (args[i + 1] ?? '').split(',').filter(Boolean) : undefined;
+};
+const only = listArg('--only');
+const skip = listArg('--skip') ?? [];
+const reportOnly = args.includes('--report-only');
+const timeoutMs = Number(process.env.BENCH_TIMEOUT_MIN ?? 15) * 60_000;
+
+const benches = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.slice(0, -'.bench.ts'.length))
+  .sort();
+
+const machine: Machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+  loadAvg: loadavg(),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+
+const resultPath = (name: string) => `${resultsDir}${name}.json`;
+const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+/** Runs one benchmark in a child process; resolves with what happened, never rejects. */
+function runOne(name: string): Promise<BenchRun> {
+  const file = `bench/${name}.bench.ts`;
+  const before = mtime(resultPath(name));
+  const start = performance.now();
+  return new Promise((resolve) => {
+    // --expose-gc lets benchmarks that measure memory force a collection (the soak does).
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+      detached: true,
+    });
+    let out = '';
+    const keep = (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      out = (out + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // The whole process group: benchmarks start browsers and servers of their own.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    const finish = (code: number | null, spawnError?: Error) => {
+      clearTimeout(timer);
+      const durationMs = performance.now() - start;
+      const freshResult = mtime(resultPath(name)) > before;
+      const ok = !timedOut && code === 0 && !spawnError;
+      const lines = out.trim().split('\n');
+      const readable = lines
+        .filter((l) => !l.startsWith('{'))
+        .slice(-6)
+        .join('\n')
+        .trim();
+      resolve({
+        name,
+        file,
+        status: timedOut ? 'timeout' : ok ? 'ok' : 'failed',
+        exitCode: code,
+        durationMs,
+        freshResult,
+        note: ok
+          ? readable.slice(0, 600)
+          : spawnError
+            ? spawnError.message
+            : timedOut
+              ? `killed after ${timeoutMs / 60_000} min`
+              : lines.slice(-8).join('\n').slice(-800),
+      });
+    };
+    child.on('error', (e) => finish(null, e));
+    child.on('close', (code) => finish(code));
+  });
+}
+
+function readResults(names: string[], usable: (name: string) => boolean): Results {
+  const results: Results = {};
+  for (const name of names) {
+    if (!usable(name) || !existsSync(resultPath(name))) continue;
+    try {
+      results[name] = JSON.parse(readFileSync(resultPath(name), 'utf8')) as Record<string, unknown>;
+    } catch {
+      /* an unreadable result counts as not measured */
+    }
+  }
+  return results;
+}
+
+mkdirSync(resultsDir, { recursive: true });
+const runs: BenchRun[] = [];
+if (!reportOnly) {
+  for (const name of benches) {
+    if ((only && !only.includes(name)) || skip.includes(name)) {
+      runs.push({
+        name,
+        file: `bench/${name}.bench.ts`,
+        status: 'skipped',
+        exitCode: null,
+        durationMs: 0,
+        freshResult: false,
+        note: '',
+      });
+      continue;
+    }
+    process.stdout.write(`\n=== ${name} ===\n`);
+    runs.push(await runOne(name));
+  }
+}
+
+// Figures come only from results this run produced, or (skipped / --report-only) from what is on disk.
+const byName = new Map(runs.map((r) => [r.name, r]));
+const results = readResults(benches, (name) => {
+  const run = byName.get(name);
+  if (!run || run.status === 'skipped') return true;
+  return run.status === 'ok' && run.freshResult;
+});
+const figures = evaluate(FIGURES, results);
+const expected = [...new Set(FIGURES.map((f) => f.bench))];
+const missingBenches = expected.filter((b) => !benches.includes(b));
+
+const chartFile = 'frame-cost.svg';
+const hasFrameCost = results['frame-cost'] !== undefined;
+if (hasFrameCost) writeFileSync(`${resultsDir}${chartFile}`, frameCostChart(results['frame-cost']));
+
+const date = new Date().toISOString();
+const latest = {
+  name: 'latest',
+  date,
+  machine,
+  figures,
+  benchmarks: runs.length
+    ? runs.map(({ note, ...r }) => ({
+        ...r,
+        durationMs: Math.round(r.durationMs),
+        ...(r.status === 'ok' ? {} : { error: note }),
+      }))
+    : benches.map((name) => ({ name, file: `bench/${name}.bench.ts`, status: 'not run (--report-only)' })),
+  missingBenches,
+  results,
+};
+writeFileSync(`${resultsDir}latest.json`, JSON.stringify(latest, null, 2) + '\n');
+writeFileSync(
+  `${resultsDir}SUMMARY.md`,
+  renderSummary({
+    date,
+    machine,
+    figures,
+    runs: runs.length
+      ? runs
+      : benches.map((name) => ({
+          name,
+          file: `bench/${name}.bench.ts`,
+          status: 'skipped' as const,
+          exitCode: null,
+          durationMs: 0,
+          freshResult: false,
+          note: 'not run (--report-only): figures use the result on disk',
+        })),
+    missingBenches,
+    chart: hasFrameCost ? chartFile : null,
+  }),
+);
+
+const line = (f: (typeof figures)[number]) =>
+  `${f.status === 'pass' ? 'PASS' : f.status === 'miss' ? 'MISS' : '----'}  ${f.metric}: ${f.value ?? 'not measured'} ${f.value === null ? '' : f.unit} (target ${f.targetText})`;
+process.stdout.write(
+  `\n${figures.map(line).join('\n')}\n\n` +
+    `${runs.filter((r) => r.status !== 'ok' && r.status !== 'skipped').length} benchmark(s) failed; ` +
+    `report: bench/results/SUMMARY.md, bench/results/latest.json${hasFrameCost ? ', bench/results/frame-cost.svg' : ''}\n`,
+);
