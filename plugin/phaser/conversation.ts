@@ -94,6 +94,7 @@ export class Conversation {
       s.on('agentResponse', (e) => this.onResponse(e.text, e.eventId)),
       s.on('correction', (e) => this.onCorrection(e.corrected, e.original, e.eventId)),
       s.on('interrupted', (e) => {
+        this.cutBubble();
         this.voice?.flush();
         if (this.held) this.held = this.held.filter((c) => c.eventId > e.eventId);
         this.host.emitNpc('interruption', e.eventId);
@@ -135,7 +136,6 @@ export class Conversation {
             this.bubble.end(this.host.now());
           if (this.opened && !this.disposed) this.host.setState(this._active ? 'listening' : 'ready');
         }),
-        voice.on('flushed', (turn, playedMs) => this.onFlushed(turn, playedMs)),
       );
     }
     this.registerTools();
@@ -250,12 +250,18 @@ export class Conversation {
     if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.host.now());
   }
 
-  /** A barge-in or skip cut the voice: until the server's correction arrives, show what was heard. */
-  private onFlushed(turn: number, playedMs: number): void {
-    if (this.bubble.turnId !== turn || this.corrected.has(turn)) return;
+  /**
+   * A barge-in or skip is about to cut the voice: until the server's correction arrives (it does
+   * not for a local skip), the bubble keeps exactly what was heard.
+   */
+  private cutBubble(): void {
+    const turn = this.bubble.turnId;
+    if (turn < 0 || this.corrected.has(turn)) return;
     const reveal = this.reveals.get(turn);
     if (!reveal) return;
-    const heard = reveal.visibleAt(playedMs);
+    const pos = this.voice && this.voice.turnId === turn ? this.voice.playbackPositionMs : 0;
+    const heard =
+      this.startedTurns.has(turn) && this.voice?.turnId !== turn ? reveal.length : reveal.countAt(pos);
     this.bubble.cutAt(heard, this.host.now());
   }
 

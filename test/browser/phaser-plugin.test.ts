@@ -25,7 +25,12 @@ async function until<T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean,
   const end = Date.now() + ms;
   let last: T = await fn();
   while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > end) {
+      const l = await page.evaluate(() => (window as any).__t?.log).catch(() => null);
+      throw new Error(
+        `timed out waiting for ${what}; last: ${JSON.stringify(last)}; log: ${JSON.stringify(l)}`,
+      );
+    }
     await page.waitForTimeout(50);
     last = await fn();
   }
@@ -103,6 +108,19 @@ async function walkAway(page: Page) {
   expect(s.conversationId).toBeNull();
 }
 
+async function openPage(browser: Browser, base: string, cfg: Record<string, unknown>) {
+  const page = await browser.newPage();
+  const { errors } = watchPage(page);
+  await page.addInitScript((c) => {
+    (window as any).__cfg = c;
+  }, cfg);
+  await page.goto(base + PAGE);
+  await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
+const log = (page: Page) => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>;
+
 for (const phaser of ['4', '3'] as const) {
   describe(`VoiceAgentsPlugin on Phaser ${phaser}`, () => {
     let agent: LocalAgent;
@@ -128,16 +146,12 @@ for (const phaser of ['4', '3'] as const) {
     });
 
     it('greets from the right side with a synced bubble, releases the mic on leaving, survives restart and destroy', async () => {
-      const page = await browser.newPage();
-      const { errors } = watchPage(page);
-      await page.addInitScript(
-        (cfg) => {
-          (window as any).__cfg = cfg;
-        },
-        { npc, agentUrl: agent.url, npcAt: NPC_AT, playerAt: { x: 100, y: 300 } },
-      );
-      await page.goto(base + PAGE);
-      await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+      const { page, errors } = await openPage(browser, base, {
+        npc,
+        agentUrl: agent.url,
+        npcAt: NPC_AT,
+        playerAt: { x: 100, y: 300 },
+      });
       const version = await page.evaluate(() => (window as any).__t.version);
       expect(version.startsWith(phaser === '4' ? '4.' : '3.90')).toBe(true);
       const baseline = await counts(page);
@@ -196,5 +210,105 @@ for (const phaser of ['4', '3'] as const) {
       expect(errors).toEqual([]);
       await page.close();
     });
+
+    // Version-independent behaviour: once, on Phaser 4.
+    if (phaser === '4')
+      it('prewarm holds the greeting until arrival; skip keeps what was heard; typed text and a tool call round trip', async () => {
+        const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
+        const { page, errors } = await openPage(browser, base, {
+          npc: warm,
+          agentUrl: agent.url,
+          npcAt: NPC_AT,
+          playerAt: { x: 100, y: 300 },
+        });
+        // Inside the prewarm radius, outside the enter radius: connected, silent, no bubble, no mic.
+        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 250, NPC_AT.y]);
+        const ready = await until(
+          page,
+          () => snapshot(page),
+          (v) => v.npcState === 'ready',
+          'a prewarmed conversation',
+        );
+        expect(ready).toMatchObject({ active: null, micOpen: false, bubble: '' });
+        expect(ready.conversationId).toBeTruthy();
+        // The agent has sent its greeting by now; none of it may play before the player arrives.
+        await until(
+          page,
+          () => log(page),
+          (l) => l.includes(`response:mira:${npc.agent.first_message}`),
+          'the greeting text',
+        );
+        const quiet = await page.evaluate(() => (window as any).__t.levels());
+        expect(Math.max(quiet.L, quiet.R)).toBeLessThan(0.001);
+        expect((await snapshot(page)).bubble).toBe('');
+
+        // Arrive: the same conversation, greeting at once.
+        const arrived = Date.now();
+        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+        const speaking = await until(
+          page,
+          () => snapshot(page),
+          (v) => v.npcState === 'speaking',
+          'the held greeting',
+        );
+        expect(Date.now() - arrived).toBeLessThan(1500);
+        expect(speaking.conversationId).toBe(ready.conversationId);
+        expect((await log(page)).filter((l) => l === 'start:mira')).toHaveLength(1);
+
+        // Skip mid-greeting: silence, and the bubble keeps only what was heard.
+        await until(
+          page,
+          () => snapshot(page),
+          (v) => v.bubble.length > 10,
+          'some greeting text',
+        );
+        await page.evaluate(() => (window as any).__t.skip());
+        const cut = await until(
+          page,
+          () => page.evaluate(() => (window as any).__t.levels()) as Promise<{ L: number; R: number }>,
+          (v) => Math.max(v.L, v.R) < 0.001,
+          'silence after skip',
+        );
+        expect(cut.R).toBeLessThan(0.001);
+        const heard = (await snapshot(page)).bubble.replace(/\s+/g, ' ');
+        expect(heard.length).toBeGreaterThan(0);
+        expect(heard.length).toBeLessThan(npc.agent.first_message!.length);
+        expect(npc.agent.first_message!.startsWith(heard)).toBe(true);
+        await page.waitForTimeout(300);
+        expect((await snapshot(page)).bubble.replace(/\s+/g, ' ')).toBe(heard);
+
+        // Typed question: the player's bubble shows it, the answer is spoken and shown.
+        expect(await page.evaluate(() => (window as any).__t.sendText('How much is a healing potion?'))).toBe(
+          true,
+        );
+        expect(await page.evaluate(() => (window as any).__t.playerBubble())).toContain('healing potion');
+        const answers = await until(
+          page,
+          () => log(page),
+          (l) => l.filter((x) => x.startsWith('response:mira:')).length === 2,
+          'the answer',
+        );
+        const answer = answers
+          .filter((x) => x.startsWith('response:mira:'))[1]!
+          .slice('response:mira:'.length);
+        expect(answer).toMatch(/twenty gold/);
+        const shown = await until(
+          page,
+          () => snapshot(page),
+          (v) => v.npcState === 'speaking' && v.bubble.length > 0,
+          'the spoken answer in the bubble',
+        );
+        expect(answer.startsWith(shown.bubble.replace(/\s+/g, ' '))).toBe(true);
+        // A tool the game only listens for: the designer-facing event arrives with its parameters.
+        await page.evaluate(() => (window as any).__t.sendText('Show me your wares'));
+        await until(
+          page,
+          () => log(page),
+          (l) => l.includes('tool:open_shop:{"shop":"miras_wares"}'),
+          'the open_shop tool',
+        );
+        expect(errors).toEqual([]);
+        await page.close();
+      });
   });
 }

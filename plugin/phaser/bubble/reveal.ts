@@ -129,6 +129,14 @@ export class TurnReveal {
   visibleAt(positionMs: number): number {
     const len = this.text.length;
     if (this.corrected || this.ended) return (this.maxShown = len);
+    const n = this.countAt(positionMs);
+    if (n > this.maxShown) this.maxShown = n;
+    return Math.min(this.maxShown, len);
+  }
+
+  /** Characters spoken by `positionMs`, ignoring end and correction (what a skip at that moment leaves). */
+  countAt(positionMs: number): number {
+    const len = this.text.length;
     let n: number;
     if (this.alignStart.length > 0) {
       // Binary search: last aligned character whose start has been reached.
@@ -153,9 +161,7 @@ export class TurnReveal {
     } else {
       n = Math.floor((positionMs * this.readingCps) / 1000);
     }
-    if (n > len) n = len;
-    if (n > this.maxShown) this.maxShown = n;
-    return Math.min(this.maxShown, len);
+    return Math.max(0, Math.min(n, len));
   }
 
   /** How long a fully shown text-only bubble stays before fading: time to read it. */

@@ -107,6 +107,9 @@ class Town extends Phaser.Scene {
     va.on('plugin:error', (e) => log.push(`plugin:error:${e.kind}:${e.message}`));
     va.on('error', (npc, e) => log.push(`error:${npc.id}:${e.kind}:${e.message}`));
     this.handle.on('state', (s: string) => log.push(`state:${s}`));
+    // A designer-facing action with no protocol knowledge: just listen for the tool.
+    this.handle.on('tool:open_shop', (params) => log.push(`tool:open_shop:${JSON.stringify(params)}`));
+    va.on('transcript', (npc, text) => log.push(`transcript:${npc.id}:${text}`));
     w.__ready = creates;
   }
 }
@@ -130,6 +133,15 @@ w.__t = {
   log,
   movePlayer(x: number, y: number) {
     scene().player.setPosition(x, y);
+  },
+  sendText(text: string) {
+    return scene().voiceAgents.sendText(text);
+  },
+  skip() {
+    scene().voiceAgents.skip();
+  },
+  playerBubble() {
+    return (scene().voiceAgents as any).playerBubble?.visibleText ?? '';
   },
   destroyNpc() {
     scene().npcObject.destroy();
