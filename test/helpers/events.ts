@@ -99,8 +99,12 @@ export async function until(condition: () => boolean, { timeout = 3000, interval
 
 function safeJson(v: unknown): string {
   try {
-    return JSON.stringify(v, (_k, x) =>
-      ArrayBuffer.isView(x) ? `<${x.constructor.name} ${(x as Int16Array).length}>` : x,
+    return JSON.stringify(v, (_k, x: unknown) =>
+      ArrayBuffer.isView(x)
+        ? `<${x.constructor.name} ${(x as Int16Array).length}>`
+        : typeof x === 'string' && x.length > 80
+          ? `${x.slice(0, 40)}…(${x.length} chars)`
+          : x,
     );
   } catch {
     return String(v);
