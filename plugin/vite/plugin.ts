@@ -195,6 +195,9 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       devServer = server;
       // Before buildStart: the local agent must know the NPCs from its first conversation.
       await scanDir();
+      for (const s of files.values())
+        for (const e of s.errors ?? [])
+          server.config.logger.error(`${e.file}:${e.line}:${e.column} ${e.message}`);
       server.watcher.add(npcDir);
       const onAddOrRemove = (path: string) => {
         if (!isNpcFile(path)) return;
@@ -245,8 +248,16 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         // No module update: the browser keeps running the last good definition.
         return [];
       }
+      const wasNeverGood = !files.get(path)?.npc;
       files.set(path, { npc: result.npc });
       mount?.setNpcs(goodNpcs());
+      // A file that was broken since startup is not in the page yet: the NPC list must be rebuilt.
+      const virtualMod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_NPCS);
+      if (wasNeverGood && virtualMod) {
+        server.moduleGraph.invalidateModule(virtualMod);
+        server.ws.send({ type: 'full-reload' });
+        return [];
+      }
       return undefined;
     },
   };

@@ -36,7 +36,7 @@ function waitForLine(child: ChildProcess, re: RegExp, out: { text: string }): Pr
   });
 }
 
-describe('voice-agents serve', () => {
+describe('voice-agents serve', { timeout: 60_000 }, () => {
   it('serves the build, the broker and the local agent on one port, and stops cleanly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'npc-serve-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));

@@ -46,7 +46,8 @@ afterAll(async () => {
   for (const d of temps) await rm(d, { recursive: true, force: true });
 });
 
-describe('voice-agents validate', () => {
+// Each test spawns tsx a few times; on a loaded 2-core machine a spawn can take seconds.
+describe('voice-agents validate', { timeout: 60_000 }, () => {
   it('passes the sample NPCs', async () => {
     const r = await cli(['validate', 'assets/npcs']);
     expect(r.code).toBe(0);
@@ -103,7 +104,7 @@ describe('voice-agents validate', () => {
   });
 });
 
-describe('voice-agents push (against a local fake of the ElevenLabs REST API)', () => {
+describe('voice-agents push (against a local fake of the ElevenLabs REST API)', { timeout: 90_000 }, () => {
   let server: Server;
   let base: string;
   let requests: { method: string; url: string; key: string | undefined; body: any }[];

@@ -62,7 +62,7 @@ async function greeting(npc: string): Promise<string> {
   }
 }
 
-describe('Vite dev server with the voiceAgents plugin', () => {
+describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () => {
   it('mounts the local agent and the config endpoint on the dev server port, with no broker without a key', async () => {
     const config = await (await fetch(`${base}/voice-agents/config`)).json();
     expect(config).toMatchObject({ broker: null, localAgent: '/v1/convai/conversation' });
