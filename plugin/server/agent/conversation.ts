@@ -12,7 +12,6 @@ import {
   type AudioFormatInfo,
   type ClientMessage,
   type ConversationInitiationClientData,
-  type ServerMessage,
 } from '../../protocol/index.js';
 import { SentenceStream, splitSentences } from '../speech/text.js';
 import type { RecognizerStream } from '../speech/recognizer.js';
@@ -22,14 +21,17 @@ import { LlmError } from './llm.js';
 import { buildPlan, type SessionPlan } from './persona.js';
 import type { AgentRuntime } from './runtime.js';
 import { Speaker } from './speaker.js';
+import { Channel, Pinger, type LocalAgentNotice } from './channel.js';
+import { ToolCalls } from './tools.js';
+import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBase64 } from './incoming.js';
 
-export const ASR_UNAVAILABLE_NOTICE = {
+export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
   type: 'local_agent_notice',
   local_agent_notice_event: {
     code: 'asr_unavailable',
     message: 'Offline speech input is unavailable (no speech recognizer installed): type instead.',
   },
-} as const;
+};
 
 const NOT_HEARD_LINE = "I can't make out spoken words in offline mode. Please type your message instead.";
 const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
@@ -42,42 +44,24 @@ interface Turn {
   speaker: Speaker | null;
 }
 
-const AUDIO_PREFIX = '{"user_audio_chunk":"';
-const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
-const QUOTE = 0x22;
-
-function isAudioChunkFrame(b: Buffer): boolean {
-  if (b.length < AUDIO_PREFIX.length + 2 || b[b.length - 1] !== 0x7d || b[b.length - 2] !== QUOTE)
-    return false;
-  if (b.compare(AUDIO_PREFIX_BYTES, 0, AUDIO_PREFIX_BYTES.length, 0, AUDIO_PREFIX_BYTES.length) !== 0)
-    return false;
-  return b.indexOf(QUOTE, AUDIO_PREFIX.length) === b.length - 2;
-}
-
 export class Conversation {
   private state: 'awaiting_init' | 'open' | 'closed' = 'awaiting_init';
   private plan: SessionPlan | null = null;
   private brain: Brain | null = null;
   private lastEventId = 0;
-  private pingId = 0;
-  private readonly pingSent = new Map<number, number>();
-  private pingMs: number | null = null;
-  private pingTimer: ReturnType<typeof setInterval> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private lastInputAt = 0;
-  /** Frames wait here during the gap after the metadata (the official client's listener race, §1.6). */
-  private outbox: string[] | null = null;
   private turn: Turn | null = null;
   private readonly history: ChatTurn[] = [];
   private readonly context = new Map<string, string>();
   private anonymousContext = 0;
-  private readonly toolWaiters = new Map<string, (result: string) => void>();
-  private toolCallCount = 0;
+  private readonly tools: ToolCalls;
+  private readonly out: Channel;
+  private readonly pinger: Pinger;
   private detector: Promise<TurnDetector> | null = null;
   private asrStream: RecognizerStream | null = null;
   private asrEventId = 0;
   private lastNotHeardAt = -Infinity;
-  private userTurns = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -87,6 +71,9 @@ export class Conversation {
     private readonly npc: NpcDefinition,
     private readonly format: AudioFormatInfo,
   ) {
+    this.out = new Channel(ws);
+    this.pinger = new Pinger(this.out);
+    this.tools = new ToolCalls(id.slice(-6), rt.limits.toolTimeoutMs, (m) => this.send(m));
     this.resetIdle();
     ws.on('message', (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     ws.on('close', () => this.dispose());
@@ -116,57 +103,42 @@ export class Conversation {
   }
 
   private sendRaw(frame: string): boolean {
-    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.outbox) this.outbox.push(frame);
-    else this.ws.send(frame);
-    return true;
+    return this.state !== 'closed' && this.out.sendRaw(frame);
   }
 
-  private send(message: ServerMessage | typeof ASR_UNAVAILABLE_NOTICE): boolean {
-    return this.sendRaw(JSON.stringify(message));
+  private send(message: Parameters<Channel['send']>[0]): boolean {
+    return this.state !== 'closed' && this.out.send(message);
   }
 
   private nextId(): number {
     return ++this.lastEventId;
   }
 
-  /** An `error` frame (the real service's nested shape), then the close with the same code. */
+  /** An `error` frame, then the close with the same code (like the real service). */
   fail(code: 1000 | 1002 | 1008 | 1011, errorType: string, message: string): void {
     if (this.state === 'closed') return;
-    const frame = JSON.stringify({ type: 'error', error_event: { code, message, error_type: errorType } });
-    if (this.outbox) {
-      this.outbox.push(frame);
-      this.flushOutbox();
-    } else if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
-    this.close(code, message);
-  }
-
-  private flushOutbox(): void {
-    const box = this.outbox;
-    this.outbox = null;
-    if (box && this.ws.readyState === this.ws.OPEN) for (const f of box) this.ws.send(f);
+    this.dispose();
+    this.out.error(code, errorType, message);
   }
 
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.dispose();
-    // Close reasons are limited to 123 bytes.
-    this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    this.out.close(code, reason);
   }
 
   private dispose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pinger.stop();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.pingTimer = this.idleTimer = null;
+    this.idleTimer = null;
     this.turn?.abort.abort();
     this.turn?.speaker?.abort();
     this.turn = null;
     this.asrStream?.cancel();
     this.asrStream = null;
-    for (const resolve of this.toolWaiters.values()) resolve('');
-    this.toolWaiters.clear();
+    this.tools.cancelAll();
     void this.detector?.then((d) => d.destroy()).catch(() => {});
     this.rt.onClosed(this);
   }
@@ -203,11 +175,7 @@ export class Conversation {
 
   private onFrame(data: unknown, isBinary: boolean): void | Promise<void> {
     if (this.state === 'closed') return;
-    const bytes = Buffer.isBuffer(data)
-      ? data.length
-      : Array.isArray(data)
-        ? data.reduce((n, b) => n + b.length, 0)
-        : 0;
+    const bytes = frameBytes(data);
     if (bytes > this.rt.limits.maxFrameBytes) {
       return this.fail(
         1008,
@@ -216,17 +184,10 @@ export class Conversation {
       );
     }
     if (!isBinary && this.state === 'open' && Buffer.isBuffer(data) && isAudioChunkFrame(data)) {
-      // The hottest frame (50/s per player) skips JSON.parse: base64 never needs JSON escapes.
       this.resetIdle();
-      return this.onAudio(data.toString('latin1', AUDIO_PREFIX.length, data.length - 2));
+      return this.onAudio(audioChunkPayload(data));
     }
-    const text = isBinary
-      ? data
-      : Buffer.isBuffer(data)
-        ? data.toString('utf8')
-        : Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : data;
+    const text = frameText(data, isBinary);
     const decoded = decodeClientFrame(text);
     if (!decoded.ok) {
       const e = decoded.error;
@@ -271,27 +232,19 @@ export class Conversation {
         user_input_audio_format: 'pcm_16000',
       },
     });
-    this.outbox = [];
+    this.out.hold();
     if (!this.rt.recognizer && !planned.plan.textOnly) this.send(ASR_UNAVAILABLE_NOTICE);
-    this.pingTimer = setInterval(() => this.ping(), this.rt.pingIntervalMs);
-    this.pingTimer.unref?.();
+    this.pinger.start(this.rt.pingIntervalMs);
     // The greeting starts after the gap too, so its synthesis cannot delay the metadata's delivery.
     setTimeout(
       () =>
         this.guard(() => {
-          this.flushOutbox();
+          this.out.release();
           if (this.state === 'open' && planned.plan.firstMessage && !this.turn)
             this.speakLine(planned.plan.firstMessage);
         }),
       this.rt.metadataGapMs,
     );
-  }
-
-  private ping(): void {
-    const id = ++this.pingId;
-    this.pingSent.set(id, performance.now());
-    if (this.pingSent.size > 8) this.pingSent.delete(this.pingSent.keys().next().value!);
-    this.send({ type: 'ping', ping_event: { event_id: id, ping_ms: this.pingMs } });
   }
 
   private onMessage(msg: ClientMessage): void | Promise<void> {
@@ -300,14 +253,9 @@ export class Conversation {
       return this.onAudio(msg.user_audio_chunk);
     }
     switch (msg.type) {
-      case 'pong': {
-        const sentAt = this.pingSent.get(msg.event_id);
-        if (sentAt !== undefined) {
-          this.pingMs = Math.round(performance.now() - sentAt);
-          this.pingSent.delete(msg.event_id);
-        }
+      case 'pong':
+        this.pinger.pong(msg.event_id);
         return;
-      }
       case 'user_message':
         this.resetIdle();
         if (msg.text && msg.text.trim()) return this.userTurn(msg.text.trim());
@@ -326,12 +274,10 @@ export class Conversation {
       case 'user_activity':
         this.resetIdle();
         return;
-      case 'client_tool_result': {
+      case 'client_tool_result':
         this.resetIdle();
-        const waiter = this.toolWaiters.get(msg.tool_call_id);
-        waiter?.(msg.is_error ? `error: ${msg.result}` : msg.result);
+        this.tools.result(msg.tool_call_id, msg.result, msg.is_error);
         return;
-      }
       case 'feedback':
         this.rt.log(`conversation ${this.id}: feedback ${msg.score ?? 'cleared'} on event ${msg.event_id}`);
         return;
@@ -344,11 +290,8 @@ export class Conversation {
 
   private onAudio(b64: string): void {
     if (this.plan?.textOnly) return;
-    const bytes = Buffer.from(b64, 'base64');
-    if (bytes.length < 2) return;
-    // Own, aligned memory (Buffer.from may return an odd offset into a shared pool); PCM16 is LE like every Node host.
-    const pcm = new Int16Array(bytes.length >> 1);
-    new Uint8Array(pcm.buffer).set(bytes.subarray(0, pcm.length * 2));
+    const pcm = pcmFromBase64(b64);
+    if (!pcm) return;
     this.detector ??= this.rt.createDetector({
       onSpeechStart: () => {
         if (this.rt.recognizer && this.plan) {
@@ -489,7 +432,6 @@ export class Conversation {
 
   private async userTurn(text: string, startedAt = performance.now()): Promise<void> {
     if (!this.plan || !this.brain) return;
-    this.userTurns++;
     const turn = this.newTurn();
     const history = this.history.slice();
     this.history.push({ role: 'user', content: text });
@@ -505,10 +447,12 @@ export class Conversation {
     for await (const step of steps) {
       if (turn.abort.signal.aborted || this.state !== 'open') return;
       if (step.kind === 'tool') {
-        const result = await this.callTool(
+        const id = this.nextId();
+        const result = await this.tools.call(
           step.name,
           step.parameters,
           step.expectsResponse,
+          id,
           turn.abort.signal,
         );
         if (result !== null) toolResults.set(step.name, result);
@@ -538,37 +482,5 @@ export class Conversation {
       return;
     }
     await this.finishTurn(turn);
-  }
-
-  private callTool(
-    name: string,
-    parameters: Record<string, unknown>,
-    expectsResponse: boolean,
-    signal: AbortSignal,
-  ): Promise<string | null> {
-    const toolCallId = `toolu_local_${this.id.slice(-6)}_${++this.toolCallCount}`;
-    this.send({
-      type: 'client_tool_call',
-      client_tool_call: {
-        tool_name: name,
-        tool_call_id: toolCallId,
-        parameters,
-        event_id: this.nextId(),
-        expects_response: expectsResponse,
-      },
-    });
-    if (!expectsResponse) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const done = (result: string | null): void => {
-        clearTimeout(timer);
-        this.toolWaiters.delete(toolCallId);
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      const onAbort = (): void => done(null);
-      const timer = setTimeout(() => done('error: client_timeout'), this.rt.limits.toolTimeoutMs);
-      signal.addEventListener('abort', onAbort);
-      this.toolWaiters.set(toolCallId, (r) => done(r));
-    });
   }
 }

@@ -65,13 +65,6 @@ export class Speaker {
     return this.framesSent > 0;
   }
 
-  /** True while the player is (estimated to be) still hearing this turn. */
-  get playing(): boolean {
-    if (this.aborted) return false;
-    if (!this.ended || this.queue.length > 0) return true;
-    return this.framesSent > 0 && performance.now() < this.origin + this.sentMs;
-  }
-
   /** When the client will have played everything sent so far (performance.now() time). */
   get playbackEndsAt(): number {
     return this.origin + this.sentMs;
