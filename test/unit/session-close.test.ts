@@ -201,6 +201,19 @@ describe('reconnecting after a dropped connection', () => {
     await second.nextOfType('user_audio_chunk');
   });
 
+  it('treats "try again later" (1013) as a rate limit: waits at least rateLimitDelayMs, then reconnects', async () => {
+    const { session, conn } = await open();
+    conn.close(1013, 'Try again later');
+    expect(await waitForEvent(session, 'reconnecting')).toMatchObject({
+      attempt: 1,
+      delayMs: 30,
+      cause: { kind: 'error', error: 'rate_limited', code: 1013 },
+    });
+    const second = await server.connection(1);
+    second.sendMetadata();
+    await waitForEvent(session, 'connected');
+  });
+
   it('replays the greeting when the game asks for it', async () => {
     const { session, conn } = await open({
       agent: GREETING,
