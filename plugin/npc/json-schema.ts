@@ -55,11 +55,11 @@ function convert(s: SchemaNode): { [k: string]: Json } {
   }
 }
 
-/** The JSON Schema (draft 2020-12) committed as schema/npc.schema.json for editor autocomplete. */
+/** The JSON Schema (draft-07) committed as schema/npc.schema.json for editor autocomplete. */
 export function npcJsonSchema(): { [k: string]: Json } {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://github.com/phaser-voice-agents/phaser-voice-agents/schema/npc.schema.json',
+    // draft-07: what the YAML language server (VS Code, JetBrains, Neovim) supports best.
+    $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'phaser-voice-agents NPC prompt file (<id>.npc.yaml)',
     ...convert(npcSchema),
   };
