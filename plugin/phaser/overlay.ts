@@ -38,15 +38,19 @@ export class StateMarkers {
     g.clear();
     for (const h of handles) {
       if (!h.conversation) continue;
+      // Beside the head (top right), so the bubble's tail never covers it.
       const head = headOf(h);
+      const halfW = ((h.gameObject as { displayWidth?: number }).displayWidth ?? 0) / 2;
+      const mx = head.x + halfW + 6,
+        my = head.y + 4;
       const s = h.state;
       let r = 4;
       if (s === 'speaking') r = 4 + Math.min(4, h.level * 24);
       else if (s === 'connecting') r = 3 + Math.abs(Math.sin(time / 150)) * 2;
       g.fillStyle(0x000000, 0.5);
-      g.fillCircle(head.x, head.y - 8, r + 1.5);
+      g.fillCircle(mx, my, r + 1.5);
       g.fillStyle(MARKER_COLORS[s], 1);
-      g.fillCircle(head.x, head.y - 8, r);
+      g.fillCircle(mx, my, r);
     }
   }
 
@@ -76,7 +80,7 @@ export class DebugOverlay {
 
   constructor(private readonly scene: Phaser.Scene) {}
 
-  draw(handles: Iterable<NpcHandle>, tracker: ProximityTracker, info: OverlayInfo): void {
+  draw(handles: readonly NpcHandle[], tracker: ProximityTracker, info: OverlayInfo): void {
     const scene = this.scene;
     const g = (this.g ??= scene.add.graphics().setDepth(9_998));
     const panel = (this.panel ??= scene.add

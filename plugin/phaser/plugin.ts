@@ -371,7 +371,7 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     if (this.config.markers !== false)
       (this.markers ??= new StateMarkers(this.scene!)).draw(this.talking, time);
     if (this.debugOn)
-      (this.overlay ??= new DebugOverlay(this.scene!)).draw(this.handles.values(), this.tracker, {
+      (this.overlay ??= new DebugOverlay(this.scene!)).draw([...this.handles.values()], this.tracker, {
         listener: lp,
         active: this.active,
         micOpen: this.micOpen,

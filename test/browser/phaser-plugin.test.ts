@@ -307,6 +307,41 @@ for (const phaser of ['4', '3'] as const) {
           (l) => l.includes('tool:open_shop:{"shop":"miras_wares"}'),
           'the open_shop tool',
         );
+
+        // The debug overlay says who is active, each conversation's state, ping and time to first audio.
+        await page.evaluate(() => (window as any).__t.setDebug(true));
+        const panel = await until(
+          page,
+          () => page.evaluate(() => (window as any).__t.debugText()) as Promise<string>,
+          (t) => /ping \d+ms/.test(t) && /ttfa \d+ms/.test(t),
+          'the debug panel with latencies',
+        );
+        expect(panel).toMatch(/active: mira/);
+        expect(panel).toMatch(/mic OPEN/);
+        await page.screenshot({ path: `${repoRoot}test-results/phaser-plugin-debug-overlay.png` });
+
+        // Hot reload while talking: radii apply at once, the new greeting with the next conversation.
+        const first = (await snapshot(page)).conversationId;
+        const changed = {
+          ...warm,
+          agent: { ...warm.agent, first_message: 'Back again? Mind the lanterns.' },
+          proximity: { ...warm.proximity, radius: 160, exit_radius: 200, prewarm_radius: 0 },
+        };
+        expect(await page.evaluate((d) => (window as any).__t.updateNpc(d), changed)).toBe(true);
+        expect((await snapshot(page)).conversationId).toBe(first); // the one in progress goes on
+        expect(await page.evaluate(() => (window as any).__t.debugText())).toMatch(
+          /applies next conversation/,
+        );
+        await walkAway(page);
+        // 150 px away: outside the old 96 px enter radius, inside the new 160 px one.
+        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 150, NPC_AT.y]);
+        await until(
+          page,
+          () => log(page),
+          (l) => l.includes('response:mira:Back again? Mind the lanterns.'),
+          'the new greeting',
+        );
+        expect((await snapshot(page)).conversationId).not.toBe(first);
         expect(errors).toEqual([]);
         await page.close();
       });

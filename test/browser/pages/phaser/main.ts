@@ -143,6 +143,15 @@ w.__t = {
   playerBubble() {
     return (scene().voiceAgents as any).playerBubble?.visibleText ?? '';
   },
+  updateNpc(def: NpcDefinition) {
+    return scene().voiceAgents.updateNpc(def);
+  },
+  setDebug(on: boolean) {
+    scene().voiceAgents.setDebug(on);
+  },
+  debugText() {
+    return (scene().voiceAgents as any).overlay?.panel?.text ?? '';
+  },
   destroyNpc() {
     scene().npcObject.destroy();
   },
