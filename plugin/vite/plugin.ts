@@ -7,6 +7,7 @@
  *   game keeps the last good version.
  * - The dev server (and `vite preview`) mounts the local agent and, with an API key, the broker.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve, isAbsolute } from 'node:path';
 import type { IncomingMessage, Server } from 'node:http';
@@ -199,6 +200,20 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         for (const e of s.errors ?? [])
           server.config.logger.error(`${e.file}:${e.line}:${e.column} ${e.message}`);
       server.watcher.add(npcDir);
+      // Files broken since startup are left out of the NPC list, so no import fails to show them:
+      // raise the overlay for each page that connects instead.
+      server.ws.on('vite:client:connect', (_data: unknown, client: { send(p: unknown): void }) => {
+        for (const [path, s] of files) {
+          if (s.npc || !s.errors?.length) continue;
+          let source = '';
+          try {
+            source = readFileSync(path, 'utf8');
+          } catch {
+            source = '';
+          }
+          client.send({ type: 'error', err: overlayError(path, source, s.errors) });
+        }
+      });
       const onAddOrRemove = (path: string) => {
         if (!isNpcFile(path)) return;
         void scanDir().then(() => {

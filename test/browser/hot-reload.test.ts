@@ -125,4 +125,29 @@ describe('NPC file hot reload in the running page', () => {
     expect(await overlayText()).toBeNull();
     expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
   });
+
+  it('shows a new broken NPC file in the overlay and adds the NPC once it is fixed', async () => {
+    await writeFile(file, original);
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => (window as any).__ready === true);
+    expect(await text('count')).toBe('1');
+    const guard = join(dir, 'npcs', 'guard.npc.yaml');
+    await writeFile(
+      guard,
+      'name: Gate Guard\nagent:\n  prompt: { text: You guard the gate. }\n  langauge: en\n',
+    );
+    // A new file reloads the NPC list; the overlay names the problem in the new file.
+    await expect
+      .poll(overlayText, { timeout: 15_000 })
+      .toContain('guard.npc.yaml:4:3 agent.langauge is not a known field in agent; did you mean language?');
+    expect(await text('fileErrors')).toBe('1');
+    expect(await text('count')).toBe('1');
+    await writeFile(
+      guard,
+      'name: Gate Guard\nagent:\n  prompt: { text: You guard the gate. }\n  language: en\n',
+    );
+    await expect.poll(() => text('count'), { timeout: 15_000 }).toBe('2');
+    expect(await text('fileErrors')).toBe('0');
+    expect(await overlayText()).toBeNull();
+  });
 });

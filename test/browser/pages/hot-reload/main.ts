@@ -1,13 +1,15 @@
 // Shows one NPC's first_message the way a game would hold it: the object from the virtual module,
 // the object from a direct `import … from '….npc.yaml'`, and the onNpcUpdate/onNpcError events.
-import { npcs } from 'virtual:voice-agents/npcs';
+import { npcs, npcFileErrors } from 'virtual:voice-agents/npcs';
 import { onNpcError, onNpcUpdate } from '../../../../plugin/npc/live.js';
 import type { NpcDefinition } from '../../../../plugin/npc/types.js';
 
 const w = window as unknown as Record<string, unknown>;
 w.__loadId = Math.random();
-const held = npcs[0]!;
+const held = npcs.find((n) => n.id === 'mira')!;
 const $ = (id: string) => document.getElementById(id)!;
+$('count').textContent = String(npcs.length);
+$('fileErrors').textContent = String(new Set(npcFileErrors.map((e) => e.file)).size);
 let updates = 0;
 
 function render(): void {
