@@ -151,8 +151,14 @@ export class TurnReveal {
         } else hi = mid - 1;
       }
       n = found >= 0 ? this.alignEnd[found]! : 0;
-      // Trailing punctuation the alignment skipped appears with the last word.
-      if (found === this.alignStart.length - 1 && positionMs >= this.audioMs) n = len;
+      // Trailing punctuation the alignment skipped appears with the last word. Only punctuation: a
+      // voice that has caught up with the audio received so far is starved, not finished.
+      if (
+        found === this.alignStart.length - 1 &&
+        positionMs >= this.audioMs &&
+        !/[\p{L}\p{N}]/u.test(this.text.slice(n))
+      )
+        n = len;
     } else if (this.audioMs > 0) {
       // Audio may still be streaming in: spread over what arrived, but never faster than a typical
       // speaking rate, or the whole text would flash up with the first chunk.

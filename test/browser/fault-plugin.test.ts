@@ -1,0 +1,303 @@
+/**
+ * Faults as a player meets them, in real Chromium: the Phaser plugin talks to the real local agent
+ * through the fault proxy. A connection cut mid-reply, a 1011 from the service, and a main thread
+ * starved by a 300 ms frame during playback. For each: the game loop keeps ticking, the player is told
+ * in plain words when a conversation is lost, the microphone is released when nothing is active, no
+ * AudioNode stays wired, and the audio either stays gapless or recovers without a click, with the
+ * bubble following the voice.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { FAULT_NPC, GREETING, POTION_REPLY } from '../unit/fault-harness.js';
+
+const PAGE = '/test/browser/pages/fault/index.html';
+const NPC_AT = { x: 600, y: 300 };
+const STORY = 'Long ago, a dragon slept under the hill. Nobody woke it. Then a bard did.';
+
+let agent: LocalAgent;
+let browser: Browser;
+let server: ViteDevServer;
+let base: string;
+let proxy: FaultProxy | undefined;
+let page: Page | undefined;
+let errors: string[] = [];
+
+beforeAll(async () => {
+  agent = await createLocalAgent({
+    npcs: [FAULT_NPC],
+    recognizer: 'none',
+    llm: false,
+    speechEngine: 'babble',
+  });
+  ({ server, url: base } = await startPageServer());
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await agent?.close();
+});
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+  await proxy?.close();
+  proxy = undefined;
+});
+
+type Snapshot = {
+  npcState: string;
+  bubble: string;
+  micOpen: boolean;
+  liveTracks: number;
+  conversationId: string | null;
+  notice: string;
+  underruns: number;
+  turnId: number;
+  positionMs: number;
+  spokenChars: number;
+  alignedChars: number;
+};
+const t = <T>(p: Page, fn: string, ...args: unknown[]): Promise<T> =>
+  p.evaluate(([f, a]) => (window as any).__t[f as string](...(a as unknown[])), [
+    fn,
+    args,
+  ] as const) as Promise<T>;
+const snap = (p: Page) => t<Snapshot>(p, 'snapshot');
+const log = (p: Page) => p.evaluate(() => (window as any).__t.log as string[]);
+
+async function until<T>(p: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) {
+  const end = Date.now() + ms;
+  let last = await fn();
+  while (!ok(last)) {
+    if (Date.now() > end) {
+      const l = await p.evaluate(() => (window as any).__t?.log).catch(() => null);
+      throw new Error(
+        `timed out waiting for ${what}; last: ${JSON.stringify(last)}; log: ${JSON.stringify(l)}`,
+      );
+    }
+    await p.waitForTimeout(25);
+    last = await fn();
+  }
+  return last;
+}
+
+async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): Promise<Page> {
+  proxy = await startFaultProxy(agent.url);
+  const p = await browser.newPage();
+  errors = watchPage(p).errors;
+  await p.addInitScript((c) => ((window as any).__cfg = c), {
+    npc: FAULT_NPC,
+    agentUrl: proxy.url,
+    npcAt: NPC_AT,
+    playerAt: { x: 50, y: 50 },
+    ...(reconnect ? { reconnect } : {}),
+  });
+  await p.goto(base + PAGE);
+  await p.waitForFunction(() => (window as any).__ready === true, null, { timeout: 30_000 });
+  await t(p, 'ready');
+  page = p;
+  return p;
+}
+
+/** Walks up to the NPC and waits until its greeting has been heard and the mic is open. */
+async function walkUpAndListen(p: Page): Promise<void> {
+  await t(p, 'movePlayer', NPC_AT.x - 60, NPC_AT.y);
+  await until(
+    p,
+    () => log(p),
+    (l) => l.includes(`response:${GREETING}`),
+    'the greeting',
+  );
+  await until(
+    p,
+    () => snap(p),
+    (s) => s.micOpen && s.liveTracks > 0 && s.npcState === 'listening',
+    'the greeting to end and the mic to open',
+  );
+}
+
+/** Asks for the long story and waits until it is audible. */
+async function storyPlaying(p: Page): Promise<void> {
+  expect(await t(p, 'sendText', 'Tell me a story')).toBe(true);
+  await until(
+    p,
+    () => log(p),
+    (l) => l.includes(`response:${STORY}`),
+    'the story reply',
+  );
+  await until(
+    p,
+    () => t<number>(p, 'level'),
+    (v) => v > 0.003,
+    'the story to be audible',
+  );
+}
+
+/** The game loop and rAF keep running: at least `n` more steps within a couple of seconds. */
+async function gameKeepsTicking(p: Page, n = 30): Promise<void> {
+  const before = await t<{ steps: number; frames: number }>(p, 'ticks');
+  await until(
+    p,
+    () => t<{ steps: number; frames: number }>(p, 'ticks'),
+    (v) => v.steps >= before.steps + n && v.frames >= before.frames + n,
+    'the game loop to keep ticking',
+    5000,
+  );
+}
+
+async function walkAwayAndRelease(p: Page, wiredBefore: number): Promise<void> {
+  await t(p, 'movePlayer', 50, 50);
+  await until(
+    p,
+    () => snap(p),
+    (s) => s.npcState === 'idle' && !s.micOpen && s.liveTracks === 0,
+    'the mic to be released',
+  );
+  // Every node the conversation wired (voice worklet, panner, gains, mic source and worklet) is unwired.
+  await until(
+    p,
+    () => t<{ wired: number }>(p, 'audioNodes'),
+    (n) => n.wired <= wiredBefore,
+    'AudioNodes to be released',
+  );
+}
+
+describe('faults in the browser, as a player meets them', () => {
+  it('a connection cut mid-reply: the game runs on, the conversation comes back and works, nothing leaks', async () => {
+    const p = await open();
+    const wiredBefore = (await t<{ wired: number }>(p, 'audioNodes')).wired;
+    await walkUpAndListen(p);
+    await storyPlaying(p);
+    const firstConversation = (await snap(p)).conversationId;
+    proxy!.cutClients();
+    await gameKeepsTicking(p);
+    await until(
+      p,
+      () => log(p),
+      (l) => l.includes('connected:1'),
+      'the reconnect',
+    );
+    expect(await log(p)).toContain('reconnecting:1:50');
+    // The new conversation answers, and is heard.
+    await until(
+      p,
+      () => snap(p),
+      (s) => s.conversationId !== null && s.conversationId !== firstConversation,
+      'the new conversation id',
+    );
+    expect(await t(p, 'sendText', 'Do you sell a potion?')).toBe(true);
+    await until(
+      p,
+      () => log(p),
+      (l) => l.includes(`response:${POTION_REPLY}`),
+      'the answer after the reconnect',
+    );
+    await until(
+      p,
+      () => t<number>(p, 'level'),
+      (v) => v > 0.003,
+      'the answer to be audible',
+    );
+    expect(proxy!.accepted()).toBe(2);
+    await walkAwayAndRelease(p, wiredBefore);
+    expect(errors).toEqual([]);
+  });
+
+  it('a 1011 mid-reply: the player is told in plain words, the mic is released, and it is not retried in a loop', async () => {
+    const p = await open();
+    const wiredBefore = (await t<{ wired: number }>(p, 'audioNodes')).wired;
+    await walkUpAndListen(p);
+    await storyPlaying(p);
+    proxy!.closeClients(1011, '');
+    const s = await until(
+      p,
+      () => snap(p),
+      (v) => v.notice !== '',
+      'the player to be told',
+    );
+    expect(s.notice).toBe('The agent service had an internal error.');
+    expect(await log(p)).toContain('end:fault:error');
+    await gameKeepsTicking(p);
+    // Standing next to the NPC with nothing active: the microphone is released and the voice unwired.
+    await until(
+      p,
+      () => snap(p),
+      (v) => !v.micOpen && v.liveTracks === 0,
+      'the mic to be released while still in range',
+    );
+    await until(
+      p,
+      () => t<{ wired: number }>(p, 'audioNodes'),
+      (n) => n.wired <= wiredBefore,
+      'AudioNodes to be released',
+    );
+    // No reconnect loop against a server error: wait well past several backoff periods.
+    const accepted = proxy!.accepted();
+    await gameKeepsTicking(p, 60);
+    expect(proxy!.accepted() - accepted).toBeLessThanOrEqual(1);
+    expect((await log(p)).filter((l) => l.startsWith('reconnecting'))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a 300 ms frame during playback: no click, nothing lost, and the bubble keeps up with the voice', async () => {
+    const p = await open();
+    await walkUpAndListen(p);
+    const ask = async (stallMs: number) => {
+      await t(p, 'startRecording');
+      const from = (await log(p)).length;
+      expect(await t(p, 'sendText', 'Tell me a story')).toBe(true);
+      await until(
+        p,
+        () => log(p),
+        (l) => l.slice(from).includes(`response:${STORY}`),
+        'the story',
+      );
+      await until(
+        p,
+        () => snap(p),
+        (v) => v.npcState === 'speaking' && v.positionMs > 600,
+        'playback to be under way',
+      );
+      if (stallMs) await t(p, 'stall', stallMs);
+      // Right after the long frame, and while the rest plays: the bubble is where the voice is.
+      const drift: number[] = [];
+      await until(
+        p,
+        async () => {
+          const v = await snap(p);
+          if (v.npcState === 'speaking' && v.alignedChars > 0) drift.push(v.bubble.length - v.spokenChars);
+          return v;
+        },
+        (v) => v.npcState === 'listening',
+        'the story to finish',
+        30_000,
+      );
+      const audio = await t<{
+        audibleMs: number;
+        silenceMs: number;
+        maxJump: number;
+        p999Jump: number;
+        peak: number;
+        gapsMs: number[];
+      }>(p, 'stopRecording');
+      return { audio, drift, underruns: (await snap(p)).underruns };
+    };
+    const clean = await ask(0);
+    const starved = await ask(300);
+    // Nothing lost: the whole reply played either way (within one starvation's worth of extra silence).
+    expect(starved.audio.audibleMs).toBeGreaterThan(clean.audio.audibleMs - 50);
+    expect(starved.audio.silenceMs - clean.audio.silenceMs).toBeLessThan(400);
+    // No click: the largest sample-to-sample jump stays in the range of the speech itself.
+    expect(starved.audio.maxJump).toBeLessThan(
+      Math.max(clean.audio.maxJump * 1.5, starved.audio.p999Jump * 4),
+    );
+    // The bubble never runs ahead of or lags the voice by more than a couple of words.
+    expect(starved.drift.length).toBeGreaterThan(3);
+    for (const d of starved.drift) expect(Math.abs(d)).toBeLessThanOrEqual(12);
+    expect(errors).toEqual([]);
+  });
+});
