@@ -1,14 +1,10 @@
 // Browser audio: Howler context bridge, microphone capture, spatial NPC voices.
 export { HowlerBridge } from './howler-bridge.js';
 export type { HowlerLike, HowlerBridgeEvents, HowlerBridgeOptions, BridgeState } from './howler-bridge.js';
-export { MicCapture, MicError } from './mic-capture.js';
-export type {
-  MicCaptureOptions,
-  MicCaptureEvents,
-  MicMode,
-  MicErrorKind,
-  EchoGuardSource,
-} from './mic-capture.js';
+export { MicCapture } from './mic-capture.js';
+export type { MicCaptureOptions, MicCaptureEvents, MicMode, EchoGuardSource } from './mic-capture.js';
+export { MicError } from './mic-errors.js';
+export type { MicErrorKind } from './mic-errors.js';
 export { NpcVoice } from './npc-voice.js';
 export type { NpcVoiceOptions, NpcVoiceEvents, VoiceMode } from './npc-voice.js';
 export { VoiceMixer } from './voice-mixer.js';

@@ -38,10 +38,17 @@ describe('MicCapture', () => {
         const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
         const t0 = performance.now();
         // The WAV is ~3.6 s; collect 4 s.
-        await lab.until(() => s.chunks.length >= 200, 8000, '200 chunks');
+        await lab.until(() => s.chunks.length >= 170, 8000, '170 chunks');
         const elapsed = s.times[s.times.length - 1] - s.times[0];
         const count = s.chunks.length;
+        const capture = s.mic.captureContext;
+        const trackRate = lab.streams[0].getAudioTracks()[0].getSettings().sampleRate;
         s.mic.stop();
+        await lab.until(
+          () => capture === lab.Howler.ctx || capture.state === 'closed',
+          2000,
+          'capture context closed',
+        );
         const afterStop = s.chunks.length;
         const live = lab.streams
           .flatMap((st: MediaStream) => st.getTracks())
@@ -62,11 +69,17 @@ describe('MicCapture', () => {
           samples: all,
           errors: s.errors,
           ctxRate: lab.Howler.ctx.sampleRate,
+          captureRate: capture.sampleRate,
+          trackRate,
+          dedicated: capture !== lab.Howler.ctx,
         };
       });
       expect(r.ok).toBe(true);
       expect(r.errors).toEqual([]);
       expect(r.sizes).toEqual([320]);
+      // 'auto' captures at the microphone's own rate (a dedicated context only if Howler's differs).
+      expect(r.captureRate).toBe(r.trackRate);
+      expect(r.dedicated).toBe(r.trackRate !== r.ctxRate);
       // Cadence: one chunk per 20 ms of audio, so ~50/s over the run.
       const perSecond = ((r.count - 1) / r.elapsed) * 1000;
       expect(perSecond).toBeGreaterThan(45);
@@ -92,7 +105,7 @@ describe('MicCapture', () => {
       const r = await page.evaluate(async () => {
         const { lab } = window as any;
         const s = await lab.micSession({ mode: 'open' });
-        await lab.until(() => s.chunks.length >= 150, 8000, '150 chunks');
+        await lab.until(() => s.chunks.length >= 130, 8000, '130 chunks');
         const settings = lab.streams[0].getAudioTracks()[0].getSettings();
         s.mic.stop();
         const all: number[] = [];
@@ -275,8 +288,10 @@ describe('MicCapture', () => {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
         const { lab } = window as any;
-        const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
+        // Captured on Howler's own context (the shared path) so its replacement matters.
+        const s = await lab.micSession({ mode: 'open', voiceProcessing: false, context: 'howler' });
         await lab.until(() => s.chunks.length > 10);
+        const onHowler = s.mic.captureContext === lab.Howler.ctx;
         const oldCtx = lab.Howler.ctx;
         lab.Howler.unload();
         const n = s.chunks.length;
@@ -284,12 +299,14 @@ describe('MicCapture', () => {
         const loud = s.chunks.slice(n).filter((c: Int16Array) => c.some((v) => Math.abs(v) > 1000)).length;
         s.mic.stop();
         return {
+          onHowler,
           replaced: lab.Howler.ctx !== oldCtx,
           oldState: oldCtx.state,
           loud,
           sizes: [...new Set(s.chunks.map((c: Int16Array) => c.length))],
         };
       });
+      expect(r.onHowler).toBe(true);
       expect(r.replaced).toBe(true);
       expect(r.oldState).toBe('closed');
       expect(r.loud).toBeGreaterThan(30);

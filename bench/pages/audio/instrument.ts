@@ -1,0 +1,171 @@
+// Instrumentation shared by both clients (ours and @elevenlabs/client), installed before either
+// creates an AudioContext or a WebSocket, so both are measured the same way:
+//  - the microphone is a synthetic stream (a 1 kHz tone gated on and off by the bench);
+//  - WebSocket sends and receives are timestamped as the page sees them;
+//  - whatever connects into a destination (AudioDestinationNode, or the MediaStream destination
+//    the official client plays through) is also connected to a tap worklet that reports when the
+//    output becomes loud and when it falls 40 dB below its level.
+
+const TAP_JS = `
+registerProcessor('bench-tap', class extends AudioWorkletProcessor {
+  constructor() { super(); this.loud = false; this.ref = 0; }
+  process(inputs) {
+    const ch = inputs[0];
+    if (!ch || ch.length === 0) return true;
+    const n = ch[0].length;
+    let s = 0, first = -1;
+    for (let c = 0; c < ch.length; c++) for (let i = 0; i < n; i++) {
+      const v = ch[c][i]; s += v * v;
+      if (first < 0 && (v > 0.02 || v < -0.02)) first = i;
+    }
+    const rms = Math.sqrt(s / (n * ch.length));
+    if (!this.loud && first >= 0) { this.loud = true; this.ref = rms; this.port.postMessage('loud'); }
+    else if (this.loud) {
+      if (rms > this.ref) this.ref = rms;
+      if (rms < this.ref * 0.01) { this.loud = false; this.ref = 0; this.port.postMessage('silent'); }
+    }
+    return true;
+  }
+});`;
+const tapUrl = URL.createObjectURL(new Blob([TAP_JS], { type: 'text/javascript' }));
+
+export const marks = {
+  loud: [] as number[],
+  silent: [] as number[],
+  /** First audio frame per event id, as received. */
+  firstAudio: new Map<number, number>(),
+  interruptions: [] as number[],
+  /** Sent user_audio_chunk frames carrying the beep. */
+  beepOnWire: [] as number[],
+  quietOnWire: [] as number[],
+  /** The beep rendered by the synthetic microphone. */
+  micLoud: [] as number[],
+  sentChunks: 0,
+  chunkSamples: [] as number[],
+};
+
+// --- AudioContext: every context gets the tap module --------------------------------------------
+const NativeAudioContext = window.AudioContext;
+const tapReady = new WeakMap<BaseAudioContext, Promise<void>>();
+class TappedAudioContext extends NativeAudioContext {
+  constructor(opts?: AudioContextOptions) {
+    super(opts);
+    tapReady.set(this, this.audioWorklet.addModule(tapUrl));
+  }
+}
+window.AudioContext = TappedAudioContext;
+
+const nativeConnect = AudioNode.prototype.connect as (...a: any[]) => any;
+const tapped = new WeakSet<AudioNode>();
+(AudioNode.prototype as any).connect = function (this: AudioNode, dst: any, ...rest: any[]) {
+  const result = nativeConnect.call(this, dst, ...rest);
+  const isOut = dst instanceof AudioDestinationNode || dst instanceof MediaStreamAudioDestinationNode;
+  if (isOut && !tapped.has(this)) {
+    tapped.add(this);
+    const ready = tapReady.get(this.context);
+    void ready?.then(() => {
+      const tap = new AudioWorkletNode(this.context, 'bench-tap', {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+        channelCount: 2,
+        channelCountMode: 'explicit',
+      });
+      tap.port.onmessage = (e) => (e.data === 'loud' ? marks.loud : marks.silent).push(performance.now());
+      nativeConnect.call(this, tap);
+    });
+  }
+  return result;
+};
+
+// --- WebSocket: timestamps of what the page receives and sends ----------------------------------
+const NativeWebSocket = window.WebSocket;
+let beepArmed = false;
+let quietArmed = false;
+function onReceive(data: unknown): void {
+  if (typeof data !== 'string') return;
+  const t = performance.now();
+  if (data.includes('"interruption"')) marks.interruptions.push(t);
+  else if (data.includes('"audio_event"')) {
+    const m = /"event_id"\s*:\s*(\d+)/.exec(data);
+    const id = m ? Number(m[1]) : -1;
+    if (!marks.firstAudio.has(id)) marks.firstAudio.set(id, t);
+  }
+}
+function onSend(data: unknown): void {
+  if (typeof data !== 'string' || !data.startsWith('{"user_audio_chunk"')) return;
+  const t = performance.now();
+  marks.sentChunks++;
+  const b64 = JSON.parse(data).user_audio_chunk as string;
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const pcm = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+  if (marks.chunkSamples.length < 5) marks.chunkSamples.push(pcm.length);
+  let peak = 0;
+  for (let i = 0; i < pcm.length; i++) peak = Math.max(peak, Math.abs(pcm[i]!));
+  if (beepArmed && peak > 3000) {
+    beepArmed = false;
+    marks.beepOnWire.push(t);
+  } else if (quietArmed && peak < 300) {
+    quietArmed = false;
+    marks.quietOnWire.push(t);
+  }
+}
+class TimedWebSocket extends NativeWebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols);
+    // Registered before the client's own listeners: the earliest moment the page sees a frame.
+    this.addEventListener('message', (e) => onReceive(e.data));
+  }
+  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    onSend(data);
+    super.send(data);
+  }
+}
+window.WebSocket = TimedWebSocket as typeof WebSocket;
+
+// --- Microphone: a gated 1 kHz tone from its own context ----------------------------------------
+let micCtx: AudioContext | null = null;
+let micGate: GainNode | null = null;
+let micDest: MediaStreamAudioDestinationNode | null = null;
+function ensureMic(): void {
+  if (micCtx) return;
+  micCtx = new NativeAudioContext({
+    sampleRate: Number(new URLSearchParams(location.search).get('micRate') ?? 48000),
+  });
+  const osc = micCtx.createOscillator();
+  osc.frequency.value = 1000;
+  micGate = micCtx.createGain();
+  micGate.gain.value = 0;
+  micDest = micCtx.createMediaStreamDestination();
+  nativeConnect.call(osc, micGate);
+  nativeConnect.call(micGate, micDest);
+  osc.start();
+  // "Sound enters the mic" = the tone is rendered by the mic's own graph (same tap as the output).
+  void micCtx.audioWorklet.addModule(tapUrl).then(() => {
+    const tap = new AudioWorkletNode(micCtx!, 'bench-tap', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+    });
+    tap.port.onmessage = (e) => {
+      if (e.data === 'loud') marks.micLoud.push(performance.now());
+    };
+    nativeConnect.call(micGate, tap);
+  });
+}
+navigator.mediaDevices.getUserMedia = async () => {
+  ensureMic();
+  // A clone per call: a client that stops a "preliminary" stream must not stop the next one.
+  return new MediaStream([micDest!.stream.getAudioTracks()[0]!.clone()]);
+};
+
+/** Turns the tone on (its entry time shows up in marks.micLoud). */
+export function beepOn(): void {
+  ensureMic();
+  beepArmed = true;
+  micGate!.gain.setValueAtTime(0.5, micCtx!.currentTime);
+}
+export function beepOff(): void {
+  quietArmed = true;
+  micGate!.gain.setValueAtTime(0, micCtx!.currentTime);
+}

@@ -1,0 +1,100 @@
+// Bench page: one client per page (?client=ours | official), instrumented identically by
+// instrument.ts (imported first, before any client code runs).
+import { beepOff, beepOn, marks } from './instrument.js';
+
+const client = new URLSearchParams(location.search).get('client') ?? 'ours';
+
+const until = async (cond: () => boolean, ms: number, what: string): Promise<void> => {
+  const t0 = performance.now();
+  while (!cond()) {
+    if (performance.now() - t0 > ms) throw new Error(`${client}: timeout waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+};
+
+let glue = '';
+
+async function start(wsUrl: string): Promise<string> {
+  if (client === 'ours') {
+    const { Howler } = await import('howler');
+    const audio = await import('../../../plugin/audio/index.js');
+    const session = await import('../../../plugin/session/index.js').catch(() => null);
+    Howler.volume(1);
+    const bridge = new audio.HowlerBridge(Howler);
+    const mixer = new audio.VoiceMixer(bridge);
+    const voice = mixer.createVoice();
+    if (session?.AgentSession) {
+      glue = 'AgentSession';
+      const s = new session.AgentSession({ endpoint: { kind: 'url', url: wsUrl }, reconnect: false });
+      s.on('audio', (c) => voice.push(c.pcm, c.sampleRate, c.eventId));
+      s.on('interrupted', () => voice.flush());
+      const info = await s.connect();
+      const mic = new audio.MicCapture(bridge, {
+        mode: 'open',
+        sampleRate: info.inputFormat.sampleRate,
+        onChunk: (pcm) => s.sendAudio(pcm),
+      });
+      if (!(await mic.start())) throw new Error('mic failed');
+    } else {
+      throw new Error('AgentSession missing');
+    }
+  } else {
+    glue = '@elevenlabs/client Conversation.startSession (websocket)';
+    const { Conversation } = await import('@elevenlabs/client');
+    await Conversation.startSession({ signedUrl: wsUrl, connectionType: 'websocket' } as any);
+  }
+  return glue;
+}
+
+/** Sound enters the mic -> its chunk leaves on the WebSocket. */
+async function micTrial(): Promise<number> {
+  const n = marks.beepOnWire.length;
+  const q = marks.quietOnWire.length;
+  const m = marks.micLoud.length;
+  beepOn();
+  await until(() => marks.beepOnWire.length > n && marks.micLoud.length > m, 3000, 'beep on the wire');
+  const dt = marks.beepOnWire[n]! - marks.micLoud[m]!;
+  await new Promise((r) => setTimeout(r, 60));
+  beepOff();
+  await until(() => marks.quietOnWire.length > q, 3000, 'quiet on the wire');
+  return dt;
+}
+
+/** First audio frame of turn `id` received -> level at the output tap. */
+async function earTrial(id: number): Promise<number> {
+  await until(() => marks.firstAudio.has(id), 5000, `turn ${id}`);
+  const t = marks.firstAudio.get(id)!;
+  await until(() => marks.loud.some((x) => x >= t), 3000, `turn ${id} audible`);
+  const loud = marks.loud.find((x) => x >= t)!;
+  await until(() => marks.silent.some((x) => x > loud), 5000, `turn ${id} ends`);
+  return loud - t;
+}
+
+/** Waits until turn `id` has been audible for `ms`. */
+async function audibleFor(id: number, ms: number): Promise<void> {
+  await until(() => marks.firstAudio.has(id), 5000, `turn ${id}`);
+  const t = marks.firstAudio.get(id)!;
+  await until(() => marks.loud.some((x) => x >= t), 3000, `turn ${id} audible`);
+  const loud = marks.loud.find((x) => x >= t)!;
+  await until(() => performance.now() - loud >= ms, ms + 1000, 'audible time');
+}
+
+/** `interruption` received -> output 40 dB below its level. */
+let bargeFrom = 0;
+function armBarge(): void {
+  bargeFrom = marks.interruptions.length;
+}
+async function bargeTrial(): Promise<number> {
+  const n = bargeFrom;
+  await until(() => marks.interruptions.length > n, 5000, 'interruption');
+  const t = marks.interruptions[n]!;
+  await until(() => marks.silent.some((x) => x >= t), 5000, 'silence after interruption');
+  return marks.silent.find((x) => x >= t)! - t;
+}
+
+function info() {
+  return { chunkSamples: marks.chunkSamples, sentChunks: marks.sentChunks, glue };
+}
+
+(window as any).bench = { start, micTrial, earTrial, audibleFor, armBarge, bargeTrial, info };
+(window as any).__ready = true;
