@@ -1,5 +1,7 @@
 import type { NpcBubbleStyle, NpcDefinition } from '../npc/types.js';
+import { AgentSession } from '../session/index.js';
 import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor } from '../session/index.js';
+import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
 import type { LineOfSight } from '../proximity/index.js';
 import type { SessionLike } from './conversation.js';
@@ -87,4 +89,22 @@ export function endpointFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionEn
   }
   if (c.defaultAgentId) return { kind: 'agent', agentId: c.defaultAgentId, region: c.region ?? 'global' };
   return `NPC "${npc.id}" has no agent: set agent.agent_id in its file, or configure({ localAgentUrl }) for the local agent`;
+}
+
+/** A session for an NPC's next conversation, or a 'config' error saying what is missing. */
+export function createSessionFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionLike | VoiceAgentsError {
+  const endpoint = endpointFor(npc, c);
+  if (typeof endpoint === 'string') return { kind: 'config', message: endpoint };
+  const mode = c.overrides ?? DEFAULT_CONFIG.overrides;
+  const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
+  const options: AgentSessionOptions = {
+    endpoint,
+    ...(sendOverrides ? { agent: npc.agent } : {}),
+    ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
+  };
+  try {
+    return c.createSession ? c.createSession(options, npc) : new AgentSession(options);
+  } catch (cause) {
+    return { kind: 'config', message: String((cause as Error)?.message ?? cause), cause };
+  }
 }

@@ -32,10 +32,13 @@ export interface ConversationHost {
   /** Every tool name the game answers or listens for right now. */
   toolNames(): string[];
   /** Player bubble, shared by all conversations. */
-  playerSaid(text: string, final: boolean): void;
+  playerSaid(text: string): void;
   ended(conv: Conversation, reason: EndReason): void;
   now(): number;
 }
+
+/** A voice quiet this long has finished its turn (a late chunk is far quicker than this). */
+const QUIET_END_MS = 1000;
 
 /** Greeting audio held back while prewarmed is capped (about 60 s at 16 kHz). */
 const MAX_HELD_SAMPLES = 16000 * 60;
@@ -59,6 +62,8 @@ export class Conversation {
   private opened = false;
   private _active = false;
   private userTurnEndedAt = -1;
+  /** When the voice last went quiet (-1 while speaking). */
+  private quietSince = -1;
   private activatedAt = -1;
   conversationId = '';
   inputRate = 16000;
@@ -102,11 +107,11 @@ export class Conversation {
       s.on('userTranscript', (e) => {
         this.userTurnEndedAt = this.host.now();
         this.host.emitNpc('transcript', e.text, true);
-        this.host.playerSaid(e.text, true);
+        this.host.playerSaid(e.text);
       }),
       s.on('tentativeUserTranscript', (e) => {
         this.host.emitNpc('transcript', e.text, false);
-        this.host.playerSaid(e.text, false);
+        this.host.playerSaid(e.text);
       }),
       s.on('ping', (e) => {
         if (e.pingMs !== null) this.pingMs = e.pingMs;
@@ -130,10 +135,13 @@ export class Conversation {
           if (since >= 0) this.timeToFirstAudioMs = this.host.now() - since;
           this.userTurnEndedAt = this.activatedAt = -1;
         }),
-        voice.on('speaking', () => this.host.setState('speaking')),
+        voice.on('speaking', () => {
+          this.quietSince = -1;
+          this.host.setState('speaking');
+        }),
         voice.on('listening', () => {
-          if (this.bubble.turnId >= 0 && this.startedTurns.has(this.bubble.turnId))
-            this.bubble.end(this.host.now());
+          // Not the end of the bubble by itself: a late chunk (underrun) also drains the queue.
+          this.quietSince = this.host.now();
           if (this.opened && !this.disposed) this.host.setState(this._active ? 'listening' : 'ready');
         }),
       );
@@ -269,9 +277,11 @@ export class Conversation {
   positionFor(turnId: number): number | null {
     const v = this.voice;
     if (!v) return null;
-    if (v.turnId === turnId) return v.playbackPositionMs;
-    if (this.startedTurns.has(turnId)) return Number.MAX_SAFE_INTEGER; // played and moved on
-    return null;
+    if (!this.startedTurns.has(turnId)) return null;
+    // Moved on to another turn, or quiet for longer than any underrun: the turn was all heard.
+    if (v.turnId !== turnId || (this.quietSince >= 0 && this.host.now() - this.quietSince > QUIET_END_MS))
+      return Number.MAX_SAFE_INTEGER;
+    return v.playbackPositionMs;
   }
 
   sendAudio(pcm: Int16Array): void {

@@ -1,5 +1,4 @@
 import * as Phaser from 'phaser';
-import { AgentSession, type AgentSessionOptions } from '../session/index.js';
 import type { MicMode } from '../audio/index.js';
 import { AudioLink } from './audio-link.js';
 import { ProximityTracker, proximityFromNpc, type ProximityChange } from '../proximity/index.js';
@@ -10,12 +9,15 @@ import { EventBus } from './emitter.js';
 import { Conversation, type ConversationHost, type SessionLike } from './conversation.js';
 import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
 import type { NpcState, PluginEvents, VoiceAgentsError } from './events.js';
-import { DEFAULT_CONFIG, endpointFor, type VoiceAgentsConfig } from './config.js';
-import { BubbleLayer, DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type SpeechBubble } from './bubble/view.js';
+import { DEFAULT_CONFIG, createSessionFor, type VoiceAgentsConfig } from './config.js';
+import { BubbleLayer, createPlayerBubble, resolveBubbleStyle, type SpeechBubble } from './bubble/view.js';
 import { TurnReveal } from './bubble/reveal.js';
 import { DebugOverlay, StateMarkers, headOf } from './overlay.js';
 
 type Listener = Positioned | Phaser.Cameras.Scene2D.Camera;
+
+const isSession = (s: SessionLike | VoiceAgentsError): s is SessionLike =>
+  typeof (s as SessionLike).on === 'function';
 
 const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
 
@@ -288,7 +290,7 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
   private sendTextTo(h: NpcHandle, text: string): boolean {
     const c = h.conversation;
     if (!c || !c.sendText(text)) return false;
-    this.playerSaid(text, true);
+    this.playerSaid(text);
     return true;
   }
 
@@ -428,25 +430,9 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
 
   private openConversation(h: NpcHandle, prewarm: boolean): void {
     const def = h.definition;
-    const endpoint = endpointFor(def, this.config);
-    if (typeof endpoint === 'string') {
-      h.emitEvent('error', { kind: 'config', message: endpoint } satisfies VoiceAgentsError);
-      return;
-    }
-    const mode = this.config.overrides ?? DEFAULT_CONFIG.overrides;
-    const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
-    const options: AgentSessionOptions = {
-      endpoint,
-      ...(sendOverrides ? { agent: def.agent } : {}),
-      ...(this.config.WebSocket ? { WebSocket: this.config.WebSocket } : {}),
-    };
-    let session: SessionLike;
-    try {
-      session = this.config.createSession
-        ? this.config.createSession(options, def)
-        : new AgentSession(options);
-    } catch (cause) {
-      h.emitEvent('error', { kind: 'config', message: String((cause as Error)?.message ?? cause), cause });
+    const session = createSessionFor(def, this.config);
+    if (!isSession(session)) {
+      h.emitEvent('error', session);
       return;
     }
     const voice = this.audio.createVoice();
@@ -489,7 +475,7 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
         for (const n of (h.definition.local?.replies ?? []).map((r) => r.tool?.name)) if (n) names.add(n);
         return [...names];
       },
-      playerSaid: (text, final) => plugin.playerSaid(text, final),
+      playerSaid: (text) => plugin.playerSaid(text),
       ended: (conv, reason) => {
         if (h.conversation !== conv) return;
         plugin.closeConversation(h, reason);
@@ -530,28 +516,19 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     this.updateMic();
   }
 
-  private playerSaid(text: string, final: boolean): void {
-    if (this.config.bubbles === false || !this.listenerTarget || 'worldView' in this.listenerTarget) return;
+  private playerSaid(text: string): void {
     const target = this.listenerTarget;
+    if (this.config.bubbles === false || !target || 'worldView' in target) return;
     const bubbles = (this.bubbles ??= new BubbleLayer(this.scene!));
-    this.playerBubble ??= bubbles.create(
-      {
-        anchor: () => (this.listenerTarget === target ? headOf({ gameObject: target }) : null),
-        position: () => null,
-      },
-      resolveBubbleStyle(this.config.playerBubble, {
-        ...DEFAULT_BUBBLE_STYLE,
-        background: 0xe8f4ff,
-        tags: 'drop',
-      }),
+    this.playerBubble ??= createPlayerBubble(
+      bubbles,
+      () => (this.listenerTarget === target ? headOf({ gameObject: target }) : null),
+      this.config.playerBubble,
     );
-    this.playerBubble.priority = 1;
-    // The player's own words appear at once (they were just spoken), then fade after a read.
     this.playerBubble.show(text, this.now, {
       followsAudio: false,
-      reveal: new TurnReveal({ readingCps: 1e6 }),
+      reveal: new TurnReveal({ readingCps: 1e6 }), // the player's own words appear at once
     });
-    if (!final) return;
   }
 
   /** The microphone is open exactly while the active conversation is open (and not muted). */

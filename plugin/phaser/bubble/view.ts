@@ -211,7 +211,8 @@ export class SpeechBubble {
     let count: number;
     if (this.followsAudio) count = positionMs === null ? r.visibleAt(-1) : r.visibleAt(positionMs);
     else count = r.visibleAt(now - this.startedAt);
-    if (!this.followsAudio && count >= r.length && this.endedAt < 0) this.endedAt = now;
+    // Fully revealed (spoken to the last word, or read): the hold-then-fade clock starts.
+    if (count >= r.length && r.length > 0 && this.endedAt < 0) this.endedAt = now;
     if (count !== this.shown) {
       this.shown = count;
       this.label!.setText(visiblePrefix(this.wrapped, count));
@@ -336,4 +337,18 @@ export class BubbleLayer {
     for (const b of this.bubbles) b.destroy();
     this.bubbles.clear();
   }
+}
+
+/** The player's bubble (what they said or typed): light blue, tags dropped, drawn above NPC bubbles. */
+export function createPlayerBubble(
+  layer: BubbleLayer,
+  anchor: () => { x: number; y: number } | null,
+  style: Partial<NpcBubbleStyle> | undefined,
+): SpeechBubble {
+  const b = layer.create(
+    { anchor, position: () => null },
+    resolveBubbleStyle(style, { ...DEFAULT_BUBBLE_STYLE, background: 0xe8f4ff, tags: 'drop' }),
+  );
+  b.priority = 1;
+  return b;
 }
