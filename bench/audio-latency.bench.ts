@@ -129,6 +129,7 @@ async function bargeTrial(s: Side): Promise<void> {
 }
 
 const stats = (v: number[]) => ({
+  samples: v.map((x) => round(x, 1)),
   median: round(percentile(v, 50)),
   p95: round(percentile(v, 95)),
   min: round(Math.min(...v)),

@@ -46,8 +46,11 @@ class PvaNpcVoice extends AudioWorkletProcessor {
         if (c.turn <= this.flushTurn) continue;
         this.q.push(c); this.queuedSec += c.pcm.length / c.rate;
       }
-      if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil === 0)
-        this.waitUntil = currentTime + (this.state === 'idle' ? 0 : this.lead);
+      if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil === 0) {
+        // The lead only applies to a turn that ran dry; a new turn starts at once.
+        const sameTurn = this.state === 'starved' && this.q[this.qHead].turn === this.turn;
+        this.waitUntil = currentTime + (sameTurn ? this.lead : 0);
+      }
     } else if (d.t === 'flush') {
       this.flushTurn = Math.max(this.flushTurn, d.turn);
       if (this.state === 'playing' && this.turn <= this.flushTurn) { this.state = 'flushing'; this.flushGain = 1; }
