@@ -86,6 +86,9 @@ async function greet(page: Page, npc: NpcDefinition) {
   const partial = seen.filter((n) => n > 0 && n < flat(first).length);
   expect(partial.length).toBeGreaterThan(3);
   for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]! - 1);
+  // The mouth-flap hook follows the voice level.
+  const mouth = await page.evaluate(() => (window as any).__t.mouth);
+  expect(mouth.max).toBeGreaterThan(0.005);
   // The microphone is open while the conversation is active.
   const open = await until(
     page,
@@ -106,6 +109,8 @@ async function walkAway(page: Page) {
   );
   expect(s.active).toBeNull();
   expect(s.conversationId).toBeNull();
+  // The mouth closes with the voice.
+  expect((await page.evaluate(() => (window as any).__t.mouth)).last).toBe(0);
 }
 
 async function openPage(browser: Browser, base: string, cfg: Record<string, unknown>) {
@@ -347,3 +352,57 @@ for (const phaser of ['4', '3'] as const) {
       });
   });
 }
+
+describe('VoiceAgentsPlugin with the microphone denied', () => {
+  let agent: LocalAgent;
+  let server: ViteDevServer;
+  let base: string;
+  let browser: Browser;
+  const npc = loadNpc();
+
+  beforeAll(async () => {
+    agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+    const scanOnlyThisPage = {
+      name: 'scan-this-page',
+      config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
+    };
+    ({ server, url: base } = await startPageServer({ phaser: '4', plugins: [scanOnlyThisPage] }));
+    browser = await launchBrowser({ denyMic: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await agent?.close();
+  });
+
+  it('reports a typed mic error once, keeps the conversation, and typing still works', async () => {
+    const { page, errors } = await openPage(browser, base, {
+      npc,
+      agentUrl: agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    });
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('plugin:error:mic:')),
+      'the mic error',
+    );
+    const s = await snapshot(page);
+    expect(s.active).toBe('mira');
+    expect(s.micOpen).toBe(false);
+    expect(s.liveTracks).toBe(0);
+    // Not asked again and again while the player stands there.
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as any).__t.micRequests())).toBe(1);
+    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
+      'the typed answer',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

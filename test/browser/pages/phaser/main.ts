@@ -15,8 +15,10 @@ const cfg: PageConfig = w.__cfg;
 
 // Every microphone stream the page ever opened, to prove the tracks were stopped.
 const streams: MediaStream[] = [];
+let micRequests = 0;
 const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
 navigator.mediaDevices.getUserMedia = async (c) => {
+  micRequests++;
   const s = await gum(c);
   streams.push(s);
   return s;
@@ -64,6 +66,8 @@ const rms = (a: AnalyserNode) => {
 };
 
 const log: string[] = [];
+/** What the mouth-flap hook saw: the loudest level, and the last call. */
+const mouth = { max: 0, last: -1, calls: 0 };
 let creates = 0;
 
 /** eventemitter3 listeners whose context is `ctx` (how Phaser emitters store subscriptions). */
@@ -98,7 +102,13 @@ class Town extends Phaser.Scene {
       spatialOptions: { panWidth: 100 },
     });
     va.setListener(this.player);
-    this.handle = va.attach(this.npcObject, cfg.npc);
+    this.handle = va.attach(this.npcObject, cfg.npc, {
+      onMouth: (level) => {
+        mouth.max = Math.max(mouth.max, level);
+        mouth.last = level;
+        mouth.calls++;
+      },
+    });
     va.on('active:change', (npc) => log.push(`active:${npc ? npc.id : 'none'}`));
     va.on('conversation:start', (npc) => log.push(`start:${npc.id}`));
     va.on('conversation:end', (npc, reason) => log.push(`end:${npc.id}:${reason.kind}`));
@@ -131,6 +141,8 @@ const scene = () => game.scene.getScene('town') as Town;
 w.__t = {
   version: Phaser.VERSION,
   log,
+  mouth,
+  micRequests: () => micRequests,
   movePlayer(x: number, y: number) {
     scene().player.setPosition(x, y);
   },
