@@ -243,6 +243,7 @@ export class Conversation {
     const clean = cleanAgentText(text, 'drop').text;
     this.host.emitNpc('response', clean, eventId);
     const reveal = this.revealFor(eventId);
+    reveal.setText(clean); // the same text whatever the tag style: tags only add emotes
     this.bubble.show(text, this.host.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
     if (this.corrected.has(eventId)) this.bubble.end(this.host.now());
   }

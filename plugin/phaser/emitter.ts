@@ -36,6 +36,11 @@ export class TypedEvents<Events extends { [K in keyof Events]: Listener }> {
     if (set.size === 0) this.map.delete(event);
   }
 
+  /** Events with at least one listener. */
+  eventNames(): (keyof Events)[] {
+    return [...this.map.keys()];
+  }
+
   /** Listeners of one event, or of all events. */
   listenerCount(event?: keyof Events): number {
     if (event !== undefined) return this.map.get(event)?.size ?? 0;

@@ -318,7 +318,11 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
   // Events ----------------------------------------------------------------------------------------
 
   on<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
-    return this.events.on(event, fn);
+    const off = this.events.on(event, fn);
+    // Listening for a tool answers it (with a default success) in every open conversation.
+    if (typeof event === 'string' && event.startsWith('tool:'))
+      for (const h of this.talking) h.conversation?.addTool(event.slice(5));
+    return off;
   }
 
   once<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
@@ -472,6 +476,8 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
         h.hasListener(`tool:${name}`) || plugin.events.listenerCount(`tool:${name}`) > 0,
       toolNames: () => {
         const names = new Set(h.toolNames());
+        for (const e of [...h.eventNames(), ...plugin.events.eventNames()])
+          if (typeof e === 'string' && e.startsWith('tool:')) names.add(e.slice(5));
         for (const n of (h.definition.local?.replies ?? []).map((r) => r.tool?.name)) if (n) names.add(n);
         return [...names];
       },

@@ -1,0 +1,304 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { AgentSession } from '../../plugin/session/index.js';
+import type { EndReason } from '../../plugin/protocol/index.js';
+import { int16ToBase64 } from '../../plugin/protocol/index.js';
+import { Conversation, type ConversationHost } from '../../plugin/phaser/conversation.js';
+import type { SpeechBubble } from '../../plugin/phaser/bubble/view.js';
+import type { NpcVoice } from '../../plugin/audio/index.js';
+import type { ToolHandler } from '../../plugin/phaser/events.js';
+import {
+  startScriptedServer,
+  type ScriptedServer,
+  type ServerConnection,
+} from '../helpers/scripted-server.js';
+import { until } from '../helpers/events.js';
+
+// One conversation's glue (session events -> voice, bubble and NPC events), with a real AgentSession
+// over a real `ws` connection to a scripted server. The voice and the bubble are recorders: what
+// they are asked to do is what the player would hear and read.
+
+class RecVoice {
+  pushes: { samples: number; turn: number }[] = [];
+  flushes = 0;
+  turnId = -1;
+  playbackPositionMs = 0;
+  mode: 'speaking' | 'listening' = 'listening';
+  level = 0;
+  disposed = false;
+  private fns = new Map<string, ((...a: any[]) => void)[]>();
+  on(e: string, fn: (...a: any[]) => void) {
+    this.fns.set(e, [...(this.fns.get(e) ?? []), fn]);
+    return () =>
+      this.fns.set(
+        e,
+        (this.fns.get(e) ?? []).filter((f) => f !== fn),
+      );
+  }
+  fire(e: string, ...a: unknown[]) {
+    for (const f of this.fns.get(e) ?? []) f(...a);
+  }
+  listeners() {
+    return [...this.fns.values()].reduce((n, l) => n + l.length, 0);
+  }
+  push(pcm: Int16Array, _rate: number, turn: number) {
+    this.pushes.push({ samples: pcm.length, turn });
+  }
+  flush() {
+    this.flushes++;
+  }
+  dispose() {
+    this.disposed = true;
+  }
+}
+
+class RecBubble {
+  turnId = -1;
+  shown: string[] = [];
+  corrected: string[] = [];
+  cuts: number[] = [];
+  ended = 0;
+  show(text: string, _now: number, o: { turnId?: number }) {
+    this.turnId = o.turnId ?? -1;
+    this.shown.push(text);
+  }
+  correct(text: string) {
+    this.corrected.push(text);
+  }
+  cutAt(count: number) {
+    this.cuts.push(count);
+  }
+  end() {
+    this.ended++;
+  }
+}
+
+interface Rig {
+  conv: Conversation;
+  session: AgentSession;
+  voice: RecVoice;
+  bubble: RecBubble;
+  events: [string, ...unknown[]][];
+  ended: EndReason[];
+  server: ServerConnection;
+  tools: Map<string, ToolHandler>;
+  listening: Set<string>;
+  contexts: Map<string, string>;
+}
+
+let server: ScriptedServer;
+beforeEach(async () => {
+  server = await startScriptedServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler>; listen?: string[] } = {}) {
+  const session = new AgentSession({
+    endpoint: { kind: 'url', url: server.url },
+    WebSocket: WebSocket as never,
+    reconnect: false,
+  });
+  const voice = new RecVoice();
+  const bubble = new RecBubble();
+  const events: [string, ...unknown[]][] = [];
+  const ended: EndReason[] = [];
+  const tools = new Map(Object.entries(opts.tools ?? {}));
+  const listening = new Set(opts.listen ?? []);
+  const contexts = new Map<string, string>([['inventory', 'The player holds a torch.']]);
+  const t0 = performance.now();
+  const host: ConversationHost = {
+    id: 'mira',
+    setState: (s) => events.push(['state', s]),
+    emitNpc: (e, ...a) => events.push([e, ...a]),
+    contexts: () => contexts,
+    toolHandler: (n) => tools.get(n),
+    hasToolListener: (n) => listening.has(n),
+    toolNames: () => [...tools.keys(), ...listening],
+    playerSaid: (t) => events.push(['playerSaid', t]),
+    ended: (_c, r) => ended.push(r),
+    now: () => performance.now() - t0,
+  };
+  const conv = new Conversation(
+    host,
+    session,
+    voice as unknown as NpcVoice,
+    bubble as unknown as SpeechBubble,
+    opts.prewarm ?? false,
+  );
+  if (!opts.prewarm) conv.activate();
+  const connecting = conv.connect();
+  const conn = await server.connection(0);
+  await conn.nextOfType('conversation_initiation_client_data');
+  conn.sendMetadata();
+  await connecting;
+  return {
+    conv,
+    session,
+    voice,
+    bubble,
+    events,
+    ended,
+    server: conn,
+    tools,
+    listening,
+    contexts,
+  } satisfies Rig;
+}
+
+const audio = (eventId: number, samples = 1600) => ({
+  type: 'audio' as const,
+  audio_event: { audio_base_64: int16ToBase64(new Int16Array(samples).fill(1000)), event_id: eventId },
+});
+
+describe('Conversation: one NPC conversation wired to voice, bubble and game events', () => {
+  it('sends every context fact on open, keyed by context_id, and only changes afterwards', async () => {
+    const r = await rig();
+    const first = await r.server.nextOfType<any>('contextual_update');
+    expect(first).toEqual({
+      type: 'contextual_update',
+      text: 'The player holds a torch.',
+      context_id: 'inventory',
+    });
+    r.conv.sendContext('inventory', 'The player holds a torch.'); // unchanged: not resent
+    r.conv.sendContext('inventory', 'The player holds a lantern.');
+    const second = await r.server.next<any>(
+      (m) => 'type' in m && m.type === 'contextual_update' && m !== first,
+    );
+    expect(second.text).toBe('The player holds a lantern.');
+    expect(r.server.received.filter((m) => 'type' in m && m.type === 'contextual_update')).toHaveLength(2);
+    r.conv.dispose();
+  });
+
+  it('prewarmed: holds the greeting (audio and bubble reveal) until activated, then plays it in order', async () => {
+    const r = await rig({ prewarm: true });
+    expect(r.events).toContainEqual(['state', 'ready']);
+    expect(r.events).toContainEqual([
+      'conversation:start',
+      { conversationId: expect.any(String), prewarm: true },
+    ]);
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Welcome [laughs] traveller!', event_id: 1 },
+    });
+    r.server.burst([audio(1), audio(1), audio(1)]);
+    await until(() => r.events.some((e) => e[0] === 'response'));
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.voice.pushes).toEqual([]); // nothing audible yet
+    expect(r.events).toContainEqual(['response', 'Welcome traveller!', 1]); // game text never has tags
+    // No microphone audio goes to a prewarmed conversation.
+    r.conv.sendAudio(new Int16Array(320));
+    r.conv.activate();
+    expect(r.voice.pushes).toEqual([
+      { samples: 1600, turn: 1 },
+      { samples: 1600, turn: 1 },
+      { samples: 1600, turn: 1 },
+    ]);
+    r.conv.sendAudio(new Int16Array(320));
+    await r.server.nextOfType('user_audio_chunk');
+    expect(r.server.received.filter((m) => !('type' in m))).toHaveLength(1);
+    r.conv.dispose();
+  });
+
+  it('a skip cuts the bubble at what was heard and flushes the voice', async () => {
+    const r = await rig();
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Let me tell you the whole history', event_id: 2 },
+    });
+    r.server.send(audio(2, 16000)); // 1 s
+    await until(() => r.voice.pushes.length === 1);
+    r.voice.turnId = 2;
+    r.voice.fire('turnstart', 2);
+    r.voice.playbackPositionMs = 500; // half the audio heard: the spread estimate reveals a part
+    r.conv.skip();
+    expect(r.voice.flushes).toBe(1);
+    expect(r.bubble.cuts).toHaveLength(1);
+    const heard = r.bubble.cuts[0]!;
+    expect(heard).toBeGreaterThan(0);
+    expect(heard).toBeLessThan('Let me tell you the whole history'.length);
+    expect(r.events.some((e) => e[0] === 'interruption')).toBe(true);
+    r.conv.dispose();
+  });
+
+  it("a barge-in's correction replaces the bubble with what was actually said", async () => {
+    const r = await rig();
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: {
+        agent_response: 'Let me tell you the whole history of the forge.',
+        event_id: 3,
+      },
+    });
+    r.server.send(audio(3));
+    await until(() => r.voice.pushes.length === 1);
+    r.server.send({ type: 'interruption', interruption_event: { event_id: 3 } });
+    r.server.send({
+      type: 'agent_response_correction',
+      agent_response_correction_event: {
+        original_agent_response: 'Let me tell you the whole history of the forge.',
+        corrected_agent_response: 'Let me tell you the whole',
+        event_id: 3,
+      },
+    });
+    await until(() => r.bubble.corrected.length === 1);
+    expect(r.bubble.corrected).toEqual(['Let me tell you the whole']);
+    expect(r.voice.flushes).toBeGreaterThanOrEqual(1);
+    expect(r.events).toContainEqual([
+      'correction',
+      'Let me tell you the whole',
+      'Let me tell you the whole history of the forge.',
+      3,
+    ]);
+    r.conv.dispose();
+  });
+
+  it('tools: a handler answers, a listener alone answers with success, anything else is an error result', async () => {
+    const r = await rig({ tools: { give_item: (p) => `gave ${String(p.item)}` }, listen: ['open_shop'] });
+    const call = (name: string, id: string, parameters: Record<string, unknown> = {}) =>
+      r.server.send({
+        type: 'client_tool_call',
+        client_tool_call: {
+          tool_name: name,
+          tool_call_id: id,
+          parameters,
+          event_id: 5,
+          expects_response: true,
+        },
+      });
+    call('give_item', 't1', { item: 'lantern' });
+    call('open_shop', 't2', { shop: 'miras_wares' });
+    call('launch_rocket', 't3');
+    const results = await Promise.all(
+      ['t1', 't2', 't3'].map((id) =>
+        r.server.next<any>((m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id),
+      ),
+    );
+    expect(results.map((m) => [m.tool_call_id, m.is_error, m.result])).toEqual([
+      ['t1', false, 'gave lantern'],
+      ['t2', false, 'Client tool execution successful.'],
+      ['t3', true, 'Client tool with name launch_rocket is not defined on client'],
+    ]);
+    // Every call is also a game event, by name.
+    expect(r.events).toContainEqual([
+      'tool:open_shop',
+      { shop: 'miras_wares' },
+      expect.objectContaining({ id: 't2' }),
+    ]);
+    r.conv.dispose();
+  });
+
+  it('the server ending the conversation is reported once; dispose removes every listener it added', async () => {
+    const r = await rig();
+    expect(r.voice.listeners()).toBeGreaterThan(0);
+    r.server.close(1000, 'Agent ended the call');
+    await until(() => r.ended.length === 1);
+    expect(r.ended[0]).toMatchObject({ kind: 'agent' });
+    r.conv.dispose();
+    r.conv.dispose();
+    expect(r.voice.listeners()).toBe(0);
+    expect(r.voice.disposed).toBe(true);
+    expect(r.session.state).toBe('closed');
+  });
+});
