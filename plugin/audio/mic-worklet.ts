@@ -26,6 +26,7 @@ class PvaMicCapture extends AudioWorkletProcessor {
     this.free = [];
     for (let i = 0; i < o.poolSize; i++) this.free.push(new Int16Array(this.chunkSamples));
     this.cur = this.free.pop(); this.fill = 0; this.grown = 0; this.alive = true;
+    this.xfer = [null]; // reused transfer list: postMessage(buf, [buf]) would allocate per chunk
     this.port.onmessage = (e) => {
       const d = e.data;
       if (d instanceof ArrayBuffer) this.free.push(new Int16Array(d));
@@ -58,7 +59,9 @@ class PvaMicCapture extends AudioWorkletProcessor {
       this.cur[this.fill++] = v < 0 ? v * 32768 : v * 32767;
       if (this.fill === this.chunkSamples) {
         const buf = this.cur.buffer;
-        this.port.postMessage(buf, [buf]);
+        this.xfer[0] = buf;
+        this.port.postMessage(buf, this.xfer);
+        this.xfer[0] = null;
         this.cur = this.free.pop();
         if (!this.cur) { this.cur = new Int16Array(this.chunkSamples); this.grown++; }
         this.fill = 0;

@@ -34,7 +34,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     this.q = []; this.qHead = 0; this.qOff = 0; this.queuedSec = 0;
     this.turn = -1; this.played = 0; this.state = 'idle'; // idle | playing | starved | flushing
     this.flushGain = 1; this.flushTurn = -Infinity; this.underrunThisTurn = false;
-    this.waitUntil = 0; this.alive = true; this.drainLeft = 0; this.fadePending = true;
+    this.waitUntil = -1; this.alive = true; this.drainLeft = 0; this.fadePending = true;
     this.port.onmessage = (e) => this.onMsg(e.data);
   }
   onMsg(d) {
@@ -46,7 +46,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
         if (c.turn <= this.flushTurn) continue;
         this.q.push(c); this.queuedSec += c.pcm.length / c.rate;
       }
-      if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil === 0) {
+      if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil < 0) {
         // The lead only applies to a turn that ran dry; a new turn starts at once.
         const sameTurn = this.state === 'starved' && this.q[this.qHead].turn === this.turn;
         this.waitUntil = currentTime + (sameTurn ? this.lead : 0);
@@ -73,7 +73,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     if (this.state === 'flushing') { this.rs.reset(); this.drainLeft = 0; } // silent by now
     // (a starved voice keeps ringing out its already-fading tail)
     this.flushGain = 1; this.fadePending = true;
-    this.waitUntil = keep.length ? currentTime : 0;
+    this.waitUntil = keep.length ? currentTime : -1;
     this.state = 'idle';
     this.port.postMessage({ t: 'flushed', turn: this.turn, played: this.played, time: currentTime });
     this.turn = -1;
@@ -121,7 +121,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     let i = 0;
     while (i < n) {
       if (this.state === 'idle' || this.state === 'starved') {
-        const ready = this.qHead < this.q.length && this.waitUntil !== 0 &&
+        const ready = this.qHead < this.q.length && this.waitUntil >= 0 &&
           (currentTime >= this.waitUntil || this.queuedSec >= this.lead);
         if (ready) {
           if (this.state === 'starved' && this.q[this.qHead].turn === this.turn) {
@@ -130,7 +130,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
             this.lead = Math.min(this.leadMax, this.lead + this.leadStep);
             this.port.postMessage({ t: 'resume', turn: this.turn, played: this.played, time: currentTime });
           }
-          this.state = 'playing'; this.waitUntil = 0; this.drainLeft = 0;
+          this.state = 'playing'; this.waitUntil = -1; this.drainLeft = 0;
         } else if (this.drainLeft > 0) {
           if (this.rs.needed() > 0) this.rs.pushZeros(this.rs.needed());
           this.rs.pull(out, i, 1); i++; this.drainLeft--;
