@@ -34,7 +34,9 @@ export interface MicCaptureOptions {
   onChunk?: ((pcm: Int16Array) => void) | null;
   /**
    * Open-mic echo guard. While `source.speaking` (an NPC voice plays), a chunk is sent only if
-   * its level reaches `thresholdDb` (or within `holdMs` after one did); otherwise silence is sent.
+   * its RMS reaches `thresholdDb` dBFS (default -30: the player talking over the NPC, while the
+   * voice's residue after echo cancellation is typically well below -40), or within `holdMs`
+   * (default 400) after one did; otherwise silence is sent. Push-to-talk is never guarded.
    */
   echoGuard?: { source: EchoGuardSource; thresholdDb?: number; holdMs?: number } | null;
   /** A specific input device. */
@@ -110,7 +112,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.guard = opts.echoGuard
       ? {
           source: opts.echoGuard.source,
-          threshold: dbToLinear(opts.echoGuard.thresholdDb ?? -26),
+          threshold: dbToLinear(opts.echoGuard.thresholdDb ?? -30),
           holdMs: opts.echoGuard.holdMs ?? 400,
         }
       : null;
