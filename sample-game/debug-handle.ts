@@ -10,7 +10,7 @@ export interface GameSnapshot {
   ready: boolean;
   started: boolean;
   player: { x: number; y: number; facing: string };
-  npcs: { id: string; name: string; x: number; y: number }[];
+  npcs: { id: string; name: string; x: number; y: number; state: string; said: string; bubble: string }[];
   talk: {
     target: string | null;
     nearby: string | null;
@@ -21,6 +21,7 @@ export interface GameSnapshot {
     typing: boolean;
     debug: boolean;
     problems: string[];
+    problemDetails: string[];
     lastHeard: string;
     lastSaid: string;
   };
@@ -31,6 +32,7 @@ export interface GameSnapshot {
   shopOpen: boolean;
   volume: number;
   audioState: string;
+  fps: number;
 }
 
 export function exposeDebugHandle(game: Phaser.Game): void {
@@ -42,7 +44,15 @@ export function exposeDebugHandle(game: Phaser.Game): void {
       ready: true,
       started: v.started,
       player: { x: Math.round(v.player.x), y: Math.round(v.player.y), facing: v.player.facing },
-      npcs: v.npcs.map((n) => ({ id: n.id, name: n.name, x: n.x, y: n.y })),
+      npcs: v.npcs.map((n) => ({
+        id: n.id,
+        name: n.name,
+        x: n.x,
+        y: n.y,
+        state: n.state,
+        said: n.said,
+        bubble: n.bubble,
+      })),
       talk: {
         target: t.target?.id ?? null,
         nearby: t.nearby?.id ?? null,
@@ -53,6 +63,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
         typing: t.typing,
         debug: t.debug,
         problems: [...t.problems.keys()],
+        problemDetails: [...t.problems.values()].map((p) => p.detail ?? p.title),
         lastHeard: t.lastHeard,
         lastSaid: t.lastSaid,
       },
@@ -63,6 +74,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
       shopOpen: !!v.registry.get('panelOpen'),
       volume: Howler.volume(),
       audioState: (Howler.ctx as AudioContext | undefined)?.state ?? 'none',
+      fps: Math.round(game.loop.actualFps),
     };
   };
   Object.defineProperty(window, '__game', { get: snapshot, configurable: true });

@@ -53,8 +53,9 @@ export function generate(): Map<string, Uint8Array> {
   const text = (path: string, s: string) => files.set(path, new TextEncoder().encode(s));
 
   const tileset = buildTileset();
-  png('assets/tiles/village.png', tileset.image());
+  // The map first: it adds the edge tiles it needs to the tileset.
   text('assets/maps/village.json', mapJson(buildMap(tileset).json));
+  png('assets/tiles/village.png', tileset.image());
   for (const look of LOOKS) png(`assets/sprites/${look.name}.png`, characterSheet(look));
   png('assets/sprites/gate.png', gateSheet());
   png('assets/sprites/chest.png', chestSheet());

@@ -1,6 +1,6 @@
 /** The player (walks with WASD/arrows, collides) and the village NPCs (idle, turn to face the player, talk). */
 import * as Phaser from 'phaser';
-import { lookFor, type Facing } from './looks.js';
+import { frameOf, lookFor, type Facing } from './looks.js';
 
 const WALK_SPEED = 84;
 
@@ -91,7 +91,12 @@ export class NpcActor {
   readonly label: Phaser.GameObjects.Text;
   private readonly home: Facing;
   private facing: Facing;
-  talking = false;
+  /** The voice level while the NPC speaks (0..1), driven by the plugin's mouth hook; null when silent. */
+  mouth: number | null = null;
+  /** Mirrors of the plugin's view of this NPC, for the HUD and the read-only debug handle. */
+  state = 'idle';
+  said = '';
+  bubble = '';
 
   constructor(
     scene: Phaser.Scene,
@@ -148,7 +153,7 @@ export class NpcActor {
     return this.sprite.y;
   }
 
-  /** Face the player when they are close, return home when they leave; mouth moves while talking. */
+  /** Face the player when they are close, return home when they leave; the mouth moves with the voice. */
   update(px: number, py: number, near: boolean): void {
     let want = this.home;
     if (near) {
@@ -156,10 +161,14 @@ export class NpcActor {
       const dy = py - this.y;
       want = Math.abs(dx) > Math.abs(dy) ? (dx < 0 ? 'left' : 'right') : dy < 0 ? 'up' : 'down';
     }
-    const key = `${this.look}-${this.talking ? 'talk' : 'idle'}-${want}`;
-    if (want !== this.facing || this.sprite.anims.currentAnim?.key !== key) {
-      this.facing = want;
-      this.sprite.anims.play(key, true);
+    this.facing = want;
+    if (this.mouth !== null) {
+      this.sprite.anims.stop();
+      this.sprite.setFrame(frameOf(want, this.mouth > 0.04 ? 'talk' : 'stand'));
+    } else {
+      const key = `${this.look}-idle-${want}`;
+      if (this.sprite.anims.currentAnim?.key !== key || !this.sprite.anims.isPlaying)
+        this.sprite.anims.play(key, true);
     }
     this.label.setAlpha(near ? 1 : 0);
   }

@@ -25,6 +25,8 @@ export interface StateEvents {
   changed: [];
   toast: [text: string, icon?: string];
   quest: [step: QuestStep];
+  /** A shop panel should open (an NPC's open_shop tool), with its title. */
+  shop: [title: string];
 }
 
 export class GameState extends Phaser.Events.EventEmitter {

@@ -18,6 +18,8 @@ export interface Problem {
     | 'other';
   title: string;
   action: string;
+  /** The underlying message, for the debug handle and the console. */
+  detail?: string;
 }
 
 export interface TalkControls {

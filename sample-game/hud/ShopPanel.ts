@@ -17,7 +17,7 @@ export class ShopPanel {
   ) {
     const { width, height } = scene.scale;
     const w = 380;
-    const h = 300;
+    const h = 330;
     this.root = scene.add
       .container(Math.round(width / 2 - w / 2), Math.round(height / 2 - h / 2 - 20))
       .setDepth(100);
@@ -29,10 +29,11 @@ export class ShopPanel {
       fontStyle: 'bold',
     });
     heading.setOrigin(0.5, 0);
+    // Your purse, bottom left: the coin icon and the count.
+    const coin = scene.add.image(40, h - 28, 'items', ITEMS.indexOf('coin')).setScale(1.5);
     this.goldText = scene.add
-      .text(w - 22, 24, '', { fontFamily: FONT, fontSize: '15px', color: '#8a5a3a', fontStyle: 'bold' })
-      .setOrigin(1, 0);
-    const coin = scene.add.image(w - 30 - 60, 33, 'items', ITEMS.indexOf('coin')).setScale(1.5);
+      .text(56, h - 28, '', { fontFamily: FONT, fontSize: '15px', color: '#8a5a3a', fontStyle: 'bold' })
+      .setOrigin(0, 0.5);
     this.root.add([bg, heading, this.goldText, coin]);
     SHOP.forEach((offer, i) => {
       const y = 70 + i * 44;
@@ -68,7 +69,7 @@ export class ShopPanel {
       this.keys.push(key);
     });
     this.status = scene.add
-      .text(w / 2, h - 44, 'Click an item or press 1-4 to buy.', {
+      .text(w / 2, h - 78, 'Click an item or press 1-4 to buy.', {
         fontFamily: FONT,
         fontSize: '14px',
         color: '#6b4a2e',
@@ -92,7 +93,7 @@ export class ShopPanel {
   }
 
   private refresh(): void {
-    this.goldText.setText(`${this.state.gold}`);
+    this.goldText.setText(`You have ${this.state.gold} gold`);
   }
 
   buy(item: string): void {

@@ -97,9 +97,9 @@ export class HudScene extends Phaser.Scene {
       (step: string) => step === 'moonwell' && this.banner('Quest complete: the Moonwell glows again'),
       this,
     );
-    this.registry.events.on('changedata-shop', this.onShop, this);
+    this.state.on('shop', this.onShop, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
-      this.registry.events.off('changedata-shop', this.onShop, this);
+      this.state.off('shop', this.onShop, this);
       this.state.off('toast', this.toast, this);
       this.state.off('changed', this.refreshInventory, this);
       this.textBox.destroy();
@@ -138,12 +138,10 @@ export class HudScene extends Phaser.Scene {
     localStorage.setItem(VOLUME_KEY, String(vol));
   }
 
-  private onShop(_parent: unknown, title: string | null): void {
-    if (!title) return;
+  private onShop(title: string): void {
     this.shop?.destroy();
     this.shop = new ShopPanel(this, this.state, title);
     this.registry.set('panelOpen', true);
-    this.registry.set('shop', null);
   }
 
   get shopOpen(): boolean {
@@ -198,7 +196,7 @@ export class HudScene extends Phaser.Scene {
       ];
     else if (this.shop?.open)
       hints = [
-        { keys: ['1', '4'], text: 'Buy' },
+        { keys: ['1-4'], text: 'Buy' },
         { keys: ['Esc'], text: 'Close the shop' },
       ];
     else if (who && t.npcState === 'speaking' && t.target)

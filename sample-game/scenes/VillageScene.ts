@@ -90,6 +90,16 @@ export class VillageScene extends Phaser.Scene {
       this.physics.add.collider(this.player.sprite, npc.blocker);
     }
 
+    // The world is drawn at 2x: any text in it (NPC names, the plugin's speech bubbles) renders at
+    // the camera's zoom so it stays crisp instead of being scaled up from 1x.
+    const crisp = (go: Phaser.GameObjects.GameObject) => {
+      if (go instanceof Phaser.GameObjects.Text) go.setResolution(Math.max(2, this.cameras.main.zoom));
+    };
+    this.events.on(Phaser.Scenes.Events.ADDED_TO_SCENE, crisp);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () =>
+      this.events.off(Phaser.Scenes.Events.ADDED_TO_SCENE, crisp),
+    );
+
     const cam = this.cameras.main;
     cam.setBounds(0, 0, map.widthInPixels, map.heightInPixels);
     cam.setZoom(2);

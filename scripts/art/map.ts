@@ -6,7 +6,7 @@
  * chest, signs).
  */
 import { hash2 } from './canvas.js';
-import { TILE, type TilesetBuilder } from './tiles.js';
+import { TILE, edgeTile, type TilesetBuilder } from './tiles.js';
 
 export const MAP_W = 48;
 export const MAP_H = 36;
@@ -69,34 +69,45 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     for (let x = 18; x < 30; x++)
       if (((x - 23.5) / 4.8) ** 2 + ((y - 4.8) / 3.2) ** 2 <= 1) path[at(x, y)] = 1;
   fill(cobble, 19, 15, 28, 21);
-  for (let y = 0; y < MAP_H; y++)
-    for (let x = 0; x < MAP_W; x++) {
-      const dx = (x - 33.5) / 4.6;
-      const dy = (y - 31.5) / 2.8;
-      if (dx * dx + dy * dy <= 1) water[at(x, y)] = 1;
-    }
+  // the pond: hand-shaped rows so its outline has no one-tile spikes
+  const pond: [number, number, number][] = [
+    [29, 31, 36],
+    [30, 30, 37],
+    [31, 29, 38],
+    [32, 30, 37],
+    [33, 31, 36],
+  ];
+  for (const [y, x0, x1] of pond) for (let x = x0; x <= x1; x++) water[at(x, y)] = 1;
   for (let y = 0; y < MAP_H; y++)
     for (let x = 0; x < MAP_W; x++) {
       const i = at(x, y);
-      const differs = (grid: Uint8Array, nx: number, ny: number) =>
-        !inside(nx, ny) ? 0 : grid[at(nx, ny)] ? 0 : 1;
-      const mask = (grid: Uint8Array) =>
-        differs(grid, x, y - 1) |
-        (differs(grid, x + 1, y) << 1) |
-        (differs(grid, x, y + 1) << 2) |
-        (differs(grid, x - 1, y) << 3);
+      /** 4 bits for differing sides, plus 4 bits for differing diagonals whose two sides match. */
+      const mask = (same: (nx: number, ny: number) => boolean) => {
+        const n = !same(x, y - 1);
+        const e = !same(x + 1, y);
+        const s = !same(x, y + 1);
+        const w = !same(x - 1, y);
+        let m = (n ? 1 : 0) | (e ? 2 : 0) | (s ? 4 : 0) | (w ? 8 : 0);
+        if (!n && !e && !same(x + 1, y - 1)) m |= 16;
+        if (!s && !e && !same(x + 1, y + 1)) m |= 32;
+        if (!s && !w && !same(x - 1, y + 1)) m |= 64;
+        if (!n && !w && !same(x - 1, y - 1)) m |= 128;
+        return m;
+      };
       if (cobble[i]) ground[i] = gid(`cobble${hash2(x, y, 8) < 0.5 ? 0 : 1}`);
       else if (water[i]) {
-        ground[i] = gid(`water${mask(water)}`);
+        ground[i] = gid(
+          edgeTile(
+            ts,
+            'water',
+            mask((nx, ny) => !inside(nx, ny) || water[at(nx, ny)] === 1),
+          ),
+        );
         blocked[i] = 1;
       } else if (path[i]) {
         // paths meeting the plaza blend into it rather than growing a grass rim
-        const m =
-          (!inside(x, y - 1) || path[at(x, y - 1)] || cobble[at(x, y - 1)] ? 0 : 1) |
-          (!inside(x + 1, y) || path[at(x + 1, y)] || cobble[at(x + 1, y)] ? 0 : 2) |
-          (!inside(x, y + 1) || path[at(x, y + 1)] || cobble[at(x, y + 1)] ? 0 : 4) |
-          (!inside(x - 1, y) || path[at(x - 1, y)] || cobble[at(x - 1, y)] ? 0 : 8);
-        ground[i] = gid(`path${m}`);
+        const m = mask((nx, ny) => !inside(nx, ny) || path[at(nx, ny)] === 1 || cobble[at(nx, ny)] === 1);
+        ground[i] = gid(edgeTile(ts, 'path', m));
       } else {
         const n = hash2(x, y, 4);
         ground[i] = gid(n < 0.55 ? 'grass0' : n < 0.75 ? 'grass1' : n < 0.9 ? 'grass2' : 'grass3');
@@ -171,7 +182,7 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
   big('lamp', 22, 13, 1, 2);
   big('lamp', 25, 13, 1, 2);
   big('lamp', 22, 22, 1, 2);
-  big('lamp', 25, 26, 1, 2);
+  big('lamp', 26, 25, 1, 2);
   put(walls, 26, 31, 'sign');
   put(walls, 21, 9, 'sign');
 

@@ -49,6 +49,10 @@ export class TilesetBuilder {
     this.tiles.push({ name, canvas: c, collides });
   }
 
+  has(name: string): boolean {
+    return this.index.has(name);
+  }
+
   id(name: string): number {
     const i = this.index.get(name);
     if (i === undefined) throw new Error(`unknown tile ${name}`);
@@ -94,20 +98,39 @@ const W = 8;
  * Which pixels of an edge tile belong to the neighbour (grass or land) given a 4-bit mask of the
  * sides whose neighbour differs. Edges are wavy (position hash) and outer corners are rounded.
  */
-function edgeMask(mask: number, seed: number, base = 2): (x: number, y: number) => boolean {
+function edgeMask(mask: number, seed: number, base = 2, radius = 6): (x: number, y: number) => boolean {
   const wob = (i: number, side: number) => base + (hash2(i >> 1, side, seed) < 0.45 ? 1 : 0);
+  // Distance from a pixel centre to a tile corner (cx, cy in {0, 16}).
+  const dist = (x: number, y: number, cx: number, cy: number) => Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+  const R = radius;
   return (x, y) => {
     if (mask & N && y < wob(x, 1)) return true;
     if (mask & S && y > 15 - wob(x, 3)) return true;
     if (mask & W && x < wob(y, 4)) return true;
     if (mask & E && x > 15 - wob(y, 2)) return true;
-    const r = base + 3;
-    if (mask & N && mask & W && x + y < r) return true;
-    if (mask & N && mask & E && 15 - x + y < r) return true;
-    if (mask & S && mask & W && x + 15 - y < r) return true;
-    if (mask & S && mask & E && 30 - x - y < r) return true;
+    // inner corners: both sides match but the diagonal differs (bits 16 NE, 32 SE, 64 SW, 128 NW)
+    const k = base + 1.5;
+    if (mask & 16 && dist(x, y, 16, 0) < k) return true;
+    if (mask & 32 && dist(x, y, 16, 16) < k) return true;
+    if (mask & 64 && dist(x, y, 0, 16) < k) return true;
+    if (mask & 128 && dist(x, y, 0, 0) < k) return true;
+    // outer corners: rounded with radius R around a centre R px inside the corner
+    const round = (cx: number, cy: number) =>
+      Math.abs(x + 0.5 - cx) < R && Math.abs(y + 0.5 - cy) < R && dist(x, y, cx, cy) > R - base;
+    if (mask & N && mask & W && x < R && y < R && round(R, R)) return true;
+    if (mask & N && mask & E && x >= 16 - R && y < R && round(16 - R, R)) return true;
+    if (mask & S && mask & W && x < R && y >= 16 - R && round(R, 16 - R)) return true;
+    if (mask & S && mask & E && x >= 16 - R && y >= 16 - R && round(16 - R, 16 - R)) return true;
     return false;
   };
+}
+
+/** The path or water tile for an 8-bit edge mask, drawn on first use (most combinations never occur). */
+export function edgeTile(b: TilesetBuilder, kind: 'path' | 'water', mask: number): string {
+  const name = `${kind}${mask}`;
+  if (!b.has(name))
+    b.add(name, (c) => (kind === 'path' ? paintPath(c, mask) : paintWater(c, mask)), kind === 'water');
+  return name;
 }
 
 function paintPath(c: Canvas, mask: number): void {
@@ -117,8 +140,8 @@ function paintPath(c: Canvas, mask: number): void {
       c.set(x, y, n < 0.08 ? P.dirtDark : n < 0.14 ? P.dirtLight : P.dirt);
     }
   for (let k = 0; k < 3; k++) {
-    const px = 2 + Math.floor(hash2(k, mask, 5) * 12);
-    const py = 2 + Math.floor(hash2(k, mask, 6) * 12);
+    const px = 2 + Math.floor(hash2(k, mask & 15, 5) * 12);
+    const py = 2 + Math.floor(hash2(k, mask & 15, 6) * 12);
     c.set(px, py, P.pebble);
     c.set(px + 1, py, P.dirtLight);
   }
@@ -138,13 +161,13 @@ function paintWater(c: Canvas, mask: number): void {
     }
   // little wave marks
   for (let k = 0; k < 3; k++) {
-    const wx = 2 + Math.floor(hash2(k, mask, 13) * 10);
-    const wy = 3 + Math.floor(hash2(k, mask, 14) * 10);
+    const wx = 2 + Math.floor(hash2(k, mask & 15, 13) * 10);
+    const wy = 3 + Math.floor(hash2(k, mask & 15, 14) * 10);
     c.hline(wx, wx + 2, wy, P.waterLight);
   }
-  const land = edgeMask(mask, 53, 2);
-  const bank = edgeMask(mask, 53, 3);
-  const foam = edgeMask(mask, 53, 4);
+  const land = edgeMask(mask, 53, 2, 9);
+  const bank = edgeMask(mask, 53, 3, 9);
+  const foam = edgeMask(mask, 53, 4, 9);
   for (let y = 0; y < TILE; y++)
     for (let x = 0; x < TILE; x++) {
       if (land(x, y)) c.set(x, y, grassAt(x, y, 2));
@@ -182,15 +205,18 @@ type Roof = (typeof ROOFS)['red'];
 
 /** A roof part: col/row in {0: first, 1: middle, 2: last}. Shingles, ridge, eave shadow, side trim. */
 function paintRoof(c: Canvas, roof: Roof, col: number, row: number): void {
+  // Overlapping shingles, 4 px wide and 4 px tall, each row offset by half a shingle.
   for (let y = 0; y < TILE; y++)
     for (let x = 0; x < TILE; x++) {
-      const band = Math.floor(y / 4);
-      const off = band % 2 ? 4 : 0;
-      let col0 = roof.base;
-      if (y % 4 === 3) col0 = roof.dark;
-      else if ((x + off) % 8 === 0) col0 = roof.dark;
-      else if (y % 4 === 0) col0 = roof.light;
-      c.set(x, y, col0);
+      const off = Math.floor(y / 4) % 2 ? 2 : 0;
+      const sx = (x + off) % 4;
+      const sy = y % 4;
+      let k = roof.base;
+      if (sy === 3) k = roof.dark;
+      else if (sx === 3) k = roof.dark;
+      else if (sy === 0 && sx < 2) k = roof.light;
+      if (sy === 3 && sx === 3) k = roof.deep;
+      c.set(x, y, k);
     }
   if (row === 0) {
     c.rect(0, 0, 16, 3, roof.deep);

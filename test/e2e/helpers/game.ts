@@ -5,6 +5,7 @@
 import { createServer, type ViteDevServer } from 'vite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, repoRoot, watchPage, type LaunchOptions } from '../../helpers/browser.js';
 
@@ -25,6 +26,10 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
     configFile: join(repoRoot, 'vite.config.ts'),
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
+    // A private optimizer cache: other dev servers on this machine re-optimizing the shared
+    // node_modules/.vite would answer our page with 504 "Outdated Optimize Dep".
+    cacheDir: join(tmpdir(), `pva-e2e-vite-${process.pid}`),
+    optimizeDeps: { include: ['phaser', 'howler'] },
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
@@ -32,14 +37,22 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
   return { server, url: url.replace(/\/$/, '') };
 }
 
-export async function openGame(opts: LaunchOptions = {}): Promise<GameSession> {
+export async function openGame(opts: LaunchOptions & { initScript?: string } = {}): Promise<GameSession> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const { server, url } = await startDevServer();
   const browser = await launchBrowser(opts);
   const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   const { errors } = watchPage(page);
+  await page.addInitScript(RECORD_STREAMS);
+  if (opts.initScript) await page.addInitScript(opts.initScript);
   await page.goto(url + '/');
-  await page.waitForFunction(() => (window as any).__game?.ready === true, null, { timeout: 30_000 });
+  try {
+    await page.waitForFunction(() => (window as any).__game?.ready === true, null, { timeout: 30_000 });
+  } catch (e) {
+    await browser.close().catch(() => undefined);
+    await server.close();
+    throw new Error(`the game did not start: ${(e as Error).message}\n${errors.join('\n')}`);
+  }
   return {
     server,
     url,
@@ -51,6 +64,111 @@ export async function openGame(opts: LaunchOptions = {}): Promise<GameSession> {
       await server.close();
     },
   };
+}
+
+/**
+ * Test instrumentation (not game code): remembers every microphone stream the page opens, so a test
+ * can check that each track was stopped (the browser's recording light went off).
+ */
+const RECORD_STREAMS = `(() => {
+  const md = navigator.mediaDevices;
+  if (!md || !md.getUserMedia) return;
+  const orig = md.getUserMedia.bind(md);
+  window.__streams = [];
+  md.getUserMedia = async (c) => { const s = await orig(c); window.__streams.push(s); return s; };
+})();`;
+
+/** Every microphone track the page opened, and whether each is still live. */
+export function micTracks(page: Page): Promise<{ opened: number; live: number }> {
+  return page.evaluate(() => {
+    const streams = ((window as any).__streams ?? []) as MediaStream[];
+    const tracks = streams.flatMap((s) => s.getAudioTracks());
+    return { opened: tracks.length, live: tracks.filter((t) => t.readyState === 'live').length };
+  });
+}
+
+/**
+ * Test instrumentation: a stereo meter on Howler's master output (where NPC voices go, design §4),
+ * plus a recorder that samples the game's read-only snapshot every 25 ms, so short events (a whole
+ * greeting while the test was still walking) are not missed. Per NPC it keeps: how long it spoke,
+ * the left/right energy while it alone was speaking, the longest bubble text and every line said.
+ */
+export async function installMeter(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const H = (window as any).Howler;
+    const ctx = H.ctx as AudioContext;
+    const split = ctx.createChannelSplitter(2);
+    const L = ctx.createAnalyser();
+    const R = ctx.createAnalyser();
+    L.fftSize = R.fftSize = 1024;
+    H.masterGain.connect(split);
+    split.connect(L, 0);
+    split.connect(R, 1);
+    const buf = new Float32Array(1024);
+    const rms = (a: AnalyserNode) => {
+      a.getFloatTimeDomainData(buf);
+      let s = 0;
+      for (const v of buf) s += v * v;
+      return Math.sqrt(s / buf.length);
+    };
+    type Rec = { speakingMs: number; L: number; R: number; samples: number; bubble: string; said: string[] };
+    const recs = new Map<string, Rec>();
+    const rec = (id: string) => {
+      let r = recs.get(id);
+      if (!r) recs.set(id, (r = { speakingMs: 0, L: 0, R: 0, samples: 0, bubble: '', said: [] }));
+      return r;
+    };
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      const dt = now - last;
+      last = now;
+      const g = (window as any).__game;
+      if (!g) return;
+      const l = rms(L);
+      const r = rms(R);
+      const speaking = g.npcs.filter((n: any) => n.state === 'speaking');
+      for (const n of g.npcs) {
+        const x = rec(n.id);
+        const bubble = String(n.bubble).replace(/\s+/g, ' ').trim();
+        if (bubble.length > x.bubble.length) x.bubble = bubble;
+        if (n.said && x.said[x.said.length - 1] !== n.said) x.said.push(n.said);
+        if (n.state !== 'speaking') continue;
+        x.speakingMs += dt;
+        if (speaking.length === 1 && l + r > 0.002) {
+          x.L += l;
+          x.R += r;
+          x.samples++;
+        }
+      }
+    }, 25);
+    (window as any).__meter = {
+      now: () => ({ L: rms(L), R: rms(R) }),
+      read: (id: string) => ({ ...rec(id), said: [...rec(id).said] }),
+      reset: (id: string) => recs.delete(id),
+    };
+  });
+}
+
+export interface NpcRecord {
+  speakingMs: number;
+  L: number;
+  R: number;
+  samples: number;
+  bubble: string;
+  said: string[];
+}
+
+export function record(page: Page, id: string): Promise<NpcRecord> {
+  return page.evaluate((npcId) => (window as any).__meter.read(npcId), id);
+}
+
+export function resetRecord(page: Page, id: string): Promise<void> {
+  return page.evaluate((npcId) => (window as any).__meter.reset(npcId), id);
+}
+
+export function levelNow(page: Page): Promise<{ L: number; R: number }> {
+  return page.evaluate(() => (window as any).__meter.now());
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

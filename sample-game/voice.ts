@@ -1,0 +1,272 @@
+/**
+ * The voice layer, written the way a game developer uses phaser-voice-agents: NPC definitions from
+ * the Vite plugin's virtual module, one `attach()` per NPC sprite placed from the Tiled "npcs" layer,
+ * client tools that change the game, context updates, and the plugin's events bound to the HUD.
+ */
+import { Howler } from 'howler';
+import type { NpcDefinition, NpcHandle, VoiceAgentsError } from 'phaser-voice-agents';
+import { npcById, npcFileErrors, voiceAgentsEndpoints } from 'virtual:voice-agents/npcs';
+import type { NpcActor } from './game/actors.js';
+import type { Problem } from './game/talk.js';
+import type { VillageScene } from './scenes/VillageScene.js';
+
+/** "Mira the Merchant" → "Mira": what the hints and the HUD call an NPC. */
+export function shortName(def: NpcDefinition): string {
+  return def.name.split(/\s+(?:the|of)\s+/i)[0]?.trim() || def.id;
+}
+
+interface ServerInfo {
+  broker: string | null;
+  localAgent: string | null;
+}
+
+/** Where the agents are: asked of the server at run time (dev, preview and `voice-agents serve` all answer). */
+async function serverInfo(): Promise<ServerInfo> {
+  try {
+    const res = await fetch('/voice-agents/config', { cache: 'no-store' });
+    if (res.ok) return (await res.json()) as ServerInfo;
+  } catch {
+    // fall through to what the build knew
+  }
+  return { broker: voiceAgentsEndpoints.broker, localAgent: voiceAgentsEndpoints.localAgent };
+}
+
+/** Does the local agent have a speech recognizer? null when unknown (no local agent, no answer). */
+async function localRecognizer(): Promise<boolean | null> {
+  try {
+    const res = await fetch('/voice-agents/health', { cache: 'no-store' });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { recognizer?: { available?: boolean } };
+    return body.recognizer?.available ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function wsUrl(path: string): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return /^wss?:/.test(path) ? path : `${proto}//${location.host}${path}`;
+}
+
+/** Every problem the plugin reports, in words a player understands, with what to do about it. */
+export function describeError(e: VoiceAgentsError, who?: string): Problem {
+  const micKind = (e.cause as { kind?: string } | undefined)?.kind;
+  if (e.kind === 'mic') {
+    if (micKind === 'no-device' || micKind === 'unplugged')
+      return {
+        id: 'mic-missing',
+        title: 'No microphone found.',
+        action: 'Plug one in and walk up to the villager again, or press Enter to type instead.',
+      };
+    if (micKind === 'denied' || micKind === 'revoked')
+      return {
+        id: 'mic-denied',
+        title: 'The microphone is blocked.',
+        action:
+          "Allow microphone access (the icon in the browser's address bar), then walk up again. Typing works now: press Enter.",
+      };
+    return {
+      id: 'mic-denied',
+      title: 'The microphone could not start.',
+      action: `${e.message}. Press Enter to type instead.`,
+    };
+  }
+  if (e.kind === 'audio')
+    return {
+      id: 'audio-locked',
+      title: 'Sound is off.',
+      action: 'Click the game or press any key to turn sound on.',
+    };
+  if (e.kind === 'connection' || e.kind === 'ended')
+    return {
+      id: 'agent-unreachable',
+      title: `Can't reach ${who ?? 'the villager'}'s voice.`,
+      action:
+        'The voice service is not answering. Check that the game server (npm run dev) is still running and your connection is up, then walk up again.',
+    };
+  if (e.kind === 'config') return { id: 'npc-files', title: 'An NPC file has a problem.', action: e.message };
+  return { id: 'other', title: 'Something went wrong.', action: e.message };
+}
+
+export function setupVoice(scene: VillageScene): void {
+  const va = scene.voiceAgents;
+  const talk = scene.talk;
+  const state = scene.state;
+  const actors = new Map<NpcHandle, NpcActor>();
+  let usesLocalAgent = false;
+  let recognizer: boolean | null = null;
+  let pressing = false;
+  let asrTimer: ReturnType<typeof setTimeout> | undefined;
+
+  va.configure({ howler: Howler, micMode: 'push-to-talk', playerBubble: { max_width: 140, font_size: 9 } });
+  // What the build knows now; the server's run-time answer (below) may refine it.
+  if (voiceAgentsEndpoints.localAgent)
+    va.configure({ localAgentUrl: wsUrl(voiceAgentsEndpoints.localAgent) });
+  if (voiceAgentsEndpoints.broker)
+    va.configure({ brokerUrl: new URL(voiceAgentsEndpoints.broker, location.href).href });
+  va.setListener(scene.player.sprite);
+
+  for (const e of npcFileErrors)
+    talk.problem({
+      id: 'npc-files',
+      title: `${e.file}:${e.line}:${e.column} has an error.`,
+      action: e.message,
+    });
+
+  const handleOf = new Map<string, NpcHandle>();
+  for (const actor of scene.npcs) {
+    const def = npcById[actor.id];
+    if (!def) {
+      talk.problem({
+        id: 'npc-files',
+        title: `The map places "${actor.id}" but there is no assets/npcs/${actor.id}.npc.yaml.`,
+        action: 'Add the NPC file, or fix the object name in the map\u2019s "npcs" layer.',
+      });
+      continue;
+    }
+    actor.name = shortName(def);
+    actor.label.setText(actor.name);
+    if (!def.agent.agent_id) usesLocalAgent = true;
+    const h = va.attach(actor.sprite, def, {
+      onMouth: (level) => (actor.mouth = level > 0 ? level : null),
+      headOffset: { x: 0, y: -27 },
+    });
+    actors.set(h, actor);
+    handleOf.set(actor.id, h);
+    // Any villager may use the village's tools: the NPC files decide who actually calls them.
+    h.onTool('open_shop', () => {
+      state.emit('shop', `${actor.name}'s Wares`);
+      return 'The shop panel is open on the player\u2019s screen.';
+    });
+    h.onTool('give_item', (p) => {
+      const item = String(p.item ?? '');
+      if (!item) throw new Error('give_item needs an item');
+      state.give(item);
+      return `The traveller now has: ${item}.`;
+    });
+    h.onTool('open_gate', () => scene.openGate());
+    h.onTool('add_reminder', (p) => {
+      state.remind(String(p.text ?? 'Something to remember'));
+      return 'Reminder added to the traveller\u2019s list.';
+    });
+  }
+
+  // What the villagers know about the traveller: the latest fact per key wins.
+  const tellEveryone = () => {
+    const inventory = state.describeInventory();
+    const quest = `Quest progress: ${[...state.done].join(', ') || 'nothing done yet'}.`;
+    for (const h of handleOf.values()) h.setContext('inventory', inventory).setContext('quest', quest);
+  };
+  tellEveryone();
+  state.on('changed', tellEveryone);
+
+  const offs = [
+    va.on('active:change', (npc) => {
+      talk.target = npc ? (actors.get(npc) ?? null) : null;
+      talk.npcState = npc?.state ?? 'idle';
+      if (!npc) talk.clear('asr-unavailable');
+    }),
+    va.on('state', (npc, s) => {
+      if (va.activeNpc === npc) talk.npcState = s;
+      const actor = actors.get(npc);
+      if (!actor) return;
+      actor.state = s;
+      if (s !== 'speaking') actor.mouth = null;
+    }),
+    va.on('conversation:start', () => talk.clear('agent-unreachable')),
+    va.on('mic', (open) => {
+      talk.micOpen = open;
+      if (open) {
+        talk.clear('mic-denied');
+        talk.clear('mic-missing');
+      }
+    }),
+    va.on('transcript', (_npc, text, final) => {
+      if (final) talk.lastHeard = text;
+    }),
+    va.on('response', (npc, text) => {
+      const actor = actors.get(npc);
+      if (actor) actor.said = text;
+      if (va.activeNpc === npc) talk.lastSaid = text;
+    }),
+    va.on('error', (npc, e) => {
+      console.warn(`[thornbury] ${npc.id}: ${e.kind}: ${e.message}`);
+      talk.problem({ ...describeError(e, actors.get(npc)?.name), detail: `${npc.id}: ${e.message}` });
+    }),
+    va.on('plugin:error', (e) => {
+      console.warn(`[thornbury] ${e.kind}: ${e.message}`);
+      talk.problem({ ...describeError(e), detail: e.message });
+    }),
+  ];
+
+  /** Shown when the player tries to speak to the local agent and it cannot hear words. */
+  const warnIfDeaf = () => {
+    const target = va.activeNpc;
+    if (!target || target.definition.agent.agent_id || recognizer !== false) return;
+    talk.problem({
+      id: 'asr-unavailable',
+      title: 'Offline speech input is unavailable.',
+      action:
+        'The local agent has no speech recognizer on this computer, so it cannot understand speech. Press Enter to type instead (or install pocketsphinx).',
+    });
+    clearTimeout(asrTimer);
+    asrTimer = setTimeout(() => talk.clear('asr-unavailable'), 9000);
+  };
+
+  talk.controls = {
+    pushToTalk(down) {
+      if (down === pressing) return;
+      pressing = down;
+      if (down) {
+        va.pushToTalkStart();
+        warnIfDeaf();
+      } else va.pushToTalkStop();
+    },
+    toggleMicMode() {
+      va.setMicMode(va.micMode === 'open' ? 'push-to-talk' : 'open');
+      if (va.micMode === 'open') warnIfDeaf();
+    },
+    sendText(text) {
+      talk.clear('asr-unavailable');
+      talk.lastHeard = text;
+      if (!va.sendText(text)) state.emit('toast', 'Nobody is listening: walk up to a villager first.');
+    },
+    skip() {
+      va.skip();
+    },
+    toggleDebug() {
+      talk.debug = va.toggleDebug();
+    },
+  };
+
+  const onUpdate = () => {
+    talk.micMode = va.micMode === 'open' ? 'open' : 'push';
+    talk.micLevel = va.micLevel;
+    talk.micLive = va.micOpen && (va.micMode === 'open' || pressing);
+    for (const [h, actor] of actors) actor.bubble = h.bubbleText;
+  };
+  scene.events.on('update', onUpdate);
+  scene.events.once('shutdown', () => {
+    scene.events.off('update', onUpdate);
+    state.off('changed', tellEveryone);
+    for (const off of offs) off();
+    clearTimeout(asrTimer);
+    talk.controls = null;
+  });
+
+  void serverInfo().then(async (info) => {
+    if (!scene.sys.isActive()) return;
+    va.configure({
+      ...(info.localAgent ? { localAgentUrl: wsUrl(info.localAgent) } : {}),
+      ...(info.broker ? { brokerUrl: new URL(info.broker, location.href).href } : {}),
+    });
+    if (usesLocalAgent && !info.localAgent)
+      talk.problem({
+        id: 'agent-unreachable',
+        title: 'No voice service is configured.',
+        action:
+          'Run the game with npm run dev (it starts the offline local agent), or give the NPC files agent ids.',
+      });
+    if (info.localAgent) recognizer = await localRecognizer();
+  });
+}

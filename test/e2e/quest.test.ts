@@ -1,0 +1,73 @@
+/**
+ * The quest across NPCs, offline: Mira sells the lantern, Aldric (heard from the right) gives the
+ * moon charm with a client tool and the password, Brenna opens the north gate with hers, and the
+ * player walks through it to the Moonwell.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installMeter, levelNow, openGame, shot, type GameSession } from './helpers/game.js';
+import { ROUTES, snapshot, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
+
+const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
+
+async function say(g: GameSession, text: string): Promise<void> {
+  await g.page.keyboard.press('Enter');
+  await waitForGame(g.page, (s) => s.talk.typing, 'the text box to open');
+  await g.page.keyboard.type(text, { delay: 10 });
+  await g.page.keyboard.press('Enter');
+  await waitForGame(g.page, (s) => !s.talk.typing && s.talk.lastHeard === text, 'the text to be sent');
+}
+
+describe('the Moonwell quest (local agent, typed)', () => {
+  let g: GameSession;
+
+  beforeAll(async () => {
+    g = await openGame();
+    await installMeter(g.page);
+  }, 90_000);
+
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it('Aldric speaks from the right and gives the moon charm through his give_item tool', async () => {
+    await walkRoute(g.page, ROUTES.aldric!);
+    await waitForGame(g.page, (s) => s.talk.target === 'aldric', 'Aldric to become active', 30_000);
+    await waitForGame(g.page, (s) => npc(s, 'aldric').state === 'speaking', 'his greeting', 30_000);
+    let L = 0;
+    let R = 0;
+    while (npc(await snapshot(g.page), 'aldric').state === 'speaking') {
+      const lv = await levelNow(g.page);
+      L += lv.L;
+      R += lv.R;
+      await g.page.waitForTimeout(40);
+    }
+    expect(R).toBeGreaterThan(L * 1.3);
+    await say(g, 'I carry a lantern');
+    const s = await waitForGame(g.page, (x) => (x.items.moon_charm ?? 0) === 1, 'the moon charm', 30_000);
+    expect(npc(s, 'aldric').said).toContain('moon charm');
+    expect(s.quest).toContain('aldric');
+    await shot(g.page, '08-aldric-charm');
+    await say(g, 'What is the password?');
+    await waitForGame(g.page, (x) => npc(x, 'aldric').said.includes('silver moon'), 'the password', 30_000);
+  }, 180_000);
+
+  it("Brenna's open_gate tool opens the north gate for the password", async () => {
+    await walkRoute(g.page, ROUTES.aldricToBrenna!);
+    await waitForGame(g.page, (s) => s.talk.target === 'brenna', 'Brenna to become active', 30_000);
+    expect((await snapshot(g.page)).gateOpen).toBe(false);
+    await say(g, 'silver moon');
+    const s = await waitForGame(g.page, (x) => x.gateOpen, 'the gate to open', 30_000);
+    expect(s.quest).toContain('gate');
+    expect(npc(s, 'brenna').said).toContain("that's the word");
+    await shot(g.page, '09-gate-open');
+  }, 180_000);
+
+  it('the open gate lets the player through to the Moonwell', async () => {
+    await walkRoute(g.page, ROUTES.moonwell!);
+    const s = await waitForGame(g.page, (x) => x.quest.includes('moonwell'), 'the Moonwell', 30_000);
+    expect(s.player.y).toBeLessThan(160); // north of the fence line
+    await g.page.waitForTimeout(700);
+    await shot(g.page, '10-moonwell');
+    expect(g.errors).toEqual([]);
+  }, 120_000);
+});
