@@ -450,7 +450,7 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
       },
       resolveBubbleStyle(def.bubble),
     );
-    if (this.config.bubbles === false) h.bubble.clear();
+    h.bubble.enabled = this.config.bubbles !== false;
     h.pendingReload = false;
     const conv = new Conversation(this.hostFor(h), session, voice, h.bubble, prewarm);
     h.conversation = conv;

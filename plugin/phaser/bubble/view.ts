@@ -97,6 +97,8 @@ export class SpeechBubble {
   private followsAudio = false;
   alpha = 0;
   priority = 0;
+  /** false: the reveal still runs (the game can read `visibleText`), nothing is drawn. */
+  enabled = true;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -223,6 +225,10 @@ export class SpeechBubble {
     if (this.alpha <= 0 || count === 0) {
       if (this.alpha <= 0) this.clear();
       else this.hideObjects();
+      return null;
+    }
+    if (!this.enabled) {
+      this.hideObjects();
       return null;
     }
     const a = this.source.anchor();
