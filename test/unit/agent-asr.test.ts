@@ -4,16 +4,21 @@
  * the NPC answers. Needs Debian's pocketsphinx, pocketsphinx-en-us, espeak-ng and sox (`.ci/run`
  * installs them); skipped with the reason otherwise.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+// Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+// A PATH lookup, not a spawn: a busy machine must not turn into a silent skip.
+const has = (cmd: string): boolean =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cmd)));
 const missing = [
   ...['pocketsphinx_continuous', 'espeak-ng', 'sox'].filter((c) => !has(c)),
   ...(existsSync('/usr/share/pocketsphinx/model/en-us/en-us') ? [] : ['pocketsphinx-en-us']),
@@ -51,7 +56,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'agent-asr-'));
     agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer: 'auto', llm: false });
-  });
+  }, 60_000);
   afterAll(async () => {
     await agent.close();
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +75,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     for (const chunk of chunks20ms(spoken('do you sell healing potions'))) c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
     const transcript = await c.waitType('user_transcript', 15_000);
-    expect(transcript.msg.user_transcription_event.user_transcript).toMatch(/healing potions?/);
+    expect(transcript.msg.user_transcription_event.user_transcript).toMatch(/healing( a)? potions?/);
     const answer = await c.waitType('agent_response', 15_000);
     expect(answer.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
     expect(answer.msg.agent_response_event.event_id).toBeGreaterThan(

@@ -5,11 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { llmConfigFromEnv } from '../../plugin/server/agent/llm.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC } from './agent-fixtures.js';
+
+// Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 interface Request {
   headers: Record<string, string | string[] | undefined>;
@@ -51,7 +54,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
   baseUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`;
-});
+}, 60_000);
 afterAll(async () => {
   release();
   fake.closeAllConnections();
@@ -66,7 +69,7 @@ describe('LLM brain (OpenAI-compatible, streamed)', () => {
       recognizer: 'none',
       llm: { baseUrl, model: 'fake-model', apiKey: 'sk-test' },
     });
-  });
+  }, 60_000);
   afterAll(() => agent.close());
 
   it('sends the NPC prompt, context and variables, and speaks the first sentence before the stream ends', async () => {

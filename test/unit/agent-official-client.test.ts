@@ -3,10 +3,13 @@
  * agent: it must not be able to tell it from the real service. Node 20 has no global WebSocket, so
  * `ws` stands in (convai-protocol.md §10).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { TEST_NPC } from './agent-fixtures.js';
+
+// Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let agent: LocalAgent;
 const hadWebSocket = 'WebSocket' in globalThis;
@@ -15,7 +18,7 @@ const previous = (globalThis as { WebSocket?: unknown }).WebSocket;
 beforeAll(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
   agent = await createLocalAgent({ npcs: [TEST_NPC], recognizer: 'none', llm: false });
-});
+}, 60_000);
 afterAll(async () => {
   await agent.close();
   if (hadWebSocket) (globalThis as { WebSocket?: unknown }).WebSocket = previous;

@@ -2,11 +2,14 @@
  * Conformance of the local agent with the ConvAI protocol (convai-protocol.md §1.5-1.8, §2, §3.4, §4,
  * §8.2), driven by a scripted client over a real socket; every frame is checked by the protocol decoder.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
 import { TEST_NPC, QUIET_NPC, speechLike, silence, click, chunks20ms } from './agent-fixtures.js';
+
+// Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let agent: LocalAgent;
 const clients: ScriptedClient[] = [];
@@ -23,7 +26,7 @@ beforeAll(async () => {
     llm: false,
     pingIntervalMs: 150,
   });
-});
+}, 60_000);
 afterAll(async () => {
   for (const c of clients) {
     expect(c.shapeErrors()).toEqual([]);
@@ -231,8 +234,8 @@ describe('listening and barge-in', () => {
     expect(sentText.length).toBeGreaterThanOrEqual(ev.corrected_agent_response.length - 12);
     // No greeting audio after the interruption.
     const idx = c.frames.indexOf(interruption);
-    for (const f of c.frames.slice(idx))
-      if (f.msg.type === 'audio') expect(f.msg.audio_event.event_id).toBeGreaterThan(iid);
+    for (const f of c.of('audio').filter((a) => c.frames.indexOf(a) > idx))
+      expect(f.msg.audio_event.event_id).toBeGreaterThan(iid);
     // End of the spoken turn (no recognizer here): the NPC says so plainly and never fakes a transcript.
     for (const chunk of chunks20ms(silence(900))) c.sendAudio(chunk);
     const reply = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== greeting);
@@ -312,6 +315,7 @@ describe('keep-alive, limits and bad input', () => {
       npcs: [QUIET_NPC],
       recognizer: 'none',
       llm: false,
+      speechEngine: 'babble',
       limits: { maxFrameBytes: 4096 },
     });
     try {
@@ -334,6 +338,7 @@ describe('keep-alive, limits and bad input', () => {
       npcs: [QUIET_NPC],
       recognizer: 'none',
       llm: false,
+      speechEngine: 'babble',
       limits: { idleTimeoutMs: 400 },
     });
     try {
@@ -356,6 +361,7 @@ describe('keep-alive, limits and bad input', () => {
       npcs: [QUIET_NPC],
       recognizer: 'none',
       llm: false,
+      speechEngine: 'babble',
       limits: { maxSessions: 1 },
     });
     try {
@@ -376,6 +382,7 @@ describe('keep-alive, limits and bad input', () => {
     const crashing = await createLocalAgent({
       npcs: [QUIET_NPC],
       llm: false,
+      speechEngine: 'babble',
       recognizer: {
         name: 'broken',
         start: () => {
@@ -449,7 +456,12 @@ describe('HTTP endpoints and NPC selection', () => {
   });
 
   it('loads NPC files from a folder', async () => {
-    const fromDir = await createLocalAgent({ npcDir: 'assets/npcs', recognizer: 'none', llm: false });
+    const fromDir = await createLocalAgent({
+      npcDir: 'assets/npcs',
+      recognizer: 'none',
+      llm: false,
+      speechEngine: 'babble',
+    });
     try {
       const h = fromDir.handler.health() as { npcs: { id: string }[] };
       expect(h.npcs.length).toBeGreaterThan(0);

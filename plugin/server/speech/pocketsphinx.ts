@@ -5,6 +5,8 @@
  * so each NPC gets its own grammar. One process per utterance is started when the player starts
  * speaking and fed live, so decoding is finished almost as soon as the turn ends.
  *
+ * `-dither yes`: digital silence (exact zeros, as a muted or gated microphone sends) otherwise
+ * throws the decoder's energy normalisation off and one LSB of noise flips the result.
  * `-infile /dev/stdin` needs a real pipe (Node's stdio is a socket: ENXIO), hence `cat |`.
  * A grammar always maps audio onto some in-grammar phrase, so the grammar has a garbage path of
  * common words: unrelated speech then tends to come out as words no reply matches (the fallback).
@@ -166,7 +168,7 @@ export function createPocketsphinxRecognizer(options: PocketsphinxOptions = {}):
     start(hints, onPartial): RecognizerStream {
       const gram = grammarFile(hints);
       const lmArgs = gram ? `-jsgf '${gram}'` : `-lm '${join(modelDir, 'en-us.lm.bin')}'`;
-      const cmd = `cat | exec ${binary} -infile /dev/stdin -hmm '${hmm}' -dict '${dictPath}' ${lmArgs} -logfn /dev/null`;
+      const cmd = `cat | exec ${binary} -infile /dev/stdin -hmm '${hmm}' -dict '${dictPath}' ${lmArgs} -dither yes -logfn /dev/null`;
       const child = spawn('sh', ['-c', cmd], { stdio: ['pipe', 'pipe', 'ignore'] });
       const lines: string[] = [];
       let buffered = '';
