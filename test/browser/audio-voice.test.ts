@@ -324,6 +324,56 @@ describe('NpcVoice playback', () => {
     expect(errors).toEqual([]);
   });
 
+  it('plays wire bytes in ulaw_8000 and pcm_24000 at the right pitch and length', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window as any;
+      const { Howler, audio } = lab;
+      const bridge = new audio.HowlerBridge(Howler);
+      const voice = new audio.NpcVoice(bridge);
+      // mu-law encoder (G.711) for the test signal: 400 Hz, 0.5 s at 8 kHz.
+      const ulaw = (v: number) => {
+        const sign = v < 0 ? 0x80 : 0;
+        const x = Math.min(32635, Math.abs(v)) + 0x84;
+        let exp = 7;
+        for (let m = 0x4000; (x & m) === 0 && exp > 0; m >>= 1) exp--;
+        return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0f)) & 0xff;
+      };
+      const tone8k = lab.tone(400, 8000, 0.5, 0.5);
+      const bytesU = Uint8Array.from(tone8k, ulaw);
+      const tone24k = lab.tone(400, 24000, 0.5, 0.5);
+      const bytesP = new Uint8Array(tone24k.buffer.slice(0));
+      const out: { zc: number; ms: number }[] = [];
+      for (const [bytes, fmt, turn] of [
+        [bytesU, 'ulaw_8000', 1],
+        [bytesP, 'pcm_24000', 2],
+      ] as const) {
+        const rec = await lab.record(bridge.context, Howler.masterGain);
+        voice.pushEncoded(bytes, fmt, turn);
+        await lab.until(() => voice.turnId === turn, 3000);
+        await lab.until(() => voice.mode === 'listening', 3000);
+        const { L, rate } = rec.stop();
+        let first = -1;
+        let last = -1;
+        for (let i = 0; i < L.length; i++)
+          if (Math.abs(L[i]) > 0.05) {
+            if (first < 0) first = i;
+            last = i;
+          }
+        let zc = 0;
+        for (let i = first + 1; i <= last; i++) if (L[i - 1] < 0 !== L[i] < 0) zc++;
+        out.push({ zc: zc / 2 / ((last - first) / rate), ms: ((last - first) / rate) * 1000 });
+      }
+      voice.dispose();
+      return out;
+    });
+    for (const x of r) {
+      expect(Math.abs(x.zc - 400), JSON.stringify(r)).toBeLessThan(10);
+      expect(Math.abs(x.ms - 500), JSON.stringify(r)).toBeLessThan(10);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('reports speaking/listening, the playback position and an output level for a mouth flap', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
