@@ -497,6 +497,10 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     this.talking.delete(h);
     if (this.active === h) this.setActive(null);
     c.dispose();
+    if (h.lastMouth > 0) {
+      h.lastMouth = 0;
+      h.options.onMouth?.(0, h); // the voice stopped mid-word: close the mouth
+    }
     this.tracker.setSpeaking(h.id, false);
     h.setState('idle');
     h.emitEvent('conversation:end', reason);

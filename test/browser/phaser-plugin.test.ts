@@ -353,6 +353,51 @@ for (const phaser of ['4', '3'] as const) {
   });
 }
 
+describe('VoiceAgentsPlugin installed at run time', () => {
+  let agent: LocalAgent;
+  let server: ViteDevServer;
+  let base: string;
+  let browser: Browser;
+  const npc = loadNpc();
+
+  beforeAll(async () => {
+    agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+    const scanOnlyThisPage = {
+      name: 'scan-this-page',
+      config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
+    };
+    ({ server, url: base } = await startPageServer({ phaser: '3', plugins: [scanOnlyThisPage] }));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await agent?.close();
+  });
+
+  it('installVoiceAgents(scene) from create() boots once, starts at once and talks (Phaser 3.90)', async () => {
+    const { page, errors } = await openPage(browser, base, {
+      npc,
+      agentUrl: agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: 100, y: 300 },
+      runtimeInstall: true,
+    });
+    // Same subscriptions as when registered in the game config, and no BOOT listener left behind.
+    expect(await counts(page)).toMatchObject({ sceneEvents: 4, npcObject: 1, boot: 0 });
+    await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+    await until(
+      page,
+      () => snapshot(page),
+      (v) => v.npcState === 'speaking' && v.bubble.length > 0,
+      'the greeting',
+    );
+    await walkAway(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('VoiceAgentsPlugin with the microphone denied', () => {
   let agent: LocalAgent;
   let server: ViteDevServer;

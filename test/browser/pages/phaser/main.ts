@@ -2,13 +2,20 @@
 // voice-agents plugin registered through the game config, one NPC and a player the test moves.
 import * as Phaser from 'phaser';
 import { Howler } from 'howler';
-import { voiceAgentsPlugin, type NpcDefinition, type NpcHandle } from 'phaser-voice-agents';
+import {
+  installVoiceAgents,
+  voiceAgentsPlugin,
+  type NpcDefinition,
+  type NpcHandle,
+} from 'phaser-voice-agents';
 
 interface PageConfig {
   npc: NpcDefinition;
   agentUrl: string;
   npcAt: { x: number; y: number };
   playerAt: { x: number; y: number };
+  /** Install the plugin at run time from create() instead of the game config. */
+  runtimeInstall?: boolean;
 }
 const w = window as any;
 const cfg: PageConfig = w.__cfg;
@@ -94,7 +101,7 @@ class Town extends Phaser.Scene {
     this.npcObject = this.add.rectangle(cfg.npcAt.x, cfg.npcAt.y, 24, 32, 0xcc8844);
     this.player = this.add.rectangle(cfg.playerAt.x, cfg.playerAt.y, 20, 28, 0x4488cc);
     // Typed with no cast: the package entry augments Phaser.Scene.
-    const va = this.voiceAgents;
+    const va = cfg.runtimeInstall ? installVoiceAgents(this) : this.voiceAgents;
     va.configure({
       localAgentUrl: cfg.agentUrl,
       howler: Howler,
@@ -133,7 +140,7 @@ const game = new Phaser.Game({
   scene: [Town],
   banner: false,
   audio: { context: ctx },
-  plugins: { scene: [voiceAgentsPlugin()] },
+  ...(cfg.runtimeInstall ? {} : { plugins: { scene: [voiceAgentsPlugin()] } }),
 });
 
 const scene = () => game.scene.getScene('town') as Town;
@@ -206,6 +213,7 @@ w.__t = {
     const sys = target?.sys ?? s.sys;
     return {
       sceneEvents: listenersWithContext(sys.events, plugin),
+      boot: listenersWithContext({ _events: { boot: sys.events?._events?.boot ?? [] } }, plugin),
       gameEvents: listenersWithContext(game.events, plugin),
       player: s ? listenersWithContext(s.player, plugin) : 0,
       npcObject: s && s.npcObject.scene ? listenersWithContext(s.npcObject, plugin) : 0,
