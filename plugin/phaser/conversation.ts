@@ -182,14 +182,8 @@ export class Conversation {
   async connect(): Promise<void> {
     try {
       await this.session.connect();
-    } catch (cause) {
-      // The session reports failures through 'end'; a throw here is a programming error upstream.
-      if (!this.disposed)
-        this.host.emitNpc('error', {
-          kind: 'connection',
-          message: cause instanceof Error ? cause.message : String(cause),
-          cause,
-        });
+    } catch {
+      // A failed connect also ends the session: its 'end' event reports the reason (once).
     }
   }
 

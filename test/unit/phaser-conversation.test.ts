@@ -301,4 +301,35 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     expect(r.voice.disposed).toBe(true);
     expect(r.session.state).toBe('closed');
   });
+
+  it('an agent that cannot be reached ends the conversation once, with a typed reason', async () => {
+    const url = server.url;
+    await server.close();
+    server = await startScriptedServer(); // afterEach closes this one
+    const session = new AgentSession({
+      endpoint: { kind: 'url', url },
+      WebSocket: WebSocket as never,
+      reconnect: false,
+    });
+    const events: unknown[][] = [];
+    const ended: EndReason[] = [];
+    const host: ConversationHost = {
+      id: 'mira',
+      setState: (st) => events.push(['state', st]),
+      emitNpc: (e, ...a) => events.push([e, ...a]),
+      contexts: () => new Map(),
+      toolHandler: () => undefined,
+      hasToolListener: () => false,
+      toolNames: () => [],
+      playerSaid: () => {},
+      ended: (_c, r) => ended.push(r),
+      now: () => 0,
+    };
+    const conv = new Conversation(host, session, null, new RecBubble() as unknown as SpeechBubble, false);
+    await conv.connect();
+    await until(() => ended.length === 1);
+    expect(ended[0]).toMatchObject({ kind: 'error', error: 'connection' });
+    expect(events.filter((e) => e[0] === 'error')).toEqual([]); // the plugin reports it once, from the end reason
+    conv.dispose();
+  });
 });
