@@ -61,6 +61,8 @@ export class Conversation {
   private disposed = false;
   private opened = false;
   private _active = false;
+  /** Whether the player ever arrived (a prewarm that timed out unused is not worth an error). */
+  everActive = false;
   private userTurnEndedAt = -1;
   /** When the voice last went quiet (-1 while speaking). */
   private quietSince = -1;
@@ -191,6 +193,7 @@ export class Conversation {
   activate(): void {
     if (this._active || this.disposed) return;
     this._active = true;
+    this.everActive = true;
     this.activatedAt = this.host.now();
     const held = this.held ?? [];
     this.held = null;

@@ -504,7 +504,10 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     this.tracker.setSpeaking(h.id, false);
     h.setState('idle');
     h.emitEvent('conversation:end', reason);
-    if (reason.kind === 'error')
+    // A prewarm the player never used that the service closed for lack of input is not a problem
+    // to show: the next approach opens a fresh conversation.
+    const unusedTimeout = !c.everActive && reason.kind === 'error' && reason.error === 'operational';
+    if (reason.kind === 'error' && !unusedTimeout)
       h.emitEvent('error', { kind: 'ended', message: reason.message, reason } satisfies VoiceAgentsError);
   }
 
