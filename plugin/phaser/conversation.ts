@@ -40,6 +40,9 @@ export interface ConversationHost {
 /** A voice quiet this long has finished its turn (a late chunk is far quicker than this). */
 const QUIET_END_MS = 1000;
 
+/** A turn's text with no audio after this long is shown as text only. */
+const TEXT_ONLY_AFTER_MS = 800;
+
 /** Greeting audio held back while prewarmed is capped (about 60 s at 16 kHz). */
 const MAX_HELD_SAMPLES = 16000 * 60;
 
@@ -54,7 +57,8 @@ export class Conversation {
   private held: AgentAudioChunk[] | null = [];
   private heldSamples = 0;
   private readonly reveals = new Map<number, TurnReveal>();
-  private readonly texts = new Map<number, string>();
+  /** When each turn's text arrived (a turn with no audio after a while is text-only). */
+  private readonly respondedAt = new Map<number, number>();
   private readonly corrected = new Set<number>();
   private readonly startedTurns = new Set<number>();
   private readonly sentContext = new Map<string, string>();
@@ -236,7 +240,8 @@ export class Conversation {
   }
 
   private onResponse(text: string, eventId: number): void {
-    this.texts.set(eventId, text);
+    this.respondedAt.set(eventId, this.host.now());
+    for (const k of this.respondedAt.keys()) if (k < eventId - 8) this.respondedAt.delete(k);
     const clean = cleanAgentText(text, 'drop').text;
     this.host.emitNpc('response', clean, eventId);
     const reveal = this.revealFor(eventId);
@@ -275,7 +280,15 @@ export class Conversation {
   positionFor(turnId: number): number | null {
     const v = this.voice;
     if (!v) return null;
-    if (!this.startedTurns.has(turnId)) return null;
+    if (!this.startedTurns.has(turnId)) {
+      // A turn whose text came without audio (a text-only agent): reveal at reading speed. Not
+      // while prewarmed: the greeting's audio is held back, not missing.
+      const at = this.respondedAt.get(turnId);
+      const r = this.reveals.get(turnId);
+      if (this.held || at === undefined || !r || r.hasAudio) return null;
+      const waited = this.host.now() - at - TEXT_ONLY_AFTER_MS;
+      return waited > 0 ? waited : null;
+    }
     // Moved on to another turn, or quiet for longer than any underrun: the turn was all heard.
     if (v.turnId !== turnId || (this.quietSince >= 0 && this.host.now() - this.quietSince > QUIET_END_MS))
       return Number.MAX_SAFE_INTEGER;

@@ -222,6 +222,30 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     r.conv.dispose();
   });
 
+  it('a turn whose text comes without audio reveals at reading speed (not while the greeting is held)', async () => {
+    const r = await rig();
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Text only, no voice today.', event_id: 4 },
+    });
+    await until(() => r.bubble.shown.length === 1);
+    expect(r.conv.positionFor(4)).toBeNull(); // audio may still be on its way
+    await until(() => (r.conv.positionFor(4) ?? 0) > 100, { timeout: 3000 });
+    r.conv.dispose();
+
+    await server.close();
+    server = await startScriptedServer();
+    const held = await rig({ prewarm: true });
+    held.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Welcome!', event_id: 1 },
+    });
+    await until(() => held.bubble.shown.length === 1);
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(held.conv.positionFor(1)).toBeNull();
+    held.conv.dispose();
+  });
+
   it("a barge-in's correction replaces the bubble with what was actually said", async () => {
     const r = await rig();
     r.server.send({
