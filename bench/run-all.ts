@@ -124,7 +124,19 @@ function readResults(names: string[], usable: (name: string) => boolean): Result
 
 mkdirSync(resultsDir, { recursive: true });
 const runs: BenchRun[] = [];
-if (!reportOnly) {
+let ranAt: { date: string; machine: Machine } | undefined;
+if (reportOnly) {
+  // Keep the last full run's record of each benchmark: this only re-reads results and re-renders.
+  try {
+    const previous = JSON.parse(readFileSync(`${resultsDir}latest.json`, 'utf8')) as {
+      benchmarks?: BenchRun[];
+    };
+    for (const b of previous.benchmarks ?? [])
+      if (b && typeof b.status === 'string' && b.file) runs.push({ ...b, note: b.note ?? '' });
+  } catch {
+    /* no previous run: every benchmark is reported as not re-run */
+  }
+} else {
   for (const name of benches) {
     if ((only && !only.includes(name)) || skip.includes(name)) {
       runs.push({
@@ -158,18 +170,16 @@ const chartFile = 'frame-cost.svg';
 const hasFrameCost = results['frame-cost'] !== undefined;
 if (hasFrameCost) writeFileSync(`${resultsDir}${chartFile}`, frameCostChart(results['frame-cost']));
 
-const date = new Date().toISOString();
+// --report-only keeps the date and machine load of the run that produced the numbers.
+const date = ranAt?.date ?? new Date().toISOString();
+if (ranAt) Object.assign(machine, ranAt.machine);
 const latest = {
   name: 'latest',
   date,
   machine,
   figures,
   benchmarks: runs.length
-    ? runs.map(({ note, ...r }) => ({
-        ...r,
-        durationMs: Math.round(r.durationMs),
-        ...(r.status === 'ok' ? {} : { error: note }),
-      }))
+    ? runs.map((r) => ({ ...r, durationMs: Math.round(r.durationMs) }))
     : benches.map((name) => ({ name, file: `bench/${name}.bench.ts`, status: 'not run (--report-only)' })),
   missingBenches,
   results,

@@ -129,26 +129,32 @@ export const FIGURES: FigureDef[] = [
     targetText: '≤ 150 ms after the end-of-turn decision',
     value: (r) => num(r, 'agent-latency', 'voicePocketsphinx.serverFromVadEndOfTurn.median'),
   },
-  {
-    metric: 'frame cost, 200 NPCs',
-    definition: 'p99 plugin work per game frame, Phaser in Chromium',
-    bench: 'frame-cost',
-    unit: 'ms',
-    goal: 'max',
-    target: 0.1,
-    targetText: '≤ 0.1 ms',
-    value: (r) => num(r, 'frame-cost', 'browser.200.p99_ms'),
-  },
-  {
-    metric: 'frame cost, 10,000 NPCs',
-    definition: 'p99 plugin work per game frame, Phaser in Chromium',
-    bench: 'frame-cost',
-    unit: 'ms',
-    goal: 'max',
-    target: 1,
-    targetText: '≤ 1 ms',
-    value: (r) => num(r, 'frame-cost', 'browser.10000.p99_ms'),
-  },
+  ...[200, 10_000].flatMap((n): FigureDef[] => {
+    const target = n === 200 ? 0.1 : 1;
+    const label = n.toLocaleString('en-US');
+    return [
+      {
+        metric: `frame cost, ${label} NPCs`,
+        definition: 'median plugin work per game frame (the POST_UPDATE handler), Phaser 4 in Chromium',
+        bench: 'frame-cost',
+        unit: 'ms',
+        goal: 'max',
+        target,
+        targetText: `≤ ${target} ms`,
+        value: (r) => num(r, 'frame-cost', `browser.${n}.p50_ms`),
+      },
+      {
+        metric: `frame cost p99, ${label} NPCs`,
+        definition: 'p99 over 25-frame batches, same run (the slow frames)',
+        bench: 'frame-cost',
+        unit: 'ms',
+        goal: 'max',
+        target,
+        targetText: `≤ ${target} ms`,
+        value: (r) => num(r, 'frame-cost', `browser.${n}.p99_ms`),
+      },
+    ];
+  }),
   {
     metric: 'local agent capacity',
     definition: 'concurrent voice conversations on 2 cores with event-loop lag p99 ≤ 20 ms',

@@ -102,7 +102,7 @@ export function logLogChart(o: ChartOptions): string {
   return parts.join('\n') + '\n';
 }
 
-/** Frame cost (bench/results/frame-cost.json) against NPC count: mean and p99, Node and Chromium. */
+/** Frame cost (bench/results/frame-cost.json) against NPC count: median and p99, Node and Chromium. */
 export function frameCostChart(frameCost: Record<string, unknown> | undefined): string {
   const series: Series[] = [];
   const colors = { node: '#1f77b4', browser: '#2ca02c' } as const;
@@ -115,13 +115,18 @@ export function frameCostChart(frameCost: Record<string, unknown> | undefined): 
     const label = env === 'browser' ? 'Chromium + Phaser' : 'Node';
     for (const [stat, dashed] of [
       ['p99_ms', false],
-      ['mean_ms', true],
+      ['p50_ms', true],
     ] as const) {
       const points = rows
         .filter(([, v]) => typeof v[stat] === 'number')
         .map(([n, v]) => [n, v[stat]!] as [number, number]);
       if (points.length)
-        series.push({ name: `${label} ${stat.replace('_ms', '')}`, color: colors[env], dashed, points });
+        series.push({
+          name: `${label} ${stat === 'p50_ms' ? 'median' : 'p99'}`,
+          color: colors[env],
+          dashed,
+          points,
+        });
     }
   }
   return logLogChart({
