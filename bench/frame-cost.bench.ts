@@ -115,7 +115,7 @@ async function browserFrameCost(counts: number[]) {
   };
   const { server, url } = await startPageServer({ phaser: '4', plugins: [scan] });
   const browser = await launchBrowser();
-  const out: Record<number, { perFrame: number[]; opened: number }> = {};
+  const out: Record<number, { perFrame: number[]; opened: number; started: number }> = {};
   let version = '';
   try {
     const page = await browser.newPage();
@@ -176,9 +176,10 @@ for (const n of COUNTS) {
     ...s,
     ...(target ? { target_ms: target, meets_target: s.p50_ms <= target } : {}),
     conversations_open_at_end: r.opened,
+    conversations_started: r.started,
   };
   summary.push(
-    `  N=${String(n).padStart(5)}  median ${s.p50_ms.toFixed(4)} ms  mean ${s.mean_ms.toFixed(4)} ms  p99 ${s.p99_ms.toFixed(4)} ms${target ? `  (target <= ${target} ms on the median: ${s.p50_ms <= target ? 'met' : 'MISSED'})` : ''}`,
+    `  N=${String(n).padStart(5)}  median ${s.p50_ms.toFixed(4)} ms  mean ${s.mean_ms.toFixed(4)} ms  p99 ${s.p99_ms.toFixed(4)} ms${target ? `  (target <= ${target} ms on the median: ${s.p50_ms <= target ? 'met' : 'MISSED'})` : ''}  conversations started: ${r.started}`,
   );
 }
 writeResult(

@@ -55,6 +55,8 @@ w.__bench = {
     const va = scene.voiceAgents;
     for (const h of va.npcs) h.detach();
     scene.children.list.filter((o) => o !== scene.player).forEach((o) => o.destroy());
+    let started = 0;
+    const offStart = va.on('conversation:start', () => started++);
     const { side, size } = layout(n);
     for (let i = 0; i < n; i++) {
       const x = (i % side) * 200 + 100,
@@ -83,7 +85,8 @@ w.__bench = {
       await new Promise((r) => setTimeout(r, 0)); // let sockets and audio breathe between batches
     }
     const opened = va.npcs.filter((h) => h.conversationId).length;
+    offStart();
     for (const h of va.npcs) h.detach();
-    return { perFrame, opened };
+    return { perFrame, opened, started };
   },
 };
