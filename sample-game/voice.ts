@@ -98,7 +98,13 @@ export function setupVoice(scene: VillageScene): void {
   let pressing = false;
   let asrTimer: ReturnType<typeof setTimeout> | undefined;
 
-  va.configure({ howler: Howler, micMode: 'push-to-talk', playerBubble: { max_width: 140, font_size: 9 } });
+  va.configure({
+    howler: Howler,
+    micMode: 'push-to-talk',
+    playerBubble: { max_width: 140, font_size: 9 },
+    // The view is 480 world px wide: a villager 200 px to one side is heard fully from that side.
+    spatialOptions: { panWidth: 200 },
+  });
   // What the build knows now; the server's run-time answer (below) may refine it.
   if (voiceAgentsEndpoints.localAgent)
     va.configure({ localAgentUrl: wsUrl(voiceAgentsEndpoints.localAgent) });

@@ -187,6 +187,9 @@ export class HudScene extends Phaser.Scene {
   private updateHints(): void {
     const t = this.talk;
     const who = t.target ?? t.nearby;
+    const micUsable = !['mic-denied', 'mic-missing', 'asr-unavailable'].some((id) =>
+      t.problems.has(id as never),
+    );
     let hints: Hint[];
     if (!this.village.started) hints = [];
     else if (t.typing)
@@ -202,8 +205,13 @@ export class HudScene extends Phaser.Scene {
     else if (who && t.npcState === 'speaking' && t.target)
       hints = [
         { keys: ['Esc'], text: 'Skip' },
-        { keys: ['Space'], text: 'Interrupt' },
-        { keys: ['Enter'], text: 'Type' },
+        micUsable ? { keys: ['Space'], text: 'Interrupt' } : { keys: ['Enter'], text: `Type to ${who.name}` },
+        ...(micUsable ? [{ keys: ['Enter'], text: 'Type' }] : []),
+      ];
+    else if (who && !micUsable)
+      hints = [
+        { keys: ['Enter'], text: `Type to ${who.name}` },
+        { keys: [], text: '(speaking is unavailable, see above)' },
       ];
     else if (who && t.micMode === 'open' && t.micOpen)
       hints = [
@@ -240,19 +248,20 @@ export class HudScene extends Phaser.Scene {
     this.problems?.destroy();
     this.problems = undefined;
     if (!list.length) return;
-    const c = this.add.container(this.scale.width / 2, 86);
+    // Under the microphone panel: problems are about talking, so they sit with its status.
+    const c = this.add.container(200, 80);
     let y = 0;
     for (const p of list) {
-      const title = text(this, -200, y + 8, p.title, 15, '#ffd9a8', {
+      const title = text(this, -152, y + 8, p.title, 15, '#ffd9a8', {
         fontStyle: 'bold',
-        wordWrap: { width: 400 },
+        wordWrap: { width: 330 },
       });
-      const action = text(this, -200, y + 10 + title.height, p.action, 13, '#f3ead6', {
-        wordWrap: { width: 400 },
+      const action = text(this, -152, y + 10 + title.height, p.action, 13, '#f3ead6', {
+        wordWrap: { width: 330 },
       });
       const h = title.height + action.height + 20;
-      const bg = this.add.nineslice(-236, y, 'hud-panel', undefined, 472, h, 6, 6, 6, 6).setOrigin(0, 0);
-      const icon = this.add.image(-216, y + 20, 'icons', 6).setScale(2);
+      const bg = this.add.nineslice(-190, y, 'hud-panel', undefined, 380, h, 6, 6, 6, 6).setOrigin(0, 0);
+      const icon = this.add.image(-170, y + 20, 'icons', 6).setScale(2);
       c.add([bg, icon, title, action]);
       y += h + 6;
     }

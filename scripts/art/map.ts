@@ -182,7 +182,7 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
   big('lamp', 22, 13, 1, 2);
   big('lamp', 25, 13, 1, 2);
   big('lamp', 22, 22, 1, 2);
-  big('lamp', 26, 25, 1, 2);
+  big('lamp', 27, 23, 1, 2);
   put(walls, 26, 31, 'sign');
   put(walls, 21, 9, 'sign');
 
@@ -261,7 +261,7 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     [15, 23],
     [3, 19],
     [43, 17],
-    [29, 23],
+    [31, 22],
     [16, 31],
   ] as const)
     treeAt(x, y, 'tree');

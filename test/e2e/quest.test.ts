@@ -4,7 +4,7 @@
  * player walks through it to the Moonwell.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installMeter, levelNow, openGame, shot, type GameSession } from './helpers/game.js';
+import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
@@ -32,16 +32,17 @@ describe('the Moonwell quest (local agent, typed)', () => {
   it('Aldric speaks from the right and gives the moon charm through his give_item tool', async () => {
     await walkRoute(g.page, ROUTES.aldric!);
     await waitForGame(g.page, (s) => s.talk.target === 'aldric', 'Aldric to become active', 30_000);
-    await waitForGame(g.page, (s) => npc(s, 'aldric').state === 'speaking', 'his greeting', 30_000);
-    let L = 0;
-    let R = 0;
-    while (npc(await snapshot(g.page), 'aldric').state === 'speaking') {
-      const lv = await levelNow(g.page);
-      L += lv.L;
-      R += lv.R;
-      await g.page.waitForTimeout(40);
+    // The recorder keeps left/right energy only while Aldric alone speaks.
+    const deadline = Date.now() + 30_000;
+    let heard = await record(g.page, 'aldric');
+    while (!(heard.speakingMs > 300 && npc(await snapshot(g.page), 'aldric').state !== 'speaking')) {
+      if (Date.now() > deadline) throw new Error(`no greeting from Aldric: ${JSON.stringify(heard)}`);
+      await g.page.waitForTimeout(50);
+      heard = await record(g.page, 'aldric');
     }
-    expect(R).toBeGreaterThan(L * 1.3);
+    expect(heard.said[0]).toContain('footsteps');
+    expect(heard.samples).toBeGreaterThan(5);
+    expect(heard.R).toBeGreaterThan(heard.L * 1.3);
     await say(g, 'I carry a lantern');
     const s = await waitForGame(g.page, (x) => (x.items.moon_charm ?? 0) === 1, 'the moon charm', 30_000);
     expect(npc(s, 'aldric').said).toContain('moon charm');

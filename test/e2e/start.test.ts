@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGame, shot, type GameSession } from './helpers/game.js';
-import { snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 
 describe('starting the game', () => {
   let g: GameSession | undefined;
@@ -38,10 +38,7 @@ describe('starting the game', () => {
 
   it('a denied microphone is explained in plain words; typing still reaches the NPC', async () => {
     g = await openGame({ denyMic: true });
-    await walkRoute(g.page, [
-      [384, 316],
-      [300, 316],
-    ]);
+    await walkRoute(g.page, ROUTES.mira!);
     await waitForGame(g.page, (x) => x.talk.target === 'mira', 'Mira to become active', 30_000);
     const s = await waitForGame(
       g.page,

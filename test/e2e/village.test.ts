@@ -73,11 +73,8 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   });
 
   it('walking up to Mira: her greeting is heard from her side (the left) and shown in her bubble', async () => {
-    // Arrive from the east, so Mira stands to the player's left.
-    await walkRoute(g.page, [
-      [384, 316],
-      [320, 316],
-    ]);
+    // Arrive from the south-east, so Mira stands to the player's left.
+    await walkRoute(g.page, ROUTES.mira!);
     const s = await waitForGame(
       g.page,
       (x) => x.talk.target === 'mira',

@@ -29,13 +29,17 @@ export interface Snapshot {
   fps: number;
 }
 
+/** The player's speed in the game (sample-game/game/actors.ts), world px per second. */
+const WALK_SPEED = 84;
+
 export function snapshot(page: Page): Promise<Snapshot> {
   return page.evaluate(() => (window as any).__game as Snapshot);
 }
 
 /**
- * Walks to (x, y) one axis at a time (vertical first unless `horizontalFirst`), holding the arrow
- * keys and polling the player's position. Throws if the player stops making progress (a wall).
+ * Walks to (x, y) one axis at a time (vertical first unless `horizontalFirst`): holds an arrow key
+ * and lets go when the page itself sees the player cross the target (polled every animation frame
+ * in the page, so a slow test process does not overshoot). Throws if the player stops moving (a wall).
  */
 export async function walkTo(
   page: Page,
@@ -47,40 +51,39 @@ export async function walkTo(
   const axes: ('x' | 'y')[] = opts.horizontalFirst ? ['x', 'y'] : ['y', 'x'];
   for (const axis of axes) {
     const target = axis === 'x' ? x : y;
-    let held: string | null = null;
-    let last = Number.NaN;
-    let lastProgress = Date.now();
-    const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
-    try {
-      for (;;) {
-        const s = await snapshot(page);
-        const pos = s.player[axis];
-        const d = target - pos;
-        if (Math.abs(d) <= tol) break;
-        const key = axis === 'x' ? (d < 0 ? 'ArrowLeft' : 'ArrowRight') : d < 0 ? 'ArrowUp' : 'ArrowDown';
-        if (held && held !== key) {
-          // Overshot at a low frame rate: close enough if within two steps, else walk back.
-          if (Math.abs(d) <= tol * 2) break;
-          await page.keyboard.up(held);
-          held = null;
-        }
-        if (!held) {
-          await page.keyboard.down(key);
-          held = key;
-          lastProgress = Date.now();
-        }
-        if (Math.abs(pos - last) >= 1) {
-          last = pos;
-          lastProgress = Date.now();
-        }
-        if (Date.now() - lastProgress > 10_000)
-          throw new Error(`player stuck at (${s.player.x}, ${s.player.y}) walking to (${x}, ${y})`);
-        if (Date.now() > deadline)
-          throw new Error(`walkTo(${x}, ${y}) timed out at (${s.player.x}, ${s.player.y})`);
-        await page.waitForTimeout(10);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const s = await snapshot(page);
+      const d = target - s.player[axis];
+      if (Math.abs(d) <= tol) break;
+      const key = axis === 'x' ? (d < 0 ? 'ArrowLeft' : 'ArrowRight') : d < 0 ? 'ArrowUp' : 'ArrowDown';
+      // Let go a little early: the key-up reaches the page one round trip later (slow on busy machines).
+      const t0 = Date.now();
+      await page.evaluate(() => 0);
+      const lead = Math.min(Math.abs(d) / 2, 1 + (WALK_SPEED * (Date.now() - t0) * 1.5) / 1000);
+      await page.keyboard.down(key);
+      let outcome: string;
+      try {
+        const handle = await page.waitForFunction(
+          ([ax, t, dir]) => {
+            const g = (window as any).__game;
+            const p = g.player[ax as 'x' | 'y'] as number;
+            const w = ((window as any).__walk ??= { p: Number.NaN, at: performance.now() });
+            if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
+            if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return 'arrived';
+            return performance.now() - w.at > 6000 ? 'stuck' : false;
+          },
+          [axis, target - Math.sign(d) * lead, Math.sign(d)] as const,
+          { polling: 'raf', timeout: opts.timeoutMs ?? 45_000 },
+        );
+        outcome = (await handle.jsonValue()) as string;
+      } finally {
+        await page.keyboard.up(key);
+        await page.evaluate(() => delete (window as any).__walk);
       }
-    } finally {
-      if (held) await page.keyboard.up(held);
+      if (outcome === 'stuck') {
+        const s2 = await snapshot(page);
+        throw new Error(`player stuck at (${s2.player.x}, ${s2.player.y}) walking to (${x}, ${y})`);
+      }
     }
   }
   return snapshot(page);
@@ -105,48 +108,38 @@ export async function waitForGame(
 }
 
 /**
- * Waypoints from the spawn to stand beside each NPC. The map is generated (scripts/art/map.ts), so
- * these stay valid; each leg was checked against the collision layer.
+ * Waypoints (each leg along one axis) to stand beside NPCs. The map is generated
+ * (scripts/art/map.ts), so these stay valid; every leg was checked against the collision layer
+ * with a 6 px margin around the player's body.
  */
 export const ROUTES: Record<string, [number, number][]> = {
+  /** Stops south-east of Mira, so she stands to the player's left. */
   mira: [
-    [384, 316],
-    [262, 316],
-    [262, 326],
-  ],
-  pip: [
-    [384, 316],
-    [470, 316],
-    [470, 290],
-    [490, 290],
-  ],
-  /** Stops west of Aldric, so he stands to the player's right. */
-  aldric: [
-    [384, 440],
-    [540, 440],
-  ],
-  /** From Aldric up the main street to Brenna at the north gate. */
-  aldricToBrenna: [
-    [384, 440],
-    [384, 316],
-    [440, 316],
-    [440, 216],
-  ],
-  brenna: [
-    [384, 316],
-    [440, 316],
-    [440, 216],
-  ],
-  /** From Brenna through the north gate to the Moonwell. */
-  moonwell: [
-    [440, 250],
-    [384, 250],
-    [384, 100],
+    [384, 404],
+    [300, 404],
+    [300, 340],
   ],
   /** From Mira back down the main street, out of everyone's range. */
   away: [
-    [384, 316],
+    [300, 404],
+    [384, 404],
     [384, 528],
+  ],
+  /** From the spawn; stops west of Aldric, so he stands to the player's right. */
+  aldric: [
+    [384, 440],
+    [510, 440],
+  ],
+  /** From Aldric up the east side of the square to Brenna at the north gate. */
+  aldricToBrenna: [
+    [466, 440],
+    [466, 216],
+  ],
+  /** From Brenna through the north gate to the Moonwell. */
+  moonwell: [
+    [466, 256],
+    [384, 256],
+    [384, 100],
   ],
 };
 
