@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
-describe('typed scenes for TypeScript consumers', () => {
+describe.concurrent('typed scenes for TypeScript consumers', () => {
   for (const v of ['3', '4']) {
     it(`compiles a consumer against Phaser ${v === '3' ? '3.90' : '4.x'}`, async () => {
       const r = await run(
