@@ -44,4 +44,7 @@ process.on('message', (m: { cmd: string }) => {
     void agent.close().then(() => process.exit(0));
   }
 });
+// Measure the steady state: wait for the speech engine's background warm-up.
+while (!(agent.handler.health() as { speech: { warm: boolean } }).speech.warm)
+  await new Promise((r) => setTimeout(r, 50));
 process.send!({ cmd: 'ready', url: agent.url });

@@ -154,6 +154,7 @@ const target = 150;
 const result = {
   targetMs: target,
   machineLoadAvg1m: round(loadavg()[0]!, 2),
+  priority: process.env.BENCH_PRIORITY ?? 'default',
   typed: { engine: auto.engine, server: summary(auto.server), clientRoundTrip: summary(auto.client) },
   typedBabble: {
     engine: babble.engine,

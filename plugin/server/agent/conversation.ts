@@ -269,6 +269,8 @@ export class Conversation {
         const id = msg.context_id ?? `anonymous-${this.anonymousContext++ % 16}`;
         this.context.delete(id);
         this.context.set(id, msg.text);
+        // Keep the 64 most recent ids: distinct ids from one client must not grow memory without bound.
+        if (this.context.size > 64) this.context.delete(this.context.keys().next().value!);
         return;
       }
       case 'user_activity':

@@ -105,6 +105,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
   const conversations = new Set<Conversation>();
   const metrics: AgentMetrics = { turnToFirstAudioMs: new Samples(), asrMs: new Samples() };
   let speech: Speech | null = null;
+  let warm = false;
   let closed = false;
   const localBrain = createLocalBrain();
   const llmBrain: Brain | null = llm ? createLlmBrain(llm) : null;
@@ -130,6 +131,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       loadFvad(),
     ]);
     speech = s;
+    void s.warm.then(() => (warm = true));
     if (closed) s.close();
     else await warmVoices(npcs);
   })();
@@ -183,6 +185,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     speech: speech
       ? {
           engine: speech.engine.name,
+          warm,
           licence: speech.engine.licence,
           ...(speech.fallbackReason ? { fallbackReason: speech.fallbackReason } : {}),
           voices: speech.engine.voices(),

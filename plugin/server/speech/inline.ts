@@ -14,6 +14,8 @@ export interface Speech {
   readonly engine: SpeechEngine;
   /** Why espeak-ng is not in use, when it is not. */
   readonly fallbackReason?: string;
+  /** Resolves when background warm-up is done (every engine code path compiled): steady-state speed. */
+  readonly warm: Promise<void>;
   synthesize(text: string, voice: VoiceSpec, outRate: number, shouldStop?: () => boolean): Promise<Synthesis>;
   close(): void;
 }
@@ -41,6 +43,7 @@ export async function createInlineSpeech(choice: EngineChoice = 'auto'): Promise
   };
   const speech: Speech = {
     engine,
+    warm: Promise.resolve(),
     ...(fallbackReason ? { fallbackReason } : {}),
     async synthesize(text, voice, outRate, shouldStop) {
       const resampler = await resamplerFor(outRate);

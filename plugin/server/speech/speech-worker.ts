@@ -46,3 +46,31 @@ port.on('message', (req: Request) => {
       port.postMessage({ type: 'failed', id: req.id, message: (err as Error)?.message ?? String(err) }),
   );
 });
+
+/**
+ * eSpeak NG is compiled to plain JS (wasm2js): each new code path (numbers, punctuation, rare
+ * letter rules) is slow the first time it runs (up to ~0.8 s for one sentence), and fast after
+ * (~10-30 ms). A varied paragraph synthesized in the background after start-up pays that once;
+ * real requests interleave between its sentences.
+ */
+const WARMUP = [
+  'The quick brown fox jumps over the lazy dog.',
+  'Pack my box with five dozen liquor jugs!',
+  'How vexingly quick daft zebras jump?',
+  'Sphinx of black quartz, judge my vow.',
+  "Healing potions are twenty gold each; two for thirty-five if you're heading north.",
+  'The year 1492, at 3:45 pm, cost $12.50, or was it 99%?',
+  "Thank you for visiting, traveller. I'll nudge you before sunset.",
+  'One, two, three: the guild master sees you tomorrow at noon.',
+  'Old Aldric in the tower is looking for a brave soul. Safe travels!',
+];
+void (async () => {
+  if (speech.engine.name === 'espeak-ng') {
+    const voice: VoiceSpec = { engineVoice: 'en-us', rate: 175, pitch: 50 };
+    for (const sentence of WARMUP) {
+      await new Promise<void>((r) => setImmediate(r));
+      await speech.synthesize(sentence, voice, speech.engine.sampleRate);
+    }
+  }
+  port.postMessage({ type: 'warm' });
+})();

@@ -18,7 +18,10 @@ interface Ready {
   fallbackReason?: string;
 }
 type Reply =
-  Ready | ({ type: 'done'; id: number } & Synthesis) | { type: 'failed'; id: number; message: string };
+  | Ready
+  | { type: 'warm' }
+  | ({ type: 'done'; id: number } & Synthesis)
+  | { type: 'failed'; id: number; message: string };
 
 /** Under tsx/vitest the entry is TypeScript: boot the worker through tsx's loader. */
 function spawn(engine: EngineChoice): Worker {
@@ -51,8 +54,11 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
+  let markWarm: () => void = () => {};
+  const warm = new Promise<void>((r) => (markWarm = r));
   worker.on('message', (m: Reply) => {
     if (m.type === 'ready') return;
+    if (m.type === 'warm') return markWarm();
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
@@ -77,6 +83,7 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
   };
   return {
     engine,
+    warm,
     ...(ready.fallbackReason ? { fallbackReason: ready.fallbackReason } : {}),
     synthesize(text: string, voice: VoiceSpec, outRate: number): Promise<Synthesis> {
       if (failure) return Promise.reject(failure);
