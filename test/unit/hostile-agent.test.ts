@@ -222,6 +222,24 @@ describe('the local agent under hostile clients', () => {
     await flood.closed;
   });
 
+  it('keeps memory bounded while one client sends thousands of distinct contextual updates', async () => {
+    const before = heapAfterGc();
+    const hog = await ScriptedClient.connect(agent.url, 'fault');
+    await hog.waitType('conversation_initiation_metadata');
+    const text = 'x'.repeat(32 * 1024);
+    // 64 MB of background context under 2,000 different ids, on a connection that stays open.
+    for (let i = 0; i < 2000; i++)
+      hog.send({ type: 'contextual_update', text: `${i} ${text}`, context_id: `id${i}` });
+    hog.send({ type: 'user_message', text: 'Do you sell a potion?' });
+    await hog.waitFor((f) => f.msg.type === 'agent_response' && f.raw.includes(POTION_REPLY), 20_000);
+    hog.frames.length = 0;
+    const held = (heapAfterGc() - before) / 1024 / 1024;
+    console.log(`hostile: heap +${held.toFixed(1)} MB while the context flooder is connected`);
+    expect(held).toBeLessThan(16);
+    hog.close();
+    await hog.closed;
+  });
+
   it('survives 2,000 connections opened and dropped at every stage, and forgets them all', async () => {
     const start = performance.now();
     const done = await churn(2000);
