@@ -5,10 +5,11 @@ import { ProximityTracker, proximityFromNpc, type ProximityChange } from '../pro
 import { onNpcError, onNpcUpdate } from '../npc/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type { EndReason } from '../protocol/index.js';
-import { EventBus } from './emitter.js';
-import { Conversation, type ConversationHost, type SessionLike } from './conversation.js';
+import { EventfulScenePlugin } from './plugin-events.js';
+import { Conversation, type SessionLike } from './conversation.js';
+import { conversationHost } from './conversation-host.js';
 import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
-import type { NpcState, PluginEvents, VoiceAgentsError } from './events.js';
+import type { VoiceAgentsError } from './events.js';
 import { DEFAULT_CONFIG, createSessionFor, type VoiceAgentsConfig } from './config.js';
 import { BubbleLayer, createPlayerBubble, resolveBubbleStyle, type SpeechBubble } from './bubble/view.js';
 import { TurnReveal } from './bubble/reveal.js';
@@ -30,8 +31,7 @@ const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by
  * the plugin added is removed, except the two it needs to come back (START, DESTROY) on the scene's
  * own emitter. A restart starts clean. On DESTROY those go too.
  */
-export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
-  private readonly events = new EventBus<PluginEvents<NpcHandle>>();
+export class VoiceAgentsPlugin extends EventfulScenePlugin {
   private config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   private readonly handles = new Map<string, NpcHandle>();
   private readonly byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
@@ -248,6 +248,10 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     return true;
   }
 
+  protected toolListened(name: string): void {
+    for (const h of this.talking) h.conversation?.addTool(name);
+  }
+
   // Player controls -----------------------------------------------------------------------------
 
   /** Push-to-talk pressed (bind to a key down). */
@@ -313,38 +317,6 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
 
   get debug(): boolean {
     return this.debugOn;
-  }
-
-  // Events ----------------------------------------------------------------------------------------
-
-  on<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
-    const off = this.events.on(event, fn);
-    // Listening for a tool answers it (with a default success) in every open conversation.
-    if (typeof event === 'string' && event.startsWith('tool:'))
-      for (const h of this.talking) h.conversation?.addTool(event.slice(5));
-    return off;
-  }
-
-  once<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
-    return this.events.once(event, fn);
-  }
-
-  off<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): void {
-    this.events.off(event, fn);
-  }
-
-  /** Listeners game code has on the plugin (all events, or one). */
-  listenerCount(event?: keyof PluginEvents<NpcHandle>): number {
-    return this.events.listenerCount(event);
-  }
-
-  private emit(event: string, ...args: unknown[]): void {
-    this.events.fire(event, ...args);
-  }
-
-  private pluginError(e: VoiceAgentsError): void {
-    this.emit('plugin:error', e);
-    if (this.events.listenerCount('plugin:error') === 0) console.warn(`[phaser-voice-agents] ${e.message}`);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -452,42 +424,26 @@ export class VoiceAgentsPlugin extends Phaser.Plugins.ScenePlugin {
     );
     h.bubble.enabled = this.config.bubbles !== false;
     h.pendingReload = false;
-    const conv = new Conversation(this.hostFor(h), session, voice, h.bubble, prewarm);
+    const conv = new Conversation(
+      conversationHost(h, {
+        setSpeaking: (id, speaking) => this.tracker.setSpeaking(id, speaking),
+        stateChanged: (npc) => {
+          if (this.active === npc) this.updateMic();
+        },
+        pluginToolEvents: () => this.events.eventNames(),
+        playerSaid: (text) => this.playerSaid(text),
+        ended: (npc, reason) => this.closeConversation(npc, reason),
+        now: () => this.now,
+      }),
+      session,
+      voice,
+      h.bubble,
+      prewarm,
+    );
     h.conversation = conv;
     this.talking.add(h);
     h.setState('connecting');
     void conv.connect();
-  }
-
-  private hostFor(h: NpcHandle): ConversationHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's methods are arrows; `plugin` reads clearer
-    const plugin = this;
-    return {
-      id: h.id,
-      setState: (s: NpcState) => {
-        h.setState(s);
-        this.tracker.setSpeaking(h.id, s === 'speaking');
-        if (this.active === h) this.updateMic();
-      },
-      emitNpc: (event, ...args) => h.emitEvent(event, ...args),
-      contexts: () => h.contexts(),
-      toolHandler: (name) => h.toolHandler(name),
-      hasToolListener: (name) =>
-        h.hasListener(`tool:${name}`) || plugin.events.listenerCount(`tool:${name}`) > 0,
-      toolNames: () => {
-        const names = new Set(h.toolNames());
-        for (const e of [...h.eventNames(), ...plugin.events.eventNames()])
-          if (typeof e === 'string' && e.startsWith('tool:')) names.add(e.slice(5));
-        for (const n of (h.definition.local?.replies ?? []).map((r) => r.tool?.name)) if (n) names.add(n);
-        return [...names];
-      },
-      playerSaid: (text) => plugin.playerSaid(text),
-      ended: (conv, reason) => {
-        if (h.conversation !== conv) return;
-        plugin.closeConversation(h, reason);
-      },
-      now: () => plugin.now,
-    };
   }
 
   private closeConversation(h: NpcHandle, reason: EndReason): void {

@@ -1,0 +1,51 @@
+import type { EndReason } from '../protocol/index.js';
+import type { ConversationHost } from './conversation.js';
+import type { NpcHandle } from './npc-handle.js';
+import type { NpcState } from './events.js';
+
+/** What a conversation needs from the plugin, beyond its NPC handle. */
+export interface HostDeps {
+  setSpeaking(id: string, speaking: boolean): void;
+  /** The NPC's state changed (the plugin may open or close the microphone). */
+  stateChanged(npc: NpcHandle, state: NpcState): void;
+  /** Event names game code listens to on the plugin (for `tool:<name>` listeners). */
+  pluginToolEvents(): readonly (string | number | symbol)[];
+  playerSaid(text: string): void;
+  ended(npc: NpcHandle, reason: EndReason): void;
+  now(): number;
+}
+
+const toolNamesIn = (events: readonly (string | number | symbol)[]) =>
+  events.filter((e): e is string => typeof e === 'string' && e.startsWith('tool:')).map((e) => e.slice(5));
+
+/** The host of one NPC's conversation: its events go to the handle (and from there to the plugin). */
+export function conversationHost(h: NpcHandle, deps: HostDeps): ConversationHost {
+  return {
+    id: h.id,
+    setState: (s) => {
+      h.setState(s);
+      deps.setSpeaking(h.id, s === 'speaking');
+      deps.stateChanged(h, s);
+    },
+    emitNpc: (event, ...args) => h.emitEvent(event, ...args),
+    contexts: () => h.contexts(),
+    toolHandler: (name) => h.toolHandler(name),
+    hasToolListener: (name) =>
+      h.hasListener(`tool:${name}`) || toolNamesIn(deps.pluginToolEvents()).includes(name),
+    // Tools the game answers (handlers), listens for (on the NPC or the plugin), and the ones the
+    // NPC file's local replies call.
+    toolNames: () => {
+      const names = new Set([
+        ...h.toolNames(),
+        ...toolNamesIn([...h.eventNames(), ...deps.pluginToolEvents()]),
+      ]);
+      for (const r of h.definition.local?.replies ?? []) if (r.tool?.name) names.add(r.tool.name);
+      return [...names];
+    },
+    playerSaid: (text) => deps.playerSaid(text),
+    ended: (conv, reason) => {
+      if (h.conversation === conv) deps.ended(h, reason);
+    },
+    now: () => deps.now(),
+  };
+}
