@@ -21,7 +21,10 @@ export class ShopPanel {
     this.root = scene.add
       .container(Math.round(width / 2 - w / 2), Math.round(height / 2 - h / 2 - 20))
       .setDepth(100);
-    const bg = scene.add.nineslice(0, 0, 'panel', undefined, w, h, 6, 6, 6, 6).setOrigin(0, 0);
+    const bg = scene.add
+      .nineslice(0, 0, 'panel', undefined, w / 2, h / 2, 6, 6, 6, 6)
+      .setOrigin(0, 0)
+      .setScale(2);
     const heading = scene.add.text(w / 2, 18, title, {
       fontFamily: 'Georgia, DejaVu Serif, serif',
       fontSize: '24px',

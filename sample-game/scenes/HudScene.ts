@@ -126,10 +126,9 @@ export class HudScene extends Phaser.Scene {
       } else if (ready()) this.talk.controls?.skip();
     });
     kb.addKey(K.BACKTICK).on('down', () => ready() && this.talk.controls?.toggleDebug());
+    // '-' and '=' (the '+' key without Shift) step the volume by an eighth.
     kb.addKey(K.MINUS).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
     kb.addKey(K.PLUS).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125));
-    kb.addKey(187).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125)); // '=' on US layouts
-    kb.addKey(189).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
   }
 
   private setVolume(v: number): void {

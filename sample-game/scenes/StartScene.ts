@@ -34,8 +34,8 @@ export class StartScene extends Phaser.Scene {
       return;
     }
     this.add.rectangle(0, 0, width, height, 0x140e1c, 0.72).setOrigin(0);
-    const panel = this.add.nineslice(width / 2, height / 2, 'panel', undefined, 460, 220, 6, 6, 6, 6);
-    panel.setScale(1);
+    // Drawn at half size and scaled 2x, so the frame keeps its chunky pixel-art look.
+    this.add.nineslice(width / 2, height / 2, 'panel', undefined, 240, 114, 6, 6, 6, 6).setScale(2);
     this.add
       .text(width / 2, height / 2 - 64, 'Thornbury', {
         fontFamily: 'Georgia, DejaVu Serif, serif',

@@ -72,6 +72,17 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     await shot(g.page, '01-village-start');
   });
 
+  it('the volume keys change the master volume (Howler), one step at a time', async () => {
+    const v0 = (await snapshot(g.page)).volume;
+    await g.page.keyboard.press('Minus');
+    const down = await waitForGame(g.page, (s) => s.volume < v0, 'the volume to go down');
+    expect(v0 - down.volume).toBeGreaterThan(0.05);
+    expect(v0 - down.volume).toBeLessThan(0.2);
+    await g.page.keyboard.press('Equal');
+    const up = await waitForGame(g.page, (s) => s.volume > down.volume, 'the volume to go up');
+    expect(up.volume).toBeCloseTo(Math.min(1, down.volume + 0.125), 5);
+  });
+
   it('walking up to Mira: her greeting is heard from her side (the left) and shown in her bubble', async () => {
     // Arrive from the south-east, so Mira stands to the player's left.
     await walkRoute(g.page, ROUTES.mira!);
@@ -92,11 +103,13 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(heard.bubble).toContain('perhaps a lantern');
   }, 120_000);
 
-  it('hints follow the state: the prompt names Mira', async () => {
-    const s = await snapshot(g.page);
-    expect(s.talk.target).toBe('mira');
-    // The HUD's hint row is drawn by Phaser; the snapshot carries the state it is built from.
-    expect(['listening', 'speaking', 'ready']).toContain(s.talk.npcState);
+  it('the backquote key toggles the debug overlay', async () => {
+    await g.page.keyboard.press('Backquote');
+    await waitForGame(g.page, (s) => s.talk.debug, 'the debug overlay');
+    await g.page.waitForTimeout(300);
+    await shot(g.page, '02b-debug-overlay');
+    await g.page.keyboard.press('Backquote');
+    await waitForGame(g.page, (s) => !s.talk.debug, 'the debug overlay to hide');
   });
 
   it('a typed question gets the scripted answer, spoken and shown', async () => {
