@@ -431,6 +431,7 @@ describe('HTTP endpoints and NPC selection', () => {
   it('reports capabilities on the health endpoint', async () => {
     const h = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as any;
     expect(['espeak-ng', 'babble']).toContain(h.speech.engine);
+    expect(h.speech.thread).toBe('worker'); // synthesis never blocks the conversations' event loop
     expect(h.npcs.map((n: any) => n.id)).toEqual(['tess', 'quiet']);
     expect(h.outputFormats).toContain('ulaw_8000');
   });

@@ -185,6 +185,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     speech: speech
       ? {
           engine: speech.engine.name,
+          thread: speech.thread,
           warm,
           licence: speech.engine.licence,
           ...(speech.fallbackReason ? { fallbackReason: speech.fallbackReason } : {}),

@@ -16,6 +16,8 @@ export interface Speech {
   readonly fallbackReason?: string;
   /** Resolves when background warm-up is done (every engine code path compiled): steady-state speed. */
   readonly warm: Promise<void>;
+  /** Where synthesis runs: a worker thread keeps the agent's event loop free. */
+  readonly thread: 'worker' | 'main';
   synthesize(text: string, voice: VoiceSpec, outRate: number, shouldStop?: () => boolean): Promise<Synthesis>;
   close(): void;
 }
@@ -44,6 +46,7 @@ export async function createInlineSpeech(choice: EngineChoice = 'auto'): Promise
   const speech: Speech = {
     engine,
     warm: Promise.resolve(),
+    thread: 'main',
     ...(fallbackReason ? { fallbackReason } : {}),
     async synthesize(text, voice, outRate, shouldStop) {
       const resampler = await resamplerFor(outRate);

@@ -28,7 +28,12 @@ function spawn(engine: EngineChoice): Worker {
   const isTs = import.meta.url.endsWith('.ts');
   const entry = new URL(isTs ? './speech-worker.ts' : './speech-worker.js', import.meta.url);
   if (!isTs) return new Worker(entry, { workerData: { engine } });
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // require.resolve gives the CommonJS build; the ESM one (which can register hooks) sits beside it.
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData: { engine } });
 }
@@ -84,6 +89,7 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
   return {
     engine,
     warm,
+    thread: 'worker',
     ...(ready.fallbackReason ? { fallbackReason: ready.fallbackReason } : {}),
     synthesize(text: string, voice: VoiceSpec, outRate: number): Promise<Synthesis> {
       if (failure) return Promise.reject(failure);
