@@ -4,10 +4,10 @@
  * client tools that change the game, context updates, and the plugin's events bound to the HUD.
  */
 import { Howler } from 'howler';
-import type { NpcDefinition, NpcHandle, VoiceAgentsError } from 'phaser-voice-agents';
+import type { NpcDefinition, NpcHandle } from 'phaser-voice-agents';
 import { npcById, npcFileErrors, voiceAgentsEndpoints } from 'virtual:voice-agents/npcs';
 import type { NpcActor } from './game/actors.js';
-import type { Problem } from './game/talk.js';
+import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError } from './game/problems.js';
 import type { VillageScene } from './scenes/VillageScene.js';
 
 /** "Mira the Merchant" → "Mira": what the hints and the HUD call an NPC. */
@@ -46,46 +46,6 @@ async function localRecognizer(): Promise<boolean | null> {
 function wsUrl(path: string): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return /^wss?:/.test(path) ? path : `${proto}//${location.host}${path}`;
-}
-
-/** Every problem the plugin reports, in words a player understands, with what to do about it. */
-export function describeError(e: VoiceAgentsError, who?: string): Problem {
-  const micKind = (e.cause as { kind?: string } | undefined)?.kind;
-  if (e.kind === 'mic') {
-    if (micKind === 'no-device' || micKind === 'unplugged')
-      return {
-        id: 'mic-missing',
-        title: 'No microphone found.',
-        action: 'Plug one in and walk up to the villager again, or press Enter to type instead.',
-      };
-    if (micKind === 'denied' || micKind === 'revoked')
-      return {
-        id: 'mic-denied',
-        title: 'The microphone is blocked.',
-        action:
-          "Allow microphone access (the icon in the browser's address bar), then walk up again. Typing works now: press Enter.",
-      };
-    return {
-      id: 'mic-denied',
-      title: 'The microphone could not start.',
-      action: `${e.message}. Press Enter to type instead.`,
-    };
-  }
-  if (e.kind === 'audio')
-    return {
-      id: 'audio-locked',
-      title: 'Sound is off.',
-      action: 'Click the game or press any key to turn sound on.',
-    };
-  if (e.kind === 'connection' || e.kind === 'ended')
-    return {
-      id: 'agent-unreachable',
-      title: `Can't reach ${who ?? 'the villager'}'s voice.`,
-      action:
-        'The voice service is not answering. Check that the game server (npm run dev) is still running and your connection is up, then walk up again.',
-    };
-  if (e.kind === 'config') return { id: 'npc-files', title: 'An NPC file has a problem.', action: e.message };
-  return { id: 'other', title: 'Something went wrong.', action: e.message };
 }
 
 export function setupVoice(scene: VillageScene): void {
@@ -209,12 +169,7 @@ export function setupVoice(scene: VillageScene): void {
   const warnIfDeaf = () => {
     const target = va.activeNpc;
     if (!target || target.definition.agent.agent_id || recognizer !== false) return;
-    talk.problem({
-      id: 'asr-unavailable',
-      title: 'Offline speech input is unavailable.',
-      action:
-        'The local agent has no speech recognizer on this computer, so it cannot understand speech. Press Enter to type instead (or install pocketsphinx).',
-    });
+    talk.problem(ASR_UNAVAILABLE);
     clearTimeout(asrTimer);
     asrTimer = setTimeout(() => talk.clear('asr-unavailable'), 9000);
   };
@@ -266,13 +221,7 @@ export function setupVoice(scene: VillageScene): void {
       ...(info.localAgent ? { localAgentUrl: wsUrl(info.localAgent) } : {}),
       ...(info.broker ? { brokerUrl: new URL(info.broker, location.href).href } : {}),
     });
-    if (usesLocalAgent && !info.localAgent)
-      talk.problem({
-        id: 'agent-unreachable',
-        title: 'No voice service is configured.',
-        action:
-          'Run the game with npm run dev (it starts the offline local agent), or give the NPC files agent ids.',
-      });
+    if (usesLocalAgent && !info.localAgent) talk.problem(NO_VOICE_SERVICE);
     if (info.localAgent) recognizer = await localRecognizer();
   });
 }

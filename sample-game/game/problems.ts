@@ -1,0 +1,58 @@
+/** What went wrong, in words a player understands, with what to do about it. */
+import type { VoiceAgentsError } from 'phaser-voice-agents';
+import type { Problem } from './talk.js';
+
+export function describeError(e: VoiceAgentsError, who?: string): Problem {
+  const micKind = (e.cause as { kind?: string } | undefined)?.kind;
+  if (e.kind === 'mic') {
+    if (micKind === 'no-device' || micKind === 'unplugged')
+      return {
+        id: 'mic-missing',
+        title: 'No microphone found.',
+        action: 'Plug one in and walk up to the villager again, or press Enter to type instead.',
+      };
+    if (micKind === 'denied' || micKind === 'revoked')
+      return {
+        id: 'mic-denied',
+        title: 'The microphone is blocked.',
+        action:
+          "Allow microphone access (the icon in the browser's address bar), then walk up again. Typing works now: press Enter.",
+      };
+    return {
+      id: 'mic-denied',
+      title: 'The microphone could not start.',
+      action: `${e.message}. Press Enter to type instead.`,
+    };
+  }
+  if (e.kind === 'audio')
+    return {
+      id: 'audio-locked',
+      title: 'Sound is off.',
+      action: 'Click the game or press any key to turn sound on.',
+    };
+  if (e.kind === 'connection' || e.kind === 'ended')
+    return {
+      id: 'agent-unreachable',
+      title: `Can't reach ${who ?? 'the villager'}'s voice.`,
+      action:
+        'The voice service is not answering. Check that the game server (npm run dev) is still running and your connection is up, then walk up again.',
+    };
+  if (e.kind === 'config') return { id: 'npc-files', title: 'An NPC file has a problem.', action: e.message };
+  return { id: 'other', title: 'Something went wrong.', action: e.message };
+}
+
+/** The local agent has no speech recognizer: it cannot understand speech, typing still works. */
+export const ASR_UNAVAILABLE: Problem = {
+  id: 'asr-unavailable',
+  title: 'Offline speech input is unavailable.',
+  action:
+    'The local agent has no speech recognizer on this computer, so it cannot understand speech. Press Enter to type instead (or install pocketsphinx).',
+};
+
+/** NPCs need the local agent but the server offers none. */
+export const NO_VOICE_SERVICE: Problem = {
+  id: 'agent-unreachable',
+  title: 'No voice service is configured.',
+  action:
+    'Run the game with npm run dev (it starts the offline local agent), or give the NPC files agent ids.',
+};
