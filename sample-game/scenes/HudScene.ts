@@ -207,16 +207,21 @@ export class HudScene extends Phaser.Scene {
         micUsable ? { keys: ['Space'], text: 'Interrupt' } : { keys: ['Enter'], text: `Type to ${who.name}` },
         ...(micUsable ? [{ keys: ['Enter'], text: 'Type' }] : []),
       ];
-    else if (who && !micUsable)
+    else if (t.target && !micUsable)
       hints = [
-        { keys: ['Enter'], text: `Type to ${who.name}` },
-        { keys: [], text: '(speaking is unavailable, see above)' },
+        { keys: ['Enter'], text: `Type to ${t.target.name}` },
+        { keys: [], text: '(speaking is unavailable, see the note above)' },
       ];
-    else if (who && t.micMode === 'open' && t.micOpen)
+    else if (t.target && t.micMode === 'open' && t.micOpen)
       hints = [
-        { keys: [], text: `Just speak to ${who.name}` },
+        { keys: [], text: `Just speak to ${t.target.name}` },
         { keys: ['M'], text: 'Push-to-talk' },
         { keys: ['Enter'], text: 'Type' },
+      ];
+    else if (who && !t.target)
+      hints = [
+        { keys: [], text: `Walk up to ${who.name} to talk` },
+        { keys: ['W', 'A', 'S', 'D'], text: 'or arrows: walk' },
       ];
     else if (who)
       hints = [
