@@ -44,8 +44,15 @@ describe('handshake', () => {
     expect(meta.msg.conversation_initiation_metadata_event.conversation_id).toMatch(/^conv_[a-z0-9]{26}$/);
     expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('pcm_16000');
     expect(meta.msg.conversation_initiation_metadata_event.user_input_audio_format).toBe('pcm_16000');
-    const next = await c.waitFor((f) => f !== meta);
-    expect(next.at - meta.at).toBeGreaterThanOrEqual(45);
+    const gap = async (client: ScriptedClient): Promise<number> => {
+      const m = await client.waitType('conversation_initiation_metadata');
+      return (await client.waitFor((f) => f !== m)).at - m.at;
+    };
+    // Client and server share this process: a busy moment can deliver both frames in one read.
+    // A server without the gap fails every attempt; one with it passes at least one.
+    const gaps = [await gap(c)];
+    while (gaps.length < 3 && Math.max(...gaps) < 45) gaps.push(await gap(await connect(agent.url, 'tess')));
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(45);
   });
 
   it('accepts a client that offers no sub-protocol (Python)', async () => {

@@ -397,6 +397,7 @@ export class Conversation {
       frameMs: this.rt.frameMs,
       leadMs: this.rt.leadMs,
       send: (f) => this.sendRaw(f),
+      onError: (err) => this.crash(err),
       onFirstFrame: (at) => {
         if (startedAt !== undefined) this.rt.metrics.turnToFirstAudioMs.push(at - startedAt);
       },

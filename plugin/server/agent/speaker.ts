@@ -20,6 +20,8 @@ export interface SpeakerOptions {
   leadMs: number;
   /** Sends one encoded frame; returns false when the socket is gone. */
   send(frame: string): boolean;
+  /** The speech engine failed mid-turn. */
+  onError?(err: unknown): void;
   /** Called with the time (performance.now()) the first frame left. */
   onFirstFrame?(at: number): void;
 }
@@ -47,7 +49,11 @@ export class Speaker {
   readonly done: Promise<void>;
 
   constructor(private readonly o: SpeakerOptions) {
-    this.done = this.pump();
+    // A failed synthesis ends this turn (and, through onError, the conversation), never the process.
+    this.done = this.pump().catch((err: unknown) => {
+      if (!this.aborted) this.o.onError?.(err);
+      this.aborted = true;
+    });
   }
 
   enqueue(sentence: string): void {

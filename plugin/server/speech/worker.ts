@@ -67,6 +67,7 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
     if (m.type === 'done') p.resolve(m);
     else p.reject(new Error(`speech engine failed: ${m.message}`));
   });
@@ -74,7 +75,6 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
   worker.on('exit', (code) => {
     if (!closed) failAll(new Error(`speech worker exited (${code})`));
   });
-  // An idle worker must not keep the process alive.
   worker.unref();
 
   const engine: SpeechEngine = {
@@ -96,6 +96,9 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
       if (closed) return Promise.reject(new Error('speech closed'));
       const id = ++nextId;
       return new Promise((resolve, reject) => {
+        // Referenced only while a request is out: an idle worker must not keep the process alive,
+        // a busy one must (the caller is waiting for it).
+        worker.ref();
         pending.set(id, { resolve, reject });
         worker.postMessage({ id, text, voice, outRate });
       });
