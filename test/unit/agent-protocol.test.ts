@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { ulawToInt16 } from '../../plugin/protocol/index.js';
 import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
 import { TEST_NPC, QUIET_NPC, speechLike, silence, click, chunks20ms } from './agent-fixtures.js';
 
@@ -170,7 +171,14 @@ describe('greeting and turns', () => {
     expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('ulaw_8000');
     const f = await c.waitType('audio');
     const bytes = Buffer.from(f.msg.audio_event.audio_base_64, 'base64').length;
-    expect(bytes).toBe(400); // 50 ms at 8 kHz, one byte per sample
+    // One byte per sample at 8 kHz: a 20-100 ms frame is 160-800 bytes (PCM16 would be twice that).
+    expect(bytes).toBeGreaterThanOrEqual(160);
+    expect(bytes).toBeLessThanOrEqual(800);
+    // Decoded as μ-law it is audible speech, and its alignment fits the frame's 8 kHz duration.
+    const pcm = ulawToInt16(Buffer.from(f.msg.audio_event.audio_base_64, 'base64'));
+    expect(Math.sqrt(pcm.reduce((n, v) => n + v * v, 0) / pcm.length)).toBeGreaterThan(300);
+    for (const t of f.msg.audio_event.alignment!.char_start_times_ms)
+      expect(t).toBeLessThanOrEqual(bytes / 8);
   });
 
   it('lets contextual updates (latest per context_id) and tool results reach the replies', async () => {

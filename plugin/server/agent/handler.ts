@@ -52,7 +52,7 @@ export interface LocalAgentOptions {
   speechWorker?: boolean;
   /** Agent audio format (default pcm_16000); a client may ask for another with `?output_format=`. */
   outputFormat?: AudioFormat;
-  /** Duration of one `audio` frame (default 50 ms). */
+  /** Duration of one `audio` frame (default 80 ms: fewer socket writes; pacing, not frame size, bounds barge-in). */
   frameMs?: number;
   /** How far ahead of real time audio is sent (default 200 ms). */
   leadMs?: number;
@@ -160,7 +160,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     limits,
     metadataGapMs: options.metadataGapMs ?? 50,
     pingIntervalMs: options.pingIntervalMs ?? 5000,
-    frameMs: options.frameMs ?? 50,
+    frameMs: options.frameMs ?? 80,
     leadMs: options.leadMs ?? 200,
     metrics,
     log,

@@ -20,15 +20,12 @@ export interface AudioFrame {
 
 export function toFrames(synth: Synthesis, frameMs: number): AudioFrame[] {
   const rate = synth.sampleRate;
-  const perFrame = Math.max(2, Math.round((rate * frameMs) / 1000));
-  let count = Math.max(1, Math.ceil(synth.pcm.length / perFrame));
-  // A short tail joins the frame before it, so frames stay within ~frameMs/2 .. 1.5 frameMs.
-  const tail = synth.pcm.length - (count - 1) * perFrame;
-  if (count > 1 && tail < perFrame / 2) count--;
+  // Equal frames no longer than frameMs (and no shorter than half of it, unless the sentence is).
+  const count = Math.max(1, Math.ceil((synth.pcm.length * 1000) / (rate * frameMs)));
+  const perFrame = Math.max(2, Math.ceil(synth.pcm.length / count));
   const frames: AudioFrame[] = [];
   for (let f = 0; f < count; f++) {
-    const end = f === count - 1 ? synth.pcm.length : (f + 1) * perFrame;
-    const pcm = synth.pcm.subarray(f * perFrame, end);
+    const pcm = synth.pcm.subarray(f * perFrame, Math.min(synth.pcm.length, (f + 1) * perFrame));
     frames.push({
       pcm,
       durationMs: (pcm.length / rate) * 1000,

@@ -27,8 +27,11 @@ interface SpeexModule {
 }
 
 let modulePromise: Promise<SpeexModule> | null = null;
+/** The WASM SIMD build is about twice as fast (Node 20 runs it); the plain one is the fallback. */
 const loadModule = (): Promise<SpeexModule> =>
-  (modulePromise ??= (SpeexResampler as unknown as () => Promise<SpeexModule>)());
+  (modulePromise ??= import('@echogarden/speex-resampler-wasm/simd')
+    .then((m) => (m.default as unknown as () => Promise<SpeexModule>)())
+    .catch(() => (SpeexResampler as unknown as () => Promise<SpeexModule>)()));
 
 export interface Resampler {
   readonly inRate: number;

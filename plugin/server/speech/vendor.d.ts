@@ -7,3 +7,7 @@ declare module '@echogarden/fvad-wasm' {
   const init: (moduleArg?: object) => Promise<unknown>;
   export default init;
 }
+declare module '@echogarden/speex-resampler-wasm/simd' {
+  const init: (moduleArg?: object) => Promise<unknown>;
+  export default init;
+}
