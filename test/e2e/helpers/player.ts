@@ -37,9 +37,10 @@ export function snapshot(page: Page): Promise<Snapshot> {
 }
 
 /**
- * Walks to (x, y) one axis at a time (vertical first unless `horizontalFirst`): holds an arrow key
- * and lets go when the page itself sees the player cross the target (polled every animation frame
- * in the page, so a slow test process does not overshoot). Throws if the player stops moving (a wall).
+ * Walks to (x, y) one axis at a time (vertical first unless `horizontalFirst`), like a player at
+ * the keyboard: far from the target, hold the arrow key and let go a safe distance early (the page
+ * itself watches the position every animation frame, so a slow test process does not overshoot);
+ * close to it, short presses sized to the remaining distance. Throws if the player stops moving.
  */
 export async function walkTo(
   page: Page,
@@ -49,41 +50,48 @@ export async function walkTo(
 ): Promise<Snapshot> {
   const tol = opts.tolerance ?? 6;
   const axes: ('x' | 'y')[] = opts.horizontalFirst ? ['x', 'y'] : ['y', 'x'];
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (const axis of axes) {
     const target = axis === 'x' ? x : y;
-    for (let attempt = 0; attempt < 4; attempt++) {
+    let still = 0;
+    let prev = Number.NaN;
+    for (;;) {
       const s = await snapshot(page);
-      const d = target - s.player[axis];
+      const pos = s.player[axis];
+      const d = target - pos;
       if (Math.abs(d) <= tol) break;
+      if (Date.now() > deadline)
+        throw new Error(`walkTo(${x}, ${y}) timed out at (${s.player.x}, ${s.player.y})`);
+      still = Math.abs(pos - prev) < 0.5 ? still + 1 : 0;
+      prev = pos;
+      if (still >= 6)
+        throw new Error(`player stuck at (${s.player.x}, ${s.player.y}) walking to (${x}, ${y})`);
       const key = axis === 'x' ? (d < 0 ? 'ArrowLeft' : 'ArrowRight') : d < 0 ? 'ArrowUp' : 'ArrowDown';
-      // Let go a little early: the key-up reaches the page one round trip later (slow on busy machines).
-      const t0 = Date.now();
-      await page.evaluate(() => 0);
-      const lead = Math.min(Math.abs(d) / 2, 1 + (WALK_SPEED * (Date.now() - t0) * 1.5) / 1000);
-      await page.keyboard.down(key);
-      let outcome: string;
-      try {
-        const handle = await page.waitForFunction(
-          ([ax, t, dir]) => {
-            const g = (window as any).__game;
-            const p = g.player[ax as 'x' | 'y'] as number;
-            const w = ((window as any).__walk ??= { p: Number.NaN, at: performance.now() });
-            if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
-            if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return 'arrived';
-            return performance.now() - w.at > 6000 ? 'stuck' : false;
-          },
-          [axis, target - Math.sign(d) * lead, Math.sign(d)] as const,
-          { polling: 'raf', timeout: opts.timeoutMs ?? 45_000 },
-        );
-        outcome = (await handle.jsonValue()) as string;
-      } finally {
+      if (Math.abs(d) > 40) {
+        await page.keyboard.down(key);
+        try {
+          await page.waitForFunction(
+            ([ax, t, dir]) => {
+              const p = (window as any).__game.player[ax as 'x' | 'y'] as number;
+              const w = ((window as any).__walk ??= { p: Number.NaN, at: performance.now() });
+              if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
+              if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return true;
+              return performance.now() - w.at > 6000; // blocked: let the outer loop notice
+            },
+            [axis, target - Math.sign(d) * 24, Math.sign(d)] as const,
+            { polling: 'raf', timeout: Math.max(1000, deadline - Date.now()) },
+          );
+        } finally {
+          await page.keyboard.up(key);
+          await page.evaluate(() => delete (window as any).__walk);
+        }
+      } else {
+        // A short press, about two thirds of the way: converges without overshooting.
+        await page.keyboard.down(key);
+        await page.waitForTimeout(Math.max(90, ((Math.abs(d) * 0.66) / WALK_SPEED) * 1000));
         await page.keyboard.up(key);
-        await page.evaluate(() => delete (window as any).__walk);
       }
-      if (outcome === 'stuck') {
-        const s2 = await snapshot(page);
-        throw new Error(`player stuck at (${s2.player.x}, ${s2.player.y}) walking to (${x}, ${y})`);
-      }
+      await page.waitForTimeout(60);
     }
   }
   return snapshot(page);
