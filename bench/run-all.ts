@@ -101,7 +101,9 @@ function runOne(name: string): Promise<BenchRun> {
             ? spawnError.message
             : timedOut
               ? `killed after ${timeoutMs / 60_000} min`
-              : lines.slice(-8).join('\n').slice(-800),
+              : out.trim()
+                ? lines.slice(-8).join('\n').slice(-800)
+                : `exited with code ${code} and no output${code === 13 ? ' (13: a top-level await never settled)' : ''}`,
       });
     };
     child.on('error', (e) => finish(null, e));
@@ -125,20 +127,35 @@ function readResults(names: string[], usable: (name: string) => boolean): Result
 mkdirSync(resultsDir, { recursive: true });
 const runs: BenchRun[] = [];
 let ranAt: { date: string; machine: Machine } | undefined;
+/** The previous run's record of each benchmark, for those not re-run now (--only, --skip, --report-only). */
+const previousRuns = new Map<string, BenchRun>();
+try {
+  const previous = JSON.parse(readFileSync(`${resultsDir}latest.json`, 'utf8')) as {
+    benchmarks?: BenchRun[];
+    date?: string;
+    machine?: Machine;
+  };
+  for (const b of previous.benchmarks ?? [])
+    if (b && typeof b.status === 'string' && b.file) previousRuns.set(b.name, { ...b, note: b.note ?? '' });
+  if (reportOnly && previous.date && previous.machine)
+    ranAt = { date: previous.date, machine: previous.machine };
+} catch {
+  /* no previous run */
+}
 if (reportOnly) {
-  // Keep the last full run's record of each benchmark: this only re-reads results and re-renders.
-  try {
-    const previous = JSON.parse(readFileSync(`${resultsDir}latest.json`, 'utf8')) as {
-      benchmarks?: BenchRun[];
-    };
-    for (const b of previous.benchmarks ?? [])
-      if (b && typeof b.status === 'string' && b.file) runs.push({ ...b, note: b.note ?? '' });
-  } catch {
-    /* no previous run: every benchmark is reported as not re-run */
-  }
+  // This only re-reads results and re-renders: keep the last run's record, date and machine.
+  runs.push(...previousRuns.values());
 } else {
   for (const name of benches) {
     if ((only && !only.includes(name)) || skip.includes(name)) {
+      const before = previousRuns.get(name);
+      if (before && before.status !== 'skipped') {
+        runs.push({
+          ...before,
+          note: before.note.startsWith('(previous run)') ? before.note : `(previous run) ${before.note}`,
+        });
+        continue;
+      }
       runs.push({
         name,
         file: `bench/${name}.bench.ts`,
@@ -160,6 +177,7 @@ const byName = new Map(runs.map((r) => [r.name, r]));
 const results = readResults(benches, (name) => {
   const run = byName.get(name);
   if (!run || run.status === 'skipped') return true;
+  if (run.note.startsWith('(previous run)')) return run.status === 'ok';
   return run.status === 'ok' && run.freshResult;
 });
 const figures = evaluate(FIGURES, results);
