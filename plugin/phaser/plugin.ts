@@ -452,6 +452,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     h.conversation = null;
     this.talking.delete(h);
     if (this.active === h) this.setActive(null);
+    // A prewarm the player never reached was never heard: its held greeting must not surface.
+    if (!c.everActive) h.bubble?.clear();
     c.dispose();
     if (h.lastMouth > 0) {
       h.lastMouth = 0;

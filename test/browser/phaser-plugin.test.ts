@@ -350,6 +350,37 @@ for (const phaser of ['4', '3'] as const) {
         expect(errors).toEqual([]);
         await page.close();
       });
+
+    if (phaser === '4')
+      it('a prewarm the player never reaches closes without showing the greeting nobody heard', async () => {
+        const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
+        const { page, errors } = await openPage(browser, base, {
+          npc: warm,
+          agentUrl: agent.url,
+          npcAt: NPC_AT,
+          playerAt: { x: 100, y: 300 },
+        });
+        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 250, NPC_AT.y]);
+        await until(
+          page,
+          () => log(page),
+          (l) => l.includes(`response:mira:${npc.agent.first_message}`),
+          'the held greeting text',
+        );
+        // Brush past: leave the prewarm radius without ever arriving.
+        await page.evaluate(() => (window as any).__t.movePlayer(50, 50));
+        await until(
+          page,
+          () => log(page),
+          (l) => l.includes('end:mira:user'),
+          'the unused prewarm to close',
+        );
+        // Several frames after the close, the bubble must still be empty: the greeting was never played.
+        await page.waitForTimeout(400);
+        expect((await snapshot(page)).bubble).toBe('');
+        expect(errors).toEqual([]);
+        await page.close();
+      });
   });
 }
 
