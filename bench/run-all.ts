@@ -84,11 +84,16 @@ function runOne(name: string): Promise<BenchRun> {
       const ok = !timedOut && code === 0 && !spawnError;
       const lines = out.trim().split('\n');
       const readable = lines
-        .filter((l) => !l.startsWith('{'))
+        // The benchmark's readable summary, without its JSON line or tool noise (vite warnings, stacks).
+        .filter(
+          (l) =>
+            !l.startsWith('{') && !l.includes('\x1b[') && !/^\s+at |Are they installed|imported by/.test(l),
+        )
         .slice(-6)
         .join('\n')
         .trim();
       resolve({
+        endedAt: new Date().toISOString(),
         name,
         file,
         status: timedOut ? 'timeout' : ok ? 'ok' : 'failed',
@@ -127,6 +132,7 @@ function readResults(names: string[], usable: (name: string) => boolean): Result
 mkdirSync(resultsDir, { recursive: true });
 const runs: BenchRun[] = [];
 let ranAt: { date: string; machine: Machine } | undefined;
+let previousDate: string | undefined;
 /** The previous run's record of each benchmark, for those not re-run now (--only, --skip, --report-only). */
 const previousRuns = new Map<string, BenchRun>();
 try {
@@ -137,6 +143,7 @@ try {
   };
   for (const b of previous.benchmarks ?? [])
     if (b && typeof b.status === 'string' && b.file) previousRuns.set(b.name, { ...b, note: b.note ?? '' });
+  previousDate = previous.date;
   if (reportOnly && previous.date && previous.machine)
     ranAt = { date: previous.date, machine: previous.machine };
 } catch {
@@ -180,6 +187,15 @@ const results = readResults(benches, (name) => {
   if (run.note.startsWith('(previous run)')) return run.status === 'ok';
   return run.status === 'ok' && run.freshResult;
 });
+// A carried-over record whose result file was rewritten since (a benchmark re-run by hand): say so,
+// since the figures come from that newer file, not from the run the record describes.
+for (const r of runs) {
+  if (!r.note.startsWith('(previous run)') && !reportOnly) continue;
+  const recordedAt = Date.parse(r.endedAt ?? previousDate ?? '') || 0;
+  const at = mtime(resultPath(r.name));
+  if (recordedAt && at > recordedAt + 60_000)
+    r.note = `result file rewritten at ${new Date(at).toISOString()} by a separate run: the figures use it`;
+}
 const figures = evaluate(FIGURES, results);
 const expected = [...new Set(FIGURES.map((f) => f.bench))];
 const missingBenches = expected.filter((b) => !benches.includes(b));

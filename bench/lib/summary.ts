@@ -9,6 +9,8 @@ export interface BenchRun {
   durationMs: number;
   /** Whether bench/results/<name>.json was written by this run. */
   freshResult: boolean;
+  /** When it finished (ISO), to tell whether its result file was rewritten later. */
+  endedAt?: string;
   /** Last lines of output when it failed, or the readable summary it printed. */
   note: string;
 }
