@@ -38,9 +38,9 @@ function decades(lo: number, hi: number): number[] {
 const fmt = (v: number) => (v >= 1 ? v.toLocaleString('en-US') : String(Number(v.toPrecision(2))));
 
 export function logLogChart(o: ChartOptions): string {
-  const W = o.width ?? 720;
+  const W = o.width ?? 760;
   const H = o.height ?? 420;
-  const m = { l: 70, r: 190, t: 40, b: 55 };
+  const m = { l: 70, r: 215, t: 40, b: 55 };
   const pts = o.series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0);
   const ys = [...pts.map((p) => p[1]), ...(o.targets ?? []).map((t) => t.y)];
   const xs = pts.map((p) => p[0]);
