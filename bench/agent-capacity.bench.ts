@@ -147,7 +147,7 @@ async function runLevel(agent: AgentChild, n: number) {
     audioFramesPerSecond: round(audioFrames / (MEASURE_MS / 1000), 0),
     chunksInPerSecond: round((n * 1000) / 20, 0),
     closedOrErrored: closed + errors,
-    clientLagP99Ms: round(clientLag.percentile(99) / 1e6),
+    clientLagP99Ms: round(Math.max(0, clientLag.percentile(99) / 1e6 - 5)),
     meetsLagTarget: stats.lagMs.p99 <= LAG_TARGET && closed + errors === 0,
   };
 }
@@ -157,7 +157,7 @@ const agent = await AgentChild.start({
   limits: { maxSessions: 1000, idleTimeoutMs: 120_000 },
 });
 const engine = (await agent.stats()).engine;
-const levels = [];
+const levels: Awaited<ReturnType<typeof runLevel>>[] = [];
 for (const n of LEVELS) {
   const r = await runLevel(agent, n);
   levels.push(r);
@@ -166,7 +166,17 @@ for (const n of LEVELS) {
   );
 }
 await agent.close();
-const capacity = levels.filter((l) => l.meetsLagTarget).reduce((m, l) => Math.max(m, l.conversations), 0);
+// Lag alone is not enough: when the one synthesis worker saturates, replies still start but their
+// audio falls behind. A level only counts if audio per conversation keeps up with the lightest level.
+const perConversation = (l: (typeof levels)[number]): number => l.audioFramesPerSecond / l.conversations;
+const baseline = levels.length ? perConversation(levels[0]!) : 0;
+for (const l of levels) Object.assign(l, { speechKeepsUp: perConversation(l) >= 0.75 * baseline });
+const capacity = levels
+  .filter((l) => l.meetsLagTarget && (l as { speechKeepsUp?: boolean }).speechKeepsUp)
+  .reduce((m, l) => Math.max(m, l.conversations), 0);
+const lagOnlyCapacity = levels
+  .filter((l) => l.meetsLagTarget)
+  .reduce((m, l) => Math.max(m, l.conversations), 0);
 writeResult(
   'agent-capacity',
   {
@@ -178,10 +188,10 @@ writeResult(
     peer: 'none (no local ConvAI server to compare)',
   },
   [
-    `local agent capacity (${engine}): ${capacity} concurrent voice conversations with event-loop lag p99 <= ${LAG_TARGET} ms (target >= 100: ${capacity >= 100 ? 'met' : 'MISSED'})`,
+    `local agent capacity (${engine}): ${capacity} concurrent voice conversations with event-loop lag p99 <= ${LAG_TARGET} ms and speech keeping up (target >= 100: ${capacity >= 100 ? 'met' : 'MISSED'}); lag alone: ${lagOnlyCapacity}`,
     ...levels.map(
       (l) =>
-        `  ${String(l.conversations).padStart(4)}: lag p50 ${l.serverLagMs.p50} / p99 ${l.serverLagMs.p99} / max ${l.serverLagMs.max} ms, cpu ${l.serverCpuPercent} % (${l.serverCpuMsPerConversationSecond} ms CPU per conversation-second), load avg ${l.machineLoadAvg1m}, ${l.replies} replies, ${l.audioFramesPerSecond} audio frames/s, client lag p99 ${l.clientLagP99Ms} ms`,
+        `  ${String(l.conversations).padStart(4)}: lag p50 ${l.serverLagMs.p50} / p99 ${l.serverLagMs.p99} / max ${l.serverLagMs.max} ms, cpu ${l.serverCpuPercent} % (${l.serverCpuMsPerConversationSecond} ms CPU per conversation-second), load avg ${l.machineLoadAvg1m}, ${l.replies} replies, ${l.audioFramesPerSecond} audio frames/s${(l as { speechKeepsUp?: boolean }).speechKeepsUp ? '' : ' (speech behind)'}, client lag p99 ${l.clientLagP99Ms} ms`,
     ),
   ],
 );
