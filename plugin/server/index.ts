@@ -1,3 +1,13 @@
 // Node entry (phaser-voice-agents/server): the local agent and the signed-URL broker.
 export * from './agent/index.js';
 export * from './broker/index.js';
+// The NPC-file compiler for tools and build steps (kept out of the browser entry: it carries the YAML parser).
+export {
+  compileNpcFile,
+  findDuplicateNpcIds,
+  formatNpcError,
+  npcIdFromFileName,
+  npcJsonSchema,
+  NPC_DEFAULTS,
+} from '../npc/index.js';
+export { loadNpcDir } from './npc-files.js';
