@@ -251,6 +251,9 @@ describe('faults in the browser, as a player meets them', () => {
       (v) => v.npcState === 'idle',
       'the NPC to be idle after walking away',
     );
+    // Stay away a second, as a player would (past the 300 ms linger), before walking back: the
+    // proximity tracker only sees positions on game frames.
+    await gameKeepsTicking(p, 60);
     const greetings = (await log(p)).filter((l) => l === `response:${GREETING}`).length;
     await t(p, 'movePlayer', NPC_AT.x - 60, NPC_AT.y);
     await until(
