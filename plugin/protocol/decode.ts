@@ -54,200 +54,133 @@ interface Check {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const oneOf = (values: readonly unknown[]): Check => ({
+  expect: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  test: (v) => values.includes(v),
+});
+const arrayOf = (type: string): Check => ({
+  expect: `array of ${type}s`,
+  test: (v) => Array.isArray(v) && v.every((x) => typeof x === type),
+});
+
+// The tables below name their checks with these codes: written out as objects they were the biggest
+// part of the browser bundle (every field path spelled in full, once per field).
 const base: Record<string, Check> = {
   s: { expect: 'string', test: (v) => typeof v === 'string' },
   n: { expect: 'number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
   b: { expect: 'boolean', test: (v) => typeof v === 'boolean' },
   o: { expect: 'object', test: isObject },
   a: { expect: 'array', test: Array.isArray },
+  S: arrayOf('string'),
+  N: arrayOf('number'),
+  F: { expect: 'an audio format (pcm_8000 … pcm_48000, ulaw_8000)', test: isAudioFormat },
+  part: oneOf(['start', 'delta', 'stop']),
+  mcp: oneOf(['loading', 'awaiting_approval', 'success', 'failure']),
+  tool_error: oneOf([
+    'user_rejected',
+    'external_server',
+    'external_client',
+    'customer_auth',
+    'client_timeout',
+    'unknown',
+  ]),
+  score: oneOf(['like', 'dislike', null]),
 };
 
-/** `'s' | 'n' | 'b' | 'o' | 'a'`, with a `?` suffix when the field may be absent or null. */
+/** A code from `base`, with a `?` suffix when the field may be absent or null. */
 function c(spec: string): Check {
   const optional = spec.endsWith('?');
   const check = base[optional ? spec.slice(0, -1) : spec];
   if (!check) throw new Error(`bad spec ${spec}`); // module-load time only: a typo in the tables below
   return optional ? { ...check, optional } : check;
 }
-const oneOf = (values: readonly unknown[], optional = false): Check => ({
-  expect: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
-  test: (v) => values.includes(v),
-  optional,
-});
-const audioFormat = (optional = false): Check => ({
-  expect: 'an audio format (pcm_8000 … pcm_48000, ulaw_8000)',
-  test: isAudioFormat,
-  optional,
-});
-const numberArray: Check = {
-  expect: 'array of numbers',
-  test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'number'),
-};
-const stringArray: Check = {
-  expect: 'array of strings',
-  test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
-};
 
 /** Dotted paths in parent-before-child order; a child is only checked when its parent is present. */
 type Shape = Record<string, Check>;
 
-const RESPONSE_PART = oneOf(['start', 'delta', 'stop']);
+/** `'field:code other.child:code?'` -> a Shape, each path prefixed with `prefix`. */
+function fields(spec: string, prefix = ''): Shape {
+  const shape: Shape = {};
+  for (const field of spec.split(' ')) {
+    if (!field) continue;
+    const [path, code] = field.split(':');
+    shape[prefix + path!] = c(code!);
+  }
+  return shape;
+}
+
+/** A server event: the object `root` (required unless rootCode says `o?`) and its fields. */
+const ev = (root: string, spec = '', rootCode = 'o'): Shape => ({
+  [root]: c(rootCode),
+  ...fields(spec, root + '.'),
+});
+
+const TOOL_RESPONSE = 'tool_name:s tool_call_id:s tool_type:s is_error:b is_called:b event_id:n';
 
 const SERVER_SHAPES: Record<ServerMessageType, Shape> = {
-  conversation_initiation_metadata: {
-    conversation_initiation_metadata_event: c('o'),
-    'conversation_initiation_metadata_event.conversation_id': c('s'),
-    'conversation_initiation_metadata_event.agent_output_audio_format': audioFormat(),
-    'conversation_initiation_metadata_event.user_input_audio_format': audioFormat(true),
-  },
-  audio: {
-    audio_event: c('o'),
-    'audio_event.audio_base_64': c('s'),
-    'audio_event.event_id': c('n'),
-    'audio_event.alignment': c('o?'),
-    'audio_event.alignment.chars': stringArray,
-    'audio_event.alignment.char_start_times_ms': numberArray,
-    'audio_event.alignment.char_durations_ms': numberArray,
-    'audio_event.is_final': c('b?'),
-  },
-  agent_response: {
-    agent_response_event: c('o'),
-    'agent_response_event.agent_response': c('s'),
-    'agent_response_event.event_id': c('n'),
-  },
-  agent_response_correction: {
-    agent_response_correction_event: c('o'),
-    'agent_response_correction_event.original_agent_response': c('s'),
-    'agent_response_correction_event.corrected_agent_response': c('s'),
-    'agent_response_correction_event.event_id': c('n'),
-  },
-  agent_response_complete: {
-    agent_response_complete_event: c('o'),
-    'agent_response_complete_event.event_id': c('n'),
-  },
-  agent_chat_response_part: {
-    text_response_part: c('o'),
-    'text_response_part.text': c('s'),
-    'text_response_part.type': RESPONSE_PART,
-    'text_response_part.event_id': c('n'),
-  },
-  agent_reasoning_response_part: {
-    reasoning_response_part: c('o'),
-    'reasoning_response_part.text': c('s'),
-    'reasoning_response_part.type': RESPONSE_PART,
-    'reasoning_response_part.event_id': c('s'),
-  },
-  user_transcript: {
-    user_transcription_event: c('o'),
-    'user_transcription_event.user_transcript': c('s'),
-    'user_transcription_event.event_id': c('n'),
-  },
-  tentative_user_transcript: {
-    tentative_user_transcription_event: c('o'),
-    'tentative_user_transcription_event.user_transcript': c('s'),
-    'tentative_user_transcription_event.event_id': c('n'),
-  },
-  interruption: { interruption_event: c('o'), 'interruption_event.event_id': c('n') },
-  ping: { ping_event: c('o'), 'ping_event.event_id': c('n'), 'ping_event.ping_ms': c('n?') },
-  vad_score: { vad_score_event: c('o'), 'vad_score_event.vad_score': c('n') },
-  client_tool_call: {
-    client_tool_call: c('o'),
-    'client_tool_call.tool_name': c('s'),
-    'client_tool_call.tool_call_id': c('s'),
-    'client_tool_call.parameters': c('o'),
-    'client_tool_call.event_id': c('n'),
-    'client_tool_call.expects_response': c('b?'),
-  },
-  agent_tool_request: {
-    agent_tool_request: c('o'),
-    'agent_tool_request.tool_name': c('s'),
-    'agent_tool_request.tool_call_id': c('s'),
-    'agent_tool_request.tool_type': c('s'),
-    'agent_tool_request.event_id': c('n'),
-  },
-  agent_tool_response: {
-    agent_tool_response: c('o'),
-    'agent_tool_response.tool_name': c('s'),
-    'agent_tool_response.tool_call_id': c('s'),
-    'agent_tool_response.tool_type': c('s'),
-    'agent_tool_response.is_error': c('b'),
-    'agent_tool_response.is_called': c('b'),
-    'agent_tool_response.event_id': c('n'),
-  },
-  agent_tool_response_full_payload: {
-    agent_tool_response_full_payload: c('o'),
-    'agent_tool_response_full_payload.tool_name': c('s'),
-    'agent_tool_response_full_payload.tool_call_id': c('s'),
-    'agent_tool_response_full_payload.tool_type': c('s'),
-    'agent_tool_response_full_payload.is_error': c('b'),
-    'agent_tool_response_full_payload.is_called': c('b'),
-    'agent_tool_response_full_payload.event_id': c('n'),
-    'agent_tool_response_full_payload.full_tool_result': c('s'),
-  },
-  mcp_tool_call: {
-    mcp_tool_call: c('o'),
-    'mcp_tool_call.tool_call_id': c('s'),
-    'mcp_tool_call.tool_name': c('s'),
-    'mcp_tool_call.state': oneOf(['loading', 'awaiting_approval', 'success', 'failure']),
-  },
-  mcp_connection_status: {
-    mcp_connection_status: c('o'),
-    'mcp_connection_status.integrations': c('a'),
-  },
-  internal_tentative_agent_response: {
-    tentative_agent_response_internal_event: c('o'),
-    'tentative_agent_response_internal_event.tentative_agent_response': c('s'),
-  },
-  internal_turn_probability: {
-    turn_probability_internal_event: c('o'),
-    'turn_probability_internal_event.turn_probability': c('n'),
-  },
-  context_usage: { context_usage_event: c('o') },
-  asr_initiation_metadata: { asr_initiation_metadata_event: c('o') },
+  conversation_initiation_metadata: ev(
+    'conversation_initiation_metadata_event',
+    'conversation_id:s agent_output_audio_format:F user_input_audio_format:F?',
+  ),
+  audio: ev(
+    'audio_event',
+    'audio_base_64:s event_id:n alignment:o? alignment.chars:S alignment.char_start_times_ms:N' +
+      ' alignment.char_durations_ms:N is_final:b?',
+  ),
+  agent_response: ev('agent_response_event', 'agent_response:s event_id:n'),
+  agent_response_correction: ev(
+    'agent_response_correction_event',
+    'original_agent_response:s corrected_agent_response:s event_id:n',
+  ),
+  agent_response_complete: ev('agent_response_complete_event', 'event_id:n'),
+  agent_chat_response_part: ev('text_response_part', 'text:s type:part event_id:n'),
+  agent_reasoning_response_part: ev('reasoning_response_part', 'text:s type:part event_id:s'),
+  user_transcript: ev('user_transcription_event', 'user_transcript:s event_id:n'),
+  tentative_user_transcript: ev('tentative_user_transcription_event', 'user_transcript:s event_id:n'),
+  interruption: ev('interruption_event', 'event_id:n'),
+  ping: ev('ping_event', 'event_id:n ping_ms:n?'),
+  vad_score: ev('vad_score_event', 'vad_score:n'),
+  client_tool_call: ev(
+    'client_tool_call',
+    'tool_name:s tool_call_id:s parameters:o event_id:n expects_response:b?',
+  ),
+  agent_tool_request: ev('agent_tool_request', 'tool_name:s tool_call_id:s tool_type:s event_id:n'),
+  agent_tool_response: ev('agent_tool_response', TOOL_RESPONSE),
+  agent_tool_response_full_payload: ev(
+    'agent_tool_response_full_payload',
+    TOOL_RESPONSE + ' full_tool_result:s',
+  ),
+  mcp_tool_call: ev('mcp_tool_call', 'tool_call_id:s tool_name:s state:mcp'),
+  mcp_connection_status: ev('mcp_connection_status', 'integrations:a'),
+  internal_tentative_agent_response: ev(
+    'tentative_agent_response_internal_event',
+    'tentative_agent_response:s',
+  ),
+  internal_turn_probability: ev('turn_probability_internal_event', 'turn_probability:n'),
+  context_usage: ev('context_usage_event'),
+  asr_initiation_metadata: ev('asr_initiation_metadata_event'),
   guardrail_triggered: {},
-  agent_typing: { agent_typing_event: c('o'), 'agent_typing_event.is_typing': c('b') },
-  external_agent_connected: { external_agent_connected_event: c('o?') },
-  external_agent_disconnected: { external_agent_disconnected_event: c('o?') },
-  rich_content: {
-    rich_content: c('o'),
-    'rich_content.rich_content_id': c('s'),
-    'rich_content.component': c('s'),
-    'rich_content.event_id': c('n'),
-  },
+  agent_typing: ev('agent_typing_event', 'is_typing:b'),
+  external_agent_connected: ev('external_agent_connected_event', '', 'o?'),
+  external_agent_disconnected: ev('external_agent_disconnected_event', '', 'o?'),
+  rich_content: ev('rich_content', 'rich_content_id:s component:s event_id:n'),
   // The error frame is checked by hand below: either `error_event` or a flat `message`.
-  error: {
-    error_event: c('o?'),
-    'error_event.code': c('n?'),
-    'error_event.message': c('s?'),
-    message: c('s?'),
-  },
+  error: { ...ev('error_event', 'code:n? message:s?', 'o?'), message: c('s?') },
 };
 
 const CLIENT_SHAPES: Record<ClientMessageType, Shape> = {
-  conversation_initiation_client_data: {
-    conversation_config_override: c('o?'),
-    custom_llm_extra_body: c('o?'),
-    dynamic_variables: c('o?'),
-    user_id: c('s?'),
-    source_info: c('o?'),
-  },
-  pong: { event_id: c('n') },
-  user_message: { text: c('s?'), rich_content_id: c('s?') },
-  contextual_update: { text: c('s'), context_id: c('s?') },
+  conversation_initiation_client_data: fields(
+    'conversation_config_override:o? custom_llm_extra_body:o? dynamic_variables:o? user_id:s? source_info:o?',
+  ),
+  pong: fields('event_id:n'),
+  user_message: fields('text:s? rich_content_id:s?'),
+  contextual_update: fields('text:s context_id:s?'),
   user_activity: {},
-  client_tool_result: {
-    tool_call_id: c('s'),
-    result: c('s'),
-    is_error: c('b'),
-    error_type: oneOf(
-      ['user_rejected', 'external_server', 'external_client', 'customer_auth', 'client_timeout', 'unknown'],
-      true,
-    ),
-  },
-  feedback: { score: oneOf(['like', 'dislike', null]), event_id: c('n') },
-  mcp_tool_approval_result: { tool_call_id: c('s'), is_approved: c('b') },
-  multimodal_message: { text: c('o?'), file: c('o?'), files: c('a?') },
-  enclave_setup_config: { agent_config_dict: c('o') },
+  client_tool_result: fields('tool_call_id:s result:s is_error:b error_type:tool_error?'),
+  feedback: fields('score:score event_id:n'),
+  mcp_tool_approval_result: fields('tool_call_id:s is_approved:b'),
+  multimodal_message: fields('text:o? file:o? files:a?'),
+  enclave_setup_config: fields('agent_config_dict:o'),
 };
 
 function describe(v: unknown): string {

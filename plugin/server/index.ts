@@ -11,3 +11,5 @@ export {
   NPC_DEFAULTS,
 } from '../npc/index.js';
 export { loadNpcDir } from './npc-files.js';
+// The server side of the wire protocol (what an agent decodes and sends); the browser entry ships only the client side.
+export { decodeClientFrame, encodeServerMessage } from '../protocol/index.js';
