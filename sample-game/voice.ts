@@ -7,7 +7,7 @@ import { Howler } from 'howler';
 import type { NpcDefinition, NpcHandle } from 'phaser-voice-agents';
 import { npcById, npcFileErrors, voiceAgentsEndpoints } from 'virtual:voice-agents/npcs';
 import type { NpcActor } from './game/actors.js';
-import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError } from './game/problems.js';
+import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError, describeReconnect } from './game/problems.js';
 import type { VillageScene } from './scenes/VillageScene.js';
 
 /** "Mira the Merchant" → "Mira": what the hints and the HUD call an NPC. */
@@ -139,7 +139,14 @@ export function setupVoice(scene: VillageScene): void {
       actor.state = s;
       if (s !== 'speaking') actor.mouth = null;
     }),
-    va.on('conversation:start', () => talk.clear('agent-unreachable')),
+    va.on('conversation:start', () => {
+      talk.clear('agent-unreachable');
+      talk.clear('reconnecting');
+    }),
+    va.on('conversation:end', () => talk.clear('reconnecting')),
+    va.on('reconnecting', (npc, info) =>
+      talk.problem(describeReconnect(actors.get(npc)?.name ?? npc.id, info.attempt, info.maxAttempts)),
+    ),
     va.on('mic', (open) => {
       talk.micOpen = open;
       if (open) {

@@ -131,6 +131,15 @@ export class Conversation {
         const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
         this.host.emitNpc('error', e);
       }),
+      s.on('reconnecting', (e) => {
+        this.host.setState('connecting');
+        this.host.emitNpc('reconnecting', {
+          attempt: e.attempt,
+          maxAttempts: e.maxAttempts,
+          delayMs: e.delayMs,
+          message: e.cause.kind === 'error' ? e.cause.message : 'The connection to the agent was lost.',
+        });
+      }),
       s.on('end', (reason) => this.onEnd(reason)),
     );
     if (voice) {

@@ -58,6 +58,12 @@ export interface NpcEvents {
   /** The player barged in (or skip() was called). */
   interruption: (eventId: number) => void;
   error: (error: VoiceAgentsError) => void;
+  /**
+   * The connection dropped and the conversation is being reopened (a new conversation, without
+   * the greeting). `message` says why in plain words; `conversation:start` follows on success,
+   * `conversation:end` after the last failed attempt.
+   */
+  reconnecting: (info: { attempt: number; maxAttempts: number; delayMs: number; message: string }) => void;
   /** Every client tool call (also answered by a handler registered with onTool, if any). */
   tool: (call: ToolCall) => void;
   /** A specific client tool, e.g. `npc.on('tool:open_shop', (params) => …)`. */

@@ -41,6 +41,15 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
   return { id: 'other', title: 'Something went wrong.', action: e.message };
 }
 
+/** The connection dropped mid-conversation and the plugin is reopening it. */
+export function describeReconnect(who: string, attempt: number, maxAttempts: number): Problem {
+  return {
+    id: 'reconnecting',
+    title: `Lost the connection to ${who}.`,
+    action: `Reconnecting (attempt ${attempt} of ${maxAttempts})… Stay close; you can keep typing once it is back.`,
+  };
+}
+
 /** The local agent has no speech recognizer: it cannot understand speech, typing still works. */
 export const ASR_UNAVAILABLE: Problem = {
   id: 'asr-unavailable',

@@ -183,8 +183,10 @@ describe('faults in the browser, as a player meets them', () => {
       'the reconnect',
     );
     expect(await log(p)).toContain('reconnecting:1:50');
-    // The NPC's state marker shows it reconnecting (the plugin has no words for a drop it recovers from).
+    // The NPC's state marker shows it reconnecting, and the game is told in plain words why.
     expect((await log(p)).slice(cutAt)).toContain('state:connecting');
+    const told = await p.evaluate(() => (window as any).__t.told as string[]);
+    expect(told).toContainEqual(expect.stringMatching(/^reconnecting 1\/\d+: .*connection.*lost/i));
     // The new conversation answers, and is heard.
     await until(
       p,

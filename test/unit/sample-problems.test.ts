@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VoiceAgentsError } from 'phaser-voice-agents';
-import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError } from '../../sample-game/game/problems.js';
+import {
+  ASR_UNAVAILABLE,
+  NO_VOICE_SERVICE,
+  describeError,
+  describeReconnect,
+} from '../../sample-game/game/problems.js';
 
 const mic = (kind: string): VoiceAgentsError => ({
   kind: 'mic',
@@ -30,6 +35,13 @@ describe('sample game: problems in plain words', () => {
       expect(p.action).toMatch(/Plug one in/);
       expect(p.action).toMatch(/press Enter to type/);
     }
+  });
+
+  it('a dropped connection names the villager and counts the reconnect attempts', () => {
+    const p = describeReconnect('Mira', 2, 5);
+    expect(p.id).toBe('reconnecting');
+    expect(p.title).toBe('Lost the connection to Mira.');
+    expect(p.action).toContain('attempt 2 of 5');
   });
 
   it('an unreachable agent names the villager and says what to check', () => {

@@ -140,6 +140,7 @@ class Town extends Phaser.Scene {
     };
     va.on('error', (_npc, e) => tell(e.message));
     va.on('plugin:error', (e) => tell(e.message));
+    va.on('reconnecting', (_npc, r) => tell(`reconnecting ${r.attempt}/${r.maxAttempts}: ${r.message}`));
     this.handle.on('state', (s: string) => log.push(`state:${s}`));
     this.game.events.on('step', () => steps++);
     w.__ready = true;
