@@ -334,8 +334,12 @@ for (const phaser of ['4', '3'] as const) {
         };
         expect(await page.evaluate((d) => (window as any).__t.updateNpc(d), changed)).toBe(true);
         expect((await snapshot(page)).conversationId).toBe(first); // the one in progress goes on
-        expect(await page.evaluate(() => (window as any).__t.debugText())).toMatch(
-          /applies next conversation/,
+        // The overlay redraws on the next frame.
+        await until(
+          page,
+          () => page.evaluate(() => (window as any).__t.debugText()) as Promise<string>,
+          (t) => /applies next conversation/.test(t),
+          'the overlay to say the change applies next conversation',
         );
         await walkAway(page);
         // 150 px away: outside the old 96 px enter radius, inside the new 160 px one.
