@@ -10,4 +10,3 @@ export type { NpcVoiceOptions, NpcVoiceEvents, VoiceMode } from './npc-voice.js'
 export { VoiceMixer } from './voice-mixer.js';
 export type { VoiceMixerEvents } from './voice-mixer.js';
 export type { SpatialOptions } from './spatial.js';
-export { ulawToPcm16 } from './pcm.js';

@@ -1,6 +1,7 @@
 import { Emitter } from './emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
-import { bytesToPcm16, cachedDesign, parseAudioFormat, ulawToPcm16 } from './pcm.js';
+import { bytesToPcm16, cachedDesign } from './pcm.js';
+import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { distanceGain, SPATIAL_DEFAULTS, stereoPan, type SpatialOptions } from './spatial.js';
 import { VOICE_PROCESSOR } from './voice-worklet.js';
 import { loadWorklets } from './worklet-loader.js';
@@ -158,7 +159,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   /** Queue wire bytes in a ConvAI output format: 'pcm_<rate>' (PCM16LE) or 'ulaw_8000'. */
   pushEncoded(bytes: Uint8Array, format: string, turnId?: number): void {
     const f = parseAudioFormat(format);
-    this.push(f.kind === 'ulaw' ? ulawToPcm16(bytes) : bytesToPcm16(bytes), f.rate, turnId);
+    if (!f) throw new RangeError(`unknown audio format '${format}' (expected pcm_<rate> or ulaw_8000)`);
+    this.push(f.encoding === 'ulaw' ? ulawToInt16(bytes) : bytesToPcm16(bytes), f.sampleRate, turnId);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { designResampler } from '../../plugin/audio/fir.js';
 import { RESAMPLER_JS } from '../../plugin/audio/worklet-dsp.js';
-import { ulawToPcm16 } from '../../plugin/audio/index.js';
+import { ulawToInt16 } from '../../plugin/protocol/index.js';
 
 // The worklets' resampler source, evaluated as is (it is plain JS that runs in the
 // AudioWorkletGlobalScope), so these numbers are the ones Chromium runs. Node is enough here.
@@ -87,7 +87,7 @@ describe('polyphase resampler (anti-aliasing FIR)', () => {
 describe('ulaw_8000', () => {
   it('decodes G.711 mu-law', () => {
     // ITU-T G.711 reference expansion (Sun g711.c ulaw2linear), as the official client's worklet.
-    expect([...ulawToPcm16(Uint8Array.from([0xff, 0x7f, 0x80, 0x00, 0xfe, 0xef]))]).toEqual([
+    expect([...ulawToInt16(Uint8Array.from([0xff, 0x7f, 0x80, 0x00, 0xfe, 0xef]))]).toEqual([
       0, 0, 32124, -32124, 8, 132,
     ]);
   });
