@@ -28,7 +28,17 @@ const pureBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'assets/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-game/**',
+      'node_modules/**',
+      'test-results/**',
+      'bench/results/**',
+      'assets/**',
+      'test/types/readme/generated/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
