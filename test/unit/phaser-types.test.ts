@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-// A consumer game (test/types/consumer-*/consumer.ts) compiled against Phaser 3.90 and Phaser 4:
+// A consumer game (test/types/consumer.ts, once per test/types/consumer-*/tsconfig.json) compiled against Phaser 3.90 and Phaser 4:
 // `this.voiceAgents` is typed on every scene with no code in the game, events and tools are typed,
 // and misuse (a misspelt method, an unknown event) is a compile error.
 const root = fileURLToPath(new URL('../../', import.meta.url));

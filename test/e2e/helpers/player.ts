@@ -1,33 +1,9 @@
 /** Drives the player like a person at the keyboard: hold the arrow keys, watch where you are, let go. */
 import type { Page } from 'playwright-core';
 
-export interface Snapshot {
-  started: boolean;
-  player: { x: number; y: number; facing: string };
-  npcs: { id: string; name: string; x: number; y: number; state: string; said: string; bubble: string }[];
-  talk: {
-    target: string | null;
-    nearby: string | null;
-    npcState: string;
-    micMode: string;
-    micOpen: boolean;
-    micLive: boolean;
-    typing: boolean;
-    debug: boolean;
-    problems: string[];
-    problemDetails: string[];
-    lastHeard: string;
-    lastSaid: string;
-  };
-  gold: number;
-  items: Record<string, number>;
-  quest: string[];
-  gateOpen: boolean;
-  shopOpen: boolean;
-  volume: number;
-  audioState: string;
-  fps: number;
-}
+// The game's own read-only debug handle type: one definition, so the test cannot drift from the game.
+export type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
+import type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
 
 /** The player's speed in the game (sample-game/game/actors.ts), world px per second. */
 const WALK_SPEED = 84;

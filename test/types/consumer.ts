@@ -1,4 +1,4 @@
-// A game's scene, written the way the README shows, compiled against this consumer's Phaser.
+// A game's scene, written the way the README shows, compiled once per Phaser major (test/types/consumer-{3,4}/tsconfig.json).
 // If `this.voiceAgents` were untyped (`any`) or missing, the @ts-expect-error lines would fail.
 import * as Phaser from 'phaser';
 import {
