@@ -16,6 +16,7 @@ import { compileNpcFile, formatNpcError, type NpcDefinition } from '../../npc/in
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
 import { DEFAULT_BASE_URL } from '../broker/broker.js';
+import { commandArgs } from './front.js';
 
 const USAGE = `usage: voice-agents push [dir] [--dry-run] [--base-url URL] [--force]
 
@@ -210,15 +211,9 @@ async function apiError(res: Response, key: string): Promise<string> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`voice-agents push: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const front = commandArgs('push', argv, USAGE, parseArgs);
+  if ('exit' in front) return front.exit;
+  const { args } = front;
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const res = await loadNpcDir(args.dir);
   if (res.errors.length > 0) {

@@ -12,6 +12,7 @@ import { formatNpcError } from '../../npc/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
 import { createVoiceAgentsMiddleware } from '../broker/mount.js';
+import { commandArgs } from './front.js';
 
 const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-origin URL]... [--no-local-agent]
 
@@ -127,15 +128,9 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`voice-agents serve: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const front = commandArgs('serve', argv, USAGE, parseArgs);
+  if ('exit' in front) return front.exit;
+  const { args } = front;
   const root = resolve(args.dir);
   try {
     await stat(join(root, 'index.html'));

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatNpcError, npcPlacementsFromTiled, type NpcFileError } from '../../npc/index.js';
 import { displayName, loadNpcDir } from '../npc-files.js';
+import { commandArgs } from './front.js';
 
 const USAGE = `usage: voice-agents validate [dir] [--map file.json]... [--layer name] [--json]
 
@@ -70,15 +71,9 @@ async function checkMap(path: string, layer: string, npcs: Parameters<typeof npc
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`voice-agents validate: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const front = commandArgs('validate', argv, USAGE, parseArgs);
+  if ('exit' in front) return front.exit;
+  const { args } = front;
   const res = await loadNpcDir(args.dir);
   for (const m of args.maps) res.errors.push(...(await checkMap(m, args.layer, res.npcs)));
   if (args.json) {
