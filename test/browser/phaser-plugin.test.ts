@@ -286,7 +286,14 @@ for (const phaser of ['4', '3'] as const) {
         expect(await page.evaluate(() => (window as any).__t.sendText('How much is a healing potion?'))).toBe(
           true,
         );
-        expect(await page.evaluate(() => (window as any).__t.playerBubble())).toContain('healing potion');
+        // The player's bubble reveals on the next frames.
+        const said = await until(
+          page,
+          () => page.evaluate(() => (window as any).__t.playerBubble()) as Promise<string>,
+          (t) => t.includes('healing potion'),
+          "the player's bubble",
+        );
+        expect(said).toContain('healing potion');
         const answers = await until(
           page,
           () => log(page),
