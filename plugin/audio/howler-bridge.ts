@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../session/emitter.js';
 
 /**
  * The part of Howler's global the audio layer uses. Pass the `Howler` object from 'howler' (the
@@ -44,30 +44,30 @@ const GESTURES = ['pointerdown', 'pointerup', 'keydown', 'touchend', 'click'] as
  * an autoplay refusal into a 'blocked' event plus a resume on the next user gesture.
  */
 export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
-  private current: AudioContext | null = null;
-  private holds = 0;
-  private savedAutoSuspend: boolean | null = null;
-  private gestureArmed = false;
-  private blocked = false;
-  private disposed = false;
-  private readonly gestureTarget: EventTarget | null;
-  private readonly blockedAfterMs: number;
+  #current: AudioContext | null = null;
+  #holds = 0;
+  #savedAutoSuspend: boolean | null = null;
+  #gestureArmed = false;
+  #blocked = false;
+  #disposed = false;
+  readonly #gestureTarget: EventTarget | null;
+  readonly #blockedAfterMs: number;
 
   constructor(
     readonly howler: HowlerLike,
     opts: HowlerBridgeOptions = {},
   ) {
     super();
-    this.gestureTarget = opts.gestureTarget ?? (typeof window !== 'undefined' ? window : null);
-    this.blockedAfterMs = opts.blockedAfterMs ?? 250;
+    this.#gestureTarget = opts.gestureTarget ?? (typeof window !== 'undefined' ? window : null);
+    this.#blockedAfterMs = opts.blockedAfterMs ?? 250;
     this.check();
   }
 
   /** Howler's current AudioContext (created on first use with `Howler.volume()`). */
   get context(): AudioContext {
     this.check();
-    if (!this.current) throw new Error('Howler has no Web Audio context (Howler.usingWebAudio is false)');
-    return this.current;
+    if (!this.#current) throw new Error('Howler has no Web Audio context (Howler.usingWebAudio is false)');
+    return this.#current;
   }
 
   /** Where voices connect: Howler's master gain, so Howler.mute()/volume() apply to NPC voices. */
@@ -79,16 +79,16 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
   }
 
   get state(): BridgeState {
-    const ctx = this.current;
+    const ctx = this.#current;
     if (!ctx) return 'closed';
     if (ctx.state === 'running') return 'running';
     if (ctx.state === 'closed') return 'closed';
-    return this.blocked ? 'blocked' : 'suspended';
+    return this.#blocked ? 'blocked' : 'suspended';
   }
 
   /** True while at least one conversation part (mic, voice) holds the context awake. */
   get held(): boolean {
-    return this.holds > 0;
+    return this.#holds > 0;
   }
 
   /**
@@ -96,18 +96,18 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
    * it every frame, and a closed context triggers it too.
    */
   check(): boolean {
-    if (this.disposed) return false;
+    if (this.#disposed) return false;
     const h = this.howler;
     // Howler creates its context lazily; volume() with no argument is a getter that forces it.
     if (!h.ctx && h.usingWebAudio !== false) h.volume();
     const ctx = h.ctx;
-    if (!ctx || ctx === this.current) return false;
-    const prev = this.current;
-    if (prev) prev.removeEventListener('statechange', this.onStateChange);
-    this.current = ctx;
-    ctx.addEventListener('statechange', this.onStateChange);
+    if (!ctx || ctx === this.#current) return false;
+    const prev = this.#current;
+    if (prev) prev.removeEventListener('statechange', this.#onStateChange);
+    this.#current = ctx;
+    ctx.addEventListener('statechange', this.#onStateChange);
     if (prev) this.emit('context', ctx, prev);
-    if (this.holds > 0) void this.resume();
+    if (this.#holds > 0) void this.resume();
     return true;
   }
 
@@ -117,8 +117,8 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
    * the game's own Howler behaviour is unchanged when no conversation is open.
    */
   hold(): () => void {
-    if (this.holds++ === 0) {
-      this.savedAutoSuspend = this.howler.autoSuspend;
+    if (this.#holds++ === 0) {
+      this.#savedAutoSuspend = this.howler.autoSuspend;
       this.howler.autoSuspend = false;
     }
     void this.resume();
@@ -126,9 +126,9 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
     return () => {
       if (released) return;
       released = true;
-      if (--this.holds === 0 && this.savedAutoSuspend !== null) {
-        this.howler.autoSuspend = this.savedAutoSuspend;
-        this.savedAutoSuspend = null;
+      if (--this.#holds === 0 && this.#savedAutoSuspend !== null) {
+        this.howler.autoSuspend = this.#savedAutoSuspend;
+        this.#savedAutoSuspend = null;
         if (this.howler.autoSuspend) this.howler._autoSuspend?.();
       }
     };
@@ -148,61 +148,61 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
     if (ctx.state === 'running') return 'running';
     if (ctx.state === 'closed') return 'closed';
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((r) => (timer = setTimeout(r, this.blockedAfterMs)));
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, this.#blockedAfterMs)));
     await Promise.race([ctx.resume().catch(() => undefined), timeout]);
     clearTimeout(timer);
-    if (ctx !== this.current) return this.current?.state === 'running' ? 'running' : this.resume();
+    if (ctx !== this.#current) return this.#current?.state === 'running' ? 'running' : this.resume();
     // (re-read: the state changed while we awaited)
     if ((ctx.state as AudioContextState) === 'running') return 'running';
-    if (!this.blocked) {
-      this.blocked = true;
-      this.armGesture();
+    if (!this.#blocked) {
+      this.#blocked = true;
+      this.#armGesture();
       this.emit('blocked');
     }
     return 'blocked';
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.disarmGesture();
-    this.current?.removeEventListener('statechange', this.onStateChange);
-    if (this.holds > 0 && this.savedAutoSuspend !== null) this.howler.autoSuspend = this.savedAutoSuspend;
-    this.holds = 0;
+    this.#disposed = true;
+    this.#disarmGesture();
+    this.#current?.removeEventListener('statechange', this.#onStateChange);
+    if (this.#holds > 0 && this.#savedAutoSuspend !== null) this.howler.autoSuspend = this.#savedAutoSuspend;
+    this.#holds = 0;
     this.removeAllListeners();
   }
 
-  private onStateChange = (): void => {
-    const ctx = this.current;
+  #onStateChange = (): void => {
+    const ctx = this.#current;
     if (!ctx) return;
     if (ctx.state === 'closed') {
       // Howler.unload() closes the old context and synchronously creates the next one.
       queueMicrotask(() => this.check());
     } else if (ctx.state === 'running') {
-      const wasBlocked = this.blocked;
-      this.blocked = false;
-      this.disarmGesture();
-      if (wasBlocked || this.holds > 0) this.emit('running');
-    } else if (ctx.state === 'suspended' && this.holds > 0) {
+      const wasBlocked = this.#blocked;
+      this.#blocked = false;
+      this.#disarmGesture();
+      if (wasBlocked || this.#holds > 0) this.emit('running');
+    } else if (ctx.state === 'suspended' && this.#holds > 0) {
       this.emit('suspended');
       void this.resume();
     }
   };
 
-  private onGesture = (): void => {
+  #onGesture = (): void => {
     // Must run inside the gesture's task for the browser to allow it.
-    const ctx = this.current;
+    const ctx = this.#current;
     if (ctx && ctx.state !== 'running' && ctx.state !== 'closed') void ctx.resume().catch(() => undefined);
   };
 
-  private armGesture(): void {
-    if (this.gestureArmed || !this.gestureTarget) return;
-    this.gestureArmed = true;
-    for (const g of GESTURES) this.gestureTarget.addEventListener(g, this.onGesture, { capture: true });
+  #armGesture(): void {
+    if (this.#gestureArmed || !this.#gestureTarget) return;
+    this.#gestureArmed = true;
+    for (const g of GESTURES) this.#gestureTarget.addEventListener(g, this.#onGesture, { capture: true });
   }
 
-  private disarmGesture(): void {
-    if (!this.gestureArmed || !this.gestureTarget) return;
-    this.gestureArmed = false;
-    for (const g of GESTURES) this.gestureTarget.removeEventListener(g, this.onGesture, { capture: true });
+  #disarmGesture(): void {
+    if (!this.#gestureArmed || !this.#gestureTarget) return;
+    this.#gestureArmed = false;
+    for (const g of GESTURES) this.#gestureTarget.removeEventListener(g, this.#onGesture, { capture: true });
   }
 }

@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../session/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { classify, MicError } from './mic-errors.js';
 import { MIC_PROCESSOR } from './mic-worklet.js';
@@ -74,42 +74,41 @@ const POOL = 32;
  */
 export class MicCapture extends Emitter<MicCaptureEvents> {
   onChunk: ((pcm: Int16Array) => void) | null;
-  private readonly rate: number;
-  private readonly chunkSamples: number;
-  private _mode: MicMode;
-  private pttDown = false;
-  private guard: { source: EchoGuardSource; threshold: number; holdMs: number } | null;
-  private guardOpenUntil = 0;
-  private stream: MediaStream | null = null;
-  private graph: { source: MediaStreamAudioSourceNode; node: AudioWorkletNode } | null = null;
-  private own: AudioContext | null = null;
-  private readonly contextChoice: 'auto' | 'howler' | 'dedicated';
-  private release: (() => void) | null = null;
-  private offContext: (() => void) | null = null;
-  private permission: PermissionStatus | null = null;
-  private gen = 0;
-  private _level = 0;
-  private _talking = false;
-  private _chunks = 0;
-  private readonly deviceId: string | undefined;
-  private readonly copyChunks: boolean;
-  private readonly voiceProcessing: boolean;
+  readonly #rate: number;
+  readonly #chunkSamples: number;
+  #_mode: MicMode;
+  #pttDown = false;
+  #guard: { source: EchoGuardSource; threshold: number; holdMs: number } | null;
+  #guardOpenUntil = 0;
+  #stream: MediaStream | null = null;
+  #graph: { source: MediaStreamAudioSourceNode; node: AudioWorkletNode } | null = null;
+  #own: AudioContext | null = null;
+  readonly #contextChoice: 'auto' | 'howler' | 'dedicated';
+  #release: (() => void) | null = null;
+  #offContext: (() => void) | null = null;
+  #permission: PermissionStatus | null = null;
+  #gen = 0;
+  #_level = 0;
+  #_talking = false;
+  #_chunks = 0;
+  readonly #deviceId: string | undefined;
+  readonly #copyChunks: boolean;
+  readonly #voiceProcessing: boolean;
 
-  constructor(
-    private readonly bridge: HowlerBridge,
-    opts: MicCaptureOptions = {},
-  ) {
+  readonly #bridge: HowlerBridge;
+  constructor(bridge: HowlerBridge, opts: MicCaptureOptions = {}) {
     super();
-    this.rate = opts.sampleRate ?? 16000;
+    this.#bridge = bridge;
+    this.#rate = opts.sampleRate ?? 16000;
     const chunkMs = opts.chunkMs ?? 20;
-    this.chunkSamples = Math.max(1, Math.round((this.rate * chunkMs) / 1000));
-    this._mode = opts.mode ?? 'push-to-talk';
+    this.#chunkSamples = Math.max(1, Math.round((this.#rate * chunkMs) / 1000));
+    this.#_mode = opts.mode ?? 'push-to-talk';
     this.onChunk = opts.onChunk ?? null;
-    this.deviceId = opts.deviceId;
-    this.copyChunks = opts.copyChunks ?? false;
-    this.voiceProcessing = opts.voiceProcessing ?? true;
-    this.contextChoice = opts.context ?? 'auto';
-    this.guard = opts.echoGuard
+    this.#deviceId = opts.deviceId;
+    this.#copyChunks = opts.copyChunks ?? false;
+    this.#voiceProcessing = opts.voiceProcessing ?? true;
+    this.#contextChoice = opts.context ?? 'auto';
+    this.#guard = opts.echoGuard
       ? {
           source: opts.echoGuard.source,
           threshold: dbToLinear(opts.echoGuard.thresholdDb ?? -30),
@@ -119,44 +118,44 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   get isOpen(): boolean {
-    return this.stream !== null;
+    return this.#stream !== null;
   }
 
   get mode(): MicMode {
-    return this._mode;
+    return this.#_mode;
   }
 
   /** RMS (0..1) of the latest captured chunk, before muting/guarding: for a level meter. */
   get level(): number {
-    return this._level;
+    return this.#_level;
   }
 
   /** True while speech (not silence) is being sent. */
   get talking(): boolean {
-    return this._talking;
+    return this.#_talking;
   }
 
   /** Chunks delivered since start(). */
   get chunkCount(): number {
-    return this._chunks;
+    return this.#_chunks;
   }
 
   get chunkSize(): number {
-    return this.chunkSamples;
+    return this.#chunkSamples;
   }
 
   setMode(mode: MicMode): void {
-    this._mode = mode;
+    this.#_mode = mode;
   }
 
   /** Push-to-talk pressed (bind to a key or button down). */
   talkStart(): void {
-    this.pttDown = true;
+    this.#pttDown = true;
   }
 
   /** Push-to-talk released. */
   talkEnd(): void {
-    this.pttDown = false;
+    this.#pttDown = false;
   }
 
   /**
@@ -164,65 +163,65 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
    * no device, ...). Never throws.
    */
   async start(): Promise<boolean> {
-    if (this.stream) return true;
-    const gen = ++this.gen;
+    if (this.#stream) return true;
+    const gen = ++this.#gen;
     const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
     if (!md?.getUserMedia) {
-      this.fail(new MicError('unsupported', 'This browser offers no microphone access (getUserMedia).'));
+      this.#fail(new MicError('unsupported', 'This browser offers no microphone access (getUserMedia).'));
       return false;
     }
     let stream: MediaStream;
     try {
       stream = await md.getUserMedia({
         audio: {
-          echoCancellation: this.voiceProcessing,
-          noiseSuppression: this.voiceProcessing,
-          autoGainControl: this.voiceProcessing,
+          echoCancellation: this.#voiceProcessing,
+          noiseSuppression: this.#voiceProcessing,
+          autoGainControl: this.#voiceProcessing,
           channelCount: { ideal: 1 },
-          ...(this.deviceId ? { deviceId: { exact: this.deviceId } } : {}),
+          ...(this.#deviceId ? { deviceId: { exact: this.#deviceId } } : {}),
         },
       });
     } catch (err) {
-      if (gen === this.gen) this.fail(classify(err));
+      if (gen === this.#gen) this.#fail(classify(err));
       return false;
     }
-    if (gen !== this.gen) {
+    if (gen !== this.#gen) {
       // stop() was called while the permission prompt was up.
       for (const t of stream.getTracks()) t.stop();
       return false;
     }
-    this.stream = stream;
-    for (const t of stream.getAudioTracks()) t.addEventListener('ended', this.onTrackEnded);
-    void this.watchPermission(gen);
-    const own = await this.dedicatedContext(stream);
-    if (gen !== this.gen) {
+    this.#stream = stream;
+    for (const t of stream.getAudioTracks()) t.addEventListener('ended', this.#onTrackEnded);
+    void this.#watchPermission(gen);
+    const own = await this.#dedicatedContext(stream);
+    if (gen !== this.#gen) {
       void own?.close();
       return false;
     }
     let ctx: AudioContext;
     if (own) {
-      this.own = own;
-      own.addEventListener('statechange', this.onOwnState);
+      this.#own = own;
+      own.addEventListener('statechange', this.#onOwnState);
       ctx = own;
     } else {
-      this.release = this.bridge.hold();
-      this.offContext = this.bridge.on('context', (c) => void this.wire(c, gen));
-      ctx = this.bridge.context;
+      this.#release = this.#bridge.hold();
+      this.#offContext = this.#bridge.on('context', (c) => void this.#wire(c, gen));
+      ctx = this.#bridge.context;
     }
-    const ok = await this.wire(ctx, gen);
+    const ok = await this.#wire(ctx, gen);
     if (ok) this.emit('open');
     return ok;
   }
 
   /** The AudioContext the mic is captured on (for diagnostics). */
   get captureContext(): AudioContext | null {
-    return this.graph ? (this.graph.node.context as AudioContext) : null;
+    return this.#graph ? (this.#graph.node.context as AudioContext) : null;
   }
 
-  private async dedicatedContext(stream: MediaStream): Promise<AudioContext | null> {
-    if (this.contextChoice === 'howler') return null;
+  async #dedicatedContext(stream: MediaStream): Promise<AudioContext | null> {
+    if (this.#contextChoice === 'howler') return null;
     const rate = stream.getAudioTracks()[0]?.getSettings().sampleRate;
-    if (this.contextChoice === 'auto' && (!rate || rate === this.bridge.context.sampleRate)) return null;
+    if (this.#contextChoice === 'auto' && (!rate || rate === this.#bridge.context.sampleRate)) return null;
     let ctx: AudioContext;
     try {
       ctx = new AudioContext(rate ? { sampleRate: rate, latencyHint: 'interactive' } : {});
@@ -239,36 +238,36 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     return ctx;
   }
 
-  private onOwnState = (): void => {
-    if (this.own?.state === 'suspended') void this.own.resume().catch(() => undefined);
+  #onOwnState = (): void => {
+    if (this.#own?.state === 'suspended') void this.#own.resume().catch(() => undefined);
   };
 
   /** Close the microphone: every track stopped, nodes disconnected. Safe to call twice. */
   stop(): void {
-    this.gen++;
-    const wasOpen = this.stream !== null;
-    this.unwire();
-    if (this.stream) {
-      for (const t of this.stream.getTracks()) {
-        t.removeEventListener('ended', this.onTrackEnded);
+    this.#gen++;
+    const wasOpen = this.#stream !== null;
+    this.#unwire();
+    if (this.#stream) {
+      for (const t of this.#stream.getTracks()) {
+        t.removeEventListener('ended', this.#onTrackEnded);
         t.stop();
       }
-      this.stream = null;
+      this.#stream = null;
     }
-    this.offContext?.();
-    this.offContext = null;
-    if (this.permission) this.permission.onchange = null;
-    this.permission = null;
-    this.release?.();
-    this.release = null;
-    if (this.own) {
-      this.own.removeEventListener('statechange', this.onOwnState);
-      void this.own.close();
-      this.own = null;
+    this.#offContext?.();
+    this.#offContext = null;
+    if (this.#permission) this.#permission.onchange = null;
+    this.#permission = null;
+    this.#release?.();
+    this.#release = null;
+    if (this.#own) {
+      this.#own.removeEventListener('statechange', this.#onOwnState);
+      void this.#own.close();
+      this.#own = null;
     }
-    this._level = 0;
-    this._chunks = 0;
-    this.setTalking(false);
+    this.#_level = 0;
+    this.#_chunks = 0;
+    this.#setTalking(false);
     if (wasOpen) this.emit('close');
   }
 
@@ -278,12 +277,12 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.removeAllListeners();
   }
 
-  private async wire(ctx: AudioContext, gen: number): Promise<boolean> {
-    this.unwire();
+  async #wire(ctx: AudioContext, gen: number): Promise<boolean> {
+    this.#unwire();
     try {
       await loadWorklets(ctx);
-      if (gen !== this.gen || !this.stream) return false;
-      const source = ctx.createMediaStreamSource(this.stream);
+      if (gen !== this.#gen || !this.#stream) return false;
+      const source = ctx.createMediaStreamSource(this.#stream);
       // numberOfOutputs 0: the node is pulled by the graph without connecting to the speakers.
       const node = new AudioWorkletNode(ctx, MIC_PROCESSOR, {
         numberOfInputs: 1,
@@ -291,26 +290,26 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
         channelCount: 1,
         channelCountMode: 'explicit',
         processorOptions: {
-          design: cachedDesign(ctx.sampleRate, this.rate),
-          chunkSamples: this.chunkSamples,
+          design: cachedDesign(ctx.sampleRate, this.#rate),
+          chunkSamples: this.#chunkSamples,
           poolSize: POOL,
         },
       });
-      node.port.onmessage = (e: MessageEvent<ArrayBuffer>) => this.onBuffer(node, e.data);
+      node.port.onmessage = (e: MessageEvent<ArrayBuffer>) => this.#onBuffer(node, e.data);
       source.connect(node);
-      this.graph = { source, node };
+      this.#graph = { source, node };
       return true;
     } catch (err) {
-      if (gen === this.gen)
-        this.fail(new MicError('failed', `microphone pipeline failed: ${String(err)}`, err));
+      if (gen === this.#gen)
+        this.#fail(new MicError('failed', `microphone pipeline failed: ${String(err)}`, err));
       return false;
     }
   }
 
-  private unwire(): void {
-    const g = this.graph;
+  #unwire(): void {
+    const g = this.#graph;
     if (!g) return;
-    this.graph = null;
+    this.#graph = null;
     g.node.port.onmessage = null;
     g.node.port.postMessage('stop');
     g.node.port.close();
@@ -318,66 +317,66 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     g.node.disconnect();
   }
 
-  private onBuffer(node: AudioWorkletNode, buf: ArrayBuffer): void {
+  #onBuffer(node: AudioWorkletNode, buf: ArrayBuffer): void {
     const pcm = new Int16Array(buf);
     let s = 0;
     for (let i = 0; i < pcm.length; i++) s += pcm[i]! * pcm[i]!;
     const rms = Math.sqrt(s / pcm.length) / 32768;
-    this._level = rms;
-    const send = this.shouldSend(rms);
-    this.setTalking(send);
+    this.#_level = rms;
+    const send = this.#shouldSend(rms);
+    this.#setTalking(send);
     if (!send) pcm.fill(0);
-    this._chunks++;
-    const out = this.copyChunks ? pcm.slice() : pcm;
+    this.#_chunks++;
+    const out = this.#copyChunks ? pcm.slice() : pcm;
     try {
       this.onChunk?.(out);
     } catch (err) {
       console.error('[phaser-voice-agents] onChunk threw', err);
     }
     // Hand the buffer back to the worklet's pool (unless the graph was rebuilt meanwhile).
-    if (this.graph?.node === node) node.port.postMessage(buf, [buf]);
+    if (this.#graph?.node === node) node.port.postMessage(buf, [buf]);
   }
 
-  private shouldSend(rms: number): boolean {
-    if (this._mode === 'muted') return false;
-    if (this._mode === 'push-to-talk') return this.pttDown;
-    const g = this.guard;
+  #shouldSend(rms: number): boolean {
+    if (this.#_mode === 'muted') return false;
+    if (this.#_mode === 'push-to-talk') return this.#pttDown;
+    const g = this.#guard;
     if (!g || !g.source.speaking) return true;
     // Open mic while an NPC speaks: its voice leaks from the speakers through echo cancellation at
     // a low level; only a louder input (the player talking over it) passes, and keeps passing for
     // holdMs so the ends of words are not cut.
     const now = performance.now();
-    if (rms >= g.threshold) this.guardOpenUntil = now + g.holdMs;
-    return now < this.guardOpenUntil;
+    if (rms >= g.threshold) this.#guardOpenUntil = now + g.holdMs;
+    return now < this.#guardOpenUntil;
   }
 
-  private setTalking(t: boolean): void {
-    if (t === this._talking) return;
-    this._talking = t;
+  #setTalking(t: boolean): void {
+    if (t === this.#_talking) return;
+    this.#_talking = t;
     this.emit('talking', t);
   }
 
-  private onTrackEnded = (): void => {
-    this.fail(new MicError('unplugged', 'The microphone was disconnected.'));
+  #onTrackEnded = (): void => {
+    this.#fail(new MicError('unplugged', 'The microphone was disconnected.'));
   };
 
-  private async watchPermission(gen: number): Promise<void> {
+  async #watchPermission(gen: number): Promise<void> {
     try {
       const status = await navigator.permissions?.query({ name: 'microphone' as PermissionName });
-      if (!status || gen !== this.gen) return;
-      this.permission = status;
+      if (!status || gen !== this.#gen) return;
+      this.#permission = status;
       // Chrome reports a reset permission as 'prompt' (and then ends the track); either way the
       // grant is gone, which the game should show as such rather than as an unplugged device.
       status.onchange = () => {
-        if (status.state !== 'granted' && this.stream)
-          this.fail(new MicError('revoked', 'Microphone permission was revoked.'));
+        if (status.state !== 'granted' && this.#stream)
+          this.#fail(new MicError('revoked', 'Microphone permission was revoked.'));
       };
     } catch {
       // Firefox and older Safari cannot query 'microphone'; track 'ended' still covers revocation.
     }
   }
 
-  private fail(err: MicError): void {
+  #fail(err: MicError): void {
     this.stop();
     this.emit('error', err);
   }

@@ -1,4 +1,4 @@
-import { Emitter } from './emitter.js';
+import { Emitter } from '../session/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
@@ -60,32 +60,31 @@ interface Graph {
  * `session.on('interrupted', () => voice.flush())`.
  */
 export class NpcVoice extends Emitter<NpcVoiceEvents> {
-  private graph: Graph | null = null;
-  private gen = 0;
-  private pending: Pending[] = [];
-  private readonly opts: Required<NpcVoiceOptions>;
-  private pos = { x: 0, y: 0 };
-  private listener = { x: 0, y: 0 };
-  private lastTurn = -1;
-  private flushedTurn = -1;
-  private currentTurn = -1;
-  private playing = false;
-  private mark = { played: 0, time: 0 };
-  private _mode: VoiceMode = 'listening';
-  private drainTimer: ReturnType<typeof setTimeout> | undefined;
-  private release: (() => void) | null;
-  private offContext: () => void;
-  private levelBuf = new Float32Array(512);
-  private disposed = false;
-  private sendQueued = false;
-  private _underruns = 0;
+  #graph: Graph | null = null;
+  #gen = 0;
+  #pending: Pending[] = [];
+  readonly #opts: Required<NpcVoiceOptions>;
+  #pos = { x: 0, y: 0 };
+  #listener = { x: 0, y: 0 };
+  #lastTurn = -1;
+  #flushedTurn = -1;
+  #currentTurn = -1;
+  #playing = false;
+  #mark = { played: 0, time: 0 };
+  #_mode: VoiceMode = 'listening';
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  #release: (() => void) | null;
+  #offContext: () => void;
+  #levelBuf = new Float32Array(512);
+  #disposed = false;
+  #sendQueued = false;
+  #_underruns = 0;
 
-  constructor(
-    private readonly bridge: HowlerBridge,
-    opts: NpcVoiceOptions = {},
-  ) {
+  readonly #bridge: HowlerBridge;
+  constructor(bridge: HowlerBridge, opts: NpcVoiceOptions = {}) {
     super();
-    this.opts = {
+    this.#bridge = bridge;
+    this.#opts = {
       ...SPATIAL_DEFAULTS,
       volume: 1,
       flushFadeMs: 8,
@@ -96,39 +95,39 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       drainHoldMs: 150,
       ...stripUndefined(opts),
     };
-    this.release = bridge.hold();
-    this.offContext = bridge.on('context', (ctx) => this.rebuild(ctx));
-    this.rebuild(bridge.context);
+    this.#release = bridge.hold();
+    this.#offContext = bridge.on('context', (ctx) => this.#rebuild(ctx));
+    this.#rebuild(bridge.context);
   }
 
   get mode(): VoiceMode {
-    return this._mode;
+    return this.#_mode;
   }
 
   /** Underruns so far (late chunks the voice had to wait for): a network-jitter diagnostic. */
   get underruns(): number {
-    return this._underruns;
+    return this.#_underruns;
   }
 
   /** The turn (event id) now playing, or -1. */
   get turnId(): number {
-    return this.currentTurn;
+    return this.#currentTurn;
   }
 
   /** Milliseconds of the current turn played so far (for revealing bubble text with `alignment`). */
   get playbackPositionMs(): number {
-    const g = this.graph;
-    if (!g || this.currentTurn < 0) return 0;
-    let ms = (this.mark.played / g.ctx.sampleRate) * 1000;
-    if (this.playing) ms += Math.max(0, g.ctx.currentTime - this.mark.time) * 1000;
+    const g = this.#graph;
+    if (!g || this.#currentTurn < 0) return 0;
+    let ms = (this.#mark.played / g.ctx.sampleRate) * 1000;
+    if (this.#playing) ms += Math.max(0, g.ctx.currentTime - this.#mark.time) * 1000;
     return ms;
   }
 
   /** RMS of the voice output (0..1) over the last ~11 ms, for a mouth flap. Allocation-free. */
   get level(): number {
-    const g = this.graph;
+    const g = this.#graph;
     if (!g) return 0;
-    const b = this.levelBuf;
+    const b = this.#levelBuf;
     g.analyser.getFloatTimeDomainData(b);
     let s = 0;
     for (let i = 0; i < b.length; i++) s += b[i]! * b[i]!;
@@ -140,19 +139,19 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
    * of a turn flushed earlier are dropped. Without ids, each flush starts a new implicit turn.
    */
   push(pcm: Int16Array, sampleRate: number, turnId?: number): void {
-    if (this.disposed || pcm.length === 0) return;
+    if (this.#disposed || pcm.length === 0) return;
     if (!Number.isInteger(sampleRate) || sampleRate < 3000 || sampleRate > 192000)
       throw new RangeError(`NpcVoice.push: bad sample rate ${sampleRate}`);
-    const turn = turnId ?? Math.max(this.lastTurn, this.flushedTurn + 1, 0);
-    if (turn <= this.flushedTurn) return;
-    this.lastTurn = Math.max(this.lastTurn, turn);
+    const turn = turnId ?? Math.max(this.#lastTurn, this.#flushedTurn + 1, 0);
+    if (turn <= this.#flushedTurn) return;
+    this.#lastTurn = Math.max(this.#lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
-    this.pending.push({ pcm: own, rate: sampleRate, turn });
-    if (this.graph && !this.sendQueued) {
+    this.#pending.push({ pcm: own, rate: sampleRate, turn });
+    if (this.#graph && !this.#sendQueued) {
       // Chunks pushed in one task go to the worklet as one message: the audio thread handles
       // few messages per render quantum, so a burst of small messages would starve it.
-      this.sendQueued = true;
-      queueMicrotask(() => this.sendPending());
+      this.#sendQueued = true;
+      queueMicrotask(() => this.#sendPending());
     }
   }
 
@@ -168,56 +167,56 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
    * every older one (default: the latest pushed turn). Turns with higher ids play normally.
    */
   flush(turnId?: number): void {
-    if (this.disposed) return;
-    const t = turnId ?? Math.max(this.lastTurn, 0);
-    this.flushedTurn = Math.max(this.flushedTurn, t);
-    this.pending = this.pending.filter((p) => p.turn > this.flushedTurn);
-    this.graph?.node.port.postMessage({ t: 'flush', turn: this.flushedTurn });
-    this.setMode('listening');
+    if (this.#disposed) return;
+    const t = turnId ?? Math.max(this.#lastTurn, 0);
+    this.#flushedTurn = Math.max(this.#flushedTurn, t);
+    this.#pending = this.#pending.filter((p) => p.turn > this.#flushedTurn);
+    this.#graph?.node.port.postMessage({ t: 'flush', turn: this.#flushedTurn });
+    this.#setMode('listening');
   }
 
   /** NPC position in world units. Smoothed, so calling it every frame is zipper-free. */
   setPosition(x: number, y: number): void {
-    if (x === this.pos.x && y === this.pos.y) return;
-    this.pos.x = x;
-    this.pos.y = y;
-    this.applyPosition(false);
+    if (x === this.#pos.x && y === this.#pos.y) return;
+    this.#pos.x = x;
+    this.#pos.y = y;
+    this.#applyPosition(false);
   }
 
   /** Listener position (the player, or the camera centre). The mixer sets it for all voices. */
   setListener(x: number, y: number): void {
-    if (x === this.listener.x && y === this.listener.y) return;
-    this.listener.x = x;
-    this.listener.y = y;
-    this.applyPosition(false);
+    if (x === this.#listener.x && y === this.#listener.y) return;
+    this.#listener.x = x;
+    this.#listener.y = y;
+    this.#applyPosition(false);
   }
 
   setVolume(v: number): void {
-    this.opts.volume = v;
-    const g = this.graph;
+    this.#opts.volume = v;
+    const g = this.#graph;
     if (g) g.out.gain.setTargetAtTime(v, g.ctx.currentTime, 0.01);
   }
 
   /** Disconnect and release every node; the voice is unusable afterwards. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.gen++;
-    this.teardown();
-    this.pending = [];
-    clearTimeout(this.drainTimer);
-    this.offContext();
-    this.release?.();
-    this.release = null;
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#gen++;
+    this.#teardown();
+    this.#pending = [];
+    clearTimeout(this.#drainTimer);
+    this.#offContext();
+    this.#release?.();
+    this.#release = null;
     this.removeAllListeners();
   }
 
-  private sendPending(): void {
-    this.sendQueued = false;
-    const g = this.graph;
-    if (!g || this.pending.length === 0) return;
-    const list = this.pending;
-    this.pending = [];
+  #sendPending(): void {
+    this.#sendQueued = false;
+    const g = this.#graph;
+    if (!g || this.#pending.length === 0) return;
+    const list = this.#pending;
+    this.#pending = [];
     for (const p of list) {
       if (!g.rates.has(p.rate)) {
         g.rates.add(p.rate);
@@ -230,26 +229,26 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     );
   }
 
-  private rebuild(ctx: AudioContext): void {
-    this.teardown();
-    const gen = ++this.gen;
+  #rebuild(ctx: AudioContext): void {
+    this.#teardown();
+    const gen = ++this.#gen;
     loadWorklets(ctx).then(
       () => {
-        if (gen !== this.gen || this.disposed || ctx.state === 'closed') return;
-        this.graph = this.build(ctx);
-        this.applyPosition(true);
-        this.sendPending();
+        if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
+        this.#graph = this.#build(ctx);
+        this.#applyPosition(true);
+        this.#sendPending();
       },
       (err) => {
         // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
-        if (gen === this.gen && ctx.state !== 'closed')
+        if (gen === this.#gen && ctx.state !== 'closed')
           console.error('[phaser-voice-agents] voice worklet failed to load', err);
       },
     );
   }
 
-  private build(ctx: AudioContext): Graph {
-    const o = this.opts;
+  #build(ctx: AudioContext): Graph {
+    const o = this.#opts;
     const node = new AudioWorkletNode(ctx, VOICE_PROCESSOR, {
       numberOfInputs: 0,
       numberOfOutputs: 1,
@@ -262,9 +261,9 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
         leadMaxMs: o.leadMaxMs,
       },
     });
-    node.port.onmessage = (e: MessageEvent) => this.onWorklet(e.data);
+    node.port.onmessage = (e: MessageEvent) => this.#onWorklet(e.data);
     const analyser = ctx.createAnalyser();
-    analyser.fftSize = this.levelBuf.length;
+    analyser.fftSize = this.#levelBuf.length;
     node.connect(analyser);
     const out = ctx.createGain();
     out.gain.value = o.volume;
@@ -284,29 +283,29 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       dist = ctx.createGain();
       node.connect(panner).connect(dist).connect(out);
     }
-    out.connect(this.bridge.output);
+    out.connect(this.#bridge.output);
     return { ctx, node, analyser, panner, dist, out, rates: new Set() };
   }
 
-  private teardown(): void {
-    const g = this.graph;
+  #teardown(): void {
+    const g = this.#graph;
     if (!g) return;
-    this.graph = null;
+    this.#graph = null;
     g.node.port.onmessage = null;
     g.node.port.postMessage('stop');
     g.node.port.close();
     for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
-    this.playing = false;
-    this.currentTurn = -1;
-    if (this._mode === 'speaking') this.setMode('listening');
+    this.#playing = false;
+    this.#currentTurn = -1;
+    if (this.#_mode === 'speaking') this.#setMode('listening');
   }
 
-  private applyPosition(immediate: boolean): void {
-    const g = this.graph;
+  #applyPosition(immediate: boolean): void {
+    const g = this.#graph;
     if (!g) return;
-    const o = this.opts;
-    const dx = this.pos.x - this.listener.x;
-    const dy = this.pos.y - this.listener.y;
+    const o = this.#opts;
+    const dx = this.#pos.x - this.#listener.x;
+    const dy = this.#pos.y - this.#listener.y;
     const t = g.ctx.currentTime;
     const set = (p: AudioParam, v: number) =>
       immediate ? p.setValueAtTime(v, t) : p.setTargetAtTime(v, t, o.smoothing);
@@ -321,41 +320,41 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     }
   }
 
-  private onWorklet(m: { t: string; turn: number; played: number; time: number }): void {
-    this.mark.played = m.played;
-    this.mark.time = m.time;
+  #onWorklet(m: { t: string; turn: number; played: number; time: number }): void {
+    this.#mark.played = m.played;
+    this.#mark.time = m.time;
     switch (m.t) {
       case 'start':
-        this.currentTurn = m.turn;
-        this.playing = true;
-        clearTimeout(this.drainTimer);
+        this.#currentTurn = m.turn;
+        this.#playing = true;
+        clearTimeout(this.#drainTimer);
         this.emit('turnstart', m.turn);
-        this.setMode('speaking', m.turn);
+        this.#setMode('speaking', m.turn);
         break;
       case 'resume':
-        this.playing = true;
-        clearTimeout(this.drainTimer);
-        this._underruns++;
+        this.#playing = true;
+        clearTimeout(this.#drainTimer);
+        this.#_underruns++;
         this.emit('underrun', m.turn);
-        this.setMode('speaking', m.turn);
+        this.#setMode('speaking', m.turn);
         break;
       case 'starve':
-        this.playing = false;
-        clearTimeout(this.drainTimer);
-        this.drainTimer = setTimeout(() => this.setMode('listening'), this.opts.drainHoldMs);
+        this.#playing = false;
+        clearTimeout(this.#drainTimer);
+        this.#drainTimer = setTimeout(() => this.#setMode('listening'), this.#opts.drainHoldMs);
         break;
       case 'flushed':
-        this.playing = false;
-        this.emit('flushed', m.turn, (m.played / (this.graph?.ctx.sampleRate ?? 48000)) * 1000);
+        this.#playing = false;
+        this.emit('flushed', m.turn, (m.played / (this.#graph?.ctx.sampleRate ?? 48000)) * 1000);
         break;
       case 'end':
         break;
     }
   }
 
-  private setMode(mode: VoiceMode, turn = this.currentTurn): void {
-    if (mode === this._mode) return;
-    this._mode = mode;
+  #setMode(mode: VoiceMode, turn = this.#currentTurn): void {
+    if (mode === this.#_mode) return;
+    this.#_mode = mode;
     if (mode === 'speaking') this.emit('speaking', turn);
     else this.emit('listening');
   }

@@ -24,38 +24,40 @@ export interface AudioLinkHost {
  * again until the player changes mode, presses talk, or another NPC becomes active.
  */
 export class AudioLink {
-  private bridge: HowlerBridge | null = null;
+  #bridge: HowlerBridge | null = null;
   mixer: VoiceMixer | null = null;
-  private mic: MicCapture | null = null;
-  private micRate = 0;
-  private starting = false;
-  private failed = false;
-  private micFailed = false;
-  private wantRate = 0;
+  #mic: MicCapture | null = null;
+  #micRate = 0;
+  #starting = false;
+  #failed = false;
+  #micFailed = false;
+  #wantRate = 0;
   mode: MicMode;
-  private pttDown = false;
+  #pttDown = false;
 
-  constructor(private readonly host: AudioLinkHost) {
+  readonly #host: AudioLinkHost;
+  constructor(host: AudioLinkHost) {
+    this.#host = host;
     this.mode = host.config().micMode ?? 'push-to-talk';
   }
 
   get micOpen(): boolean {
-    return this.mic?.isOpen ?? false;
+    return this.#mic?.isOpen ?? false;
   }
 
   get micLevel(): number {
-    return this.mic?.level ?? 0;
+    return this.#mic?.level ?? 0;
   }
 
   /** Howler's context and the mixer; false (after one 'audio' error) when there is no Web Audio. */
   ensure(): boolean {
-    if (this.bridge) return true;
-    if (this.failed) return false;
-    const c = this.host.config();
+    if (this.#bridge) return true;
+    if (this.#failed) return false;
+    const c = this.#host.config();
     const howler = (c.howler ?? (globalThis as { Howler?: HowlerLike }).Howler) as HowlerLike | undefined;
     if (!howler) {
-      this.failed = true;
-      this.host.error({
+      this.#failed = true;
+      this.#host.error({
         kind: 'audio',
         message:
           'No Howler found: import howler in the game (or configure({ howler: Howler })). NPCs show text only.',
@@ -64,20 +66,20 @@ export class AudioLink {
     }
     try {
       howler.volume(howler.volume() as number); // makes Howler create its AudioContext
-      this.bridge = new HowlerBridge(howler);
-      this.mixer = new VoiceMixer(this.bridge);
-      this.bridge.on('blocked', () =>
-        this.host.error({
+      this.#bridge = new HowlerBridge(howler);
+      this.mixer = new VoiceMixer(this.#bridge);
+      this.#bridge.on('blocked', () =>
+        this.#host.error({
           kind: 'audio',
           message: 'Sound is blocked until the player clicks or presses a key',
         }),
       );
       return true;
     } catch (cause) {
-      this.failed = true;
-      this.bridge?.dispose();
-      this.bridge = null;
-      this.host.error({
+      this.#failed = true;
+      this.#bridge?.dispose();
+      this.#bridge = null;
+      this.#host.error({
         kind: 'audio',
         message: `Web Audio unavailable: ${(cause as Error)?.message ?? cause}`,
         cause,
@@ -88,80 +90,80 @@ export class AudioLink {
 
   createVoice(): NpcVoice | null {
     if (!this.ensure() || !this.mixer) return null;
-    const c = this.host.config();
+    const c = this.#host.config();
     return this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
   }
 
   setMode(mode: MicMode): void {
     this.mode = mode;
-    this.micFailed = false;
-    this.mic?.setMode(mode);
+    this.#micFailed = false;
+    this.#mic?.setMode(mode);
   }
 
   talk(down: boolean): void {
-    this.pttDown = down;
-    if (down) this.micFailed = false;
-    if (down) this.mic?.talkStart();
-    else this.mic?.talkEnd();
+    this.#pttDown = down;
+    if (down) this.#micFailed = false;
+    if (down) this.#mic?.talkStart();
+    else this.#mic?.talkEnd();
   }
 
   /** A new NPC became active: a failed microphone may be asked again. */
   retry(): void {
-    this.micFailed = false;
+    this.#micFailed = false;
   }
 
   /** Open the mic at `rate` (the active conversation's input rate), or close it (0). */
   want(rate: number): void {
-    this.wantRate = rate;
-    if (rate <= 0 || this.mode === 'muted' || this.micFailed) {
-      this.starting = false;
-      this.mic?.stop();
+    this.#wantRate = rate;
+    if (rate <= 0 || this.mode === 'muted' || this.#micFailed) {
+      this.#starting = false;
+      this.#mic?.stop();
       return;
     }
-    if (!this.ensure() || !this.bridge) return;
-    if (this.mic && this.micRate !== rate) {
-      this.mic.dispose();
-      this.mic = null;
+    if (!this.ensure() || !this.#bridge) return;
+    if (this.#mic && this.#micRate !== rate) {
+      this.#mic.dispose();
+      this.#mic = null;
     }
-    if (!this.mic) {
-      this.micRate = rate;
-      const mic = new MicCapture(this.bridge, {
+    if (!this.#mic) {
+      this.#micRate = rate;
+      const mic = new MicCapture(this.#bridge, {
         sampleRate: rate,
-        chunkMs: this.host.config().micChunkMs ?? 20,
+        chunkMs: this.#host.config().micChunkMs ?? 20,
         mode: this.mode,
         ...(this.mixer ? { echoGuard: { source: this.mixer } } : {}),
-        onChunk: (pcm) => this.host.chunk(pcm),
+        onChunk: (pcm) => this.#host.chunk(pcm),
       });
-      mic.on('open', () => this.host.micChanged(true));
-      mic.on('close', () => this.host.micChanged(false));
+      mic.on('open', () => this.#host.micChanged(true));
+      mic.on('close', () => this.#host.micChanged(false));
       mic.on('error', (err) => {
-        this.micFailed = true;
-        this.host.error({ kind: 'mic', message: err.message, cause: err });
+        this.#micFailed = true;
+        this.#host.error({ kind: 'mic', message: err.message, cause: err });
       });
-      if (this.pttDown) mic.talkStart();
-      this.mic = mic;
+      if (this.#pttDown) mic.talkStart();
+      this.#mic = mic;
     }
-    if (this.mic.isOpen || this.starting) return;
-    const mic = this.mic;
-    this.starting = true;
+    if (this.#mic.isOpen || this.#starting) return;
+    const mic = this.#mic;
+    this.#starting = true;
     void mic.start().finally(() => {
-      if (this.mic !== mic) return;
-      this.starting = false;
+      if (this.#mic !== mic) return;
+      this.#starting = false;
       // The conversation may have ended (or moved) while the permission prompt was up.
-      if (!mic.isOpen || this.wantRate !== this.micRate) this.want(this.wantRate);
+      if (!mic.isOpen || this.#wantRate !== this.#micRate) this.want(this.#wantRate);
     });
   }
 
   dispose(): void {
-    this.starting = false;
-    this.mic?.dispose();
-    this.mic = null;
+    this.#starting = false;
+    this.#mic?.dispose();
+    this.#mic = null;
     this.mixer?.dispose();
     this.mixer = null;
-    this.bridge?.dispose();
-    this.bridge = null;
-    this.failed = false;
-    this.micFailed = false;
-    this.pttDown = false;
+    this.#bridge?.dispose();
+    this.#bridge = null;
+    this.#failed = false;
+    this.#micFailed = false;
+    this.#pttDown = false;
   }
 }

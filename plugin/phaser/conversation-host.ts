@@ -1,7 +1,11 @@
 import type { EndReason } from '../protocol/index.js';
-import type { ConversationHost } from './conversation.js';
+import { Conversation, type ConversationHost, type SessionLike } from './conversation.js';
 import type { NpcHandle } from './npc-handle.js';
-import type { NpcState } from './events.js';
+import type { NpcState, VoiceAgentsError } from './events.js';
+import { createSessionFor, type VoiceAgentsConfig } from './config.js';
+import { resolveBubbleStyle, type BubbleLayer } from './bubble/view.js';
+import { headOf } from './overlay.js';
+import type { NpcVoice } from '../audio/index.js';
 
 /** What a conversation needs from the plugin, beyond its NPC handle. */
 export interface HostDeps {
@@ -48,4 +52,43 @@ export function conversationHost(h: NpcHandle, deps: HostDeps): ConversationHost
     },
     now: () => deps.now(),
   };
+}
+
+const isSession = (s: SessionLike | VoiceAgentsError): s is SessionLike =>
+  typeof (s as SessionLike).on === 'function';
+
+/**
+ * One NPC's next conversation: a session from the configuration, its spatial voice and its speech
+ * bubble (kept across conversations). Null, after an 'error' event on the NPC, when the
+ * configuration cannot make a session (no agent id, no URL).
+ */
+export function createConversation(
+  h: NpcHandle,
+  prewarm: boolean,
+  env: {
+    config: VoiceAgentsConfig;
+    voice: () => NpcVoice | null;
+    bubbles: () => BubbleLayer;
+    deps: HostDeps;
+  },
+): Conversation | null {
+  const def = h.definition;
+  const session = createSessionFor(def, env.config);
+  if (!isSession(session)) {
+    h.emitEvent('error', session);
+    return null;
+  }
+  const voice = env.voice();
+  voice?.setPosition(h.gameObject.x, h.gameObject.y);
+  h.bubble ??= env.bubbles().create(
+    {
+      anchor: () => (h.attached ? headOf(h) : null),
+      // After the conversation closed, whatever its bubble shows has been heard: let it fade.
+      position: (turn) => (h.conversation ? h.conversation.positionFor(turn) : Number.MAX_SAFE_INTEGER),
+    },
+    resolveBubbleStyle(def.bubble),
+  );
+  h.bubble.enabled = env.config.bubbles !== false;
+  h.pendingReload = false;
+  return new Conversation(conversationHost(h, env.deps), session, voice, h.bubble, prewarm);
 }

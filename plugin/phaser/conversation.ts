@@ -53,143 +53,145 @@ const MAX_HELD_SAMPLES = 16000 * 60;
  * NPC becomes active, and no microphone audio is sent.
  */
 export class Conversation {
-  private readonly offs: (() => void)[] = [];
-  private held: AgentAudioChunk[] | null = [];
-  private heldSamples = 0;
-  private readonly reveals = new Map<number, TurnReveal>();
+  readonly #offs: (() => void)[] = [];
+  #held: AgentAudioChunk[] | null = [];
+  #heldSamples = 0;
+  readonly #reveals = new Map<number, TurnReveal>();
   /** When each turn's text arrived (a turn with no audio after a while is text-only). */
-  private readonly respondedAt = new Map<number, number>();
-  private readonly corrected = new Set<number>();
-  private readonly startedTurns = new Set<number>();
-  private readonly sentContext = new Map<string, string>();
-  private disposed = false;
-  private opened = false;
-  private _active = false;
+  readonly #respondedAt = new Map<number, number>();
+  readonly #corrected = new Set<number>();
+  readonly #startedTurns = new Set<number>();
+  readonly #sentContext = new Map<string, string>();
+  #disposed = false;
+  #opened = false;
+  #_active = false;
   /** Whether the player ever arrived (a prewarm that timed out unused is not worth an error). */
   everActive = false;
-  private userTurnEndedAt = -1;
+  #userTurnEndedAt = -1;
   /** When the voice last went quiet (-1 while speaking). */
-  private quietSince = -1;
-  private activatedAt = -1;
+  #quietSince = -1;
+  #activatedAt = -1;
   conversationId = '';
   inputRate = 16000;
   pingMs: number | null = null;
   /** End of the player's turn (or activation, for the greeting) to the reply being audible. */
   timeToFirstAudioMs: number | null = null;
 
+  readonly #host: ConversationHost;
   constructor(
-    private readonly host: ConversationHost,
+    host: ConversationHost,
     readonly session: SessionLike,
     readonly voice: NpcVoice | null,
     readonly bubble: SpeechBubble,
     readonly prewarm: boolean,
   ) {
+    this.#host = host;
     const s = session;
-    this.offs.push(
+    this.#offs.push(
       s.on('state', (st) => {
-        if (st === 'connecting') this.host.setState('connecting');
+        if (st === 'connecting') this.#host.setState('connecting');
       }),
       s.on('connected', (info) => {
-        this.opened = true;
+        this.#opened = true;
         this.conversationId = info.conversationId;
         this.inputRate = info.inputFormat.sampleRate;
-        this.sentContext.clear();
-        for (const [k, v] of this.host.contexts()) this.sendContext(k, v);
-        this.host.setState(this._active ? 'listening' : 'ready');
-        this.host.emitNpc('conversation:start', {
+        this.#sentContext.clear();
+        for (const [k, v] of this.#host.contexts()) this.sendContext(k, v);
+        this.#host.setState(this.#_active ? 'listening' : 'ready');
+        this.#host.emitNpc('conversation:start', {
           conversationId: info.conversationId,
-          prewarm: !this._active,
+          prewarm: !this.#_active,
         });
       }),
-      s.on('audio', (chunk) => this.onAudio(chunk)),
-      s.on('agentResponse', (e) => this.onResponse(e.text, e.eventId)),
-      s.on('correction', (e) => this.onCorrection(e.corrected, e.original, e.eventId)),
+      s.on('audio', (chunk) => this.#onAudio(chunk)),
+      s.on('agentResponse', (e) => this.#onResponse(e.text, e.eventId)),
+      s.on('correction', (e) => this.#onCorrection(e.corrected, e.original, e.eventId)),
       s.on('interrupted', (e) => {
-        this.cutBubble();
+        this.#cutBubble();
         this.voice?.flush();
-        if (this.held) this.held = this.held.filter((c) => c.eventId > e.eventId);
-        this.host.emitNpc('interruption', e.eventId);
+        if (this.#held) this.#held = this.#held.filter((c) => c.eventId > e.eventId);
+        this.#host.emitNpc('interruption', e.eventId);
       }),
       s.on('userTranscript', (e) => {
-        this.userTurnEndedAt = this.host.now();
-        this.host.emitNpc('transcript', e.text, true);
-        this.host.playerSaid(e.text);
+        this.#userTurnEndedAt = this.#host.now();
+        this.#host.emitNpc('transcript', e.text, true);
+        this.#host.playerSaid(e.text);
       }),
       s.on('tentativeUserTranscript', (e) => {
-        this.host.emitNpc('transcript', e.text, false);
-        this.host.playerSaid(e.text);
+        this.#host.emitNpc('transcript', e.text, false);
+        this.#host.playerSaid(e.text);
       }),
       s.on('ping', (e) => {
         if (e.pingMs !== null) this.pingMs = e.pingMs;
       }),
       s.on('toolCall', (call) => {
         const c = { name: call.name, parameters: call.parameters, id: call.id };
-        this.host.emitNpc('tool', c);
-        this.host.emitNpc(`tool:${call.name}`, call.parameters, c);
+        this.#host.emitNpc('tool', c);
+        this.#host.emitNpc(`tool:${call.name}`, call.parameters, c);
       }),
       s.on('error', (err) => {
         const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
-        this.host.emitNpc('error', e);
+        this.#host.emitNpc('error', e);
       }),
       s.on('reconnecting', (e) => {
-        this.host.setState('connecting');
-        this.host.emitNpc('reconnecting', {
+        this.#host.setState('connecting');
+        this.#host.emitNpc('reconnecting', {
           attempt: e.attempt,
           maxAttempts: e.maxAttempts,
           delayMs: e.delayMs,
           message: e.cause.kind === 'error' ? e.cause.message : 'The connection to the agent was lost.',
         });
       }),
-      s.on('end', (reason) => this.onEnd(reason)),
+      s.on('end', (reason) => this.#onEnd(reason)),
     );
     if (voice) {
-      this.offs.push(
+      this.#offs.push(
         voice.on('turnstart', (turn) => {
-          this.startedTurns.add(turn);
-          const since = this.userTurnEndedAt >= 0 ? this.userTurnEndedAt : this.activatedAt;
-          if (since >= 0) this.timeToFirstAudioMs = this.host.now() - since;
-          this.userTurnEndedAt = this.activatedAt = -1;
+          this.#startedTurns.add(turn);
+          const since = this.#userTurnEndedAt >= 0 ? this.#userTurnEndedAt : this.#activatedAt;
+          if (since >= 0) this.timeToFirstAudioMs = this.#host.now() - since;
+          this.#userTurnEndedAt = this.#activatedAt = -1;
         }),
         voice.on('speaking', () => {
-          this.quietSince = -1;
-          this.host.setState('speaking');
+          this.#quietSince = -1;
+          this.#host.setState('speaking');
         }),
         voice.on('listening', () => {
           // Not the end of the bubble by itself: a late chunk (underrun) also drains the queue.
-          this.quietSince = this.host.now();
-          if (this.opened && !this.disposed) this.host.setState(this._active ? 'listening' : 'ready');
+          this.#quietSince = this.#host.now();
+          if (this.#opened && !this.#disposed) this.#host.setState(this.#_active ? 'listening' : 'ready');
         }),
       );
     }
-    this.registerTools();
+    this.#registerTools();
   }
 
   get active(): boolean {
-    return this._active;
+    return this.#_active;
   }
 
   get isOpen(): boolean {
-    return this.opened && !this.disposed && this.session.state === 'open';
+    return this.#opened && !this.#disposed && this.session.state === 'open';
   }
 
   /** A tool handler for every name the game answers or listens for (read when the call arrives). */
-  private registerTools(): void {
+  #registerTools(): void {
     // The session answers unknown tools with an error; listening for `tool:<name>` counts as handling it.
-    const names = this.host.toolNames();
-    for (const name of names) this.offs.push(this.session.registerTool(name, this.toolProxy(name)));
+    const names = this.#host.toolNames();
+    for (const name of names) this.#offs.push(this.session.registerTool(name, this.#toolProxy(name)));
   }
 
   /** Register a tool that the game started answering while this conversation was open. */
   addTool(name: string): void {
-    if (this.disposed) return;
-    this.offs.push(this.session.registerTool(name, this.toolProxy(name)));
+    if (this.#disposed) return;
+    this.#offs.push(this.session.registerTool(name, this.#toolProxy(name)));
   }
 
-  private toolProxy(name: string): ClientToolHandler {
+  #toolProxy(name: string): ClientToolHandler {
     return (params, call) => {
-      const h = this.host.toolHandler(name);
+      const h = this.#host.toolHandler(name);
       if (h) return h(params, call);
-      if (this.host.hasToolListener(name)) return undefined; // the default success result
+      if (this.#host.hasToolListener(name)) return undefined; // the default success result
       throw new Error(`Client tool with name ${name} is not defined on client`);
     };
   }
@@ -204,141 +206,141 @@ export class Conversation {
 
   /** The player arrived: release the held greeting, route the microphone here (done by the plugin). */
   activate(): void {
-    if (this._active || this.disposed) return;
-    this._active = true;
+    if (this.#_active || this.#disposed) return;
+    this.#_active = true;
     this.everActive = true;
-    this.activatedAt = this.host.now();
-    const held = this.held ?? [];
-    this.held = null;
-    this.heldSamples = 0;
-    for (const c of held) this.deliver(c);
-    if (this.opened) this.host.setState(this.voice?.mode === 'speaking' ? 'speaking' : 'listening');
+    this.#activatedAt = this.#host.now();
+    const held = this.#held ?? [];
+    this.#held = null;
+    this.#heldSamples = 0;
+    for (const c of held) this.#deliver(c);
+    if (this.#opened) this.#host.setState(this.voice?.mode === 'speaking' ? 'speaking' : 'listening');
   }
 
   /** The player walked out of range: the conversation stays open (lingers) but no longer gets the mic. */
   deactivate(): void {
-    this._active = false;
+    this.#_active = false;
   }
 
-  private onAudio(chunk: AgentAudioChunk): void {
-    if (this.held) {
-      if (this.heldSamples + chunk.pcm.length <= MAX_HELD_SAMPLES) {
-        this.held.push(chunk);
-        this.heldSamples += chunk.pcm.length;
+  #onAudio(chunk: AgentAudioChunk): void {
+    if (this.#held) {
+      if (this.#heldSamples + chunk.pcm.length <= MAX_HELD_SAMPLES) {
+        this.#held.push(chunk);
+        this.#heldSamples += chunk.pcm.length;
       }
       return;
     }
-    this.deliver(chunk);
+    this.#deliver(chunk);
   }
 
-  private deliver(chunk: AgentAudioChunk): void {
-    const reveal = this.revealFor(chunk.eventId);
+  #deliver(chunk: AgentAudioChunk): void {
+    const reveal = this.#revealFor(chunk.eventId);
     reveal.addAudio((chunk.pcm.length / chunk.sampleRate) * 1000, chunk.alignment ?? null);
     if (this.voice) this.voice.push(chunk.pcm, chunk.sampleRate, chunk.eventId);
   }
 
-  private revealFor(eventId: number): TurnReveal {
-    let r = this.reveals.get(eventId);
+  #revealFor(eventId: number): TurnReveal {
+    let r = this.#reveals.get(eventId);
     if (!r) {
       r = new TurnReveal();
-      this.reveals.set(eventId, r);
+      this.#reveals.set(eventId, r);
       // Keep only the last few turns' bookkeeping.
-      for (const k of this.reveals.keys()) if (k < eventId - 8) this.reveals.delete(k);
+      for (const k of this.#reveals.keys()) if (k < eventId - 8) this.#reveals.delete(k);
     }
     return r;
   }
 
-  private onResponse(text: string, eventId: number): void {
-    this.respondedAt.set(eventId, this.host.now());
-    for (const k of this.respondedAt.keys()) if (k < eventId - 8) this.respondedAt.delete(k);
+  #onResponse(text: string, eventId: number): void {
+    this.#respondedAt.set(eventId, this.#host.now());
+    for (const k of this.#respondedAt.keys()) if (k < eventId - 8) this.#respondedAt.delete(k);
     const clean = cleanAgentText(text, 'drop').text;
-    this.host.emitNpc('response', clean, eventId);
-    const reveal = this.revealFor(eventId);
+    this.#host.emitNpc('response', clean, eventId);
+    const reveal = this.#revealFor(eventId);
     reveal.setText(clean); // the same text whatever the tag style: tags only add emotes
-    this.bubble.show(text, this.host.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
-    if (this.corrected.has(eventId)) this.bubble.end(this.host.now());
+    this.bubble.show(text, this.#host.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
+    if (this.#corrected.has(eventId)) this.bubble.end(this.#host.now());
   }
 
-  private onCorrection(corrected: string, original: string, eventId: number): void {
-    this.corrected.add(eventId);
-    this.host.emitNpc(
+  #onCorrection(corrected: string, original: string, eventId: number): void {
+    this.#corrected.add(eventId);
+    this.#host.emitNpc(
       'correction',
       cleanAgentText(corrected, 'drop').text,
       cleanAgentText(original, 'drop').text,
       eventId,
     );
-    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.host.now());
+    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.#host.now());
   }
 
   /**
    * A barge-in or skip is about to cut the voice: until the server's correction arrives (it does
    * not for a local skip), the bubble keeps exactly what was heard.
    */
-  private cutBubble(): void {
+  #cutBubble(): void {
     const turn = this.bubble.turnId;
-    if (turn < 0 || this.corrected.has(turn)) return;
-    const reveal = this.reveals.get(turn);
+    if (turn < 0 || this.#corrected.has(turn)) return;
+    const reveal = this.#reveals.get(turn);
     if (!reveal) return;
     const pos = this.voice && this.voice.turnId === turn ? this.voice.playbackPositionMs : 0;
     const heard =
-      this.startedTurns.has(turn) && this.voice?.turnId !== turn ? reveal.length : reveal.countAt(pos);
-    this.bubble.cutAt(heard, this.host.now());
+      this.#startedTurns.has(turn) && this.voice?.turnId !== turn ? reveal.length : reveal.countAt(pos);
+    this.bubble.cutAt(heard, this.#host.now());
   }
 
   /** Voice playback position for the bubble's turn (null: not started yet). */
   positionFor(turnId: number): number | null {
     const v = this.voice;
     if (!v) return null;
-    if (!this.startedTurns.has(turnId)) {
+    if (!this.#startedTurns.has(turnId)) {
       // A turn whose text came without audio (a text-only agent): reveal at reading speed. Not
       // while prewarmed: the greeting's audio is held back, not missing.
-      const at = this.respondedAt.get(turnId);
-      const r = this.reveals.get(turnId);
-      if (this.held || at === undefined || !r || r.hasAudio) return null;
-      const waited = this.host.now() - at - TEXT_ONLY_AFTER_MS;
+      const at = this.#respondedAt.get(turnId);
+      const r = this.#reveals.get(turnId);
+      if (this.#held || at === undefined || !r || r.hasAudio) return null;
+      const waited = this.#host.now() - at - TEXT_ONLY_AFTER_MS;
       return waited > 0 ? waited : null;
     }
     // Moved on to another turn, or quiet for longer than any underrun: the turn was all heard.
-    if (v.turnId !== turnId || (this.quietSince >= 0 && this.host.now() - this.quietSince > QUIET_END_MS))
+    if (v.turnId !== turnId || (this.#quietSince >= 0 && this.#host.now() - this.#quietSince > QUIET_END_MS))
       return Number.MAX_SAFE_INTEGER;
     return v.playbackPositionMs;
   }
 
   sendAudio(pcm: Int16Array): void {
-    if (this._active && this.isOpen) this.session.sendAudio(pcm);
+    if (this.#_active && this.isOpen) this.session.sendAudio(pcm);
   }
 
   sendText(text: string): boolean {
     if (!this.isOpen) return false;
-    this.userTurnEndedAt = this.host.now();
+    this.#userTurnEndedAt = this.#host.now();
     this.session.sendText(text);
     return true;
   }
 
   sendContext(key: string, text: string): void {
-    if (!this.isOpen || this.sentContext.get(key) === text) return;
-    this.sentContext.set(key, text);
+    if (!this.isOpen || this.#sentContext.get(key) === text) return;
+    this.#sentContext.set(key, text);
     this.session.sendContextualUpdate(text, key);
   }
 
   /** The local interrupt: stop this turn now; the bubble keeps what was heard. */
   skip(): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     if (this.session.state === 'open') this.session.interrupt();
     else this.voice?.flush();
   }
 
-  private onEnd(reason: EndReason): void {
-    if (this.disposed) return;
-    this.host.ended(this, reason);
+  #onEnd(reason: EndReason): void {
+    if (this.#disposed) return;
+    this.#host.ended(this, reason);
   }
 
   /** Close the session and release the voice and listeners. Idempotent. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const off of this.offs.splice(0)) off();
-    this.held = null;
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const off of this.#offs.splice(0)) off();
+    this.#held = null;
     try {
       const closing = this.session.close();
       if (closing && typeof (closing as Promise<unknown>).catch === 'function')
@@ -347,6 +349,6 @@ export class Conversation {
       // Closing an already dead socket: nothing to do.
     }
     this.voice?.dispose();
-    this.bubble.end(this.host.now());
+    this.bubble.end(this.#host.now());
   }
 }

@@ -1,5 +1,5 @@
 import type * as Phaser from 'phaser';
-import { TypedEvents } from './emitter.js';
+import { Emitter } from '../session/emitter.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type { Conversation } from './conversation.js';
 import type { NpcEvents, NpcState, ToolHandler } from './events.js';
@@ -29,53 +29,55 @@ export interface HandleOwner {
  * One NPC bound to a game object. Game code listens to it (`npc.on('tool:open_shop', …)`), gives it
  * context (`npc.setContext('inventory', 'The player holds a torch')`) and answers its tools.
  */
-export class NpcHandle extends TypedEvents<NpcEvents> {
-  private _state: NpcState = 'idle';
-  private _def: NpcDefinition;
-  private readonly contextMap = new Map<string, string>();
-  private readonly tools = new Map<string, ToolHandler>();
+export class NpcHandle extends Emitter<NpcEvents> {
+  #_state: NpcState = 'idle';
+  #_def: NpcDefinition;
+  readonly #contextMap = new Map<string, string>();
+  readonly #tools = new Map<string, ToolHandler>();
   /** @internal */ conversation: Conversation | null = null;
   /** @internal */ bubble: SpeechBubble | null = null;
   /** @internal */ index = -1;
   /** @internal */ lastMouth = 0;
   /** @internal: the file changed while a conversation was open; it applies to the next one. */
   pendingReload = false;
-  private _attached = true;
+  #_attached = true;
 
+  readonly #owner: HandleOwner;
   constructor(
-    private readonly owner: HandleOwner,
+    owner: HandleOwner,
     readonly gameObject: Positioned,
     definition: NpcDefinition,
     readonly options: AttachOptions = {},
   ) {
     super();
-    this._def = definition;
+    this.#owner = owner;
+    this.#_def = definition;
   }
 
   get id(): string {
-    return this._def.id;
+    return this.#_def.id;
   }
 
   get name(): string {
-    return this._def.name;
+    return this.#_def.name;
   }
 
   /** The NPC definition in use. A hot-reloaded one applies to the next conversation. */
   get definition(): NpcDefinition {
-    return this._def;
+    return this.#_def;
   }
 
   /** @internal */
   setDefinition(def: NpcDefinition): void {
-    this._def = def;
+    this.#_def = def;
   }
 
   get state(): NpcState {
-    return this._state;
+    return this.#_state;
   }
 
   get attached(): boolean {
-    return this._attached;
+    return this.#_attached;
   }
 
   /** True while the player's microphone is routed to this NPC. */
@@ -112,20 +114,20 @@ export class NpcHandle extends TypedEvents<NpcEvents> {
    * latest text per key wins. Kept and re-sent when a new conversation with this NPC opens.
    */
   setContext(key: string, text: string): this {
-    this.contextMap.set(key, text);
-    this.owner.contextChanged(this, key, text);
+    this.#contextMap.set(key, text);
+    this.#owner.contextChanged(this, key, text);
     return this;
   }
 
   /** Forget a fact for future conversations (the current one keeps what it was told). */
   deleteContext(key: string): this {
-    this.contextMap.delete(key);
+    this.#contextMap.delete(key);
     return this;
   }
 
   /** @internal */
   contexts(): ReadonlyMap<string, string> {
-    return this.contextMap;
+    return this.#contextMap;
   }
 
   /**
@@ -134,26 +136,26 @@ export class NpcHandle extends TypedEvents<NpcEvents> {
    * `tool:<name>`, and a `tool:<name>` listener alone answers with a default success.
    */
   onTool(name: string, handler: ToolHandler): () => void {
-    this.tools.set(name, handler);
-    this.owner.toolAdded(this, name);
+    this.#tools.set(name, handler);
+    this.#owner.toolAdded(this, name);
     return () => {
-      if (this.tools.get(name) === handler) this.tools.delete(name);
+      if (this.#tools.get(name) === handler) this.#tools.delete(name);
     };
   }
 
   /** @internal */
   toolHandler(name: string): ToolHandler | undefined {
-    return this.tools.get(name);
+    return this.#tools.get(name);
   }
 
   /** @internal */
   toolNames(): string[] {
-    return [...this.tools.keys()];
+    return [...this.#tools.keys()];
   }
 
   override on<K extends keyof NpcEvents>(event: K, fn: NpcEvents[K]): () => void {
     const off = super.on(event, fn);
-    if (typeof event === 'string' && event.startsWith('tool:')) this.owner.toolAdded(this, event.slice(5));
+    if (typeof event === 'string' && event.startsWith('tool:')) this.#owner.toolAdded(this, event.slice(5));
     return off;
   }
 
@@ -164,36 +166,37 @@ export class NpcHandle extends TypedEvents<NpcEvents> {
 
   /** Send typed text to this NPC's open conversation. False if none is open. */
   sendText(text: string): boolean {
-    return this.owner.sendTextTo(this, text);
+    return this.#owner.sendTextTo(this, text);
   }
 
   /** Stop this NPC's current line now; its bubble keeps what was heard. */
   skip(): void {
-    this.owner.skipNpc(this);
+    this.#owner.skipNpc(this);
   }
 
   /** End this NPC's conversation and unbind it from its game object. */
   detach(): void {
-    this.owner.detach(this);
+    this.#owner.detach(this);
   }
 
   /** @internal */
   markDetached(): void {
-    this._attached = false;
+    this.#_attached = false;
     this.removeAllListeners();
   }
 
   /** @internal */
   setState(state: NpcState): void {
-    if (state === this._state) return;
-    const prev = this._state;
-    this._state = state;
+    if (state === this.#_state) return;
+    const prev = this.#_state;
+    this.#_state = state;
     this.emitEvent('state', state, prev);
   }
 
   /** @internal: emit on the handle and relay to the plugin (with the NPC first). */
   emitEvent(event: string, ...args: unknown[]): void {
-    this.emit(event, ...args);
-    this.owner.relay(this, event, args);
+    // Untyped on purpose: `tool:<name>` events are named at run time.
+    (this.emit as (e: string, ...a: unknown[]) => void).call(this, event, ...args);
+    this.#owner.relay(this, event, args);
   }
 }

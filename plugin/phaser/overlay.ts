@@ -29,12 +29,15 @@ export function headOf(h: NpcHandle | { gameObject: unknown; options?: NpcHandle
  * grey prewarmed, green listening, blue speaking and pulsing with the voice level).
  */
 export class StateMarkers {
-  private g: Phaser.GameObjects.Graphics | null = null;
+  #g: Phaser.GameObjects.Graphics | null = null;
 
-  constructor(private readonly scene: Phaser.Scene) {}
+  readonly #scene: Phaser.Scene;
+  constructor(scene: Phaser.Scene) {
+    this.#scene = scene;
+  }
 
   draw(handles: Iterable<NpcHandle>, time: number): void {
-    const g = (this.g ??= this.scene.add.graphics().setDepth(9_999));
+    const g = (this.#g ??= this.#scene.add.graphics().setDepth(9_999));
     g.clear();
     for (const h of handles) {
       if (!h.conversation) continue;
@@ -55,8 +58,8 @@ export class StateMarkers {
   }
 
   destroy(): void {
-    this.g?.destroy();
-    this.g = null;
+    this.#g?.destroy();
+    this.#g = null;
   }
 }
 
@@ -74,16 +77,19 @@ export interface OverlayInfo {
  * It is how a developer sees why an NPC did or did not answer.
  */
 export class DebugOverlay {
-  private g: Phaser.GameObjects.Graphics | null = null;
-  private panel: Phaser.GameObjects.Text | null = null;
-  private labels: Phaser.GameObjects.Text[] = [];
+  #g: Phaser.GameObjects.Graphics | null = null;
+  #panel: Phaser.GameObjects.Text | null = null;
+  #labels: Phaser.GameObjects.Text[] = [];
 
-  constructor(private readonly scene: Phaser.Scene) {}
+  readonly #scene: Phaser.Scene;
+  constructor(scene: Phaser.Scene) {
+    this.#scene = scene;
+  }
 
   draw(handles: readonly NpcHandle[], tracker: ProximityTracker, info: OverlayInfo): void {
-    const scene = this.scene;
-    const g = (this.g ??= scene.add.graphics().setDepth(9_998));
-    const panel = (this.panel ??= scene.add
+    const scene = this.#scene;
+    const g = (this.#g ??= scene.add.graphics().setDepth(9_998));
+    const panel = (this.#panel ??= scene.add
       .text(6, 6, '', {
         fontFamily: 'monospace',
         fontSize: '11px',
@@ -119,7 +125,7 @@ export class DebugOverlay {
       g.lineStyle(2, color, 0.9);
       g.strokeCircle(p.x, p.y, c.radius);
       if (h.conversation || p.dwellRemainingMs > 0 || p.waiting) {
-        const label = (this.labels[labelIdx] ??= scene.add
+        const label = (this.#labels[labelIdx] ??= scene.add
           .text(0, 0, '', {
             fontFamily: 'monospace',
             fontSize: '10px',
@@ -138,7 +144,7 @@ export class DebugOverlay {
           .setVisible(true);
       }
     }
-    for (let i = labelIdx; i < this.labels.length; i++) this.labels[i]!.setVisible(false);
+    for (let i = labelIdx; i < this.#labels.length; i++) this.#labels[i]!.setVisible(false);
     const a = info.active;
     if (a) {
       g.lineStyle(2, 0x3ecf5a, 0.9);
@@ -165,16 +171,16 @@ export class DebugOverlay {
   }
 
   hide(): void {
-    this.g?.clear();
-    this.panel?.setVisible(false);
-    for (const l of this.labels) l.setVisible(false);
+    this.#g?.clear();
+    this.#panel?.setVisible(false);
+    for (const l of this.#labels) l.setVisible(false);
   }
 
   destroy(): void {
-    this.g?.destroy();
-    this.panel?.destroy();
-    for (const l of this.labels) l.destroy();
-    this.g = this.panel = null;
-    this.labels = [];
+    this.#g?.destroy();
+    this.#panel?.destroy();
+    for (const l of this.#labels) l.destroy();
+    this.#g = this.#panel = null;
+    this.#labels = [];
   }
 }

@@ -1,5 +1,5 @@
 import * as Phaser from 'phaser';
-import { EventBus } from './emitter.js';
+import { EventBus } from '../session/emitter.js';
 import type { NpcHandle } from './npc-handle.js';
 import type { PluginEvents, VoiceAgentsError } from './events.js';
 
@@ -34,7 +34,8 @@ export abstract class EventfulScenePlugin extends Phaser.Plugins.ScenePlugin {
   }
 
   protected emit(event: string, ...args: unknown[]): void {
-    this.events.fire(event, ...args);
+    // Untyped on purpose: `tool:<name>` events are named at run time.
+    (this.events.fire as (e: string, ...a: unknown[]) => void).call(this.events, event, ...args);
   }
 
   protected pluginError(e: VoiceAgentsError): void {

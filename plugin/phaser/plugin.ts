@@ -6,19 +6,13 @@ import { onNpcError, onNpcUpdate } from '../npc/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type { EndReason } from '../protocol/index.js';
 import { EventfulScenePlugin } from './plugin-events.js';
-import { Conversation, type SessionLike } from './conversation.js';
-import { conversationHost } from './conversation-host.js';
+import { createConversation } from './conversation-host.js';
 import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
 import type { VoiceAgentsError } from './events.js';
-import { DEFAULT_CONFIG, createSessionFor, type VoiceAgentsConfig } from './config.js';
-import { BubbleLayer, createPlayerBubble, resolveBubbleStyle, type SpeechBubble } from './bubble/view.js';
-import { TurnReveal } from './bubble/reveal.js';
-import { DebugOverlay, StateMarkers, headOf } from './overlay.js';
-
-type Listener = Positioned | Phaser.Cameras.Scene2D.Camera;
-
-const isSession = (s: SessionLike | VoiceAgentsError): s is SessionLike =>
-  typeof (s as SessionLike).on === 'function';
+import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
+import { resolveBubbleStyle } from './bubble/view.js';
+import { listenerPoint, type Listener } from './listener.js';
+import { SceneVisuals } from './visuals.js';
 
 const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
 
@@ -32,42 +26,39 @@ const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by
  * own emitter. A restart starts clean. On DESTROY those go too.
  */
 export class VoiceAgentsPlugin extends EventfulScenePlugin {
-  private config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
-  private readonly handles = new Map<string, NpcHandle>();
-  private readonly byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
+  #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
+  readonly #handles = new Map<string, NpcHandle>();
+  readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
   /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
-  private readonly talking = new Set<NpcHandle>();
-  private tracker: ProximityTracker;
-  private listenerTarget: Listener | null = null;
-  private listenerPos = { x: 0, y: 0 };
-  private active: NpcHandle | null = null;
-  private readonly audio: AudioLink;
-  private bubbles: BubbleLayer | null = null;
-  private playerBubble: SpeechBubble | null = null;
-  private markers: StateMarkers | null = null;
-  private overlay: DebugOverlay | null = null;
-  private debugOn = false;
-  private running = false;
-  private now = 0;
-  private unsubs: (() => void)[] = [];
-  private readonly owner: HandleOwner;
+  readonly #talking = new Set<NpcHandle>();
+  #tracker: ProximityTracker;
+  #listenerTarget: Listener | null = null;
+  #listenerPos = { x: 0, y: 0 };
+  #active: NpcHandle | null = null;
+  readonly #audio: AudioLink;
+  readonly #visuals: SceneVisuals;
+  #running = false;
+  #now = 0;
+  #unsubs: (() => void)[] = [];
+  readonly #owner: HandleOwner;
 
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
     super(scene, pluginManager, pluginKey);
-    this.tracker = this.newTracker();
-    this.owner = {
+    this.#tracker = this.#newTracker();
+    this.#visuals = new SceneVisuals(scene);
+    this.#owner = {
       detach: (npc) => this.detach(npc),
-      sendTextTo: (npc, text) => this.sendTextTo(npc, text),
+      sendTextTo: (npc, text) => this.#sendTextTo(npc, text),
       skipNpc: (npc) => npc.conversation?.skip(),
       contextChanged: (npc, key, text) => npc.conversation?.sendContext(key, text),
       toolAdded: (npc, name) => npc.conversation?.addTool(name),
       relay: (npc, event, args) => this.emit(event, npc, ...args),
     };
-    this.audio = new AudioLink({
-      config: () => this.config,
+    this.#audio = new AudioLink({
+      config: () => this.#config,
       error: (e) => this.pluginError(e),
       micChanged: (open) => this.emit('mic', open),
-      chunk: (pcm) => this.active?.conversation?.sendAudio(pcm),
+      chunk: (pcm) => this.#active?.conversation?.sendAudio(pcm),
     });
   }
 
@@ -79,20 +70,20 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const ev = this.systems!.events;
     // A run-time install calls boot() directly and leaves the constructor's BOOT subscription behind.
     ev.off(Phaser.Scenes.Events.BOOT, this.boot, this);
-    ev.on(Phaser.Scenes.Events.START, this.onStart, this);
-    ev.once(Phaser.Scenes.Events.DESTROY, this.onDestroy, this);
+    ev.on(Phaser.Scenes.Events.START, this.#onStart, this);
+    ev.once(Phaser.Scenes.Events.DESTROY, this.#onDestroy, this);
     const status = this.systems!.settings.status;
-    if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) this.onStart();
+    if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) this.#onStart();
   }
 
-  private onStart(): void {
-    if (this.running) return;
-    this.running = true;
+  #onStart(): void {
+    if (this.#running) return;
+    this.#running = true;
     const ev = this.systems!.events;
-    ev.on(Phaser.Scenes.Events.POST_UPDATE, this.onPostUpdate, this);
-    ev.once(Phaser.Scenes.Events.SHUTDOWN, this.onShutdown, this);
-    if (this.config.hotReload !== false) {
-      this.unsubs.push(
+    ev.on(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
+    ev.once(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
+    if (this.#config.hotReload !== false) {
+      this.#unsubs.push(
         onNpcUpdate((def) => this.updateNpc(def)),
         onNpcError((e) =>
           this.pluginError({
@@ -105,39 +96,33 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     }
   }
 
-  private onShutdown(): void {
-    this.running = false;
+  #onShutdown(): void {
+    this.#running = false;
     const ev = this.systems!.events;
-    ev.off(Phaser.Scenes.Events.POST_UPDATE, this.onPostUpdate, this);
-    ev.off(Phaser.Scenes.Events.SHUTDOWN, this.onShutdown, this);
-    for (const off of this.unsubs.splice(0)) off();
-    for (const h of [...this.handles.values()]) this.detach(h);
-    this.tracker = this.newTracker();
-    this.active = null;
-    this.audio.dispose();
-    this.bubbles?.destroy();
-    this.bubbles = null;
-    this.playerBubble = null;
-    this.markers?.destroy();
-    this.markers = null;
-    this.overlay?.destroy();
-    this.overlay = null;
-    this.listenerTarget = null;
+    ev.off(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
+    ev.off(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
+    for (const off of this.#unsubs.splice(0)) off();
+    for (const h of [...this.#handles.values()]) this.detach(h);
+    this.#tracker = this.#newTracker();
+    this.#active = null;
+    this.#audio.dispose();
+    this.#visuals.destroy();
+    this.#listenerTarget = null;
     // Like Phaser's own scene plugins (input, tweens): game listeners go with the scene, so a
     // restart that subscribes again in create() does not double them.
     this.events.clear();
   }
 
-  private onDestroy(): void {
-    if (this.running) this.onShutdown();
+  #onDestroy(): void {
+    if (this.#running) this.#onShutdown();
     const ev = this.systems?.events;
-    ev?.off(Phaser.Scenes.Events.START, this.onStart, this);
-    ev?.off(Phaser.Scenes.Events.DESTROY, this.onDestroy, this);
+    ev?.off(Phaser.Scenes.Events.START, this.#onStart, this);
+    ev?.off(Phaser.Scenes.Events.DESTROY, this.#onDestroy, this);
     super.destroy();
   }
 
-  private newTracker(): ProximityTracker {
-    const c = this.config;
+  #newTracker(): ProximityTracker {
+    const c = this.#config;
     return new ProximityTracker({
       maxConcurrent: c.maxConcurrent ?? DEFAULT_CONFIG.maxConcurrent,
       lingerMs: c.lingerMs ?? DEFAULT_CONFIG.lingerMs,
@@ -151,8 +136,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   /** Connection, audio and behaviour settings in one place. Merged over what was set before. */
   configure(config: VoiceAgentsConfig): this {
-    this.config = { ...this.config, ...config };
-    const t = this.tracker;
+    this.#config = { ...this.#config, ...config };
+    const t = this.#tracker;
     if (config.maxConcurrent !== undefined) t.maxConcurrent = config.maxConcurrent;
     if (config.lingerMs !== undefined) t.lingerMs = config.lingerMs;
     if (config.switchMargin !== undefined) t.switchMargin = config.switchMargin;
@@ -163,7 +148,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   /** The settings in effect. */
   get settings(): Readonly<VoiceAgentsConfig> {
-    return this.config;
+    return this.#config;
   }
 
   /**
@@ -173,15 +158,15 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   attach(gameObject: Positioned, npc: NpcDefinition, options: AttachOptions = {}): NpcHandle {
     if (!npc || typeof npc.id !== 'string' || !npc.id)
       throw new TypeError('attach(gameObject, npc): npc must be an NPC definition with an id');
-    if (this.handles.has(npc.id)) throw new Error(`NPC "${npc.id}" is already attached in this scene`);
-    if (this.byObject.has(gameObject))
-      throw new Error(`This game object already has NPC "${this.byObject.get(gameObject)!.id}"`);
-    const h = new NpcHandle(this.owner, gameObject, npc, options);
-    this.handles.set(npc.id, h);
-    this.byObject.set(gameObject, h);
-    this.tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
-    h.index = this.tracker.indexOf(npc.id);
-    gameObject.once(Phaser.GameObjects.Events.DESTROY, this.onObjectDestroyed, this);
+    if (this.#handles.has(npc.id)) throw new Error(`NPC "${npc.id}" is already attached in this scene`);
+    if (this.#byObject.has(gameObject))
+      throw new Error(`This game object already has NPC "${this.#byObject.get(gameObject)!.id}"`);
+    const h = new NpcHandle(this.#owner, gameObject, npc, options);
+    this.#handles.set(npc.id, h);
+    this.#byObject.set(gameObject, h);
+    this.#tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
+    h.index = this.#tracker.indexOf(npc.id);
+    gameObject.once(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
     return h;
   }
 
@@ -189,39 +174,39 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   detach(target: NpcHandle | Phaser.GameObjects.GameObject | string): void {
     const h =
       typeof target === 'string'
-        ? this.handles.get(target)
+        ? this.#handles.get(target)
         : target instanceof NpcHandle
           ? target
-          : this.byObject.get(target);
-    if (!h || this.handles.get(h.id) !== h) return;
-    h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.onObjectDestroyed, this);
-    if (h.conversation) this.closeConversation(h, CLOSED_BY_GAME);
-    if (this.active === h) this.setActive(null);
-    this.tracker.remove(h.id);
-    this.handles.delete(h.id);
-    this.byObject.delete(h.gameObject);
-    if (h.bubble) this.bubbles?.remove(h.bubble);
+          : this.#byObject.get(target);
+    if (!h || this.#handles.get(h.id) !== h) return;
+    h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
+    if (h.conversation) this.#closeConversation(h, CLOSED_BY_GAME);
+    if (this.#active === h) this.#setActive(null);
+    this.#tracker.remove(h.id);
+    this.#handles.delete(h.id);
+    this.#byObject.delete(h.gameObject);
+    if (h.bubble) this.#visuals.removeBubble(h.bubble);
     h.bubble = null;
     h.markDetached();
   }
 
-  private onObjectDestroyed(gameObject: Phaser.GameObjects.GameObject): void {
+  #onObjectDestroyed(gameObject: Phaser.GameObjects.GameObject): void {
     this.detach(gameObject);
   }
 
   /** An attached NPC by id. */
   npc(id: string): NpcHandle | undefined {
-    return this.handles.get(id);
+    return this.#handles.get(id);
   }
 
   /** Every attached NPC. */
   get npcs(): NpcHandle[] {
-    return [...this.handles.values()];
+    return [...this.#handles.values()];
   }
 
   /** The NPC the player is talking to (the microphone goes there), or null. */
   get activeNpc(): NpcHandle | null {
-    return this.active;
+    return this.#active;
   }
 
   /**
@@ -229,7 +214,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    * main camera's centre).
    */
   setListener(target: Listener): this {
-    this.listenerTarget = target;
+    this.#listenerTarget = target;
     return this;
   }
 
@@ -239,102 +224,106 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    * with: the service takes overrides only at the start of a conversation).
    */
   updateNpc(def: NpcDefinition): boolean {
-    const h = this.handles.get(def.id);
+    const h = this.#handles.get(def.id);
     if (!h) return false;
     h.setDefinition(def);
-    this.tracker.configure(def.id, proximityFromNpc(def.proximity));
+    this.#tracker.configure(def.id, proximityFromNpc(def.proximity));
     h.bubble?.setStyle(resolveBubbleStyle(def.bubble));
     if (h.conversation) h.pendingReload = true;
     return true;
   }
 
   protected toolListened(name: string): void {
-    for (const h of this.talking) h.conversation?.addTool(name);
+    for (const h of this.#talking) h.conversation?.addTool(name);
   }
 
   // Player controls -----------------------------------------------------------------------------
 
   /** Push-to-talk pressed (bind to a key down). */
   pushToTalkStart(): void {
-    this.audio.talk(true);
-    this.updateMic();
+    this.#audio.talk(true);
+    this.#updateMic();
   }
 
   /** Push-to-talk released. */
   pushToTalkStop(): void {
-    this.audio.talk(false);
+    this.#audio.talk(false);
   }
 
   /** 'push-to-talk' (hold a key), 'open' (always listening, with an echo guard), or 'muted'. */
   setMicMode(mode: MicMode): void {
-    this.config.micMode = mode;
-    this.audio.setMode(mode);
-    this.updateMic();
+    this.#config.micMode = mode;
+    this.#audio.setMode(mode);
+    this.#updateMic();
   }
 
   get micMode(): MicMode {
-    return this.audio.mode;
+    return this.#audio.mode;
   }
 
   /** True while the microphone is open (it is only while a conversation is active). */
   get micOpen(): boolean {
-    return this.audio.micOpen;
+    return this.#audio.micOpen;
   }
 
   /** Microphone input level 0..1 (for a meter). */
   get micLevel(): number {
-    return this.audio.micLevel;
+    return this.#audio.micLevel;
   }
 
   /** Type to the active NPC. Returns false when nobody is listening. */
   sendText(text: string): boolean {
-    return this.active ? this.sendTextTo(this.active, text) : false;
+    return this.#active ? this.#sendTextTo(this.#active, text) : false;
   }
 
-  private sendTextTo(h: NpcHandle, text: string): boolean {
+  #sendTextTo(h: NpcHandle, text: string): boolean {
     const c = h.conversation;
     if (!c || !c.sendText(text)) return false;
-    this.playerSaid(text);
+    this.#playerSaid(text);
     return true;
+  }
+
+  /** The text now shown in the player's bubble (what they typed), for accessibility mirrors. */
+  get playerBubbleText(): string {
+    return this.#visuals.playerText;
   }
 
   /** Stop the active NPC's current line now (the seed's interrupt); its bubble keeps what was heard. */
   skip(): void {
-    this.active?.conversation?.skip();
+    this.#active?.conversation?.skip();
   }
 
   /** Show or hide the debug overlay (radii, active link, states, ping, time to first audio, mic level). */
   setDebug(on: boolean): this {
-    this.debugOn = on;
-    if (!on) this.overlay?.hide();
+    this.#visuals.debug = on;
     return this;
   }
 
   toggleDebug(): boolean {
-    this.setDebug(!this.debugOn);
-    return this.debugOn;
+    this.setDebug(!this.#visuals.debug);
+    return this.#visuals.debug;
   }
 
   get debug(): boolean {
-    return this.debugOn;
+    return this.#visuals.debug;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Per frame
 
-  private onPostUpdate(time: number): void {
-    this.now = time;
-    const lp = this.listenerPosition();
-    for (const h of this.handles.values())
-      this.tracker.setPositionAt(h.index, h.gameObject.x, h.gameObject.y);
-    const changes = this.tracker.update(lp.x, lp.y, time);
-    if (changes.length) this.apply(changes);
-    const mixer = this.audio.mixer;
+  #onPostUpdate(time: number): void {
+    this.#now = time;
+    const lp = this.#listenerPosition();
+    for (const h of this.#handles.values())
+      this.#tracker.setPositionAt(h.index, h.gameObject.x, h.gameObject.y);
+    const changes = this.#tracker.update(lp.x, lp.y, time);
+    if (changes.length) this.#apply(changes);
+    const mixer = this.#audio.mixer;
     if (mixer) {
       mixer.setListener(lp.x, lp.y);
       mixer.update();
     }
-    for (const h of this.talking) {
+    for (const h of this.#talking) {
       const c = h.conversation;
       if (!c) continue;
       c.voice?.setPosition(h.gameObject.x, h.gameObject.y);
@@ -345,57 +334,42 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
         h.lastMouth = level;
       }
     }
-    if (this.bubbles) this.bubbles.update(time);
-    if (this.config.markers !== false)
-      (this.markers ??= new StateMarkers(this.scene!)).draw(this.talking, time);
-    if (this.debugOn)
-      (this.overlay ??= new DebugOverlay(this.scene!)).draw([...this.handles.values()], this.tracker, {
+    this.#visuals.draw(time, this.#talking, this.#config.markers !== false, () => [
+      [...this.#handles.values()],
+      this.#tracker,
+      {
         listener: lp,
-        active: this.active,
+        active: this.#active,
         micOpen: this.micOpen,
         micLevel: this.micLevel,
-        micMode: this.audio.mode,
-      });
+        micMode: this.#audio.mode,
+      },
+    ]);
   }
 
-  private listenerPosition(): { x: number; y: number } {
-    const t = this.listenerTarget;
-    const p = this.listenerPos;
-    if (t && 'worldView' in t) {
-      p.x = t.midPoint.x;
-      p.y = t.midPoint.y;
-    } else if (t && !(t as { scene?: unknown }).scene) {
-      // The listener's object was destroyed: fall back to the camera.
-      this.listenerTarget = null;
-      return this.listenerPosition();
-    } else if (t) {
-      p.x = t.x;
-      p.y = t.y;
-    } else {
-      const cam = this.scene!.cameras.main;
-      p.x = cam.midPoint.x;
-      p.y = cam.midPoint.y;
-    }
-    return p;
+  #listenerPosition(): { x: number; y: number } {
+    if (!listenerPoint(this.#listenerTarget, this.scene!.cameras.main, this.#listenerPos))
+      this.#listenerTarget = null; // its game object was destroyed: the camera takes over
+    return this.#listenerPos;
   }
 
-  private apply(changes: readonly ProximityChange[]): void {
+  #apply(changes: readonly ProximityChange[]): void {
     for (const ch of changes) {
-      const h = this.handles.get(ch.id);
+      const h = this.#handles.get(ch.id);
       if (!h) continue;
       switch (ch.type) {
         case 'open':
-          if (!h.conversation) this.openConversation(h, ch.reason === 'prewarm');
+          if (!h.conversation) this.#openConversation(h, ch.reason === 'prewarm');
           break;
         case 'activate':
-          if (!h.conversation) this.openConversation(h, false);
-          if (h.conversation) this.setActive(h);
+          if (!h.conversation) this.#openConversation(h, false);
+          if (h.conversation) this.#setActive(h);
           break;
         case 'deactivate':
-          if (this.active === h) this.setActive(null);
+          if (this.#active === h) this.#setActive(null);
           break;
         case 'close':
-          if (h.conversation) this.closeConversation(h, CLOSED_BY_GAME);
+          if (h.conversation) this.#closeConversation(h, CLOSED_BY_GAME);
           break;
       }
     }
@@ -404,54 +378,35 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   // ---------------------------------------------------------------------------------------------
   // Conversations
 
-  private openConversation(h: NpcHandle, prewarm: boolean): void {
-    const def = h.definition;
-    const session = createSessionFor(def, this.config);
-    if (!isSession(session)) {
-      h.emitEvent('error', session);
-      return;
-    }
-    const voice = this.audio.createVoice();
-    voice?.setPosition(h.gameObject.x, h.gameObject.y);
-    const bubbles = (this.bubbles ??= new BubbleLayer(this.scene!));
-    h.bubble ??= bubbles.create(
-      {
-        anchor: () => (h.attached ? headOf(h) : null),
-        // After the conversation closed, whatever its bubble shows has been heard: let it fade.
-        position: (turn) => (h.conversation ? h.conversation.positionFor(turn) : Number.MAX_SAFE_INTEGER),
-      },
-      resolveBubbleStyle(def.bubble),
-    );
-    h.bubble.enabled = this.config.bubbles !== false;
-    h.pendingReload = false;
-    const conv = new Conversation(
-      conversationHost(h, {
-        setSpeaking: (id, speaking) => this.tracker.setSpeaking(id, speaking),
+  #openConversation(h: NpcHandle, prewarm: boolean): void {
+    const conv = createConversation(h, prewarm, {
+      config: this.#config,
+      voice: () => this.#audio.createVoice(),
+      bubbles: () => this.#visuals.bubbles,
+      deps: {
+        setSpeaking: (id, speaking) => this.#tracker.setSpeaking(id, speaking),
         stateChanged: (npc) => {
-          if (this.active === npc) this.updateMic();
+          if (this.#active === npc) this.#updateMic();
         },
         pluginToolEvents: () => this.events.eventNames(),
-        playerSaid: (text) => this.playerSaid(text),
-        ended: (npc, reason) => this.closeConversation(npc, reason),
-        now: () => this.now,
-      }),
-      session,
-      voice,
-      h.bubble,
-      prewarm,
-    );
+        playerSaid: (text) => this.#playerSaid(text),
+        ended: (npc, reason) => this.#closeConversation(npc, reason),
+        now: () => this.#now,
+      },
+    });
+    if (!conv) return;
     h.conversation = conv;
-    this.talking.add(h);
+    this.#talking.add(h);
     h.setState('connecting');
     void conv.connect();
   }
 
-  private closeConversation(h: NpcHandle, reason: EndReason): void {
+  #closeConversation(h: NpcHandle, reason: EndReason): void {
     const c = h.conversation;
     if (!c) return;
     h.conversation = null;
-    this.talking.delete(h);
-    if (this.active === h) this.setActive(null);
+    this.#talking.delete(h);
+    if (this.#active === h) this.#setActive(null);
     // A prewarm the player never reached was never heard: its held greeting must not surface.
     if (!c.everActive) h.bubble?.clear();
     c.dispose();
@@ -459,7 +414,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       h.lastMouth = 0;
       h.options.onMouth?.(0, h); // the voice stopped mid-word: close the mouth
     }
-    this.tracker.setSpeaking(h.id, false);
+    this.#tracker.setSpeaking(h.id, false);
     h.setState('idle');
     h.emitEvent('conversation:end', reason);
     // A prewarm the player never used that the service closed for lack of input is not a problem
@@ -469,43 +424,35 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       h.emitEvent('error', { kind: 'ended', message: reason.message, reason } satisfies VoiceAgentsError);
   }
 
-  private setActive(h: NpcHandle | null): void {
-    const prev = this.active;
+  #setActive(h: NpcHandle | null): void {
+    const prev = this.#active;
     if (prev === h) return;
     if (prev) {
       prev.conversation?.deactivate();
       if (prev.conversation?.isOpen) prev.setState(prev.state === 'speaking' ? 'speaking' : 'ready');
       prev.emitEvent('active', false);
     }
-    this.active = h;
+    this.#active = h;
     if (h) {
-      this.audio.retry();
+      this.#audio.retry();
       h.conversation?.activate();
       h.emitEvent('active', true);
     }
     this.emit('active:change', h, prev);
-    this.updateMic();
+    this.#updateMic();
   }
 
-  private playerSaid(text: string): void {
-    const target = this.listenerTarget;
-    if (this.config.bubbles === false || !target || 'worldView' in target) return;
-    const bubbles = (this.bubbles ??= new BubbleLayer(this.scene!));
-    this.playerBubble ??= createPlayerBubble(
-      bubbles,
-      () => (this.listenerTarget === target ? headOf({ gameObject: target }) : null),
-      this.config.playerBubble,
-    );
-    this.playerBubble.show(text, this.now, {
-      followsAudio: false,
-      reveal: new TurnReveal({ readingCps: 1e6 }), // the player's own words appear at once
-    });
+  #playerSaid(text: string): void {
+    const target = this.#listenerTarget;
+    if (this.#config.bubbles === false || !target || 'worldView' in target) return;
+    const current = () => this.#listenerTarget === target;
+    this.#visuals.playerSaid(target, current, text, this.#now, this.#config.playerBubble);
   }
 
   /** The microphone is open exactly while the active conversation is open (and not muted). */
-  private updateMic(): void {
-    const conv = this.active?.conversation;
-    this.audio.want(conv && conv.isOpen && this.running ? conv.inputRate : 0);
+  #updateMic(): void {
+    const conv = this.#active?.conversation;
+    this.#audio.want(conv && conv.isOpen && this.#running ? conv.inputRate : 0);
   }
 }
 

@@ -168,20 +168,23 @@ const SERVER_SHAPES: Record<ServerMessageType, Shape> = {
   error: { ...ev('error_event', 'code:n? message:s?', 'o?'), message: c('s?') },
 };
 
-const CLIENT_SHAPES: Record<ClientMessageType, Shape> = {
-  conversation_initiation_client_data: fields(
-    'conversation_config_override:o? custom_llm_extra_body:o? dynamic_variables:o? user_id:s? source_info:o?',
-  ),
-  pong: fields('event_id:n'),
-  user_message: fields('text:s? rich_content_id:s?'),
-  contextual_update: fields('text:s context_id:s?'),
-  user_activity: {},
-  client_tool_result: fields('tool_call_id:s result:s is_error:b error_type:tool_error?'),
-  feedback: fields('score:score event_id:n'),
-  mcp_tool_approval_result: fields('tool_call_id:s is_approved:b'),
-  multimodal_message: fields('text:o? file:o? files:a?'),
-  enclave_setup_config: fields('agent_config_dict:o'),
-};
+// Built on first use: a browser bundle that never decodes client frames drops the table entirely.
+let clientShapes: Record<ClientMessageType, Shape> | undefined;
+const CLIENT_SHAPES = (): Record<ClientMessageType, Shape> =>
+  (clientShapes ??= {
+    conversation_initiation_client_data: fields(
+      'conversation_config_override:o? custom_llm_extra_body:o? dynamic_variables:o? user_id:s? source_info:o?',
+    ),
+    pong: fields('event_id:n'),
+    user_message: fields('text:s? rich_content_id:s?'),
+    contextual_update: fields('text:s context_id:s?'),
+    user_activity: {},
+    client_tool_result: fields('tool_call_id:s result:s is_error:b error_type:tool_error?'),
+    feedback: fields('score:score event_id:n'),
+    mcp_tool_approval_result: fields('tool_call_id:s is_approved:b'),
+    multimodal_message: fields('text:o? file:o? files:a?'),
+    enclave_setup_config: fields('agent_config_dict:o'),
+  });
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -314,5 +317,5 @@ export function decodeClientFrame(raw: unknown): DecodeResult<ClientMessage> {
   // contract-js allows `text: null` on user_message ("text-only mode signal"): same as absent.
   if (obj.type === 'user_message' && obj.text === null)
     delete (obj as Partial<UserMessage> & { text?: unknown }).text;
-  return decodeTyped<ClientMessage>(raw as string, obj, CLIENT_SHAPES, 'client');
+  return decodeTyped<ClientMessage>(raw as string, obj, CLIENT_SHAPES(), 'client');
 }

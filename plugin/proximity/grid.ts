@@ -4,50 +4,50 @@
  * NPC within its cell costs a comparison, across cells a splice.
  */
 export class SpatialGrid {
-  private readonly cells = new Map<number, number[]>();
-  private readonly cellOf: number[] = [];
+  readonly #cells = new Map<number, number[]>();
+  readonly #cellOf: number[] = [];
 
   constructor(readonly cellSize: number) {
     if (!(cellSize > 0)) throw new RangeError(`cellSize must be > 0, got ${cellSize}`);
   }
 
-  private key(cx: number, cy: number): number {
+  #key(cx: number, cy: number): number {
     // 2^21 cells per axis either side of the origin is far beyond any game world.
     return (cx + 1048576) * 2097152 + (cy + 1048576);
   }
 
-  private keyFor(x: number, y: number): number {
-    return this.key(Math.floor(x / this.cellSize), Math.floor(y / this.cellSize));
+  #keyFor(x: number, y: number): number {
+    return this.#key(Math.floor(x / this.cellSize), Math.floor(y / this.cellSize));
   }
 
   /** Insert or move item `index` (a dense small integer owned by the caller). */
   set(index: number, x: number, y: number): void {
-    const k = this.keyFor(x, y);
-    const old = this.cellOf[index];
+    const k = this.#keyFor(x, y);
+    const old = this.#cellOf[index];
     if (old === k) return;
-    if (old !== undefined && old >= 0) this.removeFromCell(old, index);
-    this.cellOf[index] = k;
-    let list = this.cells.get(k);
-    if (!list) this.cells.set(k, (list = []));
+    if (old !== undefined && old >= 0) this.#removeFromCell(old, index);
+    this.#cellOf[index] = k;
+    let list = this.#cells.get(k);
+    if (!list) this.#cells.set(k, (list = []));
     list.push(index);
   }
 
   delete(index: number): void {
-    const old = this.cellOf[index];
+    const old = this.#cellOf[index];
     if (old === undefined || old < 0) return;
-    this.removeFromCell(old, index);
-    this.cellOf[index] = -1;
+    this.#removeFromCell(old, index);
+    this.#cellOf[index] = -1;
   }
 
-  private removeFromCell(k: number, index: number): void {
-    const list = this.cells.get(k);
+  #removeFromCell(k: number, index: number): void {
+    const list = this.#cells.get(k);
     if (!list) return;
     const i = list.indexOf(index);
     if (i >= 0) {
       list[i] = list[list.length - 1]!;
       list.pop();
     }
-    if (list.length === 0) this.cells.delete(k);
+    if (list.length === 0) this.#cells.delete(k);
   }
 
   /** Calls `fn` for every item whose cell intersects the square of half-size `r` around (x, y). */
@@ -59,7 +59,7 @@ export class SpatialGrid {
       y1 = Math.floor((y + r) / s);
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
-        const list = this.cells.get(this.key(cx, cy));
+        const list = this.#cells.get(this.#key(cx, cy));
         if (!list) continue;
         for (let i = 0; i < list.length; i++) fn(list[i]!);
       }

@@ -9,7 +9,9 @@ export {
   npcIdFromFileName,
   npcJsonSchema,
   NPC_DEFAULTS,
+  npcPlacementsFromTiled,
 } from '../npc/index.js';
+export type { NpcPlacement, TiledPlacementOptions } from '../npc/index.js';
 export { loadNpcDir } from './npc-files.js';
 // The server side of the wire protocol (what an agent decodes and sends); the browser entry ships only the client side.
 export { decodeClientFrame, encodeServerMessage } from '../protocol/index.js';

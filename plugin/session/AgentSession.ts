@@ -18,7 +18,7 @@ import {
   type FeedbackScore,
   type ServerErrorInfo,
 } from '../protocol/index.js';
-import { TypedEmitter, type Unsubscribe } from './emitter.js';
+import { EventBus, type Unsubscribe } from './emitter.js';
 import { resolveEndpoint } from './endpoint.js';
 import { AttemptFailed, attemptFailure, openConversation } from './attempt.js';
 import { SessionError } from './errors.js';
@@ -38,7 +38,7 @@ export class AgentSession {
   readonly #WebSocket: WebSocketConstructor;
   readonly #reconnect: ResolvedReconnect | undefined;
   readonly #now: () => number;
-  readonly #events = new TypedEmitter<AgentSessionEvents>((event, error) => {
+  readonly #events = new EventBus<AgentSessionEvents>((event, error) => {
     // A throwing game listener is a bug to surface, not a reason to drop protocol handling.
     queueMicrotask(() => {
       throw error instanceof Error ? error : new Error(`'${event}' listener threw: ${String(error)}`);
@@ -226,7 +226,7 @@ export class AgentSession {
   interrupt(): boolean {
     const eventId = this.#turns.cutCurrent();
     if (eventId === undefined) return false;
-    this.#events.emit('interrupted', { source: 'client', eventId });
+    this.#events.fire('interrupted', { source: 'client', eventId });
     return true;
   }
 
@@ -280,8 +280,8 @@ export class AgentSession {
     this.#turns.reset();
     // close() may have been called while the metadata was in flight: stay `closing`.
     if (this.#state === 'connecting') this.#setState('open');
-    this.#events.emit('connected', info);
-    this.#events.emit('message', message);
+    this.#events.fire('connected', info);
+    this.#events.fire('message', message);
     return info;
   }
 
@@ -298,7 +298,7 @@ export class AgentSession {
     let retryAfterMs: number | undefined;
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       const delayMs = reconnectDelay(attempt, policy, last, retryAfterMs);
-      this.#events.emit('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
+      this.#events.fire('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
       await this.#sleep(delayMs);
       if (this.#ending()) return;
       try {
@@ -332,7 +332,7 @@ export class AgentSession {
     this.#socket = undefined;
     this.#endReason = end;
     this.#setState('closed');
-    this.#events.emit('end', end);
+    this.#events.fire('end', end);
     this.#events.clear();
     this.#resolveClosed();
   }
@@ -342,7 +342,7 @@ export class AgentSession {
     const previous = this.#state;
     if (previous === next || previous === 'closed') return;
     this.#state = next;
-    this.#events.emit('state', next, previous);
+    this.#events.fire('state', next, previous);
   }
 
   #setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {

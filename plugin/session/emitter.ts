@@ -2,51 +2,98 @@
 export type Unsubscribe = () => void;
 
 type Listener = (...args: any[]) => void;
+export type EventMap<E> = { [K in keyof E]: Listener };
+
+/** Where a throwing listener is reported; the default logs it on the console. */
+export type ListenerErrorHandler = (event: string, error: unknown) => void;
+
+const logListenerError: ListenerErrorHandler = (event, error) =>
+  console.error(`[phaser-voice-agents] '${event}' listener threw`, error);
 
 /**
- * A minimal typed listener set (no Node EventEmitter in the browser build). A throwing listener is
- * reported and never breaks protocol handling: a bug in game code must not drop the next audio frame.
+ * The one typed event emitter of the package (sessions, audio classes, NPC handles and the plugin):
+ * no Node EventEmitter in the browser build, typed listeners, and a throwing listener is reported
+ * instead of thrown, so a bug in game code never drops the next audio frame or protocol message.
  */
-export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
-  #listeners = new Map<keyof Events, Set<Listener>>();
+export class Emitter<Events extends EventMap<Events>> {
+  readonly #map = new Map<keyof Events, Set<Listener>>();
+  readonly #onListenerError: ListenerErrorHandler;
 
-  constructor(private readonly onListenerError: (event: string, error: unknown) => void) {}
+  constructor(onListenerError: ListenerErrorHandler = logListenerError) {
+    this.#onListenerError = onListenerError;
+  }
 
+  /** Subscribe; returns the unsubscribe function. */
   on<K extends keyof Events>(event: K, fn: Events[K]): Unsubscribe {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    // Wrap so the same function subscribed twice yields two independent subscriptions.
-    const entry: Listener = (...args) => fn(...args);
+    let set = this.#map.get(event);
+    if (!set) this.#map.set(event, (set = new Set()));
+    // Wrapped, so the same function subscribed twice is two independent subscriptions.
+    const entry: Listener = (...a) => fn(...a);
+    (entry as { orig?: Listener }).orig = fn;
     set.add(entry);
     return () => {
       set.delete(entry);
-      if (set.size === 0 && this.#listeners.get(event) === set) this.#listeners.delete(event);
+      if (set.size === 0 && this.#map.get(event) === set) this.#map.delete(event);
     };
   }
 
-  has(event: keyof Events): boolean {
-    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  once<K extends keyof Events>(event: K, fn: Events[K]): Unsubscribe {
+    const off = this.on(event, ((...a: unknown[]) => {
+      off();
+      fn(...a);
+    }) as Events[K]);
+    return off;
   }
 
-  listenerCount(): number {
+  /** Removes every subscription of `fn` to `event`. */
+  off<K extends keyof Events>(event: K, fn: Events[K]): void {
+    const set = this.#map.get(event);
+    if (!set) return;
+    for (const e of set) if ((e as { orig?: Listener }).orig === fn) set.delete(e);
+    if (set.size === 0) this.#map.delete(event);
+  }
+
+  has(event: keyof Events): boolean {
+    return this.#map.has(event);
+  }
+
+  /** Events with at least one listener. */
+  eventNames(): (keyof Events)[] {
+    return [...this.#map.keys()];
+  }
+
+  /** Listeners of one event, or of all events (tests use it to prove nothing leaks). */
+  listenerCount(event?: keyof Events): number {
+    if (event !== undefined) return this.#map.get(event)?.size ?? 0;
     let n = 0;
-    for (const set of this.#listeners.values()) n += set.size;
+    for (const s of this.#map.values()) n += s.size;
     return n;
   }
 
-  emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
-    const set = this.#listeners.get(event);
+  protected emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
+    const set = this.#map.get(event);
     if (!set) return;
     for (const fn of [...set]) {
       try {
         fn(...args);
       } catch (error) {
-        this.onListenerError(String(event), error);
+        this.#onListenerError(String(event), error);
       }
     }
   }
 
+  protected removeAllListeners(): void {
+    this.#map.clear();
+  }
+}
+
+/** An emitter its owner fires from outside (a session's or the plugin's own event bus). */
+export class EventBus<Events extends EventMap<Events>> extends Emitter<Events> {
+  fire<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
+    this.emit(event, ...args);
+  }
+
   clear(): void {
-    this.#listeners.clear();
+    this.removeAllListeners();
   }
 }

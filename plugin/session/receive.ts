@@ -14,7 +14,7 @@ import {
   type ErrorMessage,
   type ServerErrorInfo,
 } from '../protocol/index.js';
-import type { TypedEmitter } from './emitter.js';
+import type { EventBus } from './emitter.js';
 import { SessionError } from './errors.js';
 import type { Socket } from './socket.js';
 import { toToolCall, type ToolRegistry } from './tools.js';
@@ -23,7 +23,7 @@ import type { AgentSessionEvents } from './types.js';
 
 /** What the router needs from the session, passed in rather than reached for. */
 export interface RouterContext {
-  events: TypedEmitter<AgentSessionEvents>;
+  events: EventBus<AgentSessionEvents>;
   turns: TurnTracker;
   tools: ToolRegistry;
   now(): number;
@@ -38,8 +38,8 @@ export interface RouterContext {
 }
 
 export function reportDecodeError(ctx: RouterContext, error: DecodeError): void {
-  if (error.kind === 'unknown_type') return ctx.events.emit('unknownMessage', error);
-  ctx.events.emit(
+  if (error.kind === 'unknown_type') return ctx.events.fire('unknownMessage', error);
+  ctx.events.fire(
     'error',
     new SessionError('protocol', `Unreadable frame: ${error.detail}`, { decodeError: error }),
   );
@@ -48,7 +48,7 @@ export function reportDecodeError(ctx: RouterContext, error: DecodeError): void 
 export function reportServerError(ctx: RouterContext, message: ErrorMessage): void {
   const info = describeServerError(message);
   ctx.setLastError(info);
-  ctx.events.emit('error', new SessionError('server', info.message, { serverError: info }));
+  ctx.events.fire('error', new SessionError('server', info.message, { serverError: info }));
 }
 
 export function routeFrame(ctx: RouterContext, data: unknown): void {
@@ -61,25 +61,25 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
       // Answer first and at once: the server measures round trips from this (§4.1).
       ctx.socket()?.send(encodeClientMessage({ type: 'pong', event_id: m.ping_event.event_id }));
       if (typeof m.ping_event.ping_ms === 'number') ctx.setLatency(m.ping_event.ping_ms);
-      events.emit('ping', { eventId: m.ping_event.event_id, pingMs: m.ping_event.ping_ms ?? null });
+      events.fire('ping', { eventId: m.ping_event.event_id, pingMs: m.ping_event.ping_ms ?? null });
       break;
     case 'audio':
       deliverAudio(ctx, m);
       break;
     case 'interruption':
       turns.serverInterruption(m.interruption_event.event_id);
-      events.emit('interrupted', { source: 'server', eventId: m.interruption_event.event_id });
+      events.fire('interrupted', { source: 'server', eventId: m.interruption_event.event_id });
       break;
     case 'agent_response':
       turns.agentResponse(m.agent_response_event.event_id);
-      events.emit('agentResponse', {
+      events.fire('agentResponse', {
         text: m.agent_response_event.agent_response,
         eventId: m.agent_response_event.event_id,
       });
       break;
     case 'agent_response_correction': {
       const e = m.agent_response_correction_event;
-      events.emit('correction', {
+      events.fire('correction', {
         original: e.original_agent_response,
         corrected: e.corrected_agent_response,
         eventId: e.event_id,
@@ -88,29 +88,29 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
     }
     case 'user_transcript':
       turns.userTurnEnded();
-      events.emit('userTranscript', {
+      events.fire('userTranscript', {
         text: m.user_transcription_event.user_transcript,
         eventId: m.user_transcription_event.event_id,
       });
       break;
     case 'tentative_user_transcript':
-      events.emit('tentativeUserTranscript', {
+      events.fire('tentativeUserTranscript', {
         text: m.tentative_user_transcription_event.user_transcript,
         eventId: m.tentative_user_transcription_event.event_id,
       });
       break;
     case 'vad_score':
-      events.emit('vadScore', m.vad_score_event.vad_score);
+      events.fire('vadScore', m.vad_score_event.vad_score);
       break;
     case 'client_tool_call':
       void runToolCall(ctx, m);
       break;
     case 'agent_tool_request':
-      events.emit('agentTool', m);
+      events.fire('agentTool', m);
       break;
     case 'agent_tool_response':
     case 'agent_tool_response_full_payload': {
-      events.emit('agentTool', m);
+      events.fire('agentTool', m);
       const name =
         m.type === 'agent_tool_response'
           ? m.agent_tool_response.tool_name
@@ -123,7 +123,7 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
       reportServerError(ctx, m);
       break;
   }
-  events.emit('message', m);
+  events.fire('message', m);
 }
 
 function deliverAudio(ctx: RouterContext, m: AudioMessage): void {
@@ -134,13 +134,13 @@ function deliverAudio(ctx: RouterContext, m: AudioMessage): void {
   if (!accepted || !format || !ctx.events.has('audio')) return;
   const pcm = decodeSamples(ev.audio_base_64, format);
   if (!pcm) {
-    ctx.events.emit(
+    ctx.events.fire(
       'error',
       new SessionError('protocol', `Audio of response ${ev.event_id} is not valid ${format.format} base64`),
     );
     return;
   }
-  ctx.events.emit('audio', {
+  ctx.events.fire('audio', {
     pcm,
     sampleRate: format.sampleRate,
     format: format.format,
@@ -156,7 +156,7 @@ function deliverAudio(ctx: RouterContext, m: AudioMessage): void {
 async function runToolCall(ctx: RouterContext, m: ClientToolCallMessage): Promise<void> {
   const call = toToolCall(m);
   const socket = ctx.socket();
-  ctx.events.emit('toolCall', { ...call, handled: ctx.tools.has(call.name) });
+  ctx.events.fire('toolCall', { ...call, handled: ctx.tools.has(call.name) });
   const result = await ctx.tools.run(call);
   // The answer belongs to the conversation that asked: never send it into a reconnected one.
   if (call.expectsResponse && socket && socket === ctx.socket() && ctx.isOpen()) {

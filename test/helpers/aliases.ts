@@ -10,6 +10,7 @@ export function packageAliases(phaser = process.env.PHASER): Record<string, stri
   return {
     'phaser-voice-agents/vite': `${root}plugin/vite/index.ts`,
     'phaser-voice-agents/server': `${root}plugin/server/index.ts`,
+    'phaser-voice-agents/tiled': `${root}plugin/npc/tiled.ts`,
     'phaser-voice-agents': `${root}plugin/index.ts`,
     ...(phaser === '3' ? { phaser: 'phaser3' } : {}),
   };

@@ -37,7 +37,7 @@ describe('README examples', () => {
   it('compile against the package as it is', async () => {
     rmSync(`${dir}generated`, { recursive: true, force: true });
     mkdirSync(`${dir}generated`, { recursive: true });
-    const blocks = examples().filter((e) => /from 'phaser-voice-agents(\/server)?'/.test(e.code));
+    const blocks = examples().filter((e) => /from 'phaser-voice-agents(\/server|\/tiled)?'/.test(e.code));
     blocks.forEach((b, i) => {
       // Each example is its own module; the prelude declares what the reader's game already has.
       writeFileSync(`${dir}generated/example-${i}.ts`, `// README: ${b.section}\n${b.code}\nexport {};\n`);

@@ -20,19 +20,19 @@ const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\t' || c === '\
 
 export class TurnReveal {
   /** The cleaned text (tags removed) the bubble shows. */
-  private text = '';
+  #text = '';
   /** Absolute start (ms from the start of the turn's audio) and end index in `text` of each aligned character. */
-  private readonly alignStart: number[] = [];
-  private readonly alignEnd: number[] = [];
+  readonly #alignStart: number[] = [];
+  readonly #alignEnd: number[] = [];
   /** Alignment characters not yet matched against the text (alignment can arrive before agent_response). */
-  private readonly pendingChars: string[] = [];
-  private readonly pendingStarts: number[] = [];
-  private matchPos = 0;
-  private inTag = false;
-  private audioMs = 0;
-  private maxShown = 0;
-  private corrected = false;
-  private ended = false;
+  readonly #pendingChars: string[] = [];
+  readonly #pendingStarts: number[] = [];
+  #matchPos = 0;
+  #inTag = false;
+  #audioMs = 0;
+  #maxShown = 0;
+  #corrected = false;
+  #ended = false;
   readonly readingCps: number;
 
   constructor(opts: RevealOptions = {}) {
@@ -41,30 +41,30 @@ export class TurnReveal {
 
   /** The cleaned text this turn shows. */
   get currentText(): string {
-    return this.text;
+    return this.#text;
   }
 
   get length(): number {
-    return this.text.length;
+    return this.#text.length;
   }
 
   get hasAudio(): boolean {
-    return this.audioMs > 0;
+    return this.#audioMs > 0;
   }
 
   get wasCorrected(): boolean {
-    return this.corrected;
+    return this.#corrected;
   }
 
   /** Set (or replace) the cleaned text of this turn; pending alignment is matched against it. */
   setText(text: string): void {
-    this.text = text;
-    this.matchPos = 0;
-    this.alignStart.length = 0;
-    this.alignEnd.length = 0;
-    this.inTag = false;
-    for (let i = 0; i < this.pendingChars.length; i++)
-      this.match(this.pendingChars[i]!, this.pendingStarts[i]!);
+    this.#text = text;
+    this.#matchPos = 0;
+    this.#alignStart.length = 0;
+    this.#alignEnd.length = 0;
+    this.#inTag = false;
+    for (let i = 0; i < this.#pendingChars.length; i++)
+      this.#match(this.#pendingChars[i]!, this.#pendingStarts[i]!);
   }
 
   /**
@@ -75,32 +75,32 @@ export class TurnReveal {
     if (alignment) {
       const n = Math.min(alignment.chars.length, alignment.char_start_times_ms.length);
       for (let i = 0; i < n; i++) {
-        const at = this.audioMs + alignment.char_start_times_ms[i]!;
+        const at = this.#audioMs + alignment.char_start_times_ms[i]!;
         const c = alignment.chars[i]!;
-        this.pendingChars.push(c);
-        this.pendingStarts.push(at);
-        this.match(c, at);
+        this.#pendingChars.push(c);
+        this.#pendingStarts.push(at);
+        this.#match(c, at);
       }
     }
-    this.audioMs += Math.max(0, durationMs);
+    this.#audioMs += Math.max(0, durationMs);
   }
 
   /** Match one alignment character to the next occurrence in the text (tags and spaces are skipped). */
-  private match(c: string, at: number): void {
-    if (c === '[') this.inTag = true;
-    if (this.inTag) {
-      if (c === ']') this.inTag = false;
+  #match(c: string, at: number): void {
+    if (c === '[') this.#inTag = true;
+    if (this.#inTag) {
+      if (c === ']') this.#inTag = false;
       return;
     }
-    if (isSpace(c) || !this.text) return;
+    if (isSpace(c) || !this.#text) return;
     const lc = c.toLowerCase();
     // Look a little ahead: alignment may normalise punctuation or numbers differently from the text.
-    const limit = Math.min(this.text.length, this.matchPos + 12);
-    for (let k = this.matchPos; k < limit; k++) {
-      if (this.text[k]!.toLowerCase() === lc) {
-        this.matchPos = k + 1;
-        this.alignStart.push(at);
-        this.alignEnd.push(this.matchPos);
+    const limit = Math.min(this.#text.length, this.#matchPos + 12);
+    for (let k = this.#matchPos; k < limit; k++) {
+      if (this.#text[k]!.toLowerCase() === lc) {
+        this.#matchPos = k + 1;
+        this.#alignStart.push(at);
+        this.#alignEnd.push(this.#matchPos);
         return;
       }
     }
@@ -108,18 +108,18 @@ export class TurnReveal {
 
   /** After a barge-in or skip: only what was heard. The corrected text is shown in full. */
   correct(text: string): void {
-    this.corrected = true;
-    this.text = text;
-    this.maxShown = text.length;
+    this.#corrected = true;
+    this.#text = text;
+    this.#maxShown = text.length;
   }
 
   /** The turn's audio finished playing (or was cut): reveal whatever is left. */
   end(): void {
-    this.ended = true;
+    this.#ended = true;
   }
 
   get isEnded(): boolean {
-    return this.ended;
+    return this.#ended;
   }
 
   /**
@@ -127,42 +127,42 @@ export class TurnReveal {
    * since the bubble appeared. Never goes backwards.
    */
   visibleAt(positionMs: number): number {
-    const len = this.text.length;
-    if (this.corrected || this.ended) return (this.maxShown = len);
+    const len = this.#text.length;
+    if (this.#corrected || this.#ended) return (this.#maxShown = len);
     const n = this.countAt(positionMs);
-    if (n > this.maxShown) this.maxShown = n;
-    return Math.min(this.maxShown, len);
+    if (n > this.#maxShown) this.#maxShown = n;
+    return Math.min(this.#maxShown, len);
   }
 
   /** Characters spoken by `positionMs`, ignoring end and correction (what a skip at that moment leaves). */
   countAt(positionMs: number): number {
-    const len = this.text.length;
+    const len = this.#text.length;
     let n: number;
-    if (this.alignStart.length > 0) {
+    if (this.#alignStart.length > 0) {
       // Binary search: last aligned character whose start has been reached.
       let lo = 0,
-        hi = this.alignStart.length - 1,
+        hi = this.#alignStart.length - 1,
         found = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (this.alignStart[mid]! <= positionMs) {
+        if (this.#alignStart[mid]! <= positionMs) {
           found = mid;
           lo = mid + 1;
         } else hi = mid - 1;
       }
-      n = found >= 0 ? this.alignEnd[found]! : 0;
+      n = found >= 0 ? this.#alignEnd[found]! : 0;
       // Trailing punctuation the alignment skipped appears with the last word. Only punctuation: a
       // voice that has caught up with the audio received so far is starved, not finished.
       if (
-        found === this.alignStart.length - 1 &&
-        positionMs >= this.audioMs &&
-        !/[\p{L}\p{N}]/u.test(this.text.slice(n))
+        found === this.#alignStart.length - 1 &&
+        positionMs >= this.#audioMs &&
+        !/[\p{L}\p{N}]/u.test(this.#text.slice(n))
       )
         n = len;
-    } else if (this.audioMs > 0) {
+    } else if (this.#audioMs > 0) {
       // Audio may still be streaming in: spread over what arrived, but never faster than a typical
       // speaking rate, or the whole text would flash up with the first chunk.
-      const total = Math.max(this.audioMs, len * SPOKEN_MS_PER_CHAR);
+      const total = Math.max(this.#audioMs, len * SPOKEN_MS_PER_CHAR);
       n = Math.floor((len * Math.min(positionMs, total)) / total);
     } else {
       n = Math.floor((positionMs * this.readingCps) / 1000);

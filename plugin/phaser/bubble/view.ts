@@ -79,32 +79,37 @@ export interface BubbleSource {
  * wrapped once for the whole turn, so words never jump between lines as they appear.
  */
 export class SpeechBubble {
-  private bg: Phaser.GameObjects.Graphics | null = null;
-  private label: Phaser.GameObjects.Text | null = null;
-  private badge: Phaser.GameObjects.Text | null = null;
-  private wrapped: Wrapped = { lines: [], starts: [] };
-  private emotes: Emote[] = [];
-  private shown = -1;
-  private boxW = 0;
-  private boxH = 0;
-  private lastPlacement = '';
-  private startedAt = 0;
-  private endedAt = -1;
+  #bg: Phaser.GameObjects.Graphics | null = null;
+  #label: Phaser.GameObjects.Text | null = null;
+  #badge: Phaser.GameObjects.Text | null = null;
+  #wrapped: Wrapped = { lines: [], starts: [] };
+  #emotes: Emote[] = [];
+  #shown = -1;
+  #boxW = 0;
+  #boxH = 0;
+  #lastPlacement = '';
+  #startedAt = 0;
+  #endedAt = -1;
   /** The turn this bubble shows (audio event id), or -1 for text-only / player bubbles. */
   turnId = -1;
   reveal: TurnReveal | null = null;
   /** true: reveal follows the voice's playback position; false: reading speed from startedAt. */
-  private followsAudio = false;
+  #followsAudio = false;
   alpha = 0;
   priority = 0;
   /** false: the reveal still runs (the game can read `visibleText`), nothing is drawn. */
   enabled = true;
 
+  readonly #scene: Phaser.Scene;
+  #style: BubbleStyle;
   constructor(
-    private readonly scene: Phaser.Scene,
+    scene: Phaser.Scene,
     readonly source: BubbleSource,
-    private style: BubbleStyle,
-  ) {}
+    style: BubbleStyle,
+  ) {
+    this.#style = style;
+    this.#scene = scene;
+  }
 
   get visible(): boolean {
     return this.reveal !== null && this.alpha > 0;
@@ -112,11 +117,11 @@ export class SpeechBubble {
 
   /** The text now on screen (for tests and accessibility mirrors). */
   get visibleText(): string {
-    return this.label?.text ?? '';
+    return this.#label?.text ?? '';
   }
 
   setStyle(style: BubbleStyle): void {
-    this.style = style;
+    this.#style = style;
   }
 
   /** Start a turn. `raw` may contain expressive tags; they never reach the screen. */
@@ -125,27 +130,27 @@ export class SpeechBubble {
     now: number,
     opts: { turnId?: number; followsAudio: boolean; reveal?: TurnReveal },
   ): void {
-    const clean = cleanAgentText(raw, this.style.tags);
+    const clean = cleanAgentText(raw, this.#style.tags);
     this.reveal = opts.reveal ?? new TurnReveal();
     this.reveal.setText(clean.text);
-    this.emotes = clean.emotes;
+    this.#emotes = clean.emotes;
     this.turnId = opts.turnId ?? -1;
-    this.followsAudio = opts.followsAudio;
-    this.startedAt = now;
-    this.endedAt = -1;
-    this.shown = -1;
+    this.#followsAudio = opts.followsAudio;
+    this.#startedAt = now;
+    this.#endedAt = -1;
+    this.#shown = -1;
     this.alpha = 1;
-    this.relayout(clean.text);
+    this.#relayout(clean.text);
   }
 
   /** Replace the text with what was actually heard (agent_response_correction, or a local skip). */
   correct(raw: string, now: number): void {
     if (!this.reveal) return;
-    const clean = cleanAgentText(raw, this.style.tags);
+    const clean = cleanAgentText(raw, this.#style.tags);
     this.reveal.correct(clean.text);
-    this.emotes = this.emotes.filter((e) => e.at <= clean.text.length);
-    this.relayout(clean.text);
-    this.shown = -1;
+    this.#emotes = this.#emotes.filter((e) => e.at <= clean.text.length);
+    this.#relayout(clean.text);
+    this.#shown = -1;
     this.end(now);
   }
 
@@ -154,50 +159,50 @@ export class SpeechBubble {
     if (!this.reveal) return;
     const text = this.reveal.currentText.slice(0, count).trimEnd();
     this.reveal.correct(text);
-    this.emotes = this.emotes.filter((e) => e.at <= text.length);
-    this.relayout(text);
-    this.shown = -1;
+    this.#emotes = this.#emotes.filter((e) => e.at <= text.length);
+    this.#relayout(text);
+    this.#shown = -1;
     this.end(now);
   }
 
   /** The speech ended: reveal the rest and start the hold-then-fade clock. */
   end(now: number): void {
-    if (!this.reveal || this.endedAt >= 0) return;
+    if (!this.reveal || this.#endedAt >= 0) return;
     this.reveal.end();
-    this.endedAt = now;
+    this.#endedAt = now;
   }
 
   clear(): void {
     this.reveal = null;
     this.alpha = 0;
     this.turnId = -1;
-    this.bg?.setVisible(false);
-    this.label?.setVisible(false);
-    this.badge?.setVisible(false);
+    this.#bg?.setVisible(false);
+    this.#label?.setVisible(false);
+    this.#badge?.setVisible(false);
   }
 
-  private relayout(text: string): void {
-    const s = this.style;
+  #relayout(text: string): void {
+    const s = this.#style;
     const font = `${s.fontSize}px ${s.fontFamily}`;
     const measure = measurer(font);
-    this.wrapped = wrapText(text, s.maxWidth - 2 * PAD_X, measure);
+    this.#wrapped = wrapText(text, s.maxWidth - 2 * PAD_X, measure);
     let w = 0;
-    for (const line of this.wrapped.lines) w = Math.max(w, measure(line));
+    for (const line of this.#wrapped.lines) w = Math.max(w, measure(line));
     const lineH = Math.ceil(s.fontSize * 1.25);
-    this.boxW = Math.ceil(Math.max(w, s.fontSize) + 2 * PAD_X);
-    this.boxH = Math.max(1, this.wrapped.lines.length) * lineH + 2 * PAD_Y;
-    this.ensureObjects();
-    this.label!.setStyle({ fontFamily: s.fontFamily, fontSize: `${s.fontSize}px`, color: s.textColor });
-    this.label!.setLineSpacing(lineH - s.fontSize - 2);
-    this.lastPlacement = '';
+    this.#boxW = Math.ceil(Math.max(w, s.fontSize) + 2 * PAD_X);
+    this.#boxH = Math.max(1, this.#wrapped.lines.length) * lineH + 2 * PAD_Y;
+    this.#ensureObjects();
+    this.#label!.setStyle({ fontFamily: s.fontFamily, fontSize: `${s.fontSize}px`, color: s.textColor });
+    this.#label!.setLineSpacing(lineH - s.fontSize - 2);
+    this.#lastPlacement = '';
   }
 
-  private ensureObjects(): void {
-    if (this.bg) return;
+  #ensureObjects(): void {
+    if (this.#bg) return;
     const depth = 10_000;
-    this.bg = this.scene.add.graphics().setDepth(depth);
-    this.label = this.scene.add.text(0, 0, '', {}).setDepth(depth + 1);
-    this.badge = this.scene.add
+    this.#bg = this.#scene.add.graphics().setDepth(depth);
+    this.#label = this.#scene.add.text(0, 0, '', {}).setDepth(depth + 1);
+    this.#badge = this.#scene.add
       .text(0, 0, '', { fontSize: '14px' })
       .setDepth(depth + 2)
       .setOrigin(0.5, 0.5);
@@ -211,24 +216,24 @@ export class SpeechBubble {
     const r = this.reveal;
     if (!r) return null;
     let count: number;
-    if (this.followsAudio) count = positionMs === null ? r.visibleAt(-1) : r.visibleAt(positionMs);
-    else count = r.visibleAt(now - this.startedAt);
+    if (this.#followsAudio) count = positionMs === null ? r.visibleAt(-1) : r.visibleAt(positionMs);
+    else count = r.visibleAt(now - this.#startedAt);
     // Fully revealed (spoken to the last word, or read): the hold-then-fade clock starts.
-    if (count >= r.length && r.length > 0 && this.endedAt < 0) this.endedAt = now;
-    if (count !== this.shown) {
-      this.shown = count;
-      this.label!.setText(visiblePrefix(this.wrapped, count));
-      const emote = this.emotes.filter((e) => e.at <= count).pop();
-      this.badge!.setText(emote ? emote.glyph : '');
+    if (count >= r.length && r.length > 0 && this.#endedAt < 0) this.#endedAt = now;
+    if (count !== this.#shown) {
+      this.#shown = count;
+      this.#label!.setText(visiblePrefix(this.#wrapped, count));
+      const emote = this.#emotes.filter((e) => e.at <= count).pop();
+      this.#badge!.setText(emote ? emote.glyph : '');
     }
-    this.alpha = this.endedAt < 0 ? 1 : bubbleAlpha(now - this.endedAt, r.length);
+    this.alpha = this.#endedAt < 0 ? 1 : bubbleAlpha(now - this.#endedAt, r.length);
     if (this.alpha <= 0 || count === 0) {
       if (this.alpha <= 0) this.clear();
-      else this.hideObjects();
+      else this.#hideObjects();
       return null;
     }
     if (!this.enabled) {
-      this.hideObjects();
+      this.#hideObjects();
       return null;
     }
     const a = this.source.anchor();
@@ -236,20 +241,20 @@ export class SpeechBubble {
       this.clear();
       return null;
     }
-    return { anchorX: a.x, anchorY: a.y, width: this.boxW, height: this.boxH, priority: this.priority };
+    return { anchorX: a.x, anchorY: a.y, width: this.#boxW, height: this.#boxH, priority: this.priority };
   }
 
-  private hideObjects(): void {
-    this.bg?.setVisible(false);
-    this.label?.setVisible(false);
-    this.badge?.setVisible(false);
+  #hideObjects(): void {
+    this.#bg?.setVisible(false);
+    this.#label?.setVisible(false);
+    this.#badge?.setVisible(false);
   }
 
   /** Draw at a computed placement (redraws the body only when the geometry changed). */
   place(p: Placement): void {
-    const bg = this.bg!,
-      label = this.label!,
-      badge = this.badge!;
+    const bg = this.#bg!,
+      label = this.#label!,
+      badge = this.#badge!;
     bg.setVisible(true).setAlpha(this.alpha);
     label
       .setVisible(true)
@@ -258,16 +263,16 @@ export class SpeechBubble {
     badge
       .setVisible(badge.text !== '')
       .setAlpha(this.alpha)
-      .setPosition(p.x + this.boxW, p.y);
-    const key = `${p.x | 0},${p.y | 0},${p.tipX | 0},${p.tipY | 0},${this.boxW},${this.boxH}`;
-    if (key === this.lastPlacement) return;
-    this.lastPlacement = key;
-    const s = this.style;
+      .setPosition(p.x + this.#boxW, p.y);
+    const key = `${p.x | 0},${p.y | 0},${p.tipX | 0},${p.tipY | 0},${this.#boxW},${this.#boxH}`;
+    if (key === this.#lastPlacement) return;
+    this.#lastPlacement = key;
+    const s = this.#style;
     bg.clear();
     bg.fillStyle(s.background, 1);
     bg.lineStyle(2, s.border, 1);
-    bg.fillRoundedRect(p.x, p.y, this.boxW, this.boxH, RADIUS);
-    bg.strokeRoundedRect(p.x, p.y, this.boxW, this.boxH, RADIUS);
+    bg.fillRoundedRect(p.x, p.y, this.#boxW, this.#boxH, RADIUS);
+    bg.strokeRoundedRect(p.x, p.y, this.#boxW, this.#boxH, RADIUS);
     // Tail: a triangle from the body edge toward the tip, at most TAIL long so a far tip does not draw a spear.
     const dx = p.tipX - p.baseX,
       dy = p.tipY - p.baseY;
@@ -291,10 +296,10 @@ export class SpeechBubble {
   }
 
   destroy(): void {
-    this.bg?.destroy();
-    this.label?.destroy();
-    this.badge?.destroy();
-    this.bg = this.label = this.badge = null;
+    this.#bg?.destroy();
+    this.#label?.destroy();
+    this.#badge?.destroy();
+    this.#bg = this.#label = this.#badge = null;
     this.reveal = null;
   }
 }
@@ -302,13 +307,16 @@ export class SpeechBubble {
 /** Lays out every visible bubble of a scene each frame. */
 export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
-  private readonly boxes: BubbleBox[] = [];
-  private readonly live: SpeechBubble[] = [];
+  readonly #boxes: BubbleBox[] = [];
+  readonly #live: SpeechBubble[] = [];
 
-  constructor(private readonly scene: Phaser.Scene) {}
+  readonly #scene: Phaser.Scene;
+  constructor(scene: Phaser.Scene) {
+    this.#scene = scene;
+  }
 
   create(source: BubbleSource, style: BubbleStyle): SpeechBubble {
-    const b = new SpeechBubble(this.scene, source, style);
+    const b = new SpeechBubble(this.#scene, source, style);
     this.bubbles.add(b);
     return b;
   }
@@ -319,20 +327,20 @@ export class BubbleLayer {
   }
 
   update(now: number): void {
-    this.boxes.length = 0;
-    this.live.length = 0;
+    this.#boxes.length = 0;
+    this.#live.length = 0;
     for (const b of this.bubbles) {
       if (!b.reveal) continue;
       const box = b.tick(now, b.source.position(b.turnId));
       if (box) {
-        this.boxes.push(box);
-        this.live.push(b);
+        this.#boxes.push(box);
+        this.#live.push(b);
       }
     }
-    if (this.live.length === 0) return;
-    const view = this.scene.cameras.main.worldView;
-    const placed = layoutBubbles(this.boxes, view, { tail: TAIL, radius: RADIUS });
-    for (let i = 0; i < this.live.length; i++) this.live[i]!.place(placed[i]!);
+    if (this.#live.length === 0) return;
+    const view = this.#scene.cameras.main.worldView;
+    const placed = layoutBubbles(this.#boxes, view, { tail: TAIL, radius: RADIUS });
+    for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(placed[i]!);
   }
 
   clear(): void {

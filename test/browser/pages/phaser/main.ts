@@ -160,7 +160,7 @@ w.__t = {
     scene().voiceAgents.skip();
   },
   playerBubble() {
-    return (scene().voiceAgents as any).playerBubble?.visibleText ?? '';
+    return scene().voiceAgents.playerBubbleText;
   },
   updateNpc(def: NpcDefinition) {
     return scene().voiceAgents.updateNpc(def);
@@ -169,7 +169,11 @@ w.__t = {
     scene().voiceAgents.setDebug(on);
   },
   debugText() {
-    return (scene().voiceAgents as any).overlay?.panel?.text ?? '';
+    // What the player sees: every visible text in the scene (the panel is the one with "active:").
+    const texts: string[] = [];
+    for (const go of scene().children.list)
+      if (go instanceof Phaser.GameObjects.Text && go.visible && go.alpha > 0) texts.push(go.text);
+    return texts.find((t) => t.includes('active:')) ?? '';
   },
   destroyNpc() {
     scene().npcObject.destroy();

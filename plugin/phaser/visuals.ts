@@ -1,0 +1,89 @@
+import type * as Phaser from 'phaser';
+import type { NpcBubbleStyle } from '../npc/types.js';
+import type { ProximityTracker } from '../proximity/index.js';
+import { BubbleLayer, createPlayerBubble, type SpeechBubble } from './bubble/view.js';
+import { TurnReveal } from './bubble/reveal.js';
+import { DebugOverlay, StateMarkers, headOf, type OverlayInfo } from './overlay.js';
+import type { NpcHandle, Positioned } from './npc-handle.js';
+
+/**
+ * What the plugin draws in its scene: speech bubbles, state markers and the debug overlay. Each is
+ * created on first use (a game that never talks or debugs makes no game objects) and destroyed
+ * with the scene; after `destroy()` the next use creates them again, so a scene restart is clean.
+ */
+export class SceneVisuals {
+  readonly #scene: Phaser.Scene;
+  #bubbles: BubbleLayer | null = null;
+  #playerBubble: { target: Positioned; bubble: SpeechBubble } | null = null;
+  #markers: StateMarkers | null = null;
+  #overlay: DebugOverlay | null = null;
+  #debug = false;
+
+  constructor(scene: Phaser.Scene) {
+    this.#scene = scene;
+  }
+
+  get bubbles(): BubbleLayer {
+    return (this.#bubbles ??= new BubbleLayer(this.#scene));
+  }
+
+  removeBubble(b: SpeechBubble): void {
+    this.#bubbles?.remove(b);
+  }
+
+  get debug(): boolean {
+    return this.#debug;
+  }
+
+  set debug(on: boolean) {
+    this.#debug = on;
+    if (!on) this.#overlay?.hide();
+  }
+
+  get playerText(): string {
+    const b = this.#playerBubble?.bubble;
+    return b?.visible ? b.visibleText : '';
+  }
+
+  /** The player's own words over `target`, shown at once (no voice to follow). */
+  playerSaid(
+    target: Positioned,
+    isCurrent: () => boolean,
+    text: string,
+    now: number,
+    style: Partial<NpcBubbleStyle> | undefined,
+  ): void {
+    if (this.#playerBubble?.target !== target) {
+      if (this.#playerBubble) this.#bubbles?.remove(this.#playerBubble.bubble);
+      const bubble = createPlayerBubble(
+        this.bubbles,
+        () => (isCurrent() ? headOf({ gameObject: target }) : null),
+        style,
+      );
+      this.#playerBubble = { target, bubble };
+    }
+    this.#playerBubble.bubble.show(text, now, {
+      followsAudio: false,
+      reveal: new TurnReveal({ readingCps: 1e6 }),
+    });
+  }
+
+  /** Per frame, after audio: bubbles, then markers over talking NPCs, then the overlay when on. */
+  draw(
+    time: number,
+    talking: Iterable<NpcHandle>,
+    markers: boolean,
+    overlay: () => [readonly NpcHandle[], ProximityTracker, OverlayInfo],
+  ): void {
+    this.#bubbles?.update(time);
+    if (markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
+    if (this.#debug) (this.#overlay ??= new DebugOverlay(this.#scene)).draw(...overlay());
+  }
+
+  destroy(): void {
+    this.#bubbles?.destroy();
+    this.#markers?.destroy();
+    this.#overlay?.destroy();
+    this.#bubbles = this.#playerBubble = this.#markers = this.#overlay = null;
+  }
+}
