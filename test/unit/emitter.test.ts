@@ -35,7 +35,9 @@ describe('the shared typed emitter (sessions, audio classes, NPC handles, the pl
 
   it('a throwing listener is reported and the others still run', () => {
     const reported: string[] = [];
-    const bus = new EventBus<Events>((event, error) => reported.push(`${event}: ${(error as Error).message}`));
+    const bus = new EventBus<Events>((event, error) =>
+      reported.push(`${event}: ${(error as Error).message}`),
+    );
     const got: string[] = [];
     bus.on('hello', () => {
       throw new Error('game bug');
