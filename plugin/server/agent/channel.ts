@@ -90,3 +90,43 @@ export class Pinger {
     this.timer = null;
   }
 }
+
+/**
+ * Closes a conversation nobody talks in. Input arrives ~50 times a second per player, so `input()`
+ * only stamps the time; the one timer re-arms itself for the remainder when it fires early, and
+ * while the agent is busy (thinking or speaking: the player is listening, not idle) it waits on.
+ */
+export class IdleWatch {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastInputAt = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly busy: () => boolean,
+    private readonly onIdle: () => void,
+  ) {}
+
+  input(): void {
+    this.lastInputAt = performance.now();
+    if (!this.timer && !this.stopped) this.arm(this.timeoutMs);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.stopped) return;
+      const busy = this.busy();
+      if (busy) this.lastInputAt = performance.now();
+      const quietFor = performance.now() - this.lastInputAt;
+      if (busy || quietFor < this.timeoutMs) return this.arm(this.timeoutMs - quietFor);
+      this.onIdle();
+    }, ms);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

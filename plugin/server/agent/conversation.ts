@@ -14,15 +14,14 @@ import {
   type ConversationInitiationClientData,
 } from '../../protocol/index.js';
 import { SentenceStream, splitSentences } from '../speech/text.js';
-import type { RecognizerStream } from '../speech/recognizer.js';
-import type { TurnDetector } from '../speech/vad.js';
 import type { Brain, ChatTurn } from './brain.js';
 import { LlmError } from './llm.js';
 import { buildPlan, type SessionPlan } from './persona.js';
 import type { AgentRuntime } from './runtime.js';
 import { Speaker } from './speaker.js';
-import { Channel, Pinger, type LocalAgentNotice } from './channel.js';
+import { Channel, IdleWatch, Pinger, type LocalAgentNotice } from './channel.js';
 import { ToolCalls } from './tools.js';
+import { VoiceInput, type SpokenTurn } from './voice-input.js';
 import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBase64 } from './incoming.js';
 
 export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
@@ -49,8 +48,7 @@ export class Conversation {
   private plan: SessionPlan | null = null;
   private brain: Brain | null = null;
   private lastEventId = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastInputAt = 0;
+  private readonly idle: IdleWatch;
   private turn: Turn | null = null;
   private readonly history: ChatTurn[] = [];
   private readonly context = new Map<string, string>();
@@ -58,9 +56,7 @@ export class Conversation {
   private readonly tools: ToolCalls;
   private readonly out: Channel;
   private readonly pinger: Pinger;
-  private detector: Promise<TurnDetector> | null = null;
-  private asrStream: RecognizerStream | null = null;
-  private asrEventId = 0;
+  private readonly voice: VoiceInput;
   private lastNotHeardAt = -Infinity;
 
   constructor(
@@ -73,8 +69,32 @@ export class Conversation {
   ) {
     this.out = new Channel(ws);
     this.pinger = new Pinger(this.out);
+    this.idle = new IdleWatch(
+      rt.limits.idleTimeoutMs,
+      () => this.turn !== null,
+      () =>
+        this.fail(
+          1002,
+          'transport_receive_timeout',
+          'No user input received for a while: the conversation timed out.',
+        ),
+    );
     this.tools = new ToolCalls(id.slice(-6), rt.limits.toolTimeoutMs, (m) => this.send(m));
-    this.resetIdle();
+    this.voice = new VoiceInput(rt, {
+      hints: () => this.plan?.hints ?? null,
+      nextId: () => this.nextId(),
+      partial: (text, eventId) =>
+        this.send({
+          type: 'tentative_user_transcript',
+          tentative_user_transcription_event: { user_transcript: text, event_id: eventId },
+        }),
+      speechConfirmed: () => {
+        if (this.turn) this.interrupt();
+      },
+      turn: (t) => this.onVoiceTurn(t),
+      crash: (err) => this.crash(err),
+    });
+    this.idle.input();
     ws.on('message', (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -131,44 +151,13 @@ export class Conversation {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pinger.stop();
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.idle.stop();
     this.turn?.abort.abort();
     this.turn?.speaker?.abort();
     this.turn = null;
-    this.asrStream?.cancel();
-    this.asrStream = null;
+    this.voice.close();
     this.tools.cancelAll();
-    void this.detector?.then((d) => d.destroy()).catch(() => {});
     this.rt.onClosed(this);
-  }
-
-  /**
-   * Input arrives ~50 times a second per player: it only stamps the time, and the one idle timer
-   * re-arms itself for the remainder when it fires early.
-   */
-  private resetIdle(): void {
-    this.lastInputAt = performance.now();
-    if (this.idleTimer || this.state === 'closed') return;
-    this.armIdle(this.rt.limits.idleTimeoutMs);
-  }
-
-  private armIdle(ms: number): void {
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.state === 'closed') return;
-      const quietFor = performance.now() - this.lastInputAt;
-      const busy = this.turn !== null; // thinking or speaking: the player is listening, not idle
-      if (busy) this.lastInputAt = performance.now();
-      if (busy || quietFor < this.rt.limits.idleTimeoutMs) {
-        return this.armIdle(busy ? this.rt.limits.idleTimeoutMs : this.rt.limits.idleTimeoutMs - quietFor);
-      }
-      this.fail(
-        1002,
-        'transport_receive_timeout',
-        'No user input received for a while: the conversation timed out.',
-      );
-    }, ms);
   }
 
   // --- incoming frames ----------------------------------------------------------------------------
@@ -184,7 +173,7 @@ export class Conversation {
       );
     }
     if (!isBinary && this.state === 'open' && Buffer.isBuffer(data) && isAudioChunkFrame(data)) {
-      this.resetIdle();
+      this.idle.input();
       return this.onAudio(audioChunkPayload(data));
     }
     const text = frameText(data, isBinary);
@@ -223,7 +212,7 @@ export class Conversation {
     this.plan = planned.plan;
     this.brain = this.rt.brainFor(planned.plan);
     this.state = 'open';
-    this.resetIdle();
+    this.idle.input();
     this.send({
       type: 'conversation_initiation_metadata',
       conversation_initiation_metadata_event: {
@@ -249,7 +238,7 @@ export class Conversation {
 
   private onMessage(msg: ClientMessage): void | Promise<void> {
     if (!('type' in msg)) {
-      this.resetIdle();
+      this.idle.input();
       return this.onAudio(msg.user_audio_chunk);
     }
     switch (msg.type) {
@@ -257,15 +246,15 @@ export class Conversation {
         this.pinger.pong(msg.event_id);
         return;
       case 'user_message':
-        this.resetIdle();
+        this.idle.input();
         if (msg.text && msg.text.trim()) return this.userTurn(msg.text.trim());
         return;
       case 'multimodal_message':
-        this.resetIdle();
+        this.idle.input();
         if (msg.text?.text?.trim()) return this.userTurn(msg.text.text.trim());
         return;
       case 'contextual_update': {
-        this.resetIdle();
+        this.idle.input();
         const id = msg.context_id ?? `anonymous-${this.anonymousContext++ % 16}`;
         this.context.delete(id);
         this.context.set(id, msg.text);
@@ -274,10 +263,10 @@ export class Conversation {
         return;
       }
       case 'user_activity':
-        this.resetIdle();
+        this.idle.input();
         return;
       case 'client_tool_result':
-        this.resetIdle();
+        this.idle.input();
         this.tools.result(msg.tool_call_id, msg.result, msg.is_error);
         return;
       case 'feedback':
@@ -293,53 +282,24 @@ export class Conversation {
   private onAudio(b64: string): void {
     if (this.plan?.textOnly) return;
     const pcm = pcmFromBase64(b64);
-    if (!pcm) return;
-    this.detector ??= this.rt.createDetector({
-      onSpeechStart: () => {
-        if (this.rt.recognizer && this.plan) {
-          const id = (this.asrEventId = this.nextId());
-          this.asrStream = this.rt.recognizer.start(this.plan.hints, (partial) =>
-            this.send({
-              type: 'tentative_user_transcript',
-              tentative_user_transcription_event: { user_transcript: partial, event_id: id },
-            }),
-          );
-        }
-      },
-      onSpeechAudio: (frame) => this.asrStream?.write(frame),
-      onSpeechConfirmed: () => {
-        if (this.turn) this.interrupt();
-      },
-      onDiscard: () => {
-        this.asrStream?.cancel();
-        this.asrStream = null;
-      },
-      onTurnEnd: () => this.guard(() => this.onVoiceTurn()),
-    });
-    void this.detector.then((d) => d.push(pcm)).catch((err: unknown) => this.crash(err));
+    if (pcm) this.voice.push(pcm);
   }
 
-  private async onVoiceTurn(): Promise<void> {
+  private onVoiceTurn(t: SpokenTurn): void | Promise<void> {
     if (this.state !== 'open') return;
-    const stream = this.asrStream;
-    this.asrStream = null;
-    if (!stream) {
+    if (t.kind === 'no_recognizer') {
       // Never invent a transcript: say plainly that spoken input can't be understood offline.
       const now = performance.now();
       if (now - this.lastNotHeardAt < 15_000) return;
       this.lastNotHeardAt = now;
       return this.speakLine(NOT_HEARD_LINE, { record: false });
     }
-    const endedAt = performance.now();
-    const text = await stream.finish();
-    if (this.state !== 'open') return;
-    if (!text) return this.speakLine(NOT_UNDERSTOOD_LINE, { record: false });
+    if (t.kind === 'not_understood') return this.speakLine(NOT_UNDERSTOOD_LINE, { record: false });
     this.send({
       type: 'user_transcript',
-      user_transcription_event: { user_transcript: text, event_id: this.asrEventId },
+      user_transcription_event: { user_transcript: t.text, event_id: t.eventId },
     });
-    this.rt.metrics.asrMs.push(performance.now() - endedAt);
-    return this.userTurn(text, endedAt);
+    return this.userTurn(t.text, t.endedAt);
   }
 
   // --- speaking -----------------------------------------------------------------------------------
@@ -429,7 +389,7 @@ export class Conversation {
     if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
     if (this.turn === turn) {
       this.turn = null;
-      this.resetIdle();
+      this.idle.input();
     }
   }
 

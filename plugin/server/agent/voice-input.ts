@@ -1,0 +1,85 @@
+/**
+ * The listening half of a local-agent conversation: microphone chunks through voice activity
+ * detection (which decides where a spoken turn ends, so coughs and clicks are not turns) into the
+ * recognizer, with partial transcripts on the way. It never invents a transcript: without a
+ * recognizer, or when the recognizer hears nothing, the conversation is told so instead.
+ */
+import type { RecognizerHints, RecognizerStream } from '../speech/recognizer.js';
+import type { TurnDetector } from '../speech/vad.js';
+import type { AgentRuntime } from './runtime.js';
+
+export interface VoiceInputHost {
+  /** What the recognizer should listen for (the NPC's phrases), once the conversation started. */
+  hints(): RecognizerHints | null;
+  nextId(): number;
+  partial(text: string, eventId: number): void;
+  /** Speech long enough to be a turn started while the NPC may be talking: a barge-in. */
+  speechConfirmed(): void;
+  /** A spoken turn ended: its transcript, or why there is none. */
+  turn(result: SpokenTurn): void | Promise<void>;
+  crash(err: unknown): void;
+}
+
+export type SpokenTurn =
+  | { kind: 'heard'; text: string; eventId: number; endedAt: number }
+  /** No recognizer is installed. */
+  | { kind: 'no_recognizer' }
+  /** The recognizer returned nothing. */
+  | { kind: 'not_understood' };
+
+export class VoiceInput {
+  readonly #rt: AgentRuntime;
+  readonly #host: VoiceInputHost;
+  #detector: Promise<TurnDetector> | null = null;
+  #stream: RecognizerStream | null = null;
+  #eventId = 0;
+  #closed = false;
+
+  constructor(rt: AgentRuntime, host: VoiceInputHost) {
+    this.#rt = rt;
+    this.#host = host;
+  }
+
+  push(pcm: Int16Array): void {
+    if (this.#closed) return;
+    this.#detector ??= this.#rt.createDetector({
+      onSpeechStart: () => {
+        const hints = this.#host.hints();
+        if (!this.#rt.recognizer || !hints) return;
+        const id = (this.#eventId = this.#host.nextId());
+        this.#stream = this.#rt.recognizer.start(hints, (partial) => this.#host.partial(partial, id));
+      },
+      onSpeechAudio: (frame) => this.#stream?.write(frame),
+      onSpeechConfirmed: () => this.#host.speechConfirmed(),
+      onDiscard: () => this.#cancel(),
+      onTurnEnd: () => {
+        this.#finish().catch((err: unknown) => this.#host.crash(err));
+      },
+    });
+    this.#detector.then((d) => d.push(pcm)).catch((err: unknown) => this.#host.crash(err));
+  }
+
+  async #finish(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = null;
+    if (!stream) return this.#host.turn({ kind: 'no_recognizer' });
+    const endedAt = performance.now();
+    const text = await stream.finish();
+    if (this.#closed) return;
+    this.#rt.metrics.asrMs.push(performance.now() - endedAt);
+    return this.#host.turn(
+      text ? { kind: 'heard', text, eventId: this.#eventId, endedAt } : { kind: 'not_understood' },
+    );
+  }
+
+  #cancel(): void {
+    this.#stream?.cancel();
+    this.#stream = null;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#cancel();
+    this.#detector?.then((d) => d.destroy()).catch(() => {});
+  }
+}
