@@ -2,15 +2,38 @@
  * `window.__game`: a read-only snapshot for the end-to-end tests and for curious players in the
  * console. It reads state; it never changes the game, so tests drive the game like a player does.
  */
-import type * as Phaser from 'phaser';
+import * as Phaser from 'phaser';
 import { Howler } from 'howler';
 import type { VillageScene } from './scenes/VillageScene.js';
+import type { HudScene } from './scenes/HudScene.js';
+
+type Rect = { x: number; y: number; width: number; height: number };
+
+/** Visible texts of the world scene in canvas pixels: what the player reads over the map. */
+function worldTexts(v: VillageScene): (Rect & { text: string })[] {
+  const cam = v.cameras.main;
+  const out: (Rect & { text: string })[] = [];
+  for (const go of v.children.list) {
+    if (!(go instanceof Phaser.GameObjects.Text) || !go.visible || go.alpha <= 0 || !go.text) continue;
+    const b = go.getBounds();
+    out.push({
+      text: go.text,
+      x: cam.x + (b.x - cam.worldView.x) * cam.zoom,
+      y: cam.y + (b.y - cam.worldView.y) * cam.zoom,
+      width: b.width * cam.zoom,
+      height: b.height * cam.zoom,
+    });
+  }
+  return out;
+}
 
 export interface GameSnapshot {
   ready: boolean;
   started: boolean;
   player: { x: number; y: number; facing: string };
   npcs: { id: string; name: string; x: number; y: number; state: string; said: string; bubble: string }[];
+  /** On screen (canvas pixels): the HUD panels, and the text of every speech bubble now shown. */
+  screen: { hud: Rect[]; bubbles: (Rect & { text: string })[] };
   talk: {
     target: string | null;
     nearby: string | null;
@@ -53,6 +76,10 @@ export function exposeDebugHandle(game: Phaser.Game): void {
         said: n.said,
         bubble: n.bubble,
       })),
+      screen: {
+        hud: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).panelRects() : [],
+        bubbles: worldTexts(v).filter((t) => v.npcs.some((n) => n.bubble && n.bubble === t.text)),
+      },
       talk: {
         target: t.target?.id ?? null,
         nearby: t.nearby?.id ?? null,

@@ -9,6 +9,7 @@ import { npcById, npcFileErrors, voiceAgentsEndpoints } from 'virtual:voice-agen
 import type { NpcActor } from './game/actors.js';
 import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError, describeReconnect } from './game/problems.js';
 import type { VillageScene } from './scenes/VillageScene.js';
+import type { HudScene } from './scenes/HudScene.js';
 
 /** "Mira the Merchant" → "Mira": what the hints and the HUD call an NPC. */
 export function shortName(def: NpcDefinition): string {
@@ -64,6 +65,8 @@ export function setupVoice(scene: VillageScene): void {
     playerBubble: { max_width: 140, font_size: 9 },
     // The view is 480 world px wide: a villager 200 px to one side is heard fully from that side.
     spatialOptions: { panWidth: 200 },
+    // Speech bubbles stay clear of the HUD (problems, Pip's list, the mic and volume panels).
+    bubbleAvoid: () => (scene.scene.isActive('hud') ? (scene.scene.get('hud') as HudScene).panelRects() : []),
   });
   // What the build knows now; the server's run-time answer (below) may refine it.
   if (voiceAgentsEndpoints.localAgent)
@@ -164,7 +167,9 @@ export function setupVoice(scene: VillageScene): void {
     }),
     va.on('error', (npc, e) => {
       console.warn(`[thornbury] ${npc.id}: ${e.kind}: ${e.message}`);
-      talk.problem({ ...describeError(e, actors.get(npc)?.name), detail: `${npc.id}: ${e.message}` });
+      const actor = actors.get(npc);
+      const here = actor !== undefined && (talk.target === actor || talk.nearby === actor);
+      talk.problem({ ...describeError(e, here ? actor.name : undefined), detail: `${npc.id}: ${e.message}` });
     }),
     va.on('plugin:error', (e) => {
       console.warn(`[thornbury] ${e.kind}: ${e.message}`);

@@ -46,6 +46,11 @@ export interface VoiceAgentsConfig {
   lineOfSight?: LineOfSight | null;
   /** Draw speech bubbles. Default true. */
   bubbles?: boolean;
+  /**
+   * Screen areas speech bubbles keep out of, in game-canvas pixels: the HUD panels your UI scene
+   * draws over the world. Called every frame while a bubble shows; return the panels now visible.
+   */
+  bubbleAvoid?: () => readonly ScreenRect[];
   /** Style of the player's bubble (user transcript). */
   playerBubble?: Partial<NpcBubbleStyle>;
   /** Draw the NPC state marker (connecting / listening / speaking). Default true. */
@@ -107,4 +112,12 @@ export function createSessionFor(npc: NpcDefinition, c: VoiceAgentsConfig): Sess
   } catch (cause) {
     return { kind: 'config', message: String((cause as Error)?.message ?? cause), cause };
   }
+}
+
+/** A rectangle in game-canvas pixels (top-left corner and size). */
+export interface ScreenRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }

@@ -4,7 +4,7 @@ import type { NpcHandle } from './npc-handle.js';
 import type { NpcState, VoiceAgentsError } from './events.js';
 import { createSessionFor, type VoiceAgentsConfig } from './config.js';
 import { resolveBubbleStyle, type BubbleLayer } from './bubble/view.js';
-import { headOf } from './overlay.js';
+import { headOf } from './markers.js';
 import type { NpcVoice } from '../audio/index.js';
 
 /** What a conversation needs from the plugin, beyond its NPC handle. */

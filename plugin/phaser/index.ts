@@ -13,7 +13,7 @@ export type {
   ToolHandler,
   VoiceAgentsError,
 } from './events.js';
-export type { VoiceAgentsConfig } from './config.js';
+export type { ScreenRect, VoiceAgentsConfig } from './config.js';
 export type { SessionLike } from './conversation.js';
 export { cleanAgentText } from './bubble/text.js';
 export type { TagMode, Emote } from './bubble/text.js';

@@ -334,7 +334,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
         h.lastMouth = level;
       }
     }
-    this.#visuals.draw(time, this.#talking, this.#config.markers !== false, () => [
+    const c = this.#config;
+    this.#visuals.draw(time, this.#talking, { markers: c.markers !== false, avoid: c.bubbleAvoid }, () => [
       [...this.#handles.values()],
       this.#tracker,
       {

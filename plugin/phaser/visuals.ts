@@ -3,8 +3,11 @@ import type { NpcBubbleStyle } from '../npc/types.js';
 import type { ProximityTracker } from '../proximity/index.js';
 import { BubbleLayer, createPlayerBubble, type SpeechBubble } from './bubble/view.js';
 import { TurnReveal } from './bubble/reveal.js';
-import { DebugOverlay, StateMarkers, headOf, type OverlayInfo } from './overlay.js';
+import { StateMarkers, headOf } from './markers.js';
+// Type only: the overlay module is loaded the first time the overlay is switched on.
+import type { DebugOverlay, OverlayInfo } from './overlay.js';
 import type { NpcHandle, Positioned } from './npc-handle.js';
+import type { ScreenRect } from './config.js';
 
 /**
  * What the plugin draws in its scene: speech bubbles, state markers and the debug overlay. Each is
@@ -17,6 +20,9 @@ export class SceneVisuals {
   #playerBubble: { target: Positioned; bubble: SpeechBubble } | null = null;
   #markers: StateMarkers | null = null;
   #overlay: DebugOverlay | null = null;
+  #overlayLoading = false;
+  /** Bumped by destroy(): an overlay module that finishes loading after a shutdown is not used. */
+  #generation = 0;
   #debug = false;
 
   constructor(scene: Phaser.Scene) {
@@ -72,15 +78,39 @@ export class SceneVisuals {
   draw(
     time: number,
     talking: Iterable<NpcHandle>,
-    markers: boolean,
+    opts: { markers: boolean; avoid: (() => readonly ScreenRect[]) | undefined },
     overlay: () => [readonly NpcHandle[], ProximityTracker, OverlayInfo],
   ): void {
-    this.#bubbles?.update(time);
-    if (markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
-    if (this.#debug) (this.#overlay ??= new DebugOverlay(this.#scene)).draw(...overlay());
+    this.#bubbles?.update(time, opts.avoid);
+    if (opts.markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
+    if (!this.#debug) return;
+    if (this.#overlay) this.#overlay.draw(...overlay());
+    else this.#loadOverlay();
+  }
+
+  /**
+   * The overlay is a developer tool: its code is a separate chunk that a game downloads only when
+   * someone switches it on (bundlers split dynamic imports), and it draws from the next frame.
+   */
+  #loadOverlay(): void {
+    if (this.#overlayLoading) return;
+    this.#overlayLoading = true;
+    const generation = this.#generation;
+    import('./overlay.js').then(
+      ({ DebugOverlay }) => {
+        this.#overlayLoading = false;
+        if (generation === this.#generation) this.#overlay ??= new DebugOverlay(this.#scene);
+      },
+      (err: unknown) => {
+        this.#overlayLoading = false;
+        this.#debug = false;
+        console.warn('[phaser-voice-agents] the debug overlay could not load', err);
+      },
+    );
   }
 
   destroy(): void {
+    this.#generation++;
     this.#bubbles?.destroy();
     this.#markers?.destroy();
     this.#overlay?.destroy();

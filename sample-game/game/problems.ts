@@ -33,7 +33,8 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
   if (e.kind === 'connection' || e.kind === 'ended')
     return {
       id: 'agent-unreachable',
-      title: `Can't reach ${who ?? 'the villager'}'s voice.`,
+      // Named only for the villager the player is at; a prewarm elsewhere failing is the service.
+      title: who ? `Can't reach ${who}'s voice.` : "Can't reach the villagers' voices.",
       action:
         'The voice service is not answering. Check that the game server (npm run dev) is still running and your connection is up, then walk up again.',
     };

@@ -1,5 +1,6 @@
 import * as Phaser from 'phaser';
 import { Howler } from 'howler';
+import type { ScreenRect } from 'phaser-voice-agents';
 import { ITEMS, ITEM_NAMES } from '../game/looks.js';
 import { QUEST_STEPS, type GameState } from '../game/state.js';
 import type { Talk } from '../game/talk.js';
@@ -38,6 +39,8 @@ export class HudScene extends Phaser.Scene {
   private volBars: Phaser.GameObjects.Rectangle[] = [];
   private shop: ShopPanel | null = null;
   private textBox!: TextBox;
+  /** Fixed panels (canvas pixels): the microphone status and the volume. */
+  private fixedPanels: ScreenRect[] = [];
 
   constructor() {
     super('hud');
@@ -57,6 +60,7 @@ export class HudScene extends Phaser.Scene {
 
     // --- top-left: microphone and conversation
     this.add.nineslice(10, 10, 'hud-panel', undefined, 272, 64, 6, 6, 6, 6).setOrigin(0, 0);
+    this.fixedPanels = [{ x: 10, y: 10, width: 272, height: 64 }];
     this.micIcon = this.add.image(34, 30, 'icons', 0).setScale(2);
     for (let i = 0; i < 10; i++)
       this.micBars.push(this.add.rectangle(60 + i * 9, 36, 6, 10, 0x4a3b5c).setOrigin(0, 1));
@@ -74,6 +78,7 @@ export class HudScene extends Phaser.Scene {
     // top centre: volume (click the speaker to mute, a bar to set, or press - and +)
     const vx = Math.round(width / 2 - 84);
     this.add.nineslice(vx, 10, 'hud-panel', undefined, 168, 42, 6, 6, 6, 6).setOrigin(0, 0);
+    this.fixedPanels.push({ x: vx, y: 10, width: 168, height: 42 });
     this.volIcon = this.add
       .image(vx + 22, 31, 'icons', 3)
       .setScale(2)
@@ -242,6 +247,17 @@ export class HudScene extends Phaser.Scene {
     this.hints = hints.length
       ? hintRow(this, this.scale.width / 2, this.scale.height - 40, hints)
       : undefined;
+  }
+
+  /** Where the HUD covers the world, for the plugin's `bubbleAvoid`: speech bubbles stay clear. */
+  panelRects(): ScreenRect[] {
+    const rects = [...this.fixedPanels];
+    for (const c of [this.problems, this.quest, this.inventory, this.hints]) {
+      if (!c?.visible || c.length === 0) continue;
+      const b = c.getBounds();
+      rects.push({ x: b.x, y: b.y, width: b.width, height: b.height });
+    }
+    return rects;
   }
 
   private updateProblems(): void {

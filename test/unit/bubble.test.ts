@@ -198,6 +198,47 @@ describe('bubble layout', () => {
     expect(q!.offscreen).toBe(true);
   });
 
+  it('keeps out of HUD panels by the smallest step, and still points at its speaker', () => {
+    // A problem panel in the top-left corner; the speaker stands just right of it, near the top.
+    const panel = { x: 0, y: 0, width: 180, height: 90 };
+    const b = { anchorX: 190, anchorY: 100, width: 120, height: 40 };
+    const [p] = layoutBubbles([b], view, { avoid: [panel], gap: 4 });
+    const clear = (q: Placement, w: number, h: number) =>
+      q.x >= panel.x + panel.width ||
+      q.x + w <= panel.x ||
+      q.y >= panel.y + panel.height ||
+      q.y + h <= panel.y;
+    expect(clear(p!, b.width, b.height)).toBe(true);
+    expect(p!.x).toBe(184); // slid right past the panel rather than dropping onto the speaker
+    expect(p!.y).toBe(100 - 10 - 40);
+    expect(p!.tipX).toBe(190);
+    expect(p!.tipY).toBe(100);
+    // Two bubbles and two panels: nothing overlaps anything, everything stays in view.
+    const panels = [panel, { x: 300, y: 0, width: 100, height: 120 }];
+    const boxes: BubbleBox[] = [
+      { anchorX: 200, anchorY: 120, width: 120, height: 40 },
+      { anchorX: 220, anchorY: 125, width: 120, height: 40 },
+    ];
+    const out = layoutBubbles(boxes, view, { avoid: panels, margin: 4 });
+    expect(intersects(out[0]!, boxes[0]!, out[1]!, boxes[1]!)).toBe(false);
+    for (const [i, q] of out.entries()) {
+      for (const r of panels)
+        expect(
+          q.x >= r.x + r.width || q.x + boxes[i]!.width <= r.x || q.y >= r.y + r.height || q.y + 40 <= r.y,
+          `bubble ${i} vs panel at ${r.x}`,
+        ).toBe(true);
+      expect(q.x).toBeGreaterThanOrEqual(4);
+      expect(q.x + boxes[i]!.width).toBeLessThanOrEqual(396);
+    }
+  });
+
+  it('a panel that fills the view cannot push a bubble off screen', () => {
+    const b = { anchorX: 200, anchorY: 150, width: 100, height: 40 };
+    const [p] = layoutBubbles([b], view, { avoid: [{ x: -10, y: -10, width: 420, height: 320 }] });
+    expect(p!.x).toBe(150);
+    expect(p!.y).toBe(100);
+  });
+
   it('works in world coordinates with a scrolled camera', () => {
     const scrolled = { x: 1000, y: 500, width: 400, height: 300 };
     const [p] = layoutBubbles([{ anchorX: 1200, anchorY: 700, width: 100, height: 40 }], scrolled);

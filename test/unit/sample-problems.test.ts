@@ -44,13 +44,13 @@ describe('sample game: problems in plain words', () => {
     expect(p.action).toContain('attempt 2 of 5');
   });
 
-  it('an unreachable agent names the villager and says what to check', () => {
+  it('an unreachable agent names the villager the player is at, and says what to check', () => {
     const p = describeError({ kind: 'connection', message: 'WebSocket closed before metadata' }, 'Mira');
     expect(p.id).toBe('agent-unreachable');
     expect(p.title).toBe("Can't reach Mira's voice.");
     expect(p.action).toMatch(/npm run dev/);
     expect(describeError({ kind: 'ended', message: 'closed 1011' }).title).toBe(
-      "Can't reach the villager's voice.",
+      "Can't reach the villagers' voices.",
     );
   });
 

@@ -1,5 +1,6 @@
-// Pure bubble placement: above the speaker, no overlap with other bubbles, clamped inside the
-// camera view; the tail points at the speaker, or toward it when the speaker is off-screen.
+// Pure bubble placement: above the speaker, no overlap with other bubbles or with areas the game
+// keeps clear (HUD panels), clamped inside the camera view; the tail points at the speaker, or
+// toward it when the speaker is off-screen.
 
 export interface Rect {
   x: number;
@@ -40,17 +41,76 @@ export interface LayoutOptions {
   tail?: number;
   /** Corner radius (the tail base stays clear of the corners). */
   radius?: number;
+  /** Areas no bubble may cover (HUD panels drawn over the world), in the view's space. */
+  avoid?: readonly Rect[];
 }
-
-const overlaps = (a: Placement, aw: number, ah: number, b: Placement, bw: number, bh: number, gap: number) =>
-  a.x < b.x + bw + gap && b.x < a.x + aw + gap && a.y < b.y + bh + gap && b.y < a.y + ah + gap;
 
 const clamp = (v: number, lo: number, hi: number) => (hi < lo ? lo : v < lo ? lo : v > hi ? hi : v);
 
+const hits = (r: Rect, x: number, y: number, w: number, h: number, gap: number) =>
+  x < r.x + r.width + gap && r.x < x + w + gap && y < r.y + r.height + gap && r.y < y + h + gap;
+
+interface Bounds {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/**
+ * A spot for a w×h bubble clear of every blocker (HUD panels and bubbles already placed): from the
+ * natural spot and from beside the speaker, step off whatever is in the way (above, below, right
+ * or left of it, up to three steps) and keep the nearest clear spot that does not cover the speaker
+ * (its head at ax, ay and everything below it). Null when there is none. Few blockers, so a small
+ * search per bubble.
+ */
+function clearSpot(
+  from: [number, number][],
+  w: number,
+  h: number,
+  ax: number,
+  ay: number,
+  blockers: readonly Rect[],
+  gap: number,
+  b: Bounds,
+): [number, number] | null {
+  const [ox, oy] = from[0]!;
+  let best: [number, number] | null = null;
+  let bestCost = Infinity;
+  let frontier = from;
+  const seen = new Set<string>();
+  for (let depth = 0; depth <= 3 && frontier.length; depth++) {
+    const next: [number, number][] = [];
+    for (const [x, y] of frontier) {
+      const key = `${x},${y}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const blocker = blockers.find((r) => hits(r, x, y, w, h, gap));
+      if (!blocker) {
+        const onSpeaker = ax > x && ax < x + w && y + h > ay;
+        const cost = Math.abs(x - ox) + Math.abs(y - oy) + (onSpeaker ? 1e6 : 0);
+        if (cost < bestCost) [best, bestCost] = [[x, y], cost];
+        continue;
+      }
+      for (const c of [
+        [x, blocker.y - gap - h],
+        [x, blocker.y + blocker.height + gap],
+        [blocker.x + blocker.width + gap, y],
+        [blocker.x - gap - w, y],
+      ] as [number, number][]) {
+        if (c[0] >= b.minX && c[0] <= b.maxX && c[1] >= b.minY && c[1] <= b.maxY) next.push(c);
+      }
+    }
+    frontier = next;
+  }
+  return best;
+}
+
 /**
  * Place every bubble. Greedy: by priority, then lowest anchor first (the bubble nearest the ground
- * keeps its spot), each one moved up past any bubble it overlaps, or below it when there is no room
- * above. O(n²) in bubbles on screen, which are few.
+ * keeps its spot); each later one that would overlap a placed bubble or a kept-clear area takes the
+ * nearest clear spot (usually stacked above, else beside or below) that leaves its speaker visible.
+ * Bubbles on screen are few, so the small search per bubble is cheap.
  */
 export function layoutBubbles(
   boxes: readonly BubbleBox[],
@@ -66,9 +126,9 @@ export function layoutBubbles(
     (a, b) => (boxes[b]!.priority ?? 0) - (boxes[a]!.priority ?? 0) || boxes[b]!.anchorY - boxes[a]!.anchorY,
   );
   const out: Placement[] = new Array(boxes.length);
-  const placed: number[] = [];
   const minX = view.x + margin,
     minY = view.y + margin;
+  const taken: Rect[] = [...(opts.avoid ?? [])];
   for (const i of order) {
     const b = boxes[i]!;
     const maxX = view.x + view.width - margin - b.width;
@@ -82,27 +142,27 @@ export function layoutBubbles(
       tipY: 0,
       offscreen: false,
     };
-    // Resolve overlaps; each pass moves past one blocker, so n passes suffice.
-    for (let pass = 0; pass <= placed.length; pass++) {
-      let blocker = -1;
-      for (const j of placed) {
-        const q = out[j]!,
-          c = boxes[j]!;
-        if (overlaps(p, b.width, b.height, q, c.width, c.height, gap)) {
-          blocker = j;
-          break;
-        }
-      }
-      if (blocker < 0) break;
-      const q = out[blocker]!,
-        c = boxes[blocker]!;
-      const above = q.y - gap - b.height;
-      p.y = above >= minY ? above : clamp(q.y + c.height + gap, minY, maxY);
-      if (p.y !== above && p.y < q.y + c.height + gap) {
-        // No room above or below (tiny view): slide sideways instead.
-        p.x = clamp(q.x + c.width + gap, minX, maxX);
-      }
+    // Taken: a bubble placed before it, or a kept-clear area. Search for the nearest clear spot.
+    if (taken.some((r) => hits(r, p.x, p.y, b.width, b.height, gap))) {
+      const spot = clearSpot(
+        [
+          [p.x, p.y],
+          // Beside the head, the tail leaving from the bubble's side.
+          [clamp(b.anchorX + tail, minX, maxX), clamp(b.anchorY - b.height / 2, minY, maxY)],
+          [clamp(b.anchorX - tail - b.width, minX, maxX), clamp(b.anchorY - b.height / 2, minY, maxY)],
+        ],
+        b.width,
+        b.height,
+        b.anchorX,
+        b.anchorY,
+        taken,
+        gap,
+        { minX, minY, maxX, maxY },
+      );
+      // Nowhere clear (a crowd in a tiny view, a panel as big as the view): overlapping beats vanishing.
+      if (spot) [p.x, p.y] = spot;
     }
+    taken.push({ x: p.x, y: p.y, width: b.width, height: b.height });
     // Tail: tip at the speaker, or at the view edge in its direction when it is off-screen.
     const inView =
       b.anchorX >= view.x &&
@@ -123,7 +183,6 @@ export function layoutBubbles(
       p.baseY = clamp(p.tipY, p.y + radius + tail / 2, p.y + b.height - radius - tail / 2);
     }
     out[i] = p;
-    placed.push(i);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { NpcBubbleStyle } from '../../npc/types.js';
 import { cleanAgentText, visiblePrefix, wrapText, type Emote, type TagMode, type Wrapped } from './text.js';
 import { TurnReveal } from './reveal.js';
 import { bubbleAlpha } from './lifetime.js';
-import { layoutBubbles, type BubbleBox, type Placement } from './layout.js';
+import { layoutBubbles, type BubbleBox, type Placement, type Rect } from './layout.js';
 
 /** Resolved bubble style (the NPC file's `bubble` section with defaults). */
 export interface BubbleStyle {
@@ -309,6 +309,7 @@ export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
   readonly #boxes: BubbleBox[] = [];
   readonly #live: SpeechBubble[] = [];
+  readonly #avoid: Rect[] = [];
 
   readonly #scene: Phaser.Scene;
   constructor(scene: Phaser.Scene) {
@@ -326,7 +327,8 @@ export class BubbleLayer {
     this.bubbles.delete(b);
   }
 
-  update(now: number): void {
+  /** `avoidScreen`: areas of the game canvas (pixels) that bubbles keep out of, e.g. HUD panels. */
+  update(now: number, avoidScreen?: () => readonly Rect[]): void {
     this.#boxes.length = 0;
     this.#live.length = 0;
     for (const b of this.bubbles) {
@@ -338,8 +340,23 @@ export class BubbleLayer {
       }
     }
     if (this.#live.length === 0) return;
-    const view = this.#scene.cameras.main.worldView;
-    const placed = layoutBubbles(this.#boxes, view, { tail: TAIL, radius: RADIUS });
+    const cam = this.#scene.cameras.main;
+    const view = cam.worldView;
+    // Canvas pixels to world: the camera's viewport maps onto its world view (zoom; no rotation).
+    const kx = view.width / (cam.width || 1),
+      ky = view.height / (cam.height || 1);
+    const avoid = this.#avoid;
+    const screen = avoidScreen?.() ?? [];
+    avoid.length = screen.length;
+    for (let i = 0; i < screen.length; i++) {
+      const r = screen[i]!;
+      const w = (avoid[i] ??= { x: 0, y: 0, width: 0, height: 0 });
+      w.x = view.x + (r.x - cam.x) * kx;
+      w.y = view.y + (r.y - cam.y) * ky;
+      w.width = r.width * kx;
+      w.height = r.height * ky;
+    }
+    const placed = layoutBubbles(this.#boxes, view, { tail: TAIL, radius: RADIUS, avoid });
     for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(placed[i]!);
   }
 

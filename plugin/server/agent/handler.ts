@@ -46,7 +46,10 @@ export interface LocalAgentOptions {
   llm?: LlmConfig | false;
   /** `auto` (default): eSpeak NG when its optional package is installed, else the babble voice. */
   speechEngine?: EngineChoice;
-  /** `auto` (default): pocketsphinx when installed; `none`: no recognizer; or your own. */
+  /**
+   * `auto` (default): pocketsphinx when installed (and the environment does not say
+   * `VOICE_AGENTS_ASR=none`); `none`: no recognizer; or your own.
+   */
   recognizer?: Recognizer | 'auto' | 'none';
   /** Synthesize in a worker thread (default true) so the event loop stays free for audio streams. */
   speechWorker?: boolean;
@@ -90,7 +93,9 @@ function conversationId(): string {
 }
 
 function resolveRecognizer(option: LocalAgentOptions['recognizer']): Recognizer | null {
-  if (option === 'none') return null;
+  // VOICE_AGENTS_ASR=none: try the game as a player without a recognizer gets it (typing only).
+  if (option === 'none' || ((option ?? 'auto') === 'auto' && process.env.VOICE_AGENTS_ASR === 'none'))
+    return null;
   if (option && option !== 'auto') return option;
   return createPocketsphinxRecognizer();
 }
