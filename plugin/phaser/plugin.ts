@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
 import { resolveBubbleStyle } from './bubble/view.js';
 import { listenerPoint, type Listener } from './listener.js';
 import { SceneVisuals } from './visuals.js';
+import type { OverlayInfo } from './overlay.js';
 
 const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
 
@@ -37,6 +38,18 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #active: NpcHandle | null = null;
   readonly #audio: AudioLink;
   readonly #visuals: SceneVisuals;
+  /** What the debug overlay shows; made once, called only while the overlay is on (no per-frame garbage). */
+  readonly #overlayInfo = (): [readonly NpcHandle[], ProximityTracker, OverlayInfo] => [
+    [...this.#handles.values()],
+    this.#tracker,
+    {
+      listener: this.#listenerPos,
+      active: this.#active,
+      micOpen: this.micOpen,
+      micLevel: this.micLevel,
+      micMode: this.#audio.mode,
+    },
+  ];
   #running = false;
   #now = 0;
   #unsubs: (() => void)[] = [];
@@ -335,17 +348,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       }
     }
     const c = this.#config;
-    this.#visuals.draw(time, this.#talking, { markers: c.markers !== false, avoid: c.bubbleAvoid }, () => [
-      [...this.#handles.values()],
-      this.#tracker,
-      {
-        listener: lp,
-        active: this.#active,
-        micOpen: this.micOpen,
-        micLevel: this.micLevel,
-        micMode: this.#audio.mode,
-      },
-    ]);
+    this.#visuals.draw(time, this.#talking, c.markers !== false, c.bubbleAvoid, this.#overlayInfo);
   }
 
   #listenerPosition(): { x: number; y: number } {

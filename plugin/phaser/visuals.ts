@@ -78,11 +78,12 @@ export class SceneVisuals {
   draw(
     time: number,
     talking: Iterable<NpcHandle>,
-    opts: { markers: boolean; avoid: (() => readonly ScreenRect[]) | undefined },
+    markers: boolean,
+    avoid: (() => readonly ScreenRect[]) | undefined,
     overlay: () => [readonly NpcHandle[], ProximityTracker, OverlayInfo],
   ): void {
-    this.#bubbles?.update(time, opts.avoid);
-    if (opts.markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
+    this.#bubbles?.update(time, avoid);
+    if (markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
     if (!this.#debug) return;
     if (this.#overlay) this.#overlay.draw(...overlay());
     else this.#loadOverlay();

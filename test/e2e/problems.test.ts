@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGame, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { ROUTES, snapshot, waitForGame, walkRoute, typeToNpc } from './helpers/player.js';
 
 type Rect = { x: number; y: number; width: number; height: number };
 
@@ -45,10 +45,7 @@ describe('problems a player is told about', () => {
       for (const panel of both.screen.hud)
         expect(apart(bubble, panel), JSON.stringify({ bubble, panel })).toBe(true);
     await shot(g.page, '12-asr-unavailable');
-    await g.page.keyboard.press('Enter');
-    await waitForGame(g.page, (x) => x.talk.typing, 'the text box');
-    await g.page.keyboard.type('potion');
-    await g.page.keyboard.press('Enter');
+    await typeToNpc(g.page, 'potion');
     await waitForGame(
       g.page,
       (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),

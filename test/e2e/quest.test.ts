@@ -5,17 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
+import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
 
-async function say(g: GameSession, text: string): Promise<void> {
-  await g.page.keyboard.press('Enter');
-  await waitForGame(g.page, (s) => s.talk.typing, 'the text box to open');
-  await g.page.keyboard.type(text, { delay: 10 });
-  await g.page.keyboard.press('Enter');
-  await waitForGame(g.page, (s) => !s.talk.typing && s.talk.lastHeard === text, 'the text to be sent');
-}
+const say = (g: GameSession, text: string) => typeToNpc(g.page, text);
 
 describe('the Moonwell quest (local agent, typed)', () => {
   let g: GameSession;

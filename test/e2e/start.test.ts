@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGame, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { ROUTES, snapshot, waitForGame, walkRoute, typeToNpc } from './helpers/player.js';
 
 describe('starting the game', () => {
   let g: GameSession | undefined;
@@ -48,10 +48,7 @@ describe('starting the game', () => {
     );
     expect(s.talk.micOpen).toBe(false);
     await shot(g.page, '07-mic-denied');
-    await g.page.keyboard.press('Enter');
-    await waitForGame(g.page, (x) => x.talk.typing, 'the text box');
-    await g.page.keyboard.type('potion');
-    await g.page.keyboard.press('Enter');
+    await typeToNpc(g.page, 'potion');
     await waitForGame(
       g.page,
       (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),

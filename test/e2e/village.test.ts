@@ -13,7 +13,7 @@ import {
   shot,
   type GameSession,
 } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
+import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 /** An NPC in the snapshot, with its bubble text unwrapped (the bubble breaks lines to fit). */
 const npc = (s: Snapshot, id: string) => {
@@ -27,14 +27,6 @@ const LANTERN_REPLY = 'A lantern is fifteen gold';
 const LANTERN_QUESTION = 'Tell me about the lantern';
 const PRICES_REPLY =
   'Potions are twenty gold, lanterns fifteen, rope five, and travel bread two. What catches your eye?';
-
-async function typeToNpc(g: GameSession, text: string): Promise<void> {
-  await g.page.keyboard.press('Enter');
-  await waitForGame(g.page, (s) => s.talk.typing, 'the text box to open');
-  await g.page.keyboard.type(text, { delay: 10 });
-  await g.page.keyboard.press('Enter');
-  await waitForGame(g.page, (s) => !s.talk.typing, 'the text box to close');
-}
 
 /** Waits until `id` has spoken (the recorder saw it speak, then stop) and returns what was recorded. */
 async function untilSpoken(g: GameSession, id: string, what: string, timeoutMs = 30_000) {
@@ -114,7 +106,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
 
   it('a typed question gets the scripted answer, spoken and shown', async () => {
     await resetRecord(g.page, 'mira');
-    await typeToNpc(g, LANTERN_QUESTION);
+    await typeToNpc(g.page, LANTERN_QUESTION);
     const s1 = await waitForGame(g.page, (s) => s.talk.lastHeard === LANTERN_QUESTION, 'the typed text');
     expect(s1.talk.target).toBe('mira');
     await waitForGame(
@@ -130,7 +122,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   }, 120_000);
 
   it('Esc skips a line mid-sentence: silence at once, and the bubble keeps only what was heard', async () => {
-    await typeToNpc(g, 'What are your prices?');
+    await typeToNpc(g.page, 'What are your prices?');
     await waitForGame(g.page, (s) => npc(s, 'mira').said === PRICES_REPLY, 'the prices answer', 30_000);
     await waitForGame(
       g.page,
@@ -160,7 +152,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   }, 120_000);
 
   it("Mira's open_shop tool opens the shop; buying a lantern changes the inventory", async () => {
-    await typeToNpc(g, 'Show me your wares');
+    await typeToNpc(g.page, 'Show me your wares');
     await waitForGame(g.page, (s) => s.shopOpen, 'the shop panel', 30_000);
     await shot(g.page, '05-shop');
     const before = await snapshot(g.page);

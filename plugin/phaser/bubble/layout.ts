@@ -65,7 +65,7 @@ interface Bounds {
  * search per bubble.
  */
 function clearSpot(
-  from: [number, number][],
+  seeds: number[],
   w: number,
   h: number,
   ax: number,
@@ -74,36 +74,44 @@ function clearSpot(
   gap: number,
   b: Bounds,
 ): [number, number] | null {
-  const [ox, oy] = from[0]!;
-  let best: [number, number] | null = null;
-  let bestCost = Infinity;
-  let frontier = from;
-  const seen = new Set<string>();
+  // Runs every frame while bubbles crowd: flat x,y pairs, no strings or closures, and a spot no
+  // nearer than the best clear one so far is not explored further.
+  const ox = seeds[0]!,
+    oy = seeds[1]!;
+  let bestX = 0,
+    bestY = 0,
+    bestCost = Infinity;
+  let frontier = seeds;
   for (let depth = 0; depth <= 3 && frontier.length; depth++) {
-    const next: [number, number][] = [];
-    for (const [x, y] of frontier) {
-      const key = `${x},${y}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const blocker = blockers.find((r) => hits(r, x, y, w, h, gap));
-      if (!blocker) {
-        const onSpeaker = ax > x && ax < x + w && y + h > ay;
-        const cost = Math.abs(x - ox) + Math.abs(y - oy) + (onSpeaker ? 1e6 : 0);
-        if (cost < bestCost) [best, bestCost] = [[x, y], cost];
+    const next: number[] = [];
+    for (let k = 0; k < frontier.length; k += 2) {
+      const x = frontier[k]!,
+        y = frontier[k + 1]!;
+      const dist = Math.abs(x - ox) + Math.abs(y - oy);
+      if (dist >= bestCost) continue;
+      let r: Rect | undefined;
+      for (const q of blockers)
+        if (hits(q, x, y, w, h, gap)) {
+          r = q;
+          break;
+        }
+      if (!r) {
+        const cost = dist + (ax > x && ax < x + w && y + h > ay ? 1e6 : 0);
+        if (cost < bestCost) [bestX, bestY, bestCost] = [x, y, cost];
         continue;
       }
-      for (const c of [
-        [x, blocker.y - gap - h],
-        [x, blocker.y + blocker.height + gap],
-        [blocker.x + blocker.width + gap, y],
-        [blocker.x - gap - w, y],
-      ] as [number, number][]) {
-        if (c[0] >= b.minX && c[0] <= b.maxX && c[1] >= b.minY && c[1] <= b.maxY) next.push(c);
-      }
+      const above = r.y - gap - h,
+        below = r.y + r.height + gap,
+        right = r.x + r.width + gap,
+        left = r.x - gap - w;
+      if (above >= b.minY) next.push(x, above);
+      if (below <= b.maxY) next.push(x, below);
+      if (right <= b.maxX && y >= b.minY && y <= b.maxY) next.push(right, y);
+      if (left >= b.minX && y >= b.minY && y <= b.maxY) next.push(left, y);
     }
     frontier = next;
   }
-  return best;
+  return bestCost < Infinity ? [bestX, bestY] : null;
 }
 
 /**
@@ -146,10 +154,13 @@ export function layoutBubbles(
     if (taken.some((r) => hits(r, p.x, p.y, b.width, b.height, gap))) {
       const spot = clearSpot(
         [
-          [p.x, p.y],
+          p.x,
+          p.y,
           // Beside the head, the tail leaving from the bubble's side.
-          [clamp(b.anchorX + tail, minX, maxX), clamp(b.anchorY - b.height / 2, minY, maxY)],
-          [clamp(b.anchorX - tail - b.width, minX, maxX), clamp(b.anchorY - b.height / 2, minY, maxY)],
+          clamp(b.anchorX + tail, minX, maxX),
+          clamp(b.anchorY - b.height / 2, minY, maxY),
+          clamp(b.anchorX - tail - b.width, minX, maxX),
+          clamp(b.anchorY - b.height / 2, minY, maxY),
         ],
         b.width,
         b.height,

@@ -304,6 +304,8 @@ export class SpeechBubble {
   }
 }
 
+const NO_AREAS: readonly Rect[] = [];
+
 /** Lays out every visible bubble of a scene each frame. */
 export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
@@ -346,7 +348,7 @@ export class BubbleLayer {
     const kx = view.width / (cam.width || 1),
       ky = view.height / (cam.height || 1);
     const avoid = this.#avoid;
-    const screen = avoidScreen?.() ?? [];
+    const screen = avoidScreen?.() ?? NO_AREAS;
     avoid.length = screen.length;
     for (let i = 0; i < screen.length; i++) {
       const r = screen[i]!;

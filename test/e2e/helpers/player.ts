@@ -132,3 +132,12 @@ export async function walkRoute(page: Page, route: [number, number][]): Promise<
   for (const [x, y] of route) s = await walkTo(page, x, y);
   return s;
 }
+
+/** Types to the villager the player is at, the way a player does: Enter, the words, Enter. */
+export async function typeToNpc(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Enter');
+  await waitForGame(page, (s) => s.talk.typing, 'the text box to open');
+  await page.keyboard.type(text, { delay: 10 });
+  await page.keyboard.press('Enter');
+  await waitForGame(page, (s) => !s.talk.typing && s.talk.lastHeard === text, 'the text to be sent');
+}
