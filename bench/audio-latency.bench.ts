@@ -17,8 +17,8 @@ import { packageAliases } from '../test/helpers/aliases.js';
 import { percentile, round, writeResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const MIC_TRIALS = Number(process.env.MIC_TRIALS ?? 25);
-const EAR_TRIALS = Number(process.env.EAR_TRIALS ?? 15);
+const MIC_TRIALS = Number(process.env.MIC_TRIALS ?? 40);
+const EAR_TRIALS = Number(process.env.EAR_TRIALS ?? 40);
 const BARGE_TRIALS = Number(process.env.BARGE_TRIALS ?? 8);
 
 // --- scripted ConvAI server ---------------------------------------------------------------------

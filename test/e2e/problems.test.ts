@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGame, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute, typeToNpc } from './helpers/player.js';
+import {
+  ROUTES,
+  snapshot,
+  waitForGame,
+  walkRoute,
+  typeToNpc,
+  waitForProblem,
+  waitForSaid,
+} from './helpers/player.js';
 
 type Rect = { x: number; y: number; width: number; height: number };
 
@@ -23,12 +31,7 @@ describe('problems a player is told about', () => {
     await walkRoute(g.page, ROUTES.mira!);
     await waitForGame(g.page, (x) => x.talk.target === 'mira' && x.talk.micOpen, 'Mira to listen', 30_000);
     await g.page.keyboard.down('Space');
-    const s = await waitForGame(
-      g.page,
-      (x) => x.talk.problems.includes('asr-unavailable'),
-      'the "speech input unavailable" problem',
-      15_000,
-    );
+    const s = await waitForProblem(g.page, 'asr-unavailable', 15_000);
     await g.page.keyboard.up('Space');
     expect(s.talk.problemDetails).toContain('Offline speech input is unavailable.');
     // Mira's greeting is on screen at the same time, clear of the problem panel and the rest of the HUD.
@@ -46,12 +49,7 @@ describe('problems a player is told about', () => {
         expect(apart(bubble, panel), JSON.stringify({ bubble, panel })).toBe(true);
     await shot(g.page, '12-asr-unavailable');
     await typeToNpc(g.page, 'potion');
-    await waitForGame(
-      g.page,
-      (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),
-      "Mira's typed answer",
-      30_000,
-    );
+    await waitForSaid(g.page, 'mira', 'Healing potions are twenty gold', 30_000);
     expect(g.errors).toEqual([]);
   }, 120_000);
 
@@ -66,12 +64,7 @@ describe('problems a player is told about', () => {
       })();`,
     });
     await walkRoute(g.page, ROUTES.mira!);
-    const s = await waitForGame(
-      g.page,
-      (x) => x.talk.problems.includes('agent-unreachable'),
-      'the "can\u2019t reach" problem',
-      30_000,
-    );
+    const s = await waitForProblem(g.page, 'agent-unreachable');
     expect(s.talk.micOpen).toBe(false);
     await shot(g.page, '13-agent-unreachable');
     // Still a game: the player walks on.

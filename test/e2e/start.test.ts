@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openGame, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute, typeToNpc } from './helpers/player.js';
+import {
+  ROUTES,
+  snapshot,
+  waitForGame,
+  walkRoute,
+  typeToNpc,
+  waitForProblem,
+  waitForSaid,
+} from './helpers/player.js';
 
 describe('starting the game', () => {
   let g: GameSession | undefined;
@@ -40,20 +48,10 @@ describe('starting the game', () => {
     g = await openGame({ denyMic: true });
     await walkRoute(g.page, ROUTES.mira!);
     await waitForGame(g.page, (x) => x.talk.target === 'mira', 'Mira to become active', 30_000);
-    const s = await waitForGame(
-      g.page,
-      (x) => x.talk.problems.includes('mic-denied'),
-      'the microphone problem',
-      20_000,
-    );
+    const s = await waitForProblem(g.page, 'mic-denied', 20_000);
     expect(s.talk.micOpen).toBe(false);
     await shot(g.page, '07-mic-denied');
     await typeToNpc(g.page, 'potion');
-    await waitForGame(
-      g.page,
-      (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),
-      "Mira's typed answer",
-      30_000,
-    );
+    await waitForSaid(g.page, 'mira', 'Healing potions are twenty gold', 30_000);
   }, 120_000);
 });

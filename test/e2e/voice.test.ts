@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { micTracks, openGame, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { ROUTES, snapshot, waitForGame, walkRoute, waitForSaid } from './helpers/player.js';
 
 function has(bin: string): boolean {
   try {
@@ -72,12 +72,7 @@ describe.skipIf(!tools)(
       // line is only ever said in reply to a turn that mentions healing or potions. The exact
       // transcript depends on how pocketsphinx hears Chrome's processed microphone on a busy machine
       // (it has come back as "do you sell healing a go shop you to"), so only its key word is checked.
-      const s = await waitForGame(
-        g.page,
-        (x) => x.npcs.find((n) => n.id === 'mira')!.said.startsWith('Healing potions are twenty gold'),
-        "Mira's answer to the spoken question",
-        90_000,
-      );
+      const s = await waitForSaid(g.page, 'mira', 'Healing potions are twenty gold', 90_000);
       expect(s.talk.lastHeard.toLowerCase()).toMatch(/heal|potion/);
       await shot(g.page, '11-spoken-question');
       // Leaving ends the conversation and stops every microphone track.

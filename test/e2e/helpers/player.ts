@@ -141,3 +141,18 @@ export async function typeToNpc(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
   await waitForGame(page, (s) => !s.talk.typing && s.talk.lastHeard === text, 'the text to be sent');
 }
+
+/** Waits until the HUD lists problem `id` (e.g. 'mic-denied') and returns that moment's snapshot. */
+export function waitForProblem(page: Page, id: string, timeoutMs = 30_000): Promise<Snapshot> {
+  return waitForGame(page, (s) => s.talk.problems.includes(id), `the "${id}" problem`, timeoutMs);
+}
+
+/** Waits until villager `id` has said a line starting with `start` (the words of its last response). */
+export function waitForSaid(page: Page, id: string, start: string, timeoutMs = 30_000): Promise<Snapshot> {
+  return waitForGame(
+    page,
+    (s) => s.npcs.find((n) => n.id === id)?.said.startsWith(start) ?? false,
+    `${id} to say "${start}…"`,
+    timeoutMs,
+  );
+}
