@@ -7,7 +7,10 @@
  *    client connects into its destination, becomes audible;
  *  - barge-in-to-silence: `interruption` reaches the page -> the output is 40 dB below its level.
  * Both clients are instrumented by the same page code (bench/pages/audio/instrument.ts).
- * Run: npx tsx bench/audio-latency.bench.ts
+ * Run: npx tsx bench/audio-latency.bench.ts (MIC_TRIALS, EAR_TRIALS, BARGE_TRIALS set the trial counts;
+ * MIC_CONTEXT=auto|howler|dedicated picks which AudioContext our MicCapture records in).
+ * Each run's medians move by up to 10 ms: audio renders in 10 ms bursts on this machine and the
+ * phase between the mic's context and the capturing one is fixed for a whole run.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createServer } from 'vite';
@@ -92,7 +95,9 @@ interface Side {
 async function open(client: 'ours' | 'official'): Promise<Side> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`[${client}] pageerror`, e.message));
-  await page.goto(`${base}/bench/pages/audio/latency.html?client=${client}`);
+  await page.goto(
+    `${base}/bench/pages/audio/latency.html?client=${client}&micContext=${process.env.MIC_CONTEXT ?? 'auto'}`,
+  );
   await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 30000 });
   current = null;
   const url = `ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=x`;
@@ -111,6 +116,9 @@ async function earTrial(s: Side): Promise<void> {
   const id = (nextId += 10);
   const p = s.page.evaluate((x) => (window as any).bench.earTrial(x), id);
   current = s.sock;
+  // Audio renders in bursts (10 ms here): a random start keeps the turn from always arriving at the
+  // same point of that cycle, which would bias one client's median.
+  await new Promise((r) => setTimeout(r, Math.random() * 20));
   sendTurn(id, 0.4);
   s.wireToEar.push(await p);
 }

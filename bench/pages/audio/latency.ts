@@ -33,6 +33,7 @@ async function start(wsUrl: string): Promise<string> {
         mode: 'open',
         sampleRate: info.inputFormat.sampleRate,
         onChunk: (pcm) => s.sendAudio(pcm),
+        context: (new URLSearchParams(location.search).get('micContext') ?? 'auto') as 'auto',
       });
       if (!(await mic.start())) throw new Error('mic failed');
     } else {
@@ -51,6 +52,10 @@ async function micTrial(): Promise<number> {
   const n = marks.beepOnWire.length;
   const q = marks.quietOnWire.length;
   const m = marks.micLoud.length;
+  // The previous trial ended when a quiet chunk left, i.e. on a chunk boundary: starting the beep
+  // right away would always land at the same phase of the chunk grid (just after a boundary, the
+  // slowest case for a client with short chunks). A random wait over two 32 ms chunks spreads it.
+  await new Promise((r) => setTimeout(r, Math.random() * 64));
   beepOn();
   await until(() => marks.beepOnWire.length > n && marks.micLoud.length > m, 3000, 'beep on the wire');
   const dt = marks.beepOnWire[n]! - marks.micLoud[m]!;
