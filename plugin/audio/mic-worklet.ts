@@ -13,7 +13,12 @@ export const MIC_PROCESSOR = 'pva-mic-capture';
  * buffer (poolSize x chunk duration, 640 ms by default), one extra buffer is allocated rather than
  * dropping audio (counted in 'grown' so it shows up in diagnostics).
  */
-/** Processor class source; needs the Resampler from worklet-dsp.ts in the same module. */
+/**
+ * Processor class source; needs the Resampler from worklet-dsp.ts in the same module.
+ *
+ * Notes on the source (comments inside the string would ship to every player):
+ *  - `this.xfer = [null];`: reused transfer list: postMessage(buf, [buf]) would allocate per chunk
+ */
 export const MIC_WORKLET_JS = String.raw`
 class PvaMicCapture extends AudioWorkletProcessor {
   constructor(options) {
@@ -26,7 +31,7 @@ class PvaMicCapture extends AudioWorkletProcessor {
     this.free = [];
     for (let i = 0; i < o.poolSize; i++) this.free.push(new Int16Array(this.chunkSamples));
     this.cur = this.free.pop(); this.fill = 0; this.grown = 0; this.alive = true;
-    this.xfer = [null]; // reused transfer list: postMessage(buf, [buf]) would allocate per chunk
+    this.xfer = [null];
     this.port.onmessage = (e) => {
       const d = e.data;
       if (d instanceof ArrayBuffer) this.free.push(new Int16Array(d));

@@ -19,6 +19,17 @@ export const VOICE_PROCESSOR = 'pva-npc-voice';
  * Messages in:  {t:'design', d} | {t:'chunks', list:[{pcm:Int16Array, rate, turn}]} | {t:'flush', turn} | 'stop'
  * Messages out: {t:'start'|'starve'|'resume'|'flushed'|'end', turn, played (frames of this turn), time}
  * Messages are posted on state changes only, never per render quantum.
+ *
+ * Notes on the source (comments inside the string would ship to every player):
+ *  - `this.turn = -1; this.played = 0; this.state = 'idle';`: idle | playing | starved | flushing
+ *  - `onMsg`, chunks: the lead only applies to a turn that ran dry; a new turn starts at once.
+ *  - `if (this.turn === -1 || this.turn > F) return;`: what plays is newer: untouched
+ *  - `if (this.state === 'flushing') { this.rs.reset(); this.dr...`: silent by now
+ *  - `dropFlushed`: a starved voice keeps ringing out its already-fading tail.
+ *  - `if (this.state === 'flushing' && c.turn > this.flushTurn)...`: never fade a newer turn
+ *  - `if (!rs) { this.qHead++; continue; }`: unreachable: the main thread sends the design first
+ *  - `starve`: continue the input with its faded, time-reversed tail, then let the filter ring out.
+ *  - `process`: a real underrun (more of the same turn came late) raises the lead.
  */
 export const VOICE_WORKLET_JS = String.raw`
 class PvaNpcVoice extends AudioWorkletProcessor {
@@ -32,7 +43,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     this.leadMin = o.leadMs / 1000;
     this.designs = new Map(); this.rs = null;
     this.q = []; this.qHead = 0; this.qOff = 0; this.queuedSec = 0;
-    this.turn = -1; this.played = 0; this.state = 'idle'; // idle | playing | starved | flushing
+    this.turn = -1; this.played = 0; this.state = 'idle';
     this.flushGain = 1; this.flushTurn = -Infinity; this.underrunThisTurn = false;
     this.waitUntil = -1; this.alive = true; this.drainLeft = 0; this.fadePending = true;
     this.port.onmessage = (e) => this.onMsg(e.data);
@@ -47,7 +58,6 @@ class PvaNpcVoice extends AudioWorkletProcessor {
         this.q.push(c); this.queuedSec += c.pcm.length / c.rate;
       }
       if (this.qHead < this.q.length && (this.state === 'idle' || this.state === 'starved') && this.waitUntil < 0) {
-        // The lead only applies to a turn that ran dry; a new turn starts at once.
         const sameTurn = this.state === 'starved' && this.q[this.qHead].turn === this.turn;
         this.waitUntil = currentTime + (sameTurn ? this.lead : 0);
       }
@@ -69,9 +79,8 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     if (headKept) sec -= this.qOff / this.q[this.qHead].rate;
     else this.qOff = 0;
     this.q = keep; this.qHead = 0; this.queuedSec = sec;
-    if (this.turn === -1 || this.turn > F) return; // what plays is newer: untouched
-    if (this.state === 'flushing') { this.rs.reset(); this.drainLeft = 0; } // silent by now
-    // (a starved voice keeps ringing out its already-fading tail)
+    if (this.turn === -1 || this.turn > F) return;
+    if (this.state === 'flushing') { this.rs.reset(); this.drainLeft = 0; }
     this.flushGain = 1; this.fadePending = true;
     this.waitUntil = keep.length ? currentTime : -1;
     this.state = 'idle';
@@ -82,7 +91,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
   feed() {
     while (this.qHead < this.q.length) {
       const c = this.q[this.qHead];
-      if (this.state === 'flushing' && c.turn > this.flushTurn) return false; // never fade a newer turn
+      if (this.state === 'flushing' && c.turn > this.flushTurn) return false;
       if (c.turn !== this.turn) {
         if (this.turn !== -1) this.endTurn();
         this.turn = c.turn; this.played = 0; this.underrunThisTurn = false;
@@ -90,7 +99,7 @@ class PvaNpcVoice extends AudioWorkletProcessor {
       }
       if (!this.rs || this.rs.rate !== c.rate) {
         const rs = this.designs.get(c.rate);
-        if (!rs) { this.qHead++; continue; } // unreachable: the main thread sends the design first
+        if (!rs) { this.qHead++; continue; }
         rs.reset(); this.rs = rs; this.fadePending = true;
       }
       if (this.fadePending) { this.rs.fadeIn(Math.round(c.rate * this.edgeMs / 1000)); this.fadePending = false; }
@@ -106,7 +115,6 @@ class PvaNpcVoice extends AudioWorkletProcessor {
     this.port.postMessage({ t: 'end', turn: this.turn, played: this.played, time: currentTime });
   }
   starve() {
-    // Continue the input with its faded, time-reversed tail, then let the filter ring out.
     const rs = this.rs, tail = Math.round(rs.rate * this.edgeMs / 1000);
     rs.pushTail(tail);
     this.drainLeft = Math.ceil((tail + rs.K) * rs.L / rs.M) + 2;
@@ -125,7 +133,6 @@ class PvaNpcVoice extends AudioWorkletProcessor {
           (currentTime >= this.waitUntil || this.queuedSec >= this.lead);
         if (ready) {
           if (this.state === 'starved' && this.q[this.qHead].turn === this.turn) {
-            // A real underrun (more of the same turn came late): raise the lead.
             this.underrunThisTurn = true;
             this.lead = Math.min(this.leadMax, this.lead + this.leadStep);
             this.port.postMessage({ t: 'resume', turn: this.turn, played: this.played, time: currentTime });

@@ -5,6 +5,9 @@
  *
  * `Resampler` streams through the polyphase filter designed in fir.ts. It keeps a linear history
  * buffer (allocated once) and compacts it with copyWithin, so push/pull never allocate.
+ *
+ * Notes on the source (comments inside the string would ship to every player):
+ *  - `reset`: a pre-roll of half-1 zeros aligns the first output sample with the first input sample.
  */
 export const RESAMPLER_JS = String.raw`
 class Resampler {
@@ -15,7 +18,6 @@ class Resampler {
     this.reset();
   }
   reset() {
-    // Pre-roll of half-1 zeros: the first output sample is aligned with the first input sample.
     this.buf.fill(0);
     this.len = this.half - 1; this.n = this.half - 1; this.acc = 0;
     this.g = 1; this.gStep = 0;

@@ -48,6 +48,8 @@ export class AgentSession {
   readonly #turns: TurnTracker;
   readonly #router: RouterContext;
   #state: SessionState = 'idle';
+  #droppedAudioMs = 0;
+  #dropping = false;
   #socket: Socket | undefined;
   #info: ConversationInfo | undefined;
   #latencyMs: number | undefined;
@@ -185,10 +187,29 @@ export class AgentSession {
    * Sends one chunk of microphone audio: PCM16 mono at `conversation.inputFormat.sampleRate`, encoded
    * to the negotiated input format (PCM16-LE or μ-law). Returns false, sending nothing, unless `open`:
    * the mic keeps streaming through a reconnect, and those chunks have no conversation to go to.
+   * Also false, dropping the chunk, while more than `maxAudioBacklogMs` of audio waits to leave.
    */
   sendAudio(samples: Int16Array): boolean {
     if (this.#state !== 'open' || !this.#socket || !this.#info) return false;
-    return this.#socket.send(encodeUserAudioChunk(encodeSamples(samples, this.#info.inputFormat)));
+    const frame = encodeUserAudioChunk(encodeSamples(samples, this.#info.inputFormat));
+    const chunkMs = (samples.length / this.#info.inputFormat.sampleRate) * 1000;
+    // The backlog in milliseconds of audio, from the bytes this very frame format takes per ms.
+    const backlogMs = chunkMs > 0 ? (this.#socket.bufferedAmount / frame.length) * chunkMs : 0;
+    if (backlogMs > (this.#options.maxAudioBacklogMs ?? 1000)) {
+      this.#droppedAudioMs += chunkMs;
+      if (!this.#dropping) {
+        this.#dropping = true;
+        this.#events.fire('audioDropped', { backlogMs });
+      }
+      return false;
+    }
+    this.#dropping = false;
+    return this.#socket.send(frame);
+  }
+
+  /** Milliseconds of microphone audio dropped because the network could not keep up. */
+  get droppedAudioMs(): number {
+    return this.#droppedAudioMs;
   }
 
   /** Sends typed text as the player's turn (`user_message`). */

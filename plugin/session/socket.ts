@@ -8,6 +8,8 @@
 /** The part of the WHATWG WebSocket the session uses. `ws` implements it too. */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** Bytes handed to send() and not yet on the network (both the browser's and `ws` have it). */
+  readonly bufferedAmount?: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
@@ -61,6 +63,11 @@ export class Socket {
   }
 
   /** Sends when open; returns false (and sends nothing) otherwise. */
+  /** Bytes queued for sending that have not left yet: grows when the network stalls. */
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount ?? 0;
+  }
+
   send(text: string): boolean {
     if (!this.isOpen) return false;
     this.#ws.send(text);

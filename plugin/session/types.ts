@@ -43,6 +43,12 @@ export interface AgentSessionOptions {
   clientTools?: Record<string, ClientToolHandler>;
   /** Clock for latency measurements. Default `performance.now`. */
   now?: () => number;
+  /**
+   * Microphone audio still waiting to leave (the socket's `bufferedAmount`) beyond this many
+   * milliseconds is dropped instead of queued, so after a network stall the agent hears the player
+   * now rather than seconds ago. Default 1000; `Infinity` never drops.
+   */
+  maxAudioBacklogMs?: number;
 }
 
 export interface ConversationInfo {
@@ -131,6 +137,11 @@ export interface AgentSessionEvents {
   unknownMessage: (error: DecodeError) => void;
   /** Something went wrong that does not by itself end the conversation (error frame, bad frame). */
   error: (error: SessionError) => void;
+  /**
+   * Microphone audio is being dropped: the network cannot keep up (see `maxAudioBacklogMs`). Fires
+   * once per stall; `droppedAudioMs` counts what was lost.
+   */
+  audioDropped: (e: { backlogMs: number }) => void;
   /** The conversation ended (state is `closed`). Fires exactly once. */
   end: (reason: EndReason) => void;
 }

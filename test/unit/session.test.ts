@@ -631,3 +631,38 @@ describe('listeners', () => {
     expect(ws.sessionListenerCount()).toBe(0);
   });
 });
+
+describe('a network that cannot keep up', () => {
+  it('drops microphone audio beyond the backlog limit, says so once, and sends the newest again once it drains', async () => {
+    const { session, conn } = await open({ maxAudioBacklogMs: 500 });
+    const dropped = recordEvents(session, ['audioDropped']);
+    // The server stops reading: the client's kernel buffer fills, then the socket's own queue grows.
+    const tcp = (conn.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    const chunk = new Int16Array(320); // 20 ms at 16 kHz
+    let sent = 0;
+    while (session.sendAudio(chunk)) {
+      sent++;
+      if (sent > 200_000) throw new Error('the backlog never exceeded the limit');
+      // Let the socket hand what it can to the kernel, as a game's frames would.
+      if (sent % 500 === 0) await new Promise((r) => setImmediate(r));
+    }
+    // Refused from here on, and only one event for the whole stall.
+    expect(session.sendAudio(chunk)).toBe(false);
+    expect(session.sendAudio(chunk)).toBe(false);
+    const events = dropped.of('audioDropped');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.backlogMs).toBeGreaterThan(500);
+    expect(session.droppedAudioMs).toBeCloseTo(60, 5); // the chunk that tripped it and two more
+    expect(session.state).toBe('open');
+    // The network recovers: the queue drains and the newest audio goes out again.
+    tcp.resume();
+    const marked = Int16Array.from({ length: 320 }, (_, i) => i + 1);
+    await until(() => session.sendAudio(marked), { timeout: 10_000, interval: 20 });
+    await conn.next(
+      (m) => 'user_audio_chunk' in m && base64ToInt16((m as UserAudioChunk).user_audio_chunk)![319] === 320,
+      10_000,
+    );
+    expect(conn.received.filter((m) => 'user_audio_chunk' in m).length).toBeLessThanOrEqual(sent + 1);
+  }, 30_000);
+});
