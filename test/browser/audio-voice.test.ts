@@ -59,13 +59,7 @@ describe('NpcVoice playback', () => {
         await lab.until(() => voice.mode === 'listening', 4000, 'listening');
         const { L, rate: ctxRate } = rec.stop();
         // Steady part: from 20 ms after the onset to 20 ms before the end.
-        let first = -1;
-        let last = -1;
-        for (let i = 0; i < L.length; i++)
-          if (Math.abs(L[i]) > 0.05) {
-            if (first < 0) first = i;
-            last = i;
-          }
+        const { first, last } = lab.span(L, 0.05);
         const a = first + Math.round(0.02 * ctxRate);
         const b = last - Math.round(0.02 * ctxRate);
         // For a pure sine x'' = -w^2 x: the residual of the discrete second difference is ~0
@@ -126,13 +120,7 @@ describe('NpcVoice playback', () => {
       await lab.until(() => voice.mode === 'listening', 4000, 'listening');
       const positionMs = voice.playbackPositionMs;
       const { L, rate } = rec.stop();
-      let first = -1;
-      let last = -1;
-      for (let i = 0; i < L.length; i++)
-        if (Math.abs(L[i]) > 0.02) {
-          if (first < 0) first = i;
-          last = i;
-        }
+      const { first, last } = lab.span(L, 0.02);
       const w = (2 * Math.PI * 440) / rate;
       const c = 4 * Math.sin(w / 2) ** 2;
       let maxRes = 0;
@@ -353,13 +341,7 @@ describe('NpcVoice playback', () => {
         await lab.until(() => voice.turnId === turn, 3000);
         await lab.until(() => voice.mode === 'listening', 3000);
         const { L, rate } = rec.stop();
-        let first = -1;
-        let last = -1;
-        for (let i = 0; i < L.length; i++)
-          if (Math.abs(L[i]) > 0.05) {
-            if (first < 0) first = i;
-            last = i;
-          }
+        const { first, last } = lab.span(L, 0.05);
         let zc = 0;
         for (let i = first + 1; i <= last; i++) if (L[i - 1] < 0 !== L[i] < 0) zc++;
         out.push({ zc: zc / 2 / ((last - first) / rate), ms: ((last - first) / rate) * 1000 });

@@ -4,7 +4,13 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
-import { launchBrowser, repoRoot, startPageServer, watchPage } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  repoRoot,
+  startPageServer,
+  watchPage,
+  type LaunchOptions,
+} from '../helpers/browser.js';
 
 // The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
 // walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the
@@ -126,34 +132,31 @@ async function openPage(browser: Browser, base: string, cfg: Record<string, unkn
 
 const log = (page: Page) => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>;
 
+/** The real local agent, a page server for one Phaser major and a browser, for one describe block. */
+function useRig(phaser: '3' | '4', npc: NpcDefinition, launch: LaunchOptions = {}) {
+  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
+  beforeAll(async () => {
+    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser }));
+    rig.browser = await launchBrowser(launch);
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.agent?.close();
+  });
+  return rig;
+}
+
 for (const phaser of ['4', '3'] as const) {
   describe(`VoiceAgentsPlugin on Phaser ${phaser}`, () => {
-    let agent: LocalAgent;
-    let server: ViteDevServer;
-    let base: string;
-    let browser: Browser;
     const npc = loadNpc();
-
-    beforeAll(async () => {
-      agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
-      // Scan only this page for dependencies (other pages import virtual modules this server lacks).
-      const scanOnlyThisPage = {
-        name: 'scan-this-page',
-        config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
-      };
-      ({ server, url: base } = await startPageServer({ phaser, plugins: [scanOnlyThisPage] }));
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await agent?.close();
-    });
+    const rig = useRig(phaser, npc);
 
     it('greets from the right side with a synced bubble, releases the mic on leaving, survives restart and destroy', async () => {
-      const { page, errors } = await openPage(browser, base, {
+      const { page, errors } = await openPage(rig.browser, rig.base, {
         npc,
-        agentUrl: agent.url,
+        agentUrl: rig.agent.url,
         npcAt: NPC_AT,
         playerAt: { x: 100, y: 300 },
       });
@@ -220,9 +223,9 @@ for (const phaser of ['4', '3'] as const) {
     if (phaser === '4')
       it('prewarm holds the greeting until arrival; skip keeps what was heard; typed text and a tool call round trip', async () => {
         const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
-        const { page, errors } = await openPage(browser, base, {
+        const { page, errors } = await openPage(rig.browser, rig.base, {
           npc: warm,
-          agentUrl: agent.url,
+          agentUrl: rig.agent.url,
           npcAt: NPC_AT,
           playerAt: { x: 100, y: 300 },
         });
@@ -365,9 +368,9 @@ for (const phaser of ['4', '3'] as const) {
     if (phaser === '4')
       it('a prewarm the player never reaches closes without showing the greeting nobody heard', async () => {
         const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
-        const { page, errors } = await openPage(browser, base, {
+        const { page, errors } = await openPage(rig.browser, rig.base, {
           npc: warm,
-          agentUrl: agent.url,
+          agentUrl: rig.agent.url,
           npcAt: NPC_AT,
           playerAt: { x: 100, y: 300 },
         });
@@ -396,31 +399,13 @@ for (const phaser of ['4', '3'] as const) {
 }
 
 describe('VoiceAgentsPlugin installed at run time', () => {
-  let agent: LocalAgent;
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
   const npc = loadNpc();
-
-  beforeAll(async () => {
-    agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
-    const scanOnlyThisPage = {
-      name: 'scan-this-page',
-      config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
-    };
-    ({ server, url: base } = await startPageServer({ phaser: '3', plugins: [scanOnlyThisPage] }));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await agent?.close();
-  });
+  const rig = useRig('3', npc);
 
   it('installVoiceAgents(scene) from create() boots once, starts at once and talks (Phaser 3.90)', async () => {
-    const { page, errors } = await openPage(browser, base, {
+    const { page, errors } = await openPage(rig.browser, rig.base, {
       npc,
-      agentUrl: agent.url,
+      agentUrl: rig.agent.url,
       npcAt: NPC_AT,
       playerAt: { x: 100, y: 300 },
       runtimeInstall: true,
@@ -441,31 +426,13 @@ describe('VoiceAgentsPlugin installed at run time', () => {
 });
 
 describe('VoiceAgentsPlugin with the microphone denied', () => {
-  let agent: LocalAgent;
-  let server: ViteDevServer;
-  let base: string;
-  let browser: Browser;
   const npc = loadNpc();
-
-  beforeAll(async () => {
-    agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
-    const scanOnlyThisPage = {
-      name: 'scan-this-page',
-      config: () => ({ optimizeDeps: { entries: [PAGE.slice(1)] } }),
-    };
-    ({ server, url: base } = await startPageServer({ phaser: '4', plugins: [scanOnlyThisPage] }));
-    browser = await launchBrowser({ denyMic: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await agent?.close();
-  });
+  const rig = useRig('4', npc, { denyMic: true });
 
   it('reports a typed mic error once, keeps the conversation, and typing still works', async () => {
-    const { page, errors } = await openPage(browser, base, {
+    const { page, errors } = await openPage(rig.browser, rig.base, {
       npc,
-      agentUrl: agent.url,
+      agentUrl: rig.agent.url,
       npcAt: NPC_AT,
       playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
     });

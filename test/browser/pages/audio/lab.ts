@@ -67,6 +67,18 @@ function rms(a: Float32Array, from = 0, to = a.length) {
   return Math.sqrt(s / Math.max(1, to - from));
 }
 
+/** First and last sample louder than `threshold` (-1, -1 when none is). */
+function span(a: Float32Array, threshold: number): { first: number; last: number } {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < a.length; i++)
+    if (Math.abs(a[i]!) > threshold) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  return { first, last };
+}
+
 function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0): Int16Array {
   const n = Math.round(rate * seconds);
   const out = new Int16Array(n);
@@ -141,5 +153,17 @@ if (new URLSearchParams(location.search).get('probe') === 'autoplay') {
 }
 
 const events: string[] = [];
-(window as any).lab = { Howler, audio, record, rms, tone, until, events, streams, micSession, edgeCount };
+(window as any).lab = {
+  Howler,
+  audio,
+  record,
+  rms,
+  span,
+  tone,
+  until,
+  events,
+  streams,
+  micSession,
+  edgeCount,
+};
 (window as any).__ready = true;
