@@ -20,6 +20,18 @@ export interface SessionLike {
   registerTool(name: string, handler: ClientToolHandler): () => void;
 }
 
+/**
+ * The part of NpcVoice a conversation (and the plugin, through `conversation.voice`) uses. Picked
+ * from the real class, so a renamed member breaks stand-ins at compile time.
+ */
+export type ConversationVoice = Pick<
+  NpcVoice,
+  'on' | 'push' | 'flush' | 'dispose' | 'turnId' | 'playbackPositionMs' | 'mode' | 'level' | 'setPosition'
+>;
+
+/** The part of SpeechBubble a conversation drives. */
+export type ConversationBubble = Pick<SpeechBubble, 'turnId' | 'show' | 'correct' | 'cutAt' | 'end'>;
+
 /** What a conversation reports to its NPC handle. */
 export interface ConversationHost {
   readonly id: string;
@@ -81,8 +93,8 @@ export class Conversation {
   constructor(
     host: ConversationHost,
     readonly session: SessionLike,
-    readonly voice: NpcVoice | null,
-    readonly bubble: SpeechBubble,
+    readonly voice: ConversationVoice | null,
+    readonly bubble: ConversationBubble,
     readonly prewarm: boolean,
   ) {
     this.#host = host;

@@ -6,12 +6,7 @@
 import WebSocket from 'ws';
 import type { NpcDefinition } from '../../plugin/npc/types.js';
 import type { EndReason } from '../../plugin/protocol/index.js';
-import {
-  AgentSession,
-  type AgentAudioChunk,
-  type AgentSessionOptions,
-  type WebSocketConstructor,
-} from '../../plugin/session/index.js';
+import { AgentSession, type AgentAudioChunk, type AgentSessionOptions } from '../../plugin/session/index.js';
 import { recordEvents, until } from '../helpers/events.js';
 import { TEST_NPC } from './agent-fixtures.js';
 
@@ -153,7 +148,7 @@ export function record(session: AgentSession) {
 export function makeSession(url: string, options: Partial<AgentSessionOptions> = {}): AgentSession {
   return new AgentSession({
     endpoint: { kind: 'url', url: `${url}/v1/convai/conversation?agent_id=fault` },
-    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
+    WebSocket: CountingWebSocket,
     reconnect: { baseDelayMs: 25, maxAttempts: 3 },
     metadataTimeoutMs: 3000,
     closeTimeoutMs: 500,

@@ -15,7 +15,7 @@ import {
   type DecodeErrorKind,
   type DecodeResult,
 } from '../../plugin/protocol/index.js';
-import { AgentSession, type WebSocketConstructor } from '../../plugin/session/index.js';
+import { AgentSession } from '../../plugin/session/index.js';
 import { until } from '../helpers/events.js';
 import { CountingWebSocket, trapEscapes } from './fault-harness.js';
 
@@ -280,7 +280,7 @@ describe('a live session fed hostile frames', () => {
     const escapes = trapEscapes();
     const session = new AgentSession({
       endpoint: { kind: 'url', url },
-      WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
+      WebSocket: CountingWebSocket,
       reconnect: false,
     });
     const errors: { kind: string; message: string }[] = [];

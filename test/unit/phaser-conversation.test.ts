@@ -3,9 +3,13 @@ import WebSocket from 'ws';
 import { AgentSession } from '../../plugin/session/index.js';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import { int16ToBase64 } from '../../plugin/protocol/index.js';
-import { Conversation, type ConversationHost } from '../../plugin/phaser/conversation.js';
-import type { SpeechBubble } from '../../plugin/phaser/bubble/view.js';
-import type { NpcVoice } from '../../plugin/audio/index.js';
+import {
+  Conversation,
+  type ConversationBubble,
+  type ConversationHost,
+  type ConversationVoice,
+} from '../../plugin/phaser/conversation.js';
+import type { NpcVoiceEvents } from '../../plugin/audio/index.js';
 import type { ToolHandler } from '../../plugin/phaser/events.js';
 import {
   startScriptedServer,
@@ -16,9 +20,11 @@ import { until } from '../helpers/events.js';
 
 // One conversation's glue (session events -> voice, bubble and NPC events), with a real AgentSession
 // over a real `ws` connection to a scripted server. The voice and the bubble are recorders: what
-// they are asked to do is what the player would hear and read.
+// they are asked to do is what the player would hear and read. They implement the parts of NpcVoice
+// and SpeechBubble the conversation uses (picked from the real classes), so a renamed member breaks
+// the build here instead of leaving a stand-in that no longer matches.
 
-class RecVoice {
+class RecVoice implements ConversationVoice {
   pushes: { samples: number; turn: number }[] = [];
   flushes = 0;
   turnId = -1;
@@ -26,33 +32,37 @@ class RecVoice {
   mode: 'speaking' | 'listening' = 'listening';
   level = 0;
   disposed = false;
-  private fns = new Map<string, ((...a: any[]) => void)[]>();
-  on(e: string, fn: (...a: any[]) => void) {
-    this.fns.set(e, [...(this.fns.get(e) ?? []), fn]);
+  position = { x: 0, y: 0 };
+  readonly #fns = new Map<keyof NpcVoiceEvents, ((...a: never[]) => void)[]>();
+  on<K extends keyof NpcVoiceEvents>(e: K, fn: NpcVoiceEvents[K]) {
+    this.#fns.set(e, [...(this.#fns.get(e) ?? []), fn]);
     return () =>
-      this.fns.set(
+      this.#fns.set(
         e,
-        (this.fns.get(e) ?? []).filter((f) => f !== fn),
+        (this.#fns.get(e) ?? []).filter((f) => f !== fn),
       );
   }
-  fire(e: string, ...a: unknown[]) {
-    for (const f of this.fns.get(e) ?? []) f(...a);
+  fire<K extends keyof NpcVoiceEvents>(e: K, ...a: Parameters<NpcVoiceEvents[K]>) {
+    for (const f of this.#fns.get(e) ?? []) (f as (...args: typeof a) => void)(...a);
   }
   listeners() {
-    return [...this.fns.values()].reduce((n, l) => n + l.length, 0);
+    return [...this.#fns.values()].reduce((n, l) => n + l.length, 0);
   }
-  push(pcm: Int16Array, _rate: number, turn: number) {
+  push(pcm: Int16Array, _rate: number, turn = -1) {
     this.pushes.push({ samples: pcm.length, turn });
   }
   flush() {
     this.flushes++;
+  }
+  setPosition(x: number, y: number) {
+    this.position = { x, y };
   }
   dispose() {
     this.disposed = true;
   }
 }
 
-class RecBubble {
+class RecBubble implements ConversationBubble {
   turnId = -1;
   shown: string[] = [];
   corrected: string[] = [];
@@ -84,6 +94,8 @@ interface Rig {
   tools: Map<string, ToolHandler>;
   listening: Set<string>;
   contexts: Map<string, string>;
+  /** The host's clock (ms): real time since the rig started, plus whatever a test skips ahead. */
+  clock: { skipped: number };
 }
 
 let server: ScriptedServer;
@@ -97,7 +109,7 @@ afterEach(async () => {
 async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler>; listen?: string[] } = {}) {
   const session = new AgentSession({
     endpoint: { kind: 'url', url: server.url },
-    WebSocket: WebSocket as never,
+    WebSocket,
     reconnect: false,
   });
   const voice = new RecVoice();
@@ -108,6 +120,7 @@ async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler
   const listening = new Set(opts.listen ?? []);
   const contexts = new Map<string, string>([['inventory', 'The player holds a torch.']]);
   const t0 = performance.now();
+  const clock = { skipped: 0 };
   const host: ConversationHost = {
     id: 'mira',
     setState: (s) => events.push(['state', s]),
@@ -118,15 +131,9 @@ async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler
     toolNames: () => [...tools.keys(), ...listening],
     playerSaid: (t) => events.push(['playerSaid', t]),
     ended: (_c, r) => ended.push(r),
-    now: () => performance.now() - t0,
+    now: () => performance.now() - t0 + clock.skipped,
   };
-  const conv = new Conversation(
-    host,
-    session,
-    voice as unknown as NpcVoice,
-    bubble as unknown as SpeechBubble,
-    opts.prewarm ?? false,
-  );
+  const conv = new Conversation(host, session, voice, bubble, opts.prewarm ?? false);
   if (!opts.prewarm) conv.activate();
   const connecting = conv.connect();
   const conn = await server.connection(0);
@@ -144,6 +151,7 @@ async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler
     tools,
     listening,
     contexts,
+    clock,
   } satisfies Rig;
 }
 
@@ -183,8 +191,10 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
       agent_response_event: { agent_response: 'Welcome [laughs] traveller!', event_id: 1 },
     });
     r.server.burst([audio(1), audio(1), audio(1)]);
-    await until(() => r.events.some((e) => e[0] === 'response'));
-    await new Promise((res) => setTimeout(res, 50));
+    // A ping after the audio: once the session has handled it, it has handled every frame before it.
+    r.server.send({ type: 'ping', ping_event: { event_id: 7, ping_ms: 42 } });
+    await until(() => r.conv.pingMs === 42);
+    expect(r.events.some((e) => e[0] === 'response')).toBe(true);
     expect(r.voice.pushes).toEqual([]); // nothing audible yet
     expect(r.events).toContainEqual(['response', 'Welcome traveller!', 1]); // game text never has tags
     // No microphone audio goes to a prewarmed conversation.
@@ -230,7 +240,8 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     });
     await until(() => r.bubble.shown.length === 1);
     expect(r.conv.positionFor(4)).toBeNull(); // audio may still be on its way
-    await until(() => (r.conv.positionFor(4) ?? 0) > 100, { timeout: 3000 });
+    r.clock.skipped += 1000; // no audio 1 s after the text (the limit is 800 ms): read it
+    expect(r.conv.positionFor(4)).toBeGreaterThan(100);
     r.conv.dispose();
 
     await server.close();
@@ -241,7 +252,7 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
       agent_response_event: { agent_response: 'Welcome!', event_id: 1 },
     });
     await until(() => held.bubble.shown.length === 1);
-    await new Promise((res) => setTimeout(res, 1000));
+    held.clock.skipped += 10_000; // far past the text-only limit: the held greeting is not read out
     expect(held.conv.positionFor(1)).toBeNull();
     held.conv.dispose();
   });
@@ -332,7 +343,7 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     server = await startScriptedServer(); // afterEach closes this one
     const session = new AgentSession({
       endpoint: { kind: 'url', url },
-      WebSocket: WebSocket as never,
+      WebSocket,
       reconnect: false,
     });
     const events: unknown[][] = [];
@@ -349,7 +360,7 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
       ended: (_c, r) => ended.push(r),
       now: () => 0,
     };
-    const conv = new Conversation(host, session, null, new RecBubble() as unknown as SpeechBubble, false);
+    const conv = new Conversation(host, session, null, new RecBubble(), false);
     await conv.connect();
     await until(() => ended.length === 1);
     expect(ended[0]).toMatchObject({ kind: 'error', error: 'connection' });

@@ -1,10 +1,6 @@
 // Shared setup for the session tests (not a test file itself).
 import WebSocket from 'ws';
-import {
-  AgentSession,
-  type AgentSessionOptions,
-  type WebSocketConstructor,
-} from '../../plugin/session/index.js';
+import { AgentSession, type AgentSessionOptions } from '../../plugin/session/index.js';
 import type { ScriptedServer, ServerConnection } from '../helpers/scripted-server.js';
 
 /** `ws` subclass that remembers every socket, so tests can count the listeners left on them. */
@@ -25,7 +21,7 @@ export function sessionFactory(getServer: () => ScriptedServer) {
   const make = (options: Partial<AgentSessionOptions> = {}) => {
     const session = new AgentSession({
       endpoint: { kind: 'url', url: getServer().url },
-      WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+      WebSocket: TrackedWebSocket,
       reconnect: { baseDelayMs: 10, rateLimitDelayMs: 30 },
       ...options,
     });
