@@ -15,6 +15,6 @@ declare const bubble: { show(text: string): void };
 declare const playerBubble: { show(text: string): void };
 declare const voice: import('phaser-voice-agents').NpcVoice;
 declare const session: import('phaser-voice-agents').AgentSession;
-declare const mic: { onChunk(cb: (pcm: Int16Array) => void): void };
+declare const mic: import('phaser-voice-agents').MicCapture;
 declare function showHint(text: string): void;
 declare const server: import('node:http').Server;
