@@ -3,13 +3,19 @@
  * do, and never shows a raw error object.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { VoiceAgentsError } from 'phaser-voice-agents';
+import { ASR_UNAVAILABLE_NOTICE, createLocalAgent } from 'phaser-voice-agents/server';
 import {
   ASR_UNAVAILABLE,
   NO_VOICE_SERVICE,
   describeError,
   describeReconnect,
 } from '../../sample-game/game/problems.js';
+
+const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+const viteConfig = read('vite.config.ts');
 
 const mic = (kind: string): VoiceAgentsError => ({
   kind: 'mic',
@@ -64,9 +70,42 @@ describe('sample game: problems in plain words', () => {
     expect(cfg.action).toContain('mira.npc.yaml:3:5');
   });
 
-  it('offline speech input unavailable tells the player to type', () => {
-    expect(ASR_UNAVAILABLE.title).toBe('Offline speech input is unavailable.');
+  it('offline speech input unavailable says what the local agent says, and to type instead', async () => {
+    // The source of truth is the local agent: its notice (sent when it has no recognizer) and its
+    // health report, which the game reads to decide to show this problem.
+    const notice = ASR_UNAVAILABLE_NOTICE.local_agent_notice_event;
+    expect(notice.code).toBe('asr_unavailable');
+    const [headline] = notice.message.split(' (');
+    expect(ASR_UNAVAILABLE.title).toBe(`${headline}.`);
+    expect(notice.message).toMatch(/type instead\.$/);
     expect(ASR_UNAVAILABLE.action).toMatch(/Press Enter to type instead/);
-    expect(NO_VOICE_SERVICE.action).toMatch(/npm run dev/);
+    const agent = await createLocalAgent({
+      npcs: [],
+      recognizer: 'none',
+      llm: false,
+      speechEngine: 'babble',
+    });
+    try {
+      const health = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as {
+        recognizer: { available: boolean; notice: string; hint: string };
+      };
+      expect(health.recognizer).toMatchObject({ available: false, notice: notice.code });
+      // The HUD names the same package the agent's hint says to install.
+      const pkgName = /install (\S+)/.exec(health.recognizer.hint)?.[1];
+      expect(pkgName).toBe('pocketsphinx');
+      expect(ASR_UNAVAILABLE.action).toContain(`install ${pkgName}`);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('no voice service points at the command that starts the game with the local agent', () => {
+    const cmd = /npm run (\S+)/.exec(NO_VOICE_SERVICE.action)?.[1];
+    expect(cmd).toBe('dev');
+    // That script exists and runs Vite with the repo's config, whose voiceAgents plugin mounts the
+    // local agent (it is on unless `localAgent: false`).
+    expect(pkg.scripts[cmd!]).toBe('vite');
+    expect(viteConfig).toMatch(/voiceAgents\(/);
+    expect(viteConfig).not.toMatch(/localAgent:\s*false/);
   });
 });
