@@ -87,32 +87,34 @@ describe('the API key never reaches the browser bundle', () => {
     expect(text).toContain('Mira the Merchant');
   }, 120_000);
 
-  // Runs once the sample game exists (another part of the project builds it).
-  const sampleGame =
-    existsSync(join(repoRoot, 'index.html')) && existsSync(join(repoRoot, 'sample-game/main.ts'));
-  it.skipIf(!sampleGame)(
-    'the sample game built with the repo vite.config.ts contains no trace of the key',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'npc-bundle-game-'));
-      dirs.push(dir);
-      await mkdir(join(dir, 'out'));
-      const saved = process.env.ELEVENLABS_API_KEY;
-      process.env.ELEVENLABS_API_KEY = KEY;
-      try {
-        await build({
-          root: repoRoot,
-          configFile: join(repoRoot, 'vite.config.ts'),
-          logLevel: 'silent',
-          build: { outDir: join(dir, 'out'), emptyOutDir: true, sourcemap: true },
-        });
-      } finally {
-        if (saved === undefined) delete process.env.ELEVENLABS_API_KEY;
-        else process.env.ELEVENLABS_API_KEY = saved;
-      }
-      const found = await searchOutput(join(dir, 'out'));
-      expect(found.files).toBeGreaterThan(1);
-      expect(found.key).toEqual([]);
-    },
-    180_000,
-  );
+  it('the sample game built with the repo vite.config.ts contains no trace of the key', async () => {
+    // The sample game is part of the repo: if it is missing, this fails rather than skips.
+    expect(existsSync(join(repoRoot, 'index.html'))).toBe(true);
+    expect(existsSync(join(repoRoot, 'sample-game/main.ts'))).toBe(true);
+    const dir = await mkdtemp(join(tmpdir(), 'npc-bundle-game-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'out'));
+    const saved = process.env.ELEVENLABS_API_KEY;
+    process.env.ELEVENLABS_API_KEY = KEY;
+    try {
+      await build({
+        root: repoRoot,
+        configFile: join(repoRoot, 'vite.config.ts'),
+        logLevel: 'silent',
+        build: { outDir: join(dir, 'out'), emptyOutDir: true, sourcemap: true },
+      });
+    } finally {
+      if (saved === undefined) delete process.env.ELEVENLABS_API_KEY;
+      else process.env.ELEVENLABS_API_KEY = saved;
+    }
+    const found = await searchOutput(join(dir, 'out'));
+    expect(found.files).toBeGreaterThan(1);
+    expect(found.key).toEqual([]);
+    // The build did see the key: the Vite plugin turned it into a broker path for the game (the
+    // path is in the bundle only when a key is set), and the NPC files were compiled in.
+    const js = (await allFiles(join(dir, 'out'))).filter((f) => f.endsWith('.js'));
+    const text = (await Promise.all(js.map((f) => readFile(f, 'utf8')))).join('\n');
+    expect(text).toContain('/voice-agents/signed-url');
+    expect(text).toContain('Mira the Merchant');
+  }, 180_000);
 });
