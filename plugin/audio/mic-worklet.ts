@@ -12,6 +12,13 @@ export const MIC_PROCESSOR = 'pva-mic-capture';
  * postMessage itself, every 20 ms. If the main thread stalls long enough to hold every pooled
  * buffer (poolSize x chunk duration, 640 ms by default), one extra buffer is allocated rather than
  * dropping audio (counted in 'grown' so it shows up in diagnostics).
+ *
+ * Input gaps: a run of 32+ exact-zero input samples (up to 100 ms) between non-zero ones is a
+ * hole the browser filled upstream of us: its capture thread delivered late (CPU starvation) and
+ * the MediaStream source rendered silence, then resumed where it was. No microphone's noise floor
+ * is digital zero, so the signature is reliable. The worklet posts the run length (a number, only
+ * when one happens) so MicCapture can count them: the fidelity tests use it to tell the browser's
+ * inserted silence from anything our path could drop or repeat (it drops and repeats nothing).
  */
 /**
  * Processor class source; needs the Resampler from worklet-dsp.ts in the same module.
@@ -31,6 +38,7 @@ class PvaMicCapture extends AudioWorkletProcessor {
     this.free = [];
     for (let i = 0; i < o.poolSize; i++) this.free.push(new Int16Array(this.chunkSamples));
     this.cur = this.free.pop(); this.fill = 0; this.grown = 0; this.alive = true;
+    this.zeros = 0; this.heard = false; this.gapMax = Math.round(sampleRate * 0.1);
     this.xfer = [null];
     this.port.onmessage = (e) => {
       const d = e.data;
@@ -47,6 +55,13 @@ class PvaMicCapture extends AudioWorkletProcessor {
       const m = this.mono, a = input[0], b = input[1];
       for (let i = 0; i < a.length; i++) m[i] = 0.5 * (a[i] + b[i]);
       src = m;
+    }
+    for (let i = 0; i < src.length; i++) {
+      if (src[i] === 0) this.zeros++;
+      else {
+        if (this.heard && this.zeros >= 32 && this.zeros <= this.gapMax) this.port.postMessage(this.zeros);
+        this.zeros = 0; this.heard = true;
+      }
     }
     let off = 0;
     while (off < src.length) {
