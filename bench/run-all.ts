@@ -8,15 +8,21 @@
  *   npx tsx bench/run-all.ts --only soak,bundle-size
  *   npx tsx bench/run-all.ts --skip agent-capacity
  *   npx tsx bench/run-all.ts --report-only    report from the results already on disk
+ *   npx tsx bench/run-all.ts --current-only   leave out results measured on another commit
  *   BENCH_TIMEOUT_MIN=20                       per-benchmark time limit (default 15 minutes)
+ *
+ * Every result records the commit (and whether tracked files were modified) and the date it was
+ * produced (bench/lib/report.ts). The summary states the commit it was generated on; a figure from a
+ * result measured on another commit (a benchmark skipped or not re-run) is marked with that commit
+ * and its date, or left out with --current-only; a result that records no commit is left out.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FIGURES, evaluate, type Results } from './lib/figures.js';
-import { resultsDir } from './lib/report.js';
-import { renderSummary, type BenchRun, type Machine } from './lib/summary.js';
+import { codeVersion, resultsDir } from './lib/report.js';
+import { renderSummary, type BenchRun, type Machine, type Provenance } from './lib/summary.js';
 import { frameCostChart } from './lib/svg.js';
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
@@ -29,6 +35,9 @@ const listArg = (flag: string) => {
 const only = listArg('--only');
 const skip = listArg('--skip') ?? [];
 const reportOnly = args.includes('--report-only');
+const currentOnly = args.includes('--current-only');
+/** The code this run measures (a commit made by someone else meanwhile does not change it). */
+const code = codeVersion();
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_MIN ?? 15) * 60_000;
 
 const benches = readdirSync(benchDir)
@@ -196,6 +205,29 @@ for (const r of runs) {
   if (recordedAt && at > recordedAt + 60_000)
     r.note = `result file rewritten at ${new Date(at).toISOString()} by a separate run: the figures use it`;
 }
+// Which commit each result was measured on. One without a commit cannot be named: left out.
+const provenance: Record<string, Provenance> = {};
+const excluded: { name: string; why: string }[] = [];
+for (const [name, doc] of Object.entries(results)) {
+  const commit = typeof doc?.commit === 'string' ? doc.commit : null;
+  const date = typeof doc?.date === 'string' ? doc.date : null;
+  const current = commit !== null && commit === code.commit;
+  if (commit === null) {
+    excluded.push({
+      name,
+      why: `records no commit (written ${date ?? 'at an unknown date'}, before results were stamped)`,
+    });
+    delete results[name];
+  } else if (!current && currentOnly) {
+    excluded.push({
+      name,
+      why: `measured on ${commit.slice(0, 7)} on ${date ?? 'an unknown date'}, not this commit (--current-only)`,
+    });
+    delete results[name];
+  } else {
+    provenance[name] = { commit, dirty: typeof doc?.dirty === 'boolean' ? doc.dirty : null, date, current };
+  }
+}
 const figures = evaluate(FIGURES, results);
 const expected = [...new Set(FIGURES.map((f) => f.bench))];
 const missingBenches = expected.filter((b) => !benches.includes(b));
@@ -210,12 +242,18 @@ if (ranAt) Object.assign(machine, ranAt.machine);
 const latest = {
   name: 'latest',
   date,
+  commit: code.commit,
+  dirty: code.dirty,
+  ...(code.dirtyFiles ? { dirtyFiles: code.dirtyFiles } : {}),
   machine,
   figures,
   benchmarks: runs.length
     ? runs.map((r) => ({ ...r, durationMs: Math.round(r.durationMs) }))
     : benches.map((name) => ({ name, file: `bench/${name}.bench.ts`, status: 'not run (--report-only)' })),
   missingBenches,
+  /** Per result used: the commit and date it was measured on, and whether that is this commit. */
+  provenance,
+  excluded,
   results,
 };
 writeFileSync(`${resultsDir}latest.json`, JSON.stringify(latest, null, 2) + '\n');
@@ -238,6 +276,9 @@ writeFileSync(
         })),
     missingBenches,
     chart: hasFrameCost ? chartFile : null,
+    code,
+    provenance,
+    excluded,
   }),
 );
 
@@ -245,6 +286,14 @@ const line = (f: (typeof figures)[number]) =>
   `${f.status === 'pass' ? 'PASS' : f.status === 'miss' ? 'MISS' : '----'}  ${f.metric}: ${f.value ?? 'not measured'} ${f.value === null ? '' : f.unit} (target ${f.targetText})`;
 process.stdout.write(
   `\n${figures.map(line).join('\n')}\n\n` +
+    `commit ${code.commit?.slice(0, 7) ?? 'unknown'}${code.dirty ? ' (+ uncommitted changes)' : ''}; ` +
+    (Object.values(provenance).some((p) => !p.current)
+      ? `from older commits: ${Object.entries(provenance)
+          .filter(([, p]) => !p.current)
+          .map(([n, p]) => `${n} (${p.commit?.slice(0, 7)}, ${p.date?.slice(0, 10)})`)
+          .join(', ')}; `
+      : '') +
+    (excluded.length ? `left out: ${excluded.map((e) => e.name).join(', ')}; ` : '') +
     `${runs.filter((r) => r.status !== 'ok' && r.status !== 'skipped').length} benchmark(s) failed; ` +
     `report: bench/results/SUMMARY.md, bench/results/latest.json${hasFrameCost ? ', bench/results/frame-cost.svg' : ''}\n`,
 );

@@ -20,6 +20,9 @@ export interface FigureDef {
   value: (r: Results) => number | undefined;
   peer?: (r: Results) => number | undefined;
   peerName?: string;
+  /** Where `value` is a median over runs: the lowest and highest run, shown beside it. */
+  range?: (r: Results) => [number, number] | undefined;
+  peerRange?: (r: Results) => [number, number] | undefined;
   /** A value outside this is a broken measurement (e.g. an empty bundle), reported as not measured. */
   plausible?: (value: number) => boolean;
 }
@@ -34,6 +37,9 @@ export interface Figure {
   targetText: string;
   peer: number | null;
   peerName: string | null;
+  /** Lowest and highest run, where the figure is a median over runs. */
+  range?: [number, number] | null;
+  peerRange?: [number, number] | null;
   /** Peer ÷ ours for "lower is better" figures, ours ÷ peer for "higher is better": > 1 means we are better. */
   advantage: number | null;
   status: 'pass' | 'miss' | 'missing';
@@ -51,42 +57,92 @@ export function num(r: Results, bench: string, path: string): number | undefined
 
 const OFFICIAL = '@elevenlabs/client 1.25';
 
+/** audio-latency: median over its runs (each a fresh browser) of each run's median, and the range over runs. */
+const audio = (metric: string, who: 'ours' | 'official') => ({
+  median: (r: Results) => num(r, 'audio-latency', `metrics.${metric}.${who}.median`),
+  range: (r: Results): [number, number] | undefined => {
+    const lo = num(r, 'audio-latency', `metrics.${metric}.${who}.min`);
+    const hi = num(r, 'audio-latency', `metrics.${metric}.${who}.max`);
+    return lo === undefined || hi === undefined ? undefined : [lo, hi];
+  },
+});
+const OVER_RUNS =
+  "median over runs (each a fresh browser, both clients' trials alternating) of each run's median";
+const runsOf = (r: Results) => {
+  const runs = (r['audio-latency'] as { runs?: unknown } | undefined)?.runs;
+  return Array.isArray(runs) ? runs.length : undefined;
+};
+
 export const FIGURES: FigureDef[] = [
   {
     metric: 'mic-to-wire',
-    definition: 'median, sound enters the mic → its chunk leaves on the WebSocket (Chromium)',
+    definition: `${OVER_RUNS}, sound enters the mic → its chunk leaves on the WebSocket (Chromium)`,
     bench: 'audio-latency',
     unit: 'ms',
     goal: 'max',
     target: 25,
     targetText: '≤ 25 ms (one 20 ms chunk + 5 ms)',
-    value: (r) => num(r, 'audio-latency', 'metrics.micToWireMs.ours.median'),
-    peer: (r) => num(r, 'audio-latency', 'metrics.micToWireMs.official.median'),
+    value: audio('micToWireMs', 'ours').median,
+    range: audio('micToWireMs', 'ours').range,
+    peer: audio('micToWireMs', 'official').median,
+    peerRange: audio('micToWireMs', 'official').range,
     peerName: OFFICIAL,
   },
   {
     metric: 'wire-to-ear',
-    definition: 'median, first audio frame of a turn received → level at the output tap',
+    definition: `${OVER_RUNS}, first audio frame of a turn received → level at the output tap`,
     bench: 'audio-latency',
     unit: 'ms',
     goal: 'max',
     target: 6,
     targetText: '≤ 6 ms',
-    value: (r) => num(r, 'audio-latency', 'metrics.wireToEarMs.ours.median'),
-    peer: (r) => num(r, 'audio-latency', 'metrics.wireToEarMs.official.median'),
+    value: audio('wireToEarMs', 'ours').median,
+    range: audio('wireToEarMs', 'ours').range,
+    peer: audio('wireToEarMs', 'official').median,
+    peerRange: audio('wireToEarMs', 'official').range,
     peerName: OFFICIAL,
   },
   {
     metric: 'barge-in-to-silence',
-    definition: 'median, `interruption` received → output 40 dB down',
+    definition: `${OVER_RUNS}, \`interruption\` received → output 40 dB down`,
     bench: 'audio-latency',
     unit: 'ms',
     goal: 'max',
     target: 30,
     targetText: '≤ 30 ms',
-    value: (r) => num(r, 'audio-latency', 'metrics.bargeInToSilenceMs.ours.median'),
-    peer: (r) => num(r, 'audio-latency', 'metrics.bargeInToSilenceMs.official.median'),
+    value: audio('bargeInToSilenceMs', 'ours').median,
+    range: audio('bargeInToSilenceMs', 'ours').range,
+    peer: audio('bargeInToSilenceMs', 'official').median,
+    peerRange: audio('bargeInToSilenceMs', 'official').range,
     peerName: OFFICIAL,
+  },
+  {
+    metric: 'mic-to-wire: runs ours below the official client',
+    definition: "share of the runs in which our median mic-to-wire was below the official client's",
+    bench: 'audio-latency',
+    unit: '% of runs',
+    goal: 'min',
+    target: 90,
+    targetText: '≥ 9 of 10 runs',
+    value: (r) => {
+      const lower = num(r, 'audio-latency', 'metrics.micToWireMs.oursLowerRuns');
+      const n = runsOf(r);
+      return lower === undefined || !n ? undefined : (100 * lower) / n;
+    },
+  },
+  {
+    metric: 'wire-to-ear: ours minus the official client',
+    definition: "median over runs, ours minus the official client's (same runs)",
+    bench: 'audio-latency',
+    unit: 'ms',
+    goal: 'max',
+    target: 1,
+    targetText: '≤ 1 ms above the official client',
+    value: (r) => {
+      const o = num(r, 'audio-latency', 'metrics.wireToEarMs.ours.median');
+      const f = num(r, 'audio-latency', 'metrics.wireToEarMs.official.median');
+      return o === undefined || f === undefined ? undefined : Math.round((o - f) * 100) / 100;
+    },
   },
   {
     metric: 'switch-to-greeting (prewarmed)',
@@ -215,6 +271,8 @@ export function evaluate(defs: FigureDef[], results: Results): Figure[] {
     const raw = safe(() => d.value(results));
     const value = raw !== undefined && d.plausible && !d.plausible(raw) ? undefined : raw;
     const peer = d.peer ? safe(() => d.peer!(results)) : undefined;
+    const range = d.range ? (safeRange(() => d.range!(results)) ?? null) : undefined;
+    const peerRange = d.peerRange ? (safeRange(() => d.peerRange!(results)) ?? null) : undefined;
     let advantage: number | null = null;
     if (value !== undefined && peer !== undefined && value > 0 && peer > 0)
       advantage = d.goal === 'max' ? peer / value : value / peer;
@@ -234,10 +292,20 @@ export function evaluate(defs: FigureDef[], results: Results): Figure[] {
       targetText: d.targetText,
       peer: peer ?? null,
       peerName: peer !== undefined ? (d.peerName ?? null) : null,
+      ...(range !== undefined ? { range: value === undefined ? null : range } : {}),
+      ...(peerRange !== undefined ? { peerRange: peer === undefined ? null : peerRange } : {}),
       advantage,
       status,
     };
   });
+}
+
+function safeRange(fn: () => [number, number] | undefined): [number, number] | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }
 
 function safe(fn: () => number | undefined): number | undefined {
