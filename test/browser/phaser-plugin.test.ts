@@ -282,8 +282,13 @@ for (const phaser of ['4', '3'] as const) {
         expect(heard.length).toBeGreaterThan(0);
         expect(heard.length).toBeLessThan(npc.agent.first_message!.length);
         expect(npc.agent.first_message!.startsWith(heard)).toBe(true);
-        await page.waitForTimeout(300);
-        expect((await snapshot(page)).bubble.replace(/\s+/g, ' ')).toBe(heard);
+        // Frame by frame for the rest of its life (held, then faded: past the 1 s after which a
+        // quiet voice counts as finished), the bubble shows what was heard and never more.
+        const life = await page.evaluate(() => (window as any).__t.watchBubble(1500, true));
+        expect(life.texts.at(-1)).toBe(''); // it faded
+        expect([
+          ...new Set(life.texts.filter((t: string) => t).map((t: string) => t.replace(/\s+/g, ' '))),
+        ]).toEqual([heard]);
 
         // Typed question: the player's bubble shows it, the answer is spoken and shown.
         expect(await page.evaluate(() => (window as any).__t.sendText('How much is a healing potion?'))).toBe(
@@ -389,9 +394,9 @@ for (const phaser of ['4', '3'] as const) {
           (l) => l.includes('end:mira:user'),
           'the unused prewarm to close',
         );
-        // Several frames after the close, the bubble must still be empty: the greeting was never played.
-        await page.waitForTimeout(400);
-        expect((await snapshot(page)).bubble).toBe('');
+        // For 30 frames after the close the bubble stays empty: the greeting was never played.
+        const after = await page.evaluate(() => (window as any).__t.watchBubble(30));
+        expect(after).toEqual({ texts: [''], frames: 30 });
         expect(errors).toEqual([]);
         await page.close();
       });
@@ -446,16 +451,21 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
     expect(s.active).toBe('mira');
     expect(s.micOpen).toBe(false);
     expect(s.liveTracks).toBe(0);
-    // Not asked again and again while the player stands there.
-    await page.waitForTimeout(500);
+    // Not asked again and again while the player stands there: not over the next 30 frames, nor
+    // through a whole typed exchange (the NPC's state changes do not retry a denied microphone).
+    await page.evaluate(() => (window as any).__t.frames(30));
     expect(await page.evaluate(() => (window as any).__t.micRequests())).toBe(1);
+    const from = (await log(page)).length;
     expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    const answered = (l: string[]) =>
+      l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
     await until(
       page,
       () => log(page),
-      (l) => l.some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
-      'the typed answer',
+      (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
+      'the typed answer, spoken to its end',
     );
+    expect(await page.evaluate(() => (window as any).__t.micRequests())).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -210,6 +210,31 @@ w.__t = {
       conversationId: h?.conversationId ?? null,
     };
   },
+  /**
+   * Watches the NPC's bubble after each of the next game frames (the plugin redraws bubbles once a
+   * frame): every distinct text it showed, in order. Stops after `maxFrames`, or as soon as the
+   * bubble is gone when `untilGone`.
+   */
+  watchBubble(maxFrames: number, untilGone = false): Promise<{ texts: string[]; frames: number }> {
+    return new Promise((resolve) => {
+      const texts: string[] = [];
+      let frames = 0;
+      const onStep = () => {
+        const text = scene()?.handle?.bubbleText ?? '';
+        if (texts[texts.length - 1] !== text) texts.push(text);
+        frames++;
+        if (frames >= maxFrames || (untilGone && text === '')) {
+          game.events.off('poststep', onStep);
+          resolve({ texts, frames });
+        }
+      };
+      game.events.on('poststep', onStep);
+    });
+  },
+  /** Waits `n` game frames. */
+  frames(n: number): Promise<void> {
+    return w.__t.watchBubble(n).then(() => undefined);
+  },
   /** Listeners the plugin (or its NPC handles) hold on Phaser emitters, and net DOM listeners. */
   listenerCounts(target?: { plugin: unknown; sys: any }) {
     const s = scene();
