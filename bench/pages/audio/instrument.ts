@@ -40,8 +40,17 @@ export const marks = {
   quietOnWire: [] as number[],
   /** The beep rendered by the synthetic microphone. */
   micLoud: [] as number[],
+  /** The beep rendered by the capturing context (a tap on every MediaStreamAudioSourceNode). */
+  captureLoud: [] as number[],
+  captureTaps: 0,
   sentChunks: 0,
   chunkSamples: [] as number[],
+  /** When each user_audio_chunk left (any content): the chunk grid, to place each beep on it. */
+  sendTimes: [] as number[],
+  /** The synthetic microphone track's settings as a client sees them. */
+  trackRate: 0,
+  /** Every AudioContext the page made (the clients' and the synthetic mic's), for the report. */
+  contexts: [] as { role: string; sampleRate: number; baseLatency: number }[],
 };
 
 // --- AudioContext: every context gets the tap module --------------------------------------------
@@ -51,6 +60,7 @@ class TappedAudioContext extends NativeAudioContext {
   constructor(opts?: AudioContextOptions) {
     super(opts);
     tapReady.set(this, this.audioWorklet.addModule(tapUrl));
+    marks.contexts.push({ role: 'client', sampleRate: this.sampleRate, baseLatency: this.baseLatency });
   }
 }
 window.AudioContext = TappedAudioContext;
@@ -77,6 +87,28 @@ const tapped = new WeakSet<AudioNode>();
   return result;
 };
 
+// --- Capture: where the microphone's stream enters a client's context --------------------------
+// Splits mic-to-wire into the browser's hop (mic context -> capturing context) and the client's own
+// part (capturing context -> chunk on the wire), for both clients alike.
+const nativeCreateSource = AudioContext.prototype.createMediaStreamSource;
+AudioContext.prototype.createMediaStreamSource = function (this: AudioContext, stream: MediaStream) {
+  const source = nativeCreateSource.call(this, stream);
+  void tapReady.get(this)?.then(() => {
+    const tap = new AudioWorkletNode(this, 'bench-tap', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+    });
+    tap.port.onmessage = (e) => {
+      if (e.data === 'loud') marks.captureLoud.push(performance.now());
+    };
+    nativeConnect.call(source, tap);
+    marks.captureTaps++;
+  });
+  return source;
+};
+
 // --- WebSocket: timestamps of what the page receives and sends ----------------------------------
 const NativeWebSocket = window.WebSocket;
 let beepArmed = false;
@@ -95,6 +127,7 @@ function onSend(data: unknown): void {
   if (typeof data !== 'string' || !data.startsWith('{"user_audio_chunk"')) return;
   const t = performance.now();
   marks.sentChunks++;
+  marks.sendTimes.push(t);
   const b64 = JSON.parse(data).user_audio_chunk as string;
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const pcm = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
@@ -131,6 +164,7 @@ function ensureMic(): void {
   micCtx = new NativeAudioContext({
     sampleRate: Number(new URLSearchParams(location.search).get('micRate') ?? 48000),
   });
+  marks.contexts.push({ role: 'mic', sampleRate: micCtx.sampleRate, baseLatency: micCtx.baseLatency });
   const osc = micCtx.createOscillator();
   osc.frequency.value = 1000;
   micGate = micCtx.createGain();
@@ -156,7 +190,9 @@ function ensureMic(): void {
 navigator.mediaDevices.getUserMedia = async () => {
   ensureMic();
   // A clone per call: a client that stops a "preliminary" stream must not stop the next one.
-  return new MediaStream([micDest!.stream.getAudioTracks()[0]!.clone()]);
+  const track = micDest!.stream.getAudioTracks()[0]!.clone();
+  marks.trackRate = track.getSettings().sampleRate ?? 0;
+  return new MediaStream([track]);
 };
 
 /** Turns the tone on (its entry time shows up in marks.micLoud). */

@@ -2,7 +2,8 @@
 // instrument.ts (imported first, before any client code runs).
 import { beepOff, beepOn, marks } from './instrument.js';
 
-const client = new URLSearchParams(location.search).get('client') ?? 'ours';
+const params = new URLSearchParams(location.search);
+const client = params.get('client') ?? 'ours';
 
 const until = async (cond: () => boolean, ms: number, what: string): Promise<void> => {
   const t0 = performance.now();
@@ -13,6 +14,8 @@ const until = async (cond: () => boolean, ms: number, what: string): Promise<voi
 };
 
 let glue = '';
+let captureRate = 0;
+let howlerRate = 0;
 
 async function start(wsUrl: string): Promise<string> {
   if (client === 'ours') {
@@ -29,13 +32,24 @@ async function start(wsUrl: string): Promise<string> {
       s.on('audio', (c) => voice.push(c.pcm, c.sampleRate, c.eventId));
       s.on('interrupted', () => voice.flush());
       const info = await s.connect();
+      if (params.get('capture') === 'mstp') {
+        // Experiment (CAPTURE=mstp), not the product: the track read through MediaStreamTrackProcessor,
+        // which hands over each 10 ms buffer as the browser delivers it, bypassing the FIFO in front
+        // of a MediaStreamAudioSourceNode; same resampler design and chunk size as MicCapture.
+        await captureWithTrackProcessor(info.inputFormat.sampleRate, (pcm) => s.sendAudio(pcm));
+        glue = 'AgentSession + experimental MediaStreamTrackProcessor capture';
+        return glue;
+      }
       const mic = new audio.MicCapture(bridge, {
         mode: 'open',
         sampleRate: info.inputFormat.sampleRate,
         onChunk: (pcm) => s.sendAudio(pcm),
-        context: (new URLSearchParams(location.search).get('micContext') ?? 'auto') as 'auto',
+        context: (params.get('micContext') ?? 'auto') as 'auto',
+        ...(params.get('chunkMs') ? { chunkMs: Number(params.get('chunkMs')) } : {}),
       });
       if (!(await mic.start())) throw new Error('mic failed');
+      captureRate = mic.captureContext?.sampleRate ?? 0;
+      howlerRate = (Howler as any).ctx?.sampleRate ?? 0;
     } else {
       throw new Error('AgentSession missing');
     }
@@ -47,22 +61,76 @@ async function start(wsUrl: string): Promise<string> {
   return glue;
 }
 
-/** Sound enters the mic -> its chunk leaves on the WebSocket. */
-async function micTrial(): Promise<number> {
+async function captureWithTrackProcessor(rate: number, send: (pcm: Int16Array) => void): Promise<void> {
+  const { RESAMPLER_JS } = await import('../../../plugin/audio/worklet-dsp.js');
+  const { cachedDesign } = await import('../../../plugin/audio/pcm.js');
+  const Resampler = new Function(`${RESAMPLER_JS}\nreturn Resampler;`)();
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: { ideal: 1 } } });
+  const track = stream.getAudioTracks()[0]!;
+  const reader = new (window as any).MediaStreamTrackProcessor({ track }).readable.getReader();
+  const chunkSamples = Math.round((rate * Number(params.get('chunkMs') ?? 20)) / 1000);
+  let rs: any = null;
+  let chunk = new Int16Array(chunkSamples);
+  let fill = 0;
+  let input = new Float32Array(0);
+  const out = new Float32Array(8192);
+  void (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      const n = value.numberOfFrames as number;
+      if (input.length < n) input = new Float32Array(n);
+      value.copyTo(input, { planeIndex: 0, format: 'f32-planar' });
+      rs ??= new Resampler(cachedDesign(value.sampleRate, rate), 8192);
+      value.close();
+      let off = 0;
+      while (off < n) {
+        off += rs.pushF32(input, off, n - off);
+        let got: number;
+        while ((got = rs.pull(out, 0, out.length)) > 0)
+          for (let i = 0; i < got; i++) {
+            const v = Math.max(-1, Math.min(1, out[i]!));
+            chunk[fill++] = v < 0 ? v * 32768 : v * 32767;
+            if (fill === chunkSamples) {
+              send(chunk);
+              chunk = new Int16Array(chunkSamples);
+              fill = 0;
+            }
+          }
+      }
+    }
+  })();
+  captureRate = track.getSettings().sampleRate ?? 0;
+}
+
+/**
+ * Sound enters the mic -> its chunk leaves on the WebSocket. Also returns where the beep fell on the
+ * chunk grid (ms since the last chunk left before the beep entered the mic) and when it reached the
+ * capturing context (ms after it entered the mic).
+ */
+async function micTrial(): Promise<{ ms: number; sinceSend: number; toCapture: number }> {
   const n = marks.beepOnWire.length;
   const q = marks.quietOnWire.length;
   const m = marks.micLoud.length;
+  const c = marks.captureLoud.length;
   // The previous trial ended when a quiet chunk left, i.e. on a chunk boundary: starting the beep
   // right away would always land at the same phase of the chunk grid (just after a boundary, the
   // slowest case for a client with short chunks). A random wait over two 32 ms chunks spreads it.
   await new Promise((r) => setTimeout(r, Math.random() * 64));
   beepOn();
   await until(() => marks.beepOnWire.length > n && marks.micLoud.length > m, 3000, 'beep on the wire');
-  const dt = marks.beepOnWire[n]! - marks.micLoud[m]!;
+  // The capture tap's message may come just after the chunk's (another port); none without a source node.
+  if (marks.captureTaps > 0)
+    await until(() => marks.captureLoud.length > c, 500, 'beep in the capturing context');
+  const loud = marks.micLoud[m]!;
+  const toCapture = marks.captureTaps > 0 ? marks.captureLoud[c]! - loud : NaN;
+  const dt = marks.beepOnWire[n]! - loud;
+  const before = marks.sendTimes.filter((x) => x <= loud);
+  const sinceSend = before.length ? loud - before[before.length - 1]! : NaN;
   await new Promise((r) => setTimeout(r, 60));
   beepOff();
   await until(() => marks.quietOnWire.length > q, 3000, 'quiet on the wire');
-  return dt;
+  return { ms: dt, sinceSend, toCapture };
 }
 
 /** First audio frame of turn `id` received -> level at the output tap. */
@@ -98,7 +166,19 @@ async function bargeTrial(): Promise<number> {
 }
 
 function info() {
-  return { chunkSamples: marks.chunkSamples, sentChunks: marks.sentChunks, glue };
+  const t = marks.sendTimes;
+  const gaps = t.slice(1).map((x, i) => x - t[i]!);
+  return {
+    chunkSamples: marks.chunkSamples,
+    sentChunks: marks.sentChunks,
+    glue,
+    contexts: marks.contexts,
+    trackRate: marks.trackRate,
+    captureRate,
+    howlerRate,
+    /** Intervals between chunk sends (the render bursts show through: ours 20 ms, official 30/40). */
+    sendGapsMs: gaps.slice(-200).map((g) => Math.round(g * 10) / 10),
+  };
 }
 
 (window as any).bench = { start, micTrial, earTrial, audibleFor, armBarge, bargeTrial, info };
