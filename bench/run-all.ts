@@ -277,6 +277,7 @@ writeFileSync(
     missingBenches,
     chart: hasFrameCost ? chartFile : null,
     code,
+    redrawn: reportOnly,
     provenance,
     excluded,
   }),

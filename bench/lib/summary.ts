@@ -78,6 +78,8 @@ export function renderSummary(opts: {
   chart: string | null;
   /** The code this report was generated on. */
   code?: RunCode;
+  /** Redrawn from the results on disk (--report-only): `code` is the checkout it was redrawn on. */
+  redrawn?: boolean;
   /** Per benchmark whose result the figures use: its commit and date. */
   provenance?: Record<string, Provenance>;
   /** Results left out, with why (no commit recorded, or an older commit under --current-only). */
@@ -96,7 +98,7 @@ export function renderSummary(opts: {
     ...(opts.code
       ? [
           '',
-          `Code: commit \`${short(opts.code.commit)}\`${
+          `${opts.redrawn ? 'Redrawn with `--report-only` on' : 'Code:'} commit \`${short(opts.code.commit)}\`${
             opts.code.dirty
               ? ` with uncommitted changes to ${opts.code.dirtyFiles?.length ?? 'some'} tracked file(s)` +
                 (opts.code.dirtyFiles?.length
