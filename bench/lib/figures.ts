@@ -191,7 +191,8 @@ export const FIGURES: FigureDef[] = [
     return [
       {
         metric: `frame cost, ${label} NPCs`,
-        definition: 'median plugin work per game frame (the POST_UPDATE handler), Phaser 4 in Chromium',
+        definition:
+          'median plugin work per game frame (the POST_UPDATE handler, each frame timed alone), Phaser 4 in Chromium, player walking past the NPCs at 3 px/frame',
         bench: 'frame-cost',
         unit: 'ms',
         goal: 'max',
@@ -201,13 +202,23 @@ export const FIGURES: FigureDef[] = [
       },
       {
         metric: `frame cost p99, ${label} NPCs`,
-        definition: 'p99 over 25-frame batches, same run (the slow frames)',
+        definition: 'p99 of single frames, same run (conversations opening and closing included)',
         bench: 'frame-cost',
         unit: 'ms',
         goal: 'max',
         target,
         targetText: `≤ ${target} ms`,
         value: (r) => num(r, 'frame-cost', `browser.${n}.p99_ms`),
+      },
+      {
+        metric: `frame cost, ${label} NPCs, 8 bubbles`,
+        definition: 'median per frame with 8 NPCs talking around the player, 8 speech bubbles on screen',
+        bench: 'frame-cost',
+        unit: 'ms',
+        goal: 'max',
+        target,
+        targetText: `≤ ${target} ms`,
+        value: (r) => num(r, 'frame-cost', `browser.crowd.${n}.p50_ms`),
       },
     ];
   }),
