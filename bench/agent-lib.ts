@@ -12,6 +12,15 @@ export interface ServerStats {
   turnToFirstAudioMs: number[];
   asrMs: number[];
   engine: string;
+  /** The recognizer in use (null: none). */
+  recognizer?: string | null;
+}
+
+/** Lag and CPU of the agent process over one window (since the previous window or reset). */
+export interface WindowStats {
+  ms: number;
+  lagMs: { p50: number; p99: number; max: number };
+  cpuPercent: number;
 }
 
 export class AgentChild {
@@ -44,30 +53,46 @@ export class AgentChild {
     return new AgentChild(child, url);
   }
 
-  private ask<T>(cmd: string): Promise<T> {
-    return new Promise((resolve) => {
+  /** Asks the child over IPC; with `timeoutMs`, rejects if no answer comes in time (its loop is blocked). */
+  private ask<T>(cmd: string, timeoutMs = 0): Promise<T> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const on = (m: { cmd: string }): void => {
         if (m.cmd !== cmd) return;
         this.child.off('message', on);
+        clearTimeout(timer);
         resolve(m as T);
       };
       this.child.on('message', on);
       this.child.send({ cmd });
+      if (timeoutMs > 0)
+        timer = setTimeout(() => {
+          this.child.off('message', on);
+          reject(new Error(`the agent did not answer '${cmd}' within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
     });
   }
 
-  reset(): Promise<void> {
-    return this.ask('reset');
+  reset(timeoutMs = 0): Promise<void> {
+    return this.ask('reset', timeoutMs);
   }
 
-  stats(): Promise<ServerStats> {
-    return this.ask('stats');
+  stats(timeoutMs = 0): Promise<ServerStats> {
+    return this.ask('stats', timeoutMs);
   }
 
-  async close(): Promise<void> {
+  window(timeoutMs = 0): Promise<WindowStats> {
+    return this.ask('window', timeoutMs);
+  }
+
+  /** Asks the child to close; `killAfterMs` > 0 kills it if it has not exited by then. */
+  async close(killAfterMs = 0): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.send({ cmd: 'close' });
+    const timer = killAfterMs > 0 ? setTimeout(() => this.child.kill('SIGKILL'), killAfterMs) : undefined;
     await exited;
+    clearTimeout(timer);
   }
 }
 
