@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  armSilence,
   installMeter,
   levelNow,
   micTracks,
@@ -11,6 +12,7 @@ import {
   record,
   resetRecord,
   shot,
+  silenceAfterKey,
   type GameSession,
 } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
@@ -75,7 +77,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(up.volume).toBeCloseTo(Math.min(1, down.volume + 0.125), 5);
   });
 
-  it('walking up to Mira: her greeting is heard from her side (the left) and shown in her bubble', async () => {
+  it('walking up to Mira: the mic opens (push-to-talk), her greeting is heard from her side (the left) and shown in her bubble', async () => {
     // Arrive from the south-east, so Mira stands to the player's left.
     await walkRoute(g.page, ROUTES.mira!);
     const s = await waitForGame(
@@ -84,7 +86,12 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
       'Mira to become the active NPC',
       30_000,
     );
-    expect(s.talk.micOpen || s.talk.micMode === 'push').toBe(true);
+    // Push-to-talk (the game's default): the microphone opens for the conversation, but nothing
+    // is sent until Space is held.
+    expect(s.talk.micMode).toBe('push');
+    const open = await waitForGame(g.page, (x) => x.talk.micOpen, 'the microphone to open for Mira', 15_000);
+    expect(open.talk.micLive).toBe(false);
+    expect((await micTracks(g.page)).live).toBe(1);
     if (npc(s, 'mira').state === 'speaking') await shot(g.page, '02-mira-greeting');
     const heard = await untilSpoken(g, 'mira', 'her greeting');
     expect(heard.said[0]).toContain(GREETING);
@@ -121,7 +128,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(heard.samples).toBeGreaterThan(3);
   }, 120_000);
 
-  it('Esc skips a line mid-sentence: silence at once, and the bubble keeps only what was heard', async () => {
+  it('Esc skips a line mid-sentence: silent within 250 ms of the key press, and the bubble keeps only what was heard', async () => {
     await typeToNpc(g.page, 'What are your prices?');
     await waitForGame(g.page, (s) => npc(s, 'mira').said === PRICES_REPLY, 'the prices answer', 30_000);
     await waitForGame(
@@ -130,25 +137,42 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
       'the answer to be under way',
       30_000,
     );
-    await g.page.keyboard.press('Escape');
-    const skippedAt = Date.now();
-    await waitForGame(g.page, (s) => npc(s, 'mira').state !== 'speaking', 'Mira to stop speaking', 5000);
-    // Silence: the output level drops to nothing well within a second of the key press.
-    let level = 1;
-    while (Date.now() - skippedAt < 1500) {
-      const lv = await levelNow(g.page);
-      level = Math.max(lv.L, lv.R);
-      if (level < 0.003) break;
-      await g.page.waitForTimeout(30);
+    // From the key event in the page to the player hearing silence (measured on the audio thread
+    // and held 400 ms, longer than the pauses between her words). The plugin fades out in ~10 ms;
+    // the rest is the game reading keys once a frame. About 80 ms on this 2-core machine under
+    // load; a quarter second is the most that still sounds like "at once".
+    const SILENT = 0.003;
+    const deadline = Date.now() + 5000;
+    while (Math.max(...Object.values(await levelNow(g.page))) <= SILENT) {
+      if (Date.now() > deadline) throw new Error('Mira is not audible before the skip');
+      await g.page.waitForTimeout(10);
     }
-    expect(level).toBeLessThan(0.003);
-    await g.page.waitForTimeout(800);
-    const s = await snapshot(g.page);
-    const shown = npc(s, 'mira').bubble;
-    expect(shown.length).toBeGreaterThan(0);
-    expect(shown.length).toBeLessThan(PRICES_REPLY.length);
-    expect(PRICES_REPLY.startsWith(shown.replace(/[.…\s]+$/, ''))).toBe(true);
+    await armSilence(g.page, 'Escape', SILENT, 400);
+    await g.page.keyboard.press('Escape');
+    const silentAfterMs = await silenceAfterKey(g.page);
+    console.log(`village: silent ${silentAfterMs?.toFixed(0)} ms after Esc`);
+    expect(silentAfterMs).not.toBeNull();
+    expect(silentAfterMs!).toBeLessThan(250);
+    // Her bubble from the skip until it fades: only a start of the reply (what was heard), never more.
+    const shown = new Set<string>();
+    const bubble = (s: Snapshot) => {
+      const b = npc(s, 'mira').bubble;
+      if (b) shown.add(b);
+      return b;
+    };
+    await waitForGame(
+      g.page,
+      (s) => bubble(s) !== '' && npc(s, 'mira').state !== 'speaking',
+      'Mira to stop',
+      5000,
+    );
     await shot(g.page, '04-skipped');
+    await waitForGame(g.page, (s) => bubble(s) === '', 'her bubble to fade', 15_000);
+    expect(shown.size).toBe(1);
+    const [heard] = [...shown];
+    expect(heard!.length).toBeGreaterThan(0);
+    expect(heard!.length).toBeLessThan(PRICES_REPLY.length);
+    expect(PRICES_REPLY.startsWith(heard!.replace(/[.…\s]+$/, ''))).toBe(true);
   }, 120_000);
 
   it("Mira's open_shop tool opens the shop; buying a lantern changes the inventory", async () => {

@@ -94,7 +94,7 @@ export function micTracks(page: Page): Promise<{ opened: number; live: number }>
  * the left/right energy while it alone was speaking, the longest bubble text and every line said.
  */
 export async function installMeter(page: Page): Promise<void> {
-  await page.evaluate(() => {
+  await page.evaluate(async () => {
     const H = (window as any).Howler;
     const ctx = H.ctx as AudioContext;
     const split = ctx.createChannelSplitter(2);
@@ -118,6 +118,36 @@ export async function installMeter(page: Page): Promise<void> {
       if (!r) recs.set(id, (r = { speakingMs: 0, L: 0, R: 0, samples: 0, bubble: '', said: [] }));
       return r;
     };
+    // On the audio thread, sample-exact: per 128-frame quantum of the master output, the audio time
+    // at which it went below the threshold and then stayed there for the hold time.
+    const WATCH = `registerProcessor('silence-watch', class extends AudioWorkletProcessor {
+      constructor() {
+        super();
+        this.armed = false;
+        this.port.onmessage = (e) => {
+          Object.assign(this, { armed: true, below: e.data.below, holdS: e.data.holdS, quiet: -1 });
+        };
+      }
+      process(inputs) {
+        if (!this.armed) return true;
+        let sum = 0, n = 0;
+        for (const ch of inputs[0]) for (const v of ch) { sum += v * v; n++; }
+        const rms = n ? Math.sqrt(sum / n) : 0;
+        if (rms >= this.below) this.quiet = -1;
+        else if (this.quiet < 0) this.quiet = currentTime;
+        if (this.quiet >= 0 && currentTime - this.quiet >= this.holdS) {
+          this.armed = false;
+          this.port.postMessage(this.quiet);
+        }
+        return true;
+      }
+    });`;
+    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([WATCH], { type: 'text/javascript' })));
+    const watch = new AudioWorkletNode(ctx, 'silence-watch', { numberOfInputs: 1, numberOfOutputs: 1 });
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    H.masterGain.connect(watch);
+    watch.connect(mute).connect(ctx.destination); // pulled by the graph, heard by nobody
     let last = performance.now();
     setInterval(() => {
       const now = performance.now();
@@ -144,6 +174,29 @@ export async function installMeter(page: Page): Promise<void> {
     }, 25);
     (window as any).__meter = {
       now: () => ({ L: rms(L), R: rms(R) }),
+      // From the next keydown of `key`: the ms until the player hears silence (see armSilence).
+      armSilence: (key: string, below: number, holdMs: number, withinMs: number) => {
+        (window as any).__silence = new Promise((resolve) => {
+          const onKey = (e: KeyboardEvent) => {
+            if (e.key !== key) return;
+            window.removeEventListener('keydown', onKey, true);
+            const done = (ms: number | null) => {
+              clearTimeout(timer);
+              watch.port.onmessage = null;
+              resolve(ms);
+            };
+            const timer = setTimeout(() => done(null), withinMs);
+            watch.port.onmessage = (m: MessageEvent<number>) => {
+              // Audio time -> performance.now() time, as presented at the output (what is heard).
+              const ts = ctx.getOutputTimestamp();
+              const heardAt = ts.performanceTime! + (m.data - ts.contextTime!) * 1000;
+              done(heardAt - e.timeStamp);
+            };
+            watch.port.postMessage({ below, holdS: holdMs / 1000 });
+          };
+          window.addEventListener('keydown', onKey, true);
+        });
+      },
       read: (id: string) => ({ ...rec(id), said: [...rec(id).said] }),
       reset: (id: string) => recs.delete(id),
     };
@@ -165,6 +218,31 @@ export function record(page: Page, id: string): Promise<NpcRecord> {
 
 export function resetRecord(page: Page, id: string): Promise<void> {
   return page.evaluate((npcId) => (window as any).__meter.reset(npcId), id);
+}
+
+/**
+ * Arms a watch for the next `key` press; `silenceAfterKey` then gives the ms from that key event
+ * until the player hears silence: the master output below `below` RMS (per 2.9 ms audio quantum,
+ * measured on the audio thread, mapped to the time it leaves the output) and staying there for
+ * `holdMs`, so a pause between words does not count. null if not silent within `withinMs`.
+ */
+export function armSilence(
+  page: Page,
+  key: string,
+  below: number,
+  holdMs = 400,
+  withinMs = 5000,
+): Promise<void> {
+  return page.evaluate(([k, b, h, w]) => (window as any).__meter.armSilence(k, b, h, w), [
+    key,
+    below,
+    holdMs,
+    withinMs,
+  ] as const);
+}
+
+export function silenceAfterKey(page: Page): Promise<number | null> {
+  return page.evaluate(() => (window as any).__silence);
 }
 
 export function levelNow(page: Page): Promise<{ L: number; R: number }> {
