@@ -30,10 +30,14 @@ function worldTexts(v: VillageScene): (Rect & { text: string })[] {
 export interface GameSnapshot {
   ready: boolean;
   started: boolean;
+  /** Game frames since boot (Phaser's loop counter): tests wait for frames, not for time. */
+  frame: number;
+  /** The "click to start" card is up. */
+  startCard: boolean;
   player: { x: number; y: number; facing: string };
   npcs: { id: string; name: string; x: number; y: number; state: string; said: string; bubble: string }[];
   /** On screen (canvas pixels): the HUD panels, and the text of every speech bubble now shown. */
-  screen: { hud: Rect[]; bubbles: (Rect & { text: string })[] };
+  screen: { hud: Rect[]; bubbles: (Rect & { text: string })[]; banner: string };
   talk: {
     target: string | null;
     nearby: string | null;
@@ -66,6 +70,8 @@ export function exposeDebugHandle(game: Phaser.Game): void {
     return {
       ready: true,
       started: v.started,
+      frame: game.loop.frame,
+      startCard: game.scene.isActive('start'),
       player: { x: Math.round(v.player.x), y: Math.round(v.player.y), facing: v.player.facing },
       npcs: v.npcs.map((n) => ({
         id: n.id,
@@ -79,6 +85,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
       screen: {
         hud: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).panelRects() : [],
         bubbles: worldTexts(v).filter((t) => v.npcs.some((n) => n.bubble && n.bubble === t.text)),
+        banner: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).bannerShown : '',
       },
       talk: {
         target: t.target?.id ?? null,

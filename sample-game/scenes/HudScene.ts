@@ -41,6 +41,7 @@ export class HudScene extends Phaser.Scene {
   private textBox!: TextBox;
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
   private fixedPanels: ScreenRect[] = [];
+  private bannerText: Phaser.GameObjects.Text | null = null;
 
   constructor() {
     super('hud');
@@ -249,6 +250,12 @@ export class HudScene extends Phaser.Scene {
       : undefined;
   }
 
+  /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
+  get bannerShown(): string {
+    const t = this.bannerText;
+    return t?.active && t.alpha >= 1 ? t.text : '';
+  }
+
   /** Where the HUD covers the world, for the plugin's `bubbleAvoid`: speech bubbles stay clear. */
   panelRects(): ScreenRect[] {
     const rects = [...this.fixedPanels];
@@ -365,6 +372,7 @@ export class HudScene extends Phaser.Scene {
       })
       .setOrigin(0.5)
       .setAlpha(0);
+    this.bannerText = t;
     this.tweens.add({
       targets: t,
       alpha: 1,

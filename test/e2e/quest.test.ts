@@ -61,7 +61,14 @@ describe('the Moonwell quest (local agent, typed)', () => {
     await walkRoute(g.page, ROUTES.moonwell!);
     const s = await waitForGame(g.page, (x) => x.quest.includes('moonwell'), 'the Moonwell', 30_000);
     expect(s.player.y).toBeLessThan(160); // north of the fence line
-    await g.page.waitForTimeout(700);
+    // The HUD celebrates once the banner has faded in.
+    const shown = await waitForGame(
+      g.page,
+      (x) => x.screen.banner !== '',
+      'the quest-complete banner',
+      10_000,
+    );
+    expect(shown.screen.banner).toBe('Quest complete: the Moonwell glows again');
     await shot(g.page, '10-moonwell');
     expect(g.errors).toEqual([]);
   }, 120_000);
