@@ -231,7 +231,7 @@ export const FIGURES: FigureDef[] = [
     goal: 'min',
     target: 100,
     targetText: '≥ 100',
-    value: (r) => num(r, 'agent-capacity', 'spoken.lastHeld') ?? num(r, 'agent-capacity', 'capacity'),
+    value: (r) => num(r, 'agent-capacity', 'spoken.lastHeld'),
   },
   {
     metric: 'local agent capacity (typed)',
