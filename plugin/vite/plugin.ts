@@ -107,6 +107,27 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
     return { source, result };
   }
 
+  /**
+   * The file watcher drops a second change to the same file within 50 ms of the first (chokidar's
+   * change throttle), so a quick second save (a fix right after a typo, an editor's save-all) was
+   * lost and the page kept the old text. Look again once that window has passed and replay the
+   * change if the file is not what was compiled.
+   */
+  function recheckLater(
+    server: { watcher: { emit(e: string, p: string): unknown } },
+    path: string,
+    seen: string,
+  ) {
+    setTimeout(() => {
+      readFile(path, 'utf8').then(
+        (now) => {
+          if (now !== seen) server.watcher.emit('change', path);
+        },
+        () => undefined, // deleted meanwhile: the unlink handler deals with it
+      );
+    }, 80).unref?.();
+  }
+
   function endpoints() {
     const hasAgent = options.localAgent !== false;
     return {
@@ -248,6 +269,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const path = ctx.file;
       const { source, result } = await compileFile(path);
       const server = devServer ?? ctx.server;
+      recheckLater(server, path, source);
       if (!result.ok) {
         const wasGood = files.get(path)?.npc;
         files.set(path, { errors: result.errors, ...(wasGood ? { npc: wasGood } : {}) });
