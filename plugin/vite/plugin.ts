@@ -108,20 +108,20 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   }
 
   /**
-   * The file watcher drops a second change to the same file within 50 ms of the first (chokidar's
-   * change throttle), so a quick second save (a fix right after a typo, an editor's save-all) was
-   * lost and the page kept the old text. Look again once that window has passed and replay the
-   * change if the file is not what was compiled.
+   * The fixing save after a broken one was sometimes never handled (the page kept the old text
+   * with the overlay still up; 3 in 105 tries), likely a change event lost by the file watcher.
+   * Look again once the change has settled and replay it if the file differs from the last
+   * version compiled (not the one this check started from: a truncate-then-write save compiles
+   * twice, and the second must not be replayed). An empty file is a save in progress: its own
+   * event follows.
    */
-  function recheckLater(
-    server: { watcher: { emit(e: string, p: string): unknown } },
-    path: string,
-    seen: string,
-  ) {
+  const lastCompiled = new Map<string, string>();
+  function recheckLater(server: { watcher: { emit(e: string, p: string): unknown } }, path: string) {
     setTimeout(() => {
       readFile(path, 'utf8').then(
         (now) => {
-          if (now !== seen) server.watcher.emit('change', path);
+          const seen = lastCompiled.get(path);
+          if (now !== '' && seen !== undefined && now !== seen) server.watcher.emit('change', path);
         },
         () => undefined, // deleted meanwhile: the unlink handler deals with it
       );
@@ -269,7 +269,8 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const path = ctx.file;
       const { source, result } = await compileFile(path);
       const server = devServer ?? ctx.server;
-      recheckLater(server, path, source);
+      lastCompiled.set(path, source);
+      recheckLater(server, path);
       if (!result.ok) {
         const wasGood = files.get(path)?.npc;
         files.set(path, { errors: result.errors, ...(wasGood ? { npc: wasGood } : {}) });
