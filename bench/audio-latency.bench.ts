@@ -8,24 +8,27 @@
  *  - barge-in-to-silence: `interruption` reaches the page -> the output is 40 dB below its level.
  * Both clients are instrumented by the same page code (bench/pages/audio/instrument.ts).
  *
- * One run's median is not a figure. Most of mic-to-wire is the browser's hop from the microphone's
- * stream into the capturing AudioContext (Chromium's FIFO in front of a MediaStreamAudioSourceNode):
- * 6-35 ms, set when the capture starts and raised in 10 ms steps by every capture underrun on a
- * busy machine, independently for each client. And audio renders in 10 ms bursts, so our 20 ms
- * chunks wait 0 or 10 ms: a run's median sits on either mode. So the bench does RUNS independent
- * runs, each in a fresh browser with both clients open side by side and their trials alternating
- * (ours, official, official, ours, ...), and reports each run's medians, the per-run ratio
- * official/ours, and the median and range over runs; the targets are judged on the median over runs.
- * Each mic trial also records when the beep reached the capturing context (a tap on every
- * MediaStreamAudioSourceNode), which splits mic-to-wire into that hop and the client's own part.
+ * One run's median is not a figure. Through a MediaStreamAudioSourceNode (the official client, and
+ * our worklet capture) most of mic-to-wire is the browser's hop from the microphone's stream into
+ * the capturing AudioContext (Chromium's FIFO in front of the node): 6-35 ms, set when the capture
+ * starts and raised in 10 ms steps by every capture underrun on a busy machine. Our MicCapture in
+ * Chromium reads the track with MediaStreamTrackProcessor instead and skips that hop. Capture
+ * delivers in 10 ms bursts, so our 20 ms chunks wait 0 or 10 ms: a run's median sits on either
+ * mode. So the bench does RUNS independent runs, each in a fresh browser with both clients open
+ * side by side and their trials alternating (ours, official, official, ours, ...), and reports each
+ * run's medians, the per-run ratio official/ours, and the median and range over runs; the targets
+ * are judged on the median over runs. Each mic trial also records when the beep reached a
+ * capturing context (a tap on every MediaStreamAudioSourceNode; none with the track processor),
+ * which splits mic-to-wire into that hop and the client's own part.
  *
  * Run: npx tsx bench/audio-latency.bench.ts
  *   RUNS=10 MIC_TRIALS=30 EAR_TRIALS=16 BARGE_TRIALS=2   the defaults (~40-60 s per run)
  *   MIC_CONTEXT=auto|howler|dedicated   which AudioContext our MicCapture records in (its `context`)
  *   MIC_RATE=48000                      the synthetic microphone's sample rate (its own context's)
  *   CHUNK_MS=20                         our MicCapture chunkMs
- *   CAPTURE=mstp                        experiment: our mic read through MediaStreamTrackProcessor
- * With any of the last three changed from its default, or fewer runs or trials, the result goes to
+ *   CAPTURE=auto|track-processor|worklet  our MicCapture's `capture` (auto: the track processor in
+ *                                       Chromium; worklet: the path Firefox and Safari take)
+ * With any of the last four changed from its default, or fewer runs or trials, the result goes to
  * bench/results/investigation/audio-latency.<variant>[.partial].json (or OUT=<name>), not to
  * audio-latency.json.
  */
@@ -46,13 +49,12 @@ const BARGE_TRIALS = env('BARGE_TRIALS', 2);
 const MIC_CONTEXT = process.env.MIC_CONTEXT ?? 'auto';
 const MIC_RATE = env('MIC_RATE', 48000);
 const CHUNK_MS = process.env.CHUNK_MS ? Number(process.env.CHUNK_MS) : undefined;
-/** Experiment: CAPTURE=mstp reads our mic through MediaStreamTrackProcessor instead of MicCapture. */
-const CAPTURE = process.env.CAPTURE ?? 'miccapture';
+const CAPTURE = process.env.CAPTURE ?? 'auto';
 const variant = [
   MIC_CONTEXT !== 'auto' ? `ctx-${MIC_CONTEXT}` : '',
   MIC_RATE !== 48000 ? `mic-${MIC_RATE}` : '',
   CHUNK_MS !== undefined && CHUNK_MS !== 20 ? `chunk-${CHUNK_MS}` : '',
-  CAPTURE !== 'miccapture' ? `capture-${CAPTURE}` : '',
+  CAPTURE !== 'auto' ? `capture-${CAPTURE}` : '',
 ]
   .filter(Boolean)
   .join('.');
@@ -141,7 +143,7 @@ async function open(browser: Browser, client: Client): Promise<Side> {
   page.on('pageerror', (e) => console.error(`[${client}] pageerror`, e.message));
   const q = new URLSearchParams({ client, micContext: MIC_CONTEXT, micRate: String(MIC_RATE) });
   if (CHUNK_MS !== undefined) q.set('chunkMs', String(CHUNK_MS));
-  if (CAPTURE !== 'miccapture') q.set('capture', CAPTURE);
+  if (CAPTURE !== 'auto') q.set('capture', CAPTURE);
   await page.goto(`${base}/bench/pages/audio/latency.html?${q}`);
   await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 30000 });
   current = null;

@@ -3,8 +3,8 @@ import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { distanceGain, SPATIAL_DEFAULTS, stereoPan, type SpatialOptions } from './spatial.js';
-import { VOICE_PROCESSOR } from './voice-worklet.js';
-import { loadWorklets } from './worklet-loader.js';
+import { VOICE_PROCESSOR, VOICE_WORKLET_JS } from './voice-worklet.js';
+import { loadWorklet } from './worklet-loader.js';
 
 export interface NpcVoiceOptions extends SpatialOptions {
   /** Voice volume (before Howler's master volume). Default 1. */
@@ -232,7 +232,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #rebuild(ctx: AudioContext): void {
     this.#teardown();
     const gen = ++this.#gen;
-    loadWorklets(ctx).then(
+    loadWorklet(ctx, VOICE_PROCESSOR, VOICE_WORKLET_JS).then(
       () => {
         if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
         this.#graph = this.#build(ctx);

@@ -1,22 +1,21 @@
 import { RESAMPLER_JS } from './worklet-dsp.js';
-import { MIC_WORKLET_JS } from './mic-worklet.js';
-import { VOICE_WORKLET_JS } from './voice-worklet.js';
 
-const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
+const loaded = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
 
 /**
- * Adds both worklet processors to a context once (per context: a replaced Howler context needs
- * them again). Inline Blob URL, revoked after loading.
+ * Adds a worklet module (processor source after the shared Resampler) to a context once per
+ * context: a replaced Howler context needs it again. Inline Blob URL, revoked after loading.
+ * Each module has its own scope, so the voice and mic modules each carry the Resampler.
  */
-export function loadWorklets(ctx: BaseAudioContext): Promise<void> {
-  let p = loaded.get(ctx);
+export function loadWorklet(ctx: BaseAudioContext, name: string, processorJs: string): Promise<void> {
+  let forCtx = loaded.get(ctx);
+  if (!forCtx) loaded.set(ctx, (forCtx = new Map()));
+  let p = forCtx.get(name);
   if (!p) {
-    const url = URL.createObjectURL(
-      new Blob([RESAMPLER_JS, MIC_WORKLET_JS, VOICE_WORKLET_JS], { type: 'text/javascript' }),
-    );
+    const url = URL.createObjectURL(new Blob([RESAMPLER_JS, processorJs], { type: 'text/javascript' }));
     p = ctx.audioWorklet.addModule(url).finally(() => URL.revokeObjectURL(url));
-    loaded.set(ctx, p);
-    p.catch(() => loaded.delete(ctx));
+    forCtx.set(name, p);
+    p.catch(() => forCtx.delete(name));
   }
   return p;
 }

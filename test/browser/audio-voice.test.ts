@@ -57,7 +57,7 @@ describe('NpcVoice playback', () => {
         }
         await lab.until(() => voice.mode === 'speaking', 3000, 'speaking');
         await lab.until(() => voice.mode === 'listening', 4000, 'listening');
-        const { L, rate: ctxRate } = rec.stop();
+        const { L, rate: ctxRate } = await rec.stop();
         // Steady part: from 20 ms after the onset to 20 ms before the end.
         const { first, last } = lab.span(L, 0.05);
         const a = first + Math.round(0.02 * ctxRate);
@@ -119,7 +119,7 @@ describe('NpcVoice playback', () => {
       }
       await lab.until(() => voice.mode === 'listening', 4000, 'listening');
       const positionMs = voice.playbackPositionMs;
-      const { L, rate } = rec.stop();
+      const { L, rate } = await rec.stop();
       const { first, last } = lab.span(L, 0.02);
       const w = (2 * Math.PI * 440) / rate;
       const c = 4 * Math.sin(w / 2) ** 2;
@@ -158,7 +158,7 @@ describe('NpcVoice playback', () => {
       const measure = async () => {
         const rec = await lab.record(bridge.context, Howler.masterGain);
         await lab.until(() => rec.frames >= 4410, 2000);
-        const { L, R } = rec.stop();
+        const { L, R } = await rec.stop();
         return { L: lab.rms(L), R: lab.rms(R) };
       };
       await settle();
@@ -169,7 +169,7 @@ describe('NpcVoice playback', () => {
         voice.setPosition(x, 300);
         await new Promise((res) => setTimeout(res, 16));
       }
-      const walk = rec.stop();
+      const walk = await rec.stop();
       await settle();
       const right = await measure();
       voice.setPosition(400, 400); // 100 px away
@@ -185,25 +185,43 @@ describe('NpcVoice playback', () => {
       Howler.mute(false);
       await settle();
       const unmuted = await measure();
-      // Zipper check on the walk: residual of the sine's second difference, relative to the level.
+      // Zipper check on the walk: residual of the sine's second difference, relative to the level,
+      // within each stretch the audio thread rendered without skipping.
       const w = (2 * Math.PI * 440) / walk.rate;
       const c = 4 * Math.sin(w / 2) ** 2;
       let worst = 0;
+      let checked = 0;
       for (const ch of [walk.L, walk.R]) {
         let peak = 0;
         let res = 0;
-        for (let i = 1; i < ch.length - 1; i++) {
-          peak = Math.max(peak, Math.abs(ch[i]));
-          res = Math.max(res, Math.abs(ch[i + 1] - 2 * ch[i] + ch[i - 1] + c * ch[i]));
-        }
+        for (const [a, b] of walk.segments as [number, number][])
+          for (let i = a + 1; i < b - 1; i++) {
+            peak = Math.max(peak, Math.abs(ch[i]));
+            res = Math.max(res, Math.abs(ch[i + 1] - 2 * ch[i] + ch[i - 1] + c * ch[i]));
+            checked++;
+          }
         worst = Math.max(worst, res / peak);
       }
       mixer.dispose();
-      return { left, right, near, far, muted, unmuted, walkResidual: worst };
+      const skips = walk.segments.length - 1;
+      return {
+        left,
+        right,
+        near,
+        far,
+        muted,
+        unmuted,
+        walkResidual: worst,
+        checked,
+        skips,
+        walkLength: walk.L.length,
+      };
     });
     expect(r.left.L).toBeGreaterThan(2 * r.left.R);
     expect(r.right.R).toBeGreaterThan(2 * r.right.L);
     expect(r.walkResidual, JSON.stringify(r)).toBeLessThan(0.01);
+    // The walk (~0.5 s, both channels) was mostly rendered, not skipped by a starved machine.
+    expect(r.checked, JSON.stringify(r)).toBeGreaterThan(0.8 * 2 * r.walkLength);
     const lvl = (x: { L: number; R: number }) => Math.hypot(x.L, x.R);
     expect(lvl(r.far)).toBeLessThan(0.2 * lvl(r.near));
     expect(lvl(r.muted)).toBeLessThan(1e-4);
@@ -230,7 +248,7 @@ describe('NpcVoice playback', () => {
       while (performance.now() - t0 < 2500) {
         const rec = await lab.record(bridge.context, Howler.masterGain);
         await lab.until(() => rec.frames >= 4410, 2000);
-        const w = rec.stop();
+        const w = await rec.stop();
         L = lab.rms(w.L);
         R = lab.rms(w.R);
         if (L > 1.3 * R) break;
@@ -269,7 +287,7 @@ describe('NpcVoice playback', () => {
       voice.push(lab.tone(1000, 16000, 0.4, 0.5), 16000, 6);
       await lab.until(() => modes.includes('speaking:6'), 2000, 'next turn');
       await lab.until(() => voice.mode === 'listening', 3000);
-      const { L, rate, firstTime } = rec.stop();
+      const { L, rate, firstTime } = await rec.stop();
       const i0 = Math.round((t0 - firstTime) * rate);
       const before = lab.rms(L, i0 - Math.round(0.05 * rate), i0);
       // First 64-sample block from which the output stays 40 dB below `before` until the next turn.
@@ -301,13 +319,13 @@ describe('NpcVoice playback', () => {
         staleLevel: lab.rms(L, iq, iq + Math.round(0.1 * rate)),
       };
     });
-    expect(r.before).toBeGreaterThan(0.2);
+    expect(r.before, JSON.stringify(r)).toBeGreaterThan(0.2);
     expect(r.silenceMs, JSON.stringify(r)).toBeGreaterThan(0);
     expect(r.silenceMs, JSON.stringify(r)).toBeLessThan(20);
     expect(r.residualRatio, JSON.stringify(r)).toBeLessThan(0.02);
     expect(r.flushedMs).toBeGreaterThan(400);
     expect(r.staleLevel).toBeLessThan(1e-3);
-    expect(r.nextLevel).toBeGreaterThan(0.2);
+    expect(r.nextLevel, JSON.stringify(r)).toBeGreaterThan(0.2);
     expect(r.modes).toEqual(['speaking:4', 'listening', 'speaking:6', 'listening']);
     expect(errors).toEqual([]);
   });
@@ -340,7 +358,7 @@ describe('NpcVoice playback', () => {
         voice.pushEncoded(bytes, fmt, turn);
         await lab.until(() => voice.turnId === turn, 3000);
         await lab.until(() => voice.mode === 'listening', 3000);
-        const { L, rate } = rec.stop();
+        const { L, rate } = await rec.stop();
         const { first, last } = lab.span(L, 0.05);
         let zc = 0;
         for (let i = first + 1; i <= last; i++) if (L[i - 1] < 0 !== L[i] < 0) zc++;
@@ -382,9 +400,13 @@ describe('NpcVoice playback', () => {
       return { modes, samples, maxLevel, quietLevel, end };
     });
     expect(r.modes).toEqual(['speaking', 'listening']);
-    // The position follows the wall clock while speaking (within one timer tick).
+    // The position starts at the start and then follows the wall clock while speaking, within a
+    // timer tick. Both are read together, so their offset must hold; it is set by when the poll
+    // noticed 'speaking' (late on a loaded machine), not by the voice.
+    const [wall0, pos0] = r.samples[0]!;
+    expect(pos0 - wall0, JSON.stringify(r.samples)).toBeLessThan(150);
     for (const [wall, pos] of r.samples.filter(([w]) => w < 900))
-      expect(Math.abs(pos - wall)).toBeLessThan(60);
+      expect(Math.abs(pos - wall - (pos0 - wall0)), JSON.stringify(r.samples)).toBeLessThan(60);
     expect(Math.abs(r.end - 1000)).toBeLessThan(10);
     expect(r.maxLevel).toBeGreaterThan(0.2);
     expect(r.quietLevel).toBeLessThan(0.01);
@@ -414,7 +436,7 @@ describe('NpcVoice playback', () => {
       const rec = await lab.record(Howler.ctx, Howler.masterGain);
       await lab.until(() => voice.mode === 'speaking', 3000, 'speaking on the new context');
       await lab.until(() => rec.frames > 8000, 2000);
-      const { L } = rec.stop();
+      const { L } = await rec.stop();
       const level = lab.rms(L);
       voice.dispose();
       // Howler's own connections (old and new master gain) are the baseline.

@@ -32,23 +32,17 @@ async function start(wsUrl: string): Promise<string> {
       s.on('audio', (c) => voice.push(c.pcm, c.sampleRate, c.eventId));
       s.on('interrupted', () => voice.flush());
       const info = await s.connect();
-      if (params.get('capture') === 'mstp') {
-        // Experiment (CAPTURE=mstp), not the product: the track read through MediaStreamTrackProcessor,
-        // which hands over each 10 ms buffer as the browser delivers it, bypassing the FIFO in front
-        // of a MediaStreamAudioSourceNode; same resampler design and chunk size as MicCapture.
-        await captureWithTrackProcessor(info.inputFormat.sampleRate, (pcm) => s.sendAudio(pcm));
-        glue = 'AgentSession + experimental MediaStreamTrackProcessor capture';
-        return glue;
-      }
       const mic = new audio.MicCapture(bridge, {
         mode: 'open',
         sampleRate: info.inputFormat.sampleRate,
         onChunk: (pcm) => s.sendAudio(pcm),
         context: (params.get('micContext') ?? 'auto') as 'auto',
+        capture: (params.get('capture') ?? 'auto') as 'auto',
         ...(params.get('chunkMs') ? { chunkMs: Number(params.get('chunkMs')) } : {}),
       });
       if (!(await mic.start())) throw new Error('mic failed');
-      captureRate = mic.captureContext?.sampleRate ?? 0;
+      captureRate = mic.captureRate;
+      glue = `AgentSession + MicCapture (${mic.captureMethod})`;
       howlerRate = (Howler as any).ctx?.sampleRate ?? 0;
     } else {
       throw new Error('AgentSession missing');
@@ -59,48 +53,6 @@ async function start(wsUrl: string): Promise<string> {
     await Conversation.startSession({ signedUrl: wsUrl, connectionType: 'websocket' } as any);
   }
   return glue;
-}
-
-async function captureWithTrackProcessor(rate: number, send: (pcm: Int16Array) => void): Promise<void> {
-  const { RESAMPLER_JS } = await import('../../../plugin/audio/worklet-dsp.js');
-  const { cachedDesign } = await import('../../../plugin/audio/pcm.js');
-  const Resampler = new Function(`${RESAMPLER_JS}\nreturn Resampler;`)();
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: { ideal: 1 } } });
-  const track = stream.getAudioTracks()[0]!;
-  const reader = new (window as any).MediaStreamTrackProcessor({ track }).readable.getReader();
-  const chunkSamples = Math.round((rate * Number(params.get('chunkMs') ?? 20)) / 1000);
-  let rs: any = null;
-  let chunk = new Int16Array(chunkSamples);
-  let fill = 0;
-  let input = new Float32Array(0);
-  const out = new Float32Array(8192);
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      const n = value.numberOfFrames as number;
-      if (input.length < n) input = new Float32Array(n);
-      value.copyTo(input, { planeIndex: 0, format: 'f32-planar' });
-      rs ??= new Resampler(cachedDesign(value.sampleRate, rate), 8192);
-      value.close();
-      let off = 0;
-      while (off < n) {
-        off += rs.pushF32(input, off, n - off);
-        let got: number;
-        while ((got = rs.pull(out, 0, out.length)) > 0)
-          for (let i = 0; i < got; i++) {
-            const v = Math.max(-1, Math.min(1, out[i]!));
-            chunk[fill++] = v < 0 ? v * 32768 : v * 32767;
-            if (fill === chunkSamples) {
-              send(chunk);
-              chunk = new Int16Array(chunkSamples);
-              fill = 0;
-            }
-          }
-      }
-    }
-  })();
-  captureRate = track.getSettings().sampleRate ?? 0;
 }
 
 /**
