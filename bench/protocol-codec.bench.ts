@@ -20,14 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
-import {
-  int16ToBase64,
-  base64ToInt16,
-  decodeServerFrame,
-  encodeUserAudioChunk,
-  encodeSamples,
-  parseAudioFormat,
-} from '../plugin/protocol/index.js';
+import { oursCodec } from './lib/ours-codec.js';
 import { launchBrowser, startPageServer } from '../test/helpers/browser.js';
 import { writeResult } from './lib/report.js';
 import { spread, type Spread } from './lib/spread.js';
@@ -54,21 +47,8 @@ const clientDir = join(dirname(require.resolve('@elevenlabs/client')), '..');
 const official = (await import(pathToFileURL(join(clientDir, 'dist/utils/audio.js')).href)) as OfficialCodec;
 const clientVersion = (require(join(clientDir, 'package.json')) as { version: string }).version;
 
-const pcm16 = parseAudioFormat('pcm_16000')!;
-const ulaw = parseAudioFormat('ulaw_8000')!;
-
 // --- Node ----------------------------------------------------------------------------------------
-const nodeRounds = runCodecCases(
-  {
-    int16ToBase64,
-    base64ToInt16,
-    micMessage: (s) => encodeUserAudioChunk(encodeSamples(s, pcm16)),
-    micMessageUlaw: (s) => encodeUserAudioChunk(encodeSamples(s, ulaw)),
-    decodeServerFrame,
-  },
-  official,
-  opts,
-);
+const nodeRounds = runCodecCases(oursCodec, official, opts);
 let sink = 0;
 const nodeBuffer: Record<string, { encode_us: Spread; decode_us: Spread }> = {};
 for (const [label, n] of Object.entries(CHUNKS)) {
