@@ -73,49 +73,52 @@ const runsOf = (r: Results) => {
   return Array.isArray(runs) ? runs.length : undefined;
 };
 
+/** One audio-latency figure: ours and the official client's, each the median over runs with its range. */
+function audioFigure(
+  metric: string,
+  key: string,
+  what: string,
+  target: number,
+  targetText: string,
+): FigureDef {
+  return {
+    metric,
+    definition: `${OVER_RUNS}, ${what}`,
+    bench: 'audio-latency',
+    unit: 'ms',
+    goal: 'max',
+    target,
+    targetText,
+    value: audio(key, 'ours').median,
+    range: audio(key, 'ours').range,
+    peer: audio(key, 'official').median,
+    peerRange: audio(key, 'official').range,
+    peerName: OFFICIAL,
+  };
+}
+
 export const FIGURES: FigureDef[] = [
-  {
-    metric: 'mic-to-wire',
-    definition: `${OVER_RUNS}, sound enters the mic → its chunk leaves on the WebSocket (Chromium)`,
-    bench: 'audio-latency',
-    unit: 'ms',
-    goal: 'max',
-    target: 25,
-    targetText: '≤ 25 ms (one 20 ms chunk + 5 ms)',
-    value: audio('micToWireMs', 'ours').median,
-    range: audio('micToWireMs', 'ours').range,
-    peer: audio('micToWireMs', 'official').median,
-    peerRange: audio('micToWireMs', 'official').range,
-    peerName: OFFICIAL,
-  },
-  {
-    metric: 'wire-to-ear',
-    definition: `${OVER_RUNS}, first audio frame of a turn received → level at the output tap`,
-    bench: 'audio-latency',
-    unit: 'ms',
-    goal: 'max',
-    target: 6,
-    targetText: '≤ 6 ms',
-    value: audio('wireToEarMs', 'ours').median,
-    range: audio('wireToEarMs', 'ours').range,
-    peer: audio('wireToEarMs', 'official').median,
-    peerRange: audio('wireToEarMs', 'official').range,
-    peerName: OFFICIAL,
-  },
-  {
-    metric: 'barge-in-to-silence',
-    definition: `${OVER_RUNS}, \`interruption\` received → output 40 dB down`,
-    bench: 'audio-latency',
-    unit: 'ms',
-    goal: 'max',
-    target: 30,
-    targetText: '≤ 30 ms',
-    value: audio('bargeInToSilenceMs', 'ours').median,
-    range: audio('bargeInToSilenceMs', 'ours').range,
-    peer: audio('bargeInToSilenceMs', 'official').median,
-    peerRange: audio('bargeInToSilenceMs', 'official').range,
-    peerName: OFFICIAL,
-  },
+  audioFigure(
+    'mic-to-wire',
+    'micToWireMs',
+    'sound enters the mic → its chunk leaves on the WebSocket (Chromium)',
+    25,
+    '≤ 25 ms (one 20 ms chunk + 5 ms)',
+  ),
+  audioFigure(
+    'wire-to-ear',
+    'wireToEarMs',
+    'first audio frame of a turn received → level at the output tap',
+    6,
+    '≤ 6 ms',
+  ),
+  audioFigure(
+    'barge-in-to-silence',
+    'bargeInToSilenceMs',
+    '`interruption` received → output 40 dB down',
+    30,
+    '≤ 30 ms',
+  ),
   {
     metric: 'mic-to-wire: runs ours below the official client',
     definition: "share of the runs in which our median mic-to-wire was below the official client's",
