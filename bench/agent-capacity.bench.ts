@@ -9,6 +9,8 @@
  *    arrives, back to back; when a frame arrives after the previous ones have finished playing, the
  *    player hears a gap. More than 1 % of the reply audio time in gaps (median of the windows) is
  *    "behind", or
+ *  - (spoken) the recognizer declines more than 5 % of the spoken turns (it is overloaded, and the NPC
+ *    says it did not catch them), or
  *  - conversations close or error.
  * The sweep goes up by about x1.5 until a level breaks, then halves the gap between the last level
  * that held and the first that broke twice (bisection). A level that breaks is measured once more
@@ -29,15 +31,15 @@
  * Run: npx tsx bench/agent-capacity.bench.ts   (PASSES=spoken,typed LEVELS=20,40 to pin the levels,
  * PASS_BUDGET_S=270 bounds each pass)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct } from './lib/spread.js';
 import { AgentChild, type ServerStats, type WindowStats } from './agent-lib.js';
+import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
+import { BUSY_LINE } from '../plugin/server/agent/conversation.js';
 
 const PASSES = (process.env.PASSES ?? 'spoken,typed').split(',').filter(Boolean) as Array<'spoken' | 'typed'>;
 const PINNED = process.env.LEVELS?.split(',').filter(Boolean).map(Number);
@@ -52,6 +54,11 @@ const WINDOW_MS = Number(process.env.WINDOW_MS ?? 3000);
 const LAG_TARGET = 20;
 /** Share of reply audio time a player may spend waiting for late audio before speech is "behind". */
 const GAP_SHARE_LIMIT = 0.01;
+/**
+ * Share of spoken turns the recognizer may decline (overloaded: the NPC says it did not catch that)
+ * before the level counts as broken: a conversation whose questions go unrecognized is not held.
+ */
+const DECLINED_SHARE_LIMIT = 0.05;
 const CYCLE_MS = 8000;
 const CHUNK_MS = 20;
 const started = performance.now();
@@ -68,26 +75,6 @@ const NPCS: Array<{ id: string; questions: [string, string] }> = [
 ];
 
 // --- Microphone loops, pre-encoded once: two 8 s cycles per NPC -----------------------------------
-
-function speak(text: string, dir: string): Int16Array {
-  execFileSync('espeak-ng', ['-w', join(dir, 'q.wav'), text]);
-  execFileSync('sox', [
-    join(dir, 'q.wav'),
-    '-r',
-    '16000',
-    '-b',
-    '16',
-    '-c',
-    '1',
-    '-e',
-    'signed-integer',
-    '-t',
-    'raw',
-    join(dir, 'q.raw'),
-  ]);
-  const b = readFileSync(join(dir, 'q.raw'));
-  return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
-}
 
 function noise(n: number, seed: number): Int16Array {
   const out = new Int16Array(n);
@@ -121,29 +108,23 @@ interface Loop {
 function buildLoops(): { spoken: Loop[]; typed: Loop[] } {
   const need = ['espeak-ng', 'sox'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
   if (need.length) throw new Error(`agent-capacity needs ${need.join(', ')} (apt-get install espeak-ng sox)`);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-capacity-'));
-  try {
-    const perCycle = (16000 * CYCLE_MS) / 1000;
-    const spoken: Loop[] = [];
-    const typed: Loop[] = [];
-    NPCS.forEach((npc, k) => {
-      const pcm = noise(perCycle * 2, 17 + k);
-      const silent = noise(perCycle * 2, 17 + k);
-      const typedAt = new Map<number, string>();
-      npc.questions.forEach((q, j) => {
-        const speech = speak(q, dir);
-        const at = j * perCycle + 1600;
-        for (let i = 0; i < speech.length && at + i < pcm.length; i++)
-          pcm[at + i] = speech[i]! + pcm[at + i]!;
-        typedAt.set(Math.ceil((at + speech.length) / ((16000 * CHUNK_MS) / 1000)), q);
-      });
-      spoken.push({ chunks: chunks(pcm), typedAt: new Map() });
-      typed.push({ chunks: chunks(silent), typedAt });
+  const perCycle = (16000 * CYCLE_MS) / 1000;
+  const spoken: Loop[] = [];
+  const typed: Loop[] = [];
+  NPCS.forEach((npc, k) => {
+    const pcm = noise(perCycle * 2, 17 + k);
+    const silent = noise(perCycle * 2, 17 + k);
+    const typedAt = new Map<number, string>();
+    npc.questions.forEach((q, j) => {
+      const speech = espeakPcm16k(q);
+      const at = j * perCycle + 1600;
+      for (let i = 0; i < speech.length && at + i < pcm.length; i++) pcm[at + i] = speech[i]! + pcm[at + i]!;
+      typedAt.set(Math.ceil((at + speech.length) / ((16000 * CHUNK_MS) / 1000)), q);
     });
-    return { spoken, typed };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    spoken.push({ chunks: chunks(pcm), typedAt: new Map() });
+    typed.push({ chunks: chunks(silent), typedAt });
+  });
+  return { spoken, typed };
 }
 
 // --- Players -------------------------------------------------------------------------------------
@@ -161,6 +142,8 @@ interface Player {
   gaps: number;
   replies: number;
   transcripts: number;
+  /** Spoken turns the agent could not recognize in time (its "say it again" line). */
+  declined: number;
   sent: number;
   closedWith: number | null;
   errors: number;
@@ -207,6 +190,7 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     gaps: 0,
     replies: 0,
     transcripts: 0,
+    declined: 0,
     sent: 0,
     closedWith: null,
     errors: 0,
@@ -216,8 +200,10 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     if (s.startsWith(AUDIO_HEAD)) return onAudio(p, s);
     const msg = JSON.parse(s);
     if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', event_id: msg.ping_event.event_id }));
-    else if (msg.type === 'agent_response') p.replies++;
-    else if (msg.type === 'user_transcript') p.transcripts++;
+    else if (msg.type === 'agent_response') {
+      p.replies++;
+      if (msg.agent_response_event?.agent_response === BUSY_LINE) p.declined++;
+    } else if (msg.type === 'user_transcript') p.transcripts++;
     else if (msg.type === 'interruption') p.turn = -1;
     else if (msg.type === 'conversation_initiation_metadata') {
       const f = /pcm_(\d+)/.exec(msg.conversation_initiation_metadata_event?.agent_output_audio_format ?? '');
@@ -295,13 +281,17 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
   const windows: WindowResult[] = [];
   let stats: ServerStats | null = null;
   let unresponsive = '';
-  let totals0 = { replies: 0, transcripts: 0 };
+  let totals0 = { replies: 0, transcripts: 0, declined: 0 };
   try {
     tick();
     await new Promise((r) => setTimeout(r, WARM_MS));
     await agent.reset(IPC_TIMEOUT_MS);
     progress('warmed');
-    totals0 = { replies: sum(players, (p) => p.replies), transcripts: sum(players, (p) => p.transcripts) };
+    totals0 = {
+      replies: sum(players, (p) => p.replies),
+      transcripts: sum(players, (p) => p.transcripts),
+      declined: sum(players, (p) => p.declined),
+    };
     for (let w = 0; w < WINDOWS; w++) {
       const before = {
         audio: sum(players, (p) => p.audioMs),
@@ -338,6 +328,8 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
   const errors = sum(players, (p) => p.errors);
   const replies = sum(players, (p) => p.replies) - totals0.replies;
   const transcripts = sum(players, (p) => p.transcripts) - totals0.transcripts;
+  const declined = sum(players, (p) => p.declined) - totals0.declined;
+  const declinedShare = declined / Math.max(1, declined + transcripts);
   const gapMs = sum(players, (p) => p.gapMs);
   const audioMs = sum(players, (p) => p.audioMs);
   for (const p of players) p.ws.close();
@@ -353,9 +345,10 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
   };
   const lagBroke = !(lagMs.p99 <= LAG_TARGET);
   const speechBehind = gapShare > GAP_SHARE_LIMIT;
+  const recognizerBehind = declinedShare > DECLINED_SHARE_LIMIT;
   const playersBehind = windows.length > 0 && mid(windows.map((w) => w.chunksSentShare)) < 0.95;
   const failed = closed + errors + connectFailures > 0;
-  const agentBroke = Boolean(unresponsive) || lagBroke || speechBehind || failed;
+  const agentBroke = Boolean(unresponsive) || lagBroke || speechBehind || recognizerBehind || failed;
   // Players that fell behind gave the agent less than the nominal load: a break still counts (it broke
   // under less), a level that held does not (it was not shown to hold at n).
   const clientBehind = playersBehind && !agentBroke;
@@ -368,6 +361,9 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
       unresponsive ? `${unresponsive} (its event loop was stuck)` : '',
       lagBroke && !unresponsive ? `lag p99 ${round(lagMs.p99)} ms > ${LAG_TARGET}` : '',
       speechBehind ? `speech behind real time (gaps ${round(gapShare * 100, 1)} % of reply audio)` : '',
+      recognizerBehind
+        ? `recognizer behind (${round(declinedShare * 100, 1)} % of spoken turns declined as not caught)`
+        : '',
       failed ? `${connectFailures} connects failed, ${closed} closed, ${errors} errors` : '',
       clientBehind
         ? 'the players (this process) could not keep 20 ms chunks in real time: not a valid level'
@@ -393,6 +389,7 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
     recognizerMs: asr.length ? { p50: round(pct(asr, 50)), p95: round(pct(asr, 95)), n: asr.length } : null,
     repliesPerSecond: round(replies / measureS, 1),
     transcriptsPerSecond: round(transcripts / measureS, 1),
+    declinedTurnsPercent: round(declinedShare * 100, 1),
     agentCpuPercent: stats ? round(stats.cpuPercent, 1) : null,
     windowAgentCpuPercent: windows.map((w) => round(w.cpuPercent, 0)),
     clientCpuPercent: round(clientCpuPercent, 1),
@@ -542,6 +539,7 @@ const row = (l: Level): string =>
   `  gaps ${l.gapSharePercent} % (windows ${l.windowGapSharePercent.join(' ')})` +
   `  first audio p50 ${l.turnToFirstAudioMs?.p50 ?? '-'} / p95 ${l.turnToFirstAudioMs?.p95 ?? '-'} ms` +
   (l.recognizerMs ? `  asr p50 ${l.recognizerMs.p50} ms` : '') +
+  (l.declinedTurnsPercent ? `  declined ${l.declinedTurnsPercent} % of spoken turns` : '') +
   `  ${l.repliesPerSecond} replies/s${l.transcriptsPerSecond ? `, ${l.transcriptsPerSecond} transcripts/s` : ''}` +
   `  agent cpu ${l.agentCpuPercent} %, players cpu ${l.clientCpuPercent} %, load ${l.machineLoadAvg1m}` +
   (l.why.length ? `  <- ${l.why.join('; ')}` : '');
@@ -550,9 +548,10 @@ writeResult(
   'agent-capacity',
   {
     definition:
-      'concurrent voice conversations (20 ms mic chunks in real time, one question per player every 8 s) the local agent holds on this machine; a level breaks on event-loop lag p99 > 20 ms, reply audio arriving too late to play in real time (> 1 % gaps), or failed conversations',
+      'concurrent voice conversations (20 ms mic chunks in real time, one question per player every 8 s) the local agent holds on this machine; a level breaks on event-loop lag p99 > 20 ms, reply audio arriving too late to play in real time (> 1 % gaps), spoken turns the recognizer declines as overloaded (> 5 %), or failed conversations',
     lagTargetMs: LAG_TARGET,
     gapShareLimitPercent: GAP_SHARE_LIMIT * 100,
+    declinedShareLimitPercent: DECLINED_SHARE_LIMIT * 100,
     target: 100,
     // The headline: what a player uses (spoken input), else the typed pass.
     capacity: spoken?.lastHeld ?? typed?.lastHeld ?? 0,
@@ -562,7 +561,7 @@ writeResult(
     peer: 'none (no local ConvAI server to compare)',
   },
   [
-    'local agent capacity: concurrent voice conversations until it breaks (lag p99 > 20 ms, speech gaps > 1 %, or failures)',
+    'local agent capacity: concurrent voice conversations until it breaks (lag p99 > 20 ms, speech gaps > 1 %, > 5 % of spoken turns not recognized, or failures)',
     ...passes.flatMap((p) => ['', `${p.kind}: every attempt, in the order run`, ...p.levels.map(row)]),
     '',
     `took ${((performance.now() - started) / 1000).toFixed(0)} s, load average at the end ${loadavg()

@@ -5,13 +5,12 @@
  * send → first-audio time (one loopback hop each way) is reported next to it.
  * Run: npx tsx bench/agent-latency.bench.ts
  */
-import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { percentile, round, writeResult } from './lib/report.js';
 import { AgentChild, median } from './agent-lib.js';
+import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
 
 const TYPED_TURNS = Number(process.env.TURNS ?? 40);
 const VOICE_TURNS = Number(process.env.VOICE_TURNS ?? 12);
@@ -80,34 +79,13 @@ async function typedRun(engine: string): Promise<{ server: number[]; client: num
 }
 
 async function voiceRun(): Promise<{ server: number[]; asr: number[] } | { skipped: string }> {
-  const need = ['pocketsphinx_continuous', 'espeak-ng', 'sox'].filter(
+  const need = ['pocketsphinx_batch', 'espeak-ng', 'sox'].filter(
     (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0,
   );
   if (need.length) return { skipped: `needs ${need.join(', ')}` };
-  const dir = mkdtempSync(join(tmpdir(), 'bench-asr-'));
-  const pcmOf = (text: string): Int16Array => {
-    execFileSync('espeak-ng', ['-w', join(dir, 'a.wav'), text]);
-    execFileSync('sox', [
-      join(dir, 'a.wav'),
-      '-r',
-      '16000',
-      '-b',
-      '16',
-      '-c',
-      '1',
-      '-e',
-      'signed-integer',
-      '-t',
-      'raw',
-      join(dir, 'a.raw'),
-    ]);
-    const b = readFileSync(join(dir, 'a.raw'));
-    return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
-  };
   const utterances = ['do you sell healing potions', 'how much is a lantern', 'tell me about the quest'].map(
-    pcmOf,
+    (t) => espeakPcm16k(t),
   );
-  rmSync(dir, { recursive: true, force: true });
   const agent = await AgentChild.start({ recognizer: 'auto' });
   const { ws, frames } = await open(agent.url);
   await until(() => frames.find((f) => f.msg.type === 'conversation_initiation_metadata'));

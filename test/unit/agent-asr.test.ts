@@ -4,14 +4,14 @@
  * the NPC answers. Needs Debian's pocketsphinx, pocketsphinx-en-us, espeak-ng and sox (`.ci/run`
  * installs them); skipped with the reason otherwise.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { createPocketsphinxRecognizer } from '../../plugin/server/speech/pocketsphinx.js';
+import { liveGroupMembers } from '../../plugin/server/speech/sphinx-process.js';
 import { ScriptedClient } from './agent-harness.js';
-import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
+import { QUIET_NPC, chunks20ms, espeakPcm16k, silence } from './agent-fixtures.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -20,46 +20,53 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const has = (cmd: string): boolean =>
   (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cmd)));
 const missing = [
-  ...['pocketsphinx_continuous', 'espeak-ng', 'sox'].filter((c) => !has(c)),
+  ...['pocketsphinx_batch', 'espeak-ng', 'sox'].filter((c) => !has(c)),
   ...(existsSync('/usr/share/pocketsphinx/model/en-us/en-us') ? [] : ['pocketsphinx-en-us']),
 ];
+/** pocketsphinx processes this test process started (decoder <- sh <- us), read from /proc. */
+function ourDecoders(): number[] {
+  const stat = (pid: string): { comm: string; state: string; ppid: number } | null => {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = s.lastIndexOf(')');
+      const [state, ppid] = s.slice(close + 2).split(' ');
+      return { comm: s.slice(s.indexOf('(') + 1, close), state: state!, ppid: Number(ppid) };
+    } catch {
+      return null; // exited meanwhile
+    }
+  };
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      const me = stat(pid);
+      if (!me?.comm.startsWith('pocketsphinx') || me.state === 'Z') return false;
+      return stat(String(me.ppid))?.ppid === process.pid;
+    })
+    .map(Number);
+}
+
+/** Nothing of the decoder's process group runs any more (zombies waiting for init are dead). */
+const groupGone = (pgid: number): boolean => liveGroupMembers(pgid) === 0;
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const reason = missing.length
   ? `needs ${missing.join(', ')} (apt-get install pocketsphinx pocketsphinx-en-us espeak-ng sox)`
   : '';
 
-let dir: string;
-/** 16 kHz mono PCM16 of a spoken sentence, made the way a player's microphone would deliver it. */
-function spoken(text: string): Int16Array {
-  const wav22 = join(dir, 'raw.wav');
-  const raw16 = join(dir, 'speech.raw');
-  execFileSync('espeak-ng', ['-v', 'en-us', '-w', wav22, text]);
-  execFileSync('sox', [
-    wav22,
-    '-r',
-    '16000',
-    '-b',
-    '16',
-    '-c',
-    '1',
-    '-e',
-    'signed-integer',
-    '-t',
-    'raw',
-    raw16,
-  ]);
-  const bytes = readFileSync(raw16);
-  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-}
-
 describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason}`, () => {
   let agent: LocalAgent;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'agent-asr-'));
     agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer: 'auto', llm: false });
   }, 60_000);
   afterAll(async () => {
     await agent.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports the recognizer and sends no offline notice', async () => {
@@ -72,7 +79,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     const c = await ScriptedClient.connect(agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk);
-    for (const chunk of chunks20ms(spoken('do you sell healing potions'))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(espeakPcm16k('do you sell healing potions', 'en-us'))) c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
     const transcript = await c.waitType('user_transcript', 15_000);
     expect(transcript.msg.user_transcription_event.user_transcript).toMatch(/healing( a)? potions?/);
@@ -91,11 +98,103 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     const c = await ScriptedClient.connect(agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk);
-    for (const chunk of chunks20ms(spoken('what is the weather like on the moon'))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(espeakPcm16k('what is the weather like on the moon', 'en-us')))
+      c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
     await c.waitType('user_transcript', 15_000);
     const answer = await c.waitType('agent_response', 15_000);
     expect(answer.msg.agent_response_event.agent_response).toBe(QUIET_NPC.local.fallback);
     c.close();
+  });
+
+  it('keeps decoders bounded under a flood from one client while another client is answered promptly', async () => {
+    const recognizer = createPocketsphinxRecognizer({ maxConcurrent: 2, maxProcesses: 3 })!;
+    const flooded = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer,
+      llm: false,
+      speechEngine: 'babble',
+    });
+    try {
+      const hostile = await ScriptedClient.connect(flooded.url, 'quiet');
+      const player = await ScriptedClient.connect(flooded.url, 'quiet');
+      await hostile.waitType('conversation_initiation_metadata');
+      await player.waitType('conversation_initiation_metadata');
+      const question = espeakPcm16k('do you sell healing potions', 'en-us');
+      // Decoders of the other agents in this file are not this one's.
+      const others = new Set(ourDecoders());
+      let most = 0;
+      const poll = setInterval(
+        () => (most = Math.max(most, ourDecoders().filter((p) => !others.has(p)).length)),
+        10,
+      );
+      try {
+        // 40 spoken turns (about 140 s of audio) sent as fast as the socket takes them.
+        for (let i = 0; i < 40; i++) {
+          for (const chunk of chunks20ms(question)) hostile.sendAudio(chunk);
+          for (const chunk of chunks20ms(silence(800))) hostile.sendAudio(chunk);
+        }
+        for (const chunk of chunks20ms(silence(300))) player.sendAudio(chunk);
+        for (const chunk of chunks20ms(question)) player.sendAudio(chunk);
+        const t0 = performance.now();
+        for (const chunk of chunks20ms(silence(1000))) player.sendAudio(chunk);
+        const heard = await player.waitType('user_transcript', 10_000);
+        expect(heard.msg.user_transcription_event.user_transcript).toMatch(/healing( a)? potions?/);
+        // Not behind the flood: VAD hangover (600 ms) plus one decode, on a busy machine.
+        expect(performance.now() - t0).toBeLessThan(4000);
+        // The flood got at most the turns real time allows, and a plain answer for the rest.
+        await hostile.waitType('agent_response', 10_000);
+        expect(hostile.of('user_transcript').length).toBeLessThan(12);
+      } finally {
+        clearInterval(poll);
+      }
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(3);
+      hostile.close();
+      player.close();
+    } finally {
+      await flooded.close();
+    }
+  });
+
+  it('replaces a decoder process that dies, and leaves no process after shutdown', async () => {
+    const recognizer = createPocketsphinxRecognizer({ maxConcurrent: 1 })!;
+    const hints = { phrases: ['healing potion', 'lantern'], keywords: [] };
+    const pcm = [
+      ...chunks20ms(silence(300)),
+      ...chunks20ms(espeakPcm16k('do you sell healing potions', 'en-us')),
+    ];
+    const ask = (): Promise<unknown> => {
+      const s = recognizer.start(hints, undefined, { owner: {} });
+      for (const c of pcm) s.write(c);
+      return s.finish();
+    };
+    try {
+      expect(await ask()).toMatch(/healing/);
+      const [first] = recognizer.pids();
+      expect(first).toBeGreaterThan(0);
+      process.kill(-first!, 'SIGKILL');
+      await until(() => groupGone(first!));
+      expect(await ask()).toMatch(/healing/);
+      const [second] = recognizer.pids();
+      expect(second).not.toBe(first);
+      expect(recognizer.stats().processes).toBe(1);
+    } finally {
+      const pids = recognizer.pids();
+      await recognizer.close();
+      expect(pids.filter((p) => !groupGone(p))).toEqual([]);
+    }
+  });
+
+  it('stops its decoders when the agent shuts down', async () => {
+    const recognizer = createPocketsphinxRecognizer()!;
+    const a = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
+    const c = await ScriptedClient.connect(a.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    for (const chunk of chunks20ms(silence(200))) c.sendAudio(chunk); // the NPC's decoder starts here
+    await until(() => recognizer.pids().length > 0);
+    const pids = recognizer.pids();
+    await a.close();
+    expect(pids.filter((p) => !groupGone(p))).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
 /** NPCs and audio for the local agent's tests. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NpcDefinition } from '../../plugin/npc/types.js';
 import { createBabbleEngine } from '../../plugin/server/speech/babble.js';
 
@@ -60,4 +64,37 @@ export function chunks20ms(pcm: Int16Array): Int16Array[] {
   const out: Int16Array[] = [];
   for (let i = 0; i < pcm.length; i += 320) out.push(pcm.subarray(i, Math.min(pcm.length, i + 320)));
   return out;
+}
+
+/**
+ * 16 kHz mono PCM16 of a sentence spoken by the espeak-ng CLI and converted with sox: what a
+ * player's microphone delivers, for the spoken-input tests and the agent benches (needs the Debian
+ * packages espeak-ng and sox). Without `voice`, espeak-ng's default (`en`).
+ */
+export function espeakPcm16k(text: string, voice?: string): Int16Array {
+  const dir = mkdtempSync(join(tmpdir(), 'espeak-pcm-'));
+  try {
+    const wav = join(dir, 'speech.wav');
+    const raw = join(dir, 'speech.raw');
+    execFileSync('espeak-ng', [...(voice ? ['-v', voice] : []), '-w', wav, text]);
+    execFileSync('sox', [
+      wav,
+      '-r',
+      '16000',
+      '-b',
+      '16',
+      '-c',
+      '1',
+      '-e',
+      'signed-integer',
+      '-t',
+      'raw',
+      raw,
+    ]);
+    const b = readFileSync(raw);
+    // A copy with its own buffer: callers may keep it for the whole run.
+    return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

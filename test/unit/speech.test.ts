@@ -168,6 +168,25 @@ describe('turn detection', () => {
     expect(turnAt[0]! - speechEnd).toBeLessThan(800);
   });
 
+  it('gives the recognizer a pause inside a turn but not the silence that ends it', async () => {
+    const first = speechLike('do you sell');
+    const second = speechLike('healing potions');
+    let heardMs = 0;
+    let turns = 0;
+    const d = await createTurnDetector({
+      onSpeechAudio: (f) => (heardMs += f.length / 16),
+      onTurnEnd: () => turns++,
+    });
+    for (const a of [silence(300), first, silence(450), second, silence(1000)])
+      for (const c of chunks20ms(a)) d.push(c);
+    d.destroy();
+    expect(turns).toBe(1);
+    const spoken = (first.length + second.length) / 16 + 450;
+    // Pre-roll (300 ms) + both parts with the pause between them + at most 240 ms of the hangover.
+    expect(heardMs).toBeGreaterThanOrEqual(spoken);
+    expect(heardMs).toBeLessThanOrEqual(spoken + 300 + 240 + 60);
+  });
+
   it('drops clicks and coughs', async () => {
     const { events } = await run([silence(200), click(), silence(800), click(), silence(800)]);
     expect(events).not.toContain('turn');

@@ -34,6 +34,8 @@ export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
 
 const NOT_HEARD_LINE = "I can't make out spoken words in offline mode. Please type your message instead.";
 const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
+/** The recognizer was overloaded (or the client sent audio faster than real time): said, not waited on. */
+export const BUSY_LINE = "Sorry, I didn't catch that. Could you say it again?";
 
 interface Turn {
   abort: AbortController;
@@ -58,6 +60,7 @@ export class Conversation {
   private readonly pinger: Pinger;
   private readonly voice: VoiceInput;
   private lastNotHeardAt = -Infinity;
+  private lastBusyAt = -Infinity;
 
   constructor(
     private readonly ws: WebSocket,
@@ -295,6 +298,13 @@ export class Conversation {
       return this.speakLine(NOT_HEARD_LINE, { record: false });
     }
     if (t.kind === 'not_understood') return this.speakLine(NOT_UNDERSTOOD_LINE, { record: false });
+    if (t.kind === 'busy') {
+      // At most one such line every 5 s: a client flooding audio must not turn declines into speech work.
+      const now = performance.now();
+      if (now - this.lastBusyAt < 5_000) return;
+      this.lastBusyAt = now;
+      return this.speakLine(BUSY_LINE, { record: false });
+    }
     this.send({
       type: 'user_transcript',
       user_transcription_event: { user_transcript: t.text, event_id: t.eventId },

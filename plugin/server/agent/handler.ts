@@ -201,7 +201,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     defaultOutputFormat: defaultFormat.format,
     inputFormat: 'pcm_16000',
     recognizer: recognizer
-      ? { available: true, name: recognizer.name }
+      ? { available: true, name: recognizer.name, ...(recognizer.stats ? { load: recognizer.stats() } : {}) }
       : {
           available: false,
           name: null,
@@ -297,7 +297,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       await new Promise<void>((r) => wss.close(() => r()));
       await ready.catch(() => {});
       speech?.close();
-      recognizer?.close?.();
+      await recognizer?.close?.();
     },
   };
 }

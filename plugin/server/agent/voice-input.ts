@@ -4,7 +4,7 @@
  * recognizer, with partial transcripts on the way. It never invents a transcript: without a
  * recognizer, or when the recognizer hears nothing, the conversation is told so instead.
  */
-import type { RecognizerHints, RecognizerStream } from '../speech/recognizer.js';
+import { isDeclined, type RecognizerHints, type RecognizerStream } from '../speech/recognizer.js';
 import type { TurnDetector } from '../speech/vad.js';
 import type { AgentRuntime } from './runtime.js';
 
@@ -25,13 +25,18 @@ export type SpokenTurn =
   /** No recognizer is installed. */
   | { kind: 'no_recognizer' }
   /** The recognizer returned nothing. */
-  | { kind: 'not_understood' };
+  | { kind: 'not_understood' }
+  /** The recognizer could not take the turn (overloaded, audio faster than real time, broke). */
+  | { kind: 'busy' };
 
 export class VoiceInput {
   readonly #rt: AgentRuntime;
   readonly #host: VoiceInputHost;
   #detector: Promise<TurnDetector> | null = null;
   #stream: RecognizerStream | null = null;
+  /** Turns that ended and wait for their transcript: cancelled if the conversation closes. */
+  readonly #finishing = new Set<RecognizerStream>();
+  #prepared = false;
   #eventId = 0;
   #closed = false;
 
@@ -42,12 +47,22 @@ export class VoiceInput {
 
   push(pcm: Int16Array): void {
     if (this.#closed) return;
+    if (!this.#prepared && this.#rt.recognizer) {
+      // The first microphone chunk: have this NPC's grammar loaded before the player's first turn ends.
+      const hints = this.#host.hints();
+      if (hints) {
+        this.#prepared = true;
+        this.#rt.recognizer.prepare?.(hints);
+      }
+    }
     this.#detector ??= this.#rt.createDetector({
       onSpeechStart: () => {
         const hints = this.#host.hints();
         if (!this.#rt.recognizer || !hints) return;
         const id = (this.#eventId = this.#host.nextId());
-        this.#stream = this.#rt.recognizer.start(hints, (partial) => this.#host.partial(partial, id));
+        this.#stream = this.#rt.recognizer.start(hints, (partial) => this.#host.partial(partial, id), {
+          owner: this,
+        });
       },
       onSpeechAudio: (frame) => this.#stream?.write(frame),
       onSpeechConfirmed: () => this.#host.speechConfirmed(),
@@ -64,11 +79,23 @@ export class VoiceInput {
     this.#stream = null;
     if (!stream) return this.#host.turn({ kind: 'no_recognizer' });
     const endedAt = performance.now();
-    const text = await stream.finish();
+    const eventId = this.#eventId;
+    this.#finishing.add(stream);
+    let result;
+    try {
+      result = await stream.finish();
+    } finally {
+      this.#finishing.delete(stream);
+    }
     if (this.#closed) return;
+    if (isDeclined(result)) {
+      // A newer turn replaced this one (it gets the answer) or it was withdrawn: nothing to say.
+      if (result.declined === 'superseded' || result.declined === 'cancelled') return;
+      return this.#host.turn({ kind: 'busy' });
+    }
     this.#rt.metrics.asrMs.push(performance.now() - endedAt);
     return this.#host.turn(
-      text ? { kind: 'heard', text, eventId: this.#eventId, endedAt } : { kind: 'not_understood' },
+      result ? { kind: 'heard', text: result, eventId, endedAt } : { kind: 'not_understood' },
     );
   }
 
@@ -80,6 +107,8 @@ export class VoiceInput {
   close(): void {
     this.#closed = true;
     this.#cancel();
+    for (const s of this.#finishing) s.cancel();
+    this.#finishing.clear();
     this.#detector?.then((d) => d.destroy()).catch(() => {});
   }
 }

@@ -1,29 +1,66 @@
 /**
- * Recognizer adapter for Debian's `pocketsphinx_continuous` (BSD; `apt-get install pocketsphinx
+ * Recognizer adapter for Debian's pocketsphinx (BSD; `apt-get install pocketsphinx
  * pocketsphinx-en-us`). The generic language model is useless on game speech, but a JSGF grammar
  * built from the NPC's own phrases recognized 95-100 % of words (shared/reference/local-speech.md),
- * so each NPC gets its own grammar. One process per utterance is started when the player starts
- * speaking and fed live, so decoding is finished almost as soon as the turn ends.
+ * so each NPC gets its own grammar.
+ *
+ * Utterances are buffered while the player speaks and decoded when the turn ends, by a small pool
+ * of long-lived `pocketsphinx_batch` processes (recognizer-pool.ts, sphinx-process.ts): decoding a
+ * 2 s utterance takes about 30 ms, so two processes serve far more players than one process per
+ * utterance did (each start forked this process, blocking every conversation, and loaded the model).
  *
  * `-dither yes`: digital silence (exact zeros, as a muted or gated microphone sends) otherwise
  * throws the decoder's energy normalisation off and one LSB of noise flips the result.
- * `-infile /dev/stdin` needs a real pipe (Node's stdio is a socket: ENXIO), hence `cat |`.
  * A grammar always maps audio onto some in-grammar phrase, so the grammar has a garbage path of
  * common words: unrelated speech then tends to come out as words no reply matches (the fallback).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Recognizer, RecognizerHints, RecognizerStream } from './recognizer.js';
+import type {
+  Recognizer,
+  RecognitionDeclined,
+  RecognizerHints,
+  RecognizerStartOptions,
+  RecognizerStats,
+  RecognizerStream,
+} from './recognizer.js';
+import { RecognizerPool } from './recognizer-pool.js';
+import { startSphinxProcess } from './sphinx-process.js';
 
 export interface PocketsphinxOptions {
+  /** `pocketsphinx_batch` (Debian package pocketsphinx). */
   binary?: string;
   modelDir?: string;
-  /** Give up on one utterance after this long (ms). */
+  /** Give up on decoding one utterance after this long (ms); its process is replaced. */
   timeoutMs?: number;
+  /** Utterances decoded at once (default: env VOICE_AGENTS_ASR_CONCURRENCY, else the CPU count). */
+  maxConcurrent?: number;
+  /** Decoder processes kept (one grammar each; default 4 x maxConcurrent). */
+  maxProcesses?: number;
+  /** An utterance that waits longer than this for a decoder is declined as `busy` (ms, default 1500). */
+  maxWaitMs?: number;
+  /** Audio one conversation may send ahead of real time and still have decoded (ms, default 20000). */
+  burstMs?: number;
+  /** Stop a decoder process idle for this long (ms, default 120000; 0 = never). */
+  idleMs?: number;
+  /** `nice` level of the decoders (default 10): the event loop and speech synthesis go first. */
+  niceness?: number;
 }
+
+/** The pocketsphinx recognizer, with its pool exposed for health checks and tests. */
+export interface PocketsphinxRecognizer extends Recognizer {
+  stats(): RecognizerStats;
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+/** Audio kept per utterance: the turn detector cuts turns at 15 s, plus pre-roll. */
+const MAX_UTTERANCE_BYTES = 20 * 16_000 * 2;
+/** Distinct grammars kept on disk (clients can add keywords, so this must not grow without bound). */
+const MAX_GRAMMARS = 64;
 
 const CARRIERS = [
   'do you sell',
@@ -126,15 +163,16 @@ export function buildJsgfGrammar(
   ].join('\n');
 }
 
-export function createPocketsphinxRecognizer(options: PocketsphinxOptions = {}): Recognizer | null {
-  const binary = options.binary ?? 'pocketsphinx_continuous';
+export function createPocketsphinxRecognizer(
+  options: PocketsphinxOptions = {},
+): PocketsphinxRecognizer | null {
+  const binary = options.binary ?? 'pocketsphinx_batch';
   const modelDir = options.modelDir ?? '/usr/share/pocketsphinx/model/en-us';
   const hmm = join(modelDir, 'en-us');
   const dictPath = join(modelDir, 'cmudict-en-us.dict');
   if (!existsSync(hmm) || !existsSync(dictPath)) return null;
-  const probe = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  const probe = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', binary], { encoding: 'utf8' });
   if (probe.status !== 0) return null;
-  const timeoutMs = options.timeoutMs ?? 8000;
 
   let dictionary: Set<string> | null = null;
   const inDictionary = (w: string): boolean => {
@@ -147,74 +185,120 @@ export function createPocketsphinxRecognizer(options: PocketsphinxOptions = {}):
     }
     return dictionary.has(w);
   };
-  const dir = mkdtempSync(join(tmpdir(), 'voice-agents-asr-'));
-  const grammars = new Map<string, string | null>();
-  const grammarFile = (hints: RecognizerHints): string | null => {
-    const key = createHash('sha1').update(JSON.stringify(hints)).digest('hex').slice(0, 16);
-    if (!grammars.has(key)) {
+  // Made on first use: an agent whose players only type leaves nothing on disk if it is killed.
+  let dirPath = '';
+  const dir = (): string => (dirPath ||= mkdtempSync(join(tmpdir(), 'voice-agents-asr-')));
+  /** hints hash -> grammar file ('' = no usable phrase: the generic language model). */
+  const grammars = new Map<string, string>();
+  const grammarFile = (hints: RecognizerHints): string => {
+    const hash = createHash('sha1').update(JSON.stringify(hints)).digest('hex').slice(0, 16);
+    let file = grammars.get(hash);
+    if (file === undefined) {
       const g = buildJsgfGrammar(hints, inDictionary);
-      let file: string | null = null;
-      if (g) {
-        file = join(dir, `${key}.gram`);
-        writeFileSync(file, g);
+      file = g ? join(dir(), `${hash}.gram`) : '';
+      if (g) writeFileSync(file, g);
+      if (grammars.size >= MAX_GRAMMARS) {
+        // The oldest grammar goes; a process still using it has the grammar loaded already.
+        const [oldHash, oldFile] = grammars.entries().next().value!;
+        grammars.delete(oldHash);
+        if (oldFile) rmSync(oldFile, { force: true });
       }
-      grammars.set(key, file);
     }
-    return grammars.get(key) ?? null;
+    grammars.delete(hash); // re-insert: the map's order is least recently used first
+    grammars.set(hash, file);
+    return file;
   };
+
+  // One decoder per core: with fewer, decoding fell behind at 80 spoken conversations on 2 cores
+  // (5 % of turns declined) and the event loop was no better off. Decoders run at a lower priority
+  // (sphinx-process.ts), so they take idle CPU rather than the event loop's.
+  const envConcurrency = Number(process.env.VOICE_AGENTS_ASR_CONCURRENCY) || undefined;
+  const maxConcurrent = Math.max(
+    1,
+    Math.floor(options.maxConcurrent ?? envConcurrency ?? availableParallelism()),
+  );
+  const pool = new RecognizerPool({
+    maxConcurrent,
+    maxProcesses: options.maxProcesses ?? maxConcurrent * 4,
+    maxWaitMs: options.maxWaitMs ?? 1500,
+    decodeTimeoutMs: options.timeoutMs ?? 8000,
+    burstMs: options.burstMs ?? 20_000,
+    idleMs: options.idleMs ?? 120_000,
+    spawn: (gram) =>
+      startSphinxProcess({
+        binary,
+        key: gram,
+        niceness: Math.min(19, Math.max(0, Math.round(options.niceness ?? 10))),
+        dir: dir(),
+        args: [
+          '-hmm',
+          hmm,
+          '-dict',
+          dictPath,
+          ...(gram ? ['-jsgf', gram] : ['-lm', join(modelDir, 'en-us.lm.bin')]),
+          '-dither',
+          'yes',
+          // Narrower search than the defaults: a third less CPU per utterance, and the same
+          // transcripts on the NPC grammars' test sentences (measured with espeak speech).
+          '-maxhmmpf',
+          '2000',
+          '-beam',
+          '1e-30',
+          '-wbeam',
+          '1e-20',
+          '-pbeam',
+          '1e-30',
+          '-logfn',
+          '/dev/null',
+        ],
+      }),
+  });
+  let closed = false;
 
   return {
     name: 'pocketsphinx (JSGF grammar from the NPC file)',
-    start(hints, onPartial): RecognizerStream {
+    stats: () => pool.stats(),
+    pids: () => pool.pids(),
+    prepare(hints) {
+      if (!closed) pool.prepare(grammarFile(hints));
+    },
+    start(hints, _onPartial, startOptions: RecognizerStartOptions = {}): RecognizerStream {
       const gram = grammarFile(hints);
-      const lmArgs = gram ? `-jsgf '${gram}'` : `-lm '${join(modelDir, 'en-us.lm.bin')}'`;
-      const cmd = `cat | exec ${binary} -infile /dev/stdin -hmm '${hmm}' -dict '${dictPath}' ${lmArgs} -dither yes -logfn /dev/null`;
-      const child = spawn('sh', ['-c', cmd], { stdio: ['pipe', 'pipe', 'ignore'] });
-      const lines: string[] = [];
-      let buffered = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (d: string) => {
-        buffered += d;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl).trim();
-          buffered = buffered.slice(nl + 1);
-          if (line) {
-            lines.push(line);
-            onPartial?.(lines.join(' '));
-          }
-        }
-      });
-      // A dead decoder must not take the conversation down: writes after exit are swallowed.
-      child.stdin.on('error', () => {});
-      child.on('error', () => {});
-      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-      let done = false;
-      return {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      let state: 'open' | 'finished' | 'cancelled' = 'open';
+      let cancelQueued: (() => void) | null = null;
+      const stream: RecognizerStream = {
         write(pcm) {
-          if (done || child.stdin.destroyed) return;
-          child.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+          if (state !== 'open' || bytes >= MAX_UTTERANCE_BYTES) return;
+          const b = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+          chunks.push(b);
+          bytes += b.length;
         },
-        async finish() {
-          if (done) return '';
-          done = true;
-          child.stdin.end();
-          const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-          await exited;
-          clearTimeout(timer);
-          if (buffered.trim()) lines.push(buffered.trim());
-          return lines.join(' ').trim();
+        async finish(): Promise<string | RecognitionDeclined> {
+          if (state !== 'open') return { declined: 'cancelled' };
+          state = 'finished';
+          const job = pool.submit(startOptions.owner ?? stream, gram, Buffer.concat(chunks, bytes));
+          chunks.length = 0;
+          cancelQueued = job.cancel;
+          const r = await job.result;
+          cancelQueued = null;
+          return r.ok ? r.text.trim() : { declined: r.reason };
         },
         cancel() {
-          if (done) return;
-          done = true;
-          child.stdin.destroy();
-          child.kill('SIGKILL');
+          if (state === 'cancelled') return;
+          state = 'cancelled';
+          chunks.length = 0;
+          cancelQueued?.();
         },
       };
+      return stream;
     },
-    close() {
-      rmSync(dir, { recursive: true, force: true });
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.close();
+      if (dirPath) rmSync(dirPath, { recursive: true, force: true });
     },
   };
 }

@@ -13,18 +13,56 @@ export interface RecognizerHints {
   keywords: string[];
 }
 
+/**
+ * The recognizer did not transcribe this utterance, and says why (never a made-up transcript):
+ * - `busy`: it is overloaded (the utterance waited too long for a decoder);
+ * - `too_fast`: this conversation sent more speech than real time allows;
+ * - `failed`: the decoder broke on it;
+ * - `superseded`: the same conversation finished a newer utterance before this one was decoded;
+ * - `cancelled`: the utterance was cancelled (conversation closed, recognizer shut down).
+ */
+export interface RecognitionDeclined {
+  declined: 'busy' | 'too_fast' | 'failed' | 'superseded' | 'cancelled';
+}
+
 export interface RecognizerStream {
   /** 16 kHz mono PCM16 audio of the utterance, in order, pre-roll first. */
   write(pcm: Int16Array): void;
-  /** The utterance ended: resolves with the transcript ('' when nothing was recognized). */
-  finish(): Promise<string>;
+  /** The utterance ended: the transcript ('' when nothing was recognized), or why there is none. */
+  finish(): Promise<string | RecognitionDeclined>;
   /** The utterance was dropped (too short, conversation closed): release everything. */
   cancel(): void;
+}
+
+export interface RecognizerStats {
+  processes: number;
+  running: number;
+  queued: number;
+}
+
+export interface RecognizerStartOptions {
+  /**
+   * Who is speaking (one object per conversation): a shared recognizer uses it for fairness, so one
+   * conversation cannot take every decoder or queue more than one utterance.
+   */
+  owner?: object;
 }
 
 export interface Recognizer {
   /** Reported by the health endpoint, e.g. `pocketsphinx (JSGF grammar)`. */
   readonly name: string;
-  start(hints: RecognizerHints, onPartial?: (text: string) => void): RecognizerStream;
-  close?(): void;
+  start(
+    hints: RecognizerHints,
+    onPartial?: (text: string) => void,
+    options?: RecognizerStartOptions,
+  ): RecognizerStream;
+  /** A conversation with these hints has started: get ready (e.g. load its grammar) before it speaks. */
+  prepare?(hints: RecognizerHints): void;
+  /** How loaded it is (health endpoint): decoder processes, utterances decoding and waiting. */
+  stats?(): RecognizerStats;
+  /** Release everything (processes, files); resolves once they are gone. */
+  close?(): void | Promise<void>;
 }
+
+export const isDeclined = (r: string | RecognitionDeclined): r is RecognitionDeclined =>
+  typeof r !== 'string';

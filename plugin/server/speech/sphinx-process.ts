@@ -1,0 +1,171 @@
+/**
+ * One long-lived `pocketsphinx_batch` process with one grammar, decoding one utterance at a time.
+ *
+ * Why batch and not `pocketsphinx_continuous`: continuous mode segments a stream with its own VAD,
+ * so nothing tells which output line belongs to which utterance. Batch mode reads a control file
+ * line by line ("file start end uttid"), decodes that file and prints `text (uttid score)`: exact
+ * boundaries, and the model is loaded once per process instead of once per utterance (0.1 s of CPU
+ * and a fork of this whole process each time, which is what blocked the event loop before).
+ *
+ * Plumbing: the control file is our stdin and the hypotheses go to stdout, but pocketsphinx opens
+ * both by name and Node's stdio are sockets (`/dev/stdin` on a socket is ENXIO), hence
+ * `cat | pocketsphinx_batch -ctl /dev/stdin -hyp /dev/stdout | cat`. The utterance is written to a
+ * regular file first (decoded as a whole: the audio is complete when a turn ends). The pipeline runs
+ * in its own process group (`detached`) so kill() takes every process of it; if this process dies
+ * instead, `cat` sees EOF, pocketsphinx reaches the end of its control file and everything exits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type DecodeOutcome = { ok: true; text: string } | { ok: false; reason: 'died' | 'timeout' };
+
+/** What the pool needs from a decoder process (tests substitute fakes). */
+export interface Decoder {
+  /** Which grammar it was started with. */
+  readonly key: string;
+  readonly alive: boolean;
+  /** One utterance (16 kHz mono PCM16). Never called again before the previous call settled. */
+  decode(pcm: Buffer, timeoutMs: number): Promise<DecodeOutcome>;
+  /** Stops every process of it at once. */
+  kill(): void;
+  /** Settles when its processes have exited. */
+  readonly exited: Promise<void>;
+  /** Operating-system process id of the pipeline's group leader (tests, diagnostics). */
+  readonly pid: number | undefined;
+}
+
+export interface SphinxProcessOptions {
+  binary: string;
+  /** Decoder arguments: model, dictionary, grammar or language model, front-end options. */
+  args: string[];
+  /** A private directory for the utterance file. */
+  dir: string;
+  key: string;
+  /** Scheduling priority of the decoder (`nice`, 0-19). */
+  niceness: number;
+}
+
+// `nice`: decoding is background work. Under CPU contention the agent's event loop and speech
+// synthesis (latency-critical for every conversation) go first; a decoder that falls behind makes
+// utterances wait, and the pool declines those that wait too long (the player is told).
+const PIPELINE =
+  'n=$1; shift; cat | nice -n "$n" "$@" -ctl /dev/stdin -hyp /dev/stdout -adcin yes -cepext .raw | cat';
+const HYP = /^(.*?) ?\((\S+) (-?\d+)\)$/;
+let counter = 0;
+
+export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
+  const id = ++counter;
+  const name = `utt${id}`;
+  const file = join(opts.dir, `${name}.raw`);
+  const child: ChildProcess = spawn(
+    'sh',
+    ['-c', PIPELINE, 'sh', String(opts.niceness), opts.binary, '-cepdir', opts.dir, ...opts.args],
+    {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    },
+  );
+  let alive = true;
+  let waiting: ((o: DecodeOutcome) => void) | null = null;
+  let wanted = '';
+  let seq = 0;
+  let buffered = '';
+  const exited = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      alive = false;
+      waiting?.({ ok: false, reason: 'died' });
+      rmSync(file, { force: true });
+      // `sh` is gone, but `cat` and the decoder may still be dying: exited means all of them.
+      if (child.pid === undefined) resolve();
+      else void untilGroupGone(child.pid).then(resolve);
+    }),
+  );
+  // A missing binary or a dead pipe must not take the agent down: the pool sees `died`.
+  child.on('error', () => kill());
+  child.stdin!.on('error', () => kill());
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
+    buffered += d;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const m = HYP.exec(buffered.slice(0, nl).trim());
+      buffered = buffered.slice(nl + 1);
+      if (m && m[2] === wanted) waiting?.({ ok: true, text: m[1]!.trim() });
+    }
+    // A line without an end is not a hypothesis we asked for: do not let it grow without bound.
+    if (buffered.length > 64 * 1024) buffered = '';
+  });
+  // Idle decoders must not keep the process alive; a decode in progress holds its own timer.
+  child.unref();
+  for (const s of [child.stdin, child.stdout] as Array<{ unref?: () => void } | null>) s?.unref?.();
+
+  function kill(): void {
+    if (!alive || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
+
+  return {
+    key: opts.key,
+    get alive() {
+      return alive;
+    },
+    pid: child.pid,
+    exited,
+    kill,
+    async decode(pcm, timeoutMs) {
+      if (!alive) return { ok: false, reason: 'died' };
+      wanted = `${name}_${++seq}`;
+      const outcome = new Promise<DecodeOutcome>((resolve) => (waiting = resolve));
+      const timer = setTimeout(() => waiting?.({ ok: false, reason: 'timeout' }), timeoutMs);
+      try {
+        await writeFile(file, pcm);
+        if (alive) child.stdin!.write(`${name} 0 -1 ${wanted}\n`);
+        const o = await outcome;
+        if (!o.ok) kill(); // a decoder that timed out is in an unknown state: replace it
+        return o;
+      } catch {
+        kill();
+        return { ok: false, reason: 'died' };
+      } finally {
+        clearTimeout(timer);
+        waiting = null;
+      }
+    },
+  };
+}
+
+/**
+ * Processes of a process group that are still running (Linux /proc; zombies do not count: they are
+ * dead and only wait for init to reap them). Elsewhere: 0.
+ */
+export function liveGroupMembers(pgid: number): number {
+  let n = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const d of entries) {
+    if (d.charCodeAt(0) < 48 || d.charCodeAt(0) > 57) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') n++;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return n;
+}
+
+/** Polls until nothing of the group runs (killed processes take a moment to die), at most 2 s. */
+async function untilGroupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 200 && liveGroupMembers(pgid) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+}
