@@ -92,6 +92,15 @@ function conversationId(): string {
   return id;
 }
 
+/** The request's URL, or null when it does not parse (`new URL` throws on `//x:99999`, `//[`, …). */
+export function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://local');
+  } catch {
+    return null;
+  }
+}
+
 function resolveRecognizer(option: LocalAgentOptions['recognizer']): Recognizer | null {
   // VOICE_AGENTS_ASR=none: try the game as a player without a recognizer gets it (typing only).
   if (option === 'none' || ((option ?? 'auto') === 'auto' && process.env.VOICE_AGENTS_ASR === 'none'))
@@ -241,7 +250,15 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     },
     health,
     handleUpgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://local');
+      const url = requestUrl(req);
+      if (!url) {
+        // `//x:99999` and the like: a request no route can match, refused without touching the process.
+        socket.on('error', () => {});
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () =>
+          socket.destroy(),
+        );
+        return true;
+      }
       if (url.pathname !== CONVERSATION_PATH) return false;
       ready.then(
         () => accept(req, socket, head, url),
@@ -250,7 +267,11 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       return true;
     },
     handleHttp(req, res) {
-      const url = new URL(req.url ?? '/', 'http://local');
+      const url = requestUrl(req);
+      if (!url) {
+        json(res, 400, { detail: 'Malformed request URL' });
+        return true;
+      }
       const ours =
         url.pathname === HEALTH_PATH ||
         SIGNED_URL_PATHS.includes(url.pathname) ||
