@@ -5,11 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
+import WebSocket from 'ws';
 import {
   createLocalAgent,
   type CreateLocalAgentOptions,
   type LocalAgent,
 } from '../../plugin/server/agent/index.js';
+import { until } from '../helpers/events.js';
 import { ScriptedClient } from './agent-harness.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from './fault-harness.js';
 
@@ -63,5 +65,45 @@ describe('malformed requests (issue 12.1)', () => {
     c.send({ type: 'user_message', text: 'potion?' });
     await c.waitFor((f) => f.msg.type === 'agent_response' && f.raw.includes(POTION_REPLY));
     c.close();
+  });
+});
+
+/** A bare `convai` socket that records its close. */
+async function rawSocket(
+  a: LocalAgent,
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(`${a.url}/v1/convai/conversation?agent_id=fault`, ['convai']);
+  ws.on('error', () => {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, closed };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+    ),
+  ]);
+}
+
+describe('close reasons (issue 12.6)', () => {
+  it('closes with a reason cut between characters when the error text is long and not ASCII', async () => {
+    const a = await agentWith();
+    const { ws, closed } = await rawSocket(a);
+    // The error names the unknown type: 2-byte characters put the 123-byte cut inside one of them.
+    ws.send(JSON.stringify({ type: 'é'.repeat(100) }));
+    const { code, reason } = await within(closed, 5000, 'close');
+    expect(code).toBe(1008);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+    expect(reason).toMatch(/^Invalid message: unknown client message type "é+$/);
+    await until(() => a.handler.sessions === 0);
   });
 });

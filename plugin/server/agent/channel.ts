@@ -51,10 +51,51 @@ export class Channel {
   }
 
   close(code: number, reason: string): void {
-    // Close reasons are limited to 123 bytes.
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
-      this.ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    closeSocket(this.ws, code, reason);
   }
+}
+
+/** Close frames carry at most 123 bytes of reason (RFC 6455 §5.5). */
+const MAX_REASON_BYTES = 123;
+/** A peer that never answers our close frame is cut off after this (ws itself waits 30 s). */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * The longest prefix of `reason` that fits a close frame, cut between characters: a cut inside a
+ * UTF-8 sequence decodes to U+FFFD (3 bytes), which can push the reason past the limit and make
+ * `ws.close()` throw.
+ */
+export function cutCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_REASON_BYTES) return reason;
+  let out = '';
+  let bytes = 0;
+  for (const ch of reason) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > MAX_REASON_BYTES) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
+/**
+ * Closes with `code` and a reason that fits; terminates when the close cannot be sent or the peer
+ * never completes the handshake, so no socket outlives its conversation.
+ */
+export function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  if (ws.readyState === ws.CLOSED) return;
+  if (ws.readyState === ws.CLOSING) return;
+  try {
+    ws.close(code, cutCloseReason(reason));
+  } catch {
+    ws.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (ws.readyState !== ws.CLOSED) ws.terminate();
+  }, CLOSE_GRACE_MS);
+  timer.unref?.();
+  ws.once('close', () => clearTimeout(timer));
 }
 
 /** Server-initiated pings; `ping_ms` is the last measured round trip (null until one is known). */

@@ -18,6 +18,7 @@ import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js
 import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
 import { createLocalBrain, type Brain } from './brain.js';
+import { closeSocket } from './channel.js';
 import { Conversation } from './conversation.js';
 import { createLlmBrain, llmConfigFromEnv, type LlmConfig } from './llm.js';
 import { DEFAULT_PERSONA, findNpc } from './persona.js';
@@ -225,7 +226,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (closed) return ws.close(1001, 'Local agent shutting down');
+      if (closed) return closeSocket(ws, 1001, 'Local agent shutting down');
       const agentId = url.searchParams.get('agent_id') ?? '';
       const format = parseAudioFormat(url.searchParams.get('output_format')) ?? defaultFormat;
       const npc = findNpc(npcs, agentId) ?? DEFAULT_PERSONA;
