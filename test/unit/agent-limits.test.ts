@@ -68,12 +68,14 @@ describe('malformed requests (issue 12.1)', () => {
   });
 });
 
-/** A bare `convai` socket that records its close. */
+/** A bare `convai` socket that records its frames (from the first) and its close. */
 async function rawSocket(
   a: LocalAgent,
-): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<{ code: number; reason: string }> }> {
   const ws = new WebSocket(`${a.url}/v1/convai/conversation?agent_id=fault`, ['convai']);
   ws.on('error', () => {});
+  const frames: string[] = [];
+  ws.on('message', (d) => frames.push(d.toString()));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
@@ -81,7 +83,7 @@ async function rawSocket(
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  return { ws, closed };
+  return { ws, frames, closed };
 }
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -105,5 +107,63 @@ describe('close reasons (issue 12.6)', () => {
     expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
     expect(reason).toMatch(/^Invalid message: unknown client message type "é+$/);
     await until(() => a.handler.sessions === 0);
+  });
+});
+
+describe('one client cannot take every slot (issue 12.7)', () => {
+  it('refuses a client past its cap with an error frame and 1002 while another client is greeted', async () => {
+    const a = await agentWith({ limits: { maxSessionsPerClient: 3, initTimeoutMs: 60_000 } });
+    const silent = await Promise.all([rawSocket(a), rawSocket(a), rawSocket(a)]);
+    const fourth = await rawSocket(a);
+    const { code, reason } = await within(fourth.closed, 5000, 'refusal');
+    expect(code).toBe(1002);
+    expect(reason).toMatch(/Too many conversations from one client \(3\)/);
+    expect(fourth.frames.map((f) => JSON.parse(f) as { error_event?: { error_type: string } })).toEqual([
+      expect.objectContaining({ error_event: expect.objectContaining({ error_type: 'http_exception' }) }),
+    ]);
+    // Another address (still loopback) is not affected by the first client's cap.
+    const other = new WebSocket(`${a.url}/v1/convai/conversation?agent_id=fault`, ['convai'], {
+      localAddress: '127.0.0.2',
+    });
+    const otherFrames: string[] = [];
+    other.on('message', (d) => otherFrames.push(d.toString()));
+    await new Promise((r) => other.once('open', r));
+    other.send(JSON.stringify({ type: 'conversation_initiation_client_data' }));
+    await until(() => otherFrames.some((f) => f.includes(GREETING)), { timeout: 5000 });
+    other.close();
+    for (const s of silent) s.ws.close();
+    // Slots come back as sockets close: the first client may connect again.
+    await until(() => a.handler.sessions === 0);
+    (await greeted(a)).close();
+  });
+
+  it('closes sockets that never send the initiation within the init timeout, with 1002', async () => {
+    const a = await agentWith({ limits: { initTimeoutMs: 300 } });
+    const started = performance.now();
+    const silent = await Promise.all([rawSocket(a), rawSocket(a)]);
+    const closes = await within(Promise.all(silent.map((s) => s.closed)), 3000, 'init timeout');
+    expect(performance.now() - started).toBeLessThan(3000);
+    for (const c of closes) {
+      expect(c.code).toBe(1002);
+      expect(c.reason).toMatch(/No conversation_initiation_client_data within 300 ms/);
+    }
+    await until(() => a.handler.sessions === 0);
+    // A player who does start is not cut off by that timer.
+    const c = await greeted(a);
+    c.send({ type: 'user_message', text: 'potion?' });
+    await c.waitFor((f) => f.msg.type === 'agent_response' && f.raw.includes(POTION_REPLY), 5000);
+    expect(c.closeInfo).toBeNull();
+    c.close();
+  });
+
+  it('documents its defaults in the health endpoint: 50 per client (a quarter of 200), 5 s to initiate', async () => {
+    const a = await agentWith();
+    expect(a.handler.health().limits).toMatchObject({
+      maxSessions: 200,
+      maxSessionsPerClient: 50,
+      initTimeoutMs: 5000,
+    });
+    const big = await agentWith({ limits: { maxSessions: 1000 } });
+    expect(big.handler.health().limits).toMatchObject({ maxSessionsPerClient: 250 });
   });
 });

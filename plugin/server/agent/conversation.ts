@@ -107,6 +107,10 @@ export class Conversation {
     return this.state === 'closed';
   }
 
+  get awaitingInit(): boolean {
+    return this.state === 'awaiting_init';
+  }
+
   // --- plumbing ---------------------------------------------------------------------------------
 
   private guard(fn: () => unknown): void {

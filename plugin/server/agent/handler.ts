@@ -18,6 +18,7 @@ import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js
 import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
 import { createLocalBrain, type Brain } from './brain.js';
+import { Admission, clientAddress, defaultPerClient } from './admission.js';
 import { closeSocket } from './channel.js';
 import { Conversation } from './conversation.js';
 import { createLlmBrain, llmConfigFromEnv, type LlmConfig } from './llm.js';
@@ -112,7 +113,14 @@ function resolveRecognizer(option: LocalAgentOptions['recognizer']): Recognizer 
 
 export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalAgentEndpoint {
   const log = options.log ?? (() => {});
-  const limits: AgentLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: AgentLimits = {
+    ...DEFAULT_LIMITS,
+    ...options.limits,
+    maxSessionsPerClient:
+      options.limits?.maxSessionsPerClient ??
+      defaultPerClient(options.limits?.maxSessions ?? DEFAULT_LIMITS.maxSessions),
+  };
+  const admission = new Admission(limits);
   let npcs: NpcDefinition[] = options.npcs ?? [];
   const llm = options.llm === false ? undefined : (options.llm ?? llmConfigFromEnv());
   const recognizer = resolveRecognizer(options.recognizer);
@@ -167,7 +175,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     }
   }
 
-  const runtime = (): AgentRuntime => ({
+  const runtime = (onClosed: (c: Conversation) => void): AgentRuntime => ({
     speech: speech!,
     recognizer,
     brainFor: () => llmBrain ?? localBrain,
@@ -179,7 +187,10 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     leadMs: options.leadMs ?? 200,
     metrics,
     log,
-    onClosed: (c) => conversations.delete(c),
+    onClosed: (c) => {
+      conversations.delete(c);
+      onClosed(c);
+    },
   });
 
   const cors = (res: ServerResponse): void => {
@@ -230,16 +241,31 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       const agentId = url.searchParams.get('agent_id') ?? '';
       const format = parseAudioFormat(url.searchParams.get('output_format')) ?? defaultFormat;
       const npc = findNpc(npcs, agentId) ?? DEFAULT_PERSONA;
-      const c = new Conversation(ws, runtime(), conversationId(), agentId, npc, format);
-      if (conversations.size >= limits.maxSessions) {
-        c.fail(
-          1002,
-          'http_exception',
-          `The local agent is at capacity (${limits.maxSessions} conversations). Try again later.`,
-        );
-        return;
-      }
+      const address = clientAddress(req);
+      const refusal = admission.admit(address);
+      const pending: { initTimer?: ReturnType<typeof setTimeout> } = {};
+      const c = new Conversation(
+        ws,
+        runtime(() => {
+          clearTimeout(pending.initTimer);
+          if (!refusal) admission.release(address);
+        }),
+        conversationId(),
+        agentId,
+        npc,
+        format,
+      );
+      if (refusal) return c.fail(refusal.code, refusal.errorType, refusal.message);
       conversations.add(c);
+      pending.initTimer = setTimeout(() => {
+        if (c.awaitingInit)
+          c.fail(
+            1002,
+            'transport_receive_timeout',
+            `No conversation_initiation_client_data within ${limits.initTimeoutMs} ms of connecting.`,
+          );
+      }, limits.initTimeoutMs);
+      pending.initTimer.unref?.();
     });
   };
 

@@ -11,6 +11,13 @@ export interface AgentLimits {
   maxFrameBytes: number;
   /** Concurrent conversations; one more gets an `error` and close 1002 ("try again later"). */
   maxSessions: number;
+  /**
+   * Concurrent conversations from one remote address; one more gets an `error` and close 1002.
+   * Default: a quarter of `maxSessions` (50 of 200).
+   */
+  maxSessionsPerClient: number;
+  /** A socket that sends no `conversation_initiation_client_data` this long after opening is closed (1002). */
+  initTimeoutMs: number;
   /** No user input (audio, text, activity) for this long closes with 1002, like the real service. */
   idleTimeoutMs: number;
   /** How long a `client_tool_call` with `expects_response` waits for its `client_tool_result`. */
@@ -20,6 +27,8 @@ export interface AgentLimits {
 export const DEFAULT_LIMITS: AgentLimits = {
   maxFrameBytes: 256 * 1024,
   maxSessions: 200,
+  maxSessionsPerClient: 50,
+  initTimeoutMs: 5_000,
   idleTimeoutMs: 60_000,
   toolTimeoutMs: 10_000,
 };
