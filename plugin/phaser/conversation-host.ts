@@ -3,7 +3,8 @@ import { Conversation, type ConversationHost, type SessionLike } from './convers
 import type { NpcHandle } from './npc-handle.js';
 import type { NpcState, VoiceAgentsError } from './events.js';
 import { createSessionFor, type VoiceAgentsConfig } from './config.js';
-import { resolveBubbleStyle, type BubbleLayer } from './bubble/view.js';
+import { resolveBubbleStyle } from './bubble/style.js';
+import type { BubbleLayer } from './bubble/layer.js';
 import { headOf } from './markers.js';
 import type { NpcVoice } from '../audio/index.js';
 
@@ -82,7 +83,7 @@ export function createConversation(
   voice?.setPosition(h.gameObject.x, h.gameObject.y);
   h.bubble ??= env.bubbles().create(
     {
-      anchor: () => (h.attached ? headOf(h) : null),
+      anchor: (out) => h.attached && (headOf(h, out), true),
       // After the conversation closed, whatever its bubble shows has been heard: let it fade.
       position: (turn) => (h.conversation ? h.conversation.positionFor(turn) : Number.MAX_SAFE_INTEGER),
     },

@@ -10,17 +10,23 @@ const MARKER_COLORS: Record<NpcState, number> = {
   speaking: 0x4a90e2,
 };
 
-/** Top centre of a game object in world space (where bubbles and markers sit). */
-export function headOf(h: NpcHandle | { gameObject: unknown; options?: NpcHandle['options'] }): {
-  x: number;
-  y: number;
-} {
+/** Top centre of a game object in world space (where bubbles and markers sit), written to `out`. */
+export function headOf(
+  h: NpcHandle | { gameObject: unknown; options?: NpcHandle['options'] },
+  out: { x: number; y: number } = { x: 0, y: 0 },
+): { x: number; y: number } {
   const go = h.gameObject as { x: number; y: number; displayHeight?: number; originY?: number };
   const off = h.options?.headOffset;
-  if (off) return { x: go.x + off.x, y: go.y + off.y };
+  if (off) {
+    out.x = go.x + off.x;
+    out.y = go.y + off.y;
+    return out;
+  }
   const height = go.displayHeight ?? 0;
   const originY = go.originY ?? 0.5;
-  return { x: go.x, y: go.y - height * originY };
+  out.x = go.x;
+  out.y = go.y - height * originY;
+  return out;
 }
 
 /**
@@ -29,6 +35,10 @@ export function headOf(h: NpcHandle | { gameObject: unknown; options?: NpcHandle
  */
 export class StateMarkers {
   #g: Phaser.GameObjects.Graphics | null = null;
+  readonly #head = { x: 0, y: 0 };
+  /** x, y, radius and colour of every marker drawn last frame: an unchanged frame is not redrawn. */
+  #drawn: number[] = [];
+  #next: number[] = [];
 
   readonly #scene: Phaser.Scene;
   constructor(scene: Phaser.Scene) {
@@ -37,21 +47,33 @@ export class StateMarkers {
 
   draw(handles: Iterable<NpcHandle>, time: number): void {
     const g = (this.#g ??= this.#scene.add.graphics().setDepth(9_999));
-    g.clear();
+    const m = this.#next;
+    m.length = 0;
     for (const h of handles) {
       if (!h.conversation) continue;
       // Beside the head (top right), so the bubble's tail never covers it.
-      const head = headOf(h);
+      const head = headOf(h, this.#head);
       const halfW = ((h.gameObject as { displayWidth?: number }).displayWidth ?? 0) / 2;
-      const mx = head.x + halfW + 6,
-        my = head.y + 4;
       const s = h.state;
       let r = 4;
       if (s === 'speaking') r = 4 + Math.min(4, h.level * 24);
       else if (s === 'connecting') r = 3 + Math.abs(Math.sin(time / 150)) * 2;
+      m.push(head.x + halfW + 6, head.y + 4, r, MARKER_COLORS[s]);
+    }
+    const last = this.#drawn;
+    let same = m.length === last.length;
+    for (let i = 0; same && i < m.length; i++) same = m[i] === last[i];
+    if (same) return;
+    this.#next = last;
+    this.#drawn = m;
+    g.clear();
+    for (let i = 0; i < m.length; i += 4) {
+      const mx = m[i]!,
+        my = m[i + 1]!,
+        r = m[i + 2]!;
       g.fillStyle(0x000000, 0.5);
       g.fillCircle(mx, my, r + 1.5);
-      g.fillStyle(MARKER_COLORS[s], 1);
+      g.fillStyle(m[i + 3]!, 1);
       g.fillCircle(mx, my, r);
     }
   }
@@ -59,5 +81,6 @@ export class StateMarkers {
   destroy(): void {
     this.#g?.destroy();
     this.#g = null;
+    this.#drawn.length = 0;
   }
 }

@@ -10,7 +10,7 @@ import { createConversation } from './conversation-host.js';
 import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
 import type { VoiceAgentsError } from './events.js';
 import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
-import { resolveBubbleStyle } from './bubble/view.js';
+import { resolveBubbleStyle } from './bubble/style.js';
 import { listenerPoint, type Listener } from './listener.js';
 import { SceneVisuals } from './visuals.js';
 import type { OverlayInfo } from './overlay.js';

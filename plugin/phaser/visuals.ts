@@ -1,7 +1,8 @@
 import type * as Phaser from 'phaser';
 import type { NpcBubbleStyle } from '../npc/types.js';
 import type { ProximityTracker } from '../proximity/index.js';
-import { BubbleLayer, createPlayerBubble, type SpeechBubble } from './bubble/view.js';
+import type { SpeechBubble } from './bubble/view.js';
+import { BubbleLayer, createPlayerBubble } from './bubble/layer.js';
 import { TurnReveal } from './bubble/reveal.js';
 import { StateMarkers, headOf } from './markers.js';
 // Type only: the overlay module is loaded the first time the overlay is switched on.
@@ -63,7 +64,7 @@ export class SceneVisuals {
       if (this.#playerBubble) this.#bubbles?.remove(this.#playerBubble.bubble);
       const bubble = createPlayerBubble(
         this.bubbles,
-        () => (isCurrent() ? headOf({ gameObject: target }) : null),
+        (out) => isCurrent() && (headOf({ gameObject: target }, out), true),
         style,
       );
       this.#playerBubble = { target, bubble };

@@ -79,6 +79,8 @@ interface Rec {
   waiting: boolean;
 }
 
+const nearer = (a: Rec, b: Rec): number => a.d2 - b.d2;
+
 function validate(id: string, c: ProximityConfig): ProximityConfig {
   const num = (v: number, name: string) => {
     if (!Number.isFinite(v) || v < 0)
@@ -117,6 +119,12 @@ export class ProximityTracker {
   readonly #warm: Rec[] = [];
   #waitingIds: string[] = [];
   #lastNow = 0;
+  /** The grid query's visitor, made once (a closure per update was garbage every frame), and its inputs. */
+  readonly #visitIndex = (index: number): void =>
+    this.#visit(this.#recs[index]!, this.#qx, this.#qy, this.#qNow);
+  #qx = 0;
+  #qy = 0;
+  #qNow = 0;
   maxConcurrent: number;
   lingerMs: number;
   switchMargin: number;
@@ -275,8 +283,10 @@ export class ProximityTracker {
     this.#candidates.length = 0;
     this.#warm.length = 0;
 
-    const visitFn = (index: number) => this.#visit(this.#recs[index]!, px, py, now);
-    this.#grid.query(px, py, this.#maxReach, visitFn);
+    this.#qx = px;
+    this.#qy = py;
+    this.#qNow = now;
+    this.#grid.query(px, py, this.#maxReach, this.#visitIndex);
     // Records tracked from earlier frames that the query no longer reaches (the player jumped away).
     for (const rec of this.#openRecs) this.#visit(rec, px, py, now);
     for (const rec of this.#insideRecs) this.#visit(rec, px, py, now);
@@ -328,7 +338,7 @@ export class ProximityTracker {
       if (this.#openRecs.size >= this.maxConcurrent) this.#evictFor(active);
       if (this.#openRecs.size < this.maxConcurrent) this.#openRec(active, 'active');
     }
-    if (warm.length > 1) warm.sort((a, b) => a.d2 - b.d2);
+    if (warm.length > 1) warm.sort(nearer);
     for (const id of this.#waitingIds) {
       const r = this.#byId.get(id);
       if (r) r.waiting = false;

@@ -56,6 +56,7 @@ const counts = (page: Page) => page.evaluate(() => (window as any).__t.listenerC
 
 /** Walk up to the NPC (which stands to the player's right) and check the greeting and the bubble. */
 async function greet(page: Page, npc: NpcDefinition) {
+  const rendersBefore: number = await page.evaluate(() => (window as any).__t.textRenders());
   await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
   const first = npc.agent.first_message!;
   // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
@@ -92,6 +93,11 @@ async function greet(page: Page, npc: NpcDefinition) {
   const partial = seen.filter((n) => n > 0 && n < flat(first).length);
   expect(partial.length).toBeGreaterThan(3);
   for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]! - 1);
+  // Revealed character by character, drawn once: the bubble's first turn creates its three Text
+  // objects (each renders when made, styled and given the greeting: 9), not one render per
+  // character (about 80).
+  const renders = (await page.evaluate(() => (window as any).__t.textRenders())) - rendersBefore;
+  expect(renders).toBeLessThanOrEqual(12);
   // The mouth-flap hook follows the voice level.
   const mouth = await page.evaluate(() => (window as any).__t.mouth);
   expect(mouth.max).toBeGreaterThan(0.005);

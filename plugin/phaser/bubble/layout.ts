@@ -57,15 +57,30 @@ interface Bounds {
   maxY: number;
 }
 
+// Scratch for the layout, reused by every call (it runs every frame while bubbles move; it is not
+// re-entrant and needs not be): search frontiers, the placement order, the rectangles taken.
+let frontier: number[] = [];
+let next: number[] = [];
+const order: number[] = [];
+const taken: Rect[] = [];
+const takenPool: Rect[] = [];
+const bounds: Bounds = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+const spot = { x: 0, y: 0 };
+const NO_RECTS: readonly Rect[] = [];
+
+const hitsAny = (rects: readonly Rect[], x: number, y: number, w: number, h: number, gap: number) => {
+  for (let i = 0; i < rects.length; i++) if (hits(rects[i]!, x, y, w, h, gap)) return rects[i]!;
+  return undefined;
+};
+
 /**
  * A spot for a w×h bubble clear of every blocker (HUD panels and bubbles already placed): from the
- * natural spot and from beside the speaker, step off whatever is in the way (above, below, right
- * or left of it, up to three steps) and keep the nearest clear spot that does not cover the speaker
- * (its head at ax, ay and everything below it). Null when there is none. Few blockers, so a small
- * search per bubble.
+ * natural spot and from beside the speaker (the seeds already in `frontier`), step off whatever is
+ * in the way (above, below, right or left of it, up to three steps) and keep the nearest clear spot
+ * that does not cover the speaker (its head at ax, ay and everything below it), written to `spot`.
+ * False when there is none. Few blockers, so a small search per bubble.
  */
 function clearSpot(
-  seeds: number[],
   w: number,
   h: number,
   ax: number,
@@ -73,31 +88,29 @@ function clearSpot(
   blockers: readonly Rect[],
   gap: number,
   b: Bounds,
-): [number, number] | null {
-  // Runs every frame while bubbles crowd: flat x,y pairs, no strings or closures, and a spot no
-  // nearer than the best clear one so far is not explored further.
-  const ox = seeds[0]!,
-    oy = seeds[1]!;
+): boolean {
+  // Runs every frame while bubbles crowd and move: flat x,y pairs in reused arrays, no strings or
+  // closures, and a spot no nearer than the best clear one so far is not explored further.
+  const ox = frontier[0]!,
+    oy = frontier[1]!;
   let bestX = 0,
     bestY = 0,
     bestCost = Infinity;
-  let frontier = seeds;
   for (let depth = 0; depth <= 3 && frontier.length; depth++) {
-    const next: number[] = [];
+    next.length = 0;
     for (let k = 0; k < frontier.length; k += 2) {
       const x = frontier[k]!,
         y = frontier[k + 1]!;
       const dist = Math.abs(x - ox) + Math.abs(y - oy);
       if (dist >= bestCost) continue;
-      let r: Rect | undefined;
-      for (const q of blockers)
-        if (hits(q, x, y, w, h, gap)) {
-          r = q;
-          break;
-        }
+      const r = hitsAny(blockers, x, y, w, h, gap);
       if (!r) {
         const cost = dist + (ax > x && ax < x + w && y + h > ay ? 1e6 : 0);
-        if (cost < bestCost) [bestX, bestY, bestCost] = [x, y, cost];
+        if (cost < bestCost) {
+          bestX = x;
+          bestY = y;
+          bestCost = cost;
+        }
         continue;
       }
       const above = r.y - gap - h,
@@ -109,71 +122,84 @@ function clearSpot(
       if (right <= b.maxX && y >= b.minY && y <= b.maxY) next.push(right, y);
       if (left >= b.minX && y >= b.minY && y <= b.maxY) next.push(left, y);
     }
+    const t = frontier;
     frontier = next;
+    next = t;
   }
-  return bestCost < Infinity ? [bestX, bestY] : null;
+  if (bestCost === Infinity) return false;
+  spot.x = bestX;
+  spot.y = bestY;
+  return true;
 }
 
 /**
  * Place every bubble. Greedy: by priority, then lowest anchor first (the bubble nearest the ground
  * keeps its spot); each later one that would overlap a placed bubble or a kept-clear area takes the
  * nearest clear spot (usually stacked above, else beside or below) that leaves its speaker visible.
- * Bubbles on screen are few, so the small search per bubble is cheap.
+ * Bubbles on screen are few, so the small search per bubble is cheap. `out`: placements to reuse
+ * (the per-frame caller passes the same array every frame, so a layout allocates nothing).
  */
 export function layoutBubbles(
   boxes: readonly BubbleBox[],
   view: Rect,
   opts: LayoutOptions = {},
+  out: Placement[] = [],
 ): Placement[] {
   const margin = opts.margin ?? 4;
   const gap = opts.gap ?? 4;
   const tail = opts.tail ?? 10;
   const radius = opts.radius ?? 6;
-  const order = boxes.map((_, i) => i);
-  order.sort(
-    (a, b) => (boxes[b]!.priority ?? 0) - (boxes[a]!.priority ?? 0) || boxes[b]!.anchorY - boxes[a]!.anchorY,
-  );
-  const out: Placement[] = new Array(boxes.length);
+  // Insertion sort (few bubbles; stable, like the Array sort it replaces, without a closure).
+  order.length = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    let k = order.length;
+    order.push(i);
+    for (; k > 0 && before(boxes[i]!, boxes[order[k - 1]!]!); k--) order[k] = order[k - 1]!;
+    order[k] = i;
+  }
+  out.length = boxes.length;
   const minX = view.x + margin,
     minY = view.y + margin;
-  const taken: Rect[] = [...(opts.avoid ?? [])];
-  for (const i of order) {
+  taken.length = 0;
+  const avoid = opts.avoid ?? NO_RECTS;
+  for (let i = 0; i < avoid.length; i++) taken.push(avoid[i]!);
+  let pooled = 0;
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     const b = boxes[i]!;
     const maxX = view.x + view.width - margin - b.width;
     const maxY = view.y + view.height - margin - b.height;
-    const p: Placement = {
-      x: clamp(b.anchorX - b.width / 2, minX, maxX),
-      y: clamp(b.anchorY - tail - b.height, minY, maxY),
-      baseX: 0,
-      baseY: 0,
-      tipX: 0,
-      tipY: 0,
-      offscreen: false,
-    };
+    const p = (out[i] ??= { x: 0, y: 0, baseX: 0, baseY: 0, tipX: 0, tipY: 0, offscreen: false });
+    p.x = clamp(b.anchorX - b.width / 2, minX, maxX);
+    p.y = clamp(b.anchorY - tail - b.height, minY, maxY);
     // Taken: a bubble placed before it, or a kept-clear area. Search for the nearest clear spot.
-    if (taken.some((r) => hits(r, p.x, p.y, b.width, b.height, gap))) {
-      const spot = clearSpot(
-        [
-          p.x,
-          p.y,
-          // Beside the head, the tail leaving from the bubble's side.
-          clamp(b.anchorX + tail, minX, maxX),
-          clamp(b.anchorY - b.height / 2, minY, maxY),
-          clamp(b.anchorX - tail - b.width, minX, maxX),
-          clamp(b.anchorY - b.height / 2, minY, maxY),
-        ],
-        b.width,
-        b.height,
-        b.anchorX,
-        b.anchorY,
-        taken,
-        gap,
-        { minX, minY, maxX, maxY },
+    if (hitsAny(taken, p.x, p.y, b.width, b.height, gap)) {
+      frontier.length = 0;
+      frontier.push(
+        p.x,
+        p.y,
+        // Beside the head, the tail leaving from the bubble's side.
+        clamp(b.anchorX + tail, minX, maxX),
+        clamp(b.anchorY - b.height / 2, minY, maxY),
+        clamp(b.anchorX - tail - b.width, minX, maxX),
+        clamp(b.anchorY - b.height / 2, minY, maxY),
       );
+      bounds.minX = minX;
+      bounds.minY = minY;
+      bounds.maxX = maxX;
+      bounds.maxY = maxY;
       // Nowhere clear (a crowd in a tiny view, a panel as big as the view): overlapping beats vanishing.
-      if (spot) [p.x, p.y] = spot;
+      if (clearSpot(b.width, b.height, b.anchorX, b.anchorY, taken, gap, bounds)) {
+        p.x = spot.x;
+        p.y = spot.y;
+      }
     }
-    taken.push({ x: p.x, y: p.y, width: b.width, height: b.height });
+    const r = (takenPool[pooled++] ??= { x: 0, y: 0, width: 0, height: 0 });
+    r.x = p.x;
+    r.y = p.y;
+    r.width = b.width;
+    r.height = b.height;
+    taken.push(r);
     // Tail: tip at the speaker, or at the view edge in its direction when it is off-screen.
     const inView =
       b.anchorX >= view.x &&
@@ -193,7 +219,10 @@ export function layoutBubbles(
       p.baseX = p.tipX < p.x + b.width / 2 ? p.x : p.x + b.width;
       p.baseY = clamp(p.tipY, p.y + radius + tail / 2, p.y + b.height - radius - tail / 2);
     }
-    out[i] = p;
   }
   return out;
 }
+
+/** Placement order: higher priority first, then the lower anchor (larger y). */
+const before = (a: BubbleBox, b: BubbleBox) =>
+  (a.priority ?? 0) > (b.priority ?? 0) || ((a.priority ?? 0) === (b.priority ?? 0) && a.anchorY > b.anchorY);

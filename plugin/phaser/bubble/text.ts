@@ -143,3 +143,31 @@ export function visiblePrefix(w: Wrapped, count: number): string {
   }
   return out;
 }
+
+/** Where a revealed prefix ends on wrapped lines (see revealSplit). */
+export interface RevealSplit {
+  /** Lines shown whole, from the first. */
+  rows: number;
+  /** Characters shown of the line after them (0: none). */
+  chars: number;
+}
+
+/**
+ * The first `count` characters of the source as a shape on the pre-computed lines: `rows` whole
+ * lines, then `chars` characters of the next one. The same prefix as visiblePrefix, as two
+ * rectangles, so a renderer can draw the whole text once and crop it instead of redrawing per step.
+ */
+export function revealSplit(w: Wrapped, count: number, out: RevealSplit): RevealSplit {
+  out.rows = 0;
+  out.chars = 0;
+  for (let i = 0; i < w.lines.length; i++) {
+    const n = count - w.starts[i]!;
+    if (n <= 0) break;
+    if (n < w.lines[i]!.length) {
+      out.chars = n;
+      break;
+    }
+    out.rows = i + 1;
+  }
+  return out;
+}

@@ -1,93 +1,58 @@
 import type * as Phaser from 'phaser';
-import type { NpcBubbleStyle } from '../../npc/types.js';
-import { cleanAgentText, visiblePrefix, wrapText, type Emote, type TagMode, type Wrapped } from './text.js';
+import { cleanAgentText, wrapText, type Emote, type Wrapped } from './text.js';
 import { TurnReveal } from './reveal.js';
 import { bubbleAlpha } from './lifetime.js';
-import { layoutBubbles, type BubbleBox, type Placement, type Rect } from './layout.js';
-
-/** Resolved bubble style (the NPC file's `bubble` section with defaults). */
-export interface BubbleStyle {
-  maxWidth: number;
-  fontFamily: string;
-  fontSize: number;
-  textColor: string;
-  background: number;
-  border: number;
-  tags: TagMode;
-}
-
-export const DEFAULT_BUBBLE_STYLE: BubbleStyle = {
-  maxWidth: 220,
-  fontFamily: 'sans-serif',
-  fontSize: 14,
-  textColor: '#1b1b1b',
-  background: 0xffffff,
-  border: 0x333333,
-  tags: 'emote',
-};
-
-function parseColor(s: string | undefined, fallback: number): number {
-  if (!s) return fallback;
-  const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(s.trim());
-  if (!m) return fallback;
-  let hex = m[1]!;
-  if (hex.length === 3) hex = [...hex].map((c) => c + c).join('');
-  return parseInt(hex, 16);
-}
-
-export function resolveBubbleStyle(
-  s: Partial<NpcBubbleStyle> | undefined,
-  base = DEFAULT_BUBBLE_STYLE,
-): BubbleStyle {
-  return {
-    maxWidth: s?.max_width ?? base.maxWidth,
-    fontFamily: s?.font_family ?? base.fontFamily,
-    fontSize: s?.font_size ?? base.fontSize,
-    textColor: s?.text_color ?? base.textColor,
-    background: parseColor(s?.background, base.background),
-    border: parseColor(s?.border, base.border),
-    tags: s?.tags ?? base.tags,
-  };
-}
+import type { BubbleBox, Placement } from './layout.js';
+import { RevealLabel } from './label.js';
+import type { BubbleStyle } from './style.js';
 
 const PAD_X = 8;
 const PAD_Y = 6;
-const TAIL = 10;
-const RADIUS = 6;
+export const TAIL = 10;
+export const RADIUS = 6;
 
 let measureCtx: CanvasRenderingContext2D | null = null;
+let measureFont = '';
 function measurer(font: string): (s: string) => number {
-  measureCtx ??= document.createElement('canvas').getContext('2d');
+  if (typeof document !== 'undefined') measureCtx ??= document.createElement('canvas').getContext('2d');
   const ctx = measureCtx;
   if (!ctx) return (s) => s.length * 8;
   return (s) => {
-    ctx.font = font;
+    // Setting a context's font parses it again even when it is the same: only on a change.
+    if (measureFont !== font) ctx.font = measureFont = font;
     return ctx.measureText(s).width;
   };
 }
 
 /** Where a bubble's speaker is and how it reveals: supplied by the plugin each frame. */
 export interface BubbleSource {
-  /** Anchor (top centre of the speaker) in world space, or null if the speaker is gone. */
-  anchor(): { x: number; y: number } | null;
+  /** Writes the anchor (top centre of the speaker) in world space; false if the speaker is gone. */
+  anchor(out: { x: number; y: number }): boolean;
   /** Voice playback position (ms) in turn `turnId`; null if that turn has not started playing. */
   position(turnId: number): number | null;
 }
 
 /**
- * One speaker's bubble: a Graphics body with a tail plus a Text, revealed by a TurnReveal. Text is
- * wrapped once for the whole turn, so words never jump between lines as they appear.
+ * One speaker's bubble: a Graphics body with a tail plus a RevealLabel, revealed by a TurnReveal.
+ * Text is wrapped and drawn once for the whole turn, so words never jump between lines as they
+ * appear. Every frame only compares numbers: the body is redrawn when its geometry changed, game
+ * objects are touched when their position, alpha or visibility changed, and nothing is allocated.
  */
 export class SpeechBubble {
   #bg: Phaser.GameObjects.Graphics | null = null;
-  #label: Phaser.GameObjects.Text | null = null;
+  #label: RevealLabel | null = null;
   #badge: Phaser.GameObjects.Text | null = null;
   #wrapped: Wrapped = { lines: [], starts: [] };
   #emotes: Emote[] = [];
   #shown = -1;
   #boxW = 0;
   #boxH = 0;
-  #lastPlacement = '';
+  /** The body's shape as last drawn: tail relative to the body (whole pixels), size; NaN: draw again. */
+  readonly #drawn = { baseX: NaN, baseY: NaN, tipX: NaN, tipY: NaN, w: NaN, h: NaN };
+  #objectsOn = false;
+  #objectsAlpha = NaN;
+  readonly #box: BubbleBox = { anchorX: 0, anchorY: 0, width: 0, height: 0, priority: 0 };
+  readonly #anchor = { x: 0, y: 0 };
   #startedAt = 0;
   #endedAt = -1;
   /** The turn this bubble shows (audio event id), or -1 for text-only / player bubbles. */
@@ -176,15 +141,13 @@ export class SpeechBubble {
     this.reveal = null;
     this.alpha = 0;
     this.turnId = -1;
-    this.#bg?.setVisible(false);
-    this.#label?.setVisible(false);
-    this.#badge?.setVisible(false);
+    this.#showObjects(false);
   }
 
+  /** Once per turn or correction (not per frame): wrap, size the box, draw the text. */
   #relayout(text: string): void {
     const s = this.#style;
-    const font = `${s.fontSize}px ${s.fontFamily}`;
-    const measure = measurer(font);
+    const measure = measurer(`${s.fontSize}px ${s.fontFamily}`);
     this.#wrapped = wrapText(text, s.maxWidth - 2 * PAD_X, measure);
     let w = 0;
     for (const line of this.#wrapped.lines) w = Math.max(w, measure(line));
@@ -192,25 +155,34 @@ export class SpeechBubble {
     this.#boxW = Math.ceil(Math.max(w, s.fontSize) + 2 * PAD_X);
     this.#boxH = Math.max(1, this.#wrapped.lines.length) * lineH + 2 * PAD_Y;
     this.#ensureObjects();
-    this.#label!.setStyle({ fontFamily: s.fontFamily, fontSize: `${s.fontSize}px`, color: s.textColor });
-    this.#label!.setLineSpacing(lineH - s.fontSize - 2);
-    this.#lastPlacement = '';
+    const label = this.#label!;
+    label.setStyle({
+      fontFamily: s.fontFamily,
+      fontSize: s.fontSize,
+      color: s.textColor,
+      lineSpacing: lineH - s.fontSize - 2,
+    });
+    label.setWrapped(this.#wrapped);
+    this.#drawn.w = NaN;
   }
 
   #ensureObjects(): void {
     if (this.#bg) return;
     const depth = 10_000;
-    this.#bg = this.#scene.add.graphics().setDepth(depth);
-    this.#label = this.#scene.add.text(0, 0, '', {}).setDepth(depth + 1);
+    this.#bg = this.#scene.add.graphics().setDepth(depth).setVisible(false);
+    this.#label = new RevealLabel(this.#scene, depth + 1);
     this.#badge = this.#scene.add
       .text(0, 0, '', { fontSize: '14px' })
       .setDepth(depth + 2)
-      .setOrigin(0.5, 0.5);
+      .setOrigin(0.5, 0.5)
+      .setVisible(false);
+    this.#objectsOn = false;
   }
 
   /**
    * Advance the reveal. `positionMs`: the voice's playback position in this bubble's turn (or null
-   * if that turn is not playing yet). Returns the layout box, or null when nothing is shown.
+   * if that turn is not playing yet). Returns the layout box (reused: read it before the next
+   * tick), or null when nothing is shown.
    */
   tick(now: number, positionMs: number | null): BubbleBox | null {
     const r = this.reveal;
@@ -222,77 +194,103 @@ export class SpeechBubble {
     if (count >= r.length && r.length > 0 && this.#endedAt < 0) this.#endedAt = now;
     if (count !== this.#shown) {
       this.#shown = count;
-      this.#label!.setText(visiblePrefix(this.#wrapped, count));
-      const emote = this.#emotes.filter((e) => e.at <= count).pop();
-      this.#badge!.setText(emote ? emote.glyph : '');
+      this.#label!.reveal(count);
+      // Emotes are in text order: the last one reached shows.
+      let glyph = '';
+      for (let i = 0; i < this.#emotes.length && this.#emotes[i]!.at <= count; i++)
+        glyph = this.#emotes[i]!.glyph;
+      const badge = this.#badge!;
+      if (badge.text !== glyph) badge.setText(glyph).setVisible(this.#objectsOn && glyph !== '');
     }
     this.alpha = this.#endedAt < 0 ? 1 : bubbleAlpha(now - this.#endedAt, r.length);
     if (this.alpha <= 0 || count === 0) {
       if (this.alpha <= 0) this.clear();
-      else this.#hideObjects();
+      else this.#showObjects(false);
       return null;
     }
     if (!this.enabled) {
-      this.#hideObjects();
+      this.#showObjects(false);
       return null;
     }
-    const a = this.source.anchor();
-    if (!a) {
+    if (!this.source.anchor(this.#anchor)) {
       this.clear();
       return null;
     }
-    return { anchorX: a.x, anchorY: a.y, width: this.#boxW, height: this.#boxH, priority: this.priority };
+    const box = this.#box;
+    box.anchorX = this.#anchor.x;
+    box.anchorY = this.#anchor.y;
+    box.width = this.#boxW;
+    box.height = this.#boxH;
+    box.priority = this.priority;
+    return box;
   }
 
-  #hideObjects(): void {
-    this.#bg?.setVisible(false);
-    this.#label?.setVisible(false);
-    this.#badge?.setVisible(false);
+  #showObjects(on: boolean): void {
+    if (on === this.#objectsOn || !this.#bg) return;
+    this.#objectsOn = on;
+    this.#bg.setVisible(on);
+    this.#label!.setVisible(on);
+    this.#badge!.setVisible(on && this.#badge!.text !== '');
   }
 
-  /** Draw at a computed placement (redraws the body only when the geometry changed). */
+  /** Draw at a computed placement: only what changed since the last frame is touched. */
   place(p: Placement): void {
+    this.#showObjects(true);
     const bg = this.#bg!,
       label = this.#label!,
       badge = this.#badge!;
-    bg.setVisible(true).setAlpha(this.alpha);
-    label
-      .setVisible(true)
-      .setAlpha(this.alpha)
-      .setPosition(Math.round(p.x + PAD_X), Math.round(p.y + PAD_Y));
-    badge
-      .setVisible(badge.text !== '')
-      .setAlpha(this.alpha)
-      .setPosition(p.x + this.#boxW, p.y);
-    const key = `${p.x | 0},${p.y | 0},${p.tipX | 0},${p.tipY | 0},${this.#boxW},${this.#boxH}`;
-    if (key === this.#lastPlacement) return;
-    this.#lastPlacement = key;
+    if (this.alpha !== this.#objectsAlpha) {
+      this.#objectsAlpha = this.alpha;
+      bg.setAlpha(this.alpha);
+      label.setAlpha(this.alpha);
+      badge.setAlpha(this.alpha);
+    }
+    label.setPosition(Math.round(p.x + PAD_X), Math.round(p.y + PAD_Y));
+    const bx = p.x + this.#boxW;
+    if (badge.x !== bx || badge.y !== p.y) badge.setPosition(bx, p.y);
+    // The body is drawn relative to the Graphics' position: a bubble that only moves (a camera
+    // scrolling a bubble held at the view's edge, a walking speaker) is moved, not redrawn. It is
+    // redrawn when its size or its tail (relative to the body, to the whole pixel) changed.
+    if (bg.x !== p.x || bg.y !== p.y) bg.setPosition(p.x, p.y);
+    const d = this.#drawn;
+    const baseX = p.baseX - p.x,
+      baseY = p.baseY - p.y,
+      tipX = p.tipX - p.x,
+      tipY = p.tipY - p.y;
+    if (
+      (baseX | 0) === d.baseX &&
+      (baseY | 0) === d.baseY &&
+      (tipX | 0) === d.tipX &&
+      (tipY | 0) === d.tipY &&
+      d.w === this.#boxW &&
+      d.h === this.#boxH
+    )
+      return;
+    d.baseX = baseX | 0;
+    d.baseY = baseY | 0;
+    d.tipX = tipX | 0;
+    d.tipY = tipY | 0;
+    d.w = this.#boxW;
+    d.h = this.#boxH;
     const s = this.#style;
     bg.clear();
     bg.fillStyle(s.background, 1);
     bg.lineStyle(2, s.border, 1);
-    bg.fillRoundedRect(p.x, p.y, this.#boxW, this.#boxH, RADIUS);
-    bg.strokeRoundedRect(p.x, p.y, this.#boxW, this.#boxH, RADIUS);
+    bg.fillRoundedRect(0, 0, this.#boxW, this.#boxH, RADIUS);
+    bg.strokeRoundedRect(0, 0, this.#boxW, this.#boxH, RADIUS);
     // Tail: a triangle from the body edge toward the tip, at most TAIL long so a far tip does not draw a spear.
-    const dx = p.tipX - p.baseX,
-      dy = p.tipY - p.baseY;
+    const dx = tipX - baseX,
+      dy = tipY - baseY;
     const len = Math.hypot(dx, dy) || 1;
     const reach = Math.min(len, TAIL + 4);
-    const tx = p.baseX + (dx / len) * reach,
-      ty = p.baseY + (dy / len) * reach;
+    const tx = baseX + (dx / len) * reach,
+      ty = baseY + (dy / len) * reach;
     const nx = -dy / len,
       ny = dx / len;
     const half = 6;
-    bg.fillTriangle(
-      p.baseX + nx * half,
-      p.baseY + ny * half,
-      p.baseX - nx * half,
-      p.baseY - ny * half,
-      tx,
-      ty,
-    );
-    bg.lineBetween(p.baseX + nx * half, p.baseY + ny * half, tx, ty);
-    bg.lineBetween(p.baseX - nx * half, p.baseY - ny * half, tx, ty);
+    bg.fillTriangle(baseX + nx * half, baseY + ny * half, baseX - nx * half, baseY - ny * half, tx, ty);
+    bg.lineBetween(baseX + nx * half, baseY + ny * half, tx, ty);
+    bg.lineBetween(baseX - nx * half, baseY - ny * half, tx, ty);
   }
 
   destroy(): void {
@@ -302,86 +300,4 @@ export class SpeechBubble {
     this.#bg = this.#label = this.#badge = null;
     this.reveal = null;
   }
-}
-
-const NO_AREAS: readonly Rect[] = [];
-
-/** Lays out every visible bubble of a scene each frame. */
-export class BubbleLayer {
-  readonly bubbles = new Set<SpeechBubble>();
-  readonly #boxes: BubbleBox[] = [];
-  readonly #live: SpeechBubble[] = [];
-  readonly #avoid: Rect[] = [];
-
-  readonly #scene: Phaser.Scene;
-  constructor(scene: Phaser.Scene) {
-    this.#scene = scene;
-  }
-
-  create(source: BubbleSource, style: BubbleStyle): SpeechBubble {
-    const b = new SpeechBubble(this.#scene, source, style);
-    this.bubbles.add(b);
-    return b;
-  }
-
-  remove(b: SpeechBubble): void {
-    b.destroy();
-    this.bubbles.delete(b);
-  }
-
-  /** `avoidScreen`: areas of the game canvas (pixels) that bubbles keep out of, e.g. HUD panels. */
-  update(now: number, avoidScreen?: () => readonly Rect[]): void {
-    this.#boxes.length = 0;
-    this.#live.length = 0;
-    for (const b of this.bubbles) {
-      if (!b.reveal) continue;
-      const box = b.tick(now, b.source.position(b.turnId));
-      if (box) {
-        this.#boxes.push(box);
-        this.#live.push(b);
-      }
-    }
-    if (this.#live.length === 0) return;
-    const cam = this.#scene.cameras.main;
-    const view = cam.worldView;
-    // Canvas pixels to world: the camera's viewport maps onto its world view (zoom; no rotation).
-    const kx = view.width / (cam.width || 1),
-      ky = view.height / (cam.height || 1);
-    const avoid = this.#avoid;
-    const screen = avoidScreen?.() ?? NO_AREAS;
-    avoid.length = screen.length;
-    for (let i = 0; i < screen.length; i++) {
-      const r = screen[i]!;
-      const w = (avoid[i] ??= { x: 0, y: 0, width: 0, height: 0 });
-      w.x = view.x + (r.x - cam.x) * kx;
-      w.y = view.y + (r.y - cam.y) * ky;
-      w.width = r.width * kx;
-      w.height = r.height * ky;
-    }
-    const placed = layoutBubbles(this.#boxes, view, { tail: TAIL, radius: RADIUS, avoid });
-    for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(placed[i]!);
-  }
-
-  clear(): void {
-    for (const b of this.bubbles) b.clear();
-  }
-
-  destroy(): void {
-    for (const b of this.bubbles) b.destroy();
-    this.bubbles.clear();
-  }
-}
-
-/** The player's bubble (what they said or typed): light blue, tags dropped, drawn above NPC bubbles. */
-export function createPlayerBubble(
-  layer: BubbleLayer,
-  anchor: () => { x: number; y: number } | null,
-  style: Partial<NpcBubbleStyle> | undefined,
-): SpeechBubble {
-  const b = layer.create(
-    { anchor, position: () => null },
-    resolveBubbleStyle(style, { ...DEFAULT_BUBBLE_STYLE, background: 0xe8f4ff, tags: 'drop' }),
-  );
-  b.priority = 1;
-  return b;
 }

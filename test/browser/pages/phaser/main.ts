@@ -23,6 +23,16 @@ const cfg: PageConfig = w.__cfg;
 // Every microphone stream the page ever opened, to prove the tracks were stopped.
 const streams: MediaStream[] = [];
 let micRequests = 0;
+
+// Canvas renders of Text objects (each re-measures, redraws the canvas and uploads the texture):
+// a bubble draws its text once per turn, not once per revealed character.
+let textRenders = 0;
+const textProto = Phaser.GameObjects.Text.prototype as unknown as { updateText(): unknown };
+const updateText = textProto.updateText;
+textProto.updateText = function (this: unknown) {
+  textRenders++;
+  return updateText.call(this);
+};
 const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
 navigator.mediaDevices.getUserMedia = async (c) => {
   micRequests++;
@@ -150,6 +160,7 @@ w.__t = {
   log,
   mouth,
   micRequests: () => micRequests,
+  textRenders: () => textRenders,
   movePlayer(x: number, y: number) {
     scene().player.setPosition(x, y);
   },

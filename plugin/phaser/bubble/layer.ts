@@ -1,0 +1,121 @@
+import type * as Phaser from 'phaser';
+import type { NpcBubbleStyle } from '../../npc/types.js';
+import { layoutBubbles, type BubbleBox, type LayoutOptions, type Placement, type Rect } from './layout.js';
+import { SpeechBubble, RADIUS, TAIL, type BubbleSource } from './view.js';
+import { DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type BubbleStyle } from './style.js';
+
+const NO_AREAS: readonly Rect[] = [];
+
+/**
+ * Lays out every visible bubble of a scene each frame. The layout runs again only when something
+ * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
+ * avoid); otherwise the bubbles keep last frame's placements. No allocation per frame.
+ */
+export class BubbleLayer {
+  readonly bubbles = new Set<SpeechBubble>();
+  readonly #boxes: BubbleBox[] = [];
+  readonly #live: SpeechBubble[] = [];
+  readonly #avoid: Rect[] = [];
+  readonly #placed: Placement[] = [];
+  readonly #opts: LayoutOptions = { tail: TAIL, radius: RADIUS, avoid: this.#avoid };
+  /** Everything the last layout read, as numbers, and the bubbles it placed. */
+  #inputs: number[] = [];
+  #lastInputs: number[] = [];
+  readonly #lastLive: SpeechBubble[] = [];
+
+  readonly #scene: Phaser.Scene;
+  constructor(scene: Phaser.Scene) {
+    this.#scene = scene;
+  }
+
+  create(source: BubbleSource, style: BubbleStyle): SpeechBubble {
+    const b = new SpeechBubble(this.#scene, source, style);
+    this.bubbles.add(b);
+    return b;
+  }
+
+  remove(b: SpeechBubble): void {
+    b.destroy();
+    this.bubbles.delete(b);
+    this.#lastLive.length = 0; // lay out again
+  }
+
+  /** `avoidScreen`: areas of the game canvas (pixels) that bubbles keep out of, e.g. HUD panels. */
+  update(now: number, avoidScreen?: () => readonly Rect[]): void {
+    this.#boxes.length = 0;
+    this.#live.length = 0;
+    for (const b of this.bubbles) {
+      if (!b.reveal) continue;
+      const box = b.tick(now, b.source.position(b.turnId));
+      if (box) {
+        this.#boxes.push(box);
+        this.#live.push(b);
+      }
+    }
+    if (this.#live.length === 0) {
+      this.#lastLive.length = 0;
+      return;
+    }
+    const cam = this.#scene.cameras.main;
+    const view = cam.worldView;
+    // Canvas pixels to world: the camera's viewport maps onto its world view (zoom; no rotation).
+    const kx = view.width / (cam.width || 1),
+      ky = view.height / (cam.height || 1);
+    const avoid = this.#avoid;
+    const screen = avoidScreen?.() ?? NO_AREAS;
+    avoid.length = screen.length;
+    for (let i = 0; i < screen.length; i++) {
+      const r = screen[i]!;
+      const w = (avoid[i] ??= { x: 0, y: 0, width: 0, height: 0 });
+      w.x = view.x + (r.x - cam.x) * kx;
+      w.y = view.y + (r.y - cam.y) * ky;
+      w.width = r.width * kx;
+      w.height = r.height * ky;
+    }
+    if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#placed);
+    for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(this.#placed[i]!);
+  }
+
+  /** Whether the layout's inputs differ from the last layout's (then they become the last). */
+  #changed(view: Rect): boolean {
+    const v = this.#inputs;
+    v.length = 0;
+    v.push(view.x, view.y, view.width, view.height, this.#avoid.length);
+    for (const r of this.#avoid) v.push(r.x, r.y, r.width, r.height);
+    for (const b of this.#boxes) v.push(b.anchorX, b.anchorY, b.width, b.height, b.priority ?? 0);
+    const last = this.#lastInputs;
+    let same = v.length === last.length && this.#live.length === this.#lastLive.length;
+    for (let i = 0; same && i < v.length; i++) same = v[i] === last[i];
+    for (let i = 0; same && i < this.#live.length; i++) same = this.#live[i] === this.#lastLive[i];
+    if (same) return false;
+    this.#inputs = last;
+    this.#lastInputs = v;
+    this.#lastLive.length = 0;
+    for (const b of this.#live) this.#lastLive.push(b);
+    return true;
+  }
+
+  clear(): void {
+    for (const b of this.bubbles) b.clear();
+  }
+
+  destroy(): void {
+    for (const b of this.bubbles) b.destroy();
+    this.bubbles.clear();
+    this.#lastLive.length = 0;
+  }
+}
+
+/** The player's bubble (what they said or typed): light blue, tags dropped, drawn above NPC bubbles. */
+export function createPlayerBubble(
+  layer: BubbleLayer,
+  anchor: BubbleSource['anchor'],
+  style: Partial<NpcBubbleStyle> | undefined,
+): SpeechBubble {
+  const b = layer.create(
+    { anchor, position: () => null },
+    resolveBubbleStyle(style, { ...DEFAULT_BUBBLE_STYLE, background: 0xe8f4ff, tags: 'drop' }),
+  );
+  b.priority = 1;
+  return b;
+}

@@ -1,0 +1,240 @@
+/**
+ * What a bubble costs per frame (bench/frame-cost.bench.ts): its text is drawn once per turn and
+ * revealed by moving crop rectangles, the body is redrawn only when it moves, and the layout runs
+ * only when something it reads changed. Phaser is replaced by counting fakes (the bubble code only
+ * uses it through the scene), with a monospace measure of 8 px per character.
+ */
+import { describe, expect, it } from 'vitest';
+import type * as Phaser from 'phaser';
+import { BubbleLayer } from '../../plugin/phaser/bubble/layer.js';
+import { resolveBubbleStyle } from '../../plugin/phaser/bubble/style.js';
+import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
+import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
+
+const count = { renders: 0, crops: 0, redraws: 0, moves: 0 };
+
+class FakeText {
+  text = '';
+  x = 0;
+  y = 0;
+  width = 0;
+  height = 0;
+  visible = true;
+  alpha = 1;
+  lineSpacing = 0;
+  padding = { top: 0, left: 0, right: 0, bottom: 0 };
+  style = { resolution: 1 };
+  context = { measureText: (s: string) => ({ width: s.length * 8 }) };
+  crop = { x: 0, y: 0, width: 0, height: 0 };
+  #render() {
+    count.renders++;
+    const lines = this.text.split('\n');
+    this.width = Math.max(...lines.map((l) => l.length * 8));
+    this.height = lines.length * 16 + (lines.length - 1) * this.lineSpacing;
+  }
+  setText(t: string) {
+    if (t !== this.text) {
+      this.text = t;
+      this.#render();
+    }
+    return this;
+  }
+  setStyle() {
+    this.#render();
+    return this;
+  }
+  setLineSpacing(v: number) {
+    this.lineSpacing = v;
+    this.#render();
+    return this;
+  }
+  setCrop(x: number, y: number, width: number, height: number) {
+    count.crops++;
+    this.crop = { x, y, width, height };
+    return this;
+  }
+  setPosition(x: number, y: number) {
+    count.moves++;
+    this.x = x;
+    this.y = y;
+    return this;
+  }
+  setVisible(v: boolean) {
+    this.visible = v;
+    return this;
+  }
+  setAlpha(a: number) {
+    this.alpha = a;
+    return this;
+  }
+  setDepth() {
+    return this;
+  }
+  setOrigin() {
+    return this;
+  }
+  destroy() {}
+}
+
+class FakeGraphics {
+  x = 0;
+  y = 0;
+  clear() {
+    count.redraws++;
+    return this;
+  }
+  setPosition(x: number, y: number) {
+    count.moves++;
+    this.x = x;
+    this.y = y;
+    return this;
+  }
+  setDepth() {
+    return this;
+  }
+  setVisible() {
+    return this;
+  }
+  setAlpha() {
+    return this;
+  }
+  fillStyle() {}
+  lineStyle() {}
+  fillRoundedRect() {}
+  strokeRoundedRect() {}
+  fillTriangle() {}
+  lineBetween() {}
+  destroy() {}
+}
+
+function fakeScene(view = { x: 0, y: 0, width: 800, height: 600 }) {
+  return {
+    add: { text: () => new FakeText(), graphics: () => new FakeGraphics() },
+    cameras: { main: { worldView: view, width: 800, height: 600, x: 0, y: 0 } },
+  } as unknown as Phaser.Scene;
+}
+
+const REPLY =
+  'Welcome back, traveller! The road north is dark tonight and the goblins are restless, so take a ' +
+  'lantern, two healing potions and some bread for the way. Come back before the bells ring at dawn.';
+
+describe('bubble rendering cost', () => {
+  it('a 200-character spoken reply draws its text a bounded number of times, revealed character by character', () => {
+    expect(REPLY.length).toBeGreaterThanOrEqual(190);
+    const layer = new BubbleLayer(fakeScene());
+    let playback = 0;
+    const b = layer.create(
+      { anchor: (o) => ((o.x = 400), (o.y = 300), true), position: () => playback },
+      resolveBubbleStyle(undefined),
+    );
+    Object.assign(count, { renders: 0, crops: 0 });
+    b.show(REPLY, 0, { turnId: 1, followsAudio: true });
+    b.reveal!.addAudio(REPLY.length * 70);
+    const drawnAtShow = count.renders;
+    const texts = new Set<string>();
+    for (let t = 0; t <= REPLY.length * 70 + 500; t += 16.7) {
+      playback = t;
+      layer.update(t);
+      texts.add(b.visibleText);
+      const shown = b.visibleText.replace(/\n/g, ' ');
+      expect(REPLY.startsWith(shown)).toBe(true);
+    }
+    // Two Text objects (whole lines, and the line being revealed), each styled and drawn once.
+    expect(drawnAtShow).toBeLessThanOrEqual(6);
+    expect(count.renders).toBe(drawnAtShow); // nothing is drawn while it reveals
+    expect(texts.size).toBeGreaterThan(150); // still one character at a time
+    expect(count.crops).toBeGreaterThan(150);
+    expect(b.visibleText.replace(/\n/g, ' ')).toBe(REPLY);
+
+    // The next turn on the same bubble: drawn once per Text, no restyle.
+    count.renders = 0;
+    b.show('Safe travels, and mind the bridge.', 20_000, { turnId: 2, followsAudio: true });
+    expect(count.renders).toBe(2);
+  });
+
+  it('crops the revealed shape: whole lines, then the revealed width of the next line', () => {
+    const scene = fakeScene();
+    const created: FakeText[] = [];
+    const make = scene.add.text.bind(scene.add);
+    (scene.add as unknown as { text: () => FakeText }).text = () => {
+      const t = make(0, 0, '') as unknown as FakeText;
+      created.push(t);
+      return t;
+    };
+    const layer = new BubbleLayer(scene);
+    const b = layer.create(
+      { anchor: (o) => ((o.x = 400), (o.y = 300), true), position: () => null },
+      resolveBubbleStyle(undefined), // 220 px wide, 8 px padding: 25 characters a line here
+    );
+    b.show('aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll', 0, { followsAudio: false });
+    const [whole, part] = created;
+    // Reading speed 30 characters/s: 40 characters after 1.34 s, so line 1 whole and 15 of line 2.
+    layer.update(1340);
+    expect(b.visibleText).toBe('aaaa bbbb cccc dddd eeee\nffff gggg hhhh ');
+    const pitch = 16 + whole!.lineSpacing; // line height + spacing of the (fake) render
+    expect(whole!.crop).toEqual({ x: 0, y: 0, width: whole!.width, height: pitch });
+    expect(part!.crop).toEqual({ x: 0, y: pitch, width: 15 * 8, height: pitch });
+    expect([whole!.visible, part!.visible]).toEqual([true, true]);
+    // Inside a word: the word's start measured exactly, its characters by their advances.
+    layer.update(1400); // 42 characters: "ffff gggg hhhh ii"
+    expect(part!.crop.width).toBe(17 * 8);
+  });
+
+  it('standing still touches nothing; a move moves the body without redrawing it; a new size redraws it', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600 };
+    const layer = new BubbleLayer(fakeScene(view));
+    const anchor = { x: 400, y: 300 };
+    const b = layer.create(
+      { anchor: (o) => ((o.x = anchor.x), (o.y = anchor.y), true), position: () => null },
+      resolveBubbleStyle(undefined),
+    );
+    b.show('Hello there.', 0, { followsAudio: false });
+    layer.update(1000); // fully shown (reading speed), holding
+    const before = { ...count };
+    for (let t = 1000; t < 1500; t += 16.7) layer.update(t);
+    expect(count.redraws).toBe(before.redraws);
+    expect(count.moves).toBe(before.moves);
+    anchor.x += 5;
+    layer.update(1500);
+    expect(count.redraws).toBe(before.redraws);
+    expect(count.moves).toBeGreaterThan(before.moves);
+    b.show('A longer line than the first one, on two lines or more.', 1500, { followsAudio: false });
+    layer.update(4000);
+    expect(count.redraws).toBe(before.redraws + 1);
+  });
+});
+
+describe('bubble layout and reveal helpers', () => {
+  it('revealSplit is the shape of visiblePrefix for every count', () => {
+    const text = 'The quick brown fox jumps over the lazy dog, twice, then sleeps by the warm fire.';
+    const w = wrapText(text, 120, (s) => s.length * 8);
+    const sp = { rows: 0, chars: 0 };
+    for (let n = 0; n <= text.length; n++) {
+      revealSplit(w, n, sp);
+      const shape = [
+        ...w.lines.slice(0, sp.rows),
+        ...(sp.chars ? [w.lines[sp.rows]!.slice(0, sp.chars)] : []),
+      ];
+      expect(shape.join('\n')).toBe(visiblePrefix(w, n));
+    }
+  });
+
+  it('a layout into reused placements equals a fresh one, frame after frame', () => {
+    const view = { x: 0, y: 0, width: 400, height: 300 };
+    const reused: ReturnType<typeof layoutBubbles> = [];
+    const avoid = [{ x: 150, y: 0, width: 100, height: 60 }];
+    for (let f = 0; f < 20; f++) {
+      const boxes: BubbleBox[] = Array.from({ length: 6 }, (_, i) => ({
+        anchorX: 120 + i * 30 + f,
+        anchorY: 150 + (i % 3) * 10 - f,
+        width: 90,
+        height: 40,
+        priority: i === 2 ? 1 : 0,
+      }));
+      const fresh = layoutBubbles(boxes, view, { avoid });
+      const out = layoutBubbles(boxes, view, { avoid }, reused);
+      expect(out).toBe(reused);
+      expect(out).toEqual(fresh);
+    }
+  });
+});
