@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import WebSocket from 'ws';
 import {
   createLocalAgent,
@@ -14,6 +16,9 @@ import {
 import { until } from '../helpers/events.js';
 import { ScriptedClient } from './agent-harness.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from './fault-harness.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 
 const started: LocalAgent[] = [];
 afterEach(async () => {
@@ -165,5 +170,32 @@ describe('one client cannot take every slot (issue 12.7)', () => {
     });
     const big = await agentWith({ limits: { maxSessions: 1000 } });
     expect(big.handler.health().limits).toMatchObject({ maxSessionsPerClient: 250 });
+  });
+});
+
+function heapAfterGc(): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+describe('contextual updates (issue 12.5)', () => {
+  it('keeps at most the capped size of context per conversation, tells the client once, and stays open', async () => {
+    const a = await agentWith({ limits: { maxContextUpdateChars: 1000, maxContextChars: 4000 } });
+    const c = await greeted(a);
+    const before = heapAfterGc();
+    // 64 ids × 200 KB: 12.8 MB held without the caps.
+    const text = 'x'.repeat(200 * 1024);
+    for (let i = 0; i < 64; i++)
+      c.send({ type: 'contextual_update', text: `${i} ${text}`, context_id: `id${i}` });
+    c.send({ type: 'user_message', text: 'potion?' });
+    await c.waitFor((f) => f.msg.type === 'agent_response' && f.raw.includes(POTION_REPLY), 10_000);
+    const notices = c.frames.filter((f) => f.raw.includes('context_truncated'));
+    c.frames.length = 0;
+    const held = (heapAfterGc() - before) / 1024 / 1024;
+    expect(held).toBeLessThan(4);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.raw).toContain('1000-character limit');
+    expect(c.closeInfo).toBeNull();
+    c.close();
   });
 });

@@ -19,23 +19,14 @@ import { LlmError } from './llm.js';
 import { buildPlan, type SessionPlan } from './persona.js';
 import type { AgentRuntime } from './runtime.js';
 import { Speaker } from './speaker.js';
-import { Channel, IdleWatch, Pinger, type LocalAgentNotice } from './channel.js';
+import { Channel, IdleWatch, Pinger } from './channel.js';
+import { ContextStore, contextCutNotice } from './context-store.js';
 import { ToolCalls } from './tools.js';
 import { VoiceInput, type SpokenTurn } from './voice-input.js';
+import { ASR_UNAVAILABLE_NOTICE, VoiceLines } from './voice-lines.js';
 import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBase64 } from './incoming.js';
 
-export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
-  type: 'local_agent_notice',
-  local_agent_notice_event: {
-    code: 'asr_unavailable',
-    message: 'Offline speech input is unavailable (no speech recognizer installed): type instead.',
-  },
-};
-
-const NOT_HEARD_LINE = "I can't make out spoken words in offline mode. Please type your message instead.";
-const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
-/** The recognizer was overloaded (or the client sent audio faster than real time): said, not waited on. */
-export const BUSY_LINE = "Sorry, I didn't catch that. Could you say it again?";
+export { ASR_UNAVAILABLE_NOTICE, BUSY_LINE } from './voice-lines.js';
 
 interface Turn {
   abort: AbortController;
@@ -53,14 +44,13 @@ export class Conversation {
   private readonly idle: IdleWatch;
   private turn: Turn | null = null;
   private readonly history: ChatTurn[] = [];
-  private readonly context = new Map<string, string>();
-  private anonymousContext = 0;
+  private readonly context: ContextStore;
+  private toldContextCut = false;
   private readonly tools: ToolCalls;
   private readonly out: Channel;
   private readonly pinger: Pinger;
   private readonly voice: VoiceInput;
-  private lastNotHeardAt = -Infinity;
-  private lastBusyAt = -Infinity;
+  private readonly voiceLines = new VoiceLines();
 
   constructor(
     private readonly ws: WebSocket,
@@ -71,6 +61,7 @@ export class Conversation {
     private readonly format: AudioFormatInfo,
   ) {
     this.out = new Channel(ws);
+    this.context = new ContextStore(rt.limits);
     this.pinger = new Pinger(this.out);
     this.idle = new IdleWatch(
       rt.limits.idleTimeoutMs,
@@ -262,11 +253,10 @@ export class Conversation {
         return;
       case 'contextual_update': {
         this.idle.input();
-        const id = msg.context_id ?? `anonymous-${this.anonymousContext++ % 16}`;
-        this.context.delete(id);
-        this.context.set(id, msg.text);
-        // Keep the 64 most recent ids: distinct ids from one client must not grow memory without bound.
-        if (this.context.size > 64) this.context.delete(this.context.keys().next().value!);
+        if (this.context.update(msg.text, msg.context_id) && !this.toldContextCut) {
+          this.toldContextCut = true;
+          this.send(contextCutNotice(msg.text.length, this.rt.limits.maxContextUpdateChars));
+        }
         return;
       }
       case 'user_activity':
@@ -294,20 +284,10 @@ export class Conversation {
 
   private onVoiceTurn(t: SpokenTurn): void | Promise<void> {
     if (this.state !== 'open') return;
-    if (t.kind === 'no_recognizer') {
-      // Never invent a transcript: say plainly that spoken input can't be understood offline.
-      const now = performance.now();
-      if (now - this.lastNotHeardAt < 15_000) return;
-      this.lastNotHeardAt = now;
-      return this.speakLine(NOT_HEARD_LINE, { record: false });
-    }
-    if (t.kind === 'not_understood') return this.speakLine(NOT_UNDERSTOOD_LINE, { record: false });
-    if (t.kind === 'busy') {
-      // At most one such line every 5 s: a client flooding audio must not turn declines into speech work.
-      const now = performance.now();
-      if (now - this.lastBusyAt < 5_000) return;
-      this.lastBusyAt = now;
-      return this.speakLine(BUSY_LINE, { record: false });
+    if (t.kind !== 'heard') {
+      const line = this.voiceLines.lineFor(t.kind);
+      if (line) this.speakLine(line, { record: false });
+      return;
     }
     this.send({
       type: 'user_transcript',
@@ -418,7 +398,13 @@ export class Conversation {
     const sentences = new SentenceStream();
     const steps = this.brain.respond(
       text,
-      { plan: this.plan, history, context: this.context, variables: this.plan.variables, toolResults },
+      {
+        plan: this.plan,
+        history,
+        context: this.context.entries,
+        variables: this.plan.variables,
+        toolResults,
+      },
       turn.abort.signal,
     );
     for await (const step of steps) {

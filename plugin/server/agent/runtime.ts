@@ -3,10 +3,11 @@ import type { Recognizer } from '../speech/recognizer.js';
 import type { Speech } from '../speech/index.js';
 import type { TurnDetector, TurnDetectorEvents } from '../speech/vad.js';
 import type { Brain } from './brain.js';
+import type { ContextLimits } from './context-store.js';
 import type { Conversation } from './conversation.js';
 import type { SessionPlan } from './persona.js';
 
-export interface AgentLimits {
+export interface AgentLimits extends ContextLimits {
   /** Largest accepted client frame (bytes); larger frames get an `error` and close 1008. */
   maxFrameBytes: number;
   /** Concurrent conversations; one more gets an `error` and close 1002 ("try again later"). */
@@ -29,6 +30,8 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxSessions: 200,
   maxSessionsPerClient: 50,
   initTimeoutMs: 5_000,
+  maxContextUpdateChars: 8_192,
+  maxContextChars: 32_768,
   idleTimeoutMs: 60_000,
   toolTimeoutMs: 10_000,
 };

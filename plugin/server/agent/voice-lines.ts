@@ -1,0 +1,39 @@
+/**
+ * What the NPC says when a spoken turn yields no words: no recognizer, nothing understood, or the
+ * recognizer too busy. Never an invented transcript; and throttled, so a client flooding audio cannot
+ * turn every declined turn into speech work.
+ */
+import type { LocalAgentNotice } from './channel.js';
+import type { SpokenTurn } from './voice-input.js';
+
+export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
+  type: 'local_agent_notice',
+  local_agent_notice_event: {
+    code: 'asr_unavailable',
+    message: 'Offline speech input is unavailable (no speech recognizer installed): type instead.',
+  },
+};
+
+const NOT_HEARD_LINE = "I can't make out spoken words in offline mode. Please type your message instead.";
+const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
+/** The recognizer was overloaded (or the client sent audio faster than real time): said, not waited on. */
+export const BUSY_LINE = "Sorry, I didn't catch that. Could you say it again?";
+
+export class VoiceLines {
+  private lastNotHeardAt = -Infinity;
+  private lastBusyAt = -Infinity;
+
+  /** The line to say for a turn without words, or null when one was said too recently. */
+  lineFor(kind: Exclude<SpokenTurn['kind'], 'heard'>, now = performance.now()): string | null {
+    if (kind === 'not_understood') return NOT_UNDERSTOOD_LINE;
+    if (kind === 'no_recognizer') {
+      if (now - this.lastNotHeardAt < 15_000) return null;
+      this.lastNotHeardAt = now;
+      return NOT_HEARD_LINE;
+    }
+    // At most one busy line every 5 s.
+    if (now - this.lastBusyAt < 5_000) return null;
+    this.lastBusyAt = now;
+    return BUSY_LINE;
+  }
+}
