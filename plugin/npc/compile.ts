@@ -2,10 +2,21 @@
  * NPC prompt file (YAML text) → NpcDefinition, or every problem in it with file, line and column.
  * Pure: no file system, so the Vite plugin, the CLI, the local agent and the browser can all use it.
  */
-import { LineCounter, parseDocument, isMap, isScalar, type Document, type YAMLError } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isAlias,
+  isMap,
+  isScalar,
+  type Document,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
 import type { NpcCompileResult, NpcDefinition, NpcFileError } from './types.js';
 import { npcSchema } from './schema-def.js';
-import { ABSENT, offsetOf, report, walk, type WalkContext } from './validate.js';
+import { ABSENT, newExpansion, offsetOf, report, walk, type WalkContext } from './validate.js';
+import { MAX_NPC_FILE_CHARS, oversizeError, scanDocument } from './limits.js';
+import { checkTemplates } from './variables.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -48,17 +59,6 @@ function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError
     (e.code === 'MISSING_CHAR' ? unclosedQuoteOffset(source, e.pos[0], first) : undefined) ?? e.pos[0];
   const { line, col } = lc.linePos(offset);
   const raw = first.replace(/ at line \d+, column \d+.*$/, '');
-  if (e.code === 'DUPLICATE_KEY') {
-    const key = /^["']?([^:\n"']*)/.exec(source.slice(e.pos[0]))?.[1]?.trim() || 'a key';
-    return {
-      file,
-      line,
-      column: col,
-      path: '',
-      code: 'duplicate-key',
-      message: `${key} appears twice in the same group; keep only one`,
-    };
-  }
   const quote = e.code === 'MISSING_CHAR' && /quote/i.test(raw);
   if (quote) {
     const q = raw.includes("'") ? "'" : '"';
@@ -109,19 +109,27 @@ export function compileNpcFile(source: string, fileName: string): NpcCompileResu
 }
 
 function compileUnsafe(source: string, fileName: string): NpcCompileResult {
+  // Checked before parsing: parse time and memory grow with the text (50 MB took 85 s and 4.2 GB).
+  if (source.length > MAX_NPC_FILE_CHARS)
+    return { ok: false, errors: [oversizeError(fileName, source.length, 'characters')], warnings: [] };
   const lc = new LineCounter();
   const doc: Document = parseDocument(source, {
     lineCounter: lc,
     prettyErrors: false,
-    uniqueKeys: true,
+    // yaml's duplicate-key check is quadratic in the keys of a map; scanDocument does it with a Set.
+    uniqueKeys: false,
     keepSourceTokens: false,
   });
+  const pos = (o: number) => lc.linePos(Math.max(0, Math.min(o, source.length)));
   const ctx: WalkContext = {
     doc,
     file: fileName,
-    pos: (o) => lc.linePos(Math.max(0, Math.min(o, source.length))),
+    pos,
     errors: [],
     warnings: [],
+    aliases: new Map(),
+    expansion: newExpansion(),
+    templates: [],
   };
   for (const w of doc.warnings) {
     const { line, col } = ctx.pos(w.pos[0]);
@@ -143,6 +151,10 @@ function compileUnsafe(source: string, fileName: string): NpcCompileResult {
       .filter((e) => !seen.has(e.line) && seen.add(e.line));
     return { ok: false, errors, warnings: ctx.warnings };
   }
+  // Like syntax errors, duplicate or reserved keys make the tree ambiguous: report them alone.
+  const scan = scanDocument(doc, fileName, pos);
+  if (scan.errors.length > 0) return { ok: false, errors: scan.errors, warnings: ctx.warnings };
+  ctx.aliases = scan.aliases;
 
   const id = npcIdFromFileName(fileName);
   if (!ID_RE.test(id)) {
@@ -163,6 +175,7 @@ function compileUnsafe(source: string, fileName: string): NpcCompileResult {
   const rootOffset = offsetOf(contents, 0);
   const out = walk(ctx, contents, npcSchema, '', rootOffset);
   if (out !== ABSENT && isMap(contents)) applyDerivedRules(ctx, contents, out as Record<string, any>);
+  if (out !== ABSENT) checkTemplates(ctx, out as Record<string, any>);
   if (ctx.errors.length > 0 || out === ABSENT)
     return { ok: false, errors: sortErrors(ctx.errors), warnings: ctx.warnings };
   const npc = { id, ...(out as Omit<NpcDefinition, 'id'>) } as NpcDefinition;
@@ -170,7 +183,7 @@ function compileUnsafe(source: string, fileName: string): NpcCompileResult {
 }
 
 /** Where a dotted path sits in the document (the key, for blame), falling back to its nearest parent. */
-function offsetOfPath(root: import('yaml').YAMLMap, path: string[]): number {
+function offsetOfPath(root: YAMLMap, path: string[]): number {
   let node: unknown = root;
   let best = offsetOf(root, 0);
   for (const key of path) {
@@ -183,20 +196,26 @@ function offsetOfPath(root: import('yaml').YAMLMap, path: string[]): number {
   return best;
 }
 
+/** The value node under `key` in a map, an alias followed to its anchor. */
+function mapGet(ctx: WalkContext, map: YAMLMap, key: string): unknown {
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const v: unknown = pair?.value ?? undefined;
+  return isAlias(v) ? ctx.aliases.get(v) : v;
+}
+
 /** Rules that involve more than one field, and defaults that depend on other fields. */
-function applyDerivedRules(ctx: WalkContext, root: import('yaml').YAMLMap, out: Record<string, any>): void {
-  let src: Record<string, any> | null;
-  try {
-    src = root.toJS(ctx.doc, { maxAliasCount: 100 }) as Record<string, any> | null;
-  } catch {
-    src = null; // a bad alias; already reported by the walk
-  }
-  const given = (src?.proximity ?? {}) as Record<string, unknown>;
+function applyDerivedRules(ctx: WalkContext, root: YAMLMap, out: Record<string, any>): void {
+  // Read from the nodes, not root.toJS(): toJS would expand every alias in the file again.
+  const proximityNode = mapGet(ctx, root, 'proximity');
+  const given = (key: string) => {
+    const v = isMap(proximityNode) ? mapGet(ctx, proximityNode, key) : undefined;
+    return v !== undefined && !(isScalar(v) && v.value === null);
+  };
   const p = out.proximity as Record<string, number> | undefined;
   if (p && typeof p.radius === 'number') {
     // Defaults scale with the radius a designer chose, so setting only `radius: 300` still works.
-    if (given.exit_radius === undefined) p.exit_radius = Math.round((p.radius * 4) / 3);
-    if (given.prewarm_radius === undefined) p.prewarm_radius = Math.max(p.exit_radius ?? 0, p.radius * 2);
+    if (!given('exit_radius')) p.exit_radius = Math.round((p.radius * 4) / 3);
+    if (!given('prewarm_radius')) p.prewarm_radius = Math.max(p.exit_radius ?? 0, p.radius * 2);
     if (typeof p.exit_radius === 'number' && p.exit_radius < p.radius) {
       report(
         ctx,
@@ -219,7 +238,7 @@ function applyDerivedRules(ctx: WalkContext, root: import('yaml').YAMLMap, out: 
     }
   }
   const agent = out.agent as Record<string, any> | undefined;
-  if (agent && src?.agent && typeof src.agent === 'object') {
+  if (agent && isMap(mapGet(ctx, root, 'agent'))) {
     const hasPrompt = typeof agent.prompt?.text === 'string' && agent.prompt.text.trim() !== '';
     const hasAgentId = typeof agent.agent_id === 'string' && agent.agent_id.trim() !== '';
     // An unknown key under agent (`promt:`) already explains a missing prompt.

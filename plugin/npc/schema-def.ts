@@ -19,6 +19,8 @@ export interface StringSchema extends Described {
   pattern?: string;
   /** What the pattern means, for the error message: `a colour like "#ffcc00"`. */
   patternHint?: string;
+  /** The text may use {{variables}}; which ones can be filled depends on who fills it (variables.ts). */
+  template?: 'agent' | 'local';
 }
 
 export interface NumberSchema extends Described {
@@ -124,7 +126,12 @@ export const npcSchema = {
           type: 'object',
           description: 'The persona prompt given to the language model.',
           properties: {
-            text: { type: 'string', description: 'Who the NPC is and how it talks.', minLength: 1 },
+            text: {
+              type: 'string',
+              description: 'Who the NPC is and how it talks.',
+              minLength: 1,
+              template: 'agent',
+            },
             temperature: unit('How creative the replies are: 0 = predictable, 1 = adventurous.'),
             max_tokens: {
               type: 'integer',
@@ -138,6 +145,7 @@ export const npcSchema = {
           type: 'string',
           description:
             'What the NPC says first when the player walks up. Empty: the NPC waits for the player.',
+          template: 'agent',
         },
         language: {
           type: 'string',
@@ -306,7 +314,7 @@ export const npcSchema = {
                 minItems: 1,
                 items: { type: 'string', description: 'A keyword or phrase.', minLength: 1 },
               },
-              say: { type: 'string', description: 'What the NPC answers.', minLength: 1 },
+              say: { type: 'string', description: 'What the NPC answers.', minLength: 1, template: 'local' },
               tool: {
                 type: 'object',
                 description:
@@ -333,6 +341,7 @@ export const npcSchema = {
           type: 'string',
           description: 'What the NPC says when no reply matches.',
           minLength: 1,
+          template: 'local',
           default: NPC_DEFAULTS.fallback,
         },
       },

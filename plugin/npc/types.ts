@@ -79,7 +79,11 @@ export type NpcFileErrorCode =
   | 'duplicate-id'
   | 'invalid-id'
   | 'inconsistent'
-  | 'unknown-npc';
+  | 'unknown-npc'
+  /** Over a size limit: file size, fields in one group, values repeated through aliases. */
+  | 'limit'
+  /** A file in the NPC folder that is not loaded (a symbolic link leading outside the folder). */
+  | 'skipped-file';
 
 /**
  * One problem in an NPC file, positioned for an editor or a terminal (`file:line:column message`).

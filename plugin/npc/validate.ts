@@ -4,39 +4,13 @@
  * It works on the YAML node tree (not on plain JS values) because only the nodes know where in the
  * file each value came from.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
-import type { NpcFileError, NpcFileErrorCode } from './types.js';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { SchemaNode, ObjectSchema, NumberSchema, StringSchema } from './schema-def.js';
 import { closest } from './suggest.js';
+import { ABSENT, label, offsetOf, report, type WalkContext } from './walk-context.js';
+import { chargeAliasValue, plainValue, walkAlias } from './aliases.js';
 
-export interface WalkContext {
-  doc: Document;
-  /** offset → 1-based line/column. */
-  pos(offset: number): { line: number; col: number };
-  file: string;
-  errors: NpcFileError[];
-  warnings: NpcFileError[];
-}
-
-/** Returned for a field that is absent, so callers can tell "absent" from "null". */
-export const ABSENT: unique symbol = Symbol('absent');
-
-export function report(
-  ctx: WalkContext,
-  list: 'errors' | 'warnings',
-  code: NpcFileErrorCode,
-  path: string,
-  offset: number,
-  message: string,
-): void {
-  const { line, col } = ctx.pos(offset);
-  ctx[list].push({ file: ctx.file, line, column: col, path, message, code });
-}
-
-export function offsetOf(node: unknown, fallback: number): number {
-  const range = (node as Node | null | undefined)?.range;
-  return range ? range[0] : fallback;
-}
+export { ABSENT, offsetOf, report, newExpansion, type WalkContext } from './walk-context.js';
 
 /** Short, quoted rendering of a value for messages: got "hot", got 1.5, got a list. */
 export function describe(value: unknown): string {
@@ -71,35 +45,15 @@ function gotPhrase(node: unknown): string {
   return 'something else';
 }
 
-const label = (path: string) => path || 'the file';
-
 /**
  * Validates `node` against `schema`; returns the output value, or ABSENT when nothing usable was
  * found (an error has then been reported). `at` is the offset to blame when the node itself has no
  * position (an empty value after `key:`).
  */
 export function walk(ctx: WalkContext, node: unknown, schema: SchemaNode, path: string, at: number): unknown {
-  if (isAlias(node)) {
-    // Anchors and aliases are legal YAML; validate what the alias points to but blame the alias.
-    let target: unknown;
-    try {
-      target = node.resolve(ctx.doc);
-    } catch {
-      target = undefined;
-    }
-    if (target === undefined) {
-      report(
-        ctx,
-        'errors',
-        'syntax',
-        path,
-        offsetOf(node, at),
-        `${label(path)} uses *${node.source} but no &${node.source} is defined before it`,
-      );
-      return ABSENT;
-    }
-    return walk(ctx, target, schema, path, offsetOf(node, at));
-  }
+  if (isAlias(node))
+    return walkAlias(ctx, node, path, at, (target, blame) => walk(ctx, target, schema, path, blame));
+  if (!chargeAliasValue(ctx)) return ABSENT;
   const offset = offsetOf(node, at);
   const typeError = (want: string, hint = ''): typeof ABSENT => {
     report(
@@ -119,11 +73,7 @@ export function walk(ctx: WalkContext, node: unknown, schema: SchemaNode, path: 
       return walkObject(ctx, node, schema, path, offset);
     case 'free-object':
       if (!isMap(node)) return typeError('a group of fields');
-      try {
-        return node.toJS(ctx.doc, { maxAliasCount: 100 }) as Record<string, unknown>;
-      } catch {
-        return typeError('a plain group of fields');
-      }
+      return plainValue(ctx, node, path, offset);
     case 'record': {
       if (!isMap(node)) return typeError('a group of name: value fields');
       const out: Record<string, unknown> = {};
@@ -244,6 +194,8 @@ function walkString(
     return fail(
       `${label(path)} must be ${schema.patternHint ?? `like ${schema.pattern}`}, got ${describe(v)}`,
     );
+  if (schema.template && v.includes('{{'))
+    ctx.templates.push({ path, offset, text: v, where: schema.template });
   return v;
 }
 
@@ -267,7 +219,8 @@ function walkObject(
       continue;
     }
     const childPath = path ? `${path}.${key}` : key;
-    const child = schema.properties[key];
+    // Own properties only: `constructor` must not find Object.prototype.constructor.
+    const child = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (!child) {
       const near = closest(key, known);
       if (near) suggested.add(near);

@@ -28,6 +28,8 @@ const CODES = [
   'invalid-id',
   'inconsistent',
   'unknown-npc',
+  'limit',
+  'skipped-file',
 ];
 
 /** The typed-result contract, checked for every generated file. */
