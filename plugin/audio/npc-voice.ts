@@ -76,6 +76,10 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #release: (() => void) | null;
   #offContext: () => void;
   #levelBuf = new Float32Array(512);
+  #levelAt = -1;
+  #levelValue = 0;
+  /** The position changed while the voice was silent: applied (unsmoothed) before it next plays. */
+  #positionDirty = false;
   #disposed = false;
   #sendQueued = false;
   #_underruns = 0;
@@ -127,11 +131,16 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   get level(): number {
     const g = this.#graph;
     if (!g) return 0;
+    // Read by the marker and the mouth flap in the same frame: the analyser only has new samples
+    // once the context has rendered another quantum.
+    if (g.ctx.currentTime === this.#levelAt) return this.#levelValue;
     const b = this.#levelBuf;
     g.analyser.getFloatTimeDomainData(b);
     let s = 0;
     for (let i = 0; i < b.length; i++) s += b[i]! * b[i]!;
-    return Math.sqrt(s / b.length);
+    this.#levelAt = g.ctx.currentTime;
+    this.#levelValue = Math.sqrt(s / b.length);
+    return this.#levelValue;
   }
 
   /**
@@ -147,6 +156,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     this.#lastTurn = Math.max(this.#lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
     this.#pending.push({ pcm: own, rate: sampleRate, turn });
+    if (this.#positionDirty) this.#applyPosition(true);
     if (this.#graph && !this.#sendQueued) {
       // Chunks pushed in one task go to the worklet as one message: the audio thread handles
       // few messages per render quantum, so a burst of small messages would starve it.
@@ -180,7 +190,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (x === this.#pos.x && y === this.#pos.y) return;
     this.#pos.x = x;
     this.#pos.y = y;
-    this.#applyPosition(false);
+    this.#moved();
   }
 
   /** Listener position (the player, or the camera centre). The mixer sets it for all voices. */
@@ -188,7 +198,17 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (x === this.#listener.x && y === this.#listener.y) return;
     this.#listener.x = x;
     this.#listener.y = y;
-    this.#applyPosition(false);
+    this.#moved();
+  }
+
+  /**
+   * Every frame the player walks, every voice of the scene moves relative to the listener, and
+   * each applied move is two automation events for the audio thread. A silent voice gains nothing
+   * from them: it takes its position at once when its next audio is pushed.
+   */
+  #moved(): void {
+    if (this.#playing || this.#_mode === 'speaking' || this.#pending.length > 0) this.#applyPosition(false);
+    else this.#positionDirty = true;
   }
 
   setVolume(v: number): void {
@@ -303,20 +323,20 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #applyPosition(immediate: boolean): void {
     const g = this.#graph;
     if (!g) return;
+    this.#positionDirty = false;
     const o = this.#opts;
     const dx = this.#pos.x - this.#listener.x;
     const dy = this.#pos.y - this.#listener.y;
     const t = g.ctx.currentTime;
-    const set = (p: AudioParam, v: number) =>
-      immediate ? p.setValueAtTime(v, t) : p.setTargetAtTime(v, t, o.smoothing);
+    const tau = immediate ? 0 : o.smoothing;
     if (g.panner instanceof StereoPannerNode) {
-      set(g.panner.pan, stereoPan(dx, o));
-      set(g.dist!.gain, distanceGain(Math.hypot(dx, dy), o));
+      setParam(g.panner.pan, stereoPan(dx, o), t, tau);
+      setParam(g.dist!.gain, distanceGain(Math.hypot(dx, dy), o), t, tau);
     } else {
       // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
-      set(g.panner.positionX, dx);
-      set(g.panner.positionY, 0);
-      set(g.panner.positionZ, dy);
+      setParam(g.panner.positionX, dx, t, tau);
+      setParam(g.panner.positionY, 0, t, tau);
+      setParam(g.panner.positionZ, dy, t, tau);
     }
   }
 
@@ -327,6 +347,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       case 'start':
         this.#currentTurn = m.turn;
         this.#playing = true;
+        if (this.#positionDirty) this.#applyPosition(false); // moved between push and playback
         clearTimeout(this.#drainTimer);
         this.emit('turnstart', m.turn);
         this.#setMode('speaking', m.turn);
@@ -362,4 +383,10 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** tau 0: jump (the voice is silent); otherwise glide with that time constant (no zipper noise). */
+function setParam(p: AudioParam, v: number, t: number, tau: number): void {
+  if (tau === 0) p.setValueAtTime(v, t);
+  else p.setTargetAtTime(v, t, tau);
 }

@@ -142,6 +142,60 @@ describe('NpcVoice playback', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a silent voice schedules nothing while the player walks, and its next turn starts where the NPC now stands', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window as any;
+      const { Howler, audio } = lab;
+      Howler.volume(1);
+      const bridge = new audio.HowlerBridge(Howler);
+      const mixer = new audio.VoiceMixer(bridge);
+      const talker = mixer.createVoice();
+      const silent = [0, 1, 2, 3, 4].map(() => mixer.createVoice());
+      mixer.setListener(400, 300);
+      talker.setPosition(400, 250);
+      for (const v of silent) v.setPosition(800, 300); // right of the player
+      talker.push(lab.tone(440, 16000, 2, 0.5), 16000, 1);
+      await lab.until(() => talker.mode === 'speaking', 3000);
+      // Count automation events while the player walks 60 frames (one voice speaking, five silent).
+      const proto = AudioParam.prototype as any;
+      const real = proto.setTargetAtTime;
+      let scheduled = 0;
+      proto.setTargetAtTime = function (...a: unknown[]) {
+        scheduled++;
+        return real.apply(this, a);
+      };
+      for (let i = 0; i < 60; i++) {
+        mixer.setListener(400 + i * 3, 300);
+        await new Promise((res) => requestAnimationFrame(res));
+      }
+      proto.setTargetAtTime = real;
+      talker.flush();
+      await lab.until(() => talker.mode === 'listening', 3000);
+      await new Promise((res) => setTimeout(res, 100)); // its fade-out is over
+      // The player is now at x=577; NPC 0 moves to its far left while silent, then speaks.
+      const v = silent[0];
+      v.setPosition(100, 300);
+      const rec = await lab.record(bridge.context, Howler.masterGain);
+      v.push(lab.tone(440, 16000, 0.5, 0.5), 16000, 2);
+      await lab.until(() => v.mode === 'speaking', 3000);
+      await lab.until(() => v.mode === 'listening', 3000);
+      const { L, R, rate } = await rec.stop();
+      // The first 20 ms in which the new turn is audible.
+      let start = 0;
+      while (start < L.length && Math.abs(L[start]) + Math.abs(R[start]) < 1e-3) start++;
+      const n = Math.round(0.02 * rate);
+      mixer.dispose();
+      return { scheduled, first: { L: lab.rms(L, start, start + n), R: lab.rms(R, start, start + n) } };
+    });
+    // The speaking voice glides (2 params x 60 frames); the silent five add nothing.
+    expect(r.scheduled).toBeGreaterThanOrEqual(100);
+    expect(r.scheduled).toBeLessThanOrEqual(125);
+    // No glide from the stale position on the right: left from the first sample on.
+    expect(r.first.L, JSON.stringify(r)).toBeGreaterThan(3 * r.first.R);
+    expect(errors).toEqual([]);
+  });
+
   it('pans to where the NPC stands, follows it smoothly as it moves, attenuates with distance; Howler.mute() silences it', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
