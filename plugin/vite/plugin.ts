@@ -59,8 +59,11 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   const isNpcFile = (id: string) => NPC_FILE_RE.test(cleanId(id)) && !id.startsWith('\0');
   const goodNpcs = () => [...files.values()].flatMap((s) => (s.npc ? [s.npc] : []));
 
+  /** Files in the NPC folder that are not loaded (symbolic links leading out of it), said at startup. */
+  let skipped: NpcFileError[] = [];
   async function scanDir(): Promise<void> {
     const res = await loadNpcDir(npcDir, { cwd: root });
+    skipped = res.warnings.filter((w) => w.code === 'skipped-file');
     files.clear();
     for (const f of res.files) files.set(f.path, f.npc ? { npc: f.npc } : { errors: [] });
     for (const e of res.errors) {
@@ -220,6 +223,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       for (const s of files.values())
         for (const e of s.errors ?? [])
           server.config.logger.error(`${e.file}:${e.line}:${e.column} ${e.message}`);
+      for (const w of skipped) server.config.logger.warn(`${w.file}:${w.line}:${w.column} ${w.message}`);
       server.watcher.add(npcDir);
       // Files broken since startup are left out of the NPC list, so no import fails to show them:
       // raise the overlay for each page that connects instead.
