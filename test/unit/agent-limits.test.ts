@@ -14,7 +14,7 @@ import {
   type LocalAgent,
 } from '../../plugin/server/agent/index.js';
 import { until } from '../helpers/events.js';
-import { ScriptedClient } from './agent-harness.js';
+import { INIT, ScriptedClient } from './agent-harness.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from './fault-harness.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -197,5 +197,53 @@ describe('contextual updates (issue 12.5)', () => {
     expect(notices[0]!.raw).toContain('1000-character limit');
     expect(c.closeInfo).toBeNull();
     c.close();
+  });
+});
+
+describe('speech limits (issue 12.2)', () => {
+  it('refuses an over-long first_message override with override_error and 1008, before any metadata', async () => {
+    const a = await agentWith();
+    const c = await ScriptedClient.connect(a.url, 'fault', {
+      init: { ...INIT, conversation_config_override: { agent: { first_message: 'Welcome! '.repeat(500) } } },
+    });
+    const { code, reason } = await within(c.closed, 5000, 'close');
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/^Override for field 'first_message' is too long \(4500 characters/);
+    expect(c.frames.map((f) => f.msg.type)).toEqual(['error']);
+    expect(c.frames[0]!.raw).toContain('"error_type":"override_error"');
+    await until(() => a.handler.sessions === 0);
+  });
+
+  it('cuts a reply at the reply limit, and still speaks it whole', async () => {
+    const echo = {
+      ...FAULT_NPC,
+      local: { ...FAULT_NPC.local, replies: [], fallback: 'You said: {{user_text}}' },
+    };
+    const a = await agentWith({ npcs: [echo], limits: { maxReplyChars: 60 } });
+    const c = await greeted(a);
+    const from = c.frames.length;
+    c.send({ type: 'user_message', text: 'word '.repeat(10_000) });
+    const reply = await c.waitType('agent_response', 5000, from);
+    const text = reply.msg.agent_response_event.agent_response;
+    expect(text.length).toBeLessThanOrEqual(61);
+    expect(text).toMatch(/^You said: (word )+word…$/);
+    await c.audioText(reply.msg.agent_response_event.event_id, text, 10_000);
+    c.close();
+  });
+
+  it("keeps another player's reply prompt while one client floods typed turns", async () => {
+    const a = await agentWith();
+    const player = await greeted(a);
+    const flood = await greeted(a);
+    for (let i = 0; i < 3000; i++) flood.send({ type: 'user_message', text: `tell me a story ${i}` });
+    const from = player.frames.length;
+    const asked = performance.now();
+    player.send({ type: 'user_message', text: 'potion?' });
+    await player.waitFor((f) => f.msg.type === 'audio', 15_000, from);
+    const latency = performance.now() - asked;
+    expect(latency).toBeLessThan(2000);
+    expect(flood.closeInfo).toBeNull();
+    flood.close();
+    player.close();
   });
 });

@@ -103,3 +103,33 @@ export function createLocalBrain(): Brain {
     },
   };
 }
+
+/**
+ * The brain's reply cut to `maxChars` (at the last word before the cap), then ended: an LLM that
+ * rambles, or a rule filled with a huge variable, cannot hold the shared speech engine. Ending the
+ * iteration early also closes the LLM's stream.
+ */
+export function cappedBrain(brain: Brain, maxChars: number): Brain {
+  return {
+    name: brain.name,
+    async *respond(userText, ctx, signal) {
+      let said = 0;
+      for await (const step of brain.respond(userText, ctx, signal)) {
+        if (step.kind !== 'text') {
+          yield step;
+          continue;
+        }
+        if (said + step.text.length <= maxChars) {
+          said += step.text.length;
+          yield step;
+          continue;
+        }
+        const room = maxChars - said;
+        const space = step.text.lastIndexOf(' ', room);
+        const text = step.text.slice(0, space > 0 ? space : room).trimEnd();
+        yield { kind: 'text', text: `${text}…`, final: true };
+        return;
+      }
+    },
+  };
+}

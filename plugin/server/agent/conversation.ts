@@ -205,7 +205,12 @@ export class Conversation {
   }
 
   private start(init: ConversationInitiationClientData): void {
-    const planned = buildPlan(this.npc, init, { conversationId: this.id, agentId: this.agentId });
+    const planned = buildPlan(
+      this.npc,
+      init,
+      { conversationId: this.id, agentId: this.agentId },
+      this.rt.limits.maxFirstMessageChars,
+    );
     if (!planned.ok) return this.fail(planned.code, planned.errorType, planned.message);
     this.plan = planned.plan;
     this.brain = this.rt.brainFor(planned.plan);

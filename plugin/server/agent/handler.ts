@@ -15,9 +15,10 @@ import {
 } from '../../protocol/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js';
+import { FairSpeech } from '../speech/fair-queue.js';
 import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
-import { createLocalBrain, type Brain } from './brain.js';
+import { cappedBrain, createLocalBrain, type Brain } from './brain.js';
 import { Admission, clientAddress, defaultPerClient } from './admission.js';
 import { closeSocket } from './channel.js';
 import { Conversation } from './conversation.js';
@@ -128,6 +129,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
   const conversations = new Set<Conversation>();
   const metrics: AgentMetrics = { turnToFirstAudioMs: new Samples(), asrMs: new Samples() };
   let speech: Speech | null = null;
+  let fair: FairSpeech | null = null;
   let warm = false;
   let closed = false;
   const localBrain = createLocalBrain();
@@ -154,6 +156,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       loadFvad(),
     ]);
     speech = s;
+    fair = new FairSpeech(s, limits.maxPendingSpeech);
     void s.warm.then(() => (warm = true));
     if (closed) s.close();
     else await warmVoices(npcs);
@@ -175,23 +178,28 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     }
   }
 
-  const runtime = (onClosed: (c: Conversation) => void): AgentRuntime => ({
-    speech: speech!,
-    recognizer,
-    brainFor: () => llmBrain ?? localBrain,
-    createDetector: (events) => createTurnDetector(events, options.vad),
-    limits,
-    metadataGapMs: options.metadataGapMs ?? 50,
-    pingIntervalMs: options.pingIntervalMs ?? 5000,
-    frameMs: options.frameMs ?? 80,
-    leadMs: options.leadMs ?? 200,
-    metrics,
-    log,
-    onClosed: (c) => {
-      conversations.delete(c);
-      onClosed(c);
-    },
-  });
+  const runtime = (onClosed: (c: Conversation) => void): AgentRuntime => {
+    const own = fair!.owner();
+    return {
+      speech: own,
+      recognizer,
+      brainFor: () => cappedBrain(llmBrain ?? localBrain, limits.maxReplyChars),
+      createDetector: (events) => createTurnDetector(events, options.vad),
+      limits,
+      metadataGapMs: options.metadataGapMs ?? 50,
+      pingIntervalMs: options.pingIntervalMs ?? 5000,
+      frameMs: options.frameMs ?? 80,
+      leadMs: options.leadMs ?? 200,
+      metrics,
+      log,
+      onClosed: (c) => {
+        // Its waiting sentences go, and the one in the engine stops: nobody will hear them.
+        own.cancel();
+        conversations.delete(c);
+        onClosed(c);
+      },
+    };
+  };
 
   const cors = (res: ServerResponse): void => {
     res.setHeader('access-control-allow-origin', '*');

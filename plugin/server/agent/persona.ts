@@ -56,7 +56,12 @@ export interface SessionPlan {
 
 export type PlanResult =
   | { ok: true; plan: SessionPlan }
-  | { ok: false; code: 1008; errorType: 'missing_dynamic_variable'; message: string };
+  | {
+      ok: false;
+      code: 1008;
+      errorType: 'missing_dynamic_variable' | 'override_error' | 'value_error';
+      message: string;
+    };
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -91,6 +96,7 @@ export function buildPlan(
   npc: NpcDefinition,
   init: ConversationInitiationClientData,
   system: { conversationId: string; agentId: string },
+  maxFirstMessageChars = Infinity,
 ): PlanResult {
   const o = init.conversation_config_override ?? {};
   const variables: Record<string, DynamicVariableValue> = {
@@ -112,6 +118,16 @@ export function buildPlan(
       code: 1008,
       errorType: 'missing_dynamic_variable',
       message: `Missing required dynamic variables: ${missing.map((m) => `'${m}'`).join(', ')}`,
+    };
+  }
+  if (first.text.length > maxFirstMessageChars) {
+    // Like the real service's refusal of an override: an `override_error` and 1008, before the metadata.
+    const overridden = o.agent?.first_message !== undefined;
+    return {
+      ok: false,
+      code: 1008,
+      errorType: overridden ? 'override_error' : 'value_error',
+      message: `${overridden ? "Override for field 'first_message'" : 'first_message'} is too long (${first.text.length} characters; the local agent's limit is ${maxFirstMessageChars}).`,
     };
   }
   const language = o.agent?.language ?? npc.agent.language ?? 'en';

@@ -1,6 +1,6 @@
 /** What every conversation of one local agent shares: engines, limits, timings, metrics. */
 import type { Recognizer } from '../speech/recognizer.js';
-import type { Speech } from '../speech/index.js';
+import type { OwnedSpeech } from '../speech/fair-queue.js';
 import type { TurnDetector, TurnDetectorEvents } from '../speech/vad.js';
 import type { Brain } from './brain.js';
 import type { ContextLimits } from './context-store.js';
@@ -23,6 +23,12 @@ export interface AgentLimits extends ContextLimits {
   idleTimeoutMs: number;
   /** How long a `client_tool_call` with `expects_response` waits for its `client_tool_result`. */
   toolTimeoutMs: number;
+  /** Longest greeting (characters, after dynamic variables); longer is refused with an `error` and 1008. */
+  maxFirstMessageChars: number;
+  /** Longest reply (characters); a brain's reply is cut at the last word before it. */
+  maxReplyChars: number;
+  /** Sentences one conversation may have waiting for the shared speech engine; more are dropped. */
+  maxPendingSpeech: number;
 }
 
 export const DEFAULT_LIMITS: AgentLimits = {
@@ -34,6 +40,9 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxContextChars: 32_768,
   idleTimeoutMs: 60_000,
   toolTimeoutMs: 10_000,
+  maxFirstMessageChars: 1_000,
+  maxReplyChars: 2_000,
+  maxPendingSpeech: 4,
 };
 
 /** Rolling samples for benchmarks and the health endpoint. */
@@ -60,7 +69,8 @@ export interface AgentMetrics {
 }
 
 export interface AgentRuntime {
-  speech: Speech;
+  /** This conversation's share of the agent's one speech engine. */
+  speech: OwnedSpeech;
   recognizer: Recognizer | null;
   brainFor(plan: SessionPlan): Brain;
   createDetector(events: TurnDetectorEvents): Promise<TurnDetector>;

@@ -6,12 +6,12 @@
  */
 import type { AudioFormatInfo } from '../../protocol/index.js';
 import { encodeSamples } from '../../protocol/index.js';
-import type { Speech } from '../speech/index.js';
+import { SpeechBusyError, type SynthesizeFn } from '../speech/fair-queue.js';
 import { spokenPrefix, toFrames, type AudioFrame } from '../speech/frames.js';
 import type { VoiceSpec } from '../speech/types.js';
 
 export interface SpeakerOptions {
-  speech: Speech;
+  speech: { synthesize: SynthesizeFn };
   voice: VoiceSpec;
   format: AudioFormatInfo;
   eventId: number;
@@ -50,8 +50,9 @@ export class Speaker {
 
   constructor(private readonly o: SpeakerOptions) {
     // A failed synthesis ends this turn (and, through onError, the conversation), never the process.
+    // A refused one (this conversation is flooding the shared engine) only ends this turn's audio.
     this.done = this.pump().catch((err: unknown) => {
-      if (!this.aborted) this.o.onError?.(err);
+      if (!this.aborted && !(err instanceof SpeechBusyError)) this.o.onError?.(err);
       this.aborted = true;
     });
   }

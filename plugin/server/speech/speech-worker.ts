@@ -14,7 +14,10 @@ interface Request {
 }
 
 const port = parentPort!;
-const speech = await createInlineSpeech((workerData as { engine: EngineChoice }).engine);
+const data = workerData as { engine: EngineChoice; cancel: SharedArrayBuffer };
+/** The id of the request the agent no longer wants (its conversation ended or was interrupted). */
+const cancelled = new Int32Array(data.cancel);
+const speech = await createInlineSpeech(data.engine);
 port.postMessage({
   type: 'ready',
   name: speech.engine.name,
@@ -24,7 +27,8 @@ port.postMessage({
   fallbackReason: speech.fallbackReason,
 });
 port.on('message', (req: Request) => {
-  speech.synthesize(req.text, req.voice, req.outRate).then(
+  const stop = (): boolean => Atomics.load(cancelled, 0) === req.id;
+  speech.synthesize(req.text, req.voice, req.outRate, stop).then(
     (s) => {
       // Transfer, not copy: the buffers must be exactly the arrays' own.
       const pcm =

@@ -8,6 +8,11 @@ const SENTENCE_END = /[.!?…]+["'’”)\]]*\s+/g;
 const CLAUSE_END = /[,;:—]\s+/g;
 /** Long sentences are cut at clause boundaries so one synthesis call stays short (event-loop lag). */
 const MAX_SEGMENT = 140;
+/**
+ * No segment is longer than this, clauses or not (cut at the last space, or anywhere): one call to
+ * the shared engine must stay short, whatever text a client or an LLM supplies.
+ */
+export const MAX_SYNTH_CHARS = 280;
 
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
@@ -22,6 +27,7 @@ export function splitSentences(text: string): string[] {
 }
 
 function pushClauses(sentence: string, out: string[]): void {
+  const first = out.length;
   if (sentence.length <= MAX_SEGMENT) {
     out.push(sentence);
     return;
@@ -35,6 +41,25 @@ function pushClauses(sentence: string, out: string[]): void {
     }
   }
   if (start < sentence.length) out.push(sentence.slice(start));
+  for (let i = first; i < out.length; i++) {
+    const seg = out[i]!;
+    if (seg.length > MAX_SYNTH_CHARS) out.splice(i, 1, ...hardCut(seg));
+  }
+}
+
+function hardCut(text: string): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > MAX_SYNTH_CHARS) {
+    const space = rest.lastIndexOf(' ', MAX_SYNTH_CHARS - 1);
+    let end = space > MAX_SYNTH_CHARS / 2 ? space + 1 : MAX_SYNTH_CHARS;
+    // Never between the halves of a surrogate pair.
+    if (/[\uD800-\uDBFF]/.test(rest[end - 1]!)) end--;
+    parts.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  if (rest) parts.push(rest);
+  return parts;
 }
 
 /** Accumulates streamed text (LLM deltas) and hands out complete sentences as soon as they end. */

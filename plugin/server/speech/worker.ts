@@ -1,7 +1,8 @@
 /**
  * Speech in a worker thread. Synthesis is synchronous inside the engines; running it here keeps
  * the agent's event loop free for the audio streams of every other conversation. Requests are
- * answered in order; an aborted request's result is simply dropped (sentences are short).
+ * answered in order. A request whose caller stops it is cut short inside the worker: the caller's
+ * `shouldStop` is polled here and the request's id is written to a shared cell the engine reads.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -24,10 +25,10 @@ type Reply =
   | { type: 'failed'; id: number; message: string };
 
 /** Under tsx/vitest the entry is TypeScript: boot the worker through tsx's loader. */
-function spawn(engine: EngineChoice): Worker {
+function spawn(engine: EngineChoice, cancel: SharedArrayBuffer): Worker {
   const isTs = import.meta.url.endsWith('.ts');
   const entry = new URL(isTs ? './speech-worker.ts' : './speech-worker.js', import.meta.url);
-  if (!isTs) return new Worker(entry, { workerData: { engine } });
+  if (!isTs) return new Worker(entry, { workerData: { engine, cancel } });
   // require.resolve gives the CommonJS build; the ESM one (which can register hooks) sits beside it.
   const tsxApi = pathToFileURL(
     createRequire(import.meta.url)
@@ -35,12 +36,40 @@ function spawn(engine: EngineChoice): Worker {
       .replace(/\.cjs$/, '.mjs'),
   ).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: { engine } });
+  return new Worker(boot, { eval: true, workerData: { engine, cancel } });
 }
 
+/** How often a waiting caller's `shouldStop` is asked (a cancelled sentence stops within about this). */
+const STOP_POLL_MS = 5;
+
 export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise<Speech> {
-  const worker = spawn(choice);
-  const pending = new Map<number, { resolve: (s: Synthesis) => void; reject: (e: Error) => void }>();
+  // The id of the request to stop; the worker's engine polls it between blocks.
+  const cancelCell = new Int32Array(new SharedArrayBuffer(4));
+  const worker = spawn(choice, cancelCell.buffer as SharedArrayBuffer);
+  const pending = new Map<
+    number,
+    { resolve: (s: Synthesis) => void; reject: (e: Error) => void; shouldStop?: () => boolean }
+  >();
+  let poll: ReturnType<typeof setInterval> | null = null;
+  const watch = (): void => {
+    if (poll) return;
+    poll = setInterval(() => {
+      let watched = 0;
+      for (const [id, p] of pending) {
+        if (!p.shouldStop) continue;
+        watched++;
+        if (p.shouldStop()) {
+          Atomics.store(cancelCell, 0, id);
+          p.shouldStop = undefined;
+        }
+      }
+      if (watched === 0 && poll) {
+        clearInterval(poll);
+        poll = null;
+      }
+    }, STOP_POLL_MS);
+    poll.unref?.();
+  };
   let nextId = 0;
   let closed = false;
   let failure: Error | null = null;
@@ -91,7 +120,12 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
     warm,
     thread: 'worker',
     ...(ready.fallbackReason ? { fallbackReason: ready.fallbackReason } : {}),
-    synthesize(text: string, voice: VoiceSpec, outRate: number): Promise<Synthesis> {
+    synthesize(
+      text: string,
+      voice: VoiceSpec,
+      outRate: number,
+      shouldStop?: () => boolean,
+    ): Promise<Synthesis> {
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.reject(new Error('speech closed'));
       const id = ++nextId;
@@ -99,12 +133,14 @@ export async function createWorkerSpeech(choice: EngineChoice = 'auto'): Promise
         // Referenced only while a request is out: an idle worker must not keep the process alive,
         // a busy one must (the caller is waiting for it).
         worker.ref();
-        pending.set(id, { resolve, reject });
+        pending.set(id, { resolve, reject, ...(shouldStop ? { shouldStop } : {}) });
         worker.postMessage({ id, text, voice, outRate });
+        if (shouldStop) watch();
       });
     },
     close() {
       closed = true;
+      if (poll) clearInterval(poll);
       failAll(new Error('speech closed'));
       void worker.terminate();
     },
