@@ -35,6 +35,8 @@ export function walkAlias(
     );
     return ABSENT;
   }
+  // scanDocument refuses an alias inside its own anchor before the walk; this guard keeps the walk
+  // from recursing without end should a future change let one through.
   if (exp.targets.has(target)) {
     report(
       ctx,
