@@ -247,3 +247,25 @@ describe('speech limits (issue 12.2)', () => {
     player.close();
   });
 });
+
+describe('a client that does not read (issue 12.4)', () => {
+  it('stops sending above the buffer bound and closes the conversation once the client stays stalled', async () => {
+    const echo = { ...FAULT_NPC, local: { ...FAULT_NPC.local, replies: [], fallback: '{{user_text}}' } };
+    // No pacing lead to hide behind: audio goes out as fast as it is made, as to a client far behind.
+    const a = await agentWith({
+      npcs: [echo],
+      leadMs: 3_600_000,
+      limits: { maxBufferedBytes: 64 * 1024, sendStallMs: 1000 },
+    });
+    const c = await ScriptedClient.connect(a.url, 'fault', { query: '&output_format=pcm_48000' });
+    await c.waitType('conversation_initiation_metadata');
+    await until(() => c.of('audio').length > 0, { timeout: 5000 });
+    // About 2 minutes of pcm_48000 (some 20 MB on the wire), to a client that reads nothing.
+    c.send({ type: 'user_message', text: 'The road north is long and the nights are cold. '.repeat(40) });
+    c.ws.pause();
+    const stalledAt = performance.now();
+    await until(() => a.handler.sessions === 0, { timeout: 15_000 });
+    expect(performance.now() - stalledAt).toBeLessThan(10_000);
+    c.ws.terminate();
+  });
+});

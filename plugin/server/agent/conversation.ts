@@ -18,7 +18,8 @@ import type { Brain, ChatTurn } from './brain.js';
 import { LlmError } from './llm.js';
 import { buildPlan, type SessionPlan } from './persona.js';
 import type { AgentRuntime } from './runtime.js';
-import { Speaker } from './speaker.js';
+import type { Speaker } from './speaker.js';
+import { speakerFor } from './turn-speaker.js';
 import { Channel, IdleWatch, Pinger } from './channel.js';
 import { ContextStore, contextCutNotice } from './context-store.js';
 import { ToolCalls } from './tools.js';
@@ -348,18 +349,15 @@ export class Conversation {
 
   private ensureSpeaker(turn: Turn, startedAt?: number): Speaker | null {
     if (turn.speaker || this.plan?.textOnly) return turn.speaker;
-    turn.speaker = new Speaker({
-      speech: this.rt.speech,
+    turn.speaker = speakerFor(this.rt, {
       voice: this.plan!.voice,
       format: this.format,
       eventId: turn.eventId,
-      frameMs: this.rt.frameMs,
-      leadMs: this.rt.leadMs,
+      startedAt,
+      socket: this.ws,
       send: (f) => this.sendRaw(f),
-      onError: (err) => this.crash(err),
-      onFirstFrame: (at) => {
-        if (startedAt !== undefined) this.rt.metrics.turnToFirstAudioMs.push(at - startedAt);
-      },
+      crash: (err) => this.crash(err),
+      fail: (code, type, message) => this.fail(code, type, message),
     });
     return turn.speaker;
   }

@@ -29,6 +29,10 @@ export interface AgentLimits extends ContextLimits {
   maxReplyChars: number;
   /** Sentences one conversation may have waiting for the shared speech engine; more are dropped. */
   maxPendingSpeech: number;
+  /** Agent audio waits while this many bytes are unsent on the socket (a client that is not reading). */
+  maxBufferedBytes: number;
+  /** A client that reads nothing for this long while audio waits is closed (1002). */
+  sendStallMs: number;
 }
 
 export const DEFAULT_LIMITS: AgentLimits = {
@@ -43,6 +47,8 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxFirstMessageChars: 1_000,
   maxReplyChars: 2_000,
   maxPendingSpeech: 4,
+  maxBufferedBytes: 256 * 1024,
+  sendStallMs: 10_000,
 };
 
 /** Rolling samples for benchmarks and the health endpoint. */

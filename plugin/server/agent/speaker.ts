@@ -24,7 +24,17 @@ export interface SpeakerOptions {
   onError?(err: unknown): void;
   /** Called with the time (performance.now()) the first frame left. */
   onFirstFrame?(at: number): void;
+  /** Bytes the socket has not yet handed to the network; sending waits while it is over `maxBufferedBytes`. */
+  buffered?(): number;
+  maxBufferedBytes?: number;
+  /** How long sending may wait for the client to read before `onStall` (default 10 s). */
+  stallMs?: number;
+  /** The client stopped reading: this turn ends; the owner closes the socket. */
+  onStall?(): void;
 }
+
+/** How often a full socket buffer is looked at again. */
+const DRAIN_POLL_MS = 20;
 
 interface SpokenSentence {
   text: string;
@@ -151,9 +161,30 @@ export class Speaker {
     }
   }
 
+  /**
+   * Waits while the socket holds more than `maxBufferedBytes` unsent: wall-clock pacing alone keeps
+   * queueing for a client that does not read (134 KB/s at pcm_48000). False when aborted or stalled.
+   */
+  private async drained(): Promise<boolean> {
+    const { buffered, maxBufferedBytes } = this.o;
+    if (!buffered || maxBufferedBytes === undefined || buffered() <= maxBufferedBytes) return true;
+    const since = performance.now();
+    while (buffered() > maxBufferedBytes) {
+      if (performance.now() - since > (this.o.stallMs ?? 10_000)) {
+        this.aborted = true;
+        this.o.onStall?.();
+        return false;
+      }
+      await this.sleep(DRAIN_POLL_MS);
+      if (this.aborted) return false;
+    }
+    return true;
+  }
+
   private async sendFrames(frames: AudioFrame[]): Promise<boolean> {
     for (const frame of frames) {
       if (this.aborted) return false;
+      if (!(await this.drained())) return false;
       const now = performance.now();
       if (this.framesSent === 0) {
         this.origin = now;
