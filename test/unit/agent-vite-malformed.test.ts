@@ -1,0 +1,75 @@
+/**
+ * The Vite dev server with the plugin survives a request whose URL does not parse (issue 12.1):
+ * as a WebSocket upgrade it used to reach the local agent's `new URL()` and end the dev server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import WebSocket from 'ws';
+import { voiceAgents } from '../../plugin/vite/index.js';
+
+let dir = '';
+let server: ViteDevServer;
+let port = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vite-malformed-'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>dev</title>');
+  server = await createServer({
+    root: dir,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [
+      voiceAgents({
+        apiKey: '',
+        localAgentOptions: { recognizer: 'none', speechEngine: 'babble', llm: false },
+      }),
+    ],
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  await server.listen();
+  port = Number(new URL(server.resolvedUrls!.local[0]!).port);
+}, 30_000);
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function raw(request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(request));
+    let got = '';
+    s.on('data', (d) => (got += d.toString()));
+    s.on('close', () => resolve(got));
+    s.on('error', reject);
+    s.setTimeout(5000, () => s.destroy(new Error(`no answer; got ${JSON.stringify(got)}`)));
+  });
+}
+
+describe('the Vite dev server with the local agent', () => {
+  it('answers an unparseable upgrade URL with 400 and still greets a player', async () => {
+    const answer = await raw(
+      'GET //x:99999 HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=x`, ['convai']);
+    const greeting = await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as {
+          type: string;
+          agent_response_event?: { agent_response: string };
+        };
+        if (m.type === 'agent_response') resolve(m.agent_response_event!.agent_response);
+      });
+      ws.once('error', reject);
+    });
+    expect(greeting).toMatch(/local agent/);
+    ws.close();
+  });
+});
