@@ -232,10 +232,19 @@ describe('speech limits (issue 12.2)', () => {
   });
 
   it("keeps another player's reply prompt while one client floods typed turns", async () => {
-    const a = await agentWith();
+    // Each flooded turn asks for a long first sentence: first in, first out, the worker would
+    // synthesize every abandoned one before the player's.
+    const story = 'Long ago, beyond the hills and the rivers and the old forest, ' + 'far away '.repeat(20);
+    const teller = { ...FAULT_NPC, local: { ...FAULT_NPC.local, fallback: `${story.trim()}.` } };
+    const a = await agentWith({ npcs: [teller] });
     const player = await greeted(a);
     const flood = await greeted(a);
-    for (let i = 0; i < 3000; i++) flood.send({ type: 'user_message', text: `tell me a story ${i}` });
+    // Spread out (about 500 a second), as a script would send them: each turn asks for speech before
+    // the next one interrupts it.
+    for (let i = 0; i < 1000; i++) {
+      flood.send({ type: 'user_message', text: `tell me a story ${i}` });
+      if (i % 2 === 1) await new Promise((r) => setTimeout(r, 1));
+    }
     const from = player.frames.length;
     const asked = performance.now();
     player.send({ type: 'user_message', text: 'potion?' });
