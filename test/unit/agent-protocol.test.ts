@@ -184,10 +184,15 @@ describe('greeting and turns', () => {
   it('lets contextual updates (latest per context_id) and tool results reach the replies', async () => {
     const c = await connect(agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
+    // Before the game sent any news, the placeholder is not read aloud.
+    c.send({ type: 'user_message', text: 'any news?' });
+    const before = await c.waitType('agent_response');
+    expect(before.msg.agent_response_event.agent_response).toBe('Latest news:');
     c.send({ type: 'contextual_update', text: 'The bridge is out.', context_id: 'news' });
     c.send({ type: 'contextual_update', text: 'The dragon was seen.', context_id: 'news' });
+    const m = c.frames.length;
     c.send({ type: 'user_message', text: 'any news?' });
-    const r = await c.waitType('agent_response');
+    const r = await c.waitType('agent_response', 8000, m);
     expect(r.msg.agent_response_event.agent_response).toBe('Latest news: The dragon was seen.');
 
     const n = c.frames.length;

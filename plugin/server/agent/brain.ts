@@ -76,12 +76,22 @@ export function pickReply<R extends { when: string[] }>(replies: readonly R[], t
   return best;
 }
 
-/** Dynamic variables, the latest contextual updates (by context id) and tool results fill `{{…}}`. */
+/**
+ * Dynamic variables, the latest contextual updates (by context id) and tool results fill `{{…}}`.
+ * One with no value yet (the game has not sent that context, the tool has not run) is left out:
+ * an NPC must never read "{{context.weather}}" aloud. Validation warns about names no file defines.
+ */
 function fill(text: string, ctx: BrainContext, extra: Record<string, string>): string {
   const vars: Record<string, unknown> = { ...ctx.variables, ...extra };
   for (const [id, value] of ctx.context) vars[`context.${id}`] = value;
   for (const [name, value] of ctx.toolResults) vars[`tool.${name}`] = value;
-  return substituteVariables(text, vars).text;
+  const { text: out, missing } = substituteVariables(text, vars);
+  if (missing.length === 0) return out;
+  return out
+    .replace(/\{\{\s*[\w.-]+\s*\}\}/g, '')
+    .replace(/\s+([,.!?;:])/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 export function createLocalBrain(): Brain {
