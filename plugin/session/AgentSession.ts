@@ -58,6 +58,8 @@ export class AgentSession {
   #pendingEnd: EndReason | undefined;
   #endReason: EndReason | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** When each reconnect attempt started (session clock), for the sliding-window budget. */
+  #attemptTimes: number[] = [];
   #wakeSleeper: (() => void) | undefined;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
@@ -317,7 +319,12 @@ export class AgentSession {
     this.#setState('connecting');
     let last = cause;
     let retryAfterMs: number | undefined;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    for (;;) {
+      const now = this.#now();
+      this.#attemptTimes = this.#attemptTimes.filter((t) => now - t < policy.windowMs);
+      const attempt = this.#attemptTimes.length + 1;
+      if (attempt > policy.maxAttempts) break;
+      this.#attemptTimes.push(now);
       const delayMs = reconnectDelay(attempt, policy, last, retryAfterMs);
       this.#events.fire('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
       await this.#sleep(delayMs);

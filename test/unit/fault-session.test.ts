@@ -234,6 +234,22 @@ describe('the connection cut mid-turn', () => {
     expect(proxy.accepted()).toBe(2);
   });
 
+  it('a server that accepts and then drops every connection gets the same attempt budget, not a fresh one per drop', async () => {
+    const { session, t, proxy } = await open();
+    await t.spoken(GREETING);
+    session.on('connected', () => proxy.cutClients());
+    proxy.cutClients();
+    const end = await t.ended;
+    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
+      [1, 25],
+      [2, 50],
+      [3, 100],
+    ]);
+    expect(end).toMatchObject({ kind: 'error', error: 'reconnect_failed' });
+    expect(proxy.accepted()).toBe(4);
+    expect(session.state).toBe('closed');
+  });
+
   it('backs off 25, 50, 100 ms while the agent is unreachable, then says it gave up', async () => {
     const { session, t, proxy } = await open();
     await t.spoken(GREETING);
