@@ -113,7 +113,7 @@ describe('signed-URL broker', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.url).toBe('/v1/convai/conversation/get-signed-url?agent_id=agent_mira_1');
     expect(recorded[0]!.headers['xi-api-key']).toBe(KEY);
-    expect(logs.some((l) => l.includes('npc=mira') && l.includes('200'))).toBe(true);
+    expect(logs.some((l) => l.includes('npc="mira"') && l.includes('200'))).toBe(true);
   });
 
   it('refuses NPCs and agents that are not the game’s, without asking upstream', async () => {
@@ -164,6 +164,19 @@ describe('signed-URL broker', () => {
     expect(recorded).toHaveLength(4);
     now += 20_000; // one token back
     expect((await get(url, from('10.0.0.1'))).status).toBe(200);
+  });
+
+  it('counts refused pages against the rate limit, and logs a hostile Origin cut short and quoted', async () => {
+    const base = await startBroker({ rateLimit: { max: 3, windowMs: 60_000 } });
+    const url = `${base}/voice-agents/signed-url?npc=mira`;
+    const huge = `https://evil.example/${'x'.repeat(15_000)}`;
+    for (let i = 0; i < 3; i++) expect((await get(url, { origin: huge })).status).toBe(403);
+    // The same client's next request, from the right page, is over its budget.
+    expect((await get(url, { origin: 'https://game.example' })).status).toBe(429);
+    const line = logs.find((l) => l.includes('403'))!;
+    expect(line.length).toBeLessThan(300);
+    expect(line).toContain('origin="https://evil.example/xxx');
+    expect(recorded).toHaveLength(0);
   });
 
   it('never relays upstream errors, even one that quotes the key', async () => {

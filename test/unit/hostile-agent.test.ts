@@ -116,6 +116,8 @@ async function churn(n: number): Promise<number> {
   return done;
 }
 
+const logLines: string[] = [];
+
 beforeAll(async () => {
   escapes = trapEscapes();
   agent = await createLocalAgent({
@@ -124,6 +126,7 @@ beforeAll(async () => {
     llm: false,
     speechEngine: 'babble',
     limits: { maxFrameBytes: MAX_FRAME, idleTimeoutMs: 1500 },
+    log: (line) => void logLines.push(line),
   });
   player = await ScriptedClient.connect(agent.url, 'fault');
   await player.waitFor((f) => f.msg.type === 'agent_response' && f.raw.includes(GREETING));
@@ -225,6 +228,8 @@ describe('the local agent under hostile clients', () => {
     expect(latency).toBeLessThan(5_000);
     // The flooder is not disconnected for sending valid (if pointless) messages.
     expect(flood.closeInfo).toBeNull();
+    // ~3,300 feedback frames, and the developer's terminal gets three lines about them.
+    expect(logLines.filter((l) => l.includes(': feedback ')).length).toBeLessThanOrEqual(3);
     flood.close();
     await flood.closed;
   });

@@ -42,6 +42,7 @@ export class Conversation {
   private plan: SessionPlan | null = null;
   private brain: Brain | null = null;
   private lastEventId = 0;
+  private feedbackLogged = 0;
   private readonly idle: IdleWatch;
   private turn: Turn | null = null;
   private readonly history: ChatTurn[] = [];
@@ -273,7 +274,12 @@ export class Conversation {
         this.tools.result(msg.tool_call_id, msg.result, msg.is_error);
         return;
       case 'feedback':
-        this.rt.log(`conversation ${this.id}: feedback ${msg.score ?? 'cleared'} on event ${msg.event_id}`);
+        // One line for the first few: a client sending feedback in a loop must not flood the log.
+        if (++this.feedbackLogged <= 3)
+          this.rt.log(
+            `conversation ${this.id}: feedback ${msg.score ?? 'cleared'} on event ${msg.event_id}` +
+              (this.feedbackLogged === 3 ? ' (further feedback in this conversation is not logged)' : ''),
+          );
         return;
       default:
         return; // conversation_initiation_client_data again, mcp approvals…: nothing to do

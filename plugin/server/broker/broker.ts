@@ -113,9 +113,10 @@ export function createBroker(opts: BrokerOptions): Broker {
   async function answer(req: IncomingMessage, url: URL, origin: string | undefined): Promise<Reply> {
     if (req.method === 'OPTIONS') return { status: 204, body: {} };
     if (req.method !== 'GET') return { status: 405, body: { error: 'use GET' }, headers: { Allow: 'GET' } };
+    // Rate-limited before the origin check: refused requests cost the client too.
+    const limit = limiter.take(clientKey(req));
     if (!originAllowed(origin, req))
       return { status: 403, body: { error: 'this page is not allowed to request voice sessions' } };
-    const limit = limiter.take(clientKey(req));
     if (!limit.ok)
       return {
         status: 429,
@@ -201,7 +202,7 @@ export function createBroker(opts: BrokerOptions): Broker {
         }
         const npc = url.searchParams.get('npc') ?? url.searchParams.get('agent_id') ?? '-';
         log(
-          `broker: ${req.method} npc=${npc.slice(0, 64)} origin=${origin ?? '-'} -> ${reply.status} (${Date.now() - started} ms)`,
+          `broker: ${req.method} npc=${JSON.stringify(npc.slice(0, 64))} origin=${origin === undefined ? '-' : JSON.stringify(origin.slice(0, 100))} -> ${reply.status} (${Date.now() - started} ms)`,
         );
       });
     return true;
