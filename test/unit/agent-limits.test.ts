@@ -76,8 +76,9 @@ describe('malformed requests (issue 12.1)', () => {
 /** A bare `convai` socket that records its frames (from the first) and its close. */
 async function rawSocket(
   a: LocalAgent,
+  headers: Record<string, string> = {},
 ): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<{ code: number; reason: string }> }> {
-  const ws = new WebSocket(`${a.url}/v1/convai/conversation?agent_id=fault`, ['convai']);
+  const ws = new WebSocket(`${a.url}/v1/convai/conversation?agent_id=fault`, ['convai'], { headers });
   ws.on('error', () => {});
   const frames: string[] = [];
   ws.on('message', (d) => frames.push(d.toString()));
@@ -140,6 +141,34 @@ describe('one client cannot take every slot (issue 12.7)', () => {
     // Slots come back as sockets close: the first client may connect again.
     await until(() => a.handler.sessions === 0);
     (await greeted(a)).close();
+  });
+
+  it('behind a trusted proxy counts each forwarded client on its own, and only then', async () => {
+    const proxied = await agentWith({
+      trustProxy: true,
+      limits: { maxSessionsPerClient: 2, initTimeoutMs: 60_000 },
+    });
+    const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
+    const first = await Promise.all([
+      rawSocket(proxied, from('203.0.113.1')),
+      rawSocket(proxied, from('203.0.113.1')),
+    ]);
+    const over = await rawSocket(proxied, from('203.0.113.1'));
+    expect((await within(over.closed, 5000, 'refusal')).code).toBe(1002);
+    // Another player behind the same proxy (same socket address) still gets in.
+    const other = await rawSocket(proxied, from('203.0.113.2'));
+    other.ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' }));
+    await until(() => other.frames.some((f) => f.includes(GREETING)), { timeout: 5000 });
+    for (const s of [...first, other]) s.ws.close();
+    // Without trustProxy the header is ignored: a client cannot dodge its cap by writing it.
+    const direct = await agentWith({ limits: { maxSessionsPerClient: 2, initTimeoutMs: 60_000 } });
+    const two = await Promise.all([
+      rawSocket(direct, from('198.51.100.1')),
+      rawSocket(direct, from('198.51.100.2')),
+    ]);
+    const third = await rawSocket(direct, from('198.51.100.3'));
+    expect((await within(third.closed, 5000, 'refusal')).code).toBe(1002);
+    for (const s of two) s.ws.close();
   });
 
   it('closes sockets that never send the initiation within the init timeout, with 1002', async () => {

@@ -12,8 +12,13 @@ export interface Refusal {
   message: string;
 }
 
-/** `::ffff:127.0.0.1` and `127.0.0.1` are one client. */
-export function clientAddress(req: IncomingMessage): string {
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one client. Behind a trusted proxy: the forwarded client. */
+export function clientAddress(req: IncomingMessage, trustProxy = false): string {
+  if (trustProxy) {
+    const fwd = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
   const a = req.socket.remoteAddress ?? 'unknown';
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }

@@ -69,6 +69,12 @@ export interface LocalAgentOptions {
   perMessageDeflate?: boolean;
   limits?: Partial<AgentLimits>;
   vad?: TurnDetectorOptions;
+  /**
+   * Behind a reverse proxy every player arrives from the proxy's address: set true to count the
+   * per-client cap by the first X-Forwarded-For address instead. Only behind a proxy you run (a
+   * client can write that header itself).
+   */
+  trustProxy?: boolean;
   log?: (line: string) => void;
 }
 
@@ -249,7 +255,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       const agentId = url.searchParams.get('agent_id') ?? '';
       const format = parseAudioFormat(url.searchParams.get('output_format')) ?? defaultFormat;
       const npc = findNpc(npcs, agentId) ?? DEFAULT_PERSONA;
-      const address = clientAddress(req);
+      const address = clientAddress(req, options.trustProxy ?? false);
       const refusal = admission.admit(address);
       const pending: { initTimer?: ReturnType<typeof setTimeout> } = {};
       const c = new Conversation(

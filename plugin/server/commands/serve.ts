@@ -14,7 +14,7 @@ import { envValue } from '../broker/env.js';
 import { createVoiceAgentsMiddleware } from '../broker/mount.js';
 import { commandArgs } from './front.js';
 
-const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-origin URL]... [--no-local-agent]
+const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-origin URL]... [--no-local-agent] [--trust-proxy]
 
 Serves the built game in dir (default: dist-game) with the local agent and, when ELEVENLABS_API_KEY
 is set (environment or .env), the signed-URL broker.
@@ -23,6 +23,8 @@ is set (environment or .env), the signed-URL broker.
   --npcs DIR          NPC files (default: assets/npcs)
   --allow-origin URL  another page origin allowed to ask the broker (the served page always is)
   --no-local-agent    do not mount the offline local agent
+  --trust-proxy       behind your reverse proxy: rate limits and per-client caps go by the first
+                      X-Forwarded-For address (without it every player shares the proxy's)
 `;
 
 const TYPES: Record<string, string> = {
@@ -54,6 +56,7 @@ interface ServeArgs {
   npcs: string;
   origins: string[];
   localAgent: boolean;
+  trustProxy: boolean;
 }
 
 function parseArgs(argv: string[]): ServeArgs | string {
@@ -64,6 +67,7 @@ function parseArgs(argv: string[]): ServeArgs | string {
     npcs: 'assets/npcs',
     origins: [],
     localAgent: true,
+    trustProxy: false,
   };
   let dirSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -74,6 +78,7 @@ function parseArgs(argv: string[]): ServeArgs | string {
     else if (arg === '--npcs') a.npcs = value();
     else if (arg === '--allow-origin') a.origins.push(value());
     else if (arg === '--no-local-agent') a.localAgent = false;
+    else if (arg === '--trust-proxy') a.trustProxy = true;
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (!dirSet) {
       a.dir = arg;
@@ -152,8 +157,14 @@ export async function run(argv: string[]): Promise<number> {
   const mount = await createVoiceAgentsMiddleware({
     npcs: loaded.npcs,
     apiKey,
-    broker: { allowedOrigins: origins, baseUrl: envValue('ELEVENLABS_BASE_URL'), log },
+    broker: {
+      allowedOrigins: origins,
+      baseUrl: envValue('ELEVENLABS_BASE_URL'),
+      trustProxy: args.trustProxy,
+      log,
+    },
     localAgent: args.localAgent,
+    localAgentOptions: { trustProxy: args.trustProxy },
     log,
   });
   const server = createServer((req, res) => {
