@@ -25,6 +25,7 @@ const requests: Request[] = [];
 /** The test releases the second half of the streamed answer. */
 let release: () => void = () => {};
 let mode: 'ok' | 'fail' = 'ok';
+const logLines: string[] = [];
 
 beforeAll(async () => {
   fake = createServer((req, res) => {
@@ -33,7 +34,10 @@ beforeAll(async () => {
     req.on('end', () => {
       requests.push({ headers: req.headers, body: JSON.parse(raw) });
       if (req.url !== '/v1/chat/completions' || mode === 'fail') {
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"model overloaded"}');
+        // An upstream that quotes the request's key in its error body, as some do.
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(`{"error":"model overloaded","auth":${JSON.stringify(req.headers.authorization ?? '')}}`);
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -68,6 +72,7 @@ describe('LLM brain (OpenAI-compatible, streamed)', () => {
       npcs: [{ ...QUIET_NPC, agent: { ...QUIET_NPC.agent, first_message: 'Hello {{player_name}}.' } }],
       recognizer: 'none',
       llm: { baseUrl, model: 'fake-model', apiKey: 'sk-test' },
+      log: (line) => void logLines.push(line),
     });
   }, 60_000);
   afterAll(() => agent.close());
@@ -134,6 +139,10 @@ describe('LLM brain (OpenAI-compatible, streamed)', () => {
       const err = await c.waitType('error');
       expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'llm_error' });
       expect(err.msg.error_event?.message).toContain('HTTP 500');
+      // The upstream body (and the key it quotes) stays in the developer's log.
+      expect(c.frames.map((f) => f.raw).join('\n')).not.toContain('overloaded');
+      expect(c.frames.map((f) => f.raw).join('\n')).not.toContain('sk-test');
+      expect(logLines.some((l) => l.includes('model overloaded'))).toBe(true);
       expect((await c.closed).code).toBe(1002);
     } finally {
       mode = 'ok';

@@ -117,7 +117,10 @@ export class Conversation {
 
   private crash(err: unknown): void {
     if (this.state === 'closed') return;
-    if (err instanceof LlmError) return this.fail(1002, err.errorType, err.message);
+    if (err instanceof LlmError) {
+      this.rt.log(`conversation ${this.id}: ${err.detail}`);
+      return this.fail(1002, err.errorType, err.message);
+    }
     this.rt.log(`conversation ${this.id} crashed: ${(err as Error)?.stack ?? String(err)}`);
     this.fail(1011, 'unknown_websocket_crash', 'The local agent hit an internal error in this conversation.');
   }

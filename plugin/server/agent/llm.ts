@@ -28,10 +28,16 @@ export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfi
 }
 
 /** An LLM failure: the conversation ends with `llm_error` / `llm_timeout` and close 1002, as the real service does. */
+/**
+ * `message` goes to the player's client and says only what failed; `detail` (the endpoint, the
+ * upstream body) goes to the developer's log. An upstream error body can quote the request,
+ * including the API key, so it never reaches a client.
+ */
 export class LlmError extends Error {
   constructor(
     message: string,
     readonly errorType: 'llm_error' | 'llm_timeout',
+    readonly detail: string = message,
   ) {
     super(message);
   }
@@ -83,15 +89,17 @@ export function createLlmBrain(config: LlmConfig): Brain {
         if (signal.aborted) return;
         if (timeout.aborted) throw new LlmError('The language model did not answer in time.', 'llm_timeout');
         throw new LlmError(
-          `The language model at ${config.baseUrl} is unreachable: ${(err as Error).message}`,
+          'The language model is unreachable.',
           'llm_error',
+          `The language model at ${config.baseUrl} is unreachable: ${(err as Error).message}`,
         );
       }
       if (!res.ok || !res.body) {
         const detail = await res.text().catch(() => '');
         throw new LlmError(
-          `The language model answered HTTP ${res.status}: ${detail.slice(0, 200)}`,
+          `The language model answered HTTP ${res.status}.`,
           'llm_error',
+          `The language model answered HTTP ${res.status}: ${JSON.stringify(detail.slice(0, 200))}`,
         );
       }
       const decoder = new TextDecoder();
