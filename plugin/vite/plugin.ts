@@ -144,13 +144,19 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
     httpServer: Server | null | undefined,
     use: (fn: (req: any, res: any, next: () => void) => void) => void,
     log: (line: string) => void,
+    allowedHosts: readonly string[] | true | undefined,
   ): Promise<void> {
     mount = await createVoiceAgentsMiddleware({
       npcs: goodNpcs(),
       apiKey,
       broker: options.broker,
       localAgent: options.localAgent !== false,
-      localAgentOptions: options.localAgentOptions,
+      // Vite checks Host on HTTP requests but not on WebSocket upgrades: the agent checks its own
+      // with the same list.
+      localAgentOptions: {
+        ...options.localAgentOptions,
+        access: { allowedHosts, ...options.localAgentOptions?.access },
+      },
       log,
     });
     const m = mount;
@@ -256,6 +262,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         server.httpServer as Server | null,
         (fn) => server.middlewares.use(fn),
         (line) => server.config.logger.info(line),
+        server.config.server.allowedHosts,
       );
     },
 
@@ -265,6 +272,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         server.httpServer as Server,
         (fn) => server.middlewares.use(fn),
         (line) => server.config.logger.info(line),
+        server.config.preview.allowedHosts,
       );
     },
 

@@ -72,4 +72,33 @@ describe('the Vite dev server with the local agent', () => {
     expect(greeting).toMatch(/local agent/);
     ws.close();
   });
+
+  it('checks Host and Origin on the upgrade, which Vite itself does not (issue 12.8)', async () => {
+    const outcome = (headers: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=x`, ['convai'], {
+          headers,
+        });
+        ws.once('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+        ws.once('error', () => resolve('error'));
+      });
+    expect(await outcome({ host: `evil.example:${port}` })).toBe('403');
+    expect(await outcome({ origin: 'https://evil.example' })).toBe('403');
+    expect(await outcome({ origin: 'http://localhost:5173' })).toBe('open');
+    expect(await outcome({ origin: `http://127.0.0.1:${port}` })).toBe('open');
+    // Health: 403 for a foreign page; an allowed page's Origin echoed, never a wildcard.
+    const foreign = await fetch(`http://127.0.0.1:${port}/voice-agents/health`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    const own = await fetch(`http://127.0.0.1:${port}/voice-agents/health`, {
+      headers: { origin: `http://127.0.0.1:${port}` },
+    });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${port}`);
+  });
 });

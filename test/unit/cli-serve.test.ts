@@ -63,7 +63,7 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => upstream.close(r)));
 
-    const child = spawn(TSX, [CLI, 'serve', build, '--port', '0', '--npcs', npcs], {
+    const child = spawn(TSX, [CLI, 'serve', build, '--port', '0', '--npcs', npcs, '--local-agent'], {
       cwd: dir,
       env: {
         ...process.env,
@@ -118,6 +118,37 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
     expect(ws.protocol).toBe('convai');
     expect(first.type).toBe('conversation_initiation_metadata');
     ws.close();
+
+    // A DNS-rebinding name that resolves here gets nothing: not the game, the broker or the agent.
+    const port = new URL(base).port;
+    const rebound = await new Promise<number>((resolve, reject) =>
+      get({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject),
+    );
+    expect(rebound).toBe(403);
+    const reboundWs = new WebSocket(
+      `${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`,
+      ['convai'],
+      {
+        headers: { host: `evil.example:${port}` },
+      },
+    );
+    expect(
+      await new Promise((r) => reboundWs.once('error', () => r('refused')).once('open', () => r('open'))),
+    ).toBe('refused');
+    // A page on another site cannot open a conversation either.
+    const foreign = new WebSocket(
+      `${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`,
+      ['convai'],
+      {
+        headers: { origin: 'https://evil.example' },
+      },
+    );
+    expect(
+      await new Promise((r) => foreign.once('error', () => r('refused')).once('open', () => r('open'))),
+    ).toBe('refused');
 
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');

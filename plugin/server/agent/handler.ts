@@ -19,6 +19,7 @@ import { FairSpeech } from '../speech/fair-queue.js';
 import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
 import { cappedBrain, createLocalBrain, type Brain } from './brain.js';
+import { refuseAccess, type AccessOptions } from './access.js';
 import { Admission, clientAddress, defaultPerClient } from './admission.js';
 import { closeSocket } from './channel.js';
 import { Conversation } from './conversation.js';
@@ -75,6 +76,11 @@ export interface LocalAgentOptions {
    * client can write that header itself).
    */
   trustProxy?: boolean;
+  /**
+   * Which pages and host names may use the agent (default: loopback host names; loopback pages
+   * and the same origin; Origin-less clients from this machine). See access.ts.
+   */
+  access?: AccessOptions;
   log?: (line: string) => void;
 }
 
@@ -207,12 +213,18 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     };
   };
 
-  const cors = (res: ServerResponse): void => {
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'xi-api-key, content-type');
+  const access = options.access ?? {};
+  /** Only an allowed page's origin is echoed: never a wildcard. */
+  const cors = (req: IncomingMessage, res: ServerResponse): void => {
+    const origin = req.headers.origin;
+    if (origin && !refuseAccess(req, access)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-headers', 'xi-api-key, content-type');
+      res.setHeader('vary', 'Origin');
+    }
   };
-  const json = (res: ServerResponse, status: number, body: unknown): void => {
-    cors(res);
+  const json = (res: ServerResponse, status: number, body: unknown, req?: IncomingMessage): void => {
+    if (req) cors(req, res);
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
@@ -301,6 +313,15 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
         return true;
       }
       if (url.pathname !== CONVERSATION_PATH) return false;
+      const why = refuseAccess(req, access);
+      if (why) {
+        log(`local agent: refused a connection: ${why}`);
+        socket.on('error', () => {});
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () =>
+          socket.destroy(),
+        );
+        return true;
+      }
       ready.then(
         () => accept(req, socket, head, url),
         () => socket.destroy(),
@@ -318,21 +339,25 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
         SIGNED_URL_PATHS.includes(url.pathname) ||
         url.pathname === CONVERSATION_PATH;
       if (!ours) return false;
+      const why = refuseAccess(req, access);
+      if (why) {
+        json(res, 403, { detail: why });
+        return true;
+      }
       if (req.method === 'OPTIONS') {
-        cors(res);
+        cors(req, res);
         res.writeHead(204).end();
         return true;
       }
       if (url.pathname === CONVERSATION_PATH) {
-        json(res, 426, { detail: 'This endpoint is a WebSocket: connect with ws://' });
+        json(res, 426, { detail: 'This endpoint is a WebSocket: connect with ws://' }, req);
       } else if (url.pathname === HEALTH_PATH) {
-        json(res, 200, health());
+        json(res, 200, health(), req);
       } else {
         const agentId = url.searchParams.get('agent_id');
         if (!agentId) {
-          json(res, 422, {
-            detail: [{ loc: ['query', 'agent_id'], msg: 'field required', type: 'value_error.missing' }],
-          });
+          const detail = [{ loc: ['query', 'agent_id'], msg: 'field required', type: 'value_error.missing' }];
+          json(res, 422, { detail }, req);
           return true;
         }
         const proto =
@@ -341,9 +366,14 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
             : 'ws';
         const host = req.headers.host ?? 'localhost';
         const signature = randomBytes(18).toString('base64url');
-        json(res, 200, {
-          signed_url: `${proto}://${host}${CONVERSATION_PATH}?agent_id=${encodeURIComponent(agentId)}&conversation_signature=${signature}`,
-        });
+        json(
+          res,
+          200,
+          {
+            signed_url: `${proto}://${host}${CONVERSATION_PATH}?agent_id=${encodeURIComponent(agentId)}&conversation_signature=${signature}`,
+          },
+          req,
+        );
       }
       return true;
     },

@@ -1,5 +1,6 @@
 /**
- * `voice-agents agent [--port N] [--host H] [--npcs DIR] [--engine auto|espeak-ng|babble] [--no-asr]`:
+ * `voice-agents agent [--port N] [--host H] [--npcs DIR] [--engine auto|espeak-ng|babble] [--no-asr]
+ * [--allow-host NAME]... [--allow-origin URL]...`:
  * the offline local agent on its own port (default 8787, or $PORT). Prints its URL, what it can do
  * and which NPC files it loaded, then runs until Ctrl+C.
  */
@@ -15,10 +16,22 @@ const HELP = `usage: voice-agents agent [options]
   --npcs DIR     folder of *.npc.yaml files (default: assets/npcs)
   --engine E     speech engine: auto (default), espeak-ng, babble
   --no-asr       do not use a speech recognizer even if pocketsphinx is installed
+  --allow-host NAME    a host name to answer to besides localhost (repeatable; '.example.com'
+                       allows it and its subdomains); others get 403 (DNS rebinding)
+  --allow-origin URL   a page origin allowed to talk to the agent besides localhost pages (repeatable)
 
 An OpenAI-compatible LLM replaces the NPC reply rules when VOICE_AGENTS_LLM_BASE_URL is set
 (with VOICE_AGENTS_LLM_MODEL and VOICE_AGENTS_LLM_API_KEY).
 `;
+
+function options(argv: string[], name: string): string[] {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === name && argv[i + 1] !== undefined) out.push(argv[i + 1]!);
+    else if (a.startsWith(`${name}=`)) out.push(a.slice(name.length + 1));
+  });
+  return out;
+}
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
@@ -55,6 +68,10 @@ export async function run(argv: string[]): Promise<number> {
     npcs: loaded.npcs,
     speechEngine: engine,
     recognizer: argv.includes('--no-asr') ? 'none' : 'auto',
+    access: {
+      allowedHosts: options(argv, '--allow-host'),
+      allowedOrigins: options(argv, '--allow-origin'),
+    },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const h = agent.handler.health() as {

@@ -12,17 +12,21 @@ import { formatNpcError } from '../../npc/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
 import { createVoiceAgentsMiddleware } from '../broker/mount.js';
+import { refuseHost } from '../agent/access.js';
 import { commandArgs } from './front.js';
 
-const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-origin URL]... [--no-local-agent] [--trust-proxy]
+const USAGE = `usage: voice-agents serve [dir] [--port N] [--host H] [--npcs DIR] [--allow-host NAME]...
+                          [--allow-origin URL]... [--local-agent] [--trust-proxy]
 
-Serves the built game in dir (default: dist-game) with the local agent and, when ELEVENLABS_API_KEY
-is set (environment or .env), the signed-URL broker.
+Serves the built game in dir (default: dist-game) with, when ELEVENLABS_API_KEY is set (environment
+or .env), the signed-URL broker, and with --local-agent the offline local agent.
   --port N            default 4173 (0 picks a free port)
   --host H            default 127.0.0.1
   --npcs DIR          NPC files (default: assets/npcs)
-  --allow-origin URL  another page origin allowed to ask the broker (the served page always is)
-  --no-local-agent    do not mount the offline local agent
+  --allow-host NAME   a host name the server answers to besides localhost (e.g. mygame.example;
+                      .mygame.example for it and its subdomains); others get 403 (DNS rebinding)
+  --allow-origin URL  another page origin allowed to use the voice endpoints (the served page always is)
+  --local-agent       also mount the offline local agent (off by default in production)
   --trust-proxy       behind your reverse proxy: rate limits and per-client caps go by the first
                       X-Forwarded-For address (without it every player shares the proxy's)
 `;
@@ -55,6 +59,7 @@ interface ServeArgs {
   host: string;
   npcs: string;
   origins: string[];
+  hosts: string[];
   localAgent: boolean;
   trustProxy: boolean;
 }
@@ -66,7 +71,8 @@ function parseArgs(argv: string[]): ServeArgs | string {
     host: '127.0.0.1',
     npcs: 'assets/npcs',
     origins: [],
-    localAgent: true,
+    hosts: [],
+    localAgent: false,
     trustProxy: false,
   };
   let dirSet = false;
@@ -77,6 +83,8 @@ function parseArgs(argv: string[]): ServeArgs | string {
     else if (arg === '--host') a.host = value();
     else if (arg === '--npcs') a.npcs = value();
     else if (arg === '--allow-origin') a.origins.push(value());
+    else if (arg === '--allow-host') a.hosts.push(value());
+    else if (arg === '--local-agent') a.localAgent = true;
     else if (arg === '--no-local-agent') a.localAgent = false;
     else if (arg === '--trust-proxy') a.trustProxy = true;
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
@@ -164,15 +172,26 @@ export async function run(argv: string[]): Promise<number> {
       log,
     },
     localAgent: args.localAgent,
-    localAgentOptions: { trustProxy: args.trustProxy },
+    localAgentOptions: {
+      trustProxy: args.trustProxy,
+      access: { allowedHosts: args.hosts, allowedOrigins: origins },
+    },
     log,
   });
+  // Every route checks Host, the broker and the static files too: a DNS-rebinding name that
+  // resolves to this server must not get signed URLs or the game.
   const server = createServer((req, res) => {
+    const badHost = refuseHost(req, args.hosts);
+    if (badHost) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${badHost}: start serve with --allow-host <name>\n`);
+      return;
+    }
     if (mount.handleHttp(req, res)) return;
     void serveStatic(root, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!mount.handleUpgrade(req, socket, head)) socket.destroy();
+    if (refuseHost(req, args.hosts) || !mount.handleUpgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
