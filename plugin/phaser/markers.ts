@@ -29,26 +29,57 @@ export function headOf(
   return out;
 }
 
+/** Radius the dots are built at; a frame's radius is a scale of it. */
+const BASE_R = 8;
+/** The dark ring around each dot is this much wider than the dot. */
+const RING = 1.5;
+
+/** One NPC's marker: a dark ring and a coloured dot, each a circle game object built once. */
+interface Dot {
+  ring: Phaser.GameObjects.Arc;
+  dot: Phaser.GameObjects.Arc;
+  x: number;
+  y: number;
+  r: number;
+  color: number;
+  on: boolean;
+}
+
 /**
  * The NPC state marker: a small dot over each NPC with an open conversation (amber connecting,
  * grey prewarmed, green listening, blue speaking and pulsing with the voice level).
+ *
+ * The speaking and connecting dots change size every frame. Redrawing a Graphics for that
+ * (clear + fillCircle) rebuilds its command buffer each frame; here each marker is a pair of
+ * circles made once, and a frame only sets their position, scale and colour when those changed.
  */
 export class StateMarkers {
-  #g: Phaser.GameObjects.Graphics | null = null;
+  readonly #dots: Dot[] = [];
   readonly #head = { x: 0, y: 0 };
-  /** x, y, radius and colour of every marker drawn last frame: an unchanged frame is not redrawn. */
-  #drawn: number[] = [];
-  #next: number[] = [];
 
   readonly #scene: Phaser.Scene;
   constructor(scene: Phaser.Scene) {
     this.#scene = scene;
   }
 
+  #dot(i: number): Dot {
+    let d = this.#dots[i];
+    if (!d) {
+      const add = this.#scene.add;
+      // Ring first: same depth, so it stays under its dot (display-list order breaks depth ties).
+      const ring = add
+        .circle(0, 0, BASE_R + RING, 0x000000, 0.5)
+        .setDepth(9_999)
+        .setVisible(false);
+      const dot = add.circle(0, 0, BASE_R, 0x888888, 1).setDepth(9_999).setVisible(false);
+      d = { ring, dot, x: NaN, y: NaN, r: NaN, color: -1, on: false };
+      this.#dots[i] = d;
+    }
+    return d;
+  }
+
   draw(handles: Iterable<NpcHandle>, time: number): void {
-    const g = (this.#g ??= this.#scene.add.graphics().setDepth(9_999));
-    const m = this.#next;
-    m.length = 0;
+    let n = 0;
     for (const h of handles) {
       if (!h.conversation) continue;
       // Beside the head (top right), so the bubble's tail never covers it.
@@ -58,29 +89,45 @@ export class StateMarkers {
       let r = 4;
       if (s === 'speaking') r = 4 + Math.min(4, h.level * 24);
       else if (s === 'connecting') r = 3 + Math.abs(Math.sin(time / 150)) * 2;
-      m.push(head.x + halfW + 6, head.y + 4, r, MARKER_COLORS[s]);
+      const d = this.#dot(n++);
+      const x = head.x + halfW + 6,
+        y = head.y + 4;
+      if (x !== d.x || y !== d.y) {
+        d.x = x;
+        d.y = y;
+        d.ring.setPosition(x, y);
+        d.dot.setPosition(x, y);
+      }
+      if (r !== d.r) {
+        d.r = r;
+        d.ring.setScale((r + RING) / (BASE_R + RING));
+        d.dot.setScale(r / BASE_R);
+      }
+      const color = MARKER_COLORS[s];
+      if (color !== d.color) {
+        d.color = color;
+        d.dot.setFillStyle(color, 1);
+      }
+      if (!d.on) {
+        d.on = true;
+        d.ring.setVisible(true);
+        d.dot.setVisible(true);
+      }
     }
-    const last = this.#drawn;
-    let same = m.length === last.length;
-    for (let i = 0; same && i < m.length; i++) same = m[i] === last[i];
-    if (same) return;
-    this.#next = last;
-    this.#drawn = m;
-    g.clear();
-    for (let i = 0; i < m.length; i += 4) {
-      const mx = m[i]!,
-        my = m[i + 1]!,
-        r = m[i + 2]!;
-      g.fillStyle(0x000000, 0.5);
-      g.fillCircle(mx, my, r + 1.5);
-      g.fillStyle(m[i + 3]!, 1);
-      g.fillCircle(mx, my, r);
+    for (let i = n; i < this.#dots.length; i++) {
+      const d = this.#dots[i]!;
+      if (!d.on) break; // shown dots are always the first ones
+      d.on = false;
+      d.ring.setVisible(false);
+      d.dot.setVisible(false);
     }
   }
 
   destroy(): void {
-    this.#g?.destroy();
-    this.#g = null;
-    this.#drawn.length = 0;
+    for (const d of this.#dots) {
+      d.ring.destroy();
+      d.dot.destroy();
+    }
+    this.#dots.length = 0;
   }
 }

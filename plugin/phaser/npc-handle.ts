@@ -37,6 +37,7 @@ export class NpcHandle extends Emitter<NpcEvents> {
   /** @internal */ conversation: Conversation | null = null;
   /** @internal */ bubble: SpeechBubble | null = null;
   /** @internal */ index = -1;
+  /** @internal: position in the plugin's dense list of handles. */ slot = -1;
   /** @internal */ lastMouth = 0;
   /** @internal: the file changed while a conversation was open; it applies to the next one. */
   pendingReload = false;

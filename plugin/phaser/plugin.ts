@@ -30,6 +30,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   readonly #handles = new Map<string, NpcHandle>();
   readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
+  /** The handles again, dense (h.slot): the per-frame position sync walks an array, not a Map iterator. */
+  readonly #list: NpcHandle[] = [];
   /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
   readonly #talking = new Set<NpcHandle>();
   #tracker: ProximityTracker;
@@ -177,6 +179,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const h = new NpcHandle(this.#owner, gameObject, npc, options);
     this.#handles.set(npc.id, h);
     this.#byObject.set(gameObject, h);
+    h.slot = this.#list.push(h) - 1;
     this.#tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
     h.index = this.#tracker.indexOf(npc.id);
     gameObject.once(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
@@ -198,6 +201,9 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     this.#tracker.remove(h.id);
     this.#handles.delete(h.id);
     this.#byObject.delete(h.gameObject);
+    const last = this.#list.pop()!;
+    if (last !== h) this.#list[(last.slot = h.slot)] = last;
+    h.slot = -1;
     if (h.bubble) this.#visuals.removeBubble(h.bubble);
     h.bubble = null;
     h.markDetached();
@@ -327,8 +333,13 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #onPostUpdate(time: number): void {
     this.#now = time;
     const lp = this.#listenerPosition();
-    for (const h of this.#handles.values())
-      this.#tracker.setPositionAt(h.index, h.gameObject.x, h.gameObject.y);
+    const list = this.#list,
+      tracker = this.#tracker;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!,
+        go = h.gameObject;
+      tracker.setPositionAt(h.index, go.x, go.y);
+    }
     const changes = this.#tracker.update(lp.x, lp.y, time);
     if (changes.length) this.#apply(changes);
     const mixer = this.#audio.mixer;

@@ -4,14 +4,27 @@
  * only when something it reads changed. Phaser is replaced by counting fakes (the bubble code only
  * uses it through the scene), with a monospace measure of 8 px per character.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type * as Phaser from 'phaser';
 import { BubbleLayer } from '../../plugin/phaser/bubble/layer.js';
 import { resolveBubbleStyle } from '../../plugin/phaser/bubble/style.js';
 import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
 
-const count = { renders: 0, crops: 0, redraws: 0, moves: 0 };
+const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0 };
+
+// The layer's layouts, counted (the layout itself is the real one).
+const layouts = vi.hoisted(() => ({ runs: 0 }));
+vi.mock('../../plugin/phaser/bubble/layout.js', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('../../plugin/phaser/bubble/layout.js')>();
+  return {
+    ...mod,
+    layoutBubbles: (...a: Parameters<typeof mod.layoutBubbles>) => {
+      layouts.runs++;
+      return mod.layoutBubbles(...a);
+    },
+  };
+});
 
 class FakeText {
   text = '';
@@ -24,7 +37,12 @@ class FakeText {
   lineSpacing = 0;
   padding = { top: 0, left: 0, right: 0, bottom: 0 };
   style = { resolution: 1 };
-  context = { measureText: (s: string) => ({ width: s.length * 8 }) };
+  context = {
+    measureText: (s: string) => {
+      count.measures++;
+      return { width: s.length * 8 };
+    },
+  };
   crop = { x: 0, y: 0, width: 0, height: 0 };
   #render() {
     count.renders++;
@@ -180,6 +198,31 @@ describe('bubble rendering cost', () => {
     expect(part!.crop.width).toBe(17 * 8);
   });
 
+  it('measures the partial line once per word (and each character once), not once per revealed character', () => {
+    const layer = new BubbleLayer(fakeScene());
+    let playback = 0;
+    const b = layer.create(
+      { anchor: (o) => ((o.x = 400), (o.y = 300), true), position: () => playback },
+      resolveBubbleStyle(undefined),
+    );
+    b.show(REPLY, 0, { turnId: 1, followsAudio: true });
+    b.reveal!.addAudio(REPLY.length * 70);
+    count.measures = 0;
+    let steps = 0;
+    let last = '';
+    for (let t = 0; t <= REPLY.length * 70 + 500; t += 16.7) {
+      playback = t;
+      layer.update(t);
+      if (b.visibleText !== last) steps++;
+      last = b.visibleText;
+    }
+    const words = REPLY.split(' ').length;
+    const chars = new Set(REPLY).size;
+    expect(steps).toBeGreaterThan(150);
+    // canvas measureText shapes its whole string: per step it was most of a bubble's frame.
+    expect(count.measures).toBeLessThanOrEqual(words + chars);
+  });
+
   it('standing still touches nothing; a move moves the body without redrawing it; a new size redraws it', () => {
     const view = { x: 0, y: 0, width: 800, height: 600 };
     const layer = new BubbleLayer(fakeScene(view));
@@ -202,9 +245,72 @@ describe('bubble rendering cost', () => {
     layer.update(4000);
     expect(count.redraws).toBe(before.redraws + 1);
   });
+
+  it('a scrolling camera lays nothing out while no bubble is held at a view edge', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600 };
+    const layer = new BubbleLayer(fakeScene(view));
+    const b = layer.create(
+      { anchor: (o) => ((o.x = 400), (o.y = 300), true), position: () => null },
+      resolveBubbleStyle(undefined),
+    );
+    b.show('Hello there, traveller.', 0, { followsAudio: false });
+    layer.update(2000);
+    const runs = layouts.runs;
+    const moves = count.moves;
+    // The player walks right at 3 px a frame, the camera following: the bubble stays put in the world.
+    for (let f = 1; f <= 40; f++) {
+      view.x = 3 * f;
+      layer.update(2000 + f);
+    }
+    expect(layouts.runs).toBe(runs);
+    expect(count.moves).toBe(moves);
+    // Far enough that the speaker nears the left edge: the bubble is held there, laid out every frame.
+    const before = layouts.runs;
+    for (let f = 0; f < 10; f++) {
+      view.x = 350 + 3 * f;
+      layer.update(3000 + f);
+    }
+    expect(layouts.runs).toBe(before + 10);
+    expect(count.moves).toBeGreaterThan(moves);
+  });
 });
 
 describe('bubble layout and reveal helpers', () => {
+  it('within the slack it reports, a moved view gives the same layout; a pinned bubble has none', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const slack = { dxMin: 0, dxMax: 0, dyMin: 0, dyMax: 0 };
+    let checked = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const boxes: BubbleBox[] = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => ({
+        anchorX: rand() * 900 - 50,
+        anchorY: rand() * 700 - 50,
+        width: 60 + rand() * 160,
+        height: 30 + rand() * 60,
+        priority: rand() < 0.2 ? 1 : 0,
+      }));
+      const view = { x: 0, y: 0, width: 800, height: 600 };
+      const base = structuredClone(layoutBubbles(boxes, view, {}, [], slack));
+      for (let k = 0; k < 20; k++) {
+        const dx = (rand() - 0.5) * 200,
+          dy = (rand() - 0.5) * 200;
+        if (!(slack.dxMin < dx && dx < slack.dxMax && slack.dyMin < dy && dy < slack.dyMax)) continue;
+        checked++;
+        expect(layoutBubbles(boxes, { ...view, x: dx, y: dy })).toEqual(base);
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    // Held at the left edge: any move changes the result.
+    layoutBubbles(
+      [{ anchorX: 10, anchorY: 300, width: 100, height: 40 }],
+      { x: 0, y: 0, width: 800, height: 600 },
+      {},
+      [],
+      slack,
+    );
+    expect(slack.dxMin < 0 || slack.dxMax > 0).toBe(false);
+  });
+
   it('revealSplit is the shape of visiblePrefix for every count', () => {
     const text = 'The quick brown fox jumps over the lazy dog, twice, then sleeps by the warm fire.';
     const w = wrapText(text, 120, (s) => s.length * 8);

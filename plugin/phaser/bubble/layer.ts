@@ -1,6 +1,13 @@
 import type * as Phaser from 'phaser';
 import type { NpcBubbleStyle } from '../../npc/types.js';
-import { layoutBubbles, type BubbleBox, type LayoutOptions, type Placement, type Rect } from './layout.js';
+import {
+  layoutBubbles,
+  type BubbleBox,
+  type LayoutOptions,
+  type Placement,
+  type Rect,
+  type ViewSlack,
+} from './layout.js';
 import { SpeechBubble, RADIUS, TAIL, type BubbleSource } from './view.js';
 import { DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type BubbleStyle } from './style.js';
 
@@ -9,7 +16,10 @@ const NO_AREAS: readonly Rect[] = [];
 /**
  * Lays out every visible bubble of a scene each frame. The layout runs again only when something
  * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
- * avoid); otherwise the bubbles keep last frame's placements. No allocation per frame.
+ * avoid); otherwise the bubbles keep last frame's placements. A camera that only scrolls (the
+ * player walking) changes nothing while no bubble is held at a view edge: placements are in world
+ * space, and the layout says how far the view may move before its result differs (ViewSlack).
+ * No allocation per frame.
  */
 export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
@@ -22,6 +32,8 @@ export class BubbleLayer {
   #inputs: number[] = [];
   #lastInputs: number[] = [];
   readonly #lastLive: SpeechBubble[] = [];
+  /** View offsets from the last layout's view within which its placements stand. */
+  readonly #slack: ViewSlack = { dxMin: 0, dxMax: 0, dyMin: 0, dyMax: 0 };
 
   readonly #scene: Phaser.Scene;
   constructor(scene: Phaser.Scene) {
@@ -72,7 +84,7 @@ export class BubbleLayer {
       w.width = r.width * kx;
       w.height = r.height * ky;
     }
-    if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#placed);
+    if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#placed, this.#slack);
     for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(this.#placed[i]!);
   }
 
@@ -85,8 +97,17 @@ export class BubbleLayer {
     for (const b of this.#boxes) v.push(b.anchorX, b.anchorY, b.width, b.height, b.priority ?? 0);
     const last = this.#lastInputs;
     let same = v.length === last.length && this.#live.length === this.#lastLive.length;
-    for (let i = 0; same && i < v.length; i++) same = v[i] === last[i];
+    // From 2: the view's position (0, 1) may differ within the slack.
+    for (let i = 2; same && i < v.length; i++) same = v[i] === last[i];
     for (let i = 0; same && i < this.#live.length; i++) same = this.#live[i] === this.#lastLive[i];
+    if (same && (v[0] !== last[0] || v[1] !== last[1])) {
+      // Only the camera moved (kept-clear areas would have moved with it): measured from the view
+      // of the last layout, which stays in `last`.
+      const dx = v[0]! - last[0]!,
+        dy = v[1]! - last[1]!,
+        s = this.#slack;
+      same = s.dxMin < dx && dx < s.dxMax && s.dyMin < dy && dy < s.dyMax;
+    }
     if (same) return false;
     this.#inputs = last;
     this.#lastInputs = v;

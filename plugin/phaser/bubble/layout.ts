@@ -47,6 +47,85 @@ export interface LayoutOptions {
 
 const clamp = (v: number, lo: number, hi: number) => (hi < lo ? lo : v < lo ? lo : v > hi ? hi : v);
 
+/**
+ * How far the view may move (same size, same boxes, same kept-clear areas) before a layout's result
+ * changes: the camera scrolling while the player walks need not lay the bubbles out again. The
+ * layout reads the view only in comparisons and clamps against its edges; each comparison holds for
+ * a range of view offsets (dx, dy), and the result stands while every one holds. A clamp that acts
+ * (a bubble or tail pinned to an edge) makes the result follow the view: the range is then empty.
+ */
+export interface ViewSlack {
+  /** The result stands for view offsets dxMin < dx < dxMax and dyMin < dy < dyMax. */
+  dxMin: number;
+  dxMax: number;
+  dyMin: number;
+  dyMax: number;
+}
+
+// The slack of the layout running now (layoutBubbles copies it out at the end).
+const sl: ViewSlack = { dxMin: -Infinity, dxMax: Infinity, dyMin: -Infinity, dyMax: Infinity };
+
+const pin = () => {
+  sl.dxMin = sl.dyMin = Infinity;
+  sl.dxMax = sl.dyMax = -Infinity;
+};
+// `bound` is a view-relative x (it moves by dx with the view): v >= bound + dx holds while dx <= v - bound.
+const atLeastX = (v: number, bound: number) => {
+  const d = v - bound;
+  if (d >= 0) {
+    if (d < sl.dxMax) sl.dxMax = d;
+    return true;
+  }
+  if (d > sl.dxMin) sl.dxMin = d;
+  return false;
+};
+const atMostX = (v: number, bound: number) => {
+  const d = v - bound;
+  if (d <= 0) {
+    if (d > sl.dxMin) sl.dxMin = d;
+    return true;
+  }
+  if (d < sl.dxMax) sl.dxMax = d;
+  return false;
+};
+const atLeastY = (v: number, bound: number) => {
+  const d = v - bound;
+  if (d >= 0) {
+    if (d < sl.dyMax) sl.dyMax = d;
+    return true;
+  }
+  if (d > sl.dyMin) sl.dyMin = d;
+  return false;
+};
+const atMostY = (v: number, bound: number) => {
+  const d = v - bound;
+  if (d <= 0) {
+    if (d > sl.dyMin) sl.dyMin = d;
+    return true;
+  }
+  if (d < sl.dyMax) sl.dyMax = d;
+  return false;
+};
+/** clamp() against view-relative x bounds, recording the slack (none once it clamps). */
+const clampX = (v: number, lo: number, hi: number) => {
+  if (hi < lo || v < lo || v > hi) {
+    pin();
+    return clamp(v, lo, hi);
+  }
+  atLeastX(v, lo);
+  atMostX(v, hi);
+  return v;
+};
+const clampY = (v: number, lo: number, hi: number) => {
+  if (hi < lo || v < lo || v > hi) {
+    pin();
+    return clamp(v, lo, hi);
+  }
+  atLeastY(v, lo);
+  atMostY(v, hi);
+  return v;
+};
+
 const hits = (r: Rect, x: number, y: number, w: number, h: number, gap: number) =>
   x < r.x + r.width + gap && r.x < x + w + gap && y < r.y + r.height + gap && r.y < y + h + gap;
 
@@ -117,10 +196,10 @@ function clearSpot(
         below = r.y + r.height + gap,
         right = r.x + r.width + gap,
         left = r.x - gap - w;
-      if (above >= b.minY) next.push(x, above);
-      if (below <= b.maxY) next.push(x, below);
-      if (right <= b.maxX && y >= b.minY && y <= b.maxY) next.push(right, y);
-      if (left >= b.minX && y >= b.minY && y <= b.maxY) next.push(left, y);
+      if (atLeastY(above, b.minY)) next.push(x, above);
+      if (atMostY(below, b.maxY)) next.push(x, below);
+      if (atMostX(right, b.maxX) && atLeastY(y, b.minY) && atMostY(y, b.maxY)) next.push(right, y);
+      if (atLeastX(left, b.minX) && atLeastY(y, b.minY) && atMostY(y, b.maxY)) next.push(left, y);
     }
     const t = frontier;
     frontier = next;
@@ -144,7 +223,10 @@ export function layoutBubbles(
   view: Rect,
   opts: LayoutOptions = {},
   out: Placement[] = [],
+  slack?: ViewSlack,
 ): Placement[] {
+  sl.dxMin = sl.dyMin = -Infinity;
+  sl.dxMax = sl.dyMax = Infinity;
   const margin = opts.margin ?? 4;
   const gap = opts.gap ?? 4;
   const tail = opts.tail ?? 10;
@@ -170,8 +252,8 @@ export function layoutBubbles(
     const maxX = view.x + view.width - margin - b.width;
     const maxY = view.y + view.height - margin - b.height;
     const p = (out[i] ??= { x: 0, y: 0, baseX: 0, baseY: 0, tipX: 0, tipY: 0, offscreen: false });
-    p.x = clamp(b.anchorX - b.width / 2, minX, maxX);
-    p.y = clamp(b.anchorY - tail - b.height, minY, maxY);
+    p.x = clampX(b.anchorX - b.width / 2, minX, maxX);
+    p.y = clampY(b.anchorY - tail - b.height, minY, maxY);
     // Taken: a bubble placed before it, or a kept-clear area. Search for the nearest clear spot.
     if (hitsAny(taken, p.x, p.y, b.width, b.height, gap)) {
       frontier.length = 0;
@@ -179,10 +261,10 @@ export function layoutBubbles(
         p.x,
         p.y,
         // Beside the head, the tail leaving from the bubble's side.
-        clamp(b.anchorX + tail, minX, maxX),
-        clamp(b.anchorY - b.height / 2, minY, maxY),
-        clamp(b.anchorX - tail - b.width, minX, maxX),
-        clamp(b.anchorY - b.height / 2, minY, maxY),
+        clampX(b.anchorX + tail, minX, maxX),
+        clampY(b.anchorY - b.height / 2, minY, maxY),
+        clampX(b.anchorX - tail - b.width, minX, maxX),
+        clampY(b.anchorY - b.height / 2, minY, maxY),
       );
       bounds.minX = minX;
       bounds.minY = minY;
@@ -202,13 +284,13 @@ export function layoutBubbles(
     taken.push(r);
     // Tail: tip at the speaker, or at the view edge in its direction when it is off-screen.
     const inView =
-      b.anchorX >= view.x &&
-      b.anchorX <= view.x + view.width &&
-      b.anchorY >= view.y &&
-      b.anchorY <= view.y + view.height;
+      atLeastX(b.anchorX, view.x) &&
+      atMostX(b.anchorX, view.x + view.width) &&
+      atLeastY(b.anchorY, view.y) &&
+      atMostY(b.anchorY, view.y + view.height);
     p.offscreen = !inView;
-    p.tipX = clamp(b.anchorX, minX, view.x + view.width - margin);
-    p.tipY = clamp(b.anchorY, minY, view.y + view.height - margin);
+    p.tipX = clampX(b.anchorX, minX, view.x + view.width - margin);
+    p.tipY = clampY(b.anchorY, minY, view.y + view.height - margin);
     const below = p.tipY >= p.y + b.height;
     const aboveTip = p.tipY <= p.y;
     if (below || aboveTip) {
@@ -219,6 +301,12 @@ export function layoutBubbles(
       p.baseX = p.tipX < p.x + b.width / 2 ? p.x : p.x + b.width;
       p.baseY = clamp(p.tipY, p.y + radius + tail / 2, p.y + b.height - radius - tail / 2);
     }
+  }
+  if (slack) {
+    slack.dxMin = sl.dxMin;
+    slack.dxMax = sl.dxMax;
+    slack.dyMin = sl.dyMin;
+    slack.dyMax = sl.dyMax;
   }
   return out;
 }

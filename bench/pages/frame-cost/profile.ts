@@ -1,0 +1,100 @@
+/**
+ * Where the frame-cost bench's plugin frame goes: a CPU profile (Chrome DevTools protocol) of the
+ * walking case, self time summed per function, only samples under the page's timed POST_UPDATE emit.
+ * Run: npx tsx bench/pages/frame-cost/profile.ts   (N=200 FRAMES=3000 SILENT=1 CROWD=1)
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import { compileNpcFile } from '../../../plugin/npc/index.js';
+import { createLocalAgent } from '../../../plugin/server/index.js';
+import { launchBrowser, startPageServer } from '../../../test/helpers/browser.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const N = Number(process.env.N ?? 200);
+const FRAMES = Number(process.env.FRAMES ?? 3000);
+const iso: Plugin = {
+  name: 'iso',
+  config: () => ({ cacheDir: 'node_modules/.vite-bench-frame-cost' }),
+  configureServer(server) {
+    server.middlewares.use((_req, res, next) => {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      next();
+    });
+  },
+};
+const file = `${root}assets/npcs/mira.npc.yaml`;
+const compiled = compileNpcFile(readFileSync(file, 'utf8'), file);
+if (!compiled.ok) throw new Error('mira');
+const npc = {
+  ...compiled.npc,
+  proximity: { ...compiled.npc.proximity, radius: 96, exit_radius: 128, prewarm_radius: 180 },
+};
+const agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+const { server, url } = await startPageServer({ phaser: '4', plugins: [iso] });
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage();
+  await page.addInitScript((cfg) => ((window as any).__cfg = cfg), { npc, agentUrl: agent.url });
+  await page.goto(`${url}/bench/pages/frame-cost/index.html`);
+  await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 60_000 });
+  const run = (o: object) => page.evaluate((o) => (window as any).__bench.run(o), o);
+  await run({ n: 50, runs: 1, frames: 300 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 25 });
+  await cdp.send('Profiler.start');
+  const res: any = await run({
+    n: N,
+    runs: 1,
+    frames: FRAMES,
+    silent: !!process.env.SILENT,
+    crowd: !!process.env.CROWD,
+  });
+  const { profile }: any = await cdp.send('Profiler.stop');
+  const ms = res.runs[0].frameMs.slice().sort((a: number, b: number) => a - b);
+  console.log(`median frame ${ms[ms.length >> 1].toFixed(4)} ms over ${ms.length} frames`);
+  const byId = new Map<number, any>();
+  for (const n of profile.nodes) byId.set(n.id, n);
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const dt = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++)
+    dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + profile.timeDeltas[i] / 1000);
+  const name = (n: any) =>
+    `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+  // Under the timed emit: an ancestor is `emit` in frame-cost.ts.
+  const under = (id: number): boolean => {
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const cf = byId.get(p).callFrame;
+      if (cf.functionName === 'emit' && cf.url.includes('frame-cost.ts')) return true;
+    }
+    return false;
+  };
+  const self = new Map<string, number>();
+  const incl = new Map<string, number>();
+  let total = 0;
+  for (const [id, t] of dt) {
+    if (!under(id)) continue;
+    total += t;
+    self.set(name(byId.get(id)), (self.get(name(byId.get(id))) ?? 0) + t);
+    const seen = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const k = name(byId.get(p));
+      if (seen.has(k)) continue;
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + t);
+    }
+  }
+  const per = (t: number) => ((t / FRAMES) * 1000).toFixed(1).padStart(6) + ' us/frame';
+  console.log(`sampled under emit: ${per(total)}`);
+  console.log('--- self');
+  for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(per(t), k);
+  console.log('--- inclusive');
+  for (const [k, t] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(per(t), k);
+} finally {
+  await browser.close();
+  await server.close();
+  await agent.close();
+}
