@@ -27,7 +27,7 @@ describe('NPC compiler limits', () => {
       'x.npc.yaml:1:1 the file is too large (216,040 characters); an NPC file may be at most 128 KB',
     ]);
     const huge = timed(HEAD + '# filler\n'.repeat((50 * 1024 * 1024) / 9));
-    expect(huge.ms).toBeLessThan(1000);
+    expect(huge.ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     expect(errorsOf(huge.res)).toEqual([
       expect.stringMatching(
         /^x\.npc\.yaml:1:1 the file is too large \([\d,]+ characters\); an NPC file may be at most 128 KB$/,
@@ -43,7 +43,7 @@ describe('NPC compiler limits', () => {
       '    - { when: *w, say: hi }\n'.repeat(2000);
     expect(src.length).toBeLessThan(70_000);
     const { res, ms } = timed(src);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     const errors = errorsOf(res);
     expect(errors).toHaveLength(1);
     // The alias that crossed the limit: 3,000 values each, so the fourth alias (reply [4], line 9).
@@ -66,7 +66,7 @@ describe('NPC compiler limits', () => {
       levels.map((l) => `    ${l}`).join('\n') +
       '\n';
     const { res, ms } = timed(bomb);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     expect(res.ok).toBe(false);
     expect(!res.ok && res.errors.map((e) => [e.code, e.path])).toEqual([
       // l0-l3 repeat 8,289 values; the first *l3 in l4 crosses 10,000.
@@ -76,7 +76,7 @@ describe('NPC compiler limits', () => {
     const loop =
       HEAD + 'local: { replies: [ { when: [a], say: b, tool: { name: t, parameters: &p { a: *p } } } ] }\n';
     const cyc = timed(loop);
-    expect(cyc.ms).toBeLessThan(1000);
+    expect(cyc.ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     expect(errorsOf(cyc.res)).toEqual([
       'x.npc.yaml:3:79 local.replies[0].tool.parameters.a uses *p inside the very group &p names, which would repeat it forever',
     ]);
@@ -87,7 +87,7 @@ describe('NPC compiler limits', () => {
     const keys = Array.from({ length: 10_000 }, (_, i) => `    k${i.toString(36)}: 1`).join('\n');
     const src = `name: X\nagent:\n  prompt: { text: hi }\n  dynamic_variables:\n${keys}\n`;
     const { res, ms } = timed(src);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     expect(errorsOf(res)).toEqual([
       `x.npc.yaml:${lineOf(src, `k${(1000).toString(36)}:`)}:5 agent.dynamic_variables has more than 1000 fields; an NPC file allows at most 1000 in one group`,
     ]);
@@ -97,7 +97,7 @@ describe('NPC compiler limits', () => {
     const keys = Array.from({ length: 1000 }, (_, i) => `    k${i}: ${i}`);
     const src = `name: X\nagent:\n  prompt: { text: hi }\n  dynamic_variables:\n${keys.join('\n')}\n`;
     const ok = timed(src);
-    expect(ok.ms).toBeLessThan(1000);
+    expect(ok.ms).toBeLessThan(5000); // generous on a loaded CI machine; the unbounded code took 7.6-43 s
     expect(ok.res.ok && Object.keys(ok.res.npc.agent.dynamic_variables!)).toHaveLength(1000);
     const dup = src.replace('    k998: 998', '    k12: 998');
     expect(errorsOf(compileNpcFile(dup, 'x.npc.yaml'))).toEqual([
