@@ -4,7 +4,7 @@
  * speech floods and clients that never read. Real agent, real sockets on loopback, polling not sleeping.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import net from 'node:net';
+import { rawRequest } from '../helpers/raw-http.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import WebSocket from 'ws';
@@ -35,18 +35,6 @@ async function agentWith(extra: Partial<CreateLocalAgentOptions> = {}): Promise<
   });
   started.push(a);
   return a;
-}
-
-/** Sends raw bytes and returns everything the server answers before it closes the socket. */
-function rawRequest(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write(request));
-    let got = '';
-    s.on('data', (d) => (got += d.toString()));
-    s.on('close', () => resolve(got));
-    s.on('error', reject);
-    s.setTimeout(5000, () => s.destroy(new Error(`no answer; got ${JSON.stringify(got)}`)));
-  });
 }
 
 async function greeted(a: LocalAgent): Promise<ScriptedClient> {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { rawRequest } from '../helpers/raw-http.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
@@ -39,16 +39,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function raw(request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write(request));
-    let got = '';
-    s.on('data', (d) => (got += d.toString()));
-    s.on('close', () => resolve(got));
-    s.on('error', reject);
-    s.setTimeout(5000, () => s.destroy(new Error(`no answer; got ${JSON.stringify(got)}`)));
-  });
-}
+const raw = (request: string): Promise<string> => rawRequest(port, request);
 
 describe('the Vite dev server with the local agent', () => {
   it('answers an unparseable upgrade URL with 400 and still greets a player', async () => {
