@@ -22,14 +22,12 @@
  * Run: npx tsx bench/frame-cost.bench.ts   (RUNS=10 FRAMES=200 COUNTS=10,200,1000,10000
  * SILENT_COUNTS=200,10000 CROWD_COUNTS=200,10000; an empty list skips that part). About 5 minutes.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
 import { ProximityTracker } from '../plugin/proximity/index.js';
 import { TurnReveal } from '../plugin/phaser/bubble/reveal.js';
 import { layoutBubbles, type BubbleBox } from '../plugin/phaser/bubble/layout.js';
-import { compileNpcFile } from '../plugin/npc/index.js';
 import { createLocalAgent } from '../plugin/server/index.js';
+import { benchNpc, crossOriginIsolate } from './lib/frame-cost-setup.js';
 import { launchBrowser, startPageServer } from '../test/helpers/browser.js';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct, spread, type Spread } from './lib/spread.js';
@@ -125,28 +123,8 @@ function nodeFrameCost(n: number): { runs: number[][]; changes: number } {
   return { runs, changes };
 }
 
-/** Serves the bench page cross-origin isolated: performance.now() then has 5 µs resolution. */
-const crossOriginIsolate: Plugin = {
-  name: 'bench-cross-origin-isolate',
-  // Its own dependency cache: tests running meanwhile re-optimise the shared one.
-  config: () => ({ cacheDir: 'node_modules/.vite-bench-frame-cost' }),
-  configureServer(server) {
-    server.middlewares.use((_req, res, next) => {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      next();
-    });
-  },
-};
-
 async function browserFrameCost() {
-  const file = `${root}assets/npcs/mira.npc.yaml`;
-  const compiled = compileNpcFile(readFileSync(file, 'utf8'), file);
-  if (!compiled.ok) throw new Error('mira.npc.yaml does not compile');
-  const npc = {
-    ...compiled.npc,
-    proximity: { ...compiled.npc.proximity, radius: 96, exit_radius: 128, prewarm_radius: 180 },
-  };
+  const npc = benchNpc(root);
   const agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
   const { server, url } = await startPageServer({ phaser: '4', plugins: [crossOriginIsolate] });
   const browser = await launchBrowser();

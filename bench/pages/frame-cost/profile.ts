@@ -3,36 +3,17 @@
  * walking case, self time summed per function, only samples under the page's timed POST_UPDATE emit.
  * Run: npx tsx bench/pages/frame-cost/profile.ts   (N=200 FRAMES=3000 SILENT=1 CROWD=1)
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
-import { compileNpcFile } from '../../../plugin/npc/index.js';
+import { benchNpc, crossOriginIsolate } from '../../lib/frame-cost-setup.js';
 import { createLocalAgent } from '../../../plugin/server/index.js';
 import { launchBrowser, startPageServer } from '../../../test/helpers/browser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = Number(process.env.N ?? 200);
 const FRAMES = Number(process.env.FRAMES ?? 3000);
-const iso: Plugin = {
-  name: 'iso',
-  config: () => ({ cacheDir: 'node_modules/.vite-bench-frame-cost' }),
-  configureServer(server) {
-    server.middlewares.use((_req, res, next) => {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      next();
-    });
-  },
-};
-const file = `${root}assets/npcs/mira.npc.yaml`;
-const compiled = compileNpcFile(readFileSync(file, 'utf8'), file);
-if (!compiled.ok) throw new Error('mira');
-const npc = {
-  ...compiled.npc,
-  proximity: { ...compiled.npc.proximity, radius: 96, exit_radius: 128, prewarm_radius: 180 },
-};
+const npc = benchNpc(root);
 const agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
-const { server, url } = await startPageServer({ phaser: '4', plugins: [iso] });
+const { server, url } = await startPageServer({ phaser: '4', plugins: [crossOriginIsolate] });
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
