@@ -7,8 +7,17 @@ import type { WorkletCapture } from './worklet-capture.js';
 
 export type { EchoGuardSource, MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options.js';
 
-/** The worklet path, fetched only where the track processor is missing (Firefox, Safari). */
+/** The worklet path, fetched only where the track processor is missing or fails (Firefox, Safari). */
 const workletPath = (): Promise<typeof import('./worklet-capture.js')> => import('./worklet-capture.js');
+
+/** 'auto' gives up on the track processor once it drops this much audio within DROP_WINDOW_MS. */
+const DROP_BUDGET_MS = 60;
+const DROP_WINDOW_MS = 5000;
+/**
+ * Set once the track processor dropped audio in this page: it did so because of how busy the page
+ * is, which the next conversation will not change, so later captures start on the worklet.
+ */
+let trackProcessorDrops = false;
 
 /**
  * The player's microphone as PCM16 chunks at the session's input rate. Open it when a
@@ -40,6 +49,9 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   #_chunks = 0;
   #gaps = 0;
   #gapMs = 0;
+  /** Recent frames the track processor dropped: [performance.now(), ms]. */
+  #drops: [number, number][] = [];
+  #switching = false;
   readonly #deviceId: string | undefined;
   readonly #copyChunks: boolean;
   readonly #voiceProcessing: boolean;
@@ -136,11 +148,14 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     // (on a busy machine the late start cost the first 100-300 ms of what the player said).
     const byTrack =
       this.#captureChoice === 'track-processor' ||
-      (this.#captureChoice === 'auto' && trackProcessorAvailable());
+      (this.#captureChoice === 'auto' && trackProcessorAvailable() && !trackProcessorDrops);
     if (!byTrack && this.#contextChoice !== 'dedicated')
       void workletPath()
         .then((w) => w.loadMicWorklet(this.#bridge.context))
         .catch(() => undefined);
+    // 'auto' may have to leave the track processor within the first second (a busy page): have the
+    // worklet's code here by then.
+    else if (this.#captureChoice === 'auto') void workletPath().catch(() => undefined);
     let stream: MediaStream;
     try {
       stream = await md.getUserMedia({
@@ -168,6 +183,13 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
       this.emit('open');
       return true;
     }
+    const ok = await this.#startWorklet(stream, gen);
+    if (ok) this.emit('open');
+    return ok;
+  }
+
+  /** Capture `stream` with the worklet; whatever graph was reading it keeps going until this one is. */
+  async #startWorklet(stream: MediaStream, gen: number): Promise<boolean> {
     let path: typeof import('./worklet-capture.js');
     try {
       path = await workletPath();
@@ -193,9 +215,35 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
       this.#offContext = this.#bridge.on('context', (c) => void this.#wire(c, gen));
       ctx = this.#bridge.context;
     }
-    const ok = await this.#wire(ctx, gen);
-    if (ok) this.emit('open');
-    return ok;
+    return this.#wire(ctx, gen);
+  }
+
+  /** The track processor dropped audio: in 'auto', past the budget, move to the worklet. */
+  #trackDropped(ms: number): void {
+    if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
+      return;
+    const now = performance.now();
+    this.#drops.push([now, ms]);
+    while (this.#drops.length && this.#drops[0]![0] < now - DROP_WINDOW_MS) this.#drops.shift();
+    let total = 0;
+    for (const [, d] of this.#drops) total += d;
+    if (total < DROP_BUDGET_MS) return;
+    this.#leaveTrackProcessor();
+  }
+
+  /** 'auto' only: the track processor drops or delays audio; the worklet takes over. */
+  #leaveTrackProcessor(): void {
+    if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
+      return;
+    trackProcessorDrops = true;
+    this.#switching = true;
+    this.#drops = [];
+    const stream = this.#stream;
+    const gen = this.#gen;
+    if (!stream) return;
+    void this.#startWorklet(stream, gen).finally(() => {
+      this.#switching = false;
+    });
   }
 
   /** The AudioContext the mic is captured on (worklet capture; null otherwise). For diagnostics. */
@@ -256,6 +304,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.#_chunks = 0;
     this.#gaps = 0;
     this.#gapMs = 0;
+    this.#drops = [];
     this.#setTalking(false);
     if (wasOpen) this.emit('close');
   }
@@ -267,7 +316,6 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   async #wire(ctx: AudioContext, gen: number): Promise<boolean> {
-    this.#unwire();
     try {
       const stream = this.#stream;
       if (!stream) return false;
@@ -278,9 +326,14 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
         graph.stop();
         return false;
       }
+      // The old graph (a replaced Howler context's, or the track processor being left) ran until now.
+      this.#unwire();
       this.#graph = graph;
       return true;
     } catch (err) {
+      // Leaving a track processor that still delivers (if with holes) beats losing the microphone.
+      if (this.#graph?.method === 'track-processor') return false;
+      this.#unwire();
       if (gen === this.#gen)
         this.#fail(new MicError('failed', `microphone pipeline failed: ${String(err)}`, err));
       return false;
@@ -294,10 +347,12 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
 
   readonly #sink: CaptureSink = {
     chunk: (pcm) => this.#deliver(pcm),
-    gap: (ms) => {
+    gap: (ms, dropped) => {
       this.#gaps++;
       this.#gapMs += ms;
+      if (dropped) this.#trackDropped(ms);
     },
+    lagging: () => this.#leaveTrackProcessor(),
   };
 
   /** One chunk from either capture path (which reuses the buffer once this returns). */

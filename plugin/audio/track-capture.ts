@@ -33,8 +33,10 @@ export function trackProcessorAvailable(): boolean {
 export interface CaptureSink {
   /** A full chunk. Its buffer is reused once this returns: copy it to keep it. */
   chunk(pcm: Int16Array): void;
-  /** A hole in the input: frames the browser dropped or silence it inserted, in ms. */
-  gap(ms: number): void;
+  /** A hole in the input, in ms: silence the browser inserted, or (`dropped`) frames it threw away. */
+  gap(ms: number, dropped?: boolean): void;
+  /** The track processor has been handing frames over more than LAG_LIMIT_MS late for LAG_HOLD_MS. */
+  lagging?(lateMs: number): void;
 }
 
 /**
@@ -44,6 +46,16 @@ export interface CaptureSink {
  * in MicCapture.inputGaps.
  */
 const MAX_BUFFERED_FRAMES = 300;
+/**
+ * How late frames may arrive before capture counts as falling behind (rather than catching up
+ * after a hitch), and for how long. A game mid-conversation in headless Chromium got a tenth of
+ * the frames in time, so the backlog grew until the browser dropped frames 3 s later; a 1 s stall
+ * drains in milliseconds once the main thread is back, and stays under the hold.
+ */
+const LAG_LIMIT_MS = 200;
+const LAG_HOLD_MS = 300;
+/** The capture clock and performance.now() may drift apart this fast (ms per s) without alarm. */
+const LAG_CREEP = 0.001;
 const POOL = 8;
 
 /**
@@ -75,6 +87,12 @@ export class TrackCapture {
   #cur: Int16Array;
   #fill = 0;
   #nextTs = -1;
+  /** performance.now() and timestamp (µs) of the first frame; the lowest lateness seen since. */
+  #wall0 = -1;
+  #ts0 = 0;
+  #baseLag = Infinity;
+  #baseAt = 0;
+  #behindSince = -1;
   #zeros = 0;
   #heard = false;
   #stopped = false;
@@ -130,12 +148,14 @@ export class TrackCapture {
       this.#nextTs = -1;
     }
     if (this.#nextTs >= 0) {
-      // A frame is 10 ms; a later timestamp than the previous frame's end means frames were dropped
-      // (the main thread held more than MAX_BUFFERED_FRAMES) or the device skipped.
+      // A frame is 10 ms; a later timestamp than the previous frame's end means frames were dropped:
+      // the main thread held more than MAX_BUFFERED_FRAMES, or (seen in a game mid-conversation,
+      // with the reader never more than 90 ms behind) Chrome threw them away on its own.
       const lateMs = (frame.timestamp - this.#nextTs) / 1000;
-      if (lateMs >= 5) this.#sink.gap(lateMs);
+      if (lateMs >= 5) this.#sink.gap(lateMs, true);
     }
     this.#nextTs = frame.timestamp + (n / frame.sampleRate) * 1e6;
+    this.#watchLag(this.#nextTs);
     if (this.#in.length < n) {
       this.#in = new Float32Array(n);
       this.#plane = new Float32Array(n);
@@ -158,6 +178,31 @@ export class TrackCapture {
       let got: number;
       while ((got = rs.pull(this.#out, 0, this.#out.length)) > 0) this.#emit(got);
     }
+  }
+
+  /**
+   * Lateness = wall time since the first frame minus capture time since it: it grows when frames
+   * reach the page slower than real time. Relative to the lowest lateness seen (which creeps up
+   * slowly, so clock drift never adds up to an alarm).
+   */
+  #watchLag(endTs: number): void {
+    const now = performance.now();
+    if (this.#wall0 < 0) {
+      this.#wall0 = now;
+      this.#ts0 = endTs;
+    }
+    const lag = now - this.#wall0 - (endTs - this.#ts0) / 1000;
+    if (lag < this.#baseLag) {
+      this.#baseLag = lag;
+      this.#baseAt = now;
+    }
+    const late = lag - (this.#baseLag + (now - this.#baseAt) * LAG_CREEP);
+    if (late < LAG_LIMIT_MS) {
+      this.#behindSince = -1;
+      return;
+    }
+    if (this.#behindSince < 0) this.#behindSince = now;
+    else if (now - this.#behindSince >= LAG_HOLD_MS) this.#sink.lagging?.(late);
   }
 
   /** Exact digital zeros between sounds: silence the browser inserted (no microphone is that quiet). */

@@ -6,7 +6,10 @@ import { spokenPrefix, toFrames } from '../../plugin/server/speech/frames.js';
 import { createResampler } from '../../plugin/server/speech/resample.js';
 import { SentenceStream, splitSentences, substituteVariables } from '../../plugin/server/speech/text.js';
 import { createTurnDetector } from '../../plugin/server/speech/vad.js';
-import { buildJsgfGrammar } from '../../plugin/server/speech/pocketsphinx.js';
+import { buildJsgfGrammar, createPocketsphinxRecognizer } from '../../plugin/server/speech/pocketsphinx.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pickReply } from '../../plugin/server/agent/brain.js';
 import { chunks20ms, click, silence, speechLike } from './agent-fixtures.js';
 
@@ -245,5 +248,37 @@ describe('text', () => {
     expect(g).toContain('<phrase> = potion | potions | guild master | healing');
     expect(g).not.toMatch(/zyxqua/i);
     expect(buildJsgfGrammar({ phrases: ['Zyxqua'], keywords: [] }, (w) => dict.has(w))).toBeNull();
+  });
+});
+
+const sphinxInstalled = (() => {
+  const r = createPocketsphinxRecognizer();
+  void r?.close();
+  return r !== null;
+})();
+
+describe.skipIf(!sphinxInstalled)('recognizer dump (VOICE_AGENTS_ASR_DUMP)', () => {
+  it('writes each decoded utterance as a 16 kHz WAV named after what was heard', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pva-asr-dump-'));
+    const rec = createPocketsphinxRecognizer({ dumpDir: dir })!;
+    try {
+      const audio = speechLike('do you sell healing potions');
+      const stream = rec.start({ phrases: ['healing potions'], keywords: [] }, () => {});
+      stream.write(audio);
+      const heard = await stream.finish();
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      const words = typeof heard === 'string' ? heard.split(/\s+/).filter(Boolean).join('_') : '';
+      expect(files[0]).toMatch(new RegExp(`^\\d{4}-${words || 'nothing'}\\.wav$`));
+      const wav = readFileSync(join(dir, files[0]!));
+      expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+      expect(wav.readUInt32LE(24)).toBe(16000);
+      expect(wav.readUInt16LE(22)).toBe(1);
+      const back = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+      expect(back).toEqual(audio);
+    } finally {
+      await rec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

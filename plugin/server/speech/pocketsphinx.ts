@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -48,6 +48,12 @@ export interface PocketsphinxOptions {
   idleMs?: number;
   /** `nice` level of the decoders (default 10): the event loop and speech synthesis go first. */
   niceness?: number;
+  /**
+   * Write every decoded utterance here as a 16 kHz WAV named after its transcript (default: env
+   * VOICE_AGENTS_ASR_DUMP): for finding out why a phrase is misheard, by listening to what the
+   * recognizer was given.
+   */
+  dumpDir?: string;
 }
 
 /** The pocketsphinx recognizer, with its pool exposed for health checks and tests. */
@@ -124,6 +130,30 @@ const GARBAGE = [
   'very',
   'some',
 ];
+
+let dumped = 0;
+function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(pcm.length, 40);
+  const name = `${String(++dumped).padStart(4, '0')}-${normalizeWords(text).join('_').slice(0, 60) || 'nothing'}.wav`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), Buffer.concat([header, pcm]));
+  } catch {
+    // A debugging aid: a full disk must not take the conversation down.
+  }
+}
 
 export function normalizeWords(s: string): string[] {
   return s
@@ -248,6 +278,7 @@ export function createPocketsphinxRecognizer(
       }),
   });
   let closed = false;
+  const dumpDir = options.dumpDir ?? process.env.VOICE_AGENTS_ASR_DUMP ?? '';
 
   return {
     name: 'pocketsphinx (JSGF grammar from the NPC file)',
@@ -272,11 +303,13 @@ export function createPocketsphinxRecognizer(
         async finish(): Promise<string | RecognitionDeclined> {
           if (state !== 'open') return { declined: 'cancelled' };
           state = 'finished';
-          const job = pool.submit(startOptions.owner ?? stream, gram, Buffer.concat(chunks, bytes));
+          const audio = Buffer.concat(chunks, bytes);
+          const job = pool.submit(startOptions.owner ?? stream, gram, audio);
           chunks.length = 0;
           cancelQueued = job.cancel;
           const r = await job.result;
           cancelQueued = null;
+          if (dumpDir) dumpUtterance(dumpDir, audio, r.ok ? r.text : `declined-${r.reason}`);
           return r.ok ? r.text.trim() : { declined: r.reason };
         },
         cancel() {

@@ -3,7 +3,7 @@
  * (which mounts the local agent), on port 0, opened in real Chromium.
  */
 import { createServer, type ViteDevServer } from 'vite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +20,10 @@ export interface GameSession {
   close(): Promise<void>;
 }
 
+/** A private optimizer cache per test process, removed when the process exits (not per server: they share it). */
+const CACHE_DIR = join(tmpdir(), `pva-e2e-vite-${process.pid}`);
+process.once('exit', () => rmSync(CACHE_DIR, { recursive: true, force: true }));
+
 export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     root: repoRoot,
@@ -28,7 +32,7 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
     // A private optimizer cache: other dev servers on this machine re-optimizing the shared
     // node_modules/.vite would answer our page with 504 "Outdated Optimize Dep".
-    cacheDir: join(tmpdir(), `pva-e2e-vite-${process.pid}`),
+    cacheDir: CACHE_DIR,
     optimizeDeps: { include: ['phaser', 'howler'] },
   });
   await server.listen();
