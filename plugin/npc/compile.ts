@@ -71,6 +71,16 @@ function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError
       message: `YAML syntax error: this quoted text is never closed; add the closing ${q}`,
     };
   }
+  // The parser recurses per nesting level: a crafted file nested thousands deep runs out of stack.
+  if (/maximum call stack/i.test(raw))
+    return {
+      file,
+      line,
+      column: col,
+      path: '',
+      code: 'syntax',
+      message: 'YAML syntax error: lists or maps nest too deeply here; an NPC file needs only a few levels',
+    };
   const hint = SYNTAX_HINTS[e.code];
   return {
     file,

@@ -35,6 +35,14 @@ describe('NPC compiler limits', () => {
     ]);
   });
 
+  it('refuses lists nested 40,000 deep with the line, not a stack overflow message', () => {
+    const src = HEAD + 'knowledge: ' + '['.repeat(40_000) + ']'.repeat(40_000) + '\n';
+    const { res } = timed(src);
+    expect(errorsOf(res)).toEqual([
+      expect.stringMatching(/^x\.npc\.yaml:3:\d+ YAML syntax error: lists or maps nest too deeply here/),
+    ]);
+  });
+
   it('refuses an alias fan-out (a 60 KB file that expands to millions of `when` entries) in under 1 s', () => {
     const words = Array(3000).fill('a').join(', ');
     const src =
