@@ -80,6 +80,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #levelValue = 0;
   /** The position changed while the voice was silent: applied (unsmoothed) before it next plays. */
   #positionDirty = false;
+  /** The pan and distance gain (or HRTF x, z) last scheduled: a smaller change is not worth an event. */
+  #applied = [NaN, NaN];
   #disposed = false;
   #sendQueued = false;
   #_underruns = 0;
@@ -327,16 +329,33 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     const o = this.#opts;
     const dx = this.#pos.x - this.#listener.x;
     const dy = this.#pos.y - this.#listener.y;
+    const stereo = g.panner instanceof StereoPannerNode;
+    const a = stereo ? stereoPan(dx, o) : dx;
+    const b = stereo ? distanceGain(Math.hypot(dx, dy), o) : dy;
+    const last = this.#applied;
+    // A player walking 3 px a frame moves a voice's pan by under 0.01 and its level by ~3 %: per
+    // frame that is two automation events per voice for a change nobody hears (a pan step of 0.01
+    // is under a degree; 3 % is 0.26 dB, a quarter of the smallest step of loudness people notice).
+    // The error this leaves is bounded by the same steps, never accumulated.
+    if (
+      !immediate &&
+      (stereo
+        ? Math.abs(a - last[0]!) < PAN_STEP && Math.abs(b - last[1]!) < GAIN_STEP * last[1]!
+        : Math.abs(a - last[0]!) < HRTF_STEP_PX && Math.abs(b - last[1]!) < HRTF_STEP_PX)
+    )
+      return;
+    last[0] = a;
+    last[1] = b;
     const t = g.ctx.currentTime;
     const tau = immediate ? 0 : o.smoothing;
     if (g.panner instanceof StereoPannerNode) {
-      setParam(g.panner.pan, stereoPan(dx, o), t, tau);
-      setParam(g.dist!.gain, distanceGain(Math.hypot(dx, dy), o), t, tau);
+      setParam(g.panner.pan, a, t, tau);
+      setParam(g.dist!.gain, b, t, tau);
     } else {
       // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
-      setParam(g.panner.positionX, dx, t, tau);
+      setParam(g.panner.positionX, a, t, tau);
       setParam(g.panner.positionY, 0, t, tau);
-      setParam(g.panner.positionZ, dy, t, tau);
+      setParam(g.panner.positionZ, b, t, tau);
     }
   }
 
@@ -386,6 +405,10 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** tau 0: jump (the voice is silent); otherwise glide with that time constant (no zipper noise). */
+const PAN_STEP = 0.01;
+const GAIN_STEP = 0.03;
+const HRTF_STEP_PX = 2;
+
 function setParam(p: AudioParam, v: number, t: number, tau: number): void {
   if (tau === 0) p.setValueAtTime(v, t);
   else p.setTargetAtTime(v, t, tau);
