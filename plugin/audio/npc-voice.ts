@@ -133,14 +133,15 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   get level(): number {
     const g = this.#graph;
     if (!g) return 0;
-    // Read by the marker and the mouth flap in the same frame: the analyser only has new samples
-    // once the context has rendered another quantum.
-    if (g.ctx.currentTime === this.#levelAt) return this.#levelValue;
+    // Read by the marker and the mouth flap every frame: 30 readings a second are more than a mouth
+    // flap shows (a reading copies 512 samples out of the analyser, the costliest call in a frame).
+    const t = g.ctx.currentTime;
+    if (t >= this.#levelAt && t - this.#levelAt < LEVEL_INTERVAL_S) return this.#levelValue;
     const b = this.#levelBuf;
     g.analyser.getFloatTimeDomainData(b);
     let s = 0;
     for (let i = 0; i < b.length; i++) s += b[i]! * b[i]!;
-    this.#levelAt = g.ctx.currentTime;
+    this.#levelAt = t;
     this.#levelValue = Math.sqrt(s / b.length);
     return this.#levelValue;
   }
@@ -405,6 +406,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** tau 0: jump (the voice is silent); otherwise glide with that time constant (no zipper noise). */
+const LEVEL_INTERVAL_S = 0.03;
 const PAN_STEP = 0.01;
 const GAIN_STEP = 0.03;
 const HRTF_STEP_PX = 2;
