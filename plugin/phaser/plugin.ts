@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
 import { resolveBubbleStyle } from './bubble/style.js';
 import { listenerPoint, type Listener } from './listener.js';
 import { SceneVisuals } from './visuals.js';
+import { PositionSync } from './position-sync.js';
 import type { OverlayInfo } from './overlay.js';
 
 const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
@@ -31,10 +32,10 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   readonly #handles = new Map<string, NpcHandle>();
   readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
   /** The handles again, dense (h.slot): the per-frame position sync walks an array, not a Map iterator. */
-  readonly #list: NpcHandle[] = [];
   /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
   readonly #talking = new Set<NpcHandle>();
   #tracker: ProximityTracker;
+  #positions: PositionSync<NpcHandle>;
   #listenerTarget: Listener | null = null;
   #listenerPos = { x: 0, y: 0 };
   #active: NpcHandle | null = null;
@@ -60,6 +61,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
     super(scene, pluginManager, pluginKey);
     this.#tracker = this.#newTracker();
+    this.#positions = new PositionSync(this.#tracker);
     this.#visuals = new SceneVisuals(scene);
     this.#owner = {
       detach: (npc) => this.detach(npc),
@@ -119,6 +121,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     for (const off of this.#unsubs.splice(0)) off();
     for (const h of [...this.#handles.values()]) this.detach(h);
     this.#tracker = this.#newTracker();
+    this.#positions = new PositionSync(this.#tracker);
     this.#active = null;
     this.#audio.dispose();
     this.#visuals.destroy();
@@ -179,9 +182,9 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const h = new NpcHandle(this.#owner, gameObject, npc, options);
     this.#handles.set(npc.id, h);
     this.#byObject.set(gameObject, h);
-    h.slot = this.#list.push(h) - 1;
     this.#tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
     h.index = this.#tracker.indexOf(npc.id);
+    this.#positions.add(h);
     gameObject.once(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
     return h;
   }
@@ -198,12 +201,10 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
     if (h.conversation) this.#closeConversation(h, CLOSED_BY_GAME);
     if (this.#active === h) this.#setActive(null);
+    this.#positions.remove(h);
     this.#tracker.remove(h.id);
     this.#handles.delete(h.id);
     this.#byObject.delete(h.gameObject);
-    const last = this.#list.pop()!;
-    if (last !== h) this.#list[(last.slot = h.slot)] = last;
-    h.slot = -1;
     if (h.bubble) this.#visuals.removeBubble(h.bubble);
     h.bubble = null;
     h.markDetached();
@@ -333,13 +334,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #onPostUpdate(time: number): void {
     this.#now = time;
     const lp = this.#listenerPosition();
-    const list = this.#list,
-      tracker = this.#tracker;
-    for (let i = 0; i < list.length; i++) {
-      const h = list[i]!,
-        go = h.gameObject;
-      tracker.setPositionAt(h.index, go.x, go.y);
-    }
+    this.#positions.sync(lp.x, lp.y);
     const changes = this.#tracker.update(lp.x, lp.y, time);
     if (changes.length) this.#apply(changes);
     const mixer = this.#audio.mixer;

@@ -230,6 +230,14 @@ export class ProximityTracker {
     return this.#must(id).index;
   }
 
+  /**
+   * Calls `fn` with the index of every NPC that may be within every radius plus `margin` of (x, y)
+   * by its last known position (a superset: whole grid cells).
+   */
+  forEachNear(x: number, y: number, margin: number, fn: (index: number) => void): void {
+    this.#grid.query(x, y, this.#maxReach + margin, fn);
+  }
+
   setPositionAt(index: number, x: number, y: number): void {
     const rec = this.#recs[index];
     if (rec) this.#setPositionRec(rec, x, y);
