@@ -14,6 +14,8 @@ const until = async (cond: () => boolean, ms: number, what: string): Promise<voi
 };
 
 let glue = '';
+/** Our mic, to report at the end of a run which path it ended on ('auto' may leave the track processor). */
+let ourMic: { readonly captureMethod: string | null } | null = null;
 let captureRate = 0;
 let howlerRate = 0;
 
@@ -41,6 +43,7 @@ async function start(wsUrl: string): Promise<string> {
         ...(params.get('chunkMs') ? { chunkMs: Number(params.get('chunkMs')) } : {}),
       });
       if (!(await mic.start())) throw new Error('mic failed');
+      ourMic = mic;
       captureRate = mic.captureRate;
       glue = `AgentSession + MicCapture (${mic.captureMethod})`;
       howlerRate = (Howler as any).ctx?.sampleRate ?? 0;
@@ -124,6 +127,7 @@ function info() {
     chunkSamples: marks.chunkSamples,
     sentChunks: marks.sentChunks,
     glue,
+    captureMethodAtEnd: ourMic?.captureMethod ?? null,
     contexts: marks.contexts,
     trackRate: marks.trackRate,
     captureRate,
