@@ -247,6 +247,38 @@ export const FIGURES: FigureDef[] = [
     value: (r) => num(r, 'agent-capacity', 'typed.lastHeld'),
   },
   {
+    metric: 'hostile clients: player reply, worst attack',
+    definition:
+      "the longest reply a well-behaved player waited for (typed question → agent_response and first audio) during any of issue 12's attacks, each run alone (a timeout counts as 10 s)",
+    bench: 'hostile',
+    unit: 'ms',
+    goal: 'max',
+    target: 2000,
+    targetText: '≤ 2 s during every attack',
+    value: (r) => num(r, 'hostile', 'headline.worstReplyMaxMs'),
+  },
+  {
+    metric: 'hostile clients: agent peak RSS over baseline',
+    definition: "the agent process's peak RSS during the worst attack, minus its RSS when quiet",
+    bench: 'hostile',
+    unit: 'MB',
+    goal: 'max',
+    target: 400,
+    targetText: '< baseline + 400 MB',
+    value: (r) => num(r, 'hostile', 'headline.worstRssOverBaselineMb'),
+  },
+  {
+    metric: 'hostile clients: recognizer processes',
+    definition:
+      'peak pocketsphinx_batch processes under the agent over every attack (audio at 10x real time included), as a share of the pool (4 decoder processes per core)',
+    bench: 'hostile',
+    unit: '% of pool',
+    goal: 'max',
+    target: 100,
+    targetText: 'never more than the pool',
+    value: (r) => num(r, 'hostile', 'headline.peakRecognizersPercentOfPool'),
+  },
+  {
     metric: 'bundle',
     definition: 'browser entry, minified + gzip, without phaser/howler',
     bench: 'bundle-size',
