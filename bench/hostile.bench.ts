@@ -213,7 +213,8 @@ const latency = (p: Phase) => {
 
 // --- run ---------------------------------------------------------------------------------------------
 
-// Warm up (JIT, speech caches, the recognizer's dictionary and first decoder) before the baseline.
+// Warm up (JIT, speech caches, the first decoder process) so the baseline is the steady state. The
+// dictionary no longer needs it: it loads in slices when the agent starts (pocketsphinx.ts).
 const recognizerWarm = stats0.recognizer ? await warmRecognizer(server.agent.url) : false;
 progress(`recognizer warmed: ${recognizerWarm}`);
 for (let i = 0; i < 5; i++) {
