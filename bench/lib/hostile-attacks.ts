@@ -372,9 +372,8 @@ function audioLoop(): string[] {
 }
 
 /**
- * Has the recognizer hear one conversation's speech before the baseline (its dictionary load and
- * first decoder are a cold start, paid once per agent, not an attack's doing). True when a
- * transcript came back.
+ * Has the recognizer hear one conversation's speech before the baseline (its first decoder process
+ * is a cold start, paid once per agent, not an attack's doing). True when a transcript came back.
  */
 export async function warmRecognizer(url: string): Promise<boolean> {
   const ws = await openSocket(url, { localAddress: PLAYER_ADDRESS });
