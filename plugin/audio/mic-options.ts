@@ -50,8 +50,9 @@ export interface MicCaptureOptions {
    * processor skips the FIFO Chrome puts in front of a MediaStreamAudioSourceNode: about 11 ms less
    * mic-to-wire latency, and steadier (bench/audio-latency). But Chrome drops its frames while a busy
    * page keeps the main thread occupied (a game mid-conversation lost 50-80 % of the player's
-   * speech that way), so 'auto' moves to the worklet, for the rest of the page's life, as soon as
-   * the processor drops 60 ms of audio within 5 s. 'track-processor' never moves.
+   * speech that way), so 'auto' moves to the worklet, for the rest of the page's life, when the
+   * processor falls behind real time (its frames' lateness grows by 30 % of the wall time over two
+   * 0.4 s windows in a row) or drops 60 ms of audio within 5 s. 'track-processor' never moves.
    */
   capture?: 'auto' | 'track-processor' | 'worklet';
   /**

@@ -35,7 +35,7 @@ export interface CaptureSink {
   chunk(pcm: Int16Array): void;
   /** A hole in the input, in ms: silence the browser inserted, or (`dropped`) frames it threw away. */
   gap(ms: number, dropped?: boolean): void;
-  /** The track processor has been handing frames over more than LAG_LIMIT_MS late for LAG_HOLD_MS. */
+  /** The track processor hands frames over more slowly than real time (see LAG_WINDOW_MS). */
   lagging?(lateMs: number): void;
 }
 
@@ -47,15 +47,18 @@ export interface CaptureSink {
  */
 const MAX_BUFFERED_FRAMES = 300;
 /**
- * How late frames may arrive before capture counts as falling behind (rather than catching up
- * after a hitch), and for how long. A game mid-conversation in headless Chromium got a tenth of
- * the frames in time, so the backlog grew until the browser dropped frames 3 s later; a 1 s stall
- * drains in milliseconds once the main thread is back, and stays under the hold.
+ * Capture counts as falling behind when frames reach the page more slowly than real time: their
+ * lateness grew by over LAG_GROWTH of the wall time in each of LAG_WINDOWS windows of
+ * LAG_WINDOW_MS. A game mid-conversation in headless Chromium got a fifth to a half of the frames
+ * in time (lateness growing 250-400 ms per window) until the browser dropped frames 3 s later.
+ * What must not count: a device that starts late (one jump, then steady), a one-second stall (a
+ * jump, then the backlog drains in milliseconds), and clock drift between the capture clock and
+ * performance.now() (well under 1 %). Judging lateness against the first frame alone took a late
+ * start for falling behind and left the track processor in the latency bench.
  */
-const LAG_LIMIT_MS = 200;
-const LAG_HOLD_MS = 300;
-/** The capture clock and performance.now() may drift apart this fast (ms per s) without alarm. */
-const LAG_CREEP = 0.001;
+const LAG_WINDOW_MS = 400;
+const LAG_WINDOWS = 2;
+const LAG_GROWTH = 0.3;
 const POOL = 8;
 
 /**
@@ -87,12 +90,12 @@ export class TrackCapture {
   #cur: Int16Array;
   #fill = 0;
   #nextTs = -1;
-  /** performance.now() and timestamp (µs) of the first frame; the lowest lateness seen since. */
+  /** performance.now() and timestamp (µs) of the first frame; the current window's start and lateness. */
   #wall0 = -1;
   #ts0 = 0;
-  #baseLag = Infinity;
-  #baseAt = 0;
-  #behindSince = -1;
+  #winAt = -1;
+  #winLag = 0;
+  #slowWindows = 0;
   #zeros = 0;
   #heard = false;
   #stopped = false;
@@ -180,11 +183,7 @@ export class TrackCapture {
     }
   }
 
-  /**
-   * Lateness = wall time since the first frame minus capture time since it: it grows when frames
-   * reach the page slower than real time. Relative to the lowest lateness seen (which creeps up
-   * slowly, so clock drift never adds up to an alarm).
-   */
+  /** Lateness = wall time since the first frame minus capture time since it; see LAG_WINDOW_MS. */
   #watchLag(endTs: number): void {
     const now = performance.now();
     if (this.#wall0 < 0) {
@@ -192,17 +191,18 @@ export class TrackCapture {
       this.#ts0 = endTs;
     }
     const lag = now - this.#wall0 - (endTs - this.#ts0) / 1000;
-    if (lag < this.#baseLag) {
-      this.#baseLag = lag;
-      this.#baseAt = now;
-    }
-    const late = lag - (this.#baseLag + (now - this.#baseAt) * LAG_CREEP);
-    if (late < LAG_LIMIT_MS) {
-      this.#behindSince = -1;
+    if (this.#winAt < 0) {
+      this.#winAt = now;
+      this.#winLag = lag;
       return;
     }
-    if (this.#behindSince < 0) this.#behindSince = now;
-    else if (now - this.#behindSince >= LAG_HOLD_MS) this.#sink.lagging?.(late);
+    const span = now - this.#winAt;
+    if (span < LAG_WINDOW_MS) return;
+    const growth = lag - this.#winLag;
+    this.#slowWindows = growth > span * LAG_GROWTH ? this.#slowWindows + 1 : 0;
+    this.#winAt = now;
+    this.#winLag = lag;
+    if (this.#slowWindows >= LAG_WINDOWS) this.#sink.lagging?.(lag);
   }
 
   /** Exact digital zeros between sounds: silence the browser inserted (no microphone is that quiet). */

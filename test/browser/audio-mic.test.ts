@@ -332,6 +332,50 @@ describe('MicCapture', () => {
     }
   });
 
+  it('auto: a microphone that starts late and then keeps time stays on the track processor', async () => {
+    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
+    try {
+      const { page, errors } = await open(browser);
+      const r = await page.evaluate(async () => {
+        const { lab } = window as any;
+        const w = window as any;
+        const native = w.MediaStreamTrackProcessor;
+        // The first frame, then the rest as if the device had paused 600 ms after it: timestamps
+        // that jump back relative to the wall clock once, with no backlog to drain.
+        w.MediaStreamTrackProcessor = function (init: unknown) {
+          const real = new native(init);
+          let n = 0;
+          return {
+            readable: real.readable.pipeThrough(
+              new TransformStream({
+                transform(frame: any, ctl) {
+                  if (n++ === 0) return ctl.enqueue(frame);
+                  ctl.enqueue({
+                    numberOfFrames: frame.numberOfFrames,
+                    numberOfChannels: frame.numberOfChannels,
+                    sampleRate: frame.sampleRate,
+                    timestamp: frame.timestamp - 600_000,
+                    copyTo: (d: Float32Array, o: unknown) => frame.copyTo(d, o),
+                    close: () => frame.close(),
+                  });
+                },
+              }),
+            ),
+          };
+        };
+        const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
+        await lab.until(() => s.chunks.length >= 150, 8000, '3 s of chunks');
+        const method = s.mic.captureMethod;
+        s.mic.stop();
+        return { method, errors: s.errors };
+      });
+      expect(r).toEqual({ method: 'track-processor', errors: [] });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('auto: a one-second main-thread stall is a hitch, not a busy page: the track processor keeps it all', async () => {
     const browser = await launchBrowser({ micWav: fx.speech16k });
     try {

@@ -1,47 +1,62 @@
 /**
- * The Vite dev server with the plugin survives a request whose URL does not parse (issue 12.1):
- * as a WebSocket upgrade it used to reach the local agent's `new URL()` and end the dev server.
+ * The Vite dev server and `vite preview`, with the plugin, survive a request whose URL does not
+ * parse (issue 12.1): as a WebSocket upgrade it used to reach the local agent's `new URL()` and end
+ * the dev server. Both check Host and Origin on the local agent's upgrade (issue 12.8).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { rawRequest } from '../helpers/raw-http.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, preview } from 'vite';
 import WebSocket from 'ws';
 import { voiceAgents } from '../../plugin/vite/index.js';
 
-let dir = '';
-let server: ViteDevServer;
-let port = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vite-malformed-'));
-  await writeFile(join(dir, 'index.html'), '<!doctype html><title>dev</title>');
-  server = await createServer({
-    root: dir,
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [
-      voiceAgents({
-        apiKey: '',
-        localAgentOptions: { recognizer: 'none', speechEngine: 'babble', llm: false },
-      }),
-    ],
-    server: { host: '127.0.0.1', port: 0, strictPort: false },
+const PLUGIN = () =>
+  voiceAgents({
+    apiKey: '',
+    localAgentOptions: { recognizer: 'none', speechEngine: 'babble', llm: false },
   });
-  await server.listen();
-  port = Number(new URL(server.resolvedUrls!.local[0]!).port);
-}, 30_000);
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+describe.each(['dev', 'preview'] as const)('the Vite %s server with the local agent', (kind) => {
+  let dir = '';
+  let close: () => Promise<void> = async () => {};
+  let port = 0;
 
-const raw = (request: string): Promise<string> => rawRequest(port, request);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vite-malformed-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>dev</title>');
+    // What `vite build` leaves for `vite preview` to serve.
+    await mkdir(join(dir, 'dist'));
+    await writeFile(join(dir, 'dist', 'index.html'), '<!doctype html><title>built</title>');
+    const common = {
+      root: dir,
+      configFile: false as const,
+      logLevel: 'silent' as const,
+      plugins: [PLUGIN()],
+    };
+    const listen = { host: '127.0.0.1', port: 0, strictPort: false };
+    let url: string | undefined;
+    if (kind === 'dev') {
+      const server = await createServer({ ...common, server: listen });
+      await server.listen();
+      url = server.resolvedUrls?.local[0];
+      close = () => server.close();
+    } else {
+      const server = await preview({ ...common, preview: listen });
+      url = server.resolvedUrls?.local[0];
+      close = () => server.close();
+    }
+    port = Number(new URL(url!).port);
+  }, 30_000);
 
-describe('the Vite dev server with the local agent', () => {
+  afterAll(async () => {
+    await close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const raw = (request: string): Promise<string> => rawRequest(port, request);
+
   it('answers an unparseable upgrade URL with 400 and still greets a player', async () => {
     const answer = await raw(
       'GET //x:99999 HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
