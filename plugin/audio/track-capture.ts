@@ -155,7 +155,10 @@ export class TrackCapture {
       // the main thread held more than MAX_BUFFERED_FRAMES, or (seen in a game mid-conversation,
       // with the reader never more than 90 ms behind) Chrome threw them away on its own.
       const lateMs = (frame.timestamp - this.#nextTs) / 1000;
-      if (lateMs >= 5) this.#sink.gap(lateMs, true);
+      // Only a jump of a frame and a half or more is frames dropped: a track from Web Audio (a
+      // MediaStreamAudioDestinationNode) stamps its 10 ms frames on the 128-sample render grid,
+      // +9.4 ms then -7.9 ms, and those alone added up to a "drop budget" within 4 s.
+      if (lateMs >= 5) this.#sink.gap(lateMs, lateMs >= 1.5 * (n / frame.sampleRate) * 1000);
     }
     this.#nextTs = frame.timestamp + (n / frame.sampleRate) * 1e6;
     this.#watchLag(this.#nextTs);

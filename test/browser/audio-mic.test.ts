@@ -376,6 +376,34 @@ describe('MicCapture', () => {
     }
   });
 
+  it('auto: a track made by Web Audio (frames stamped on the render grid) stays on the track processor', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await open(browser);
+      const r = await page.evaluate(async () => {
+        const { lab } = window as any;
+        // A microphone that is a MediaStreamAudioDestinationNode (a voice changer, a test rig such
+        // as the latency bench): its 10 ms frames come +9.4 / -7.9 ms apart, never dropped.
+        const ctx = new AudioContext({ sampleRate: 48000 });
+        const osc = ctx.createOscillator();
+        const dest = ctx.createMediaStreamDestination();
+        osc.connect(dest);
+        osc.start();
+        navigator.mediaDevices.getUserMedia = async () => dest.stream;
+        const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
+        await lab.until(() => s.chunks.length >= 300, 10000, '6 s of chunks');
+        const method = s.mic.captureMethod;
+        s.mic.stop();
+        await ctx.close();
+        return { method, errors: s.errors };
+      });
+      expect(r).toEqual({ method: 'track-processor', errors: [] });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('auto: a one-second main-thread stall is a hitch, not a busy page: the track processor keeps it all', async () => {
     const browser = await launchBrowser({ micWav: fx.speech16k });
     try {
