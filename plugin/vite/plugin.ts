@@ -281,6 +281,10 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const path = ctx.file;
       const { source, result } = await compileFile(path);
       const server = devServer ?? ctx.server;
+      // The watcher can report one save twice (seen on a loaded CI machine): the same good text
+      // again is not an update, and the page must not hear of it twice.
+      const before = files.get(path);
+      if (result.ok && lastCompiled.get(path) === source && before?.npc && !before.errors) return [];
       lastCompiled.set(path, source);
       recheckLater(server, path);
       if (!result.ok) {

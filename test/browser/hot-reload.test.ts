@@ -79,6 +79,11 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('direct')).toBe('Fresh stock just arrived!');
     expect(await page.evaluate(() => (window as any).__sameObject)).toBe(true);
     expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    // The watcher reporting the same save again (it does, on a loaded machine) is not an update.
+    await expect.poll(() => text('updates')).toBe('1');
+    server.watcher.emit('change', file);
+    await new Promise((r) => setTimeout(r, 500)); // an update would take a few ms; nothing to poll for
+    expect(await text('updates')).toBe('1');
 
     // 2. A broken edit: the overlay points at the line, the page keeps the last good value.
     const broken = original
