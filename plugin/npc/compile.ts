@@ -59,37 +59,21 @@ function syntaxError(source: string, file: string, lc: LineCounter, e: YAMLError
     (e.code === 'MISSING_CHAR' ? unclosedQuoteOffset(source, e.pos[0], first) : undefined) ?? e.pos[0];
   const { line, col } = lc.linePos(offset);
   const raw = first.replace(/ at line \d+, column \d+.*$/, '');
-  const quote = e.code === 'MISSING_CHAR' && /quote/i.test(raw);
-  if (quote) {
-    const q = raw.includes("'") ? "'" : '"';
-    return {
-      file,
-      line,
-      column: col,
-      path: '',
-      code: 'syntax',
-      message: `YAML syntax error: this quoted text is never closed; add the closing ${q}`,
-    };
-  }
-  // The parser recurses per nesting level: a crafted file nested thousands deep runs out of stack.
-  if (/maximum call stack/i.test(raw))
-    return {
-      file,
-      line,
-      column: col,
-      path: '',
-      code: 'syntax',
-      message: 'YAML syntax error: lists or maps nest too deeply here; an NPC file needs only a few levels',
-    };
-  const hint = SYNTAX_HINTS[e.code];
-  return {
+  const at = (detail: string): NpcFileError => ({
     file,
     line,
     column: col,
     path: '',
     code: 'syntax',
-    message: `YAML syntax error: ${e.code === 'MULTIPLE_DOCS' ? hint : `${raw}${hint ? `; ${hint}` : ''}`}`,
-  };
+    message: `YAML syntax error: ${detail}`,
+  });
+  if (e.code === 'MISSING_CHAR' && /quote/i.test(raw))
+    return at(`this quoted text is never closed; add the closing ${raw.includes("'") ? "'" : '"'}`);
+  // The parser recurses per nesting level: a crafted file nested thousands deep runs out of stack.
+  if (/maximum call stack/i.test(raw))
+    return at('lists or maps nest too deeply here; an NPC file needs only a few levels');
+  const hint = SYNTAX_HINTS[e.code];
+  return at(e.code === 'MULTIPLE_DOCS' ? hint! : `${raw}${hint ? `; ${hint}` : ''}`);
 }
 
 /**
