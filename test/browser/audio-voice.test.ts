@@ -57,7 +57,13 @@ describe('NpcVoice playback', () => {
         }
         await lab.until(() => voice.mode === 'speaking', 3000, 'speaking');
         await lab.until(() => voice.mode === 'listening', 4000, 'listening');
-        const { L, rate: ctxRate } = await rec.stop();
+        // What the graph rendered, quantum after quantum: the voice's own continuity, not where a
+        // loaded machine's audio thread said each quantum belonged in time.
+        const {
+          rendered: { L },
+          rate: ctxRate,
+          segments,
+        } = await rec.stop();
         // Steady part: from 20 ms after the onset to 20 ms before the end.
         const { first, last } = lab.span(L, 0.05);
         const a = first + Math.round(0.02 * ctxRate);
@@ -84,6 +90,7 @@ describe('NpcVoice playback', () => {
           minRms,
           playedSec: (last - first) / ctxRate,
           underruns: voice.underruns,
+          timeSkips: segments.length - 1,
         });
         voice.dispose();
       }
@@ -119,7 +126,10 @@ describe('NpcVoice playback', () => {
       }
       await lab.until(() => voice.mode === 'listening', 4000, 'listening');
       const positionMs = voice.playbackPositionMs;
-      const { L, rate } = await rec.stop();
+      const {
+        rendered: { L },
+        rate,
+      } = await rec.stop();
       const { first, last } = lab.span(L, 0.02);
       const w = (2 * Math.PI * 440) / rate;
       const c = 4 * Math.sin(w / 2) ** 2;
