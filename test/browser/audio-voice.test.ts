@@ -42,6 +42,8 @@ describe('NpcVoice playback', () => {
         minRms: number;
         playedSec: number;
         underruns: number;
+        /** Quanta whose reported time did not follow the previous one's (shown when a check fails). */
+        timeSkips: number;
       }[] = [];
       for (const rate of [16000, 24000, 44100]) {
         const voice = mixer.createVoice();
