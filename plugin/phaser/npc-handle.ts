@@ -154,10 +154,9 @@ export class NpcHandle extends Emitter<NpcEvents> {
     return [...this.#tools.keys()];
   }
 
-  override on<K extends keyof NpcEvents>(event: K, fn: NpcEvents[K]): () => void {
-    const off = super.on(event, fn);
+  /** Listening for `tool:<name>` (with `on` or `once`) answers that tool in this NPC's conversation. */
+  protected override subscribed(event: keyof NpcEvents): void {
     if (typeof event === 'string' && event.startsWith('tool:')) this.#owner.toolAdded(this, event.slice(5));
-    return off;
   }
 
   /** @internal */

@@ -15,13 +15,19 @@ export abstract class EventfulScenePlugin extends Phaser.Plugins.ScenePlugin {
 
   on<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
     const off = this.events.on(event, fn);
-    // Listening for a tool answers it (with a default success) in every open conversation.
-    if (typeof event === 'string' && event.startsWith('tool:')) this.toolListened(event.slice(5));
+    this.#listening(event);
     return off;
   }
 
   once<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): () => void {
-    return this.events.once(event, fn);
+    const off = this.events.once(event, fn);
+    this.#listening(event);
+    return off;
+  }
+
+  /** Listening for a tool (`on` or `once`) answers it, with a default success, in every open conversation. */
+  #listening(event: keyof PluginEvents<NpcHandle>): void {
+    if (typeof event === 'string' && event.startsWith('tool:')) this.toolListened(event.slice(5));
   }
 
   off<K extends keyof PluginEvents<NpcHandle>>(event: K, fn: PluginEvents<NpcHandle>[K]): void {

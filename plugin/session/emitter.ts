@@ -2,6 +2,7 @@
 export type Unsubscribe = () => void;
 
 type Listener = (...args: any[]) => void;
+type Entry = Listener & { orig?: Listener };
 export type EventMap<E> = { [K in keyof E]: Listener };
 
 /** Where a throwing listener is reported; the default logs it on the console. */
@@ -16,7 +17,7 @@ const logListenerError: ListenerErrorHandler = (event, error) =>
  * instead of thrown, so a bug in game code never drops the next audio frame or protocol message.
  */
 export class Emitter<Events extends EventMap<Events>> {
-  readonly #map = new Map<keyof Events, Set<Listener>>();
+  readonly #map = new Map<keyof Events, Set<Entry>>();
   readonly #onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler = logListenerError) {
@@ -25,31 +26,47 @@ export class Emitter<Events extends EventMap<Events>> {
 
   /** Subscribe; returns the unsubscribe function. */
   on<K extends keyof Events>(event: K, fn: Events[K]): Unsubscribe {
+    return this.#add(event, fn, fn);
+  }
+
+  /** Subscribe for the next emit only. `off(event, fn)` with the same `fn` cancels it. */
+  once<K extends keyof Events>(event: K, fn: Events[K]): Unsubscribe {
+    const off = this.#add(
+      event,
+      (...a) => {
+        off();
+        fn(...a);
+      },
+      fn,
+    );
+    return off;
+  }
+
+  /**
+   * Each subscription is its own entry (the same function subscribed twice is two), remembering
+   * the function the caller passed so `off(event, fn)` finds the entries of `once(event, fn)` too.
+   */
+  #add(event: keyof Events, call: Listener, orig: Listener): Unsubscribe {
     let set = this.#map.get(event);
     if (!set) this.#map.set(event, (set = new Set()));
-    // Wrapped, so the same function subscribed twice is two independent subscriptions.
-    const entry: Listener = (...a) => fn(...a);
-    (entry as { orig?: Listener }).orig = fn;
+    const entry: Entry = (...a) => call(...a);
+    entry.orig = orig;
     set.add(entry);
+    this.subscribed(event);
     return () => {
       set.delete(entry);
       if (set.size === 0 && this.#map.get(event) === set) this.#map.delete(event);
     };
   }
 
-  once<K extends keyof Events>(event: K, fn: Events[K]): Unsubscribe {
-    const off = this.on(event, ((...a: unknown[]) => {
-      off();
-      fn(...a);
-    }) as Events[K]);
-    return off;
-  }
+  /** Called after each new subscription, by `on` and `once` alike (subclasses react to listening). */
+  protected subscribed(_event: keyof Events): void {}
 
   /** Removes every subscription of `fn` to `event`. */
   off<K extends keyof Events>(event: K, fn: Events[K]): void {
     const set = this.#map.get(event);
     if (!set) return;
-    for (const e of set) if ((e as { orig?: Listener }).orig === fn) set.delete(e);
+    for (const e of set) if (e.orig === fn) set.delete(e);
     if (set.size === 0) this.#map.delete(event);
   }
 

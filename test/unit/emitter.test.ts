@@ -33,6 +33,20 @@ describe('the shared typed emitter (sessions, audio classes, NPC handles, the pl
     expect(bus.eventNames()).toEqual([]);
   });
 
+  it('off(fn) cancels a once(fn) that has not fired yet, and only that function', () => {
+    const bus = new EventBus<Events>();
+    const got: string[] = [];
+    const fn = (who: string) => got.push(`fn:${who}`);
+    const other = (who: string) => got.push(`other:${who}`);
+    bus.once('hello', fn);
+    bus.once('hello', other);
+    bus.off('hello', fn);
+    bus.fire('hello', 'a');
+    bus.fire('hello', 'b');
+    expect(got).toEqual(['other:a']);
+    expect(bus.listenerCount()).toBe(0);
+  });
+
   it('a throwing listener is reported and the others still run', () => {
     const reported: string[] = [];
     const bus = new EventBus<Events>((event, error) =>

@@ -13,6 +13,9 @@ import { DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type BubbleStyle } from './st
 
 const NO_AREAS: readonly Rect[] = [];
 
+const inside = (r: Rect, x: number, y: number): boolean =>
+  x >= r.x && x <= r.x + r.width && y >= r.y && y <= r.y + r.height;
+
 /**
  * Lays out every visible bubble of a scene each frame. The layout runs again only when something
  * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
@@ -56,20 +59,22 @@ export class BubbleLayer {
   update(now: number, avoidScreen?: () => readonly Rect[]): void {
     this.#boxes.length = 0;
     this.#live.length = 0;
+    const cam = this.#scene.cameras.main;
+    const view = cam.worldView;
     for (const b of this.bubbles) {
       if (!b.reveal) continue;
       const box = b.tick(now, b.source.position(b.turnId));
-      if (box) {
-        this.#boxes.push(box);
-        this.#live.push(b);
-      }
+      if (!box) continue;
+      // Said and read, and its speaker walked off screen: it would only crowd the view's edge
+      // (where the layout must follow every camera move), so it fades now instead of after its hold.
+      if (b.finished && !inside(view, box.anchorX, box.anchorY)) b.fadeNow(now);
+      this.#boxes.push(box);
+      this.#live.push(b);
     }
     if (this.#live.length === 0) {
       this.#lastLive.length = 0;
       return;
     }
-    const cam = this.#scene.cameras.main;
-    const view = cam.worldView;
     // Canvas pixels to world: the camera's viewport maps onto its world view (zoom; no rotation).
     const kx = view.width / (cam.width || 1),
       ky = view.height / (cam.height || 1);

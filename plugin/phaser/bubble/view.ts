@@ -1,7 +1,7 @@
 import type * as Phaser from 'phaser';
 import { cleanAgentText, wrapText, type Emote, type Wrapped } from './text.js';
 import { TurnReveal } from './reveal.js';
-import { bubbleAlpha } from './lifetime.js';
+import { bubbleAlpha, bubbleHoldMs } from './lifetime.js';
 import type { BubbleBox, Placement } from './layout.js';
 import { RevealLabel } from './label.js';
 import type { BubbleStyle } from './style.js';
@@ -80,6 +80,11 @@ export class SpeechBubble {
     return this.reveal !== null && this.alpha > 0;
   }
 
+  /** Fully revealed (spoken to the last word, read, or ended): holding, then fading. */
+  get finished(): boolean {
+    return this.reveal !== null && this.#endedAt >= 0;
+  }
+
   /** The text now on screen (for tests and accessibility mirrors). */
   get visibleText(): string {
     return this.#label?.text ?? '';
@@ -128,6 +133,16 @@ export class SpeechBubble {
     this.#relayout(text);
     this.#shown = -1;
     this.end(now);
+  }
+
+  /**
+   * Skip the rest of the hold of a finished bubble: it fades from now. No effect while the turn is
+   * still being revealed (a speaker still talking keeps its bubble, held at the view's edge).
+   */
+  fadeNow(now: number): void {
+    const r = this.reveal;
+    if (!r || this.#endedAt < 0) return;
+    this.#endedAt = Math.min(this.#endedAt, now - bubbleHoldMs(r.length));
   }
 
   /** The speech ended: reveal the rest and start the hold-then-fade clock. */

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { NpcHandle, type HandleOwner } from '../../plugin/phaser/npc-handle.js';
+import type { NpcDefinition } from '../../plugin/npc/types.js';
+
+/** The plugin side of a handle, recording what the handle asked of it. */
+function owner(): HandleOwner & { added: string[] } {
+  const added: string[] = [];
+  return {
+    added,
+    detach: () => {},
+    sendTextTo: () => false,
+    skipNpc: () => {},
+    contextChanged: () => {},
+    toolAdded: (_npc, name) => added.push(name),
+    relay: () => {},
+  };
+}
+
+const def = { id: 'mira', name: 'Mira' } as NpcDefinition;
+
+describe('NpcHandle tool listeners', () => {
+  it('on and once for tool:<name> both answer that tool; other events do not', () => {
+    const o = owner();
+    const h = new NpcHandle(o, { x: 0, y: 0 }, def);
+    h.on('tool:open_shop', () => {});
+    h.once('tool:give_item', () => {});
+    h.on('state', () => {});
+    expect(o.added).toEqual(['open_shop', 'give_item']);
+  });
+
+  it('off cancels a once listener before it fires', () => {
+    const h = new NpcHandle(owner(), { x: 0, y: 0 }, def);
+    const fn = () => {};
+    h.once('tool:give_item', fn);
+    expect(h.hasListener('tool:give_item')).toBe(true);
+    h.off('tool:give_item', fn);
+    expect(h.hasListener('tool:give_item')).toBe(false);
+  });
+});
