@@ -17,6 +17,8 @@ import { npcSchema } from './schema-def.js';
 import { ABSENT, newExpansion, offsetOf, report, walk, type WalkContext } from './validate.js';
 import { MAX_NPC_FILE_CHARS, oversizeError, scanDocument } from './limits.js';
 import { checkTemplates } from './variables.js';
+import { checkReplies } from './reply-rules.js';
+import { checkTools } from './tool-rules.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -168,7 +170,11 @@ function compileUnsafe(source: string, fileName: string): NpcCompileResult {
   }
   const rootOffset = offsetOf(contents, 0);
   const out = walk(ctx, contents, npcSchema, '', rootOffset);
-  if (out !== ABSENT && isMap(contents)) applyDerivedRules(ctx, contents, out as Record<string, any>);
+  if (out !== ABSENT && isMap(contents)) {
+    applyDerivedRules(ctx, contents, out as Record<string, any>);
+    checkReplies(ctx, contents, out as Record<string, any>);
+    checkTools(ctx, contents, out as Record<string, any>);
+  }
   if (out !== ABSENT) checkTemplates(ctx, out as Record<string, any>);
   if (ctx.errors.length > 0 || out === ABSENT)
     return { ok: false, errors: sortErrors(ctx.errors), warnings: ctx.warnings };

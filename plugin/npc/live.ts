@@ -15,12 +15,30 @@ export interface NpcErrorEvent {
   /** File as named in the errors (relative to the project root). */
   file: string;
   errors: NpcFileError[];
+  /** true: no good version of this file was seen, so the NPC is silent (else it keeps the last good one). */
+  silent?: boolean;
+}
+
+/**
+ * Where the server that serves the game answers, as paths on the page's own origin: what the Vite
+ * plugin mounted (dev server, `vite preview`) or what a build expects its server to mount
+ * (`voice-agents serve`). null: not served.
+ */
+export interface ServedEndpoints {
+  /** The signed-URL broker (for NPCs with an agent_id). */
+  broker: string | null;
+  /** The local agent's WebSocket path (for NPCs without one). */
+  localAgent: string | null;
 }
 
 interface LiveRegistry {
   update: Set<(npc: NpcDefinition) => void>;
   error: Set<(e: NpcErrorEvent) => void>;
   latest: Map<string, NpcDefinition>;
+  /** Set by every module the Vite plugin generates, so a game needs no URL in its code. */
+  endpoints?: ServedEndpoints;
+  /** NPC files broken right now, by NPC id (a good save removes its entry). */
+  errors?: Map<string, NpcErrorEvent>;
 }
 
 export const NPC_LIVE_KEY = 'phaser-voice-agents.npc-live';
@@ -42,11 +60,21 @@ export function onNpcUpdate(cb: (npc: NpcDefinition) => void): () => void {
   return () => void r.update.delete(cb);
 }
 
-/** Calls `cb` when a saved NPC file has errors; the NPC keeps its last good definition meanwhile. */
+/**
+ * Calls `cb` when a saved NPC file has errors; the NPC keeps its last good definition meanwhile
+ * (or, broken since the page loaded, stays silent). Files broken when it subscribes are reported
+ * to it at once, so a game that starts with a broken file still hears of it.
+ */
 export function onNpcError(cb: (e: NpcErrorEvent) => void): () => void {
   const r = registry();
   r.error.add(cb);
+  for (const e of [...(r.errors?.values() ?? [])]) safely(() => cb(e));
   return () => void r.error.delete(cb);
+}
+
+/** The NPC files broken right now (through the Vite plugin's dev server). */
+export function getNpcFileErrors(): NpcErrorEvent[] {
+  return [...(registry().errors?.values() ?? [])];
 }
 
 /** The latest definition of an NPC loaded through the Vite plugin, if any. */
@@ -54,14 +82,22 @@ export function getLiveNpc(id: string): NpcDefinition | undefined {
   return registry().latest.get(id);
 }
 
+/** The endpoints of the server the Vite plugin built this page for, if the page came through it. */
+export function getServedEndpoints(): ServedEndpoints | undefined {
+  return registry().endpoints;
+}
+
 /** Used by generated modules and tests; games do not call these. */
 export function publishNpcUpdate(npc: NpcDefinition): void {
   const r = registry();
   r.latest.set(npc.id, npc);
+  r.errors?.delete(npc.id);
   for (const cb of [...r.update]) safely(() => cb(npc));
 }
 export function publishNpcError(e: NpcErrorEvent): void {
-  for (const cb of [...registry().error]) safely(() => cb(e));
+  const r = registry();
+  (r.errors ??= new Map()).set(e.id, e);
+  for (const cb of [...r.error]) safely(() => cb(e));
 }
 
 /** One throwing listener must not stop the others; its error still surfaces as an unhandled rejection. */

@@ -191,6 +191,45 @@ export const npcSchema = {
             },
           },
         },
+        tools: {
+          type: 'array',
+          description:
+            'Client tools: actions the game performs when the agent calls them (open a shop, give an item). `voice-agents push` gives them to the real agent; the offline replies may call only these.',
+          items: {
+            type: 'object',
+            description: 'One client tool.',
+            required: ['name', 'description'],
+            properties: {
+              name: {
+                type: 'string',
+                description: 'The name the game answers, e.g. open_shop (npc.onTool("open_shop", …)).',
+                pattern: IDENT,
+                patternHint: 'letters, digits and _ (like open_shop)',
+              },
+              description: {
+                type: 'string',
+                description: 'When the agent should call it and what it does, in plain words: the model reads this.',
+                minLength: 1,
+              },
+              parameters: {
+                type: 'free-object',
+                description:
+                  'A JSON Schema object for the values the tool gets: { type: object, properties: { item: { type: string, description: … } }, required: [item] }.',
+              },
+              expects_response: {
+                type: 'boolean',
+                description: 'The agent waits for the game’s answer (a value from npc.onTool) before it goes on.',
+                default: false,
+              },
+              response_timeout_secs: {
+                type: 'integer',
+                description: 'How long the agent waits for that answer, in seconds.',
+                minimum: 1,
+                maximum: 120,
+              },
+            },
+          },
+        },
         dynamic_variables: {
           type: 'record',
           description: 'Values the prompt can use as {{name}}.',
@@ -308,9 +347,28 @@ export const npcSchema = {
             description: 'One scripted answer.',
             required: ['when', 'say'],
             properties: {
+              id: {
+                type: 'string',
+                description: 'A name for this reply, so another reply can follow it with `after`.',
+                pattern: IDENT,
+                patternHint: 'letters, digits and _ (like asks_quest)',
+              },
+              after: {
+                type: 'array',
+                description:
+                  'This reply applies only right after the NPC said one of these replies (by id), or `greeting` (its first message), and wins there: a "yes" answers the question the NPC just asked.',
+                minItems: 1,
+                items: {
+                  type: 'string',
+                  description: 'A reply id from this file, or greeting.',
+                  pattern: IDENT,
+                  patternHint: 'a reply id or greeting',
+                },
+              },
               when: {
                 type: 'array',
-                description: 'Keywords or phrases; any one of them in what the player said picks this reply.',
+                description:
+                  'Keywords or phrases; the reply whose phrases best explain what the player said is spoken. Word forms, the shared synonyms (lamp for lantern, how much for price) and small typing slips count; a tool runs only when the player asks for it, not when they ask about it.',
                 minItems: 1,
                 items: { type: 'string', description: 'A keyword or phrase.', minLength: 1 },
               },
@@ -335,6 +393,19 @@ export const npcSchema = {
                 },
               },
             },
+          },
+        },
+        synonyms: {
+          type: 'record',
+          description:
+            'Words players use for the same thing, added to the shared groups: e.g. lantern: [lamp, glowstick]. A reply written for the first word hears the others.',
+          keyPattern: '^[A-Za-z][A-Za-z0-9 _-]*$',
+          keyHint: 'a word or a phrase',
+          values: {
+            type: 'array',
+            description: 'Other words or phrases that mean the same.',
+            minItems: 1,
+            items: { type: 'string', description: 'A word or phrase.', minLength: 1 },
           },
         },
         fallback: {

@@ -13,6 +13,12 @@ export interface NpcDefinition {
   proximity: NpcProximity;
   bubble: NpcBubbleStyle;
   local: NpcLocalConfig;
+  /**
+   * Set (to the first error, `file:line:column message`) on the stand-in the Vite dev server gives a
+   * game for an NPC file that has been broken since it started: the NPC is attached but opens no
+   * conversation until a good save replaces it.
+   */
+  unavailable?: string;
 }
 
 export interface NpcAgentConfig {
@@ -27,7 +33,22 @@ export interface NpcAgentConfig {
     voice_settings?: { stability?: number; similarity_boost?: number; style?: number; speed?: number };
   };
   asr?: { keywords?: string[] };
+  /** Client tools the agent may call (pushed to real agents; the offline replies may call only these). */
+  tools?: NpcClientTool[];
   dynamic_variables?: Record<string, string | number | boolean>;
+}
+
+/** One client tool, declared in the NPC file. */
+export interface NpcClientTool {
+  name: string;
+  /** When the agent should call it and what it does (the model reads this). */
+  description: string;
+  /** A JSON Schema object: `{ type: 'object', properties: { … }, required: [ … ] }`. */
+  parameters?: Record<string, unknown>;
+  /** The agent waits for the game's answer. */
+  expects_response: boolean;
+  /** How long it waits, 1–120 s. */
+  response_timeout_secs?: number;
 }
 
 export interface NpcProximity {
@@ -55,7 +76,11 @@ export interface NpcBubbleStyle {
 }
 
 export interface NpcLocalReply {
-  /** Keywords or phrases; a reply matches when any appears in what the player said. */
+  /** Names the reply, so another can follow it with `after`. */
+  id?: string;
+  /** Only right after one of these replies (by id) or `greeting` was said. */
+  after?: string[];
+  /** Keywords or phrases; the reply whose phrases best explain what the player said is spoken. */
   when: string[];
   say: string;
   tool?: { name: string; parameters?: Record<string, unknown>; expects_response?: boolean };
@@ -64,6 +89,8 @@ export interface NpcLocalReply {
 export interface NpcLocalConfig {
   voice: { engine_voice: string; rate: number; pitch: number };
   replies: NpcLocalReply[];
+  /** The NPC's own synonym groups (`lantern: [lamp]`), added to the shared ones. */
+  synonyms?: Record<string, string[]>;
   fallback: string;
 }
 

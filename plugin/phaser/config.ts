@@ -5,6 +5,7 @@ import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
 import type { LineOfSight } from '../proximity/index.js';
 import type { SessionLike } from './conversation.js';
+import { getServedEndpoints, type ServedEndpoints } from '../npc/live.js';
 
 /** Every connection, audio and behaviour setting of the plugin, set in one place with `configure()`. */
 export interface VoiceAgentsConfig {
@@ -12,10 +13,17 @@ export interface VoiceAgentsConfig {
    * The offline local agent's WebSocket URL: its origin (`ws://localhost:8787`) or the full
    * conversation URL (`ws://localhost:8787/v1/convai/conversation`).
    * Used for NPCs without an `agent.agent_id`; the NPC id is passed as `agent_id`.
+   * Default with the Vite plugin: the local agent its dev or preview server runs, on the page's
+   * own origin. `null`: no local agent.
    */
-  localAgentUrl?: string;
-  /** A signed-URL broker (private agents: the API key stays on the server). Used for NPCs with an agent_id. */
-  brokerUrl?: string;
+  localAgentUrl?: string | null;
+  /**
+   * A signed-URL broker (private agents: the API key stays on the server). Used for NPCs with an
+   * agent_id. Default with the Vite plugin: the broker its server mounts (in dev only with an API
+   * key; a production build expects the one `voice-agents serve` mounts). `null`: connect to
+   * public agents directly.
+   */
+  brokerUrl?: string | null;
   /** Service region for public agents. Default 'global'. */
   region?: Region;
   /** A default public agent for NPCs with no agent_id when no local agent is configured. */
@@ -93,11 +101,32 @@ export function endpointFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionEn
     return { kind: 'url', url: `${url}${sep}agent_id=${encodeURIComponent(npc.id)}` };
   }
   if (c.defaultAgentId) return { kind: 'agent', agentId: c.defaultAgentId, region: c.region ?? 'global' };
-  return `NPC "${npc.id}" has no agent: set agent.agent_id in its file, or configure({ localAgentUrl }) for the local agent`;
+  return `NPC "${npc.id}" has no agent: set agent.agent_id in its file, run the game through the Vite plugin (its dev server runs the local agent), or configure({ localAgentUrl })`;
+}
+
+/**
+ * The config with the Vite plugin's served endpoints filled in where the game set none: paths on
+ * the page's origin made absolute (ws: or wss: like the page). Explicit URLs and `null` win.
+ */
+export function withServedEndpoints(
+  c: VoiceAgentsConfig,
+  served: ServedEndpoints | undefined,
+  page: string | undefined,
+): VoiceAgentsConfig {
+  if (!served || !page) return c;
+  const out = { ...c };
+  if (c.localAgentUrl === undefined && served.localAgent) {
+    const u = new URL(served.localAgent, page);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    out.localAgentUrl = u.href;
+  }
+  if (c.brokerUrl === undefined && served.broker) out.brokerUrl = new URL(served.broker, page).href;
+  return out;
 }
 
 /** A session for an NPC's next conversation, or a 'config' error saying what is missing. */
-export function createSessionFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionLike | VoiceAgentsError {
+export function createSessionFor(npc: NpcDefinition, config: VoiceAgentsConfig): SessionLike | VoiceAgentsError {
+  const c = withServedEndpoints(config, getServedEndpoints(), globalThis.location?.href);
   const endpoint = endpointFor(npc, c);
   if (typeof endpoint === 'string') return { kind: 'config', message: endpoint };
   const mode = c.overrides ?? DEFAULT_CONFIG.overrides;

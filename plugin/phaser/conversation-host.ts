@@ -38,12 +38,13 @@ export function conversationHost(h: NpcHandle, deps: HostDeps): ConversationHost
     hasToolListener: (name) =>
       h.hasListener(`tool:${name}`) || toolNamesIn(deps.pluginToolEvents()).includes(name),
     // Tools the game answers (handlers), listens for (on the NPC or the plugin), and the ones the
-    // NPC file's local replies call.
+    // NPC file declares (its offline replies call only those).
     toolNames: () => {
       const names = new Set([
         ...h.toolNames(),
         ...toolNamesIn([...h.eventNames(), ...deps.pluginToolEvents()]),
       ]);
+      for (const t of h.definition.agent?.tools ?? []) names.add(t.name);
       for (const r of h.definition.local?.replies ?? []) if (r.tool?.name) names.add(r.tool.name);
       return [...names];
     },

@@ -105,7 +105,9 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
         onNpcError((e) =>
           this.pluginError({
             kind: 'config',
-            message: `${e.file}: ${e.errors.length} error(s); ${e.id} keeps its last good version`,
+            message: `${e.file}: ${e.errors.length} error(s); ${e.id} ${
+              e.silent ? 'stays silent until the file is fixed' : 'keeps its last good version'
+            }`,
             cause: e,
           }),
         ),
@@ -369,9 +371,10 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       if (!h) continue;
       switch (ch.type) {
         case 'open':
-          if (!h.conversation) this.#openConversation(h, ch.reason === 'prewarm');
+          if (!h.conversation && !h.definition.unavailable) this.#openConversation(h, ch.reason === 'prewarm');
           break;
         case 'activate':
+          if (h.definition.unavailable) break; // its file is broken: nothing to talk to yet
           if (!h.conversation) this.#openConversation(h, false);
           if (h.conversation) this.#setActive(h);
           break;

@@ -55,9 +55,13 @@ export interface AttemptOptions {
 export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
   return new Promise<ConversationInfo>((resolve, reject) => {
     let opened = false;
+    let connected = false;
     let failure: AttemptFailed | undefined;
     const socket = new Socket(o.WebSocket, o.url, {
-      onOpen: () => socket.send(o.initiation()),
+      onOpen: () => {
+        connected = true;
+        socket.send(o.initiation());
+      },
       onFrame: (data) => {
         if (opened) return routeFrame(o.router, data);
         const result = decodeServerFrame(data);
@@ -76,6 +80,11 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
         o.clearTimer(timer);
         if (o.currentSocket() === socket) o.setSocket(undefined);
         if (opened) return o.onClosedAfterOpen(code, reason);
+        // The socket never opened: nothing was lost, the agent was never reached. Say where we tried.
+        if (!connected && !failure) {
+          const message = `Could not connect to ${whereTo(o.url)}.`;
+          return reject(new AttemptFailed({ kind: 'error', error: 'connection', code, reason, message }));
+        }
         const end = failure?.endReason ?? classifyClose({ code, reason, lastError: o.lastError() });
         // A 1000 before the metadata is not "the agent ended the call": the conversation never began.
         const message = reason || 'The connection closed before the conversation started.';
@@ -101,4 +110,14 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
   }).catch((error: unknown) => {
     throw attemptFailure(error);
   });
+}
+
+/** The URL without its query (a signed URL's token is not for logs or screens). */
+export function whereTo(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'the agent';
+  }
 }

@@ -128,14 +128,15 @@ async function fetchSignedUrl(
     // Unreachable broker = network trouble: retried like a dropped socket.
     throw brokerError(
       'connection',
-      `The signed-URL broker is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `Could not connect to the signed-URL broker at ${endpoint.brokerUrl}: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
   }
   if (response.status === 429) {
     const wait = parseRetryAfter(response.headers.get('retry-after'), Date.now());
     throw brokerError('rate_limited', 'The signed-URL broker is rate limiting this client', wait);
   }
-  if (!response.ok) throw brokerError('broker', `The signed-URL broker answered HTTP ${response.status}`);
+  if (!response.ok)
+    throw brokerError('broker', `The signed-URL broker at ${endpoint.brokerUrl} answered HTTP ${response.status}`);
   let body: unknown;
   try {
     body = await response.json();

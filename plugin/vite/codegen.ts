@@ -3,7 +3,7 @@
  * overlay. Kept apart from the plugin wiring so it can be read (and tested) on its own.
  */
 import type { NpcDefinition, NpcFileError } from '../npc/index.js';
-import { NPC_ERROR_EVENT, NPC_LIVE_KEY } from '../npc/live.js';
+import { NPC_ERROR_EVENT, NPC_LIVE_KEY, type NpcErrorEvent, type ServedEndpoints } from '../npc/live.js';
 
 const json = (v: unknown) =>
   JSON.stringify(v)
@@ -16,11 +16,17 @@ const json = (v: unknown) =>
  * then published to `onNpcUpdate` listeners. In a build `import.meta.hot` is undefined and all of
  * that is dropped.
  */
-export function npcModuleCode(npc: NpcDefinition): string {
+export function npcModuleCode(npc: NpcDefinition, endpoints: ServedEndpoints, error?: NpcErrorEvent): string {
   return `const fresh = ${json(npc)};
 let npc = fresh;
-const reg = (globalThis[Symbol.for(${json(NPC_LIVE_KEY)})] ??= { update: new Set(), error: new Set(), latest: new Map() });
+${registryCode(endpoints)}
 const safely = (fn) => { try { fn(); } catch (err) { Promise.reject(err); } };
+const fileError = ${error ? json(error) : 'null'};
+// The file's current errors: a game that subscribes later still hears of them (onNpcError replays).
+if (fileError) {
+  reg.errors.set(fileError.id, fileError);
+  for (const cb of [...reg.error]) safely(() => cb(fileError));
+} else reg.errors.delete(npc.id);
 if (import.meta.hot) {
   const prev = import.meta.hot.data.npc;
   if (prev) {
@@ -30,9 +36,11 @@ if (import.meta.hot) {
   }
   import.meta.hot.data.npc = npc;
   import.meta.hot.accept();
+  if (fileError) import.meta.hot.data.raisedOverlay = true;
   import.meta.hot.on(${json(NPC_ERROR_EVENT)}, (e) => {
     if (e.id !== npc.id) return;
     import.meta.hot.data.raisedOverlay = true;
+    reg.errors.set(e.id, e);
     for (const cb of [...reg.error]) safely(() => cb(e));
   });
   // Vite reloads the page when the first update after load arrives while an error overlay is open.
@@ -52,10 +60,20 @@ export default npc;
 `;
 }
 
+/**
+ * The shared registry (see npc/live.ts), created if this module is the first, with the served
+ * endpoints: importing any NPC module is enough for the plugin to find its local agent and broker.
+ */
+function registryCode(endpoints: ServedEndpoints): string {
+  return `const reg = (globalThis[Symbol.for(${json(NPC_LIVE_KEY)})] ??= { update: new Set(), error: new Set(), latest: new Map() });
+reg.errors ??= new Map();
+reg.endpoints = ${json({ broker: endpoints.broker, localAgent: endpoints.localAgent })};`;
+}
+
 export interface VirtualNpcsInput {
   files: { path: string; id: string }[];
   errors: NpcFileError[];
-  endpoints: { broker: string | null; localAgent: string | null; config: string };
+  endpoints: ServedEndpoints & { config: string };
 }
 
 /** `virtual:voice-agents/npcs`: every good NPC file, plus the errors of the broken ones. */
@@ -64,6 +82,7 @@ export function virtualNpcsCode(input: VirtualNpcsInput): string {
   const list = input.files.map((_, i) => `n${i}`).join(', ');
   const byId = input.files.map((f, i) => `${json(f.id)}: n${i}`).join(', ');
   return `${imports}
+${registryCode(input.endpoints)}
 export const npcs = [${list}];
 export const npcById = { ${byId} };
 export const npcFileErrors = ${json(input.errors)};
@@ -96,10 +115,18 @@ export interface OverlayError {
 }
 
 /** All errors of one file in one overlay, positioned at the first. */
-export function overlayError(absPath: string, source: string, errors: NpcFileError[]): OverlayError {
+export function overlayError(
+  absPath: string,
+  source: string,
+  errors: NpcFileError[],
+  hasGoodVersion = true,
+): OverlayError {
   const first = errors[0]!;
   const lines = errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`);
-  const message = `${errors.length === 1 ? 'NPC file error' : `${errors.length} NPC file errors`} (the game keeps the last good version)\n${lines.join('\n')}`;
+  const kept = hasGoodVersion
+    ? 'the game keeps the last good version'
+    : 'the game runs; this NPC stays silent until the file is fixed';
+  const message = `${errors.length === 1 ? 'NPC file error' : `${errors.length} NPC file errors`} (${kept})\n${lines.join('\n')}`;
   return {
     message,
     stack: '',

@@ -21,7 +21,7 @@ import {
   type MountOptions,
   type VoiceAgentsMount,
 } from '../server/broker/mount.js';
-import { CONFIG_PATH, LOCAL_AGENT_PATH } from '../server/broker/mount.js';
+import { CONFIG_PATH, LOCAL_AGENT_PATH, describeMount } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
 import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
 
@@ -41,6 +41,23 @@ export interface VoiceAgentsOptions {
   broker?: Omit<BrokerOptions, 'apiKey' | 'npcs'>;
 }
 
+/**
+ * Stands in for an NPC whose file has been broken since the server started: the game gets an NPC
+ * that is attached like the others but never opens a conversation, until its file compiles.
+ */
+function silentNpc(path: string, errors: NpcFileError[]): NpcDefinition {
+  const id = npcIdFromFileName(path);
+  const stub = compileNpcFile(`name: ${JSON.stringify(id)}\nagent: {}\n`, `${id}.npc.yaml`);
+  if (!stub.ok) throw new Error(`internal: the stand-in for ${id} did not compile`);
+  const first = errors[0];
+  return {
+    ...stub.npc,
+    unavailable: first
+      ? `${first.file}:${first.line}:${first.column} ${first.message}`
+      : `${id}.npc.yaml has errors`,
+  };
+}
+
 interface FileState {
   npc?: NpcDefinition;
   errors?: NpcFileError[];
@@ -50,6 +67,8 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   let root = process.cwd();
   let npcDir = '';
   let apiKey: string | undefined;
+  /** Upstream for the broker: ELEVENLABS_BASE_URL like `push` and `serve` (other regions, test fakes). */
+  let baseUrl: string | undefined;
   let isDev = false;
   let devServer: ViteDevServer | undefined;
   let mount: VoiceAgentsMount | undefined;
@@ -133,8 +152,12 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
 
   function endpoints() {
     const hasAgent = options.localAgent !== false;
+    // The dev server mounts the broker only with a key. A build cannot know its server's key, so it
+    // names the path `voice-agents serve` and `vite preview` mount (a game of public agents opts
+    // out with configure({ brokerUrl: null })).
+    const brokerPath = options.broker?.path ?? '/voice-agents/signed-url';
     return {
-      broker: apiKey ? (options.broker?.path ?? '/voice-agents/signed-url') : null,
+      broker: apiKey || !isDev ? brokerPath : null,
       localAgent: hasAgent ? LOCAL_AGENT_PATH : null,
       config: CONFIG_PATH,
     };
@@ -145,11 +168,13 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
     use: (fn: (req: any, res: any, next: () => void) => void) => void,
     log: (line: string) => void,
     allowedHosts: readonly string[] | true | undefined,
+    https: boolean,
   ): Promise<void> {
+    const broker = { ...options.broker, ...(baseUrl ? { baseUrl } : {}) };
     mount = await createVoiceAgentsMiddleware({
       npcs: goodNpcs(),
       apiKey,
-      broker: options.broker,
+      broker,
       localAgent: options.localAgent !== false,
       // Vite checks Host on HTTP requests but not on WebSocket upgrades: the agent checks its own
       // with the same list.
@@ -167,6 +192,16 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       m.handleUpgrade(req, socket, head);
     };
     httpServer?.on('upgrade', onUpgrade);
+    // What runs, said once the server listens (the address is known then).
+    httpServer?.once('listening', () => {
+      const a = httpServer.address();
+      if (!a || typeof a === 'string') return;
+      const loopback = ['::', '0.0.0.0', '::1', '127.0.0.1'].includes(a.address);
+      const host = loopback ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      void describeMount(m, `${https ? 'https' : 'http'}://${host}:${a.port}`, broker).then((lines) => {
+        for (const line of lines) log(`  voice-agents ${line}`);
+      });
+    });
     httpServer?.once('close', () => {
       httpServer.off('upgrade', onUpgrade);
       void m.close();
@@ -185,6 +220,9 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const env = loadEnv(config.mode, config.envDir || root, '');
       apiKey = options.apiKey ?? process.env.ELEVENLABS_API_KEY ?? env.ELEVENLABS_API_KEY;
       if (apiKey !== undefined && apiKey.trim() === '') apiKey = undefined;
+      baseUrl =
+        options.broker?.baseUrl ?? process.env.ELEVENLABS_BASE_URL?.trim() ?? env.ELEVENLABS_BASE_URL?.trim();
+      if (baseUrl === '') baseUrl = undefined;
     },
 
     async buildStart() {
@@ -211,15 +249,37 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       }
       if (!isNpcFile(id)) return undefined;
       const path = cleanId(id);
-      const { source, result } = await compileFile(path);
+      let compiled: Awaited<ReturnType<typeof compileFile>>;
+      try {
+        compiled = await compileFile(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          this.error(`NPC file ${displayName(path, root)} was deleted or renamed; its import needs updating`);
+        throw err;
+      }
+      const { source, result } = compiled;
       if (!result.ok) {
         const lastGood = files.get(path)?.npc;
         files.set(path, { errors: result.errors, ...(lastGood ? { npc: lastGood } : {}) });
-        const o = overlayError(path, source, result.errors);
-        throw Object.assign(new Error(o.message), { id: o.id, loc: o.loc, frame: o.frame, plugin: o.plugin });
+        const o = overlayError(path, source, result.errors, !!lastGood);
+        // A build must not ship a broken NPC.
+        if (!isDev)
+          throw Object.assign(new Error(o.message), { id: o.id, loc: o.loc, frame: o.frame, plugin: o.plugin });
+        // In dev the game still starts (a refresh with a broken file must not be an HTTP 500): with the
+        // last good version when one was seen, else with the NPC present but silent. The overlay and
+        // an error event say why; the fixing save brings it back.
+        devServer?.ws.send({ type: 'error', err: o });
+        const error: NpcErrorEvent = {
+          id: npcIdFromFileName(path),
+          file: displayName(path, root),
+          errors: result.errors,
+          silent: !lastGood,
+        };
+        const npc = lastGood ?? silentNpc(path, result.errors);
+        return { code: npcModuleCode(npc, endpoints(), error), map: null };
       }
       files.set(path, { npc: result.npc });
-      return { code: npcModuleCode(result.npc), map: null };
+      return { code: npcModuleCode(result.npc, endpoints()), map: null };
     },
 
     async configureServer(server) {
@@ -235,14 +295,14 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       // raise the overlay for each page that connects instead.
       server.ws.on('vite:client:connect', (_data: unknown, client: { send(p: unknown): void }) => {
         for (const [path, s] of files) {
-          if (s.npc || !s.errors?.length) continue;
+          if (!s.errors?.length) continue;
           let source = '';
           try {
             source = readFileSync(path, 'utf8');
           } catch {
             source = '';
           }
-          client.send({ type: 'error', err: overlayError(path, source, s.errors) });
+          client.send({ type: 'error', err: overlayError(path, source, s.errors, !!s.npc) });
         }
       });
       const onAddOrRemove = (path: string) => {
@@ -263,6 +323,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         (fn) => server.middlewares.use(fn),
         (line) => server.config.logger.info(line),
         server.config.server.allowedHosts,
+        !!server.config.server.https,
       );
     },
 
@@ -273,13 +334,22 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         (fn) => server.middlewares.use(fn),
         (line) => server.config.logger.info(line),
         server.config.preview.allowedHosts,
+        !!server.config.preview.https,
       );
     },
 
     async handleHotUpdate(ctx) {
       if (!isNpcFile(ctx.file)) return undefined;
       const path = ctx.file;
-      const { source, result } = await compileFile(path);
+      let compiled: Awaited<ReturnType<typeof compileFile>>;
+      try {
+        compiled = await compileFile(path);
+      } catch (err) {
+        // Deleted (or renamed away) since the event: the watcher's unlink handler rebuilds the NPC list.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      const { source, result } = compiled;
       const server = devServer ?? ctx.server;
       // The watcher can report one save twice (seen on a loaded CI machine): the same good text
       // again is not an update, and the page must not hear of it twice.
@@ -290,12 +360,13 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       if (!result.ok) {
         const wasGood = files.get(path)?.npc;
         files.set(path, { errors: result.errors, ...(wasGood ? { npc: wasGood } : {}) });
-        const o = overlayError(path, source, result.errors);
+        const o = overlayError(path, source, result.errors, !!wasGood);
         server.ws.send({ type: 'error', err: o });
         const ev: NpcErrorEvent = {
           id: npcIdFromFileName(path),
           file: displayName(path, root),
           errors: result.errors,
+          silent: !wasGood,
         };
         server.ws.send({ type: 'custom', event: NPC_ERROR_EVENT, data: ev });
         server.config.logger.error(o.message, { timestamp: true });

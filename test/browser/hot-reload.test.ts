@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
@@ -19,6 +19,8 @@ let server: ViteDevServer;
 let browser: Browser;
 let page: Page;
 let base: string;
+/** What the dev server logged as errors (an NPC file's own errors are expected there; crashes are not). */
+const serverErrors: string[] = [];
 
 const pageUrl = () =>
   `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${file}`)}`;
@@ -43,7 +45,15 @@ beforeAll(async () => {
   server = await createServer({
     root: repoRoot,
     configFile: false,
-    logLevel: 'silent',
+    customLogger: {
+      info: () => undefined,
+      warn: () => undefined,
+      warnOnce: () => undefined,
+      error: (msg: string) => void serverErrors.push(msg),
+      clearScreen: () => undefined,
+      hasErrorLogged: () => false,
+      hasWarned: false,
+    },
     resolve: { alias: packageAliases() },
     plugins: [voiceAgents({ npcDir: join(dir, 'npcs'), localAgent: false })],
     server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [repoRoot, dir] } },
@@ -154,5 +164,51 @@ describe('NPC file hot reload in the running page', () => {
     await expect.poll(() => text('count'), { timeout: 15_000 }).toBe('2');
     expect(await text('fileErrors')).toBe('0');
     expect(await overlayText()).toBeNull();
+  });
+
+  it('a refresh while a file is broken still starts the page: with the last good version, or a silent stand-in', async () => {
+    await writeFile(file, original);
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directIsHeld !== undefined);
+    const greeting = await text('first');
+    await writeFile(file, original.replace('stability: 0.55', 'stability: 1.5'));
+    await expect.poll(overlayText, { timeout: 15_000 }).toContain('stability must be between 0 and 1, got 1.5');
+
+    // 1. Refresh: no HTTP 500, the game starts with the last good version, and hears why.
+    await page.reload();
+    await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directIsHeld !== undefined);
+    expect(await text('first')).toBe(greeting);
+    expect(await text('count')).toBe('1');
+    // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
+    await expect.poll(() => text('error')).toContain('stability must be between 0 and 1, got 1.5');
+    await expect.poll(overlayText).toContain('the game keeps the last good version');
+    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Mended.'));
+    await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Mended.');
+    await expect.poll(overlayText).toBeNull();
+
+    // 2. A file broken since the server first saw it: a stand-in that says why, until it is fixed.
+    const warden = join(dir, 'npcs', 'warden.npc.yaml');
+    await writeFile(warden, 'name: Warden\nagent:\n  langauge: en\n');
+    const wardenUrl = `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${warden}`)}`;
+    await expect.poll(async () => {
+      await page.goto(wardenUrl);
+      await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directUnavailable !== undefined);
+      return page.evaluate(() => (window as any).__directUnavailable);
+    }, { timeout: 15_000 }).toContain('warden.npc.yaml:3:3');
+    expect(await text('count')).toBe('1'); // the NPC list holds only the good files
+    await expect.poll(overlayText).toContain('this NPC stays silent until the file is fixed');
+    await writeFile(warden, 'name: Warden\nagent:\n  language: en\n');
+    await expect
+      .poll(() => page.evaluate(() => (window as any).__directUnavailable ?? 'pending'), { timeout: 15_000 })
+      .toBeNull();
+    await expect.poll(() => text('count'), { timeout: 15_000 }).toBe('2');
+
+    // 3. Deleted while the server runs: the list shrinks, the server does not crash on the missing file.
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => (window as any).__ready === true);
+    const before = serverErrors.length;
+    await unlink(warden);
+    await expect.poll(() => text('count'), { timeout: 15_000 }).toBe('1');
+    expect(serverErrors.slice(before).filter((e) => /ENOENT|Internal server error/.test(e))).toEqual([]);
   });
 });

@@ -10,8 +10,9 @@ import { BubbleLayer } from '../../plugin/phaser/bubble/layer.js';
 import { resolveBubbleStyle } from '../../plugin/phaser/bubble/style.js';
 import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
+import { TurnReveal } from '../../plugin/phaser/bubble/reveal.js';
 
-const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0 };
+const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0, body: [0, 0, 0] };
 
 // The layer's layouts, counted (the layout itself is the real one).
 const layouts = vi.hoisted(() => ({ runs: 0 }));
@@ -116,9 +117,15 @@ class FakeGraphics {
   setAlpha() {
     return this;
   }
-  fillStyle() {}
+  #fill = 0;
+  fillStyle(color: number) {
+    this.#fill = color;
+  }
   lineStyle() {}
-  fillRoundedRect() {}
+  /** The last body drawn: width, height and fill colour. */
+  fillRoundedRect(_x: number, _y: number, w: number, h: number) {
+    count.body = [w, h, this.#fill];
+  }
   strokeRoundedRect() {}
   fillTriangle() {}
   lineBetween() {}
@@ -272,6 +279,50 @@ describe('bubble rendering cost', () => {
     }
     expect(layouts.runs).toBe(before + 10);
     expect(count.moves).toBeGreaterThan(moves);
+  });
+});
+
+describe('bubbles the player walked away from, and restyled bubbles', () => {
+  const at = (x: number, y: number) => (o: { x: number; y: number }) => ((o.x = x), (o.y = y), true);
+
+  it('a finished bubble whose speaker is off screen fades at once; one still being spoken stays, held at the edge', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600 };
+    const layer = new BubbleLayer(fakeScene(view));
+    const style = resolveBubbleStyle(undefined);
+    const read = () => new TurnReveal({ readingCps: 1e6 }); // all shown at once: finished on the first frame
+    const left = layer.create({ anchor: at(100, 300), position: () => null }, style);
+    const stays = layer.create({ anchor: at(700, 300), position: () => null }, style);
+    const talking = layer.create({ anchor: at(120, 250), position: () => 300 }, style);
+    left.show('Safe travels, friend.', 0, { followsAudio: false, reveal: read() });
+    stays.show('Safe travels, friend.', 0, { followsAudio: false, reveal: read() });
+    talking.show(REPLY, 0, { turnId: 1, followsAudio: true });
+    layer.update(10);
+    expect([left.finished, stays.finished, talking.finished]).toEqual([true, true, false]);
+    // The player walks right: the two speakers on the left leave the view.
+    view.x = 400;
+    layer.update(100);
+    layer.update(101);
+    expect(left.alpha).toBeLessThan(1); // fading, well inside its 2 s hold
+    layer.update(100 + 401);
+    expect(left.visible).toBe(false);
+    expect(stays.visible).toBe(true); // on screen: keeps its hold
+    expect(talking.visible).toBe(true); // still speaking: held at the view's edge
+    expect(talking.alpha).toBe(1);
+  });
+
+  it('a new style from a hot-reloaded NPC file applies to the bubble on screen', () => {
+    const layer = new BubbleLayer(fakeScene());
+    const b = layer.create({ anchor: at(400, 300), position: () => null }, resolveBubbleStyle(undefined));
+    b.show('Hello there, traveller.', 0, { followsAudio: false });
+    layer.update(2000);
+    const [w, h, fill] = count.body;
+    expect(fill).toBe(0xffffff);
+    b.setStyle(resolveBubbleStyle({ max_width: 220, font_size: 24, background: '#ffeeaa' }));
+    layer.update(2001);
+    expect(count.body[0]).toBe(w); // the fake measures 8 px per character at any size
+    expect(count.body[1]).toBeGreaterThan(h); // taller lines
+    expect(count.body[2]).toBe(0xffeeaa);
+    expect(b.visibleText).toBe('Hello there, traveller.');
   });
 });
 

@@ -5,6 +5,7 @@
  * reconnects only when it should (with backoff), nothing escapes as an unhandled error, and no timer,
  * socket or listener is left behind.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import type { AgentSession } from '../../plugin/session/index.js';
@@ -271,6 +272,31 @@ describe('the connection cut mid-turn', () => {
     );
     expect(proxy.accepted()).toBe(4);
     expect(session.state).toBe('closed');
+  });
+});
+
+describe('an agent that is not there', () => {
+  it('says it could not connect to the URL it tried (no query), not that a connection was lost', async () => {
+    // A port that was free a moment ago: nothing listens on it.
+    const port = await new Promise<number>((res) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => res(p));
+      });
+    });
+    const session = makeSession(`ws://127.0.0.1:${port}`);
+    sessions.push(session);
+    const t = record(session);
+    const err = await session.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SessionError);
+    const where = `ws://127.0.0.1:${port}/v1/convai/conversation`;
+    expect((err as SessionError).message).toBe(`Could not connect to ${where}.`);
+    expect((err as SessionError).message).not.toContain('agent_id');
+    expect(await t.ended).toMatchObject({ kind: 'error', error: 'connection' });
+    expect(t.rec.of('reconnecting')).toEqual([]);
   });
 });
 

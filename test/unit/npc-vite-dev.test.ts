@@ -2,10 +2,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer, type ViteDevServer } from 'vite';
 import WebSocket from 'ws';
 import { voiceAgents } from '../../plugin/vite/index.js';
 import { repoRoot } from '../helpers/browser.js';
+import { until } from '../helpers/events.js';
 
 // The dev server as `npm run dev` runs it: one process with the plugin, the local agent mounted on
 // Vite's own port. Saving an NPC file changes what the next conversation's NPC says.
@@ -13,6 +16,7 @@ let dir: string;
 let server: ViteDevServer;
 let base: string;
 const logged: string[] = [];
+const said: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'npc-dev-'));
@@ -22,7 +26,7 @@ beforeAll(async () => {
     root: dir,
     configFile: false,
     customLogger: {
-      info: () => undefined,
+      info: (msg: string) => void said.push(msg),
       warn: () => undefined,
       warnOnce: () => undefined,
       error: (msg: string) => void logged.push(msg),
@@ -76,6 +80,16 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
     expect(await (await fetch(`${base}/`)).text()).toContain('<title>dev</title>');
   });
 
+  it('says what runs: the local agent (URL, voice, no recognizer and how to get one) and the broker (off, why)', async () => {
+    await until(() => said.some((l) => l.includes('voice-agents broker:')), { timeout: 15_000 });
+    const agentLine = said.find((l) => l.includes('voice-agents local agent:'))!;
+    expect(agentLine).toContain(`${base.replace('http', 'ws')}/v1/convai/conversation`);
+    expect(agentLine).toMatch(/voice (espeak-ng|babble)/);
+    expect(agentLine).toContain('no speech recognizer, typing only (');
+    expect(agentLine).toContain('apt-get install pocketsphinx');
+    expect(said.find((l) => l.includes('voice-agents broker:'))).toContain('off (no ELEVENLABS_API_KEY');
+  });
+
   it('gives the next conversation the saved NPC file, and keeps the last good one while the file is broken', async () => {
     const file = join(dir, 'npcs', 'pip.npc.yaml');
     const original = await readFile(file, 'utf8');
@@ -126,4 +140,57 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
       await writeFile(file, original);
     }
   }, 40_000);
+});
+
+describe('the dev server broker', { timeout: 40_000 }, () => {
+  it('signs against ELEVENLABS_BASE_URL (another region, a test fake) like push and serve do, and says so', async () => {
+    const asked: string[] = [];
+    const upstream = http.createServer((req, res) => {
+      asked.push(`${req.url} key=${req.headers['xi-api-key']}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ signed_url: 'wss://eu.example/v1/convai/conversation?conversation_signature=s' }));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const before = process.env.ELEVENLABS_BASE_URL;
+    process.env.ELEVENLABS_BASE_URL = upstreamUrl;
+    const lines: string[] = [];
+    const dev = await createServer({
+      root: dir,
+      configFile: false,
+      customLogger: {
+        info: (msg: string) => void lines.push(msg),
+        warn: () => undefined,
+        warnOnce: () => undefined,
+        error: () => undefined,
+        clearScreen: () => undefined,
+        hasErrorLogged: () => false,
+        hasWarned: false,
+      },
+      plugins: [
+        voiceAgents({
+          npcDir: 'npcs',
+          apiKey: 'test-key',
+          localAgent: false,
+          broker: { allowedAgentIds: ['agent_eu_1'] },
+        }),
+      ],
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
+    try {
+      await dev.listen();
+      const devBase = dev.resolvedUrls!.local[0]!.replace(/\/$/, '');
+      const res = await fetch(`${devBase}/voice-agents/signed-url?agent_id=agent_eu_1`);
+      expect(res.status).toBe(200);
+      expect(asked).toEqual(['/v1/convai/conversation/get-signed-url?agent_id=agent_eu_1 key=test-key']);
+      await until(() => lines.some((l) => l.includes('voice-agents broker:')), { timeout: 10_000 });
+      expect(lines.find((l) => l.includes('voice-agents broker:'))).toContain(`signing with ELEVENLABS_API_KEY at ${upstreamUrl}`);
+      expect(lines.find((l) => l.includes('voice-agents local agent:'))).toContain('local agent: off');
+    } finally {
+      if (before === undefined) delete process.env.ELEVENLABS_BASE_URL;
+      else process.env.ELEVENLABS_BASE_URL = before;
+      await dev.close();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
 });

@@ -90,8 +90,12 @@ export class SpeechBubble {
     return this.#label?.text ?? '';
   }
 
+  /** A new style (a hot-reloaded NPC file) applies to the words on screen now, not just the next turn. */
   setStyle(style: BubbleStyle): void {
     this.#style = style;
+    if (!this.reveal || !this.#label) return;
+    this.#relayout(this.reveal.currentText);
+    this.#shown = -1; // reveal the same count again into the relaid-out label
   }
 
   /** Start a turn. `raw` may contain expressive tags; they never reach the screen. */

@@ -6,6 +6,8 @@
 import type { DynamicVariableValue } from '../../protocol/index.js';
 import { substituteVariables } from '../speech/text.js';
 import type { SessionPlan } from './persona.js';
+import type { NpcLocalConfig, NpcLocalReply } from '../../npc/types.js';
+import { ReplyMatcher, type ReplyRule } from './understand/match.js';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -20,6 +22,8 @@ export interface BrainContext {
   variables: Readonly<Record<string, DynamicVariableValue>>;
   /** Results of client tools called earlier in this turn, by tool name. */
   toolResults: ReadonlyMap<string, string>;
+  /** The brain's own notes for this conversation (kept from turn to turn, gone with it). */
+  notes?: Map<string, unknown>;
 }
 
 export type BrainStep =
@@ -32,48 +36,18 @@ export interface Brain {
   respond(userText: string, ctx: BrainContext, signal: AbortSignal): AsyncIterable<BrainStep>;
 }
 
-/** Words, lower case, with a crude plural strip so "potions" matches "potion". */
-export function matchWords(s: string): string[] {
-  return s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => w.replace(/'s$/, '').replace(/(?<=\w{3})s$/, ''));
+/** One matcher per NPC's replies (the plan's definition is shared by its conversations). */
+const matchers = new WeakMap<object, ReplyMatcher<NpcLocalReply>>();
+
+function matcherFor(local: NpcLocalConfig): ReplyMatcher<NpcLocalReply> {
+  let m = matchers.get(local.replies);
+  if (!m) matchers.set(local.replies, (m = new ReplyMatcher(local.replies, local.synonyms)));
+  return m;
 }
 
-function containsPhrase(words: string[], phrase: string[]): boolean {
-  if (phrase.length === 0) return false;
-  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
-    for (let k = 0; k < phrase.length; k++) if (words[i + k] !== phrase[k]) continue outer;
-    return true;
-  }
-  return false;
-}
-
-/**
- * The reply whose `when` phrases match what the player said. A longer matching phrase is more
- * specific and wins ("guild master" over "master"); on a tie the earlier reply wins, so designers
- * order replies by importance.
- */
-export function pickReply<R extends { when: string[] }>(replies: readonly R[], text: string): R | undefined {
-  const words = matchWords(text);
-  let best: R | undefined;
-  let bestScore = 0;
-  for (const reply of replies) {
-    let score = 0;
-    for (const w of reply.when) {
-      const phrase = matchWords(w);
-      if (containsPhrase(words, phrase)) score = Math.max(score, phrase.length);
-    }
-    if (score > bestScore) {
-      best = reply;
-      bestScore = score;
-    }
-  }
-  return best;
+/** The reply whose `when` phrases best explain what the player said (see ./understand/match.ts). */
+export function pickReply<R extends ReplyRule>(replies: readonly R[], text: string): R | undefined {
+  return new ReplyMatcher(replies).understand(text).reply;
 }
 
 /**
@@ -94,14 +68,22 @@ function fill(text: string, ctx: BrainContext, extra: Record<string, string>): s
     .trim();
 }
 
+/** The brain's note of the reply it said last, so a reply with `after` can follow it. */
+const LAST_REPLY = 'local:last-reply';
+
 export function createLocalBrain(): Brain {
   return {
     name: 'npc-rules',
     async *respond(userText, ctx) {
       const local = ctx.plan.npc.local;
-      const reply = pickReply(local.replies, userText);
+      // What the NPC said last: a reply's id, or its greeting when it has said nothing else yet.
+      const said = ctx.notes?.get(LAST_REPLY);
+      const after =
+        typeof said === 'string' ? said : ctx.history.some((t) => t.role === 'assistant') ? 'greeting' : undefined;
+      const { reply, toolAllowed } = matcherFor(local).understand(userText, after);
+      ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
       const extra = { user_text: userText };
-      if (reply?.tool) {
+      if (reply?.tool && toolAllowed) {
         yield {
           kind: 'tool',
           name: reply.tool.name,

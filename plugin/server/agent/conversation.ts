@@ -46,6 +46,8 @@ export class Conversation {
   private readonly idle: IdleWatch;
   private turn: Turn | null = null;
   private readonly history: ChatTurn[] = [];
+  /** What the brain keeps between this conversation's turns (the reply it said last, …). */
+  private readonly brainNotes = new Map<string, unknown>();
   private readonly context: ContextStore;
   private toldContextCut = false;
   private readonly tools: ToolCalls;
@@ -416,6 +418,7 @@ export class Conversation {
         context: this.context.entries,
         variables: this.plan.variables,
         toolResults,
+        notes: this.brainNotes,
       },
       turn.abort.signal,
     );

@@ -2,6 +2,8 @@
  * Who the local agent plays in one conversation: the NPC chosen by `agent_id`, with the client's
  * overrides and dynamic variables applied the way the real service applies them.
  */
+import { sayings } from './understand/lexicon.js';
+import { lexiconFor } from './understand/match.js';
 import type { NpcDefinition } from '../../npc/types.js';
 import type { ConversationInitiationClientData, DynamicVariableValue } from '../../protocol/index.js';
 import type { RecognizerHints } from '../speech/recognizer.js';
@@ -142,7 +144,11 @@ export function buildPlan(
       textOnly: o.conversation?.text_only === true,
       variables,
       hints: {
-        phrases: npc.local.replies.flatMap((r) => r.when),
+        // Every way to say what the replies listen for: a player says "lamp" to a lantern reply.
+        phrases: sayings(
+          npc.local.replies.flatMap((r) => r.when),
+          lexiconFor(npc.local.synonyms),
+        ),
         keywords: [...(npc.agent.asr?.keywords ?? []), ...(o.asr?.keywords ?? [])],
       },
     },

@@ -7,7 +7,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NpcDefinition } from '../../npc/index.js';
-import { createBroker, DEFAULT_BROKER_PATH, type Broker, type BrokerOptions } from './broker.js';
+import {
+  createBroker,
+  DEFAULT_BASE_URL,
+  DEFAULT_BROKER_PATH,
+  type Broker,
+  type BrokerOptions,
+} from './broker.js';
 import type { LocalAgentOptions } from '../agent/index.js';
 
 /** What the local agent module (plugin/server/agent) provides for mounting. */
@@ -18,6 +24,9 @@ export interface LocalAgentHandler {
   close(): Promise<void>;
   /** URL path of the WebSocket endpoint, if the handler reports it. */
   readonly path?: string;
+  /** Resolves when the speech engine is warm (the startup lines wait for it to name the engine). */
+  readonly ready?: Promise<void>;
+  health?(): Record<string, unknown>;
 }
 
 export const CONFIG_PATH = '/voice-agents/config';
@@ -121,4 +130,46 @@ export async function createVoiceAgentsMiddleware(opts: MountOptions): Promise<V
       await localAgent?.close();
     },
   };
+}
+
+/**
+ * What a server runs, one line each, for its startup output: the local agent (URL, voice engine,
+ * speech recognizer or how to get one) and the broker (URL and upstream, or off and why).
+ * `origin`: where the server listens, e.g. `http://localhost:5173`.
+ */
+export async function describeMount(
+  m: VoiceAgentsMount,
+  origin: string,
+  brokerOptions: MountOptions['broker'] = {},
+): Promise<string[]> {
+  const lines: string[] = [];
+  const agent = m.localAgent;
+  if (agent) {
+    // The engine is named once it is loaded; a slow start still gets its line.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.resolve(agent.ready).catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, 10_000))),
+    ]);
+    clearTimeout(timer);
+    const h = (agent.health?.() ?? {}) as {
+      speech?: { engine?: string; fallbackReason?: string } | null;
+      recognizer?: { available?: boolean; name?: string | null; hint?: string };
+    };
+    const ws = origin.replace(/^http/, 'ws') + (agent.path ?? LOCAL_AGENT_PATH);
+    const voice = h.speech?.engine
+      ? `voice ${h.speech.engine}${h.speech.fallbackReason ? ` (${h.speech.fallbackReason})` : ''}`
+      : 'voice engine still loading';
+    const ears = h.recognizer?.available
+      ? `speech recognizer ${h.recognizer.name}`
+      : `no speech recognizer, typing only (${h.recognizer?.hint ?? 'see /voice-agents/health'})`;
+    lines.push(`local agent: ${ws}, ${voice}, ${ears}`);
+  } else lines.push('local agent: off');
+  const upstream = (brokerOptions.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  lines.push(
+    m.broker
+      ? `broker: ${origin}${m.broker.path}, signing with ELEVENLABS_API_KEY at ${upstream}`
+      : 'broker: off (no ELEVENLABS_API_KEY in the environment or .env: NPCs with an agent_id connect to public agents only)',
+  );
+  return lines;
 }

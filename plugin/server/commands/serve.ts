@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { formatNpcError } from '../../npc/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
-import { createVoiceAgentsMiddleware } from '../broker/mount.js';
+import { createVoiceAgentsMiddleware, describeMount } from '../broker/mount.js';
 import { refuseHost } from '../agent/access.js';
 import { commandArgs } from './front.js';
 
@@ -200,10 +200,10 @@ export async function run(argv: string[]): Promise<number> {
   const { port } = server.address() as AddressInfo;
   log(`serving ${args.dir} at http://${args.host}:${port}/`);
   log(`  NPCs: ${loaded.npcs.map((n) => n.id).join(', ') || 'none'}`);
-  log(`  local agent: ${mount.localAgent ? `ws://${args.host}:${port}/v1/convai/conversation` : 'off'}`);
-  log(
-    `  broker: ${mount.broker ? `http://${args.host}:${port}${mount.broker.path}` : 'off (no ELEVENLABS_API_KEY)'}`,
-  );
+  for (const line of await describeMount(mount, `http://${args.host}:${port}`, {
+    baseUrl: envValue('ELEVENLABS_BASE_URL'),
+  }))
+    log(`  ${line}`);
 
   return new Promise<number>((done) => {
     const stop = () => {

@@ -13,7 +13,7 @@ $('fileErrors').textContent = String(new Set(npcFileErrors.map((e) => e.file)).s
 let updates = 0;
 
 function render(): void {
-  $('first').textContent = held.agent.first_message ?? '';
+  $('first').textContent = held?.agent.first_message ?? '';
 }
 render();
 onNpcUpdate((npc) => {
@@ -31,6 +31,11 @@ const directUrl = new URLSearchParams(location.search).get('file');
 if (directUrl) {
   void import(/* @vite-ignore */ directUrl).then((m: { default: NpcDefinition }) => {
     w.__directIsHeld = m.default === held;
+    // A file broken since the server started comes as a silent stand-in that says why.
+    w.__directUnavailable = m.default.unavailable ?? null;
+    onNpcUpdate((npc) => {
+      if (npc === m.default) w.__directUnavailable = npc.unavailable ?? null;
+    });
     const show = () => ($('direct').textContent = m.default.agent.first_message ?? '');
     show();
     onNpcUpdate(show);
