@@ -82,6 +82,19 @@ export type SchemaNode =
   | FreeObjectSchema;
 
 const IDENT = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+/**
+ * The voice models the agents API takes (`TtsConversationalModel` in the official SDK; a test
+ * compares this list with the SDK's, so it cannot drift silently).
+ */
+export const AGENT_TTS_MODELS = [
+  'eleven_turbo_v2',
+  'eleven_turbo_v2_5',
+  'eleven_flash_v2',
+  'eleven_flash_v2_5',
+  'eleven_multilingual_v2',
+  'eleven_v3_conversational',
+] as const;
 const COLOUR = '^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
 const colour = (what: string) =>
   ({
@@ -132,6 +145,14 @@ export const npcSchema = {
               minLength: 1,
               template: 'agent',
             },
+            llm: {
+              type: 'string',
+              description:
+                'The language model the real agent uses, e.g. gemini-2.0-flash or gpt-4o-mini (the service lists the ones it offers; `voice-agents push` shows its answer if it refuses one).',
+              minLength: 1,
+              pattern: '^[A-Za-z0-9._:-]+$',
+              patternHint: 'a model name like "gemini-2.0-flash"',
+            },
             temperature: unit('How creative the replies are: 0 = predictable, 1 = adventurous.'),
             max_tokens: {
               type: 'integer',
@@ -160,8 +181,9 @@ export const npcSchema = {
             voice_id: { type: 'string', description: 'ElevenLabs voice id.', minLength: 1 },
             model_id: {
               type: 'string',
-              description: 'ElevenLabs TTS model, e.g. eleven_turbo_v2_5 or eleven_flash_v2_5.',
-              minLength: 1,
+              description:
+                'ElevenLabs voice model for agents: eleven_flash_v2_5 (fast, many languages), eleven_flash_v2 (English), eleven_multilingual_v2, eleven_v3_conversational; eleven_turbo_v2 and eleven_turbo_v2_5 are older names the service still takes.',
+              enum: AGENT_TTS_MODELS,
             },
             voice_settings: {
               type: 'object',

@@ -24,12 +24,12 @@ export interface NpcDefinition {
 export interface NpcAgentConfig {
   /** A real ElevenLabs agent id; empty means the configured default / the local agent. */
   agent_id?: string;
-  prompt?: { text?: string; temperature?: number; max_tokens?: number };
+  prompt?: { text?: string; llm?: string; temperature?: number; max_tokens?: number };
   first_message?: string;
   language?: string;
   voice?: {
     voice_id?: string;
-    model_id?: string;
+    model_id?: 'eleven_turbo_v2' | 'eleven_turbo_v2_5' | 'eleven_flash_v2' | 'eleven_flash_v2_5' | 'eleven_multilingual_v2' | 'eleven_v3_conversational';
     voice_settings?: { stability?: number; similarity_boost?: number; style?: number; speed?: number };
   };
   asr?: { keywords?: string[] };

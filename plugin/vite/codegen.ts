@@ -3,6 +3,7 @@
  * overlay. Kept apart from the plugin wiring so it can be read (and tested) on its own.
  */
 import type { NpcDefinition, NpcFileError } from '../npc/index.js';
+import { clientNpc } from '../npc/client-safe.js';
 import { NPC_ERROR_EVENT, NPC_LIVE_KEY, type NpcErrorEvent, type ServedEndpoints } from '../npc/live.js';
 
 const json = (v: unknown) =>
@@ -17,7 +18,8 @@ const json = (v: unknown) =>
  * that is dropped.
  */
 export function npcModuleCode(npc: NpcDefinition, endpoints: ServedEndpoints, error?: NpcErrorEvent): string {
-  return `const fresh = ${json(npc)};
+  // Only what the browser needs: prompts and offline replies stay with the servers (client-safe.ts).
+  return `const fresh = ${json(clientNpc(npc))};
 let npc = fresh;
 ${registryCode(endpoints)}
 const safely = (fn) => { try { fn(); } catch (err) { Promise.reject(err); } };

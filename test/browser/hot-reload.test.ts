@@ -78,13 +78,13 @@ describe('NPC file hot reload in the running page', () => {
       () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
     );
     expect(await text('first')).toBe(
-      "Welcome to Mira's Wares, traveller! Looking for potions, or perhaps a lantern?",
+      'Mira the Merchant',
     );
     expect(await page.evaluate(() => (window as any).__directIsHeld)).toBe(true);
     const loadId = await page.evaluate(() => (window as any).__loadId);
 
     // 1. A good edit shows up live.
-    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Fresh stock just arrived!'));
+    await writeFile(file, original.replace(/^name: .*/m, 'name: Fresh stock just arrived!'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fresh stock just arrived!');
     expect(await text('direct')).toBe('Fresh stock just arrived!');
     expect(await page.evaluate(() => (window as any).__sameObject)).toBe(true);
@@ -97,7 +97,7 @@ describe('NPC file hot reload in the running page', () => {
 
     // 2. A broken edit: the overlay points at the line, the page keeps the last good value.
     const broken = original
-      .replace(/first_message: .*/, 'first_message: This must never show')
+      .replace(/^name: .*/m, 'name: This must never show')
       .replace('stability: 0.55', 'stability: 1.5');
     await writeFile(file, broken);
     const brokenLine = broken.split('\n').findIndex((l) => l.includes('stability: 1.5')) + 1;
@@ -113,7 +113,7 @@ describe('NPC file hot reload in the running page', () => {
     expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
 
     // 3. Fixing it applies the new text, closes the overlay, still without a reload.
-    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Fixed and friendly.'));
+    await writeFile(file, original.replace(/^name: .*/m, 'name: Fixed and friendly.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fixed and friendly.');
     await expect.poll(overlayText).toBeNull();
     expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
@@ -128,14 +128,14 @@ describe('NPC file hot reload in the running page', () => {
     await page.goto(pageUrl());
     await page.waitForFunction(() => (window as any).__ready === true);
     expect(await text('first')).toBe(
-      "Welcome to Mira's Wares, traveller! Looking for potions, or perhaps a lantern?",
+      'Mira the Merchant',
     );
     const loadId = await page.evaluate(() => (window as any).__loadId);
     await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
     await expect
       .poll(overlayText, { timeout: 15_000 })
       .toContain('nme is not a known field; did you mean name?');
-    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Back in business.'));
+    await writeFile(file, original.replace(/^name: .*/m, 'name: Back in business.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Back in business.');
     expect(await overlayText()).toBeNull();
     expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
@@ -182,22 +182,22 @@ describe('NPC file hot reload in the running page', () => {
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
     await expect.poll(() => text('error')).toContain('stability must be between 0 and 1, got 1.5');
     await expect.poll(overlayText).toContain('the game keeps the last good version');
-    await writeFile(file, original.replace(/first_message: .*/, 'first_message: Mended.'));
+    await writeFile(file, original.replace(/^name: .*/m, 'name: Mended.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Mended.');
     await expect.poll(overlayText).toBeNull();
 
     // 2. A file broken since the server first saw it: a stand-in that says why, until it is fixed.
     const warden = join(dir, 'npcs', 'warden.npc.yaml');
-    await writeFile(warden, 'name: Warden\nagent:\n  langauge: en\n');
+    await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  langauge: en\n');
     const wardenUrl = `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${warden}`)}`;
     await expect.poll(async () => {
       await page.goto(wardenUrl);
       await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directUnavailable !== undefined);
       return page.evaluate(() => (window as any).__directUnavailable);
-    }, { timeout: 15_000 }).toContain('warden.npc.yaml:3:3');
+    }, { timeout: 15_000 }).toContain('warden.npc.yaml:4:3');
     expect(await text('count')).toBe('1'); // the NPC list holds only the good files
     await expect.poll(overlayText).toContain('this NPC stays silent until the file is fixed');
-    await writeFile(warden, 'name: Warden\nagent:\n  language: en\n');
+    await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');
     await expect
       .poll(() => page.evaluate(() => (window as any).__directUnavailable ?? 'pending'), { timeout: 15_000 })
       .toBeNull();

@@ -110,11 +110,48 @@ describe('the API key never reaches the browser bundle', () => {
     const found = await searchOutput(join(dir, 'out'));
     expect(found.files).toBeGreaterThan(1);
     expect(found.key).toEqual([]);
-    // The build did see the key: the Vite plugin turned it into a broker path for the game (the
-    // path is in the bundle only when a key is set), and the NPC files were compiled in.
+    // The build names the broker path its server will mount, and the NPC files were compiled in.
     const js = (await allFiles(join(dir, 'out'))).filter((f) => f.endsWith('.js'));
     const text = (await Promise.all(js.map((f) => readFile(f, 'utf8')))).join('\n');
     expect(text).toContain('/voice-agents/signed-url');
     expect(text).toContain('Mira the Merchant');
+  }, 180_000);
+
+describe('what NPCs know never reaches the browser bundle', () => {
+  it('a production build of the sample game holds no prompt, greeting, offline reply, fallback or variable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'npc-secrets-'));
+    dirs.push(dir);
+    await cp(join(repoRoot, 'assets/npcs'), join(dir, 'npcs'), { recursive: true });
+    const SECRETS = {
+      prompt: 'SENTINEL_PROMPT_51f0',
+      greeting: 'SENTINEL_GREETING_aa31',
+      reply: 'SENTINEL_REPLY_8c2d',
+      fallback: 'SENTINEL_FALLBACK_77e1',
+      variable: 'SENTINEL_VAR_4bb0',
+    };
+    const file = join(dir, 'npcs', 'mira.npc.yaml');
+    const mira = (await readFile(file, 'utf8'))
+      .replace('You are Mira,', `You are Mira (${SECRETS.prompt}),`)
+      .replace(/first_message: .*/, `first_message: Welcome! ${SECRETS.greeting}`)
+      .replace(/say: A lantern is fifteen gold\./, `say: A lantern is fifteen gold. ${SECRETS.reply}`)
+      .replace(/fallback: .*/, `fallback: ${SECRETS.fallback}`)
+      .replace(/shop_name: .*/, `shop_name: ${SECRETS.variable}`);
+    for (const s of Object.values(SECRETS)) expect(mira).toContain(s);
+    await writeFile(file, mira);
+    await build({
+      root: repoRoot,
+      configFile: false,
+      logLevel: 'silent',
+      resolve: { alias: packageAliases() },
+      plugins: [voiceAgents({ npcDir: join(dir, 'npcs'), localAgent: false })],
+      build: { outDir: join(dir, 'out'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 100_000 },
+    });
+    const files = await allFiles(join(dir, 'out'));
+    const text = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n');
+    for (const [what, s] of Object.entries(SECRETS)) expect(text.includes(s), what).toBe(false);
+    // What the game needs is there: the NPC, its look and the tools it may call.
+    expect(text).toContain('Mira the Merchant');
+    expect(text).toContain('open_shop');
+    expect(text).toContain('#fff4dc');
   }, 180_000);
 });

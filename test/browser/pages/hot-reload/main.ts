@@ -1,4 +1,4 @@
-// Shows one NPC's first_message the way a game would hold it: the object from the virtual module,
+// Shows one NPC's name the way a game would hold it: the object from the virtual module,
 // the object from a direct `import … from '….npc.yaml'`, and the onNpcUpdate/onNpcError events.
 import { npcs, npcFileErrors } from 'virtual:voice-agents/npcs';
 import { onNpcError, onNpcUpdate } from '../../../../plugin/npc/live.js';
@@ -13,7 +13,7 @@ $('fileErrors').textContent = String(new Set(npcFileErrors.map((e) => e.file)).s
 let updates = 0;
 
 function render(): void {
-  $('first').textContent = held?.agent.first_message ?? '';
+  $('first').textContent = held?.name ?? '';
 }
 render();
 onNpcUpdate((npc) => {
@@ -36,7 +36,7 @@ if (directUrl) {
     onNpcUpdate((npc) => {
       if (npc === m.default) w.__directUnavailable = npc.unavailable ?? null;
     });
-    const show = () => ($('direct').textContent = m.default.agent.first_message ?? '');
+    const show = () => ($('direct').textContent = m.default.name);
     show();
     onNpcUpdate(show);
   });

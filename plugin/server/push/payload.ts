@@ -1,0 +1,139 @@
+/**
+ * NPC file → the bodies of the agents and tools API, and what changed since the last push.
+ * Field names follow the API's snake_case JSON (the official SDK's serialization schemas, which
+ * the tests validate every body with).
+ */
+import { createHash } from 'node:crypto';
+import type { NpcClientTool, NpcDefinition } from '../../npc/index.js';
+
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/** Drops undefined fields and empty groups so the payload only says what the file says. */
+export function prune(v: unknown): Json | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) return v.map((x) => prune(x) ?? null);
+  if (v !== null && typeof v === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const [k, x] of Object.entries(v)) {
+      const p = prune(x);
+      if (p !== undefined) out[k] = p;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return v as Json;
+}
+
+/** The file says something about the agent itself (not only which existing agent to use). */
+export function configuresAgent(npc: NpcDefinition): boolean {
+  const { agent_id: _id, ...rest } = npc.agent;
+  return prune(rest) !== undefined;
+}
+
+/**
+ * The agent's configuration from the file. `name` only when the push manages the agent (it created
+ * it): an NPC file that names someone else's agent must never rename it. `toolIds`: the workspace
+ * tools made from the file's `agent.tools`, sorted by tool name so the payload is stable.
+ * `voice_settings.style` has no place in an agent's TTS config and is left out (reported).
+ */
+export function agentPayload(npc: NpcDefinition, opts: { name: boolean; toolIds?: string[] }): Json {
+  const a = npc.agent;
+  const vs = a.voice?.voice_settings;
+  const dyn =
+    a.dynamic_variables && Object.keys(a.dynamic_variables).length > 0 ? a.dynamic_variables : undefined;
+  return (
+    prune({
+      name: opts.name ? npc.name : undefined,
+      conversation_config: {
+        agent: {
+          first_message: a.first_message,
+          language: a.language,
+          prompt: {
+            prompt: a.prompt?.text,
+            llm: a.prompt?.llm,
+            temperature: a.prompt?.temperature,
+            max_tokens: a.prompt?.max_tokens,
+            tool_ids: opts.toolIds?.length ? opts.toolIds : undefined,
+          },
+          dynamic_variables: dyn ? { dynamic_variable_placeholders: dyn } : undefined,
+        },
+        tts: {
+          voice_id: a.voice?.voice_id,
+          model_id: a.voice?.model_id,
+          stability: vs?.stability,
+          similarity_boost: vs?.similarity_boost,
+          speed: vs?.speed,
+        },
+        asr: a.asr?.keywords?.length ? { keywords: a.asr.keywords } : undefined,
+      },
+    }) ?? {}
+  );
+}
+
+/** A client tool as the tools API takes it (`POST /v1/convai/tools`, `PATCH /v1/convai/tools/{id}`). */
+export function toolBody(tool: NpcClientTool): Json {
+  return (
+    prune({
+      tool_config: {
+        type: 'client',
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.parameters,
+        expects_response: tool.expects_response,
+        response_timeout_secs: tool.response_timeout_secs,
+      },
+    }) ?? {}
+  );
+}
+
+function stableStringify(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k]!)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+export function payloadHash(p: Json): string {
+  return createHash('sha256').update(stableStringify(p)).digest('hex');
+}
+
+const isGroup = (v: Json | undefined): v is { [k: string]: Json } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The PATCH body: the new payload, plus an explicit `null` for every setting the last push sent that
+ * the file no longer has (the API keeps a field a PATCH leaves out). Lists are replaced whole.
+ */
+export function patchBody(before: Json | undefined, after: Json): Json {
+  if (!isGroup(before) || !isGroup(after)) return after;
+  const out: { [k: string]: Json } = { ...after };
+  for (const [k, was] of Object.entries(before)) {
+    if (!(k in after)) out[k] = null;
+    else if (isGroup(was) && isGroup(after[k])) out[k] = patchBody(was, after[k]);
+  }
+  return out;
+}
+
+function flatten(v: Json | undefined, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (isGroup(v)) {
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else if (v !== undefined) out.set(prefix, JSON.stringify(v));
+  return out;
+}
+
+const short = (s: string) => (s.length > 72 ? `${s.slice(0, 69)}...` : s);
+
+/** Field-level diff lines: `+ added`, `- removed: old → null`, `~ changed: old → new`. */
+export function diffPayloads(before: Json | undefined, after: Json): string[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const lines: string[] = [];
+  for (const [k, v] of b) {
+    if (!a.has(k)) lines.push(`+ ${k}: ${short(v)}`);
+    else if (a.get(k) !== v) lines.push(`~ ${k}: ${short(a.get(k)!)} → ${short(v)}`);
+  }
+  for (const [k, v] of a) if (!b.has(k)) lines.push(`- ${k}: ${short(v)} → null`);
+  return lines;
+}

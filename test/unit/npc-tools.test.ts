@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { compileNpcFile, formatNpcError } from '../../plugin/npc/index.js';
+
+// Client tools declared once in the NPC file (issue 14.1), and the reply rules that refer to other
+// parts of the file (issue 15.3): what a level designer sees when they get them wrong.
+const HEAD = `name: Mira
+agent:
+  prompt: { text: You sell lanterns. }
+  tools:
+    - name: open_shop
+      description: Opens the shop window.
+      parameters:
+        type: object
+        properties:
+          shop: { type: string }
+          discount: { type: number }
+        required: [shop]
+`;
+
+const compile = (src: string) => compileNpcFile(src, 'mira.npc.yaml');
+const errors = (src: string) => {
+  const r = compile(src);
+  return r.ok ? [] : r.errors.map(formatNpcError);
+};
+const lineOf = (src: string, text: string) => src.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+describe('client tools in the NPC file', () => {
+  it('compiles a declared tool, with expects_response false unless said', () => {
+    const r = compile(
+      `${HEAD}local:\n  replies:\n    - when: [buy]\n      say: Here you go.\n      tool: { name: open_shop, parameters: { shop: miras_wares } }\n`,
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.npc.agent.tools).toEqual([
+      {
+        name: 'open_shop',
+        description: 'Opens the shop window.',
+        parameters: {
+          type: 'object',
+          properties: { shop: { type: 'string' }, discount: { type: 'number' } },
+          required: ['shop'],
+        },
+        expects_response: false,
+      },
+    ]);
+  });
+
+  it('an offline reply may call only a declared tool, named with file and line', () => {
+    const src = `${HEAD}local:\n  replies:\n    - when: [gate]\n      say: Open!\n      tool: { name: open_gate }\n`;
+    const [e, ...rest] = errors(src);
+    expect(rest).toEqual([]);
+    expect(e).toMatch(new RegExp(`^mira\\.npc\\.yaml:${lineOf(src, 'open_gate')}:\\d+ `));
+    expect(e).toContain('local.replies[0].tool.name "open_gate" is not declared in agent.tools (declared: open_shop)');
+  });
+
+  it('checks the parameters a reply gives against the declaration', () => {
+    const missing = `${HEAD}local:\n  replies:\n    - when: [buy]\n      say: Here.\n      tool: { name: open_shop, parameters: { discount: 5 } }\n`;
+    expect(errors(missing).join('\n')).toContain('local.replies[0].tool.parameters needs shop: open_shop requires it');
+    const wrong = `${HEAD}local:\n  replies:\n    - when: [buy]\n      say: Here.\n      tool: { name: open_shop, parameters: { shop: s, discount: cheap } }\n`;
+    expect(errors(wrong).join('\n')).toContain(
+      'local.replies[0].tool.parameters.discount must be number (declared in agent.tools), got string',
+    );
+  });
+
+  it('refuses a tool declared twice and parameters that are not a JSON Schema object', () => {
+    const twice = `${HEAD}    - name: open_shop\n      description: Again.\n`;
+    expect(errors(twice)).toEqual([
+      `mira.npc.yaml:${lineOf(twice, 'description: Again') - 1}:13 agent.tools[1].name "open_shop" is declared twice; each tool needs its own name`,
+    ]);
+    const notObject = HEAD.replace('type: object', 'type: string');
+    expect(errors(notObject).join('\n')).toContain('agent.tools[0].parameters needs type: object');
+    const badRequired = HEAD.replace('required: [shop]', 'required: [shelf]');
+    expect(errors(badRequired).join('\n')).toContain('required names "shelf", which is not in properties');
+  });
+
+  it('the sample game declares every tool its replies call', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { repoRoot } = await import('../helpers/browser.js');
+    for (const f of readdirSync(`${repoRoot}assets/npcs`).filter((n) => n.endsWith('.npc.yaml'))) {
+      const r = compileNpcFile(readFileSync(`${repoRoot}assets/npcs/${f}`, 'utf8'), f);
+      expect(r.ok, f).toBe(true);
+      if (r.ok) expect(r.npc.agent.tools?.length, f).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('replies that follow other replies', () => {
+  const file = (replies: string) => `name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n  replies:\n${replies}`;
+
+  it('`after` names a reply id of this file or greeting', () => {
+    const ok = file(
+      '    - id: asks\n      when: [quest]\n      say: Will you go?\n    - after: [asks, greeting]\n      when: [yes]\n      say: Go then.\n',
+    );
+    expect(errors(ok)).toEqual([]);
+    const bad = file('    - when: [quest]\n      say: Will you go?\n    - after: [asks]\n      when: [yes]\n      say: Go.\n');
+    expect(errors(bad)).toEqual([
+      `mira.npc.yaml:${lineOf(bad, 'after: [asks]')}:15 local.replies[1].after names "asks", which is no reply id in this file (known: greeting)`,
+    ]);
+  });
+
+  it('reply ids differ', () => {
+    const src = file('    - id: a\n      when: [x]\n      say: X.\n    - id: a\n      when: [y]\n      say: Y.\n');
+    expect(errors(src)).toEqual([
+      `mira.npc.yaml:${lineOf(src, 'id: a') + 3}:11 local.replies[1].id "a" is also the id of local.replies[0]; reply ids must differ`,
+    ]);
+  });
+});
