@@ -145,6 +145,11 @@ export class Conversation {
         const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
         this.#host.emitNpc('error', e);
       }),
+      s.on('queue', ({ status }) => {
+        if (status === 'waiting') this.#host.setState('queued');
+        else if (status === 'admitted')
+          this.#host.setState(this.#opened ? (this.#_active ? 'listening' : 'ready') : 'connecting');
+      }),
       s.on('reconnecting', (e) => {
         this.#host.setState('connecting');
         this.#host.emitNpc('reconnecting', {

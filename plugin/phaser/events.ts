@@ -6,6 +6,12 @@ export type NpcState =
   | 'idle'
   /** Opening the connection (prewarm or active). */
   | 'connecting'
+  /**
+   * The agent is busy with as many conversations as it may hold: waiting in its line. What the
+   * player types meanwhile is held and sent once admitted; a timed-out wait ends the conversation
+   * with "the agent is busy".
+   */
+  | 'queued'
   /** Open and prewarmed, waiting for the player to arrive (its greeting is held back). */
   | 'ready'
   /** Open, the player has the floor. */

@@ -5,6 +5,7 @@ import type { NpcState } from './events.js';
 const MARKER_COLORS: Record<NpcState, number> = {
   idle: 0x888888,
   connecting: 0xf5a623,
+  queued: 0xc678dd,
   ready: 0x9b9b9b,
   listening: 0x3ecf5a,
   speaking: 0x4a90e2,
@@ -89,6 +90,7 @@ export class StateMarkers {
       let r = 4;
       if (s === 'speaking') r = 4 + Math.min(4, h.level * 24);
       else if (s === 'connecting') r = 3 + Math.abs(Math.sin(time / 150)) * 2;
+      else if (s === 'queued') r = 3 + Math.abs(Math.sin(time / 600)) * 2; // a slow pulse: waiting
       const d = this.#dot(n++);
       const x = head.x + halfW + 6,
         y = head.y + 4;

@@ -43,6 +43,8 @@ export type EndErrorKind =
   | 'internal'
   /** The connection dropped or could not be made (1006, 1001, 1012, 1014, socket error). Retried. */
   | 'connection'
+  /** The agent's concurrency stayed full: `queue_status` timed_out, then the close. Not retried. */
+  | 'busy'
   /** The server or the broker asked us to slow down (1013, HTTP 429). Retried after a wait. */
   | 'rate_limited'
   /** No `conversation_initiation_metadata` within the timeout. */

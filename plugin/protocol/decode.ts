@@ -140,6 +140,7 @@ const SERVER_SHAPES: Record<ServerMessageType, Shape> = {
   interruption: ev('interruption_event', 'event_id:n'),
   ping: ev('ping_event', 'event_id:n ping_ms:n?'),
   vad_score: ev('vad_score_event', 'vad_score:n'),
+  queue_status: ev('queue_status_event', 'status:s'),
   client_tool_call: ev(
     'client_tool_call',
     'tool_name:s tool_call_id:s parameters:o event_id:n expects_response:b?',

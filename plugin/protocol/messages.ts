@@ -218,6 +218,16 @@ export interface PingMessage {
   ping_event: { event_id: number; ping_ms?: number | null };
 }
 
+/**
+ * Sent when the agent's concurrency is full (not yet in the protocol notes; seen from the service and
+ * reported in issue 14): `waiting` (messages sent meanwhile are dropped), then `admitted`, or
+ * `timed_out` just before an error close. Other status words are passed through as they come.
+ */
+export interface QueueStatusMessage {
+  type: 'queue_status';
+  queue_status_event: { status: 'waiting' | 'admitted' | 'timed_out' | (string & {}) };
+}
+
 export interface VadScoreMessage {
   type: 'vad_score';
   vad_score_event: { vad_score: number };
@@ -382,6 +392,7 @@ export type ServerMessage =
   | InterruptionMessage
   | PingMessage
   | VadScoreMessage
+  | QueueStatusMessage
   | ClientToolCallMessage
   | AgentToolRequestMessage
   | AgentToolResponseMessage

@@ -20,7 +20,8 @@ import {
 } from '../protocol/index.js';
 import { EventBus, type Unsubscribe } from './emitter.js';
 import { resolveEndpoint } from './endpoint.js';
-import { AttemptFailed, attemptFailure, openConversation } from './attempt.js';
+import { AttemptFailed, attemptFailure, BUSY, openConversation } from './attempt.js';
+import { AgentLine } from './line.js';
 import { SessionError } from './errors.js';
 import { buildInitiation } from './initiation.js';
 import { reconnectDelay, resolveReconnect, shouldReconnect, type ResolvedReconnect } from './reconnect.js';
@@ -47,6 +48,7 @@ export class AgentSession {
   readonly #tools = new ToolRegistry();
   readonly #turns: TurnTracker;
   readonly #router: RouterContext;
+  readonly #line = new AgentLine();
   #state: SessionState = 'idle';
   #droppedAudioMs = 0;
   #dropping = false;
@@ -89,6 +91,10 @@ export class AgentSession {
       setLastError: (info) => (this.#lastError = info),
       endByAgent: () =>
         this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' }),
+      queueStatus: (status) => {
+        this.#line.status(status, (frame) => this.#socket?.send(frame));
+        this.#events.fire('queue', { status });
+      },
     };
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const [name, handler] of Object.entries(options.clientTools ?? {}))
@@ -192,7 +198,7 @@ export class AgentSession {
    * Also false, dropping the chunk, while more than `maxAudioBacklogMs` of audio waits to leave.
    */
   sendAudio(samples: Int16Array): boolean {
-    if (this.#state !== 'open' || !this.#socket || !this.#info) return false;
+    if (this.#state !== 'open' || !this.#socket || !this.#info || this.#line.waiting) return false;
     const frame = encodeUserAudioChunk(encodeSamples(samples, this.#info.inputFormat));
     const chunkMs = (samples.length / this.#info.inputFormat.sampleRate) * 1000;
     // The backlog in milliseconds of audio, from the bytes this very frame format takes per ms.
@@ -254,7 +260,10 @@ export class AgentSession {
   }
 
   #send(message: ClientMessage): void {
-    if (this.#state !== 'open' || !this.#socket?.send(encodeClientMessage(message))) {
+    const frame = encodeClientMessage(message);
+    // Waiting in the agent's line: held, and sent in order once admitted.
+    if (this.#state === 'open' && this.#line.hold(frame)) return;
+    if (this.#state !== 'open' || !this.#socket?.send(frame)) {
       throw new SessionError('invalid_state', `Cannot send while the session is ${this.#state}`);
     }
   }
@@ -279,6 +288,7 @@ export class AgentSession {
       url,
       initiation: () => encodeClientMessage(this.#initiation(reconnectAttempt)),
       metadataTimeoutMs: this.#options.metadataTimeoutMs ?? 10_000,
+      queueWaitMs: this.#options.queueWaitMs ?? 120_000,
       router: this.#router,
       lastError: () => this.#lastError,
       setSocket: (socket) => (this.#socket = socket),
@@ -301,6 +311,7 @@ export class AgentSession {
     };
     this.#info = info;
     this.#turns.reset();
+    this.#line.reset();
     // close() may have been called while the metadata was in flight: stay `closing`.
     if (this.#state === 'connecting') this.#setState('open');
     this.#events.fire('connected', info);
@@ -310,7 +321,7 @@ export class AgentSession {
 
   #closedAfterOpen(code: number, reason: string): void {
     if (this.#pendingEnd) return this.#finish(this.#pendingEnd);
-    const end = classifyClose({ code, reason, lastError: this.#lastError });
+    const end = this.#line.busy ? BUSY : classifyClose({ code, reason, lastError: this.#lastError });
     if (this.#reconnect && shouldReconnect(end)) void this.#reconnectLoop(this.#reconnect, end);
     else this.#finish(end);
   }

@@ -35,12 +35,23 @@ export function attemptFailure(error: unknown): AttemptFailed {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** `queue_status` timed_out: every conversation slot of the agent stayed taken. */
+export const BUSY: EndReason = {
+  kind: 'error',
+  error: 'busy',
+  code: 1002,
+  reason: '',
+  message: 'The agent is busy: all its conversations are taken. Try again in a moment.',
+};
+
 export interface AttemptOptions {
   WebSocket: WebSocketConstructor;
   url: string;
   /** The encoded initiation message, built when the socket opens. */
   initiation: () => string;
   metadataTimeoutMs: number;
+  /** Longest wait in the agent's line (`queue_status` waiting) before giving up. */
+  queueWaitMs: number;
   router: RouterContext;
   lastError(): ServerErrorInfo | undefined;
   setSocket(socket: Socket | undefined): void;
@@ -73,6 +84,8 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
           resolve(o.onMetadata(message));
         } else if (message.type === 'error') {
           reportServerError(o.router, message);
+        } else if (message.type === 'queue_status') {
+          waitInLine(message.queue_status_event.status);
         }
         // Anything else before the metadata breaks §1.6; like the Unity client, skip it and keep waiting.
       },
@@ -96,17 +109,29 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
       },
     });
     o.setSocket(socket);
-    const timer = o.setTimer(() => {
-      const message = `No conversation metadata within ${o.metadataTimeoutMs} ms`;
-      failure = new AttemptFailed({
-        kind: 'error',
-        error: 'metadata_timeout',
-        code: CloseCode.Abnormal,
-        reason: '',
-        message,
-      });
-      socket.close(CloseCode.Normal, 'Metadata timeout', 1000);
-    }, o.metadataTimeoutMs);
+    const giveUp = (ms: number, message: string) =>
+      o.setTimer(() => {
+        failure = new AttemptFailed({
+          kind: 'error',
+          error: 'metadata_timeout',
+          code: CloseCode.Abnormal,
+          reason: '',
+          message,
+        });
+        socket.close(CloseCode.Normal, 'Metadata timeout', 1000);
+      }, ms);
+    const metadataLate = `No conversation metadata within ${o.metadataTimeoutMs} ms`;
+    let timer = giveUp(o.metadataTimeoutMs, metadataLate);
+    // The agent is full and holds us in line: the service says when the wait is over, so the
+    // metadata timeout pauses (a bounded wait still guards against a server that never says).
+    const waitInLine = (status: string) => {
+      o.router.events.fire('queue', { status });
+      o.clearTimer(timer);
+      if (status === 'waiting')
+        timer = giveUp(o.queueWaitMs, `Still waiting for a free conversation slot after ${o.queueWaitMs} ms`);
+      else if (status === 'timed_out') failure = new AttemptFailed(BUSY);
+      else timer = giveUp(o.metadataTimeoutMs, metadataLate);
+    };
   }).catch((error: unknown) => {
     throw attemptFailure(error);
   });

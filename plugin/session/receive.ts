@@ -35,6 +35,8 @@ export interface RouterContext {
   setLastError(info: ServerErrorInfo): void;
   /** The agent's end_call tool fired. */
   endByAgent(): void;
+  /** `queue_status` arrived (after the metadata; before it, the attempt handles it). */
+  queueStatus(status: string): void;
 }
 
 export function reportDecodeError(ctx: RouterContext, error: DecodeError): void {
@@ -101,6 +103,9 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
       break;
     case 'vad_score':
       events.fire('vadScore', m.vad_score_event.vad_score);
+      break;
+    case 'queue_status':
+      ctx.queueStatus(m.queue_status_event.status);
       break;
     case 'client_tool_call':
       void runToolCall(ctx, m);

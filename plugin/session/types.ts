@@ -35,6 +35,11 @@ export interface AgentSessionOptions {
   initiation?: Omit<ConversationInitiationClientData, 'type'>;
   /** How long to wait for `conversation_initiation_metadata` after opening. Default 10000 ms. */
   metadataTimeoutMs?: number;
+  /**
+   * How long to wait in the agent's line (`queue_status` waiting) before the metadata, if the
+   * service never says admitted or timed_out. Default 120000 ms.
+   */
+  queueWaitMs?: number;
   /** How long `close()` waits for the server's close answer before giving up on it. Default 2000 ms. */
   closeTimeoutMs?: number;
   /** Reconnect after abnormal closes (default on); `false` disables. */
@@ -125,6 +130,12 @@ export interface AgentSessionEvents {
   tentativeUserTranscript: (e: { text: string; eventId: number }) => void;
   /** Speech probability 0..1 of the player's audio (opt-in on the agent). */
   vadScore: (score: number) => void;
+  /**
+   * The agent is at its concurrency limit: `waiting` (what is sent meanwhile is held, microphone
+   * audio dropped), then `admitted` (held messages go out in order) or `timed_out` (the conversation
+   * ends with a `busy` error, not retried).
+   */
+  queue: (e: { status: string }) => void;
   /** The server pinged (already answered); `pingMs` is its round-trip estimate, null at first. */
   ping: (e: { eventId: number; pingMs: number | null }) => void;
   /** The agent called a client tool. Handlers run whether or not anyone listens here. */

@@ -172,13 +172,18 @@ export class HudScene extends Phaser.Scene {
     const who = t.target;
     const colors: Record<string, number> = {
       connecting: 0xf4d35e,
+      queued: 0xc678dd,
       ready: 0x7fb2f0,
       listening: 0x7fd06a,
       speaking: 0xf08a5d,
     };
     this.npcDot.setFillStyle(who ? (colors[t.npcState] ?? 0x6b6478) : 0x6b6478);
     this.npcText.setText(
-      who ? `${who.name} · ${STATE_WORDS[t.npcState] ?? t.npcState}` : 'Nobody to talk to',
+      !who
+        ? 'Nobody to talk to'
+        : t.npcState === 'queued'
+          ? `${who.name} is busy, wait a moment…`
+          : `${who.name} · ${STATE_WORDS[t.npcState] ?? t.npcState}`,
     );
     // volume
     const vol = Howler.volume();

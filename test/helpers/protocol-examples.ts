@@ -46,6 +46,7 @@ export const SERVER_EXAMPLES: ServerMessage[] = [
   { type: 'ping', ping_event: { event_id: 7, ping_ms: 48 } },
   { type: 'ping', ping_event: { event_id: 8, ping_ms: null } },
   { type: 'vad_score', vad_score_event: { vad_score: 0.92 } },
+  { type: 'queue_status', queue_status_event: { status: 'waiting' } },
   {
     type: 'client_tool_call',
     client_tool_call: {

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
 import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
+import { until } from '../helpers/events.js';
 import { TEST_NPC, QUIET_NPC, speechLike, silence, click, chunks20ms } from './agent-fixtures.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
@@ -376,13 +377,13 @@ describe('keep-alive, limits and bad input', () => {
     }
   });
 
-  it('refuses conversations past the session limit and keeps serving the others', async () => {
+  it('refuses conversations past the session limit when waiting is off, and keeps serving the others', async () => {
     const one = await createLocalAgent({
       npcs: [QUIET_NPC],
       recognizer: 'none',
       llm: false,
       speechEngine: 'babble',
-      limits: { maxSessions: 1 },
+      limits: { maxSessions: 1, queueTimeoutMs: 0 },
     });
     try {
       const a = await ScriptedClient.connect(one.url, 'quiet');
@@ -395,6 +396,55 @@ describe('keep-alive, limits and bad input', () => {
       a.close();
     } finally {
       await one.close();
+    }
+  });
+
+  it('at capacity a conversation waits in line like on the service: waiting, then admitted when a slot frees, or timed_out and closed', async () => {
+    const one = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      speechEngine: 'babble',
+      limits: { maxSessions: 1, queueTimeoutMs: 5_000 },
+    });
+    try {
+      const a = await ScriptedClient.connect(one.url, 'quiet');
+      await a.waitType('conversation_initiation_metadata');
+      const b = await ScriptedClient.connect(one.url, 'quiet');
+      expect((await b.waitType('queue_status')).msg.queue_status_event).toEqual({ status: 'waiting' });
+      // What b sends while it waits is dropped, as the service does.
+      b.send({ type: 'user_message', text: 'potion' });
+      await until(() => (one.handler.health().sessions as { queued: number }).queued === 1);
+      a.close();
+      const admitted = await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('admitted'));
+      expect(admitted).toBeDefined();
+      await b.waitType('conversation_initiation_metadata');
+      b.send({ type: 'user_message', text: 'potion' });
+      await b.waitType('agent_response');
+      expect(b.frames.filter((f) => f.msg.type === 'agent_response')).toHaveLength(1);
+      b.close();
+    } finally {
+      await one.close();
+    }
+    const impatient = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      speechEngine: 'babble',
+      limits: { maxSessions: 1, queueTimeoutMs: 200 },
+    });
+    try {
+      const a = await ScriptedClient.connect(impatient.url, 'quiet');
+      await a.waitType('conversation_initiation_metadata');
+      const b = await ScriptedClient.connect(impatient.url, 'quiet');
+      await b.waitType('queue_status');
+      await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('timed_out'));
+      expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
+      expect((await b.closed).code).toBe(1002);
+      await until(() => (impatient.handler.health().sessions as { queued: number }).queued === 0);
+      a.close();
+    } finally {
+      await impatient.close();
     }
   });
 

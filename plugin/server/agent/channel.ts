@@ -141,6 +141,7 @@ export class IdleWatch {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastInputAt = 0;
   private stopped = false;
+  private paused = false;
 
   constructor(
     private readonly timeoutMs: number,
@@ -150,19 +151,31 @@ export class IdleWatch {
 
   input(): void {
     this.lastInputAt = performance.now();
-    if (!this.timer && !this.stopped) this.arm(this.timeoutMs);
+    if (!this.timer && !this.stopped && !this.paused) this.arm(this.timeoutMs);
   }
 
   private arm(ms: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.stopped) return;
+      if (this.stopped || this.paused) return;
       const busy = this.busy();
       if (busy) this.lastInputAt = performance.now();
       const quietFor = performance.now() - this.lastInputAt;
       if (busy || quietFor < this.timeoutMs) return this.arm(this.timeoutMs - quietFor);
       this.onIdle();
     }, ms);
+  }
+
+  /** Not counting until resume(): a conversation waiting in line for a slot is not idle. */
+  pause(): void {
+    this.paused = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.input();
   }
 
   stop(): void {

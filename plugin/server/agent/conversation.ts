@@ -38,7 +38,7 @@ interface Turn {
 }
 
 export class Conversation {
-  private state: 'awaiting_init' | 'open' | 'closed' = 'awaiting_init';
+  private state: 'awaiting_init' | 'queued' | 'open' | 'closed' = 'awaiting_init';
   private plan: SessionPlan | null = null;
   private brain: Brain | null = null;
   private lastEventId = 0;
@@ -63,6 +63,8 @@ export class Conversation {
     private readonly agentId: string,
     private readonly npc: NpcDefinition,
     private readonly format: AudioFormatInfo,
+    /** Set when the agent is at capacity: resolves true once a slot is free, false when the wait ran out. */
+    private readonly waitForSlot?: () => Promise<boolean>,
   ) {
     this.out = new Channel(ws);
     this.context = new ContextStore(rt.limits);
@@ -195,6 +197,8 @@ export class Conversation {
     }
     const msg = decoded.message;
     if (this.state === 'awaiting_init') return this.onInit(msg);
+    // Like the service: what a client sends while it waits in line is dropped.
+    if (this.state === 'queued') return;
     return this.onMessage(msg);
   }
 
@@ -208,7 +212,34 @@ export class Conversation {
         `Expected conversation_initiation_client_data first, got ${what}.`,
       );
     }
-    this.start(msg);
+    if (!this.waitForSlot) return this.start(msg);
+    return this.queueThenStart(msg, this.waitForSlot);
+  }
+
+  /** Every slot is taken: say so, wait in line, then start, or say the wait ran out and close. */
+  private async queueThenStart(
+    init: ConversationInitiationClientData,
+    wait: () => Promise<boolean>,
+  ): Promise<void> {
+    this.state = 'queued';
+    this.idle.pause(); // waiting is not the player's silence
+    const status = (s: 'waiting' | 'admitted' | 'timed_out') =>
+      this.send({ type: 'queue_status', queue_status_event: { status: s } });
+    status('waiting');
+    const ok = await wait();
+    if (this.state !== 'queued') return; // closed meanwhile
+    if (!ok) {
+      status('timed_out');
+      return this.fail(
+        1002,
+        'http_exception',
+        `Every conversation slot stayed taken for ${this.rt.limits.queueTimeoutMs} ms; try again later.`,
+      );
+    }
+    status('admitted');
+    this.state = 'awaiting_init';
+    this.idle.resume();
+    this.start(init);
   }
 
   private start(init: ConversationInitiationClientData): void {

@@ -257,7 +257,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
         },
     brain: llmBrain ? llmBrain.name : localBrain.name,
     npcs: npcs.map((n) => ({ id: n.id, name: n.name, agent_id: n.agent.agent_id || null })),
-    sessions: { active: conversations.size, max: limits.maxSessions },
+    sessions: { active: conversations.size, max: limits.maxSessions, queued: admission.queued },
     limits,
   });
 
@@ -269,19 +269,32 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       const npc = findNpc(npcs, agentId) ?? DEFAULT_PERSONA;
       const address = clientAddress(req, options.trustProxy ?? false);
       const refusal = admission.admit(address);
+      // At capacity: wait in line (queue_status) instead of being refused, while the line has room.
+      const ticket = refusal?.reason === 'capacity' ? admission.enqueue(address) : null;
+      let holdsSlot = refusal === null;
       const pending: { initTimer?: ReturnType<typeof setTimeout> } = {};
-      const c = new Conversation(
+      const c: Conversation = new Conversation(
         ws,
         runtime(() => {
           clearTimeout(pending.initTimer);
-          if (!refusal) admission.release(address);
+          if (holdsSlot) admission.release(address);
+          else ticket?.cancel();
         }),
         conversationId(),
         agentId,
         npc,
         format,
+        ticket
+          ? async () => {
+              const ok = await ticket.admitted;
+              // A slot handed over as the socket closed is given straight back.
+              if (ok && c.closed) admission.release(address);
+              else if (ok) holdsSlot = true;
+              return ok;
+            }
+          : undefined,
       );
-      if (refusal) return c.fail(refusal.code, refusal.errorType, refusal.message);
+      if (refusal && !ticket) return c.fail(refusal.code, refusal.errorType, refusal.message);
       conversations.add(c);
       pending.initTimer = setTimeout(() => {
         if (c.awaitingInit)

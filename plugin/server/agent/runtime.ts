@@ -19,6 +19,13 @@ export interface AgentLimits extends ContextLimits {
   maxSessionsPerClient: number;
   /** A socket that sends no `conversation_initiation_client_data` this long after opening is closed (1002). */
   initTimeoutMs: number;
+  /**
+   * At capacity, a new conversation waits this long for a slot (`queue_status` waiting, then
+   * admitted or timed_out, like the real service when an agent's concurrency is full); 0 refuses at once.
+   */
+  queueTimeoutMs: number;
+  /** Conversations waiting at most; one more is refused at once (waiting sockets are not free either). */
+  maxQueued: number;
   /** No user input (audio, text, activity) for this long closes with 1002, like the real service. */
   idleTimeoutMs: number;
   /** How long a `client_tool_call` with `expects_response` waits for its `client_tool_result`. */
@@ -40,6 +47,8 @@ export const DEFAULT_LIMITS: AgentLimits = {
   maxSessions: 200,
   maxSessionsPerClient: 50,
   initTimeoutMs: 5_000,
+  queueTimeoutMs: 30_000,
+  maxQueued: 50,
   maxContextUpdateChars: 8_192,
   maxContextChars: 32_768,
   idleTimeoutMs: 60_000,
