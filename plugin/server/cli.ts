@@ -19,6 +19,10 @@ const COMMANDS: Record<
     summary: 'create or update one ElevenLabs agent per NPC file',
     load: () => import('./commands/push.js'),
   },
+  pull: {
+    summary: 'write dashboard edits of pushed agents back into their NPC files',
+    load: () => import('./commands/pull.js'),
+  },
   serve: {
     summary: 'serve a production build with the broker and the local agent',
     load: () => import('./commands/serve.js'),

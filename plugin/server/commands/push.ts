@@ -14,8 +14,6 @@
  * - Nothing changed: nothing is sent. "Changed" is judged against `<dir>/.voice-agents-push.json`,
  *   which records what the last push sent; game-only parts (proximity, bubble, local) never count.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { formatNpcError, type NpcDefinition } from '../../npc/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
@@ -27,10 +25,12 @@ import {
   diffPayloads,
   patchBody,
   payloadHash,
+  servicePayload,
   toolBody,
   type Json,
 } from '../push/payload.js';
 import { writeAgentId } from '../push/file-edit.js';
+import { readState, writeState, type PushRecord, type ToolRecord } from '../push/state.js';
 
 export { withAgentId } from '../push/file-edit.js';
 export { agentPayload, diffPayloads, payloadHash } from '../push/payload.js';
@@ -50,21 +50,7 @@ Needs ELEVENLABS_API_KEY in the environment or in .env (not for --dry-run). Busy
 (5xx) answers are retried with backoff.
 `;
 
-export const PUSH_STATE_FILE = '.voice-agents-push.json';
-
-interface ToolRecord {
-  id: string;
-  hash: string;
-}
-interface PushRecord {
-  agent_id: string;
-  hash: string;
-  payload: Json;
-  /** This push created the agent (so it may name it). */
-  managed?: boolean;
-  tools?: Record<string, ToolRecord>;
-}
-type PushState = Record<string, PushRecord>;
+export { PUSH_STATE_FILE } from '../push/state.js';
 
 interface Args {
   dir: string;
@@ -94,14 +80,6 @@ function parseArgs(argv: string[]): Args | string {
   if (a.region !== undefined && a.baseUrl !== undefined) return 'give --region or --base-url, not both';
   a.dir = dir ?? 'assets/npcs';
   return a;
-}
-
-async function readState(dir: string): Promise<PushState> {
-  try {
-    return JSON.parse(await readFile(join(dir, PUSH_STATE_FILE), 'utf8')) as PushState;
-  } catch {
-    return {};
-  }
 }
 
 type Out = (s: string) => void;
@@ -177,7 +155,7 @@ export async function run(argv: string[]): Promise<number> {
     args.baseUrl ?? (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
   const api = args.dryRun ? null : createApi({ baseUrl, apiKey: key! });
   const redact = (s: string) => (key ? s.split(key).join('[redacted]') : s);
-  const saveState = () => writeFile(join(args.dir, PUSH_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  const saveState = () => writeState(args.dir, state);
   let failures = 0;
   let sent = 0;
   let unchanged = 0;
@@ -237,7 +215,19 @@ export async function run(argv: string[]): Promise<number> {
         }
       }
       sent++;
-      state[npc.id] = { agent_id: agentId, hash, payload, managed, tools: tools.records };
+      // What the service now holds, so `pull` can later tell dashboard edits from this push.
+      const live = await api
+        .request('GET', `/v1/convai/agents/${encodeURIComponent(agentId)}`)
+        .then((a) => servicePayload(a, { name: managed }))
+        .catch(() => undefined);
+      state[npc.id] = {
+        agent_id: agentId,
+        hash,
+        payload,
+        managed,
+        tools: tools.records,
+        ...(live ? { service: live } : {}),
+      };
       // Saved after every NPC, so a failure half-way does not resend what already went through.
       await saveState();
       out(

@@ -137,3 +137,62 @@ export function diffPayloads(before: Json | undefined, after: Json): string[] {
   for (const [k, v] of a) if (!b.has(k)) lines.push(`- ${k}: ${short(v)} → null`);
   return lines;
 }
+
+type Loose = Record<string, any>;
+
+/** Drops nulls too: the service reports unset fields as null. */
+function pruneNulls(v: unknown): Json | undefined {
+  if (v === null) return undefined;
+  if (Array.isArray(v)) return v.length ? (v.map((x) => pruneNulls(x) ?? null) as Json) : undefined;
+  if (v !== null && typeof v === 'object') return prune(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pruneNulls(x)])));
+  return prune(v);
+}
+
+/**
+ * An agent as `GET /v1/convai/agents/{id}` returns it, cut to the fields `agentPayload` sends, in the
+ * same shape: what the service holds of what the NPC file says.
+ */
+export function servicePayload(agent: unknown, opts: { name: boolean }): Json {
+  const g = (agent ?? {}) as Loose;
+  const cc = (g.conversation_config ?? {}) as Loose;
+  const a = (cc.agent ?? {}) as Loose;
+  const p = (a.prompt ?? {}) as Loose;
+  const t = (cc.tts ?? {}) as Loose;
+  return (
+    pruneNulls({
+      name: opts.name ? g.name : undefined,
+      conversation_config: {
+        agent: {
+          first_message: a.first_message,
+          language: a.language,
+          prompt: {
+            prompt: p.prompt,
+            llm: p.llm,
+            temperature: p.temperature,
+            max_tokens: p.max_tokens,
+            tool_ids: p.tool_ids,
+          },
+          dynamic_variables: { dynamic_variable_placeholders: a.dynamic_variables?.dynamic_variable_placeholders },
+        },
+        tts: {
+          voice_id: t.voice_id,
+          model_id: t.model_id,
+          stability: t.stability,
+          similarity_boost: t.similarity_boost,
+          speed: t.speed,
+        },
+        asr: { keywords: (cc.asr as Loose | undefined)?.keywords },
+      },
+    }) ?? {}
+  );
+}
+
+/** Leaf paths (dotted) whose values differ between two payloads, with the new value (undefined: gone). */
+export function changedLeaves(before: Json | undefined, after: Json): [string, Json | undefined][] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const out: [string, Json | undefined][] = [];
+  for (const [k, v] of b) if (a.get(k) !== v) out.push([k, JSON.parse(v) as Json]);
+  for (const k of a.keys()) if (!b.has(k)) out.push([k, undefined]);
+  return out;
+}
