@@ -11,6 +11,10 @@ const COMMANDS: Record<
     summary: 'start the offline local agent (ConvAI-compatible WebSocket server)',
     load: () => import('./commands/agent.js'),
   },
+  init: {
+    summary: 'set up an existing Vite project: the Vite plugin, an example NPC file, the types',
+    load: () => import('./commands/init.js'),
+  },
   validate: {
     summary: 'check every NPC prompt file in a folder',
     load: () => import('./commands/validate.js'),
