@@ -62,7 +62,12 @@ describe('README examples', () => {
     mkdirSync(`${dir}generated`, { recursive: true });
     blocks.forEach((b, i) => {
       // Each example is its own module.
-      writeFileSync(`${dir}generated/example-${i}.ts`, `// README: ${b.section}\n${b.code}\nexport {};\n`);
+      // The package's own reference resolves through node_modules in a game; here it is the source.
+      const code = b.code.replace(
+        '/// <reference types="phaser-voice-agents/vite/client" />',
+        `/// <reference path="${root}plugin/vite/client.d.ts" />`,
+      );
+      writeFileSync(`${dir}generated/example-${i}.ts`, `// README: ${b.section}\n${code}\nexport {};\n`);
     });
     expect(readdirSync(`${dir}generated`)).toHaveLength(blocks.length);
     const r = await tsc();
