@@ -125,6 +125,11 @@ export function setupVoice(scene: VillageScene): void {
     const inventory = state.describeInventory();
     const quest = `Quest progress: ${[...state.done].join(', ') || 'nothing done yet'}.`;
     for (const h of handleOf.values()) h.setContext('inventory', inventory).setContext('quest', quest);
+    // The facts the NPC files' replies test (local.facts): the quest opens up step by step.
+    va.setFact('has_lantern', state.has('lantern'))
+      .setFact('has_charm', state.has('moon_charm'))
+      .setFact('gate_open', state.done.has('gate'))
+      .setFact('found_moonwell', state.done.has('moonwell'));
   };
   tellEveryone();
   state.on('changed', tellEveryone);

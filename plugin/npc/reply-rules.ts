@@ -1,9 +1,11 @@
 /**
- * Checks on `local.replies` that one field cannot make alone: reply ids are unique, and every
- * `after` names a reply of this file or `greeting`. Positioned at the offending value.
+ * Checks on `local.replies` that one field cannot make alone: reply ids are unique, every `after`
+ * names a reply of this file or `greeting`, and every `if` is a condition on a fact the file knows.
+ * Positioned at the offending value.
  */
 import { isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { offsetOf, report, type WalkContext } from './walk-context.js';
+import { parseCondition } from './conditions.js';
 
 const deref = (ctx: WalkContext, v: unknown): unknown => (isAlias(v) ? ctx.aliases.get(v) : v);
 
@@ -16,9 +18,15 @@ function get(ctx: WalkContext, node: unknown, key: string): unknown {
 interface Reply {
   id?: string;
   after?: string[];
+  if?: string[];
+  remember?: string[];
 }
 
-export function checkReplies(ctx: WalkContext, root: YAMLMap, out: { local?: { replies?: Reply[] } }): void {
+export function checkReplies(
+  ctx: WalkContext,
+  root: YAMLMap,
+  out: { local?: { replies?: Reply[]; facts?: string[] } },
+): void {
   const replies = out.local?.replies;
   const seq = get(ctx, get(ctx, root, 'local'), 'replies');
   if (!replies || !isSeq(seq)) return;
@@ -54,6 +62,36 @@ export function checkReplies(ctx: WalkContext, root: YAMLMap, out: { local?: { r
         `local.replies[${i}].after[${j}]`,
         at(i, 'after', j),
         `local.replies[${i}].after names "${name}", which is no reply id in this file (known: ${known})`,
+      );
+    }),
+  );
+  // Conditions: well formed, and on facts this file knows (set by the game, or remembered here).
+  const known = new Set([...(out.local?.facts ?? []), ...replies.flatMap((r) => r.remember ?? [])]);
+  replies.forEach((r, i) =>
+    r.if?.forEach((text, j) => {
+      const c = parseCondition(text);
+      if (!c) {
+        report(
+          ctx,
+          'errors',
+          'format',
+          `local.replies[${i}].if[${j}]`,
+          at(i, 'if', j),
+          `local.replies[${i}].if[${j}] "${text}" is not a condition; write a fact name (has_lantern), !fact, fact=value or fact!=value`,
+        );
+        return;
+      }
+      if (known.has(c.fact)) return;
+      const names = [...known];
+      report(
+        ctx,
+        'errors',
+        'inconsistent',
+        `local.replies[${i}].if[${j}]`,
+        at(i, 'if', j),
+        `local.replies[${i}].if tests "${c.fact}", a fact this file never names: declare it under local.facts (the game sets it) or remember it in a reply${
+          names.length ? ` (known: ${names.join(', ')})` : ''
+        }`,
       );
     }),
   );

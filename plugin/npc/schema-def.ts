@@ -387,6 +387,25 @@ export const npcSchema = {
                   patternHint: 'a reply id or greeting',
                 },
               },
+              if: {
+                type: 'array',
+                description:
+                  'Facts that must hold for this reply: "has_lantern" (true), "!gate_open" (false), "quest=aldric" or "quest!=done". Each fact is one the game sets (declared under local.facts) or one a reply of this file remembers.',
+                minItems: 1,
+                items: { type: 'string', description: 'A condition on one fact.', minLength: 1 },
+              },
+              remember: {
+                type: 'array',
+                description:
+                  'Facts the NPC learns when it says this reply (e.g. told_password); they hold for the rest of the play session, so later replies can test them with `if`.',
+                minItems: 1,
+                items: {
+                  type: 'string',
+                  description: 'A fact name.',
+                  pattern: IDENT,
+                  patternHint: 'letters, digits and _ (like told_password)',
+                },
+              },
               when: {
                 type: 'array',
                 description:
@@ -415,6 +434,17 @@ export const npcSchema = {
                 },
               },
             },
+          },
+        },
+        facts: {
+          type: 'array',
+          description:
+            'Facts the game sets about the world (npc.setFact or this.voiceAgents.setFact), which replies test with `if`: e.g. has_lantern, gate_open.',
+          items: {
+            type: 'string',
+            description: 'A fact name.',
+            pattern: IDENT,
+            patternHint: 'letters, digits and _ (like has_lantern)',
           },
         },
         synonyms: {

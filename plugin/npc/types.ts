@@ -80,6 +80,10 @@ export interface NpcLocalReply {
   id?: string;
   /** Only right after one of these replies (by id) or `greeting` was said. */
   after?: string[];
+  /** Facts that must hold: `has_lantern`, `!gate_open`, `quest=aldric`, `quest!=done`. */
+  if?: string[];
+  /** Facts the NPC learns by saying this reply (they hold for the rest of the play session). */
+  remember?: string[];
   /** Keywords or phrases; the reply whose phrases best explain what the player said is spoken. */
   when: string[];
   say: string;
@@ -89,6 +93,8 @@ export interface NpcLocalReply {
 export interface NpcLocalConfig {
   voice: { engine_voice: string; rate: number; pitch: number };
   replies: NpcLocalReply[];
+  /** Facts the game sets (`setFact`) that replies may test with `if`. */
+  facts?: string[];
   /** The NPC's own synonym groups (`lantern: [lamp]`), added to the shared ones. */
   synonyms?: Record<string, string[]>;
   fallback: string;

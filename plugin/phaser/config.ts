@@ -59,6 +59,11 @@ export interface VoiceAgentsConfig {
    * draws over the world. Called every frame while a bubble shows; return the panels now visible.
    */
   bubbleAvoid?: () => readonly ScreenRect[];
+  /**
+   * Who is playing, sent as `user_id` with each conversation: the local agent keeps what NPCs learned
+   * (their replies' `remember`) per player for the play session. Default: a random id per page load.
+   */
+  playerId?: string;
   /** Style of the player's bubble (user transcript). */
   playerBubble?: Partial<NpcBubbleStyle>;
   /** Draw the NPC state marker (connecting / listening / speaking). Default true. */
@@ -84,6 +89,9 @@ export const DEFAULT_CONFIG = {
   markers: true,
   hotReload: true,
 };
+
+/** This page load's player, when the game names none: random, so it says nothing about the person. */
+const PLAY_SESSION = `play-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
 
 /** Where an NPC's conversation connects, or an error message saying what to configure. */
 export function endpointFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionEndpoint | string {
@@ -133,6 +141,7 @@ export function createSessionFor(npc: NpcDefinition, config: VoiceAgentsConfig):
   const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
   const options: AgentSessionOptions = {
     endpoint,
+    initiation: { user_id: c.playerId ?? PLAY_SESSION },
     ...(sendOverrides ? { agent: npc.agent } : {}),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
   };

@@ -1,6 +1,7 @@
 import type * as Phaser from 'phaser';
 import { Emitter } from '../session/emitter.js';
 import type { NpcDefinition } from '../npc/types.js';
+import { factText } from '../npc/conditions.js';
 import type { Conversation } from './conversation.js';
 import type { NpcEvents, NpcState, ToolHandler } from './events.js';
 import type { SpeechBubble } from './bubble/view.js';
@@ -118,6 +119,14 @@ export class NpcHandle extends Emitter<NpcEvents> {
     this.#contextMap.set(key, text);
     this.#owner.contextChanged(this, key, text);
     return this;
+  }
+
+  /**
+   * A fact about the world that the NPC file's replies can test (`if: [has_lantern]`, declared under
+   * `local.facts`): sent as the context line `has_lantern: yes`, which a real agent's model reads too.
+   */
+  setFact(key: string, value: string | number | boolean): this {
+    return this.setContext(key, factText(key, value));
   }
 
   /** Forget a fact for future conversations (the current one keeps what it was told). */

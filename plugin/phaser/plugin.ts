@@ -30,6 +30,8 @@ const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by
 export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   readonly #handles = new Map<string, NpcHandle>();
+  /** Facts for every NPC of the scene (setFact), given to each one attached later too. */
+  readonly #facts = new Map<string, string | number | boolean>();
   readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
   /** The handles again, dense (h.slot): the per-frame position sync walks an array, not a Map iterator. */
   /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
@@ -182,6 +184,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     if (this.#byObject.has(gameObject))
       throw new Error(`This game object already has NPC "${this.#byObject.get(gameObject)!.id}"`);
     const h = new NpcHandle(this.#owner, gameObject, npc, options);
+    for (const [key, value] of this.#facts) h.setFact(key, value);
     this.#handles.set(npc.id, h);
     this.#byObject.set(gameObject, h);
     this.#tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
@@ -214,6 +217,16 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   #onObjectDestroyed(gameObject: Phaser.GameObjects.GameObject): void {
     this.detach(gameObject);
+  }
+
+  /**
+   * A fact every NPC of the scene knows (`has_lantern`, `gate_open`), now and when attached later:
+   * each NPC's `setFact`, for the whole village at once.
+   */
+  setFact(key: string, value: string | number | boolean): this {
+    this.#facts.set(key, value);
+    for (const h of this.#handles.values()) h.setFact(key, value);
+    return this;
   }
 
   /** An attached NPC by id. */

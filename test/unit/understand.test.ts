@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import { clauses, isSlipOf, stem, words } from '../../plugin/server/agent/understand/words.js';
 import { ReplyMatcher, speechAct } from '../../plugin/server/agent/understand/match.js';
-import { readIntentSet, score, type Utterance } from '../fixtures/intents/intent-set.js';
+import { MET_WITH, readIntentSet, score, type Utterance } from '../fixtures/intents/intent-set.js';
 import { repoRoot } from '../helpers/browser.js';
 
 // How the local brain understands typed words (issue 15.2). The sets are played against the
@@ -17,9 +17,11 @@ for (const f of readdirSync(`${repoRoot}assets/npcs`).filter((n) => n.endsWith('
 
 function play(u: Utterance, text = u.typed) {
   const npc = npcs.get(u.npc)!;
+  const facts = u.facts ?? MET_WITH[u.npc] ?? {};
   const { reply, toolAllowed } = new ReplyMatcher(npc.local.replies, npc.local.synonyms).understand(
     text,
     'greeting',
+    (name) => facts[name],
   );
   const tool = reply?.tool && toolAllowed ? [reply.tool.name] : [];
   return score(u, { answer: reply ? reply.say : npc.local.fallback, tools: tool, fallback: !reply });
@@ -98,7 +100,9 @@ describe('picking the reply', () => {
   it('a reply with `after` answers only right after what it follows', () => {
     const aldric = npcs.get('aldric')!;
     const a = new ReplyMatcher(aldric.local.replies, aldric.local.synonyms);
-    expect(a.understand('Yes.', 'greeting').reply?.after).toEqual(['greeting']);
+    const lantern = (name: string) => (name === 'has_lantern' ? 'yes' : undefined);
+    expect(a.understand('Yes.', 'greeting', lantern).reply?.say).toMatch(/Show me your lantern/);
+    expect(a.understand('Yes.', 'greeting').reply?.say).toMatch(/you need light first/);
     expect(a.understand('Yes.', 'greeting').answer).toBe('yes');
     expect(a.understand('Yes.', '').reply).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import { substituteVariables } from '../speech/text.js';
 import type { SessionPlan } from './persona.js';
 import type { NpcLocalConfig, NpcLocalReply } from '../../npc/types.js';
 import { ReplyMatcher, type ReplyRule } from './understand/match.js';
+import { factValue } from '../../npc/conditions.js';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -24,6 +25,16 @@ export interface BrainContext {
   toolResults: ReadonlyMap<string, string>;
   /** The brain's own notes for this conversation (kept from turn to turn, gone with it). */
   notes?: Map<string, unknown>;
+  /**
+   * What this NPC learned from this player (replies' `remember`), kept for the rest of the play
+   * session, across conversations.
+   */
+  memory?: Map<string, string>;
+}
+
+/** A fact's value now: what the NPC remembers, else what the game said (`setFact`). */
+export function factOf(ctx: Pick<BrainContext, 'context' | 'memory'>, name: string): string | undefined {
+  return ctx.memory?.get(name) ?? factValue(name, ctx.context.get(name));
 }
 
 export type BrainStep =
@@ -80,8 +91,9 @@ export function createLocalBrain(): Brain {
       const said = ctx.notes?.get(LAST_REPLY);
       const after =
         typeof said === 'string' ? said : ctx.history.some((t) => t.role === 'assistant') ? 'greeting' : undefined;
-      const { reply, toolAllowed } = matcherFor(local).understand(userText, after);
+      const { reply, toolAllowed } = matcherFor(local).understand(userText, after, (name) => factOf(ctx, name));
       ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
+      for (const fact of reply?.remember ?? []) ctx.memory?.set(fact, 'yes');
       const extra = { user_text: userText };
       if (reply?.tool && toolAllowed) {
         yield {

@@ -48,6 +48,8 @@ export class Conversation {
   private readonly history: ChatTurn[] = [];
   /** What the brain keeps between this conversation's turns (the reply it said last, …). */
   private readonly brainNotes = new Map<string, unknown>();
+  /** What this NPC learned from this player, across the play session's conversations. */
+  private memory: Map<string, string> | undefined;
   private readonly context: ContextStore;
   private toldContextCut = false;
   private readonly tools: ToolCalls;
@@ -252,6 +254,7 @@ export class Conversation {
     if (!planned.ok) return this.fail(planned.code, planned.errorType, planned.message);
     this.plan = planned.plan;
     this.brain = this.rt.brainFor(planned.plan);
+    this.memory = this.rt.memoryFor(init.user_id, this.npc.id);
     this.state = 'open';
     this.idle.input();
     this.send({
@@ -450,6 +453,7 @@ export class Conversation {
         variables: this.plan.variables,
         toolResults,
         notes: this.brainNotes,
+        ...(this.memory ? { memory: this.memory } : {}),
       },
       turn.abort.signal,
     );

@@ -19,6 +19,7 @@ import { FairSpeech } from '../speech/fair-queue.js';
 import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
 import { cappedBrain, createLocalBrain, type Brain } from './brain.js';
+import { PlayerMemory } from './memory.js';
 import { refuseAccess, type AccessOptions } from './access.js';
 import { Admission, clientAddress, defaultPerClient } from './admission.js';
 import { closeSocket } from './channel.js';
@@ -134,6 +135,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       defaultPerClient(options.limits?.maxSessions ?? DEFAULT_LIMITS.maxSessions),
   };
   const admission = new Admission(limits);
+  const memory = new PlayerMemory();
   let npcs: NpcDefinition[] = options.npcs ?? [];
   const llm = options.llm === false ? undefined : (options.llm ?? llmConfigFromEnv());
   const recognizer = resolveRecognizer(options.recognizer);
@@ -196,6 +198,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
       speech: own,
       recognizer,
       brainFor: () => cappedBrain(llmBrain ?? localBrain, limits.maxReplyChars),
+      memoryFor: (userId, npcId) => memory.of(userId, npcId),
       createDetector: (events) => createTurnDetector(events, options.vad),
       limits,
       metadataGapMs: options.metadataGapMs ?? 50,

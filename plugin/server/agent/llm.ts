@@ -51,6 +51,9 @@ function systemPrompt(ctx: BrainContext): string {
   );
   if (vars.length) lines.push('Known facts: ' + vars.map(([k, v]) => `${k} = ${String(v)}`).join('; '));
   if (ctx.context.size) lines.push('Current situation: ' + [...ctx.context.values()].join(' '));
+  // What this NPC learned from the player earlier in the play session (the rules' `remember`).
+  if (ctx.memory?.size)
+    lines.push('You remember: ' + [...ctx.memory.entries()].map(([k, v]) => `${k}: ${v}`).join('; '));
   return lines.join('\n');
 }
 

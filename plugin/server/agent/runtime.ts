@@ -88,6 +88,8 @@ export interface AgentRuntime {
   speech: OwnedSpeech;
   recognizer: Recognizer | null;
   brainFor(plan: SessionPlan): Brain;
+  /** What the NPC learned from this player earlier in the play session (by `user_id`). */
+  memoryFor(userId: string | undefined, npcId: string): Map<string, string> | undefined;
   createDetector(events: TurnDetectorEvents): Promise<TurnDetector>;
   limits: AgentLimits;
   metadataGapMs: number;

@@ -10,10 +10,12 @@
  *   are") never runs a tool, nor does a negated request ("I'm not buying yet"). A request ("I'll
  *   take a lantern") prefers the reply with a tool.
  * - Replies with `after` apply only right after the NPC said that reply (or its greeting), and win
- *   there: a "yes" answers the NPC's own question.
+ *   there: a "yes" answers the NPC's own question. Replies with `if` apply only while their facts
+ *   hold; among equals the earlier reply wins, so a file lists its conditional variants first.
  */
 import { buildLexicon, SHARED_SYNONYMS, type Lexicon } from './lexicon.js';
 import { clauses, editDistance, FILLER, isSlipOf, stem } from './words.js';
+import { holds, parseCondition, type Condition } from '../../../npc/conditions.js';
 
 /** The parts of an NPC file's reply this module reads. */
 export interface ReplyRule {
@@ -21,6 +23,8 @@ export interface ReplyRule {
   tool?: unknown;
   /** Only right after one of these replies (by id) or `greeting` was said. */
   after?: readonly string[];
+  /** Only while these conditions on facts hold (`has_lantern`, `!gate_open`, `quest=aldric`). */
+  if?: readonly string[];
 }
 
 export type SpeechAct = 'question' | 'request' | 'statement';
@@ -197,6 +201,7 @@ interface CompiledReply<R> {
   reply: R;
   phrases: Token[][];
   hasTool: boolean;
+  conditions: Condition[];
 }
 
 const MIN_SCORE = 0.5;
@@ -223,12 +228,21 @@ export class ReplyMatcher<R extends ReplyRule> {
         const tokens = tokenize(clauses(p), this.#lexicon);
         if (tokens.length) byMeaning.set(tokens.map((t) => t.meaning).join('|'), tokens);
       }
-      return { reply, phrases: [...byMeaning.values()], hasTool: reply.tool !== undefined && reply.tool !== null };
+      return {
+        reply,
+        phrases: [...byMeaning.values()],
+        hasTool: reply.tool !== undefined && reply.tool !== null,
+        // The compiler refused malformed conditions; one that still slips through never holds.
+        conditions: (reply.if ?? []).map((t) => parseCondition(t) ?? { fact: '\0', test: 'holds' as const }),
+      };
     });
   }
 
-  /** `after`: the id of the reply the NPC said last (`greeting` after its first message), if any. */
-  understand(text: string, after?: string): Understanding<R> {
+  /**
+   * `after`: the id of the reply the NPC said last (`greeting` after its first message), if any.
+   * `fact`: a fact's value now (the game's and what the NPC remembers), for replies with `if`.
+   */
+  understand(text: string, after?: string, fact: (name: string) => string | undefined = () => undefined): Understanding<R> {
     const parts = clauses(text);
     const act = speechAct(parts);
     const said = tokenize(parts, this.#lexicon);
@@ -243,6 +257,7 @@ export class ReplyMatcher<R extends ReplyRule> {
     for (const c of this.#replies) {
       const following = c.reply.after;
       if (following?.length && (after === undefined || !following.includes(after))) continue;
+      if (!c.conditions.every((cond) => holds(cond, fact))) continue;
       let top = { score: 0, negated: false };
       let more = 0;
       for (const p of c.phrases) {
