@@ -133,7 +133,11 @@ export function withServedEndpoints(
 }
 
 /** A session for an NPC's next conversation, or a 'config' error saying what is missing. */
-export function createSessionFor(npc: NpcDefinition, config: VoiceAgentsConfig): SessionLike | VoiceAgentsError {
+export function createSessionFor(
+  npc: NpcDefinition,
+  config: VoiceAgentsConfig,
+  opts: { quiet?: boolean } = {},
+): SessionLike | VoiceAgentsError {
   const c = withServedEndpoints(config, getServedEndpoints(), globalThis.location?.href);
   const endpoint = endpointFor(npc, c);
   if (typeof endpoint === 'string') return { kind: 'config', message: endpoint };
@@ -141,7 +145,11 @@ export function createSessionFor(npc: NpcDefinition, config: VoiceAgentsConfig):
   const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
   const options: AgentSessionOptions = {
     endpoint,
-    initiation: { user_id: c.playerId ?? PLAY_SESSION },
+    initiation: {
+      user_id: c.playerId ?? PLAY_SESSION,
+      // Picking up after an idle end: no second greeting (where overrides may be sent at all).
+      ...(opts.quiet && sendOverrides ? { conversation_config_override: { agent: { first_message: '' } } } : {}),
+    },
     ...(sendOverrides ? { agent: npc.agent } : {}),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
   };

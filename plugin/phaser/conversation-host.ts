@@ -75,7 +75,8 @@ export function createConversation(
   },
 ): Conversation | null {
   const def = h.definition;
-  const session = createSessionFor(def, env.config);
+  const session = createSessionFor(def, env.config, { quiet: h.quietNext });
+  h.quietNext = false;
   if (!isSession(session)) {
     h.emitEvent('error', session);
     return null;

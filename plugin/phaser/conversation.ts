@@ -76,6 +76,8 @@ export class Conversation {
   readonly #sentContext = new Map<string, string>();
   #disposed = false;
   #opened = false;
+  /** Typed before the conversation opened: sent, in order, once it does. */
+  readonly #typedEarly: string[] = [];
   #_active = false;
   /** Whether the player ever arrived (a prewarm that timed out unused is not worth an error). */
   everActive = false;
@@ -109,6 +111,7 @@ export class Conversation {
         this.inputRate = info.inputFormat.sampleRate;
         this.#sentContext.clear();
         for (const [k, v] of this.#host.contexts()) this.sendContext(k, v);
+        for (const text of this.#typedEarly.splice(0)) this.sendText(text);
         this.#host.setState(this.#_active ? 'listening' : 'ready');
         this.#host.emitNpc('conversation:start', {
           conversationId: info.conversationId,
@@ -142,6 +145,8 @@ export class Conversation {
         this.#host.emitNpc(`tool:${call.name}`, call.parameters, c);
       }),
       s.on('error', (err) => {
+        // The idle timeout's error frame comes just before its close: the end says it, quietly.
+        if (err.serverError?.errorType === 'transport_receive_timeout') return;
         const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
         this.#host.emitNpc('error', e);
       }),
@@ -327,7 +332,13 @@ export class Conversation {
     if (this.#_active && this.isOpen) this.session.sendAudio(pcm);
   }
 
+  /** Typed words: sent now, or kept for the moment the conversation opens (false once it ended). */
   sendText(text: string): boolean {
+    if (this.#disposed) return false;
+    if (!this.#opened && this.#typedEarly.length < 8) {
+      this.#typedEarly.push(text);
+      return true;
+    }
     if (!this.isOpen) return false;
     this.#userTurnEndedAt = this.#host.now();
     this.session.sendText(text);

@@ -40,6 +40,8 @@ export class NpcHandle extends Emitter<NpcEvents> {
   /** @internal */ index = -1;
   /** @internal: position in the plugin's dense list of handles. */ slot = -1;
   /** @internal */ lastMouth = 0;
+  /** @internal: the last conversation ended idle; the next one opens without a greeting. */
+  quietNext = false;
   /** @internal: the file changed while a conversation was open; it applies to the next one. */
   pendingReload = false;
   #_attached = true;

@@ -277,7 +277,16 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   /** Push-to-talk pressed (bind to a key down). */
   pushToTalkStart(): void {
     this.#audio.talk(true);
+    this.#wake();
     this.#updateMic();
+  }
+
+  /** The active NPC's conversation ended idle: the player acts, so open a new one (no greeting). */
+  #wake(): void {
+    const h = this.#active;
+    if (!h || h.conversation) return;
+    this.#openConversation(h, false);
+    h.conversation?.activate();
   }
 
   /** Push-to-talk released. */
@@ -312,6 +321,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   }
 
   #sendTextTo(h: NpcHandle, text: string): boolean {
+    if (h === this.#active) this.#wake();
     const c = h.conversation;
     if (!c || !c.sendText(text)) return false;
     this.#playerSaid(text);
@@ -432,7 +442,12 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     if (!c) return;
     h.conversation = null;
     this.#talking.delete(h);
-    if (this.#active === h) this.#setActive(null);
+    // Ended for lack of input: nothing went wrong. The player standing there keeps the NPC, and
+    // the next thing they do (type, talk, walk up again) opens a new conversation without a greeting.
+    const idle = isIdleEnd(reason);
+    // Only a conversation the player was in has greeted them: an idle prewarm greets next time.
+    if (idle && c.everActive) h.quietNext = true;
+    if (this.#active === h && !idle) this.#setActive(null);
     // A prewarm the player never reached was never heard: its held greeting must not surface.
     if (!c.everActive) h.bubble?.clear();
     c.dispose();
@@ -446,7 +461,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     // A prewarm the player never used that the service closed for lack of input is not a problem
     // to show: the next approach opens a fresh conversation.
     const unusedTimeout = !c.everActive && reason.kind === 'error' && reason.error === 'operational';
-    if (reason.kind === 'error' && !unusedTimeout)
+    if (reason.kind === 'error' && !unusedTimeout && !idle)
       h.emitEvent('error', { kind: 'ended', message: reason.message, reason } satisfies VoiceAgentsError);
   }
 
@@ -494,4 +509,13 @@ declare global {
       voiceAgents: VoiceAgentsPlugin;
     }
   }
+}
+
+/** The agent closed the conversation because the player said nothing for a while (its idle timeout). */
+function isIdleEnd(reason: EndReason): boolean {
+  if (reason.kind !== 'error') return false;
+  return (
+    reason.errorType === 'transport_receive_timeout' ||
+    (reason.error === 'operational' && /no user input/i.test(reason.message))
+  );
 }

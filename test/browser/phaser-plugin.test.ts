@@ -476,3 +476,49 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
     await page.close();
   });
 });
+
+describe('a conversation the agent closes for lack of input (issue 16.1)', () => {
+  const npc = loadNpc();
+  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
+  beforeAll(async () => {
+    // The service's idle timeout, shortened: a player who stands there and says nothing.
+    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, limits: { idleTimeoutMs: 1500 } });
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
+    rig.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.agent?.close();
+  });
+
+  it('is no error: the player keeps the NPC, and typing picks the talk up again without a second greeting', async () => {
+    const { page, errors } = await openPage(rig.browser, rig.base, {
+      npc,
+      agentUrl: rig.agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    });
+    const greeting = `response:mira:${npc.agent.first_message}`;
+    await until(page, () => log(page), (l) => l.includes(greeting), 'the greeting');
+    // The greeting ends, then 1.5 s of silence: the agent closes the conversation.
+    await until(page, () => log(page), (l) => l.some((x) => x.startsWith('end:mira:error')), 'the idle end', 20_000);
+    const s = await snapshot(page);
+    expect(s.active).toBe('mira'); // still standing with her: never "nobody to talk to"
+    expect(s.conversationId).toBeNull();
+    const l = await log(page);
+    expect(l.filter((x) => x.startsWith('error:') || x.startsWith('plugin:error'))).toEqual([]);
+    // Typing opens a new conversation quietly and gets the answer.
+    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    await until(
+      page,
+      () => log(page),
+      (x) => x.some((e) => e.startsWith('response:mira:A lantern is fifteen gold')),
+      'the answer after the idle end',
+    );
+    const after = await log(page);
+    expect(after.filter((x) => x === greeting)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
