@@ -274,9 +274,14 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   // Player controls -----------------------------------------------------------------------------
 
-  /** Push-to-talk pressed (bind to a key down). */
+  /**
+   * Push-to-talk pressed (bind to a key down). Pressed while the NPC speaks, it cuts the NPC off at
+   * once: the player asked for the floor, and waiting for their first words to barge in (about
+   * 150 ms, or never when they pause) felt like the key did nothing.
+   */
   pushToTalkStart(): void {
     this.#audio.talk(true);
+    if (this.#active?.state === 'speaking') this.#active.conversation?.skip();
     this.#wake();
     this.#updateMic();
   }

@@ -123,7 +123,9 @@ export class HudScene extends Phaser.Scene {
     kb.addKey(K.ENTER).on('down', () => {
       if (!ready() || this.shop?.open) return;
       const who = this.talk.target ?? this.talk.nearby;
-      this.textBox.open(who?.name ?? 'everyone nearby');
+      // Nobody near: say so, instead of a text box whose words would go nowhere.
+      if (!who) return this.state.emit('toast', 'Walk up to a villager to talk', 'letter');
+      this.textBox.open(who.name);
     });
     kb.addKey(K.ESC).on('down', () => {
       if (this.shop?.open) {
@@ -162,7 +164,9 @@ export class HudScene extends Phaser.Scene {
     // microphone
     const denied = t.problems.has('mic-denied') || t.problems.has('mic-missing');
     this.micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
-    const lit = t.micLive ? Math.round(Math.min(1, t.micLevel * 4) * 10) : 0;
+    // Loudness in dB, as ears hear it: speech at -18 dBFS lights 8 of 10 bars, silence none.
+    const db = 20 * Math.log10(Math.max(t.micLevel, 1e-6));
+    const lit = t.micLive ? Math.round(Phaser.Math.Clamp((db + 54) / 48, 0, 1) * 10) : 0;
     this.micBars.forEach((b, i) =>
       b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
     );
@@ -323,7 +327,8 @@ export class HudScene extends Phaser.Scene {
 
     this.quest.removeAll(true);
     const lines = QUEST_STEPS.map((s) => `${this.state.done.has(s.id) ? '☑' : '☐'} ${s.text}`);
-    for (const r of this.state.reminders) lines.push(`⏰ ${r}`);
+    // Plain characters: a desktop without an emoji font showed the alarm-clock emoji as a box.
+    for (const r of this.state.reminders) lines.push(`• ${r}`);
     const title = text(this, -12, 8, "Pip's list", 14, '#f4d35e', { fontStyle: 'bold' }).setOrigin(1, 0);
     const body = text(this, -12, 30, lines.join('\n'), 13, '#f3ead6', {
       lineSpacing: 4,

@@ -16,7 +16,10 @@ describe('bubble text: expressive tags', () => {
       ['laughs', 0],
       ['whispers', 'Oh, a potion?'.length],
     ]);
-    expect(c.emotes[0]!.glyph).toBe('😄');
+    expect(c.emotes[0]!.glyph).toBe('haha');
+    // Every emote is plain ASCII: no emoji font needed on the player's machine.
+    for (const tag of ['laughs', 'whispers', 'sighs', 'sad', 'angry', 'happy', 'gasps', 'sings'])
+      expect(cleanAgentText(`[${tag}] x`, 'emote').emotes[0]!.glyph, tag).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('drop mode removes tags without emotes', () => {
