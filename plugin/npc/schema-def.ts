@@ -460,6 +460,18 @@ export const npcSchema = {
             items: { type: 'string', description: 'A word or phrase.', minLength: 1 },
           },
         },
+        say_again: {
+          type: 'string',
+          description:
+            'What the NPC says when it did not catch spoken words (in its own words and language). Default: "Sorry, I didn\'t catch that."',
+          minLength: 1,
+        },
+        type_instead: {
+          type: 'string',
+          description:
+            'What the NPC says when spoken words cannot be understood offline at all (no recognizer, or not in its language), asking the player to type.',
+          minLength: 1,
+        },
         fallback: {
           type: 'string',
           description: 'What the NPC says when no reply matches.',

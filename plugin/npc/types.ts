@@ -95,6 +95,10 @@ export interface NpcLocalConfig {
   replies: NpcLocalReply[];
   /** Facts the game sets (`setFact`) that replies may test with `if`. */
   facts?: string[];
+  /** Said when spoken words were not caught (default "Sorry, I didn't catch that."). */
+  say_again?: string;
+  /** Said when spoken words cannot be understood offline at all, asking the player to type. */
+  type_instead?: string;
   /** The NPC's own synonym groups (`lantern: [lamp]`), added to the shared ones. */
   synonyms?: Record<string, string[]>;
   fallback: string;

@@ -36,10 +36,14 @@ export class DebugOverlay {
         backgroundColor: 'rgba(0,0,0,0.65)',
         padding: { x: 6, y: 4 },
       })
-      .setScrollFactor(0)
       .setDepth(10_010));
     g.clear();
-    const view = scene.cameras.main.worldView;
+    const cam = scene.cameras.main;
+    const view = cam.worldView;
+    // Pinned to the view's top-left at screen size. (Scroll factor 0 is not enough: a zoomed
+    // camera, like the sample game's 2x, still scales it around the centre, off the screen.)
+    const zoom = cam.zoom || 1;
+    panel.setPosition(view.x + 6 / zoom, view.y + 6 / zoom).setScale(1 / zoom);
     const lines: string[] = [];
     let labelIdx = 0;
     for (const h of handles) {
@@ -92,7 +96,9 @@ export class DebugOverlay {
     g.fillStyle(0xffffff, 0.9);
     g.fillCircle(info.listener.x, info.listener.y, 3);
 
-    const bar = '#'.repeat(Math.round(Math.min(1, info.micLevel * 4) * 20)).padEnd(20, '.');
+    // In dB as ears hear it: -54 dBFS empty, -6 dBFS full (speech around -18 fills three quarters).
+    const db = 20 * Math.log10(Math.max(info.micLevel, 1e-6));
+    const bar = '#'.repeat(Math.round(Math.min(1, Math.max(0, (db + 54) / 48)) * 20)).padEnd(20, '.');
     lines.push(
       `active: ${a ? a.id : '-'}   mic ${info.micOpen ? 'OPEN' : 'closed'} (${info.micMode}) [${bar}]`,
     );

@@ -20,6 +20,15 @@ export class TextBox {
     if (value) this.onSend(value);
   };
   private readonly blur = () => this.close();
+  /** The limit shown while typing: a long message is never cut without the player seeing it. */
+  private readonly count = () => {
+    if (!this.counter || !this.input) return;
+    const n = this.input.value.length;
+    const max = this.input.maxLength > 0 ? this.input.maxLength : 300;
+    this.counter.textContent = n >= max ? `${n} / ${max}: full` : `${n} / ${max}`;
+    this.counter.classList.toggle('full', n >= max);
+  };
+  private readonly counter: HTMLElement | null;
 
   constructor(
     private readonly talk: Talk,
@@ -28,6 +37,8 @@ export class TextBox {
     this.form = document.querySelector<HTMLFormElement>('#talk-box');
     this.input = document.querySelector<HTMLInputElement>('#talk-input');
     this.target = document.querySelector<HTMLElement>('#talk-target');
+    this.counter = document.querySelector<HTMLElement>('#talk-count');
+    this.input?.addEventListener('input', this.count);
     this.form?.addEventListener('keydown', this.stop);
     this.form?.addEventListener('keyup', this.stop);
     this.form?.addEventListener('submit', this.submit);
@@ -39,6 +50,7 @@ export class TextBox {
     if (this.target) this.target.textContent = who;
     this.form.classList.add('open');
     this.input.value = '';
+    this.count();
     this.talk.typing = true;
     // Focus after this keydown finishes, or the Enter that opened the box would submit it.
     setTimeout(() => this.input?.focus(), 0);
@@ -56,5 +68,6 @@ export class TextBox {
     this.form?.removeEventListener('keyup', this.stop);
     this.form?.removeEventListener('submit', this.submit);
     this.input?.removeEventListener('blur', this.blur);
+    this.input?.removeEventListener('input', this.count);
   }
 }

@@ -53,6 +53,25 @@ describe('bubble text: word wrap', () => {
     expect(w.lines).toEqual(['WWW', 'MMM iii']);
   });
 
+  it('wraps Chinese between characters, never putting closing punctuation first or an opening bracket last', () => {
+    const text = '你好，旅行者！欢迎来到月井村。';
+    const w = wrapText(text, 40, mono); // 5 characters per line
+    expect(w.lines).toEqual(['你好，旅行', '者！欢迎来', '到月井村。']);
+    expect(w.lines.join('')).toBe(text);
+    const quoted = wrapText('他说：「银月」就是口令。', 40, mono);
+    for (const line of quoted.lines) {
+      expect(line, quoted.lines.join(' / ')).not.toMatch(/^[，。：！？」』）]/);
+      expect(line, quoted.lines.join(' / ')).not.toMatch(/[「『（]$/);
+    }
+    expect(quoted.lines.join('')).toBe('他说：「银月」就是口令。');
+    // Mixed: English words stay whole, Chinese breaks anywhere, starts still index the source.
+    const mixed = 'Mira 的 lantern 十五金币一盏。';
+    const m = wrapText(mixed, 56, mono);
+    for (let i = 0; i < m.lines.length; i++)
+      expect(mixed.slice(m.starts[i]!, m.starts[i]! + m.lines[i]!.length)).toBe(m.lines[i]);
+    expect(m.lines.some((l) => l.includes('lante') && !l.includes('lantern'))).toBe(false);
+  });
+
   it('reveals a prefix on the final lines: the first word does not jump when the next one appears', () => {
     const text = 'Healing potions are twenty gold each.';
     const w = wrapText(text, 80, mono);

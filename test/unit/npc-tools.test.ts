@@ -79,7 +79,11 @@ describe('client tools in the NPC file', () => {
     for (const f of readdirSync(`${repoRoot}assets/npcs`).filter((n) => n.endsWith('.npc.yaml'))) {
       const r = compileNpcFile(readFileSync(`${repoRoot}assets/npcs/${f}`, 'utf8'), f);
       expect(r.ok, f).toBe(true);
-      if (r.ok) expect(r.npc.agent.tools?.length, f).toBeGreaterThan(0);
+      if (!r.ok) continue;
+      const called = new Set(r.npc.local.replies.flatMap((x) => (x.tool ? [x.tool.name] : [])));
+      const declared = new Set((r.npc.agent.tools ?? []).map((t) => t.name));
+      expect([...called].filter((n) => !declared.has(n)), f).toEqual([]);
+      if (called.size) expect(declared.size, f).toBeGreaterThan(0);
     }
   });
 });

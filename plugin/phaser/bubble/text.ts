@@ -84,50 +84,87 @@ export interface Wrapped {
   starts: number[];
 }
 
+/** Chinese, Japanese and Korean characters: a line may break between any two of them. */
+const CJK = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
+/** Never at the start of a line (closing punctuation, small kana): they stay with what they close. */
+const NO_START = /[，。、！？；：」』）》〉】〕．,.!?;:)\]}…—～ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%]/;
+/** Never at the end of a line (opening brackets): they go down with what they open. */
+const NO_END = /[「『（《〈【〔(\[{“‘]/;
+
 /**
- * Greedy word wrap of already-normalised text (single spaces) to `maxWidth`, using any text
- * measure (canvas measureText, a monospace rule in tests). Words wider than a line are split.
+ * Where lines may break: runs of Latin letters between spaces are one unit (a word), each CJK
+ * character is its own, and line-breaking rules glue closing punctuation to the unit before it and
+ * opening brackets to the unit after. `gap`: a space stood before the unit (it is dropped at a break).
+ */
+function breakUnits(text: string): { start: number; end: number; gap: boolean }[] {
+  const units: { start: number; end: number; gap: boolean }[] = [];
+  let gap = false;
+  let glueNext = false;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const n = ch.length;
+    if (ch === ' ') {
+      gap = true;
+      glueNext = false;
+      i += n;
+      continue;
+    }
+    const last = units[units.length - 1];
+    const cjk = CJK.test(ch);
+    const prevCjk = last !== undefined && !gap && CJK.test(text[last.end - 1]!);
+    const joins =
+      last !== undefined &&
+      !gap &&
+      (glueNext || NO_START.test(ch) || (!cjk && !prevCjk && last.end === i));
+    if (joins) last.end = i + n;
+    else units.push({ start: i, end: i + n, gap });
+    glueNext = NO_END.test(ch);
+    gap = false;
+    i += n;
+  }
+  return units;
+}
+
+/**
+ * Greedy wrap of already-normalised text (single spaces) to `maxWidth`, using any text measure
+ * (canvas measureText, a monospace rule in tests). Breaks at spaces, and between CJK characters
+ * under the usual rules (no closing punctuation at a line start, no opening bracket at an end);
+ * a unit wider than a line is split. `starts` index the source, so a revealed prefix never reflows.
  */
 export function wrapText(text: string, maxWidth: number, measure: (s: string) => number): Wrapped {
   const lines: string[] = [];
   const starts: number[] = [];
   let lineStart = -1;
-  let line = '';
-  let i = 0;
+  let lineEnd = -1;
   const flush = () => {
     if (lineStart >= 0) {
-      lines.push(line);
+      lines.push(text.slice(lineStart, lineEnd));
       starts.push(lineStart);
     }
-    line = '';
-    lineStart = -1;
+    lineStart = lineEnd = -1;
   };
-  while (i < text.length) {
-    if (text[i] === ' ') {
-      i++;
+  for (const u of breakUnits(text)) {
+    if (lineStart >= 0 && measure(text.slice(lineStart, u.end)) <= maxWidth) {
+      lineEnd = u.end;
       continue;
     }
-    let j = text.indexOf(' ', i);
-    if (j < 0) j = text.length;
-    const word = text.slice(i, j);
-    const candidate = line ? `${line} ${word}` : word;
-    if (measure(candidate) <= maxWidth) {
-      if (!line) lineStart = i;
-      line = candidate;
-      i = j;
-      continue;
-    }
-    if (line) {
-      flush();
-      continue; // retry the word on a fresh line
-    }
-    // A single word too wide for a line: split it by characters (at least one per line).
-    let k = i + 1;
-    while (k < j && measure(text.slice(i, k + 1)) <= maxWidth) k++;
-    lineStart = i;
-    line = text.slice(i, k);
     flush();
-    i = k;
+    if (measure(text.slice(u.start, u.end)) <= maxWidth) {
+      lineStart = u.start;
+      lineEnd = u.end;
+      continue;
+    }
+    // A unit too wide for a line: split it by characters (at least one per line).
+    let i = u.start;
+    while (i < u.end) {
+      let k = i + 1;
+      while (k < u.end && measure(text.slice(i, k + 1)) <= maxWidth) k++;
+      lineStart = i;
+      lineEnd = k;
+      if (k < u.end) flush();
+      i = k;
+    }
   }
   flush();
   return { lines, starts };

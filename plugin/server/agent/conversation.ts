@@ -24,7 +24,7 @@ import { Channel, IdleWatch, Pinger } from './channel.js';
 import { ContextStore, contextCutNotice } from './context-store.js';
 import { ToolCalls } from './tools.js';
 import { VoiceInput, type SpokenTurn } from './voice-input.js';
-import { ASR_UNAVAILABLE_NOTICE, VoiceLines } from './voice-lines.js';
+import { ASR_UNAVAILABLE_NOTICE, asrLanguageNotice, VoiceLines } from './voice-lines.js';
 import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBase64 } from './incoming.js';
 
 export { ASR_UNAVAILABLE_NOTICE, BUSY_LINE } from './voice-lines.js';
@@ -48,6 +48,8 @@ export class Conversation {
   private readonly history: ChatTurn[] = [];
   /** What the brain keeps between this conversation's turns (the reply it said last, …). */
   private readonly brainNotes = new Map<string, unknown>();
+  /** The offline recognizer speaks this NPC's language (English). */
+  private hearsSpeech = false;
   /** What this NPC learned from this player, across the play session's conversations. */
   private memory: Map<string, string> | undefined;
   private readonly context: ContextStore;
@@ -83,7 +85,8 @@ export class Conversation {
     );
     this.tools = new ToolCalls(id.slice(-6), rt.limits.toolTimeoutMs, (m) => this.send(m));
     this.voice = new VoiceInput(rt, {
-      hints: () => this.plan?.hints ?? null,
+      // No hints, no recognition: an NPC whose language the recognizer does not speak.
+      hints: () => (this.plan && this.hearsSpeech ? this.plan.hints : null),
       nextId: () => this.nextId(),
       partial: (text, eventId) =>
         this.send({
@@ -266,7 +269,11 @@ export class Conversation {
       },
     });
     this.out.hold();
-    if (!this.rt.recognizer && !planned.plan.textOnly) this.send(ASR_UNAVAILABLE_NOTICE);
+    // The offline recognizer knows English only: an NPC speaking another language is typed to.
+    const language = planned.plan.language || 'en';
+    this.hearsSpeech = this.rt.recognizer !== null && /^en\b/.test(language);
+    if (!planned.plan.textOnly && !this.hearsSpeech)
+      this.send(this.rt.recognizer ? asrLanguageNotice(language) : ASR_UNAVAILABLE_NOTICE);
     this.pinger.start(this.rt.pingIntervalMs);
     // The greeting starts after the gap too, so its synthesis cannot delay the metadata's delivery.
     setTimeout(
@@ -336,7 +343,11 @@ export class Conversation {
   private onVoiceTurn(t: SpokenTurn): void | Promise<void> {
     if (this.state !== 'open') return;
     if (t.kind !== 'heard') {
-      const line = this.voiceLines.lineFor(t.kind);
+      const local = this.npc.local;
+      const line = this.voiceLines.lineFor(t.kind, {
+        ...(local.say_again ? { sayAgain: local.say_again } : {}),
+        ...(local.type_instead ? { typeInstead: local.type_instead } : {}),
+      });
       if (line) this.speakLine(line, { record: false });
       return;
     }

@@ -6,6 +6,17 @@
 import type { LocalAgentNotice } from './channel.js';
 import type { SpokenTurn } from './voice-input.js';
 
+/** Spoken input in a language the offline recognizer does not know (it has English only). */
+export function asrLanguageNotice(language: string): LocalAgentNotice {
+  return {
+    type: 'local_agent_notice',
+    local_agent_notice_event: {
+      code: 'asr_unavailable',
+      message: `Offline speech input understands English only, and this NPC speaks ${language}: type instead.`,
+    },
+  };
+}
+
 export const ASR_UNAVAILABLE_NOTICE: LocalAgentNotice = {
   type: 'local_agent_notice',
   local_agent_notice_event: {
@@ -23,17 +34,25 @@ export class VoiceLines {
   private lastNotHeardAt = -Infinity;
   private lastBusyAt = -Infinity;
 
-  /** The line to say for a turn without words, or null when one was said too recently. */
-  lineFor(kind: Exclude<SpokenTurn['kind'], 'heard'>, now = performance.now()): string | null {
-    if (kind === 'not_understood') return NOT_UNDERSTOOD_LINE;
+  /**
+   * The line to say for a turn without words, or null when one was said too recently. `own`: the
+   * NPC file's lines (`local.say_again`, `local.type_instead`), so it asks again in its own words
+   * and language.
+   */
+  lineFor(
+    kind: Exclude<SpokenTurn['kind'], 'heard'>,
+    own: { sayAgain?: string; typeInstead?: string } = {},
+    now = performance.now(),
+  ): string | null {
+    if (kind === 'not_understood') return own.sayAgain ?? NOT_UNDERSTOOD_LINE;
     if (kind === 'no_recognizer') {
       if (now - this.lastNotHeardAt < 15_000) return null;
       this.lastNotHeardAt = now;
-      return NOT_HEARD_LINE;
+      return own.typeInstead ?? NOT_HEARD_LINE;
     }
     // At most one busy line every 5 s.
     if (now - this.lastBusyAt < 5_000) return null;
     this.lastBusyAt = now;
-    return BUSY_LINE;
+    return own.sayAgain ?? BUSY_LINE;
   }
 }

@@ -51,7 +51,11 @@ interface Token {
   negated: boolean;
 }
 
-const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'without']);
+const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'without', '不', '没', '别']);
+/** Chinese: what makes a request, and what makes a question (characters in sequence). */
+const ZH_REQUEST = ['请', '我要', '我想', '给我', '帮我', '能不能', '可以', '来一'].map((p) => [...p]);
+const ZH_QUESTION = ['吗', '呢', '什么', '怎么', '哪', '谁', '多少', '几', '为什么'].map((p) => [...p]);
+const HAN = /[\u4e00-\u9fff]/;
 const QUESTION_WORDS = new Set(['what', 'which', 'how', 'where', 'who', 'whom', 'whose', 'when', 'why']);
 const AUXILIARIES = new Set(
   'do does did is are was were am have has had can could will would may might shall should'.split(' '),
@@ -112,6 +116,10 @@ const INFO_VERBS = new Set(['tell', 'remind', 'explain']);
  */
 export function speechAct(parts: readonly (readonly string[])[]): SpeechAct {
   const all = parts.flat();
+  if (all.some((w) => HAN.test(w))) {
+    if (ZH_REQUEST.some((p) => containsSeq(all, p))) return 'request';
+    return ZH_QUESTION.some((p) => containsSeq(all, p)) ? 'question' : 'statement';
+  }
   const first = parts.find((c) => c.some((w) => !OPENERS.has(w))) ?? [];
   let i = 0;
   while (i < first.length - 1 && OPENERS.has(first[i]!)) i++;

@@ -51,9 +51,30 @@ export const FILLER = new Set(
     'with from by about is am are was were be been do does did have has had will would can could should ' +
     'shall may might must this that these those and or but so then than what which who how when where ' +
     'why some any just only very really there here please well um uh er erm oh hmm like yet too also ' +
-    'not no if up out one'
+    'not no if up out one ' +
+    // Chinese particles and pronouns: written without spaces, so each character is a word here.
+    '的 了 吧 啊 呀 呢 吗 我 你 您 他 她 它 们 这 那 个 一 在 就 也 都'
   ).split(' '),
 );
+
+/** Chinese (and Japanese, Korean) characters: a word of their own, since the text has no spaces. */
+const CJK_CHAR = /[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/u;
+
+/** A written word split so that each CJK character stands alone; other runs stay whole. */
+function splitCjk(w: string): string[] {
+  if (!CJK_CHAR.test(w)) return [w];
+  const out: string[] = [];
+  let run = '';
+  for (const ch of w) {
+    if (CJK_CHAR.test(ch)) {
+      if (run) out.push(run);
+      run = '';
+      out.push(ch);
+    } else run += ch;
+  }
+  if (run) out.push(run);
+  return out;
+}
 
 /**
  * The player's text as clauses of words (commas, full stops and the like end a clause, which keeps
@@ -66,11 +87,11 @@ export function clauses(text: string): string[][] {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[\u2018\u2019\u02bc`]/g, "'");
   const out: string[][] = [];
-  for (const part of clean.split(/[,.;:!?()\n\u2014]+|\s-\s/)) {
+  for (const part of clean.split(/[,.;:!?()\n\u2014，。；：！？（）、「」『』…]+|\s-\s/)) {
     const words: string[] = [];
     for (const raw of part.split(/[^\p{L}\p{N}']+/u)) {
       const w = raw.replace(/^'+|'+$/g, '');
-      if (w) words.push(...spellOut(w));
+      if (w) for (const piece of splitCjk(w)) words.push(...spellOut(piece));
     }
     if (words.length) out.push(words);
   }
