@@ -162,14 +162,18 @@ export function setupVoice(scene: VillageScene): void {
         talk.clear('mic-missing');
       }
     }),
-    va.on('transcript', (_npc, text, final) => {
-      if (final) talk.lastHeard = text;
+    va.on('transcript', (npc, text, final) => {
+      if (!final) return;
+      talk.lastHeard = text;
+      if (text.trim()) talk.logLine({ speaker: 'player', npc: npc.name, text });
     }),
-    va.on('response', (npc, text) => {
+    va.on('response', (npc, text, eventId) => {
       const actor = actors.get(npc);
       if (actor) actor.said = text;
       if (va.activeNpc === npc) talk.lastSaid = text;
+      talk.logLine({ speaker: npc.name, npc: npc.name, text, eventId });
     }),
+    va.on('correction', (_npc, corrected, _original, eventId) => talk.correct(eventId, corrected)),
     va.on('error', (npc, e) => {
       console.warn(`[thornbury] ${npc.id}: ${e.kind}: ${e.message}`);
       const actor = actors.get(npc);
@@ -207,7 +211,9 @@ export function setupVoice(scene: VillageScene): void {
     sendText(text) {
       talk.clear('asr-unavailable');
       talk.lastHeard = text;
+      const to = va.activeNpc;
       if (!va.sendText(text)) state.emit('toast', 'Nobody is listening: walk up to a villager first.');
+      else if (to) talk.logLine({ speaker: 'player', npc: to.name, text });
     },
     skip() {
       va.skip();
@@ -224,6 +230,14 @@ export function setupVoice(scene: VillageScene): void {
     for (const [h, actor] of actors) actor.bubble = h.bubbleText;
   };
   scene.events.on('update', onUpdate);
+  // Captions: the words the active villager has spoken so far in this line (what its bubble shows).
+  const onCaption = () => {
+    const npc = va.activeNpc ?? [...handleOf.values()].find((h) => h.state === 'speaking') ?? null;
+    talk.caption = npc?.bubbleText ?? '';
+    talk.captionSpeaker = npc?.name ?? '';
+  };
+  scene.events.on('postupdate', onCaption);
+  scene.events.once('shutdown', () => scene.events.off('postupdate', onCaption));
   scene.events.once('shutdown', () => {
     scene.events.off('update', onUpdate);
     state.off('changed', tellEveryone);

@@ -31,7 +31,40 @@ export interface TalkControls {
   toggleDebug(): void;
 }
 
+/** One line of the conversation log: who said it, to or as which villager, and the words. */
+export interface LogLine {
+  /** 'player' or the villager's name. */
+  speaker: string;
+  /** The villager the line belongs to (the one spoken to, or the speaker). */
+  npc: string;
+  text: string;
+  /** The agent's turn id, so a correction after a barge-in can fix what was heard. */
+  eventId?: number;
+}
+
 export class Talk {
+  /** Both sides of every conversation, oldest first (the L panel), at most 500 lines. */
+  readonly log: LogLine[] = [];
+  /** Called after the log changed. */
+  onLog: (() => void) | null = null;
+  /** What the NPC is saying right now, word by word (the captions line). */
+  caption = '';
+  captionSpeaker = '';
+
+  logLine(line: LogLine): void {
+    this.log.push(line);
+    if (this.log.length > 500) this.log.splice(0, this.log.length - 500);
+    this.onLog?.();
+  }
+
+  /** After a barge-in: the villager's line becomes what the player actually heard. */
+  correct(eventId: number, text: string): void {
+    const line = [...this.log].reverse().find((l) => l.eventId === eventId);
+    if (!line) return;
+    line.text = text;
+    this.onLog?.();
+  }
+
   /** The NPC the player talks to now (the plugin's active NPC), or null. */
   target: NpcActor | null = null;
   /** The nearest NPC the player could walk up to, for the hint when nobody is active. */

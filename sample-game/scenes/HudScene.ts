@@ -8,6 +8,7 @@ import type { VillageScene } from './VillageScene.js';
 import { ShopPanel } from '../hud/ShopPanel.js';
 import { hintRow, text, type Hint } from '../hud/widgets.js';
 import { TextBox } from '../hud/TextBox.js';
+import { ConversationLog } from '../hud/ConversationLog.js';
 
 const VOLUME_KEY = 'thornbury.volume';
 const STATE_WORDS: Record<string, string> = {
@@ -39,6 +40,7 @@ export class HudScene extends Phaser.Scene {
   private volBars: Phaser.GameObjects.Rectangle[] = [];
   private shop: ShopPanel | null = null;
   private textBox!: TextBox;
+  private log!: ConversationLog;
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
   private fixedPanels: ScreenRect[] = [];
   private bannerText: Phaser.GameObjects.Text | null = null;
@@ -95,6 +97,7 @@ export class HudScene extends Phaser.Scene {
     }
 
     this.textBox = new TextBox(this.talk, (t) => this.talk.controls?.sendText(t));
+    this.log = new ConversationLog(this.talk);
     this.bindKeys();
     this.state.on('toast', this.toast, this);
     this.state.on('changed', this.refreshInventory, this);
@@ -109,6 +112,7 @@ export class HudScene extends Phaser.Scene {
       this.state.off('toast', this.toast, this);
       this.state.off('changed', this.refreshInventory, this);
       this.textBox.destroy();
+      this.log.destroy();
     });
     this.refreshInventory();
   }
@@ -134,6 +138,13 @@ export class HudScene extends Phaser.Scene {
       } else if (ready()) this.talk.controls?.skip();
     });
     kb.addKey(K.BACKTICK).on('down', () => ready() && this.talk.controls?.toggleDebug());
+    // L: the conversation log (focus moves into it; L or Esc there closes it). C: captions.
+    kb.addKey(K.L).on('down', () => ready() && this.log.toggle());
+    kb.addKey(K.C).on('down', () => {
+      if (!ready()) return;
+      const on = this.log.toggleCaptions();
+      this.state.emit('toast', on ? 'Captions on (C turns them off)' : 'Captions off', 'letter');
+    });
     // '-' and '=' (the '+' key without Shift) step the volume by an eighth.
     kb.addKey(K.MINUS).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
     kb.addKey(K.PLUS).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125));
@@ -157,6 +168,7 @@ export class HudScene extends Phaser.Scene {
 
   override update(): void {
     const t = this.talk;
+    this.log.update();
     if (this.shop && !this.shop.open) {
       this.shop = null;
       this.registry.set('panelOpen', false);

@@ -1,0 +1,107 @@
+/**
+ * The conversation log (L) and captions (C), as page elements over the canvas: real text a screen
+ * reader reads and the browser scrolls, usable from the keyboard alone (arrows, Page Up/Down,
+ * Home/End scroll the focused log; L or Esc closes it). Captions show the line being spoken now.
+ */
+import type { Talk } from '../game/talk.js';
+
+export class ConversationLog {
+  private readonly panel = document.querySelector<HTMLElement>('#talk-log');
+  private readonly list = document.querySelector<HTMLOListElement>('#talk-log-lines');
+  private readonly captions = document.querySelector<HTMLElement>('#captions');
+  private shown = 0;
+  private captionText = '';
+  private readonly onKey = (e: KeyboardEvent) => {
+    // The game does not see keys while the log is read; L and Esc close it.
+    e.stopPropagation();
+    if (e.type === 'keydown' && (e.key === 'Escape' || e.key === 'l' || e.key === 'L')) {
+      e.preventDefault();
+      this.close();
+    }
+  };
+
+  constructor(private readonly talk: Talk) {
+    talk.onLog = () => this.render();
+    this.panel?.addEventListener('keydown', this.onKey);
+    this.panel?.addEventListener('keyup', this.onKey);
+  }
+
+  get open(): boolean {
+    return this.panel ? !this.panel.hidden : false;
+  }
+
+  toggle(): void {
+    if (this.open) this.close();
+    else this.show();
+  }
+
+  show(): void {
+    if (!this.panel) return;
+    this.panel.hidden = false;
+    this.render();
+    this.panel.focus();
+    this.panel.scrollTop = this.panel.scrollHeight;
+  }
+
+  close(): void {
+    if (!this.panel) return;
+    this.panel.hidden = true;
+    this.panel.blur();
+  }
+
+  /** Appends the lines added since the last render (a correction re-renders them all). */
+  render(): void {
+    const list = this.list;
+    if (!list) return;
+    const lines = this.talk.log;
+    if (lines.length < this.shown || list.children.length !== this.shown) {
+      list.replaceChildren();
+      this.shown = 0;
+    }
+    // A corrected line changes in place: re-render everything when any text differs.
+    for (let i = 0; i < this.shown; i++) {
+      const li = list.children[i] as HTMLLIElement | undefined;
+      if (li && li.dataset.text !== lines[i]!.text) {
+        list.replaceChildren();
+        this.shown = 0;
+        break;
+      }
+    }
+    const atEnd = this.panel ? this.panel.scrollHeight - this.panel.scrollTop - this.panel.clientHeight < 8 : true;
+    for (; this.shown < lines.length; this.shown++) {
+      const l = lines[this.shown]!;
+      const li = document.createElement('li');
+      li.dataset.text = l.text;
+      li.className = l.speaker === 'player' ? 'you' : 'npc';
+      const who = document.createElement('strong');
+      who.textContent = l.speaker === 'player' ? `You to ${l.npc}: ` : `${l.speaker}: `;
+      li.append(who, document.createTextNode(l.text));
+      list.append(li);
+    }
+    if (atEnd && this.panel) this.panel.scrollTop = this.panel.scrollHeight;
+  }
+
+  /** Captions on or off; returns the new state. */
+  toggleCaptions(): boolean {
+    if (!this.captions) return false;
+    this.captions.hidden = !this.captions.hidden;
+    return !this.captions.hidden;
+  }
+
+  /** Per frame: the caption line follows the words as they are spoken. */
+  update(): void {
+    const c = this.captions;
+    if (!c || c.hidden) return;
+    const text = this.talk.caption ? `${this.talk.captionSpeaker}: ${this.talk.caption}` : '';
+    if (text === this.captionText) return;
+    this.captionText = text;
+    c.textContent = text;
+  }
+
+  destroy(): void {
+    this.talk.onLog = null;
+    this.panel?.removeEventListener('keydown', this.onKey);
+    this.panel?.removeEventListener('keyup', this.onKey);
+    this.close();
+  }
+}
