@@ -129,8 +129,11 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
       o.clearTimer(timer);
       if (status === 'waiting')
         timer = giveUp(o.queueWaitMs, `Still waiting for a free conversation slot after ${o.queueWaitMs} ms`);
-      else if (status === 'timed_out') failure = new AttemptFailed(BUSY);
-      else timer = giveUp(o.metadataTimeoutMs, metadataLate);
+      else if (status === 'timed_out') {
+        failure = new AttemptFailed(BUSY);
+        // The service closes right after; should it not, we do.
+        timer = o.setTimer(() => socket.close(CloseCode.Normal, 'Busy', 1000), 5000);
+      } else timer = giveUp(o.metadataTimeoutMs, metadataLate);
     };
   }).catch((error: unknown) => {
     throw attemptFailure(error);

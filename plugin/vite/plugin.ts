@@ -47,7 +47,10 @@ export interface VoiceAgentsOptions {
  */
 function silentNpc(path: string, errors: NpcFileError[]): NpcDefinition {
   const id = npcIdFromFileName(path);
-  const stub = compileNpcFile(`name: ${JSON.stringify(id)}\nagent: {}\n`, `${id}.npc.yaml`);
+  const stub = compileNpcFile(
+    `name: ${JSON.stringify(id)}\nagent:\n  prompt: { text: "(this NPC file has errors)" }\n`,
+    `${id}.npc.yaml`,
+  );
   if (!stub.ok) throw new Error(`internal: the stand-in for ${id} did not compile`);
   const first = errors[0];
   return {
