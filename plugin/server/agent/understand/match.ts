@@ -97,12 +97,16 @@ function containsSeq(words: readonly string[], seq: readonly string[]): boolean 
   return false;
 }
 
-/** `w` is `target` or a slip of it (question words and verbs are short, so this is checked by hand). */
-function isWord(w: string, targets: ReadonlySet<string>): boolean {
+/**
+ * `w` is one of `targets` or a slip of one at least `slipFrom` letters long (question words and
+ * verbs are short, so this is checked by hand; short verbs get no slips: "nope" is not "note").
+ */
+function isWord(w: string, targets: ReadonlySet<string>, slipFrom = 5): boolean {
   if (targets.has(w)) return true;
-  if (w.length < 4) return false;
+  if (w.length < slipFrom - 1) return false;
   for (const t of targets)
-    if (t.length >= 4 && t[0] === w[0] && editDistance(w, t, 1) <= 1 && w.length >= t.length - 1) return true;
+    if (t.length >= slipFrom && t[0] === w[0] && editDistance(w, t, 1) <= 1 && w.length >= t.length - 1)
+      return true;
   return false;
 }
 
@@ -125,11 +129,11 @@ export function speechAct(parts: readonly (readonly string[])[]): SpeechAct {
   while (i < first.length - 1 && OPENERS.has(first[i]!)) i++;
   const w0 = first[i];
   if (w0 === undefined) return 'statement';
-  if (isWord(w0, INFO_VERBS) && first[i + 1] === 'me' && isWord(first[i + 2] ?? '', QUESTION_WORDS))
+  if (isWord(w0, INFO_VERBS) && first[i + 1] === 'me' && isWord(first[i + 2] ?? '', QUESTION_WORDS, 4))
     return 'question';
   if (isWord(w0, REQUEST_VERBS)) return 'request';
   if (REQUEST_PHRASES.some((p) => containsSeq(all, p))) return 'request';
-  if (isWord(w0, QUESTION_WORDS)) return 'question';
+  if (isWord(w0, QUESTION_WORDS, 4)) return 'question';
   if (AUXILIARIES.has(w0) && first.length > i + 1) return 'question';
   return 'statement';
 }
