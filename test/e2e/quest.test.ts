@@ -1,17 +1,37 @@
 /**
- * The quest across NPCs, offline: Mira sells the lantern, Aldric (heard from the right) gives the
- * moon charm with a client tool and the password, Brenna opens the north gate with hers, and the
- * player walks through it to the Moonwell.
+ * The whole quest, offline and typed, in the order a newcomer might try it (issue 16.3/16.8):
+ * first the shortcut (Aldric's password and Brenna's gate without a lantern: refused, the gate stays
+ * shut), then the real path: Mira sells the lantern, Aldric (heard from the right) takes it as
+ * proof and gives the moon charm with his give_item tool, then the password; Brenna's open_gate tool
+ * opens the gate for the password, the lantern and the charm; the Moonwell ends the quest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
-
 const say = (g: GameSession, text: string) => typeToNpc(g.page, text);
+/** Waits for the NPC's next line after `before` (its `said` changes). */
+const nextLine = (g: GameSession, id: string, before: string, what: string) =>
+  waitForGame(g.page, (x) => npc(x, id).said !== before && npc(x, id).said !== '', what, 30_000).then(
+    (s) => npc(s, id).said,
+  );
 
-describe('the Moonwell quest (local agent, typed)', () => {
+/** From Brenna at the gate back down the east side and west along the square to Mira. */
+const BRENNA_TO_MIRA: [number, number][] = [
+  [466, 440],
+  [384, 440],
+  ...ROUTES.mira!,
+];
+/** From Mira back to the square and east to Aldric. */
+const MIRA_TO_ALDRIC: [number, number][] = [
+  [300, 404],
+  [384, 404],
+  [384, 440],
+  [510, 440],
+];
+
+describe('the Moonwell quest, in order (local agent, typed)', () => {
   let g: GameSession;
 
   beforeAll(async () => {
@@ -23,10 +43,10 @@ describe('the Moonwell quest (local agent, typed)', () => {
     await g?.close();
   });
 
-  it('Aldric speaks from the right and gives the moon charm through his give_item tool', async () => {
+  it('without a lantern there is no shortcut: Aldric keeps the password, Brenna keeps the gate shut', async () => {
     await walkRoute(g.page, ROUTES.aldric!);
     await waitForGame(g.page, (s) => s.talk.target === 'aldric', 'Aldric to become active', 30_000);
-    // The recorder keeps left/right energy only while Aldric alone speaks.
+    // His greeting from the right, heard while he alone speaks.
     const deadline = Date.now() + 30_000;
     let heard = await record(g.page, 'aldric');
     while (!(heard.speakingMs > 300 && npc(await snapshot(g.page), 'aldric').state !== 'speaking')) {
@@ -35,18 +55,49 @@ describe('the Moonwell quest (local agent, typed)', () => {
       heard = await record(g.page, 'aldric');
     }
     expect(heard.said[0]).toContain('footsteps');
-    expect(heard.samples).toBeGreaterThan(5);
     expect(heard.R).toBeGreaterThan(heard.L * 1.3);
+    let said = npc(await snapshot(g.page), 'aldric').said;
+    await say(g, 'What is the password?');
+    said = await nextLine(g, 'aldric', said, "Aldric's answer about the password");
+    expect(said).not.toContain('silver moon');
+    expect(said.toLowerCase()).toContain('lantern');
     await say(g, 'I carry a lantern');
+    said = await nextLine(g, 'aldric', said, "Aldric's answer to a lantern the player does not have");
+    expect((await snapshot(g.page)).items.moon_charm ?? 0).toBe(0);
+
+    await walkRoute(g.page, ROUTES.aldricToBrenna!);
+    await waitForGame(g.page, (s) => s.talk.target === 'brenna', 'Brenna to become active', 30_000);
+    const before = npc(await snapshot(g.page), 'brenna').said;
+    await say(g, 'silver moon');
+    const answer = await nextLine(g, 'brenna', before, "Brenna's answer to the password from a stranger");
+    expect(answer.toLowerCase()).toMatch(/aldric|charm|lantern/);
+    const s = await snapshot(g.page);
+    expect(s.gateOpen).toBe(false);
+    expect(s.quest).toEqual([]);
+  }, 240_000);
+
+  it('Mira sells the lantern; Aldric takes it as proof, gives the moon charm, then the password', async () => {
+    await walkRoute(g.page, BRENNA_TO_MIRA);
+    await waitForGame(g.page, (s) => s.talk.target === 'mira', 'Mira to become active', 30_000);
+    await say(g, "I'd like to buy a lantern");
+    await waitForGame(g.page, (s) => s.shopOpen, 'the shop panel', 30_000);
+    await g.page.keyboard.press('2'); // the lantern, 15 gold
+    await waitForGame(g.page, (x) => (x.items.lantern ?? 0) === 1, 'a lantern in the inventory');
+    await g.page.keyboard.press('Escape');
+    await waitForGame(g.page, (x) => !x.shopOpen, 'the shop to close');
+
+    await walkRoute(g.page, MIRA_TO_ALDRIC);
+    await waitForGame(g.page, (s) => s.talk.target === 'aldric', 'Aldric to become active again', 30_000);
+    await say(g, 'Look, I have a lantern now');
     const s = await waitForGame(g.page, (x) => (x.items.moon_charm ?? 0) === 1, 'the moon charm', 30_000);
     expect(npc(s, 'aldric').said).toContain('moon charm');
-    expect(s.quest).toContain('aldric');
+    expect(s.quest).toEqual(expect.arrayContaining(['lantern', 'aldric']));
     await shot(g.page, '08-aldric-charm');
     await say(g, 'What is the password?');
     await waitForGame(g.page, (x) => npc(x, 'aldric').said.includes('silver moon'), 'the password', 30_000);
-  }, 180_000);
+  }, 240_000);
 
-  it("Brenna's open_gate tool opens the north gate for the password", async () => {
+  it("Brenna's open_gate tool opens the north gate, and the Moonwell ends the quest with every step done", async () => {
     await walkRoute(g.page, ROUTES.aldricToBrenna!);
     await waitForGame(g.page, (s) => s.talk.target === 'brenna', 'Brenna to become active', 30_000);
     expect((await snapshot(g.page)).gateOpen).toBe(false);
@@ -55,21 +106,14 @@ describe('the Moonwell quest (local agent, typed)', () => {
     expect(s.quest).toContain('gate');
     expect(npc(s, 'brenna').said).toContain("that's the word");
     await shot(g.page, '09-gate-open');
-  }, 180_000);
 
-  it('the open gate lets the player through to the Moonwell', async () => {
     await walkRoute(g.page, ROUTES.moonwell!);
-    const s = await waitForGame(g.page, (x) => x.quest.includes('moonwell'), 'the Moonwell', 30_000);
-    expect(s.player.y).toBeLessThan(160); // north of the fence line
-    // The HUD celebrates once the banner has faded in.
-    const shown = await waitForGame(
-      g.page,
-      (x) => x.screen.banner !== '',
-      'the quest-complete banner',
-      10_000,
-    );
+    const done = await waitForGame(g.page, (x) => x.quest.includes('moonwell'), 'the Moonwell', 30_000);
+    expect(done.player.y).toBeLessThan(160); // north of the fence line
+    expect([...done.quest].sort()).toEqual(['aldric', 'gate', 'lantern', 'moonwell']);
+    const shown = await waitForGame(g.page, (x) => x.screen.banner !== '', 'the quest-complete banner', 10_000);
     expect(shown.screen.banner).toBe('Quest complete: the Moonwell glows again');
     await shot(g.page, '10-moonwell');
     expect(g.errors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
