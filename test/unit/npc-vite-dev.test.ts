@@ -93,7 +93,7 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
   it('gives the next conversation the saved NPC file, and keeps the last good one while the file is broken', async () => {
     const file = join(dir, 'npcs', 'pip.npc.yaml');
     const original = await readFile(file, 'utf8');
-    expect(await greeting('pip')).toBe("Pip here. You have three things on today's list. Want to hear them?");
+    expect(await greeting('pip')).toBe("Pip here. Want to hear what's left on your list?");
     await writeFile(file, original.replace(/first_message: .*/, 'first_message: Pip again. New list today.'));
     await expect
       .poll(() => greeting('pip'), { timeout: 15_000, interval: 200 })
