@@ -384,7 +384,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       }
     }
     const c = this.#config;
-    this.#visuals.draw(time, this.#talking, c.markers !== false, c.bubbleAvoid, this.#overlayInfo);
+    const player = this.#listenerTarget && !('worldView' in this.#listenerTarget) ? this.#listenerTarget : null;
+    this.#visuals.draw(time, this.#talking, c.markers !== false, c.bubbleAvoid, this.#overlayInfo, player);
   }
 
   #listenerPosition(): { x: number; y: number } {

@@ -25,6 +25,8 @@ export class SceneVisuals {
   /** Bumped by destroy(): an overlay module that finishes loading after a shutdown is not used. */
   #generation = 0;
   #debug = false;
+  /** The characters' rectangles this frame (reused). */
+  readonly #bodies: ScreenRect[] = [];
 
   constructor(scene: Phaser.Scene) {
     this.#scene = scene;
@@ -82,8 +84,17 @@ export class SceneVisuals {
     markers: boolean,
     avoid: (() => readonly ScreenRect[]) | undefined,
     overlay: () => [readonly NpcHandle[], ProximityTracker, OverlayInfo],
+    player?: Positioned | null,
   ): void {
-    this.#bubbles?.update(time, avoid);
+    if (this.#bubbles) {
+      // Bubbles keep off the player and off every NPC that is talking.
+      const bodies = this.#bodies;
+      let n = 0;
+      if (player) bodyRect(player, (bodies[n++] ??= { x: 0, y: 0, width: 0, height: 0 }));
+      for (const h of talking) bodyRect(h.gameObject, (bodies[n++] ??= { x: 0, y: 0, width: 0, height: 0 }));
+      bodies.length = n;
+      this.#bubbles.update(time, avoid, bodies);
+    }
     if (markers) (this.#markers ??= new StateMarkers(this.#scene)).draw(talking, time);
     if (!this.#debug) return;
     if (this.#overlay) this.#overlay.draw(...overlay());
@@ -118,4 +129,16 @@ export class SceneVisuals {
     this.#overlay?.destroy();
     this.#bubbles = this.#playerBubble = this.#markers = this.#overlay = null;
   }
+}
+
+/** A game object's rectangle in the world, from its display size and origin (a 16 px box if unknown). */
+function bodyRect(go: Positioned, out: ScreenRect): ScreenRect {
+  const g = go as Positioned & { displayWidth?: number; displayHeight?: number; originX?: number; originY?: number };
+  const w = g.displayWidth || 16,
+    h = g.displayHeight || 16;
+  out.x = g.x - w * (g.originX ?? 0.5);
+  out.y = g.y - h * (g.originY ?? 0.5);
+  out.width = w;
+  out.height = h;
+  return out;
 }

@@ -12,7 +12,7 @@ import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
 import { TurnReveal } from '../../plugin/phaser/bubble/reveal.js';
 
-const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0, body: [0, 0, 0] };
+const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0, body: [0, 0, 0], at: [0, 0] };
 
 // The layer's layouts, counted (the layout itself is the real one).
 const layouts = vi.hoisted(() => ({ runs: 0 }));
@@ -106,6 +106,7 @@ class FakeGraphics {
     count.moves++;
     this.x = x;
     this.y = y;
+    count.at = [x, y];
     return this;
   }
   setDepth() {
@@ -308,6 +309,29 @@ describe('bubbles the player walked away from, and restyled bubbles', () => {
     expect(stays.visible).toBe(true); // on screen: keeps its hold
     expect(talking.visible).toBe(true); // still speaking: held at the view's edge
     expect(talking.alpha).toBe(1);
+  });
+
+  it('keeps off the player standing where the bubble would go, and lays out nothing for a player elsewhere', () => {
+    const layer = new BubbleLayer(fakeScene());
+    const b = layer.create({ anchor: at(400, 300), position: () => null }, resolveBubbleStyle(undefined));
+    b.show('Hello there, traveller.', 0, { followsAudio: false });
+    layer.update(2000, undefined, []);
+    const [w, h] = count.body;
+    const [x0, y0] = count.at;
+    // The natural spot: centred above the head.
+    expect(x0! + w! / 2).toBeCloseTo(400, 0);
+    expect(y0! + h!).toBeLessThanOrEqual(300);
+    // The player steps right into that spot (a tall sprite just above the speaker's head).
+    const player = { x: 380, y: y0! - 10, width: 40, height: h! + 8 };
+    layer.update(2001, undefined, [player]);
+    const [x1, y1] = count.at;
+    const overlaps =
+      x1! < player.x + player.width && player.x < x1! + w! && y1! < player.y + player.height && player.y < y1! + h!;
+    expect(overlaps).toBe(false);
+    // Walking far from any bubble: nothing to lay out again, frame after frame.
+    const runs = layouts.runs;
+    for (let f = 0; f < 20; f++) layer.update(2002 + f, undefined, [{ x: 50 + 3 * f, y: 500, width: 20, height: 28 }]);
+    expect(layouts.runs).toBe(runs + 1); // once: the player left the spot
   });
 
   it('a new style from a hot-reloaded NPC file applies to the bubble on screen', () => {

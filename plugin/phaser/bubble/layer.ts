@@ -12,6 +12,8 @@ import { SpeechBubble, RADIUS, TAIL, type BubbleSource } from './view.js';
 import { DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type BubbleStyle } from './style.js';
 
 const NO_AREAS: readonly Rect[] = [];
+/** How close (world px) a body must come to a bubble's natural spot to be kept clear of. */
+const NEAR = 24;
 
 const inside = (r: Rect, x: number, y: number): boolean =>
   x >= r.x && x <= r.x + r.width && y >= r.y && y <= r.y + r.height;
@@ -29,6 +31,7 @@ export class BubbleLayer {
   readonly #boxes: BubbleBox[] = [];
   readonly #live: SpeechBubble[] = [];
   readonly #avoid: Rect[] = [];
+  readonly #bodyPool: Rect[] = [];
   readonly #placed: Placement[] = [];
   readonly #opts: LayoutOptions = { tail: TAIL, radius: RADIUS, avoid: this.#avoid };
   /** Everything the last layout read, as numbers, and the bubbles it placed. */
@@ -55,8 +58,11 @@ export class BubbleLayer {
     this.#lastLive.length = 0; // lay out again
   }
 
-  /** `avoidScreen`: areas of the game canvas (pixels) that bubbles keep out of, e.g. HUD panels. */
-  update(now: number, avoidScreen?: () => readonly Rect[]): void {
+  /**
+   * `avoidScreen`: areas of the game canvas (pixels) that bubbles keep out of, e.g. HUD panels.
+   * `bodies`: world rectangles of the characters bubbles must not cover (the player, the speakers).
+   */
+  update(now: number, avoidScreen?: () => readonly Rect[], bodies?: readonly Rect[]): void {
     this.#boxes.length = 0;
     this.#live.length = 0;
     const cam = this.#scene.cameras.main;
@@ -89,8 +95,32 @@ export class BubbleLayer {
       w.width = r.width * kx;
       w.height = r.height * ky;
     }
+    // A body counts only where a bubble would sit (above its speaker's head): a player walking
+    // anywhere else moves nothing, so the layout is not redone every frame for it. Whole pixels,
+    // so sub-pixel walking does not either.
+    if (bodies)
+      for (let i = 0, k = 0; i < bodies.length; i++) {
+        const r = bodies[i]!;
+        if (!this.#nearABubble(r)) continue;
+        const w = (this.#bodyPool[k++] ??= { x: 0, y: 0, width: 0, height: 0 });
+        avoid.push(w);
+        w.x = Math.floor(r.x);
+        w.y = Math.floor(r.y);
+        w.width = Math.ceil(r.width);
+        w.height = Math.ceil(r.height);
+      }
     if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#placed, this.#slack);
     for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(this.#placed[i]!);
+  }
+
+  /** `r` overlaps the room above some live bubble's speaker (its natural spot, with a margin). */
+  #nearABubble(r: Rect): boolean {
+    for (const b of this.#boxes) {
+      const x = b.anchorX - b.width / 2 - NEAR,
+        y = b.anchorY - TAIL - b.height - NEAR;
+      if (r.x < x + b.width + 2 * NEAR && x < r.x + r.width && r.y < b.anchorY && y < r.y + r.height) return true;
+    }
+    return false;
   }
 
   /** Whether the layout's inputs differ from the last layout's (then they become the last). */
