@@ -1,7 +1,8 @@
 import * as Phaser from 'phaser';
 import type { MicMode } from '../audio/index.js';
 import { AudioLink } from './audio-link.js';
-import { ProximityTracker, proximityFromNpc, type ProximityChange } from '../proximity/index.js';
+import { ProximityTracker, type ProximityChange } from '../proximity/index.js';
+import { proximityFromNpc } from './npc-proximity.js';
 import { onNpcError, onNpcUpdate } from '../npc/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type { EndReason } from '../protocol/index.js';

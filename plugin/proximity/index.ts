@@ -9,4 +9,3 @@ export type {
   LineOfSight,
 } from './tracker.js';
 export { SpatialGrid } from './grid.js';
-export { proximityFromNpc } from './from-npc.js';

@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import {
   ProximityTracker,
-  proximityFromNpc,
   type ProximityChange,
   type ProximityConfig,
   type ProximityOptions,
 } from '../../plugin/proximity/index.js';
+import { proximityFromNpc } from '../../plugin/phaser/npc-proximity.js';
+import { compileNpcFile } from '../../plugin/npc/index.js';
 
 /**
  * ASCII-map fixtures: one character is one 10 px cell. Capital letters are NPCs, digits are player
@@ -415,12 +416,16 @@ describe('proximity: spatial index', () => {
 });
 
 describe('proximity: NPC file mapping', () => {
-  it('maps snake_case fields and defaults a missing exit radius above the enter radius', () => {
+  it('maps snake_case fields, and a hand-built NPC gets the defaults a YAML file gets', () => {
     expect(
       proximityFromNpc({ radius: 96, exit_radius: 128, priority: 2, dwell_ms: 50, prewarm_radius: 200 }),
     ).toEqual({ radius: 96, exitRadius: 128, priority: 2, dwellMs: 50, prewarmRadius: 200 });
     const d = proximityFromNpc({ radius: 60 });
     expect(d.exitRadius).toBeGreaterThan(60);
+    const r = compileNpcFile('name: A\nagent: { prompt: { text: hi } }\nproximity: { radius: 60 }\n', 'a.npc.yaml');
+    if (!r.ok) throw new Error('does not compile');
+    expect(d).toEqual(proximityFromNpc(r.npc.proximity));
+    expect(proximityFromNpc(undefined)).toEqual({ radius: 96, exitRadius: 128, prewarmRadius: 192, priority: 0, dwellMs: 250 });
   });
 
   it('rejects a negative or NaN radius with the NPC named', () => {
