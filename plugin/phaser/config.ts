@@ -1,5 +1,6 @@
 import type { NpcBubbleStyle, NpcDefinition } from '../npc/types.js';
-import { AgentSession } from '../session/index.js';
+import { AgentSession, mergeInitiation } from '../session/index.js';
+import { npcAgentToInitiation } from './overrides.js';
 import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor } from '../session/index.js';
 import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
@@ -143,14 +144,14 @@ export function createSessionFor(
   if (typeof endpoint === 'string') return { kind: 'config', message: endpoint };
   const mode = c.overrides ?? DEFAULT_CONFIG.overrides;
   const sendOverrides = mode === 'always' || (mode === 'local-only' && endpoint.kind === 'url');
+  const { type: _type, ...fromNpc } = npcAgentToInitiation(sendOverrides ? npc.agent : undefined);
   const options: AgentSessionOptions = {
     endpoint,
-    initiation: {
+    initiation: mergeInitiation(fromNpc, {
       user_id: c.playerId ?? PLAY_SESSION,
       // Picking up after an idle end: no second greeting (where overrides may be sent at all).
       ...(opts.quiet && sendOverrides ? { conversation_config_override: { agent: { first_message: '' } } } : {}),
-    },
-    ...(sendOverrides ? { agent: npc.agent } : {}),
+    }),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
   };
   try {

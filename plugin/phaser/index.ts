@@ -17,3 +17,5 @@ export type { ScreenRect, VoiceAgentsConfig } from './config.js';
 export type { SessionLike } from './conversation.js';
 export { cleanAgentText } from './bubble/text.js';
 export type { TagMode, Emote } from './bubble/text.js';
+// An NPC's agent configuration as session initiation data (overrides and dynamic variables).
+export { npcAgentToInitiation } from './overrides.js';

@@ -272,7 +272,7 @@ export class AgentSession {
 
   #initiation(reconnectAttempt: number): ConversationInitiationClientData {
     const replay = this.#reconnect?.replayGreeting ?? false;
-    return buildInitiation(this.#options.agent, this.#options.initiation, reconnectAttempt > 0 && !replay);
+    return buildInitiation(this.#options.initiation, reconnectAttempt > 0 && !replay);
   }
 
   /** One connection attempt: resolves on metadata, rejects with AttemptFailed if it ends before. */

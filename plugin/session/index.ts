@@ -21,4 +21,4 @@ export { CONVAI_SUBPROTOCOL } from './socket.js';
 export type { WebSocketConstructor, WebSocketLike } from './socket.js';
 export { ClientToolError, DEFAULT_TOOL_RESULT } from './tools.js';
 export type { ClientToolHandler, ToolCall } from './tools.js';
-export { npcAgentToInitiation } from '../npc/overrides.js';
+export { mergeInitiation } from './initiation.js';

@@ -1,36 +1,39 @@
 import type { ConversationConfigOverride, ConversationInitiationClientData } from '../protocol/index.js';
-import { npcAgentToInitiation } from '../npc/overrides.js';
-import type { NpcAgentConfig } from '../npc/types.js';
 
 type Section = keyof ConversationConfigOverride;
+type InitiationData = Omit<ConversationInitiationClientData, 'type'>;
 
 /**
- * The `conversation_initiation_client_data` for one attempt: the NPC's overrides, the game's extra
- * initiation data merged over them, and, on a reconnect that should not greet again, `first_message: ""`
- * (empty = the agent waits for the player, §1.7).
+ * Initiation parts merged in order: top-level fields of a later part replace earlier ones, and
+ * `conversation_config_override` sections merge field by field (an NPC's overrides, then the
+ * game's extra data).
+ */
+export function mergeInitiation(...parts: (InitiationData | undefined)[]): InitiationData {
+  const out: InitiationData = {};
+  const override: ConversationConfigOverride = {};
+  for (const part of parts) {
+    if (!part) continue;
+    const { conversation_config_override: o, ...top } = part;
+    Object.assign(out, top);
+    if (!o) continue;
+    for (const key of Object.keys(o) as Section[]) override[key] = { ...override[key], ...o[key] } as never;
+  }
+  if (Object.keys(override).length > 0) out.conversation_config_override = override;
+  return out;
+}
+
+/**
+ * The `conversation_initiation_client_data` for one attempt: the game's initiation data and, on a
+ * reconnect that should not greet again, `first_message: ""` (empty = the agent waits for the
+ * player, §1.7).
  */
 export function buildInitiation(
-  agent: NpcAgentConfig | undefined,
-  extra: Omit<ConversationInitiationClientData, 'type'> | undefined,
+  initiation: InitiationData | undefined,
   suppressGreeting: boolean,
 ): ConversationInitiationClientData {
-  const base = npcAgentToInitiation(agent);
-  const { conversation_config_override: extraOverride, ...extraTop } = extra ?? {};
-  const message: ConversationInitiationClientData = {
-    ...base,
-    ...extraTop,
-    type: 'conversation_initiation_client_data',
-  };
-
-  const override: ConversationConfigOverride = {};
-  for (const source of [base.conversation_config_override, extraOverride]) {
-    if (!source) continue;
-    for (const key of Object.keys(source) as Section[]) {
-      override[key] = { ...override[key], ...source[key] } as never;
-    }
-  }
-  if (suppressGreeting) override.agent = { ...override.agent, first_message: '' };
-  if (Object.keys(override).length > 0) message.conversation_config_override = override;
-  else delete message.conversation_config_override;
-  return message;
+  const merged = mergeInitiation(
+    initiation,
+    suppressGreeting ? { conversation_config_override: { agent: { first_message: '' } } } : undefined,
+  );
+  return { ...merged, type: 'conversation_initiation_client_data' };
 }

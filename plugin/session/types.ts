@@ -10,7 +10,6 @@ import type {
   EndReason,
   ServerMessage,
 } from '../protocol/index.js';
-import type { NpcAgentConfig } from '../npc/types.js';
 import type { FetchLike, SessionEndpoint } from './endpoint.js';
 import type { SessionError } from './errors.js';
 import type { ReconnectOptions } from './reconnect.js';
@@ -26,11 +25,10 @@ export interface AgentSessionOptions {
   WebSocket?: WebSocketConstructor;
   /** For the broker endpoint. Default: `globalThis.fetch`. */
   fetch?: FetchLike;
-  /** The NPC's agent configuration, turned into overrides and dynamic variables (design §3). */
-  agent?: NpcAgentConfig;
   /**
-   * Extra initiation data (user_id, source_info, custom_llm_extra_body, more overrides). Merged over
-   * what `agent` produces: top-level fields replace, override sections merge field by field.
+   * The `conversation_initiation_client_data` to send (overrides, dynamic variables, user_id,
+   * source_info…). For an NPC: `npcAgentToInitiation(npc.agent)`, merged with more of your own
+   * by `mergeInitiation`.
    */
   initiation?: Omit<ConversationInitiationClientData, 'type'>;
   /** How long to wait for `conversation_initiation_metadata` after opening. Default 10000 ms. */

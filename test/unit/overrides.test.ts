@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { npcAgentToInitiation, npcAgentToOverride } from '../../plugin/npc/overrides.js';
+import { npcAgentToInitiation, npcAgentToOverride } from '../../plugin/phaser/overrides.js';
 import { decodeClientFrame, encodeClientMessage } from '../../plugin/protocol/index.js';
 
 describe('NPC agent config -> conversation_initiation_client_data', () => {

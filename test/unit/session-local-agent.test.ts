@@ -24,7 +24,7 @@ describe('AgentSession with the local agent', () => {
     const session = new AgentSession({
       endpoint: { kind: 'agent', agentId: 'local-agent', origin: agent.url },
       WebSocket,
-      agent: { first_message: 'Hi from the test.' },
+      initiation: { conversation_config_override: { agent: { first_message: 'Hi from the test.' } } },
     });
     const rec = recordEvents(session, ['agentResponse', 'audio', 'error']);
     const greeting = waitForEvent(session, 'agentResponse', { timeout: 10_000 });

@@ -3,7 +3,8 @@ import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-se
 import { waitForEvent, recordEvents, until } from '../helpers/events.js';
 import { sessionFactory, TrackedWebSocket } from './session-setup.js';
 import { SERVER_EXAMPLES } from '../helpers/protocol-examples.js';
-import { ClientToolError, DEFAULT_TOOL_RESULT, SessionError } from '../../plugin/session/index.js';
+import { ClientToolError, DEFAULT_TOOL_RESULT, mergeInitiation, SessionError } from '../../plugin/session/index.js';
+import { npcAgentToInitiation } from '../../plugin/phaser/overrides.js';
 import {
   int16ToBase64,
   base64ToInt16,
@@ -48,14 +49,17 @@ async function sync(
 
 describe('connecting', () => {
   it('requests the convai sub-protocol, sends the NPC initiation first, and exposes the conversation', async () => {
+    const { type: _t, ...fromNpc } = npcAgentToInitiation({
+      prompt: { text: 'You are Mira.' },
+      first_message: 'Welcome!',
+      voice: { voice_id: 'v1', voice_settings: { stability: 0.4 } },
+      dynamic_variables: { shop_name: 'Wares' },
+    });
     const session = make({
-      agent: {
-        prompt: { text: 'You are Mira.' },
-        first_message: 'Welcome!',
-        voice: { voice_id: 'v1', voice_settings: { stability: 0.4 } },
-        dynamic_variables: { shop_name: 'Wares' },
-      },
-      initiation: { user_id: 'player-1', conversation_config_override: { agent: { language: 'en' } } },
+      initiation: mergeInitiation(fromNpc, {
+        user_id: 'player-1',
+        conversation_config_override: { agent: { language: 'en' } },
+      }),
     });
     const states = recordEvents(session, ['state']);
     const connected = session.connect();
@@ -131,7 +135,7 @@ describe('connecting', () => {
   });
 
   it('rejects with the server reason when the agent refuses an override (error frame, then 1008)', async () => {
-    const session = make({ agent: { voice: { voice_id: 'nope' } } });
+    const session = make({ initiation: { conversation_config_override: { tts: { voice_id: 'nope' } } } });
     const errors = recordEvents(session, ['error']);
     const connected = session.connect();
     const conn = await server.connection(0);

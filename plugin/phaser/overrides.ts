@@ -8,7 +8,7 @@
  */
 import type { ConversationConfigOverride, ConversationInitiationClientData } from '../protocol/messages.js';
 import { isAgentLanguage } from '../protocol/languages.js';
-import type { NpcAgentConfig } from './types.js';
+import type { NpcAgentConfig } from '../npc/types.js';
 
 /** A string override counts only when non-empty, except `first_message`, where "" means "let the player speak first". */
 const nonEmpty = (s: string | undefined): s is string => typeof s === 'string' && s.trim() !== '';
