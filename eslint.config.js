@@ -67,6 +67,48 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers below the Phaser plugin stay apart (design §2): the session speaks the protocol and
+  // knows no NPCs, sounds or scenes; the audio layer knows no sessions or NPCs. Shared helpers
+  // (the typed emitter) live in plugin/common.
+  {
+    files: ['plugin/session/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+            {
+              group: ['ws', 'vite', 'phaser', 'howler', '**/server/**', '**/vite/**'],
+              message: 'The session is browser and Node code without engines.',
+            },
+            {
+              group: ['**/npc/**', '**/audio/**', '**/phaser/**', '**/proximity/**'],
+              message: 'The session imports the protocol (and plugin/common) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['plugin/audio/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+            { group: ['ws', 'vite', '**/server/**', '**/vite/**'], message: 'Browser code must not import Node-only code.' },
+            {
+              group: ['**/session/**', '**/npc/**', '**/phaser/**', '**/proximity/**'],
+              message: 'The audio layer imports the protocol (and plugin/common) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['sample-game/**'],
     rules: {

@@ -1,4 +1,4 @@
-import { Emitter } from '../session/emitter.js';
+import { Emitter } from '../common/emitter.js';
 
 /**
  * The part of Howler's global the audio layer uses. Pass the `Howler` object from 'howler' (the

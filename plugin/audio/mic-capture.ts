@@ -1,4 +1,4 @@
-import { Emitter } from '../session/emitter.js';
+import { Emitter } from '../common/emitter.js';
 import type { EchoGuardSource, MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { classify, MicError } from './mic-errors.js';

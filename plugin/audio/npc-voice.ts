@@ -1,4 +1,4 @@
-import { Emitter } from '../session/emitter.js';
+import { Emitter } from '../common/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';

@@ -1,5 +1,5 @@
 import type * as Phaser from 'phaser';
-import { Emitter } from '../session/emitter.js';
+import { Emitter } from '../common/emitter.js';
 import type { NpcDefinition } from '../npc/types.js';
 import { factText } from '../npc/conditions.js';
 import type { Conversation } from './conversation.js';

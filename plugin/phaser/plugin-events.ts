@@ -1,5 +1,5 @@
 import * as Phaser from 'phaser';
-import { EventBus } from '../session/emitter.js';
+import { EventBus } from '../common/emitter.js';
 import type { NpcHandle } from './npc-handle.js';
 import type { PluginEvents, VoiceAgentsError } from './events.js';
 

@@ -18,7 +18,7 @@ import {
   type FeedbackScore,
   type ServerErrorInfo,
 } from '../protocol/index.js';
-import { EventBus, type Unsubscribe } from './emitter.js';
+import { EventBus, type Unsubscribe } from '../common/emitter.js';
 import { resolveEndpoint } from './endpoint.js';
 import { AttemptFailed, attemptFailure, BUSY, openConversation } from './attempt.js';
 import { AgentLine } from './line.js';

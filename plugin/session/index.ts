@@ -13,7 +13,7 @@ export type {
 } from './types.js';
 export { SessionError } from './errors.js';
 export type { SessionErrorKind } from './errors.js';
-export type { Unsubscribe } from './emitter.js';
+export type { Unsubscribe } from '../common/emitter.js';
 export { REGION_ORIGINS, publicAgentUrl } from './endpoint.js';
 export type { FetchLike, Region, SessionEndpoint } from './endpoint.js';
 export type { ReconnectOptions } from './reconnect.js';

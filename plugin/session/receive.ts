@@ -14,7 +14,7 @@ import {
   type ErrorMessage,
   type ServerErrorInfo,
 } from '../protocol/index.js';
-import type { EventBus } from './emitter.js';
+import type { EventBus } from '../common/emitter.js';
 import { SessionError } from './errors.js';
 import type { Socket } from './socket.js';
 import { toToolCall, type ToolRegistry } from './tools.js';

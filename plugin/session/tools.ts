@@ -15,7 +15,7 @@ import type {
   ClientToolErrorType,
   ClientToolResultMessage,
 } from '../protocol/index.js';
-import type { Unsubscribe } from './emitter.js';
+import type { Unsubscribe } from '../common/emitter.js';
 
 export interface ToolCall {
   name: string;

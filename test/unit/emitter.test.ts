@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBus } from '../../plugin/session/emitter.js';
+import { EventBus } from '../../plugin/common/emitter.js';
 
 type Events = { hello: (who: string) => void; bye: () => void };
 
