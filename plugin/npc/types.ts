@@ -2,7 +2,7 @@
  * The NPC definition: what one `assets/npcs/<id>.npc.yaml` file compiles to. This interface is the
  * contract between the prompt-file compiler (npc/), the session (overrides), the local agent
  * (the `local` section) and the Phaser plugin (proximity, bubble). Field names follow the file, which
- * follows the seed's agent configuration (design §5).
+ * follows the ElevenLabs agent configuration.
  */
 export interface NpcDefinition {
   /** File stem: `mira` for `mira.npc.yaml`. Unique across a game. */

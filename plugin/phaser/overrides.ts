@@ -1,5 +1,5 @@
 /**
- * NPC agent configuration -> `conversation_initiation_client_data` (design §3 table). Only fields the
+ * NPC agent configuration -> `conversation_initiation_client_data` . Only fields the
  * NPC file actually sets are sent: the real service rejects an override the agent has not enabled
  * (close 1008 "Override for field … is not allowed by config."), so an empty `{}` sub-object or an
  * unset field must never turn into an override. `prompt.temperature`, `prompt.max_tokens`,
@@ -44,7 +44,7 @@ export function npcAgentToOverride(
 
 /**
  * The initiation message for an NPC. `dynamic_variables` is top level (not inside the override: a
- * nested copy is a known cause of silent session failures, §7 pitfall 2).
+ * nested copy is a known cause of silent session failures in the official clients' issues).
  */
 export function npcAgentToInitiation(agent: NpcAgentConfig | undefined): ConversationInitiationClientData {
   const message: ConversationInitiationClientData = { type: 'conversation_initiation_client_data' };

@@ -507,7 +507,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 // Every scene gets `this.voiceAgents` typed with no code in the game. Kept in this module (not a
 // side-effect import, which declaration emit may drop) so it ships in the package's .d.ts. Phaser's
 // typings are a global script (`declare namespace Phaser`), so only this form merges: `declare module
-// 'phaser' { namespace Phaser { … } }` compiles but silently does nothing (anchors §C.1).
+// 'phaser' { namespace Phaser { … } }` compiles but silently does nothing.
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- merging into Phaser's global namespace is the point
   namespace Phaser {

@@ -1,5 +1,5 @@
 /**
- * Close codes (§4.3) and how a conversation's end is reported. The mapping is pure so the local agent
+ * Close codes (as the official JS client names them) and how a conversation's end is reported. The mapping is pure so the local agent
  * and the session agree on it.
  */
 import type { ServerErrorInfo } from './messages.js';

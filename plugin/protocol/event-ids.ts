@@ -1,9 +1,9 @@
 /**
- * The event-id rule for interruptions (§3.4). All chunks of one agent response share an `event_id`;
+ * The event-id rule for interruptions. All chunks of one agent response share an `event_id`;
  * ids increase through a conversation. After `interruption {event_id: N}` audio with `event_id < N`
  * belongs to the interrupted response and is dropped; `event_id >= N` is a later response and plays
  * (the JS and Unity rule: both keep the equality case, and the local agent never produces it for stale
- * audio, §3.4 server recommendation).
+ * audio, as the service does).
  */
 
 /** True when audio of `eventId` must be dropped given the id below which everything is stale. */

@@ -1,5 +1,5 @@
 /**
- * Audio format strings (§3.1). Both directions use the same closed set; the server announces them in
+ * Audio format strings (`pcm_16000`, `ulaw_8000`, …). Both directions use the same closed set; the server announces them in
  * `conversation_initiation_metadata` and the client cannot negotiate them.
  */
 export const AUDIO_FORMATS = [

@@ -1,5 +1,5 @@
 /**
- * `agent.language` values the service accepts (contract-js `Language`, §1.7). An unsupported code
+ * `agent.language` values the service accepts (contract-js `Language`). An unsupported code
  * makes the service close the socket, so overrides only ever carry one of these.
  */
 export const AGENT_LANGUAGES = [

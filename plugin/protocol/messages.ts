@@ -1,6 +1,6 @@
 /**
  * Every ConvAI WebSocket message, both directions, as discriminated unions on `type`
- * (shared/reference/convai-protocol.md §2). Field names are the wire's, byte for byte, so a decoded
+ * (the ConvAI WebSocket protocol of the official clients). Field names are the wire's, byte for byte, so a decoded
  * frame is the wire object itself and an encoded message is `JSON.stringify` of it.
  *
  * Direction of strictness: server messages are typed as loosely as the published contract allows
@@ -115,7 +115,7 @@ export interface MultimodalMessage {
   files?: MultimodalFile[];
 }
 
-/** Self-hosted orchestrator mode only (§1.9); never sent to the real service by this package. */
+/** Self-hosted orchestrator mode only; never sent to the real service by this package. */
 export interface EnclaveSetupConfigMessage {
   type: 'enclave_setup_config';
   agent_config_dict: Record<string, unknown>;

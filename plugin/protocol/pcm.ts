@@ -1,5 +1,5 @@
 /**
- * PCM16 little-endian <-> base64 and G.711 μ-law, the two sample encodings of §3.1. No per-sample
+ * PCM16 little-endian <-> base64 and G.711 μ-law, the protocol's two sample encodings. No per-sample
  * allocation: samples are viewed as bytes in place on little-endian hosts (every real target), and the
  * μ-law conversions are single table lookups.
  */

@@ -1,7 +1,7 @@
 /**
  * One conversation with one agent over one WebSocket, in the browser or in Node. Frames are handled
  * synchronously as they arrive, and listeners are attached before `connect()`, so nothing sent in the
- * same burst as the metadata is lost (the official client's §1.6 caveat).
+ * same burst as the metadata is lost (a caveat of the official client: it attaches listeners late).
  */
 import {
   CloseCode,

@@ -87,7 +87,7 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
         } else if (message.type === 'queue_status') {
           waitInLine(message.queue_status_event.status);
         }
-        // Anything else before the metadata breaks §1.6; like the Unity client, skip it and keep waiting.
+        // Anything else before the metadata breaks the handshake's order; like the Unity client, skip it and keep waiting.
       },
       onClose: (code, reason) => {
         o.clearTimer(timer);

@@ -1,5 +1,5 @@
 /**
- * Where a conversation connects (§1.1-1.3): a public agent id on a regional host, a signed URL from
+ * Where a conversation connects: a public agent id on a regional host, a signed URL from
  * the game's broker (private agents: the API key stays on the server), or any direct URL (the local
  * agent). Resolved again for every attempt, so a reconnect always gets a fresh signed URL.
  */

@@ -25,7 +25,7 @@ export function mergeInitiation(...parts: (InitiationData | undefined)[]): Initi
 /**
  * The `conversation_initiation_client_data` for one attempt: the game's initiation data and, on a
  * reconnect that should not greet again, `first_message: ""` (empty = the agent waits for the
- * player, §1.7).
+ * player).
  */
 export function buildInitiation(
   initiation: InitiationData | undefined,

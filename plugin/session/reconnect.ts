@@ -1,5 +1,5 @@
 /**
- * Reconnect policy (§4.5): only after an abnormal close (network drop, 1001/1012/1014, a rate limit),
+ * Reconnect policy: only after an abnormal close (network drop, 1001/1012/1014, a rate limit),
  * never after 1000, our own close, or 1002/1008/1011, which would fail the same way again. Waits
  * `baseDelayMs * 2^(n-1)` before attempt n (1 s, 2 s, 4 s, 8 s, 16 s by default), n counting the
  * attempts of the last `windowMs` whether or not they connected; a rate limit waits

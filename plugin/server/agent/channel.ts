@@ -1,5 +1,5 @@
 /**
- * The server side of one socket: frames out (held back during the gap after the metadata, §1.6),
+ * The server side of one socket: frames out (held back during the short gap the service leaves after the metadata),
  * error frames with their close, and keep-alive pings with a measured `ping_ms`.
  */
 import type { WebSocket } from 'ws';

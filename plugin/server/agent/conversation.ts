@@ -1,9 +1,9 @@
 /**
  * One conversation on one WebSocket, speaking the ConvAI protocol (shared/reference/convai-protocol.md):
- * initiation → metadata (then a short gap, §1.6) → greeting → turns. Turns start from typed
+ * initiation → metadata (then a short gap, as the service leaves) → greeting → turns. Turns start from typed
  * `user_message`s or from the microphone stream (VAD decides the end of a spoken turn). Player
  * speech while the NPC talks is a barge-in: `interruption` + `agent_response_correction`, with ids
- * following the §3.4 server recommendation (interruption id > interrupted audio ids; next reply > interruption).
+ * as the service numbers them (interruption id > interrupted audio ids; next reply > interruption).
  */
 import type { WebSocket } from 'ws';
 import type { NpcDefinition } from '../../npc/types.js';

@@ -65,7 +65,7 @@ export interface LocalAgentOptions {
   /** How far ahead of real time audio is sent (default 200 ms). */
   leadMs?: number;
   pingIntervalMs?: number;
-  /** Pause after the metadata before any other frame (default 50 ms, §1.6). */
+  /** Pause after the metadata before any other frame (default 50 ms, as the service pauses). */
   metadataGapMs?: number;
   /** Offer permessage-deflate (default false: see bench/agent-compression.bench.ts). */
   perMessageDeflate?: boolean;
