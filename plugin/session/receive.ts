@@ -60,7 +60,7 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
   const { events, turns } = ctx;
   switch (m.type) {
     case 'ping':
-      // Answer first and at once: the server measures round trips from this .
+      // Answer first and at once: the server measures round trips from this.
       ctx.socket()?.send(encodeClientMessage({ type: 'pong', event_id: m.ping_event.event_id }));
       if (typeof m.ping_event.ping_ms === 'number') ctx.setLatency(m.ping_event.ping_ms);
       events.fire('ping', { eventId: m.ping_event.event_id, pingMs: m.ping_event.ping_ms ?? null });
