@@ -1,5 +1,5 @@
 /**
- * NPC agent configuration -> `conversation_initiation_client_data` . Only fields the
+ * NPC agent configuration -> `conversation_initiation_client_data`. Only fields the
  * NPC file actually sets are sent: the real service rejects an override the agent has not enabled
  * (close 1008 "Override for field … is not allowed by config."), so an empty `{}` sub-object or an
  * unset field must never turn into an override. `prompt.temperature`, `prompt.max_tokens`,
