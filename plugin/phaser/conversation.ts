@@ -140,7 +140,7 @@ export class Conversation {
         if (e.pingMs !== null) this.pingMs = e.pingMs;
       }),
       s.on('toolCall', (call) => {
-        const c = { name: call.name, parameters: call.parameters, id: call.id };
+        const { handled: _handled, ...c } = call;
         this.#host.emitNpc('tool', c);
         this.#host.emitNpc(`tool:${call.name}`, call.parameters, c);
       }),

@@ -1,4 +1,5 @@
 import type { EndReason } from '../protocol/index.js';
+import type { ToolCall } from '../session/tools.js';
 
 /** What an NPC is doing, for the state marker, the debug overlay and game code. */
 export type NpcState =
@@ -19,13 +20,8 @@ export type NpcState =
   /** The NPC's voice is playing. */
   | 'speaking';
 
-/** A client tool call from the agent, as game code sees it. */
-export interface ToolCall {
-  name: string;
-  parameters: Record<string, unknown>;
-  /** The call id on the wire (for logging). */
-  id: string;
-}
+/** A client tool call from the agent: one type for the session, the NPC handle and the plugin. */
+export type { ToolCall };
 
 /** A tool handler's answer: a string, or anything JSON-serialisable. Throwing sends an error result. */
 export type ToolHandler = (parameters: Record<string, unknown>, call: ToolCall) => unknown | Promise<unknown>;

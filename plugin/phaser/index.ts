@@ -9,7 +9,6 @@ export type {
   NpcEvents,
   PluginEvents,
   NpcState,
-  ToolCall as NpcToolCall,
   ToolHandler,
   VoiceAgentsError,
 } from './events.js';
