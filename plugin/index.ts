@@ -1,16 +1,50 @@
-// Browser entry of phaser-voice-agents. Each folder owns its public surface in its own index.ts.
-// From protocol/ only the client side (protocol/client.ts): the server-side halves (decodeClientFrame,
-// encodeServerMessage) exist for the local agent, which imports plugin/protocol/index.ts directly
-// (and re-exports them from phaser-voice-agents/server), so they stay out of the browser bundle.
-export * from './protocol/client.js';
-export * from './session/index.js';
-export * from './audio/index.js';
-export * from './proximity/index.js';
-// From npc/ only what a running game needs: the YAML compiler and schema (and the yaml parser they
-// pull in) stay out of the browser bundle; the Vite plugin compiles NPC files at build time and the
-// compiler is exported from phaser-voice-agents/vite and phaser-voice-agents/server. Tiled placement
-// (optional, not every game uses Tiled) has its own browser-safe entry: phaser-voice-agents/tiled.
-export type * from './npc/types.js';
-export { onNpcUpdate, onNpcError, getLiveNpc, NPC_ERROR_EVENT } from './npc/live.js';
+// Browser entry of phaser-voice-agents: every public name, listed here (no `export *`), so a change
+// to the public surface shows in review (test/api/browser.api.txt is compared by `npm test`).
+// The YAML compiler, the local agent and the broker are Node-only: phaser-voice-agents/server and
+// /vite. Tiled placement has its own browser entry: phaser-voice-agents/tiled.
+
+// The scene plugin: register it, attach NPCs.
+export { voiceAgentsPlugin, installVoiceAgents } from './phaser/register.js';
+export { VoiceAgentsPlugin } from './phaser/plugin.js';
+export { NpcHandle } from './phaser/npc-handle.js';
+export type { AttachOptions } from './phaser/npc-handle.js';
+export type { ScreenRect, VoiceAgentsConfig } from './phaser/config.js';
+export type {
+  NpcEvents,
+  NpcState,
+  PluginEvents,
+  ToolCall,
+  ToolHandler,
+  VoiceAgentsError,
+} from './phaser/events.js';
+export { cleanAgentText } from './phaser/bubble/text.js';
+
+// NPC definitions as the Vite plugin compiles them, and their live edits.
+export type { NpcClientTool, NpcDefinition, NpcFileError } from './npc/types.js';
+export { getLiveNpc, onNpcError, onNpcUpdate } from './npc/live.js';
 export type { NpcErrorEvent } from './npc/live.js';
-export * from './phaser/index.js';
+
+// One conversation without Phaser.
+export { AgentSession } from './session/AgentSession.js';
+export { SessionError } from './session/errors.js';
+export { ClientToolError } from './session/tools.js';
+export { mergeInitiation } from './session/initiation.js';
+export { npcAgentToInitiation } from './phaser/overrides.js';
+export type {
+  AgentSessionEvents,
+  AgentSessionOptions,
+  ConversationInfo,
+  SessionState,
+} from './session/types.js';
+export type { SessionEndpoint } from './session/endpoint.js';
+export type { Unsubscribe } from './common/emitter.js';
+export type { EndReason } from './protocol/close.js';
+
+// Voice audio through Howler's context, without the plugin.
+export { HowlerBridge } from './audio/howler-bridge.js';
+export { VoiceMixer } from './audio/voice-mixer.js';
+export { NpcVoice } from './audio/npc-voice.js';
+export { MicCapture } from './audio/mic-capture.js';
+export { MicError } from './audio/mic-errors.js';
+export type { HowlerLike } from './audio/howler-bridge.js';
+export type { MicMode } from './audio/mic-capture.js';
