@@ -188,6 +188,52 @@ export const FIGURES: FigureDef[] = [
     targetText: '≤ 150 ms after the end-of-turn decision',
     value: (r) => num(r, 'agent-latency', 'voicePocketsphinx.serverFromVadEndOfTurn.median'),
   },
+  {
+    metric: 'typed understanding',
+    definition:
+      'share of typed lines (our set and the shared examples, each NPC met at its quest moment) that reach the right intent (`understanding`)',
+    bench: 'understanding',
+    unit: '%',
+    goal: 'min',
+    target: 90,
+    targetText: '≥ 90 %',
+    value: (r) => num(r, 'understanding', 'typed.accuracyPercent'),
+  },
+  {
+    metric: 'spoken understanding',
+    definition:
+      'the same lines spoken by eSpeak NG (four voices, a little noise) at real time to pocketsphinx: right intent or an honest "say again" for off-topic (`understanding`)',
+    bench: 'understanding',
+    unit: '%',
+    goal: 'min',
+    target: 80,
+    targetText: '≥ 80 %',
+    value: (r) => num(r, 'understanding', 'spoken.accuracyPercent'),
+  },
+  {
+    metric: 'wrong tools (typed + spoken)',
+    definition: 'tool calls a line did not ask for (a gate opened, an item given), typed and spoken together (`understanding`)',
+    bench: 'understanding',
+    unit: 'calls',
+    goal: 'max',
+    target: 0,
+    targetText: '0',
+    value: (r) => {
+      const t = num(r, 'understanding', 'typed.wrongTools');
+      const s = num(r, 'understanding', 'spoken.wrongTools');
+      return t === undefined ? undefined : t + (s ?? 0);
+    },
+  },
+  {
+    metric: 'end of speech → first reply audio',
+    definition: 'median over the spoken lines, the last speech sample sent → first reply audio frame (`understanding`)',
+    bench: 'understanding',
+    unit: 'ms',
+    goal: 'max',
+    target: 600,
+    targetText: '≤ 600 ms',
+    value: (r) => num(r, 'understanding', 'spoken.endOfSpeechToFirstAudioMs.median'),
+  },
   ...[200, 10_000].flatMap((n): FigureDef[] => {
     const target = n === 200 ? 0.1 : 1;
     const label = n.toLocaleString('en-US');
