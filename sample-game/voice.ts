@@ -62,6 +62,9 @@ export function setupVoice(scene: VillageScene): void {
   va.configure({
     howler: Howler,
     micMode: 'push-to-talk',
+    // ?asr=browser: the browser's own speech recognition (Chrome, Edge, Safari send the audio to
+    // their vendor's service, so it is the player's choice, not the default).
+    speechRecognition: new URLSearchParams(location.search).get('asr') === 'browser' ? 'browser' : 'agent',
     playerBubble: { max_width: 140, font_size: 9 },
     // The view is 480 world px wide: a villager 200 px to one side is heard fully from that side.
     spatialOptions: { panWidth: 200 },

@@ -1,6 +1,7 @@
 import type { NpcBubbleStyle, NpcDefinition } from '../npc/types.js';
 import { AgentSession, mergeInitiation } from '../session/index.js';
 import { npcAgentToInitiation } from './overrides.js';
+import { SpeechInput } from './speech-input.js';
 import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor } from '../session/index.js';
 import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
@@ -39,6 +40,14 @@ export interface VoiceAgentsConfig {
   maxConcurrent?: number;
   /** Default 'push-to-talk'. */
   micMode?: MicMode;
+  /**
+   * Who turns the player's speech into words for the local agent. 'agent' (default): the local
+   * agent's own offline recognizer. 'browser': the browser's speech recognition where it exists
+   * (Chrome, Edge, Safari), much better at free speech; the audio still streams so speaking over
+   * an NPC interrupts it, and the agent falls back to its own recognizer when the browser sends no
+   * words. Real agents always use the service's recognizer.
+   */
+  speechRecognition?: 'agent' | 'browser';
   /** Microphone chunk length. Default 20 ms. */
   micChunkMs?: number;
   /** How NPC voices are positioned. Default 'stereo'. */
@@ -107,7 +116,9 @@ export function endpointFor(npc: NpcDefinition, c: VoiceAgentsConfig): SessionEn
     const m = /^(wss?:\/\/[^/?#]+)\/?(\?.*)?$/.exec(url);
     if (m) url = `${m[1]}/v1/convai/conversation${m[2] ?? ''}`;
     const sep = url.includes('?') ? '&' : '?';
-    return { kind: 'url', url: `${url}${sep}agent_id=${encodeURIComponent(npc.id)}` };
+    // The browser recognizes speech itself: the local agent waits for its words (see SpeechInput).
+    const clientAsr = c.speechRecognition === 'browser' && SpeechInput.available() ? '&client_asr=1' : '';
+    return { kind: 'url', url: `${url}${sep}agent_id=${encodeURIComponent(npc.id)}${clientAsr}` };
   }
   if (c.defaultAgentId) return { kind: 'agent', agentId: c.defaultAgentId, region: c.region ?? 'global' };
   return `NPC "${npc.id}" has no agent: set agent.agent_id in its file, run the game through the Vite plugin (its dev server runs the local agent), or configure({ localAgentUrl })`;

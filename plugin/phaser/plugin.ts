@@ -3,6 +3,7 @@ import type { MicMode } from '../audio/index.js';
 import { AudioLink } from './audio-link.js';
 import { ProximityTracker, type ProximityChange } from '../proximity/index.js';
 import { proximityFromNpc } from './npc-proximity.js';
+import { SpeechInput } from './speech-input.js';
 import { onNpcError, onNpcUpdate } from '../npc/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type { EndReason } from '../protocol/index.js';
@@ -31,6 +32,13 @@ const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by
 export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   readonly #handles = new Map<string, NpcHandle>();
+  /** Push-to-talk is held. */
+  #talking_ = false;
+  /** The browser's recognizer (configure({ speechRecognition: 'browser' })): its words go to the active NPC. */
+  readonly #speech = new SpeechInput((text) => {
+    const h = this.#active;
+    if (h?.conversation && h.conversation.sendText(text)) this.#playerSaid(text);
+  });
   /** Facts for every NPC of the scene (setFact), given to each one attached later too. */
   readonly #facts = new Map<string, string | number | boolean>();
   readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
@@ -125,6 +133,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     ev.off(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
     for (const off of this.#unsubs.splice(0)) off();
     for (const h of [...this.#handles.values()]) this.detach(h);
+    this.#speech.dispose();
     this.#tracker = this.#newTracker();
     this.#positions = new PositionSync(this.#tracker);
     this.#active = null;
@@ -282,6 +291,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    */
   pushToTalkStart(): void {
     this.#audio.talk(true);
+    this.#talking_ = true;
     if (this.#active?.state === 'speaking') this.#active.conversation?.skip();
     this.#wake();
     this.#updateMic();
@@ -298,6 +308,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   /** Push-to-talk released. */
   pushToTalkStop(): void {
     this.#audio.talk(false);
+    this.#talking_ = false;
+    this.#updateMic();
   }
 
   /** 'push-to-talk' (hold a key), 'open' (always listening, with an echo guard), or 'muted'. */
@@ -500,7 +512,11 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   /** The microphone is open exactly while the active conversation is open (and not muted). */
   #updateMic(): void {
     const conv = this.#active?.conversation;
-    this.#audio.want(conv && conv.isOpen && this.#running ? conv.inputRate : 0);
+    const open = !!conv && conv.isOpen && this.#running;
+    this.#audio.want(open ? conv!.inputRate : 0);
+    // The browser's recognizer, when chosen: while the player's voice goes to the NPC.
+    const live = open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#talking_));
+    this.#speech.update(this.#config.speechRecognition === 'browser', live, this.#active?.definition.agent.language);
   }
 }
 

@@ -29,6 +29,11 @@ import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBas
 
 export { ASR_UNAVAILABLE_NOTICE, BUSY_LINE } from './voice-lines.js';
 
+/** Client-side recognition: how long a spoken turn waits for the client's words after it ended... */
+const CLIENT_TEXT_WAIT_MS = 1500;
+/** ...and how much earlier than its end the words may have come (a recognizer can beat our VAD). */
+const CLIENT_TEXT_EARLY_MS = 2500;
+
 interface Turn {
   abort: AbortController;
   eventId: number;
@@ -50,6 +55,8 @@ export class Conversation {
   private readonly brainNotes = new Map<string, unknown>();
   /** The offline recognizer speaks this NPC's language (English). */
   private hearsSpeech = false;
+  /** When the client last sent words (`user_message`), for client-side recognition. */
+  private lastClientTextAt = -Infinity;
   /** What this NPC learned from this player, across the play session's conversations. */
   private memory: Map<string, string> | undefined;
   private readonly context: ContextStore;
@@ -69,6 +76,12 @@ export class Conversation {
     private readonly format: AudioFormatInfo,
     /** Set when the agent is at capacity: resolves true once a slot is free, false when the wait ran out. */
     private readonly waitForSlot?: () => Promise<boolean>,
+    /**
+     * The client recognizes speech itself (the browser's recognizer, `?client_asr=1`) and sends
+     * the words as `user_message`: a spoken turn waits briefly for them and is dropped when they
+     * come; our recognizer's result is the fallback.
+     */
+    private readonly clientAsr = false,
   ) {
     this.out = new Channel(ws);
     this.context = new ContextStore(rt.limits);
@@ -298,6 +311,7 @@ export class Conversation {
         return;
       case 'user_message':
         this.idle.input();
+        this.lastClientTextAt = performance.now();
         if (msg.text && msg.text.trim()) return this.userTurn(msg.text.trim());
         return;
       case 'multimodal_message':
@@ -342,6 +356,19 @@ export class Conversation {
 
   private onVoiceTurn(t: SpokenTurn): void | Promise<void> {
     if (this.state !== 'open') return;
+    if (this.clientAsr && !t.late) {
+      // The client's words for this turn may be on their way: wait a moment, and drop ours if they came.
+      const endedAt = t.kind === 'heard' ? t.endedAt : performance.now();
+      setTimeout(
+        () =>
+          this.guard(() => {
+            if (this.lastClientTextAt >= endedAt - CLIENT_TEXT_EARLY_MS) return;
+            return this.onVoiceTurn({ ...t, late: true } as SpokenTurn);
+          }),
+        CLIENT_TEXT_WAIT_MS,
+      );
+      return;
+    }
     if (t.kind !== 'heard') {
       const local = this.npc.local;
       const line = this.voiceLines.lineFor(t.kind, {

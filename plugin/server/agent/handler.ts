@@ -296,6 +296,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
               return ok;
             }
           : undefined,
+        url.searchParams.get('client_asr') === '1',
       );
       if (refusal && !ticket) return c.fail(refusal.code, refusal.errorType, refusal.message);
       conversations.add(c);

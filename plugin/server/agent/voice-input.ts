@@ -20,14 +20,18 @@ export interface VoiceInputHost {
   crash(err: unknown): void;
 }
 
-export type SpokenTurn =
+export type SpokenTurn = (
   | { kind: 'heard'; text: string; eventId: number; endedAt: number }
   /** No recognizer is installed. */
   | { kind: 'no_recognizer' }
   /** The recognizer returned nothing. */
   | { kind: 'not_understood' }
   /** The recognizer could not take the turn (overloaded, audio faster than real time, broke). */
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+) & {
+  /** Already waited for the client's own words (client-side recognition). */
+  late?: boolean;
+};
 
 export class VoiceInput {
   readonly #rt: AgentRuntime;
