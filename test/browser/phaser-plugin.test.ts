@@ -522,3 +522,82 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
     await page.close();
   });
 });
+
+describe("the browser's speech recognition as the player's words (issue 15.1, with a stand-in)", () => {
+  const npc = loadNpc();
+  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
+  beforeAll(async () => {
+    // No recognizer of its own: every word the NPC gets comes from the browser's recognizer.
+    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, recognizer: 'none' });
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
+    rig.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.agent?.close();
+  });
+
+  it('push-to-talk runs it in the NPC language, and its words reach the NPC as the player turn', async () => {
+    const page = await rig.browser.newPage();
+    const { errors } = watchPage(page);
+    // Headless Chromium has no recognition service: a stand-in with the Web Speech API's shape.
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__asr = { started: [] as string[], stopped: 0, live: null as any };
+      w.SpeechRecognition = class {
+        lang = '';
+        continuous = false;
+        interimResults = true;
+        onresult: any = null;
+        onerror: any = null;
+        onend: any = null;
+        start() {
+          w.__asr.started.push(this.lang);
+          w.__asr.live = this;
+        }
+        stop() {
+          w.__asr.stopped++;
+          setTimeout(() => this.onend?.(), 10);
+        }
+        abort() {
+          this.stop();
+        }
+      };
+      w.__asr.say = (text: string) => {
+        const result = Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true });
+        w.__asr.live?.onresult?.({ resultIndex: 0, results: [result] });
+      };
+    });
+    await page.addInitScript((c) => ((window as any).__cfg = c), {
+      npc,
+      agentUrl: rig.agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+      speechRecognition: 'browser',
+    });
+    await page.goto(rig.base + PAGE);
+    await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+    await until(page, () => log(page), (l) => l.some((x) => x.startsWith('start:mira')), 'the conversation');
+    await page.evaluate(() => (window as any).__t.pushToTalk(true));
+    const started = await until(
+      page,
+      () => page.evaluate(() => [...(window as any).__asr.started]) as Promise<string[]>,
+      (v) => v.length > 0,
+      'the recognizer to start',
+    );
+    expect(started[0]).toBe('en-US');
+    await page.evaluate(() => (window as any).__asr.say('Do you sell lanterns?'));
+    await page.evaluate(() => (window as any).__t.pushToTalk(false));
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
+      'the answer to the recognized words',
+    );
+    expect(await page.evaluate(() => (window as any).__t.playerBubble())).toContain('Do you sell lanterns?');
+    expect(await page.evaluate(() => (window as any).__asr.stopped)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -16,6 +16,8 @@ interface PageConfig {
   playerAt: { x: number; y: number };
   /** Install the plugin at run time from create() instead of the game config. */
   runtimeInstall?: boolean;
+  /** configure({ speechRecognition }) */
+  speechRecognition?: 'agent' | 'browser';
 }
 const w = window as any;
 const cfg: PageConfig = w.__cfg;
@@ -117,6 +119,7 @@ class Town extends Phaser.Scene {
       howler: Howler,
       lingerMs: 300,
       spatialOptions: { panWidth: 100 },
+      ...(cfg.speechRecognition ? { speechRecognition: cfg.speechRecognition } : {}),
     });
     va.setListener(this.player);
     this.handle = va.attach(this.npcObject, cfg.npc, {
@@ -166,6 +169,10 @@ w.__t = {
   },
   sendText(text: string) {
     return scene().voiceAgents.sendText(text);
+  },
+  pushToTalk(down: boolean) {
+    if (down) scene().voiceAgents.pushToTalkStart();
+    else scene().voiceAgents.pushToTalkStop();
   },
   skip() {
     scene().voiceAgents.skip();
