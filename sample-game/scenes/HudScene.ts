@@ -44,6 +44,10 @@ export class HudScene extends Phaser.Scene {
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
   private fixedPanels: ScreenRect[] = [];
   private bannerText: Phaser.GameObjects.Text | null = null;
+  /** The ending card once the quest is done (for tests: `endingShown`). */
+  private endingCard: Phaser.GameObjects.Text | null = null;
+  /** When this play began (scene time), for the ending card. */
+  private startedAt = 0;
 
   constructor() {
     super('hud');
@@ -96,6 +100,8 @@ export class HudScene extends Phaser.Scene {
       this.volBars.push(bar);
     }
 
+    this.startedAt = this.time.now;
+    this.endingCard = null;
     this.textBox = new TextBox(this.talk, (t) => this.talk.controls?.sendText(t));
     this.log = new ConversationLog(this.talk);
     this.bindKeys();
@@ -103,7 +109,12 @@ export class HudScene extends Phaser.Scene {
     this.state.on('changed', this.refreshInventory, this);
     this.state.on(
       'quest',
-      (step: string) => step === 'moonwell' && this.banner('Quest complete: the Moonwell glows again'),
+      (step: string) => {
+        if (step !== 'moonwell') return;
+        this.banner('Quest complete: the Moonwell glows again');
+        // The ending: once the banner has had its moment, a card says what the traveller did.
+        this.time.delayedCall(4800, () => this.ending());
+      },
       this,
     );
     this.state.on('shop', this.onShop, this);
@@ -272,6 +283,11 @@ export class HudScene extends Phaser.Scene {
   }
 
   /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
+  /** The ending card's text while it is up, or ''. */
+  get endingShown(): string {
+    return this.endingCard?.active && this.endingCard.alpha > 0.5 ? this.endingCard.text : '';
+  }
+
   get bannerShown(): string {
     const t = this.bannerText;
     return t?.active && t.alpha >= 1 ? t.text : '';
@@ -380,6 +396,46 @@ export class HudScene extends Phaser.Scene {
         },
       }),
     );
+  }
+
+  /** The ending card: the story's last words, how long it took, and how to play again. */
+  private ending(): void {
+    const { width, height } = this.scale;
+    const minutes = Math.max(1, Math.round((this.time.now - this.startedAt) / 60000));
+    const lines = [
+      'The Moonwell glows again.',
+      '',
+      'Mira sold you the light, Aldric trusted you with the word,',
+      'Brenna opened the gate, and the Whispering Woods remembered you.',
+      '',
+      `Thornbury will tell this story for years. (${minutes} min)`,
+      '',
+      'Press R to play again, or keep exploring.',
+    ];
+    const card = this.add
+      .text(width / 2, height / 2, lines.join('\n'), {
+        fontFamily: 'Georgia, DejaVu Serif, serif',
+        fontSize: '20px',
+        color: '#f3ead6',
+        align: 'center',
+        backgroundColor: 'rgba(20,14,30,0.88)',
+        padding: { x: 24, y: 18 },
+        lineSpacing: 6,
+      })
+      .setOrigin(0.5)
+      .setDepth(10_000)
+      .setAlpha(0);
+    this.endingCard = card;
+    this.tweens.add({ targets: card, alpha: 1, duration: 900 });
+    const again = this.input.keyboard!.addKey(Phaser.Input.Keyboard.KeyCodes.R);
+    const restart = () => {
+      if (this.talk.typing) return;
+      again.off('down', restart);
+      this.scene.get('village').scene.restart();
+    };
+    again.on('down', restart);
+    // Any other key just closes the card: the village stays open to explore.
+    this.time.delayedCall(1200, () => this.input.keyboard!.once('keydown', () => card.destroy()));
   }
 
   private banner(message: string): void {

@@ -3,6 +3,7 @@ import { Player, NpcActor } from '../game/actors.js';
 import { GameState } from '../game/state.js';
 import { Talk } from '../game/talk.js';
 import type { Facing } from '../game/looks.js';
+import { Woods } from '../game/woods.js';
 
 type TiledProps = { name: string; value: unknown }[] | undefined;
 const prop = (props: TiledProps, name: string) => props?.find((p) => p.name === name)?.value;
@@ -26,6 +27,8 @@ export class VillageScene extends Phaser.Scene {
   private signs: { x: number; y: number; text: string }[] = [];
   private signShown: string | null = null;
   private moonwell = { x: -999, y: -999 };
+  /** The dark woods beyond the gate (lantern light; the Moonwell lifts it). */
+  private woods: Woods | null = null;
   private chest?: Phaser.GameObjects.Sprite;
   /** False until the player has pressed a key or clicked (audio unlock screen). */
   started = false;
@@ -69,6 +72,8 @@ export class VillageScene extends Phaser.Scene {
       if (o.type === 'sign')
         this.signs.push({ x: o.x! + 8, y: o.y! + 8, text: String(prop(o.properties, 'text') ?? '') });
     }
+    const gateObject = objects.find((o) => o.type === 'gate');
+    this.woods = gateObject ? new Woods(this, gateObject.y!, map.widthInPixels) : null;
     // The Moonwell sits at the centre of the clearing beyond the gate (the chest beside it).
     const chest = objects.find((o) => o.type === 'chest');
     if (chest) {
@@ -161,7 +166,9 @@ export class VillageScene extends Phaser.Scene {
     ) {
       this.state.complete('moonwell');
       this.state.emit('toast', 'You found the Moonwell. Thornbury thanks you!', 'moon_charm');
+      this.woods?.moonwellFound(this.moonwell.x, this.moonwell.y);
     }
+    this.woods?.update(this.player.x, this.player.y, this.cameras.main.worldView);
     if (
       this.chest &&
       this.chest.frame.name === '0' &&

@@ -114,6 +114,11 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     const shown = await waitForGame(g.page, (x) => x.screen.banner !== '', 'the quest-complete banner', 10_000);
     expect(shown.screen.banner).toBe('Quest complete: the Moonwell glows again');
     await shot(g.page, '10-moonwell');
+    // The ending card follows: the story's last words and how to play again.
+    const end = await waitForGame(g.page, (x) => x.screen.ending !== '', 'the ending card', 15_000);
+    expect(end.screen.ending).toContain('The Moonwell glows again.');
+    expect(end.screen.ending).toContain('Press R to play again');
+    await shot(g.page, '11-ending');
     expect(g.errors).toEqual([]);
   }, 180_000);
 });
