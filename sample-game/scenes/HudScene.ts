@@ -431,7 +431,9 @@ export class HudScene extends Phaser.Scene {
     const restart = () => {
       if (this.talk.typing) return;
       again.off('down', restart);
+      // A fresh village (it launches a fresh HUD): quest, items and every conversation start over.
       this.scene.get('village').scene.restart();
+      this.scene.stop();
     };
     again.on('down', restart);
     // Any other key just closes the card: the village stays open to explore.
