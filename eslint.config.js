@@ -99,7 +99,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-            { group: ['ws', 'vite', '**/server/**', '**/vite/**'], message: 'Browser code must not import Node-only code.' },
+            {
+              group: ['ws', 'vite', '**/server/**', '**/vite/**'],
+              message: 'Browser code must not import Node-only code.',
+            },
             {
               group: ['**/session/**', '**/npc/**', '**/phaser/**', '**/proximity/**'],
               message: 'The audio layer imports the protocol (and plugin/common) only.',

@@ -19,7 +19,13 @@ import WebSocket from 'ws';
 import { AgentChild, median } from './agent-lib.js';
 import { percentile, round, writeResult } from './lib/report.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
-import { MET_WITH, readIntentSet, score, type Outcome, type Utterance } from '../test/fixtures/intents/intent-set.js';
+import {
+  MET_WITH,
+  readIntentSet,
+  score,
+  type Outcome,
+  type Utterance,
+} from '../test/fixtures/intents/intent-set.js';
 import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -67,14 +73,23 @@ async function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T>
 
 /** Word error rate of `hyp` against `ref` (lower case, punctuation off). */
 export function wer(ref: string, hyp: string): number {
-  const w = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').split(/\s+/).filter(Boolean);
+  const w = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
   const r = w(ref),
     h = w(hyp);
   const d = Array.from({ length: r.length + 1 }, (_, i) => [i, ...Array<number>(h.length).fill(0)]);
   for (let j = 1; j <= h.length; j++) d[0]![j] = j;
   for (let i = 1; i <= r.length; i++)
     for (let j = 1; j <= h.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1),
+      );
   return r.length ? d[r.length]![h.length]! / r.length : 0;
 }
 
@@ -166,9 +181,7 @@ async function playSpoken(url: string, u: Utterance, n: number): Promise<Played>
       .filter((f) => f.msg.type === 'user_transcript')
       .map((f) => f.msg.user_transcription_event.user_transcript as string)
       .join(' ');
-    const firstAudio = c.frames
-      .slice(from)
-      .find((f) => f.msg.type === 'audio' && f.at > endOfSpeech);
+    const firstAudio = c.frames.slice(from).find((f) => f.msg.type === 'audio' && f.at > endOfSpeech);
     return {
       u,
       outcome,
@@ -187,7 +200,9 @@ for (const n of npcs) {
   fallbacks.set(n.id, n.local.fallback);
   if (n.local.say_again) sayAgains.set(n.id, n.local.say_again);
 }
-const english = new Set(npcs.filter((n) => !n.agent.language || n.agent.language.startsWith('en')).map((n) => n.id));
+const english = new Set(
+  npcs.filter((n) => !n.agent.language || n.agent.language.startsWith('en')).map((n) => n.id),
+);
 const lines = SETS.flatMap((p) => readIntentSet(p));
 const canSpeak = ['pocketsphinx_batch', 'espeak-ng', 'sox'].every(
   (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0,
@@ -202,7 +217,8 @@ if (canSpeak)
     spoken.push(await playSpoken(agent.url, u, i));
 await agent.close();
 
-const rate = (xs: Played[]) => (xs.length ? round((100 * xs.filter((x) => x.ok).length) / xs.length, 1) : null);
+const rate = (xs: Played[]) =>
+  xs.length ? round((100 * xs.filter((x) => x.ok).length) / xs.length, 1) : null;
 const latencies = spoken.flatMap((s) => (s.endToAudioMs === undefined ? [] : [s.endToAudioMs]));
 const result = {
   sets: SETS.map((p) => p.slice(root.length)),
@@ -224,10 +240,17 @@ const result = {
         endOfSpeechToFirstAudioMs: latencies.length
           ? { n: latencies.length, median: round(median(latencies)), p95: round(percentile(latencies, 95)) }
           : null,
-        misses: spoken.filter((t) => !t.ok).map((t) => `${t.u.id} "${t.u.spoken}" heard "${t.transcript}": ${t.why}`),
+        misses: spoken
+          .filter((t) => !t.ok)
+          .map((t) => `${t.u.id} "${t.u.spoken}" heard "${t.transcript}": ${t.why}`),
       }
     : { skipped: 'needs pocketsphinx_batch, espeak-ng and sox' },
-  targets: { typedAccuracyPercent: 90, spokenAccuracyPercent: 80, wrongTools: 0, endOfSpeechToFirstAudioMedianMs: 600 },
+  targets: {
+    typedAccuracyPercent: 90,
+    spokenAccuracyPercent: 80,
+    wrongTools: 0,
+    endOfSpeechToFirstAudioMedianMs: 600,
+  },
 };
 const s = result.spoken as Record<string, any>;
 writeResult('understanding', result, [

@@ -57,6 +57,8 @@ if (process.argv.includes('--write')) {
       before = '';
     }
     if (before !== text) writeFileSync(path, text);
-    process.stdout.write(`${entry}: ${text.split('\n').filter(Boolean).length} names${before === text ? '' : ' (written)'}\n`);
+    process.stdout.write(
+      `${entry}: ${text.split('\n').filter(Boolean).length} names${before === text ? '' : ' (written)'}\n`,
+    );
   }
 }

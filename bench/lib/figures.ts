@@ -212,7 +212,8 @@ export const FIGURES: FigureDef[] = [
   },
   {
     metric: 'wrong tools (typed + spoken)',
-    definition: 'tool calls a line did not ask for (a gate opened, an item given), typed and spoken together (`understanding`)',
+    definition:
+      'tool calls a line did not ask for (a gate opened, an item given), typed and spoken together (`understanding`)',
     bench: 'understanding',
     unit: 'calls',
     goal: 'max',
@@ -226,7 +227,8 @@ export const FIGURES: FigureDef[] = [
   },
   {
     metric: 'end of speech → first reply audio',
-    definition: 'median over the spoken lines, the last speech sample sent → first reply audio frame (`understanding`)',
+    definition:
+      'median over the spoken lines, the last speech sample sent → first reply audio frame (`understanding`)',
     bench: 'understanding',
     unit: 'ms',
     goal: 'max',

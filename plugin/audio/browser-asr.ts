@@ -22,7 +22,12 @@ interface RecognitionLike {
   start(): void;
   stop(): void;
   abort(): void;
-  onresult: ((e: { resultIndex: number; results: ArrayLike<ArrayLike<{ transcript: string; confidence: number }> & { isFinal: boolean }> }) => void) | null;
+  onresult:
+    | ((e: {
+        resultIndex: number;
+        results: ArrayLike<ArrayLike<{ transcript: string; confidence: number }> & { isFinal: boolean }>;
+      }) => void)
+    | null;
   onerror: ((e: { error: string }) => void) | null;
   onend: (() => void) | null;
 }
@@ -36,7 +41,15 @@ function recognitionClass(): RecognitionCtor | null {
 /** NPC language codes (`en`, `zh`, `pt-br`) as recognizer locales. */
 export function recognitionLocale(language: string | undefined): string {
   const l = (language || 'en').toLowerCase();
-  const full: Record<string, string> = { en: 'en-US', zh: 'zh-CN', pt: 'pt-PT', es: 'es-ES', fr: 'fr-FR', de: 'de-DE', ja: 'ja-JP' };
+  const full: Record<string, string> = {
+    en: 'en-US',
+    zh: 'zh-CN',
+    pt: 'pt-PT',
+    es: 'es-ES',
+    fr: 'fr-FR',
+    de: 'de-DE',
+    ja: 'ja-JP',
+  };
   if (l.includes('-')) {
     const [a, b] = l.split('-');
     return `${a}-${b!.toUpperCase()}`;
@@ -45,7 +58,13 @@ export function recognitionLocale(language: string | undefined): string {
 }
 
 /** Errors after which recognition will not work in this page (no permission, no service reachable). */
-const FATAL = new Set(['not-allowed', 'service-not-allowed', 'language-not-supported', 'audio-capture', 'network']);
+const FATAL = new Set([
+  'not-allowed',
+  'service-not-allowed',
+  'language-not-supported',
+  'audio-capture',
+  'network',
+]);
 
 export class BrowserAsr extends Emitter<BrowserAsrEvents> {
   #rec: RecognitionLike | null = null;
@@ -74,7 +93,12 @@ export class BrowserAsr extends Emitter<BrowserAsrEvents> {
         if (!r.isFinal) continue;
         const best = r[0];
         const text = best?.transcript.trim() ?? '';
-        if (text) this.emit('final', text, Number.isFinite(best?.confidence) && best!.confidence > 0 ? best!.confidence : null);
+        if (text)
+          this.emit(
+            'final',
+            text,
+            Number.isFinite(best?.confidence) && best!.confidence > 0 ? best!.confidence : null,
+          );
       }
     };
     rec.onerror = (e) => {

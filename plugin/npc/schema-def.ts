@@ -230,7 +230,8 @@ export const npcSchema = {
               },
               description: {
                 type: 'string',
-                description: 'When the agent should call it and what it does, in plain words: the model reads this.',
+                description:
+                  'When the agent should call it and what it does, in plain words: the model reads this.',
                 minLength: 1,
               },
               parameters: {
@@ -240,7 +241,8 @@ export const npcSchema = {
               },
               expects_response: {
                 type: 'boolean',
-                description: 'The agent waits for the game’s answer (a value from npc.onTool) before it goes on.',
+                description:
+                  'The agent waits for the game’s answer (a value from npc.onTool) before it goes on.',
                 default: false,
               },
               response_timeout_secs: {

@@ -33,14 +33,16 @@ function schemaProblem(schema: Record<string, unknown>): string | null {
   if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props)))
     return 'properties must be a group of name: { type, description } fields';
   for (const [name, p] of Object.entries((props ?? {}) as Record<string, unknown>)) {
-    if (typeof p !== 'object' || p === null) return `properties.${name} must be a group like { type: string }`;
+    if (typeof p !== 'object' || p === null)
+      return `properties.${name} must be a group like { type: string }`;
     const t = (p as Record<string, unknown>).type;
     if (typeof t !== 'string' || !JSON_TYPES.has(t))
       return `properties.${name}.type must be one of ${[...JSON_TYPES].join(', ')}`;
   }
   const req = schema.required;
   if (req !== undefined) {
-    if (!Array.isArray(req) || req.some((r) => typeof r !== 'string')) return 'required must be a list of names';
+    if (!Array.isArray(req) || req.some((r) => typeof r !== 'string'))
+      return 'required must be a list of names';
     for (const r of req as string[])
       if (!(r in ((props ?? {}) as object))) return `required names "${r}", which is not in properties`;
   }
@@ -100,7 +102,9 @@ export function checkTools(ctx: WalkContext, root: YAMLMap, out: Out): void {
         `local.replies[${i}].tool.name`,
         at([...where, 'name']),
         `local.replies[${i}].tool.name "${r.tool.name}" is not declared in agent.tools${
-          known.length ? ` (declared: ${known.join(', ')})` : '; declare it there so real agents can call it too'
+          known.length
+            ? ` (declared: ${known.join(', ')})`
+            : '; declare it there so real agents can call it too'
         }`,
       );
       return;

@@ -29,7 +29,13 @@ export interface NpcAgentConfig {
   language?: string;
   voice?: {
     voice_id?: string;
-    model_id?: 'eleven_turbo_v2' | 'eleven_turbo_v2_5' | 'eleven_flash_v2' | 'eleven_flash_v2_5' | 'eleven_multilingual_v2' | 'eleven_v3_conversational';
+    model_id?:
+      | 'eleven_turbo_v2'
+      | 'eleven_turbo_v2_5'
+      | 'eleven_flash_v2'
+      | 'eleven_flash_v2_5'
+      | 'eleven_multilingual_v2'
+      | 'eleven_v3_conversational';
     voice_settings?: { stability?: number; similarity_boost?: number; style?: number; speed?: number };
   };
   asr?: { keywords?: string[] };

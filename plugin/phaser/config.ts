@@ -161,7 +161,9 @@ export function createSessionFor(
     initiation: mergeInitiation(fromNpc, {
       user_id: c.playerId ?? PLAY_SESSION,
       // Picking up after an idle end: no second greeting (where overrides may be sent at all).
-      ...(opts.quiet && sendOverrides ? { conversation_config_override: { agent: { first_message: '' } } } : {}),
+      ...(opts.quiet && sendOverrides
+        ? { conversation_config_override: { agent: { first_message: '' } } }
+        : {}),
     }),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
   };

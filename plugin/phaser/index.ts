@@ -5,13 +5,7 @@ export { VoiceAgentsPlugin } from './plugin.js';
 export { voiceAgentsPlugin, installVoiceAgents, VOICE_AGENTS_KEY } from './register.js';
 export { NpcHandle } from './npc-handle.js';
 export type { AttachOptions, Positioned } from './npc-handle.js';
-export type {
-  NpcEvents,
-  PluginEvents,
-  NpcState,
-  ToolHandler,
-  VoiceAgentsError,
-} from './events.js';
+export type { NpcEvents, PluginEvents, NpcState, ToolHandler, VoiceAgentsError } from './events.js';
 export type { ScreenRect, VoiceAgentsConfig } from './config.js';
 export type { SessionLike } from './conversation.js';
 export { cleanAgentText } from './bubble/text.js';

@@ -302,7 +302,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const h = this.#active;
     if (!h || h.conversation) return;
     this.#openConversation(h, false);
-    h.conversation?.activate();
+    // #openConversation sets it; the narrowing above does not know.
+    (h.conversation as NpcHandle['conversation'])?.activate();
   }
 
   /** Push-to-talk released. */
@@ -397,7 +398,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       }
     }
     const c = this.#config;
-    const player = this.#listenerTarget && !('worldView' in this.#listenerTarget) ? this.#listenerTarget : null;
+    const player =
+      this.#listenerTarget && !('worldView' in this.#listenerTarget) ? this.#listenerTarget : null;
     this.#visuals.draw(time, this.#talking, c.markers !== false, c.bubbleAvoid, this.#overlayInfo, player);
   }
 
@@ -413,7 +415,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       if (!h) continue;
       switch (ch.type) {
         case 'open':
-          if (!h.conversation && !h.definition.unavailable) this.#openConversation(h, ch.reason === 'prewarm');
+          if (!h.conversation && !h.definition.unavailable)
+            this.#openConversation(h, ch.reason === 'prewarm');
           break;
         case 'activate':
           if (h.definition.unavailable) break; // its file is broken: nothing to talk to yet
@@ -515,8 +518,13 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const open = !!conv && conv.isOpen && this.#running;
     this.#audio.want(open ? conv!.inputRate : 0);
     // The browser's recognizer, when chosen: while the player's voice goes to the NPC.
-    const live = open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#talking_));
-    this.#speech.update(this.#config.speechRecognition === 'browser', live, this.#active?.definition.agent.language);
+    const live =
+      open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#talking_));
+    this.#speech.update(
+      this.#config.speechRecognition === 'browser',
+      live,
+      this.#active?.definition.agent.language,
+    );
   }
 }
 

@@ -133,7 +133,12 @@ export class SceneVisuals {
 
 /** A game object's rectangle in the world, from its display size and origin (a 16 px box if unknown). */
 function bodyRect(go: Positioned, out: ScreenRect): ScreenRect {
-  const g = go as Positioned & { displayWidth?: number; displayHeight?: number; originX?: number; originY?: number };
+  const g = go as Positioned & {
+    displayWidth?: number;
+    displayHeight?: number;
+    originX?: number;
+    originY?: number;
+  };
   const w = g.displayWidth || 16,
     h = g.displayHeight || 16;
   out.x = g.x - w * (g.originX ?? 0.5);

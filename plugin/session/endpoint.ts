@@ -136,7 +136,10 @@ async function fetchSignedUrl(
     throw brokerError('rate_limited', 'The signed-URL broker is rate limiting this client', wait);
   }
   if (!response.ok)
-    throw brokerError('broker', `The signed-URL broker at ${endpoint.brokerUrl} answered HTTP ${response.status}`);
+    throw brokerError(
+      'broker',
+      `The signed-URL broker at ${endpoint.brokerUrl} answered HTTP ${response.status}`,
+    );
   let body: unknown;
   try {
     body = await response.json();

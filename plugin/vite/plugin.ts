@@ -267,7 +267,12 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         const o = overlayError(path, source, result.errors, !!lastGood);
         // A build must not ship a broken NPC.
         if (!isDev)
-          throw Object.assign(new Error(o.message), { id: o.id, loc: o.loc, frame: o.frame, plugin: o.plugin });
+          throw Object.assign(new Error(o.message), {
+            id: o.id,
+            loc: o.loc,
+            frame: o.frame,
+            plugin: o.plugin,
+          });
         // In dev the game still starts (a refresh with a broken file must not be an HTTP 500): with the
         // last good version when one was seen, else with the NPC present but silent. The overlay and
         // an error event say why; the fixing save brings it back.

@@ -40,8 +40,18 @@ export class Woods {
   /** The Moonwell is found: it glows, and the woods lighten. */
   moonwellFound(x: number, y: number): void {
     if (this.glow) return;
-    this.glow = this.scene.add.circle(x, y, 14, 0x9fe8ff, 0.75).setDepth(4950).setBlendMode(Phaser.BlendModes.ADD);
-    this.scene.tweens.add({ targets: this.glow, scale: 1.6, alpha: 0.35, duration: 1400, yoyo: true, repeat: -1 });
+    this.glow = this.scene.add
+      .circle(x, y, 14, 0x9fe8ff, 0.75)
+      .setDepth(4950)
+      .setBlendMode(Phaser.BlendModes.ADD);
+    this.scene.tweens.add({
+      targets: this.glow,
+      scale: 1.6,
+      alpha: 0.35,
+      duration: 1400,
+      yoyo: true,
+      repeat: -1,
+    });
     this.scene.tweens.add({
       targets: this,
       alpha: 0.35,
@@ -71,7 +81,13 @@ export class Woods {
       size = LIGHT_R * 2;
     // Above, below, left and right of the light's square, clipped to the woods and the view.
     this.place(this.rects[0]!, left, top, right - left, Math.min(ly, bottom) - top);
-    this.place(this.rects[1]!, left, Math.max(ly + size, top), right - left, bottom - Math.max(ly + size, top));
+    this.place(
+      this.rects[1]!,
+      left,
+      Math.max(ly + size, top),
+      right - left,
+      bottom - Math.max(ly + size, top),
+    );
     const midTop = Math.max(ly, top),
       midH = Math.min(ly + size, bottom) - midTop;
     this.place(this.rects[2]!, left, midTop, lx - left, midH);

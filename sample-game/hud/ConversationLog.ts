@@ -67,7 +67,9 @@ export class ConversationLog {
         break;
       }
     }
-    const atEnd = this.panel ? this.panel.scrollHeight - this.panel.scrollTop - this.panel.clientHeight < 8 : true;
+    const atEnd = this.panel
+      ? this.panel.scrollHeight - this.panel.scrollTop - this.panel.clientHeight < 8
+      : true;
     for (; this.shown < lines.length; this.shown++) {
       const l = lines[this.shown]!;
       const li = document.createElement('li');

@@ -77,9 +77,7 @@ describe('NPC file hot reload in the running page', () => {
     await page.waitForFunction(
       () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
     );
-    expect(await text('first')).toBe(
-      'Mira the Merchant',
-    );
+    expect(await text('first')).toBe('Mira the Merchant');
     expect(await page.evaluate(() => (window as any).__directIsHeld)).toBe(true);
     const loadId = await page.evaluate(() => (window as any).__loadId);
 
@@ -127,9 +125,7 @@ describe('NPC file hot reload in the running page', () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
     await page.waitForFunction(() => (window as any).__ready === true);
-    expect(await text('first')).toBe(
-      'Mira the Merchant',
-    );
+    expect(await text('first')).toBe('Mira the Merchant');
     const loadId = await page.evaluate(() => (window as any).__loadId);
     await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
     await expect
@@ -169,14 +165,20 @@ describe('NPC file hot reload in the running page', () => {
   it('a refresh while a file is broken still starts the page: with the last good version, or a silent stand-in', async () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directIsHeld !== undefined);
+    await page.waitForFunction(
+      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
+    );
     const greeting = await text('first');
     await writeFile(file, original.replace('stability: 0.55', 'stability: 1.5'));
-    await expect.poll(overlayText, { timeout: 15_000 }).toContain('stability must be between 0 and 1, got 1.5');
+    await expect
+      .poll(overlayText, { timeout: 15_000 })
+      .toContain('stability must be between 0 and 1, got 1.5');
 
     // 1. Refresh: no HTTP 500, the game starts with the last good version, and hears why.
     await page.reload();
-    await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directIsHeld !== undefined);
+    await page.waitForFunction(
+      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
+    );
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe('1');
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
@@ -190,11 +192,18 @@ describe('NPC file hot reload in the running page', () => {
     const warden = join(dir, 'npcs', 'warden.npc.yaml');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  langauge: en\n');
     const wardenUrl = `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${warden}`)}`;
-    await expect.poll(async () => {
-      await page.goto(wardenUrl);
-      await page.waitForFunction(() => (window as any).__ready === true && (window as any).__directUnavailable !== undefined);
-      return page.evaluate(() => (window as any).__directUnavailable);
-    }, { timeout: 15_000 }).toContain('warden.npc.yaml:4:3');
+    await expect
+      .poll(
+        async () => {
+          await page.goto(wardenUrl);
+          await page.waitForFunction(
+            () => (window as any).__ready === true && (window as any).__directUnavailable !== undefined,
+          );
+          return page.evaluate(() => (window as any).__directUnavailable);
+        },
+        { timeout: 15_000 },
+      )
+      .toContain('warden.npc.yaml:4:3');
     expect(await text('count')).toBe('1'); // the NPC list holds only the good files
     await expect.poll(overlayText).toContain('this NPC stays silent until the file is fixed');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');

@@ -500,9 +500,20 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
       playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
     });
     const greeting = `response:mira:${npc.agent.first_message}`;
-    await until(page, () => log(page), (l) => l.includes(greeting), 'the greeting');
+    await until(
+      page,
+      () => log(page),
+      (l) => l.includes(greeting),
+      'the greeting',
+    );
     // The greeting ends, then 1.5 s of silence: the agent closes the conversation.
-    await until(page, () => log(page), (l) => l.some((x) => x.startsWith('end:mira:error')), 'the idle end', 20_000);
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('end:mira:error')),
+      'the idle end',
+      20_000,
+    );
     const s = await snapshot(page);
     expect(s.active).toBe('mira'); // still standing with her: never "nobody to talk to"
     expect(s.conversationId).toBeNull();
@@ -578,7 +589,12 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
     });
     await page.goto(rig.base + PAGE);
     await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
-    await until(page, () => log(page), (l) => l.some((x) => x.startsWith('start:mira')), 'the conversation');
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('start:mira')),
+      'the conversation',
+    );
     await page.evaluate(() => (window as any).__t.pushToTalk(true));
     const started = await until(
       page,

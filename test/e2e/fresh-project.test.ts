@@ -78,7 +78,10 @@ beforeAll(async () => {
   // What `npm publish` would upload (prepack builds the library first).
   const packed = await run(`npm pack --silent --pack-destination ${work}`, repoRoot);
   expect(packed.code, packed.out).toBe(0);
-  tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    work,
+    readdirSync(work).find((f) => f.endsWith('.tgz'))!,
+  );
   browser = await launchBrowser();
 }, 300_000);
 
@@ -99,7 +102,10 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     const dir = join(work, `game-phaser-${phaser}`);
     mkdirSync(join(dir, 'src'), { recursive: true });
     mkdirSync(join(dir, 'assets/npcs'), { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-game', private: true, type: 'module' }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'fresh-game', private: true, type: 'module' }),
+    );
     writeFileSync(
       join(dir, 'index.html'),
       '<!doctype html><html><body><div id="app"></div><script type="module" src="/src/main.ts"></script></body></html>\n',
@@ -112,7 +118,10 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
 
     // The template's own tools, then exactly the README's line (the package from the tarball; for
     // Phaser 3 the developer picks that major).
-    const template = await run('npm install --no-audit --no-fund --prefer-offline -D vite typescript@~5.9', dir);
+    const template = await run(
+      'npm install --no-audit --no-fund --prefer-offline -D vite typescript@~5.9',
+      dir,
+    );
     expect(template.code, template.out).toBe(0);
     const line = install
       .replace('phaser-voice-agents', tarball)
@@ -140,7 +149,10 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     expect(said).toContain(`voice-agents local agent: ws://localhost:${port}/v1/convai/conversation`);
     expect(said).toContain('voice-agents broker: off');
 
-    const greeting = compileNpcFile(readFileSync(join(dir, 'assets/npcs/mira.npc.yaml'), 'utf8'), 'mira.npc.yaml');
+    const greeting = compileNpcFile(
+      readFileSync(join(dir, 'assets/npcs/mira.npc.yaml'), 'utf8'),
+      'mira.npc.yaml',
+    );
     if (!greeting.ok) throw new Error('mira.npc.yaml does not compile');
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -18,11 +18,7 @@ const nextLine = (g: GameSession, id: string, before: string, what: string) =>
   );
 
 /** From Brenna at the gate back down the east side and west along the square to Mira. */
-const BRENNA_TO_MIRA: [number, number][] = [
-  [466, 440],
-  [384, 440],
-  ...ROUTES.mira!,
-];
+const BRENNA_TO_MIRA: [number, number][] = [[466, 440], [384, 440], ...ROUTES.mira!];
 /** From Mira back to the square and east to Aldric. */
 const MIRA_TO_ALDRIC: [number, number][] = [
   [300, 404],
@@ -111,7 +107,12 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     const done = await waitForGame(g.page, (x) => x.quest.includes('moonwell'), 'the Moonwell', 30_000);
     expect(done.player.y).toBeLessThan(160); // north of the fence line
     expect([...done.quest].sort()).toEqual(['aldric', 'gate', 'lantern', 'moonwell']);
-    const shown = await waitForGame(g.page, (x) => x.screen.banner !== '', 'the quest-complete banner', 10_000);
+    const shown = await waitForGame(
+      g.page,
+      (x) => x.screen.banner !== '',
+      'the quest-complete banner',
+      10_000,
+    );
     expect(shown.screen.banner).toBe('Quest complete: the Moonwell glows again');
     await shot(g.page, '10-moonwell');
     // The ending card follows: the story's last words and how to play again.

@@ -27,7 +27,7 @@ export class Village extends Phaser.Scene {
     });
     npc.onTool('give_item', (params) => `gave ${String(params['item'])}`);
     npc.on('state', (state, previous) => {
-      const s: 'idle' | 'connecting' | 'ready' | 'listening' | 'speaking' = state;
+      const s: 'idle' | 'connecting' | 'queued' | 'ready' | 'listening' | 'speaking' = state;
       void s;
       void previous;
     });

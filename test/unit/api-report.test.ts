@@ -16,7 +16,16 @@ describe('the public API', () => {
   it('the browser entry stays small enough to hold in one head, and exports no internals', () => {
     const names = report.browser!.split('\n').filter(Boolean);
     expect(names.length).toBeLessThanOrEqual(42);
-    for (const internal of ['linearToUlawByte', 'decodeBase64Into', 'isStaleAudio', 'SpatialGrid', 'ProximityTracker'])
-      expect(names.some((l) => l.endsWith(` ${internal}`)), internal).toBe(false);
+    for (const internal of [
+      'linearToUlawByte',
+      'decodeBase64Into',
+      'isStaleAudio',
+      'SpatialGrid',
+      'ProximityTracker',
+    ])
+      expect(
+        names.some((l) => l.endsWith(` ${internal}`)),
+        internal,
+      ).toBe(false);
   });
 }, 120_000);

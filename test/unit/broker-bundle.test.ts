@@ -116,6 +116,7 @@ describe('the API key never reaches the browser bundle', () => {
     expect(text).toContain('/voice-agents/signed-url');
     expect(text).toContain('Mira the Merchant');
   }, 180_000);
+});
 
 describe('what NPCs know never reaches the browser bundle', () => {
   it('a production build of the sample game holds no prompt, greeting, offline reply, fallback or variable', async () => {

@@ -12,7 +12,15 @@ import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
 import { TurnReveal } from '../../plugin/phaser/bubble/reveal.js';
 
-const count = { renders: 0, crops: 0, redraws: 0, moves: 0, measures: 0, body: [0, 0, 0], at: [0, 0] };
+const count = {
+  renders: 0,
+  crops: 0,
+  redraws: 0,
+  moves: 0,
+  measures: 0,
+  body: [0, 0, 0] as [number, number, number],
+  at: [0, 0],
+};
 
 // The layer's layouts, counted (the layout itself is the real one).
 const layouts = vi.hoisted(() => ({ runs: 0 }));
@@ -326,11 +334,15 @@ describe('bubbles the player walked away from, and restyled bubbles', () => {
     layer.update(2001, undefined, [player]);
     const [x1, y1] = count.at;
     const overlaps =
-      x1! < player.x + player.width && player.x < x1! + w! && y1! < player.y + player.height && player.y < y1! + h!;
+      x1! < player.x + player.width &&
+      player.x < x1! + w! &&
+      y1! < player.y + player.height &&
+      player.y < y1! + h!;
     expect(overlaps).toBe(false);
     // Walking far from any bubble: nothing to lay out again, frame after frame.
     const runs = layouts.runs;
-    for (let f = 0; f < 20; f++) layer.update(2002 + f, undefined, [{ x: 50 + 3 * f, y: 500, width: 20, height: 28 }]);
+    for (let f = 0; f < 20; f++)
+      layer.update(2002 + f, undefined, [{ x: 50 + 3 * f, y: 500, width: 20, height: 28 }]);
     expect(layouts.runs).toBe(runs + 1); // once: the player left the spot
   });
 

@@ -64,7 +64,8 @@ describe('voice-agents init', () => {
   });
 
   it('adds the plugin to an existing config, beside the plugins it has', () => {
-    const react = "import { defineConfig } from 'vite'\nimport react from '@vitejs/plugin-react'\n\nexport default defineConfig({\n  plugins: [react()],\n})\n";
+    const react =
+      "import { defineConfig } from 'vite'\nimport react from '@vitejs/plugin-react'\n\nexport default defineConfig({\n  plugins: [react()],\n})\n";
     expect(addVitePlugin(react)).toBe(
       "import { defineConfig } from 'vite'\nimport react from '@vitejs/plugin-react'\nimport { voiceAgents } from 'phaser-voice-agents/vite';\n\nexport default defineConfig({\n  plugins: [voiceAgents(), react()],\n})\n",
     );
@@ -81,6 +82,8 @@ describe('voice-agents init', () => {
     const [vite] = await init(dir);
     expect(vite).toMatchObject({ file: 'vite.config.js', did: 'manual' });
     expect(vite!.note).toContain("import { voiceAgents } from 'phaser-voice-agents/vite';");
-    expect(await readFile(join(dir, 'vite.config.js'), 'utf8')).toBe('export default ({ mode }) => makeConfig(mode);\n');
+    expect(await readFile(join(dir, 'vite.config.js'), 'utf8')).toBe(
+      'export default ({ mode }) => makeConfig(mode);\n',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NpcHandle, type HandleOwner } from '../../plugin/phaser/npc-handle.js';
+import { NpcHandle, type HandleOwner, type Positioned } from '../../plugin/phaser/npc-handle.js';
 import type { NpcDefinition } from '../../plugin/npc/types.js';
 
 /** The plugin side of a handle, recording what the handle asked of it. */
@@ -16,12 +16,15 @@ function owner(): HandleOwner & { added: string[] } {
   };
 }
 
+/** The handle reads only the position of its game object. */
+const spriteAt = () => ({ x: 0, y: 0 }) as unknown as Positioned;
+
 const def = { id: 'mira', name: 'Mira' } as NpcDefinition;
 
 describe('NpcHandle tool listeners', () => {
   it('on and once for tool:<name> both answer that tool; other events do not', () => {
     const o = owner();
-    const h = new NpcHandle(o, { x: 0, y: 0 }, def);
+    const h = new NpcHandle(o, spriteAt(), def);
     h.on('tool:open_shop', () => {});
     h.once('tool:give_item', () => {});
     h.on('state', () => {});
@@ -29,7 +32,7 @@ describe('NpcHandle tool listeners', () => {
   });
 
   it('off cancels a once listener before it fires', () => {
-    const h = new NpcHandle(owner(), { x: 0, y: 0 }, def);
+    const h = new NpcHandle(owner(), spriteAt(), def);
     const fn = () => {};
     h.once('tool:give_item', fn);
     expect(h.hasListener('tool:give_item')).toBe(true);

@@ -50,12 +50,16 @@ describe('client tools in the NPC file', () => {
     const [e, ...rest] = errors(src);
     expect(rest).toEqual([]);
     expect(e).toMatch(new RegExp(`^mira\\.npc\\.yaml:${lineOf(src, 'open_gate')}:\\d+ `));
-    expect(e).toContain('local.replies[0].tool.name "open_gate" is not declared in agent.tools (declared: open_shop)');
+    expect(e).toContain(
+      'local.replies[0].tool.name "open_gate" is not declared in agent.tools (declared: open_shop)',
+    );
   });
 
   it('checks the parameters a reply gives against the declaration', () => {
     const missing = `${HEAD}local:\n  replies:\n    - when: [buy]\n      say: Here.\n      tool: { name: open_shop, parameters: { discount: 5 } }\n`;
-    expect(errors(missing).join('\n')).toContain('local.replies[0].tool.parameters needs shop: open_shop requires it');
+    expect(errors(missing).join('\n')).toContain(
+      'local.replies[0].tool.parameters needs shop: open_shop requires it',
+    );
     const wrong = `${HEAD}local:\n  replies:\n    - when: [buy]\n      say: Here.\n      tool: { name: open_shop, parameters: { shop: s, discount: cheap } }\n`;
     expect(errors(wrong).join('\n')).toContain(
       'local.replies[0].tool.parameters.discount must be number (declared in agent.tools), got string',
@@ -82,28 +86,36 @@ describe('client tools in the NPC file', () => {
       if (!r.ok) continue;
       const called = new Set(r.npc.local.replies.flatMap((x) => (x.tool ? [x.tool.name] : [])));
       const declared = new Set((r.npc.agent.tools ?? []).map((t) => t.name));
-      expect([...called].filter((n) => !declared.has(n)), f).toEqual([]);
+      expect(
+        [...called].filter((n) => !declared.has(n)),
+        f,
+      ).toEqual([]);
       if (called.size) expect(declared.size, f).toBeGreaterThan(0);
     }
   });
 });
 
 describe('replies that follow other replies', () => {
-  const file = (replies: string) => `name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n  replies:\n${replies}`;
+  const file = (replies: string) =>
+    `name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n  replies:\n${replies}`;
 
   it('`after` names a reply id of this file or greeting', () => {
     const ok = file(
       '    - id: asks\n      when: [quest]\n      say: Will you go?\n    - after: [asks, greeting]\n      when: [yes]\n      say: Go then.\n',
     );
     expect(errors(ok)).toEqual([]);
-    const bad = file('    - when: [quest]\n      say: Will you go?\n    - after: [asks]\n      when: [yes]\n      say: Go.\n');
+    const bad = file(
+      '    - when: [quest]\n      say: Will you go?\n    - after: [asks]\n      when: [yes]\n      say: Go.\n',
+    );
     expect(errors(bad)).toEqual([
       `mira.npc.yaml:${lineOf(bad, 'after: [asks]')}:15 local.replies[1].after names "asks", which is no reply id in this file (known: greeting)`,
     ]);
   });
 
   it('reply ids differ', () => {
-    const src = file('    - id: a\n      when: [x]\n      say: X.\n    - id: a\n      when: [y]\n      say: Y.\n');
+    const src = file(
+      '    - id: a\n      when: [x]\n      say: X.\n    - id: a\n      when: [y]\n      say: Y.\n',
+    );
     expect(errors(src)).toEqual([
       `mira.npc.yaml:${lineOf(src, 'id: a') + 3}:11 local.replies[1].id "a" is also the id of local.replies[0]; reply ids must differ`,
     ]);

@@ -148,7 +148,9 @@ describe('the dev server broker', { timeout: 40_000 }, () => {
     const upstream = http.createServer((req, res) => {
       asked.push(`${req.url} key=${req.headers['xi-api-key']}`);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ signed_url: 'wss://eu.example/v1/convai/conversation?conversation_signature=s' }));
+      res.end(
+        JSON.stringify({ signed_url: 'wss://eu.example/v1/convai/conversation?conversation_signature=s' }),
+      );
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
@@ -184,7 +186,9 @@ describe('the dev server broker', { timeout: 40_000 }, () => {
       expect(res.status).toBe(200);
       expect(asked).toEqual(['/v1/convai/conversation/get-signed-url?agent_id=agent_eu_1 key=test-key']);
       await until(() => lines.some((l) => l.includes('voice-agents broker:')), { timeout: 10_000 });
-      expect(lines.find((l) => l.includes('voice-agents broker:'))).toContain(`signing with ELEVENLABS_API_KEY at ${upstreamUrl}`);
+      expect(lines.find((l) => l.includes('voice-agents broker:'))).toContain(
+        `signing with ELEVENLABS_API_KEY at ${upstreamUrl}`,
+      );
       expect(lines.find((l) => l.includes('voice-agents local agent:'))).toContain('local agent: off');
     } finally {
       if (before === undefined) delete process.env.ELEVENLABS_BASE_URL;

@@ -422,10 +422,19 @@ describe('proximity: NPC file mapping', () => {
     ).toEqual({ radius: 96, exitRadius: 128, priority: 2, dwellMs: 50, prewarmRadius: 200 });
     const d = proximityFromNpc({ radius: 60 });
     expect(d.exitRadius).toBeGreaterThan(60);
-    const r = compileNpcFile('name: A\nagent: { prompt: { text: hi } }\nproximity: { radius: 60 }\n', 'a.npc.yaml');
+    const r = compileNpcFile(
+      'name: A\nagent: { prompt: { text: hi } }\nproximity: { radius: 60 }\n',
+      'a.npc.yaml',
+    );
     if (!r.ok) throw new Error('does not compile');
     expect(d).toEqual(proximityFromNpc(r.npc.proximity));
-    expect(proximityFromNpc(undefined)).toEqual({ radius: 96, exitRadius: 128, prewarmRadius: 192, priority: 0, dwellMs: 250 });
+    expect(proximityFromNpc(undefined)).toEqual({
+      radius: 96,
+      exitRadius: 128,
+      prewarmRadius: 192,
+      priority: 0,
+      dwellMs: 250,
+    });
   });
 
   it('rejects a negative or NaN radius with the NPC named', () => {

@@ -17,7 +17,9 @@ describe('connecting with no URL in the game code (the Vite plugin serves the en
 
   it('a page served over https connects with wss, and an agent_id goes through the broker', () => {
     const c = withServedEndpoints({}, served, 'https://game.example/play/');
-    expect(endpointFor(local, c)).toMatchObject({ url: 'wss://game.example/v1/convai/conversation?agent_id=mira' });
+    expect(endpointFor(local, c)).toMatchObject({
+      url: 'wss://game.example/v1/convai/conversation?agent_id=mira',
+    });
     expect(endpointFor(real, c)).toEqual({
       kind: 'broker',
       brokerUrl: 'https://game.example/voice-agents/signed-url',
@@ -29,9 +31,15 @@ describe('connecting with no URL in the game code (the Vite plugin serves the en
   it('explicit URLs win, null opts out, and without the Vite plugin nothing is invented', () => {
     const page = 'http://localhost:5173/';
     const own = withServedEndpoints({ localAgentUrl: 'ws://localhost:8787' }, served, page);
-    expect(endpointFor(local, own)).toMatchObject({ url: 'ws://localhost:8787/v1/convai/conversation?agent_id=mira' });
+    expect(endpointFor(local, own)).toMatchObject({
+      url: 'ws://localhost:8787/v1/convai/conversation?agent_id=mira',
+    });
     const publicAgents = withServedEndpoints({ brokerUrl: null }, served, page);
-    expect(endpointFor(real, publicAgents)).toEqual({ kind: 'agent', agentId: 'agent_123', region: 'global' });
+    expect(endpointFor(real, publicAgents)).toEqual({
+      kind: 'agent',
+      agentId: 'agent_123',
+      region: 'global',
+    });
     expect(endpointFor(local, withServedEndpoints({}, undefined, page))).toMatch(/has no agent/);
     expect(endpointFor(local, withServedEndpoints({}, served, undefined))).toMatch(/has no agent/);
     // A dev server without an API key mounts no broker: real agents connect directly (public agents).

@@ -22,7 +22,9 @@ afterEach(async () => {
   await server.close();
 });
 
-const GREETING = { first_message: 'Welcome back, traveler!' };
+const GREETING = {
+  conversation_config_override: { agent: { first_message: 'Welcome back, traveler!' } },
+};
 
 describe('how a conversation ends', () => {
   const cases: [string, ServerMessage | null, number, string, Partial<EndReason>][] = [
@@ -176,7 +178,7 @@ describe('how a conversation ends', () => {
 
 describe('reconnecting after a dropped connection', () => {
   it('opens a new conversation without replaying the greeting, reporting the attempt', async () => {
-    const { session, conn } = await open({ agent: GREETING });
+    const { session, conn } = await open({ initiation: GREETING });
     const rec = recordEvents(session, ['state', 'reconnecting', 'connected']);
     conn.drop();
     const info = await waitForEvent(session, 'reconnecting');
@@ -216,7 +218,7 @@ describe('reconnecting after a dropped connection', () => {
 
   it('replays the greeting when the game asks for it', async () => {
     const { session, conn } = await open({
-      agent: GREETING,
+      initiation: GREETING,
       reconnect: { baseDelayMs: 10, replayGreeting: true },
     });
     conn.drop();
@@ -224,7 +226,9 @@ describe('reconnecting after a dropped connection', () => {
     const init = await second.nextOfType<ConversationInitiationClientData>(
       'conversation_initiation_client_data',
     );
-    expect(init.conversation_config_override?.agent?.first_message).toBe(GREETING.first_message);
+    expect(init.conversation_config_override?.agent?.first_message).toBe(
+      GREETING.conversation_config_override.agent.first_message,
+    );
     second.sendMetadata();
     await waitForEvent(session, 'connected');
   });

@@ -67,7 +67,10 @@ describe('queue_status during a conversation', () => {
     session.sendText('Do you sell lanterns?');
     session.sendContextualUpdate('The player holds a torch', 'inventory');
     await new Promise((r) => setTimeout(r, 100));
-    const typed = () => conn.received.filter((m) => 'type' in m && (m.type === 'user_message' || m.type === 'contextual_update'));
+    const typed = () =>
+      conn.received.filter(
+        (m) => 'type' in m && (m.type === 'user_message' || m.type === 'contextual_update'),
+      );
     expect(typed()).toEqual([]);
     expect(conn.received.filter((m) => !('type' in m))).toEqual([]); // no user_audio_chunk
     conn.send(queue('admitted'));

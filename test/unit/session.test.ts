@@ -3,7 +3,12 @@ import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-se
 import { waitForEvent, recordEvents, until } from '../helpers/events.js';
 import { sessionFactory, TrackedWebSocket } from './session-setup.js';
 import { SERVER_EXAMPLES } from '../helpers/protocol-examples.js';
-import { ClientToolError, DEFAULT_TOOL_RESULT, mergeInitiation, SessionError } from '../../plugin/session/index.js';
+import {
+  ClientToolError,
+  DEFAULT_TOOL_RESULT,
+  mergeInitiation,
+  SessionError,
+} from '../../plugin/session/index.js';
 import { npcAgentToInitiation } from '../../plugin/phaser/overrides.js';
 import {
   int16ToBase64,

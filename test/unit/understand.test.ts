@@ -32,7 +32,10 @@ describe('words as the brain compares them', () => {
     expect(words("I'll take it, don't you think? Gimme a lantern")).toEqual(
       'i will take it do not you think give me a lantern'.split(' '),
     );
-    expect(clauses("I'm not buying, just looking.")).toEqual([['i', 'am', 'not', 'buying'], ['just', 'looking']]);
+    expect(clauses("I'm not buying, just looking.")).toEqual([
+      ['i', 'am', 'not', 'buying'],
+      ['just', 'looking'],
+    ]);
     expect(words('Mira’s wares')).toEqual(['mira', 'wares']);
   });
 
@@ -109,14 +112,17 @@ describe('picking the reply', () => {
 });
 
 describe('the utterance sets, typed (issue 15.2: at least 90 % right, no wrong tool)', () => {
-  const sets = [`${repoRoot}test/fixtures/intents/thornbury.tsv`, `${repoRoot}../shared/intents-dev.tsv`].filter(
-    existsSync,
-  );
+  const sets = [
+    `${repoRoot}test/fixtures/intents/thornbury.tsv`,
+    `${repoRoot}../shared/intents-dev.tsv`,
+  ].filter(existsSync);
 
   it('our own set has at least 60 lines, apart from the NPC files and the shared examples', () => {
     const own = readIntentSet(sets[0]!);
     expect(own.length).toBeGreaterThanOrEqual(60);
-    const files = [...npcs.values()].flatMap((n) => n.local.replies.flatMap((r) => r.when)).map((w) => w.toLowerCase());
+    const files = [...npcs.values()]
+      .flatMap((n) => n.local.replies.flatMap((r) => r.when))
+      .map((w) => w.toLowerCase());
     // No line is just one of the file's own phrases.
     for (const u of own) expect(files).not.toContain(u.typed.toLowerCase().replace(/[.?!]$/, ''));
   });

@@ -118,7 +118,8 @@ export class BubbleLayer {
     for (const b of this.#boxes) {
       const x = b.anchorX - b.width / 2 - NEAR,
         y = b.anchorY - TAIL - b.height - NEAR;
-      if (r.x < x + b.width + 2 * NEAR && x < r.x + r.width && r.y < b.anchorY && y < r.y + r.height) return true;
+      if (r.x < x + b.width + 2 * NEAR && x < r.x + r.width && r.y < b.anchorY && y < r.y + r.height)
+        return true;
     }
     return false;
   }

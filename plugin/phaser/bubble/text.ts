@@ -87,7 +87,8 @@ export interface Wrapped {
 /** Chinese, Japanese and Korean characters: a line may break between any two of them. */
 const CJK = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
 /** Never at the start of a line (closing punctuation, small kana): they stay with what they close. */
-const NO_START = /[，。、！？；：」』）》〉】〕．,.!?;:)\]}…—～ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%]/;
+const NO_START =
+  /[，。、！？；：」』）》〉】〕．,.!?;:)\]}…—～ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%]/;
 /** Never at the end of a line (opening brackets): they go down with what they open. */
 const NO_END = /[「『（《〈【〔(\[{“‘]/;
 
@@ -100,7 +101,7 @@ function breakUnits(text: string): { start: number; end: number; gap: boolean }[
   const units: { start: number; end: number; gap: boolean }[] = [];
   let gap = false;
   let glueNext = false;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     const n = ch.length;
@@ -114,9 +115,7 @@ function breakUnits(text: string): { start: number; end: number; gap: boolean }[
     const cjk = CJK.test(ch);
     const prevCjk = last !== undefined && !gap && CJK.test(text[last.end - 1]!);
     const joins =
-      last !== undefined &&
-      !gap &&
-      (glueNext || NO_START.test(ch) || (!cjk && !prevCjk && last.end === i));
+      last !== undefined && !gap && (glueNext || NO_START.test(ch) || (!cjk && !prevCjk && last.end === i));
     if (joins) last.end = i + n;
     else units.push({ start: i, end: i + n, gap });
     glueNext = NO_END.test(ch);

@@ -90,8 +90,14 @@ export function createLocalBrain(): Brain {
       // What the NPC said last: a reply's id, or its greeting when it has said nothing else yet.
       const said = ctx.notes?.get(LAST_REPLY);
       const after =
-        typeof said === 'string' ? said : ctx.history.some((t) => t.role === 'assistant') ? 'greeting' : undefined;
-      const { reply, toolAllowed } = matcherFor(local).understand(userText, after, (name) => factOf(ctx, name));
+        typeof said === 'string'
+          ? said
+          : ctx.history.some((t) => t.role === 'assistant')
+            ? 'greeting'
+            : undefined;
+      const { reply, toolAllowed } = matcherFor(local).understand(userText, after, (name) =>
+        factOf(ctx, name),
+      );
       ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
       for (const fact of reply?.remember ?? []) ctx.memory?.set(fact, 'yes');
       const extra = { user_text: userText };

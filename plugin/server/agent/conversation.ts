@@ -231,7 +231,7 @@ export class Conversation {
       );
     }
     if (!this.waitForSlot) return this.start(msg);
-    return this.queueThenStart(msg, this.waitForSlot);
+    void this.queueThenStart(msg, this.waitForSlot);
   }
 
   /** Every slot is taken: say so, wait in line, then start, or say the wait ran out and close. */

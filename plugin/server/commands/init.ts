@@ -145,7 +145,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const outcomes = await init(root, front.args.npcDir);
   for (const o of outcomes) {
-    const word = { created: 'created', edited: 'updated', kept: 'already set up', manual: 'left as is' }[o.did];
+    const word = { created: 'created', edited: 'updated', kept: 'already set up', manual: 'left as is' }[
+      o.did
+    ];
     process.stdout.write(`${word.padEnd(15)} ${o.file}${o.note ? `: ${o.note}` : ''}\n`);
   }
   process.stdout.write(

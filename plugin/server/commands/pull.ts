@@ -99,14 +99,17 @@ export async function run(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const key = envValue('ELEVENLABS_API_KEY');
   if (!key) {
-    process.stderr.write('voice-agents pull: ELEVENLABS_API_KEY is not set (put it in .env or the environment)\n');
+    process.stderr.write(
+      'voice-agents pull: ELEVENLABS_API_KEY is not set (put it in .env or the environment)\n',
+    );
     return 1;
   }
   const res = await loadNpcDir(args.dir);
   for (const e of res.errors) process.stderr.write(`${formatNpcError(e)}\n`);
   const state = await readState(args.dir);
   const baseUrl =
-    args.baseUrl ?? (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
+    args.baseUrl ??
+    (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
   const api = createApi({ baseUrl, apiKey: key });
   let failures = 0;
   let pulled = 0;
@@ -130,7 +133,8 @@ export async function run(argv: string[]): Promise<number> {
       const since = record.service ?? record.payload;
       const changes = changedLeaves(since, live).filter(([leaf]) => filePath(leaf) !== null);
       const toolsChanged = changedLeaves(since, live).some(([leaf]) => leaf.endsWith('.tool_ids'));
-      if (toolsChanged) out(`note: the tools of ${npc.id} were changed on the dashboard; tools are not pulled`);
+      if (toolsChanged)
+        out(`note: the tools of ${npc.id} were changed on the dashboard; tools are not pulled`);
       if (changes.length === 0) {
         out(`up to date ${label}`);
         continue;
@@ -144,7 +148,9 @@ export async function run(argv: string[]): Promise<number> {
       }
       out(`${args.dryRun ? 'would pull' : 'pulled   '} ${label}`);
       for (const [leaf, v] of changes)
-        out(`    ${filePath(leaf)!.join('.')}: ${v === undefined ? '(removed)' : JSON.stringify(v).slice(0, 72)}`);
+        out(
+          `    ${filePath(leaf)!.join('.')}: ${v === undefined ? '(removed)' : JSON.stringify(v).slice(0, 72)}`,
+        );
       if (args.dryRun) continue;
       const source = await readFile(f.path, 'utf8');
       const eol = source.includes('\r\n') ? '\r\n' : '\n';
@@ -153,7 +159,8 @@ export async function run(argv: string[]): Promise<number> {
       let next = doc.toString({ lineWidth: 0 });
       if (eol !== '\n') next = next.replace(/\r?\n/g, eol);
       const check = compileNpcFile(next, f.file);
-      if (!check.ok) throw new Error(`the pulled file would not compile: ${formatNpcError(check.errors[0]!)}`);
+      if (!check.ok)
+        throw new Error(`the pulled file would not compile: ${formatNpcError(check.errors[0]!)}`);
       await writeFile(f.path, next);
       const now = agentPayload(check.npc, { name: managed, toolIds });
       state[npc.id] = { ...record, payload: now, hash: payloadHash(now), service: live };

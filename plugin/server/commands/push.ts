@@ -27,7 +27,6 @@ import {
   payloadHash,
   servicePayload,
   toolBody,
-  type Json,
 } from '../push/payload.js';
 import { writeAgentId } from '../push/file-edit.js';
 import { readState, writeState, type PushRecord, type ToolRecord } from '../push/state.js';
@@ -115,7 +114,8 @@ async function pushTools(
       records[tool.name] = { id: known.id, hash };
     } else {
       const r = await api.request<{ id?: unknown }>('POST', '/v1/convai/tools', body);
-      if (typeof r.id !== 'string' || r.id === '') throw new Error(`the service created tool ${tool.name} but sent no id`);
+      if (typeof r.id !== 'string' || r.id === '')
+        throw new Error(`the service created tool ${tool.name} but sent no id`);
       records[tool.name] = { id: r.id, hash };
     }
   }
@@ -148,11 +148,14 @@ export async function run(argv: string[]): Promise<number> {
   const state = await readState(args.dir);
   const key = envValue('ELEVENLABS_API_KEY');
   if (!args.dryRun && !key) {
-    process.stderr.write('voice-agents push: ELEVENLABS_API_KEY is not set (put it in .env or the environment)\n');
+    process.stderr.write(
+      'voice-agents push: ELEVENLABS_API_KEY is not set (put it in .env or the environment)\n',
+    );
     return 1;
   }
   const baseUrl =
-    args.baseUrl ?? (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
+    args.baseUrl ??
+    (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
   const api = args.dryRun ? null : createApi({ baseUrl, apiKey: key! });
   const redact = (s: string) => (key ? s.split(key).join('[redacted]') : s);
   const saveState = () => writeState(args.dir, state);
@@ -162,7 +165,9 @@ export async function run(argv: string[]): Promise<number> {
 
   const styled = res.npcs.filter((n) => n.agent.voice?.voice_settings?.style !== undefined).map((n) => n.id);
   if (styled.length > 0)
-    out(`note: voice_settings.style (${styled.join(', ')}) is not part of an agent's voice settings; it is not pushed`);
+    out(
+      `note: voice_settings.style (${styled.join(', ')}) is not part of an agent's voice settings; it is not pushed`,
+    );
 
   for (const f of res.files) {
     const npc = f.npc!;
@@ -189,7 +194,9 @@ export async function run(argv: string[]): Promise<number> {
       }
       const diff = diffPayloads(prev?.payload, payload);
       if (!api) {
-        out(`${action === 'create' ? 'would create' : 'would update'} ${label}${fileId ? ` (${fileId})` : ''}`);
+        out(
+          `${action === 'create' ? 'would create' : 'would update'} ${label}${fileId ? ` (${fileId})` : ''}`,
+        );
         if (action === 'update' && !prev) out('    (no earlier push recorded: every field is sent)');
         for (const line of [...lines, ...diff]) out(`    ${line.trimStart()}`);
         for (const [name] of dropped) out(`    - tool ${name} (deleted)`);
@@ -203,7 +210,11 @@ export async function run(argv: string[]): Promise<number> {
         agentId = r.agent_id;
         await writeAgentId(f.path, f.file, agentId);
       } else {
-        await api.request('PATCH', `/v1/convai/agents/${encodeURIComponent(fileId)}`, patchBody(prev?.payload, payload));
+        await api.request(
+          'PATCH',
+          `/v1/convai/agents/${encodeURIComponent(fileId)}`,
+          patchBody(prev?.payload, payload),
+        );
       }
       for (const [name, t] of dropped) {
         try {

@@ -63,12 +63,24 @@ export function describeDetail(body: unknown): string {
 function errorFor(status: number, detail: string, attempts: number): PushApiError {
   const said = detail ? `: ${detail.slice(0, 300)}` : '';
   if (status === 401 || status === 403)
-    return new PushApiError('auth', `the API key was refused (HTTP ${status})${said}; check ELEVENLABS_API_KEY`, status);
+    return new PushApiError(
+      'auth',
+      `the API key was refused (HTTP ${status})${said}; check ELEVENLABS_API_KEY`,
+      status,
+    );
   if (status === 404) return new PushApiError('not_found', `not found (HTTP 404)${said}`, status);
   if (status === 429)
-    return new PushApiError('rate_limited', `rate limited (HTTP 429) after ${attempts} attempts${said}`, status);
+    return new PushApiError(
+      'rate_limited',
+      `rate limited (HTTP 429) after ${attempts} attempts${said}`,
+      status,
+    );
   if (status >= 500)
-    return new PushApiError('server', `the service failed (HTTP ${status}) after ${attempts} attempts${said}`, status);
+    return new PushApiError(
+      'server',
+      `the service failed (HTTP ${status}) after ${attempts} attempts${said}`,
+      status,
+    );
   return new PushApiError('rejected', `the service rejected it (HTTP ${status})${said}`, status);
 }
 
@@ -98,8 +110,12 @@ export function createApi(o: ApiOptions): Api {
             await sleep(backoff(attempt));
             continue;
           }
-          const why = err instanceof Error ? `${err.name === 'TimeoutError' ? 'timed out' : err.message}` : String(err);
-          throw new PushApiError('network', redact(`could not reach ${base} after ${attempt} attempts: ${why}`));
+          const why =
+            err instanceof Error ? `${err.name === 'TimeoutError' ? 'timed out' : err.message}` : String(err);
+          throw new PushApiError(
+            'network',
+            redact(`could not reach ${base} after ${attempt} attempts: ${why}`),
+          );
         }
         if (res.ok) {
           const text = await res.text();

@@ -50,4 +50,3 @@ export async function writeAgentId(path: string, file: string, agentId: string):
     );
   await writeFile(path, next);
 }
-

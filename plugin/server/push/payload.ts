@@ -144,7 +144,8 @@ type Loose = Record<string, any>;
 function pruneNulls(v: unknown): Json | undefined {
   if (v === null) return undefined;
   if (Array.isArray(v)) return v.length ? (v.map((x) => pruneNulls(x) ?? null) as Json) : undefined;
-  if (v !== null && typeof v === 'object') return prune(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pruneNulls(x)])));
+  if (v !== null && typeof v === 'object')
+    return prune(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pruneNulls(x)])));
   return prune(v);
 }
 
@@ -172,7 +173,9 @@ export function servicePayload(agent: unknown, opts: { name: boolean }): Json {
             max_tokens: p.max_tokens,
             tool_ids: p.tool_ids,
           },
-          dynamic_variables: { dynamic_variable_placeholders: a.dynamic_variables?.dynamic_variable_placeholders },
+          dynamic_variables: {
+            dynamic_variable_placeholders: a.dynamic_variables?.dynamic_variable_placeholders,
+          },
         },
         tts: {
           voice_id: t.voice_id,

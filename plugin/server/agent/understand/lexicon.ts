@@ -88,7 +88,8 @@ export function buildLexicon(...sets: readonly (readonly (readonly string[])[])[
   }
   for (const list of phrases.values()) list.sort((a, b) => b.stems.length - a.stems.length);
   const written = new Map<string, string[]>();
-  for (const [k, meaning] of meaningOf) written.set(meaning, [...(written.get(meaning) ?? []), writtenAs.get(k) ?? k]);
+  for (const [k, meaning] of meaningOf)
+    written.set(meaning, [...(written.get(meaning) ?? []), writtenAs.get(k) ?? k]);
   return { phrases, forms, written };
 }
 

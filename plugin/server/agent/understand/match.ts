@@ -60,7 +60,9 @@ const QUESTION_WORDS = new Set(['what', 'which', 'how', 'where', 'who', 'whom', 
 const AUXILIARIES = new Set(
   'do does did is are was were am have has had can could will would may might shall should'.split(' '),
 );
-const OPENERS = new Set('well so um uh er erm oh hey hmm okay alright right now listen look excuse'.split(' '));
+const OPENERS = new Set(
+  'well so um uh er erm oh hey hmm okay alright right now listen look excuse'.split(' '),
+);
 const REQUEST_VERBS = new Set(
   'show give open sell let take book set remind ping tell add put hand bring get schedule note make lend send unlock buy'.split(
     ' ',
@@ -144,7 +146,7 @@ function tokenize(parts: readonly (readonly string[])[], lexicon: Lexicon): Toke
   for (const clause of parts) {
     const stems = clause.map(stem);
     let lastNegator = -10;
-    for (let i = 0; i < clause.length; ) {
+    for (let i = 0; i < clause.length;) {
       if (NEGATORS.has(clause[i]!)) lastNegator = i;
       const candidates = lexicon.phrases.get(stems[i]!) ?? [];
       const hit = candidates.find((c) => c.stems.every((s, k) => stems[i + k] === s));
@@ -254,7 +256,11 @@ export class ReplyMatcher<R extends ReplyRule> {
    * `after`: the id of the reply the NPC said last (`greeting` after its first message), if any.
    * `fact`: a fact's value now (the game's and what the NPC remembers), for replies with `if`.
    */
-  understand(text: string, after?: string, fact: (name: string) => string | undefined = () => undefined): Understanding<R> {
+  understand(
+    text: string,
+    after?: string,
+    fact: (name: string) => string | undefined = () => undefined,
+  ): Understanding<R> {
     const parts = clauses(text);
     const act = speechAct(parts);
     const said = tokenize(parts, this.#lexicon);
