@@ -24,6 +24,9 @@ function nodeAt(ctx: WalkContext, root: unknown, path: readonly (string | number
   return node;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
 /** What is wrong with a parameters schema, or null. Only what the agents API's client tools take. */
@@ -109,9 +112,12 @@ export function checkTools(ctx: WalkContext, root: YAMLMap, out: Out): void {
       );
       return;
     }
-    const props = (declared.parameters?.properties ?? {}) as Record<string, { type?: string }>;
+    // A malformed declaration was reported where it is; check the call only against its good parts.
+    const p = declared.parameters as { properties?: unknown; required?: unknown } | undefined;
+    const props = (isObject(p?.properties) ? p.properties : {}) as Record<string, { type?: string }>;
+    const required = Array.isArray(p?.required) ? p.required.filter((n) => typeof n === 'string') : [];
     const given = r.tool.parameters ?? {};
-    for (const name of (declared.parameters?.required ?? []) as string[])
+    for (const name of required)
       if (!(name in given))
         report(
           ctx,

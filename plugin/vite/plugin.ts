@@ -199,8 +199,9 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
     httpServer?.once('listening', () => {
       const a = httpServer.address();
       if (!a || typeof a === 'string') return;
-      const loopback = ['::', '0.0.0.0', '::1', '127.0.0.1'].includes(a.address);
-      const host = loopback ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      // Like Vite's own "Local:" line: a wildcard or IPv6 loopback is reached as localhost.
+      const local = ['::', '0.0.0.0', '::1'].includes(a.address);
+      const host = local ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
       void describeMount(m, `${https ? 'https' : 'http'}://${host}:${a.port}`, broker).then((lines) => {
         for (const line of lines) log(`  voice-agents ${line}`);
       });

@@ -405,7 +405,7 @@ describe('keep-alive, limits and bad input', () => {
       recognizer: 'none',
       llm: false,
       speechEngine: 'babble',
-      limits: { maxSessions: 1, queueTimeoutMs: 5_000 },
+      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 },
     });
     try {
       const a = await ScriptedClient.connect(one.url, 'quiet');
@@ -431,7 +431,7 @@ describe('keep-alive, limits and bad input', () => {
       recognizer: 'none',
       llm: false,
       speechEngine: 'babble',
-      limits: { maxSessions: 1, queueTimeoutMs: 200 },
+      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 200 },
     });
     try {
       const a = await ScriptedClient.connect(impatient.url, 'quiet');

@@ -96,7 +96,7 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
     expect(config).toEqual({
       broker: '/voice-agents/signed-url',
       localAgent: '/v1/convai/conversation',
-      agents: { aldric: false, brenna: false, mira: true, pip: false },
+      agents: { aldric: false, brenna: false, meiling: false, mira: true, pip: false },
     });
 
     const signed = await fetch(`${base}/voice-agents/signed-url?npc=mira`, { headers: { origin: base } });

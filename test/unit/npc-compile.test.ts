@@ -63,7 +63,7 @@ const EXPECTED: Record<string, string[]> = {
     '6:5 agent.voice.voice_setings is not a known field in agent.voice; did you mean voice_settings?',
     '7:1 bubbles is not a known field; did you mean bubble?',
     '10:7 local.replies[0].whenn is not a known field in local.replies[0]; did you mean when?',
-    '12:7 local.replies[0].colour is not a known field in local.replies[0]; known fields are when, say, tool',
+    '12:7 local.replies[0].colour is not a known field in local.replies[0]; known fields are id, after, if, remember, when, say, tool',
   ],
   'wrong-types.npc.yaml': [
     '1:7 name must be text, got 42 (put it in quotes to use it as text)',
@@ -119,11 +119,11 @@ describe('broken NPC file corpus', () => {
 });
 
 describe('compileNpcFile', () => {
-  it('compiles the four sample NPCs with the id from the file name and defaults filled', async () => {
+  it('compiles the five sample NPCs with the id from the file name and defaults filled', async () => {
     const res = await loadNpcDir(npcsDir);
     expect(res.errors).toEqual([]);
     expect(res.warnings).toEqual([]);
-    expect(res.npcs.map((n) => n.id)).toEqual(['aldric', 'brenna', 'mira', 'pip']);
+    expect(res.npcs.map((n) => n.id)).toEqual(['aldric', 'brenna', 'meiling', 'mira', 'pip']);
     const pip = res.npcs.find((n) => n.id === 'pip')!;
     // pip sets radius 80 only: exit and prewarm radii scale from it, the rest are defaults.
     expect(pip.proximity).toEqual({
@@ -133,7 +133,7 @@ describe('compileNpcFile', () => {
       dwell_ms: 200,
       prewarm_radius: 160,
     });
-    expect(new Set(res.npcs.map((n) => n.local.voice.engine_voice)).size).toBe(4);
+    expect(new Set(res.npcs.map((n) => n.local.voice.engine_voice)).size).toBe(5);
     expect(res.npcs.some((n) => n.local.replies.some((r) => r.tool))).toBe(true);
   });
 
@@ -201,7 +201,7 @@ describe('compileNpcFile', () => {
     expect(msg('frist_message')).toContain('did you mean first_message?');
     expect(msg('langauge')).toContain('did you mean language?');
     expect(msg('wibble')).toBe(
-      'agent.wibble is not a known field in agent; known fields are agent_id, prompt, first_message, language, voice, asr, dynamic_variables',
+      'agent.wibble is not a known field in agent; known fields are agent_id, prompt, first_message, language, voice, asr, tools, dynamic_variables',
     );
   });
 

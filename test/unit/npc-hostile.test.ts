@@ -152,6 +152,7 @@ describe('{{variables}} that nothing provides', () => {
       '  prompt: { text: "You run {{shop}} for {{owner}}." }',
       '  first_message: "It is {{system__time_utc}}."',
       '  dynamic_variables: { shop: Wares }',
+      '  tools: [{ name: open_gate, description: Opens the gate. }]',
       'local:',
       '  replies:',
       '    - when: [gate]',
@@ -163,8 +164,8 @@ describe('{{variables}} that nothing provides', () => {
     expect(res.ok).toBe(true);
     expect(res.warnings.map(formatNpcError)).toEqual([
       'x.npc.yaml:3:19 agent.prompt.text uses {{owner}}, which agent.dynamic_variables does not define; the conversation is refused for a missing dynamic variable (add owner under agent.dynamic_variables)',
-      'x.npc.yaml:9:12 local.replies[0].say uses {{tool.close_gate}}, but no reply in this file calls the tool close_gate, so it never gets a value',
-      'x.npc.yaml:9:12 local.replies[0].say uses {{player}}, which agent.dynamic_variables does not define; the local agent would say it as written (add player under agent.dynamic_variables)',
+      'x.npc.yaml:10:12 local.replies[0].say uses {{tool.close_gate}}, but no reply in this file calls the tool close_gate, so it never gets a value',
+      'x.npc.yaml:10:12 local.replies[0].say uses {{player}}, which agent.dynamic_variables does not define; the local agent would say it as written (add player under agent.dynamic_variables)',
     ]);
   });
 });

@@ -182,7 +182,10 @@ describe('the dev server broker', { timeout: 40_000 }, () => {
     try {
       await dev.listen();
       const devBase = dev.resolvedUrls!.local[0]!.replace(/\/$/, '');
-      const res = await fetch(`${devBase}/voice-agents/signed-url?agent_id=agent_eu_1`);
+      // As the game's page asks: same origin.
+      const res = await fetch(`${devBase}/voice-agents/signed-url?agent_id=agent_eu_1`, {
+        headers: { origin: devBase },
+      });
       expect(res.status).toBe(200);
       expect(asked).toEqual(['/v1/convai/conversation/get-signed-url?agent_id=agent_eu_1 key=test-key']);
       await until(() => lines.some((l) => l.includes('voice-agents broker:')), { timeout: 10_000 });

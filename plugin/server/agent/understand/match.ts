@@ -20,7 +20,7 @@ import { holds, parseCondition, type Condition } from '../../../npc/conditions.j
 /** The parts of an NPC file's reply this module reads. */
 export interface ReplyRule {
   when: readonly string[];
-  tool?: unknown;
+  tool?: { readonly expects_response?: boolean } | null;
   /** Only right after one of these replies (by id) or `greeting` was said. */
   after?: readonly string[];
   /** Only while these conditions on facts hold (`has_lantern`, `!gate_open`, `quest=aldric`). */
@@ -215,6 +215,8 @@ interface CompiledReply<R> {
   reply: R;
   phrases: Token[][];
   hasTool: boolean;
+  /** Its tool answers a question (the reply waits for the result) rather than acting. */
+  looksUp: boolean;
   conditions: Condition[];
 }
 
@@ -246,6 +248,7 @@ export class ReplyMatcher<R extends ReplyRule> {
         reply,
         phrases: [...byMeaning.values()],
         hasTool: reply.tool !== undefined && reply.tool !== null,
+        looksUp: reply.tool?.expects_response === true,
         // The compiler refused malformed conditions; one that still slips through never holds.
         conditions: (reply.if ?? []).map((t) => parseCondition(t) ?? { fact: '\0', test: 'holds' as const }),
       };
@@ -287,8 +290,9 @@ export class ReplyMatcher<R extends ReplyRule> {
         } else more++;
       }
       if (top.score < MIN_SCORE) continue;
-      // A tool only for a request or statement, never one the player negated.
-      if (c.hasTool && (act === 'question' || top.negated)) continue;
+      // A tool that acts (opens a shop, gives an item) only for a request or statement, never one
+      // the player negated; a question may still look something up (a tool whose result is awaited).
+      if (c.hasTool && (top.negated || (act === 'question' && !c.looksUp))) continue;
       let score = top.score + 0.2 * Math.min(more, 2);
       if (c.hasTool && act === 'request') score += 0.5;
       if (following?.length) score += 1;
