@@ -257,9 +257,13 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       try {
         compiled = await compileFile(path);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-          this.error(`NPC file ${displayName(path, root)} was deleted or renamed; its import needs updating`);
-        throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        const gone = `NPC file ${displayName(path, root)} was deleted or renamed; its import needs updating`;
+        if (!isDev) this.error(gone);
+        // In dev a module that still imports it keeps running with a silent stand-in; the log says why.
+        this.warn(gone);
+        const npc = { ...silentNpc(path, []), unavailable: gone };
+        return { code: npcModuleCode(npc, endpoints()), map: null };
       }
       const { source, result } = compiled;
       if (!result.ok) {
