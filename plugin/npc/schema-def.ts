@@ -94,6 +94,8 @@ export const AGENT_TTS_MODELS = [
   'eleven_flash_v2_5',
   'eleven_multilingual_v2',
   'eleven_v3_conversational',
+  'eleven_v4',
+  'eleven_v4_turbo',
 ] as const;
 const COLOUR = '^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$';
 const colour = (what: string) =>
@@ -182,7 +184,7 @@ export const npcSchema = {
             model_id: {
               type: 'string',
               description:
-                'ElevenLabs voice model for agents: eleven_flash_v2_5 (fast, many languages), eleven_flash_v2 (English), eleven_multilingual_v2, eleven_v3_conversational; eleven_turbo_v2 and eleven_turbo_v2_5 are older names the service still takes.',
+                'ElevenLabs voice model for agents: eleven_flash_v2_5 (fast, many languages), eleven_flash_v2 (English), eleven_multilingual_v2, eleven_v3_conversational, eleven_v4, eleven_v4_turbo; eleven_turbo_v2 and eleven_turbo_v2_5 are older names the service still takes.',
               enum: AGENT_TTS_MODELS,
             },
             voice_settings: {

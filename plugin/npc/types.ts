@@ -35,7 +35,9 @@ export interface NpcAgentConfig {
       | 'eleven_flash_v2'
       | 'eleven_flash_v2_5'
       | 'eleven_multilingual_v2'
-      | 'eleven_v3_conversational';
+      | 'eleven_v3_conversational'
+      | 'eleven_v4'
+      | 'eleven_v4_turbo';
     voice_settings?: { stability?: number; similarity_boost?: number; style?: number; speed?: number };
   };
   asr?: { keywords?: string[] };
