@@ -5,20 +5,28 @@
  * For each NPC pushed before, the agent is read from the service and compared with what the service
  * held right after that push: what changed since was edited on the dashboard. Those fields are
  * written into the file (only fields the file format has; comments, layout, block text style and
- * line endings kept), shown first with --dry-run. A file with local edits that were never pushed is
- * left alone unless --force, so neither side's work is lost silently.
+ * line endings kept), shown as a line diff first; --dry-run only shows it. A file with local edits
+ * that were never pushed is left alone unless --force, so neither side's work is lost silently.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { isScalar, parseDocument, type Document } from 'yaml';
 import { compileNpcFile, formatNpcError } from '../../npc/index.js';
 import { loadNpcDir } from '../npc-files.js';
 import { envValue } from '../broker/env.js';
 import { commandArgs } from './front.js';
-import { createApi, PushApiError, REGION_API } from '../push/api.js';
-import { agentPayload, changedLeaves, payloadHash, servicePayload, type Json } from '../push/payload.js';
+import { createApi, PushApiError } from '../push/api.js';
+import { baseUrlFor, parseTargetArgs, REGIONS } from '../push/args.js';
+import {
+  agentPayload,
+  applyLeaves,
+  changedLeaves,
+  fileField,
+  fileFieldName,
+  payloadHash,
+  servicePayload,
+  type Json,
+} from '../push/payload.js';
+import { withFields } from '../push/file-edit.js';
 import { readState, writeState } from '../push/state.js';
-
-const REGIONS = Object.keys(REGION_API).join('|');
 
 const USAGE = `usage: voice-agents pull [dir] [--dry-run] [--force] [--region ${REGIONS} | --base-url URL]
 
@@ -31,69 +39,8 @@ push back into its NPC file in dir (default: assets/npcs), keeping comments and 
 Needs ELEVENLABS_API_KEY in the environment or in .env.
 `;
 
-/** Payload leaf (dotted) → where it lives in the NPC file. Tool ids are not file content. */
-const FILE_PATHS: Record<string, string[]> = {
-  name: ['name'],
-  'conversation_config.agent.first_message': ['agent', 'first_message'],
-  'conversation_config.agent.language': ['agent', 'language'],
-  'conversation_config.agent.prompt.prompt': ['agent', 'prompt', 'text'],
-  'conversation_config.agent.prompt.llm': ['agent', 'prompt', 'llm'],
-  'conversation_config.agent.prompt.temperature': ['agent', 'prompt', 'temperature'],
-  'conversation_config.agent.prompt.max_tokens': ['agent', 'prompt', 'max_tokens'],
-  'conversation_config.tts.voice_id': ['agent', 'voice', 'voice_id'],
-  'conversation_config.tts.model_id': ['agent', 'voice', 'model_id'],
-  'conversation_config.tts.stability': ['agent', 'voice', 'voice_settings', 'stability'],
-  'conversation_config.tts.similarity_boost': ['agent', 'voice', 'voice_settings', 'similarity_boost'],
-  'conversation_config.tts.speed': ['agent', 'voice', 'voice_settings', 'speed'],
-  'conversation_config.asr.keywords': ['agent', 'asr', 'keywords'],
-};
-const VARIABLES = 'conversation_config.agent.dynamic_variables.dynamic_variable_placeholders.';
-
-function filePath(leaf: string): string[] | null {
-  if (leaf.startsWith(VARIABLES)) return ['agent', 'dynamic_variables', leaf.slice(VARIABLES.length)];
-  return FILE_PATHS[leaf] ?? null;
-}
-
-/** Sets a value, keeping an existing scalar's style (a `|` block prompt stays a block). */
-function setField(doc: Document, path: string[], value: Json | undefined): void {
-  if (value === undefined) {
-    doc.deleteIn(path);
-    return;
-  }
-  const node = doc.getIn(path, true);
-  if (isScalar(node) && (typeof value !== 'object' || value === null)) node.value = value;
-  else doc.setIn(path, value);
-}
-
-interface Args {
-  dir: string;
-  dryRun: boolean;
-  force: boolean;
-  baseUrl?: string;
-  region?: string;
-}
-
-function parseArgs(argv: string[]): Args | string {
-  const a: Args = { dir: '', dryRun: false, force: false };
-  let dir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i]!;
-    if (x === '--dry-run') a.dryRun = true;
-    else if (x === '--force') a.force = true;
-    else if (x === '--base-url') a.baseUrl = argv[++i];
-    else if (x === '--region') a.region = argv[++i];
-    else if (x.startsWith('-')) return `unknown option ${x}`;
-    else if (dir === undefined) dir = x;
-    else return `unexpected ${x}`;
-  }
-  if (a.baseUrl !== undefined && !/^https?:\/\//.test(a.baseUrl)) return '--base-url needs an http(s) URL';
-  if (a.region !== undefined && !(a.region in REGION_API)) return `--region must be one of ${REGIONS}`;
-  a.dir = dir ?? 'assets/npcs';
-  return a;
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const front = commandArgs('pull', argv, USAGE, parseArgs);
+  const front = commandArgs('pull', argv, USAGE, parseTargetArgs);
   if ('exit' in front) return front.exit;
   const { args } = front;
   const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -106,11 +53,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const res = await loadNpcDir(args.dir);
   for (const e of res.errors) process.stderr.write(`${formatNpcError(e)}\n`);
+  if (res.files.length === 0) {
+    process.stderr.write(`no NPC files (*.npc.yaml) found in ${args.dir}\n`);
+    return 1;
+  }
   const state = await readState(args.dir);
-  const baseUrl =
-    args.baseUrl ??
-    (args.region ? REGION_API[args.region]! : (envValue('ELEVENLABS_BASE_URL') ?? REGION_API.global!));
-  const api = createApi({ baseUrl, apiKey: key });
+  const baseUrl = baseUrlFor(args);
+  const api = createApi({ baseUrl, apiKey: key, fieldName: fileFieldName });
+  out(args.dryRun ? `dry run: reading ${baseUrl}, writing nothing` : `pulling from ${baseUrl}`);
   let failures = 0;
   let pulled = 0;
   for (const f of res.files) {
@@ -126,19 +76,18 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const managed = record.managed === true;
       const toolIds = Object.values(record.tools ?? {}).map((t) => t.id);
-      const mine = agentPayload(npc, { name: managed, toolIds });
       const live = servicePayload(await api.request('GET', `/v1/convai/agents/${encodeURIComponent(id)}`), {
         name: managed,
       });
-      const since = record.service ?? record.payload;
-      const changes = changedLeaves(since, live).filter(([leaf]) => filePath(leaf) !== null);
-      const toolsChanged = changedLeaves(since, live).some(([leaf]) => leaf.endsWith('.tool_ids'));
-      if (toolsChanged)
+      const edited = changedLeaves(record.service ?? record.payload, live);
+      if (edited.some(([leaf]) => leaf.endsWith('.tool_ids')))
         out(`note: the tools of ${npc.id} were changed on the dashboard; tools are not pulled`);
+      const changes = edited.filter(([leaf]) => fileField(leaf) !== null);
       if (changes.length === 0) {
         out(`up to date ${label}`);
         continue;
       }
+      const mine = agentPayload(npc, { name: managed, toolIds });
       if (payloadHash(mine) !== record.hash && !args.force) {
         failures++;
         process.stderr.write(
@@ -146,35 +95,41 @@ export async function run(argv: string[]): Promise<number> {
         );
         continue;
       }
-      out(`${args.dryRun ? 'would pull' : 'pulled   '} ${label}`);
-      for (const [leaf, v] of changes)
-        out(
-          `    ${filePath(leaf)!.join('.')}: ${v === undefined ? '(removed)' : JSON.stringify(v).slice(0, 72)}`,
-        );
-      if (args.dryRun) continue;
       const source = await readFile(f.path, 'utf8');
-      const eol = source.includes('\r\n') ? '\r\n' : '\n';
-      const doc = parseDocument(source);
-      for (const [leaf, v] of changes) setField(doc, filePath(leaf)!, v);
-      let next = doc.toString({ lineWidth: 0 });
-      if (eol !== '\n') next = next.replace(/\r?\n/g, eol);
-      const check = compileNpcFile(next, f.file);
+      const edits = changes.map(([leaf, v]): [string[], Json | undefined] => [fileField(leaf)!, v]);
+      const { text, hunks } = withFields(source, edits);
+      out(`${args.dryRun ? 'would pull' : 'pulled   '} ${label} (${id})`);
+      for (const [path] of edits) out(`    ~ ${path.join('.')}`);
+      for (const h of hunks) {
+        out(`    ${f.file} line ${h.line}:`);
+        for (const l of h.removed) out(`    - ${l}`);
+        for (const l of h.added) out(`    + ${l}`);
+      }
+      if (args.dryRun) continue;
+      const check = compileNpcFile(text, f.file);
       if (!check.ok)
         throw new Error(`the pulled file would not compile: ${formatNpcError(check.errors[0]!)}`);
-      await writeFile(f.path, next);
-      const now = agentPayload(check.npc, { name: managed, toolIds });
-      state[npc.id] = { ...record, payload: now, hash: payloadHash(now), service: live };
+      await writeFile(f.path, text);
+      // What the service now holds of what push sends: the last push plus the dashboard's edits.
+      // Local edits kept by --force are not in it, so the next push still sends them.
+      const synced = applyLeaves(record.payload, changes);
+      state[npc.id] = { ...record, payload: synced, hash: payloadHash(synced), service: live };
       await writeState(args.dir, state);
       pulled++;
     } catch (err) {
       failures++;
       const msg =
         err instanceof PushApiError && err.kind === 'not_found'
-          ? `agent ${id} was not found in this workspace${args.region ? ` (region ${args.region})` : ''}`
+          ? `agent ${id} was not found in this workspace${args.region ? ` (region ${args.region})` : ''}; it may have been deleted on the dashboard, or check agent.agent_id and --region`
           : err instanceof Error
             ? err.message
             : String(err);
       process.stderr.write(`failed    ${label}: ${msg.split(key).join('[redacted]')}\n`);
+      // A refused key fails every agent the same way: say it once and stop.
+      if (err instanceof PushApiError && err.kind === 'auth') {
+        process.stderr.write('stopped: every other NPC would be refused the same way\n');
+        break;
+      }
     }
   }
   if (!args.dryRun) out(`\n${pulled} pulled, ${failures} failed`);

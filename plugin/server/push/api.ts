@@ -26,6 +26,8 @@ export interface ApiOptions {
   fetch?: typeof fetch;
   /** Waits between attempts (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Names a rejected field the way the user knows it (an API path like `conversation_config.tts.voice_id`). */
+  fieldName?: (apiPath: string) => string;
 }
 
 export interface Api {
@@ -42,15 +44,15 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isFinite(ms) ? Math.min(30_000, Math.max(0, ms)) : undefined;
 }
 
-/** FastAPI-style `detail` (a string, or a list of `{loc, msg}`) as one line. */
-export function describeDetail(body: unknown): string {
+/** FastAPI-style `detail` (a string, or a list of `{loc, msg}` shown as `field: message`) as one line. */
+export function describeDetail(body: unknown, fieldName: (apiPath: string) => string = (p) => p): string {
   const d = (body as { detail?: unknown } | null)?.detail;
   if (typeof d === 'string') return d;
   if (Array.isArray(d))
     return d
       .map((x: { loc?: unknown[]; msg?: unknown }) => {
         const loc = Array.isArray(x?.loc) ? x.loc.filter((p) => p !== 'body').join('.') : '';
-        return `${loc ? `${loc}: ` : ''}${typeof x?.msg === 'string' ? x.msg : JSON.stringify(x)}`;
+        return `${loc ? `${fieldName(loc)}: ` : ''}${typeof x?.msg === 'string' ? x.msg : JSON.stringify(x)}`;
       })
       .join('; ');
   if (d && typeof d === 'object') {
@@ -126,7 +128,7 @@ export function createApi(o: ApiOptions): Api {
           await sleep(retryAfterMs(res.headers.get('retry-after')) ?? backoff(attempt));
           continue;
         }
-        const e = errorFor(res.status, describeDetail(parsed), attempt);
+        const e = errorFor(res.status, describeDetail(parsed, o.fieldName), attempt);
         throw new PushApiError(e.kind, redact(e.message), e.status);
       }
     },

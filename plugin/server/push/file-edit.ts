@@ -1,10 +1,13 @@
 /**
- * Writing a pushed agent's id back into its NPC file, touching nothing else: the designer's
- * comments, quoting, layout and line endings (CRLF files stay CRLF) are kept.
+ * Writing into NPC files, touching nothing else: a pushed agent's id (push), the fields edited on the
+ * dashboard (pull). The designer's comments, quoting, layout and line endings (CRLF files stay CRLF)
+ * are kept.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isCollection, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { compileNpcFile } from '../../npc/index.js';
+import { applyHunks, lineDiff, type Hunk } from './line-diff.js';
+import type { Json } from './payload.js';
 
 /**
  * The file with agent.agent_id set, changing only that value's text (or adding one line) so the
@@ -49,4 +52,47 @@ export async function writeAgentId(path: string, file: string, agentId: string):
       `could not write agent.agent_id into ${file}; add "agent_id: ${agentId}" under agent: by hand`,
     );
   await writeFile(path, next);
+}
+
+/** Sets a value, keeping an existing scalar's style (a `|` block prompt stays a block) and a list's. */
+function setField(doc: Document, path: string[], value: Json | undefined): void {
+  if (value === undefined) {
+    doc.deleteIn(path);
+    return;
+  }
+  const node = doc.getIn(path, true);
+  if (isScalar(node) && (typeof value !== 'object' || value === null)) {
+    node.value = value;
+    return;
+  }
+  const next = doc.createNode(value);
+  if (isCollection(node) && isCollection(next)) next.flow = node.flow;
+  doc.setIn(path, next);
+}
+
+/**
+ * The file with some fields set (undefined: removed), and the line changes that makes. Only the
+ * lines that hold those fields change: the yaml printer re-spaces a few things the designer wrote
+ * (`[a, b]` becomes `[ a, b ]`), so its output is used only for the lines it changed, laid over the
+ * designer's own lines. When that cannot be done safely (the printer moved lines), the printed file
+ * is used whole: comments are still kept.
+ */
+export function withFields(
+  source: string,
+  edits: [string[], Json | undefined][],
+): { text: string; hunks: Hunk[] } {
+  const eol = source.includes('\r\n') ? '\r\n' : '\n';
+  const lf = source.replace(/\r\n/g, '\n');
+  const doc = parseDocument(lf);
+  const printedBefore = doc.toString({ lineWidth: 0 }).split('\n');
+  for (const [path, v] of edits) setField(doc, path, v);
+  const printed = doc.toString({ lineWidth: 0 });
+  const own = lf.split('\n');
+  let lines = printed.split('\n');
+  if (printedBefore.length === own.length) {
+    const laid = applyHunks(own, lineDiff(printedBefore, lines));
+    const same = JSON.stringify(parseDocument(laid.join('\n')).toJS()) === JSON.stringify(doc.toJS());
+    if (same) lines = laid;
+  }
+  return { text: lines.join(eol), hunks: lineDiff(own, lines) };
 }

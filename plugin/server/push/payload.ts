@@ -125,16 +125,19 @@ function flatten(v: Json | undefined, prefix = '', out = new Map<string, string>
 
 const short = (s: string) => (s.length > 72 ? `${s.slice(0, 69)}...` : s);
 
-/** Field-level diff lines: `+ added`, `- removed: old → null`, `~ changed: old → new`. */
-export function diffPayloads(before: Json | undefined, after: Json): string[] {
+/**
+ * Field-level diff lines: `+ added`, `- removed: old → null`, `~ changed: old → new`; `name` says a
+ * field the way the reader knows it.
+ */
+export function diffPayloads(before: Json | undefined, after: Json, name = (k: string) => k): string[] {
   const a = flatten(before);
   const b = flatten(after);
   const lines: string[] = [];
   for (const [k, v] of b) {
-    if (!a.has(k)) lines.push(`+ ${k}: ${short(v)}`);
-    else if (a.get(k) !== v) lines.push(`~ ${k}: ${short(a.get(k)!)} → ${short(v)}`);
+    if (!a.has(k)) lines.push(`+ ${name(k)}: ${short(v)}`);
+    else if (a.get(k) !== v) lines.push(`~ ${name(k)}: ${short(a.get(k)!)} → ${short(v)}`);
   }
-  for (const [k, v] of a) if (!b.has(k)) lines.push(`- ${k}: ${short(v)} → null`);
+  for (const [k, v] of a) if (!b.has(k)) lines.push(`- ${name(k)}: ${short(v)} → null`);
   return lines;
 }
 
@@ -188,6 +191,51 @@ export function servicePayload(agent: unknown, opts: { name: boolean }): Json {
       },
     }) ?? {}
   );
+}
+
+/** Payload leaf (dotted) → where it lives in the NPC file. Tool ids are not file content. */
+const FILE_FIELDS: Record<string, string[]> = {
+  name: ['name'],
+  'conversation_config.agent.first_message': ['agent', 'first_message'],
+  'conversation_config.agent.language': ['agent', 'language'],
+  'conversation_config.agent.prompt.prompt': ['agent', 'prompt', 'text'],
+  'conversation_config.agent.prompt.llm': ['agent', 'prompt', 'llm'],
+  'conversation_config.agent.prompt.temperature': ['agent', 'prompt', 'temperature'],
+  'conversation_config.agent.prompt.max_tokens': ['agent', 'prompt', 'max_tokens'],
+  'conversation_config.tts.voice_id': ['agent', 'voice', 'voice_id'],
+  'conversation_config.tts.model_id': ['agent', 'voice', 'model_id'],
+  'conversation_config.tts.stability': ['agent', 'voice', 'voice_settings', 'stability'],
+  'conversation_config.tts.similarity_boost': ['agent', 'voice', 'voice_settings', 'similarity_boost'],
+  'conversation_config.tts.speed': ['agent', 'voice', 'voice_settings', 'speed'],
+  'conversation_config.asr.keywords': ['agent', 'asr', 'keywords'],
+};
+const VARIABLES = 'conversation_config.agent.dynamic_variables.dynamic_variable_placeholders.';
+
+/** Where a payload leaf lives in the NPC file (`['agent', 'prompt', 'text']`), or null. */
+export function fileField(leaf: string): string[] | null {
+  if (leaf.startsWith(VARIABLES)) return ['agent', 'dynamic_variables', leaf.slice(VARIABLES.length)];
+  return Object.hasOwn(FILE_FIELDS, leaf) ? FILE_FIELDS[leaf]! : null;
+}
+
+/** An API field path as the NPC file names it (`agent.voice.voice_id`), else unchanged. */
+export function fileFieldName(apiPath: string): string {
+  return fileField(apiPath)?.join('.') ?? apiPath;
+}
+
+/** A payload with some leaves set (undefined: removed), e.g. the dashboard's edits applied. */
+export function applyLeaves(p: Json | undefined, leaves: [string, Json | undefined][]): Json {
+  const out = structuredClone(isGroup(p) ? p : {});
+  for (const [leaf, v] of leaves) {
+    const keys = leaf.split('.');
+    let at: { [k: string]: Json } = out;
+    for (const k of keys.slice(0, -1)) {
+      if (!isGroup(at[k])) at[k] = {};
+      at = at[k] as { [k: string]: Json };
+    }
+    if (v === undefined) delete at[keys.at(-1)!];
+    else at[keys.at(-1)!] = v;
+  }
+  return prune(out) ?? {};
 }
 
 /** Leaf paths (dotted) whose values differ between two payloads, with the new value (undefined: gone). */
