@@ -107,6 +107,7 @@ export class Conversation {
           tentative_user_transcription_event: { user_transcript: text, event_id: eventId },
         }),
       speechConfirmed: () => {
+        this.idle.input();
         if (this.turn) this.interrupt();
       },
       turn: (t) => this.onVoiceTurn(t),
@@ -197,10 +198,8 @@ export class Conversation {
         `Frame of ${bytes} bytes exceeds the ${this.rt.limits.maxFrameBytes}-byte limit.`,
       );
     }
-    if (!isBinary && this.state === 'open' && Buffer.isBuffer(data) && isAudioChunkFrame(data)) {
-      this.idle.input();
-      return this.onAudio(audioChunkPayload(data));
-    }
+    if (!isBinary && this.state === 'open' && Buffer.isBuffer(data) && isAudioChunkFrame(data))
+      return this.onAudio(audioChunkPayload(data)); // no input until it holds speech (see onMessage)
     const text = frameText(data, isBinary);
     const decoded = decodeClientFrame(text);
     if (!decoded.ok) {
@@ -301,10 +300,9 @@ export class Conversation {
   }
 
   private onMessage(msg: ClientMessage): void | Promise<void> {
-    if (!('type' in msg)) {
-      this.idle.input();
-      return this.onAudio(msg.user_audio_chunk);
-    }
+    // Like the service, a microphone streaming silence is no input: only speech (and the messages
+    // below) keep the conversation from timing out.
+    if (!('type' in msg)) return this.onAudio(msg.user_audio_chunk);
     switch (msg.type) {
       case 'pong':
         this.pinger.pong(msg.event_id);
@@ -356,6 +354,7 @@ export class Conversation {
 
   private onVoiceTurn(t: SpokenTurn): void | Promise<void> {
     if (this.state !== 'open') return;
+    this.idle.input();
     if (this.clientAsr && !t.late) {
       // The client's words for this turn may be on their way: wait a moment, and drop ours if they came.
       const endedAt = t.kind === 'heard' ? t.endedAt : performance.now();
