@@ -110,7 +110,8 @@ function expectWholeSpeech(r: Capture): string {
   const inserted = -a.steps.reduce((x, y) => x + y, 0);
   const detail =
     `start ${((a.startLag / 16000) * 1000).toFixed(0)} ms into the WAV, steps [${a.steps.join(', ')}], ` +
-    `upstream gaps ${r.gaps.count} (${r.gaps.ms.toFixed(1)} ms), matched ${a.matched}/${a.windows}, ctx ${r.captureRate} Hz`;
+    `upstream gaps ${r.gaps.count} (${r.gaps.ms.toFixed(1)} ms), matched ${a.matched}/${a.windows}, ctx ${r.captureRate} Hz, ` +
+    `unmatched ${JSON.stringify(a.unmatched)}`;
   // Most of the ~3.6 s of speech is voiced; each of those windows must line up with the WAV.
   expect(a.windows, detail).toBeGreaterThan(60);
   // A forward step is audio missing. The browser may skip ahead only to catch up with silence it
@@ -129,7 +130,14 @@ function expectWholeSpeech(r: Capture): string {
   // An upstream gap either delays what follows (a backward step) or stands in for audio the
   // browser discarded to catch up (no step); either way only the 20 ms windows it touches can
   // fail to match, and no other window may.
-  expect(a.windows - a.matched, detail).toBeLessThanOrEqual(2 * r.gaps.count + Math.ceil(r.gaps.ms / 20));
+  // The device's start: when the capture opens mid-word, its first 40 ms may not line up (Chrome opens
+  // the stream with a short gap it does not always report). Measured under load: only windows at 0 and
+  // 20 ms, before the first match, ever did; every later window must match.
+  const startup = a.unmatched.filter((u) => u.beforeFirstMatch && u.atMs <= 40).length;
+  expect(startup, detail).toBeLessThanOrEqual(3);
+  expect(a.windows - a.matched - startup, detail).toBeLessThanOrEqual(
+    2 * r.gaps.count + Math.ceil(r.gaps.ms / 20),
+  );
   return detail;
 }
 
