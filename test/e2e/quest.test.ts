@@ -51,7 +51,11 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
       heard = await record(g.page, 'aldric');
     }
     expect(heard.said[0]).toContain('footsteps');
-    expect(heard.R).toBeGreaterThan(heard.L * 1.3);
+    const where = (await snapshot(g.page)).player;
+    expect(
+      heard.R,
+      `heard ${JSON.stringify(heard)} with the player at ${JSON.stringify(where)}`,
+    ).toBeGreaterThan(heard.L * 1.3);
     let said = npc(await snapshot(g.page), 'aldric').said;
     await say(g, 'What is the password?');
     said = await nextLine(g, 'aldric', said, "Aldric's answer about the password");
