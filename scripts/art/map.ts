@@ -204,6 +204,8 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     { name: 'pip', x: 32 * TILE, y: 16 * TILE + 10, facing: 'down' },
     { name: 'aldric', x: 36 * TILE, y: 25 * TILE + 8, facing: 'down' },
     { name: 'brenna', x: 27 * TILE, y: 12 * TILE + 4, facing: 'left' },
+    // The traveller from afar rests south of the farm, off the roads the quest uses.
+    { name: 'meiling', x: 10 * TILE, y: 32 * TILE + 6, facing: 'right' },
   ];
   for (const n of npcs)
     fill(

@@ -119,6 +119,11 @@ export const ROUTES: Record<string, [number, number][]> = {
     [466, 440],
     [466, 216],
   ],
+  /** From the spawn west along the south edge to Meiling, resting below the farm. */
+  meiling: [
+    [384, 536],
+    [196, 536],
+  ],
   /** From Brenna through the north gate to the Moonwell. */
   moonwell: [
     [466, 256],
