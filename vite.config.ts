@@ -7,7 +7,8 @@ import { packageAliases } from './test/helpers/aliases.js';
 
 export default defineConfig({
   resolve: { alias: packageAliases() },
-  plugins: [voiceAgents({ npcDir: 'assets/npcs' })],
+  // The tool declarations of the NPC files type onTool's parameters in the sample game.
+  plugins: [voiceAgents({ npcDir: 'assets/npcs', toolTypes: 'sample-game/voice-agents-tools.d.ts' })],
   // Phaser alone is ~1.2 MB minified; the warning would fire on every build of any Phaser game.
   build: { outDir: 'dist-game', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
 });

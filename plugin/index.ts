@@ -15,6 +15,8 @@ export type {
   PluginEvents,
   ToolCall,
   ToolHandler,
+  ToolParameters,
+  NpcToolParameters,
   VoiceAgentsError,
 } from './phaser/events.js';
 export { cleanAgentText } from './phaser/bubble/text.js';

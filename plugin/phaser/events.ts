@@ -23,8 +23,23 @@ export type NpcState =
 /** A client tool call from the agent: one type for the session, the NPC handle and the plugin. */
 export type { ToolCall };
 
+/**
+ * The parameters of each client tool, by tool name. Empty here: the Vite plugin writes a declarations
+ * file that fills it from the NPC files' `agent.tools`, so `onTool('give_item', (p) => p.item)` is typed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
+export interface NpcToolParameters {}
+
+/** A tool's parameters: as declared when the generated types know the tool, else any JSON object. */
+export type ToolParameters<Name extends string> = Name extends keyof NpcToolParameters
+  ? NpcToolParameters[Name]
+  : Record<string, unknown>;
+
 /** A tool handler's answer: a string, or anything JSON-serialisable. Throwing sends an error result. */
-export type ToolHandler = (parameters: Record<string, unknown>, call: ToolCall) => unknown | Promise<unknown>;
+export type ToolHandler<Name extends string = string> = (
+  parameters: ToolParameters<Name>,
+  call: ToolCall,
+) => unknown | Promise<unknown>;
 
 /** Everything that can go wrong, as one typed event. */
 export interface VoiceAgentsError {

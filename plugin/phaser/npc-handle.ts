@@ -147,11 +147,12 @@ export class NpcHandle extends Emitter<NpcEvents> {
    * result sent to the agent; a throw sends an error result. The call is also emitted as
    * `tool:<name>`, and a `tool:<name>` listener alone answers with a default success.
    */
-  onTool(name: string, handler: ToolHandler): () => void {
-    this.#tools.set(name, handler);
+  onTool<Name extends string>(name: Name, handler: ToolHandler<Name>): () => void {
+    // Stored untyped: the call's parameters come from the agent, checked only by the declaration.
+    this.#tools.set(name, handler as ToolHandler);
     this.#owner.toolAdded(this, name);
     return () => {
-      if (this.#tools.get(name) === handler) this.#tools.delete(name);
+      if (this.#tools.get(name) === (handler as ToolHandler)) this.#tools.delete(name);
     };
   }
 

@@ -24,6 +24,7 @@ import {
 import { CONFIG_PATH, LOCAL_AGENT_PATH, describeMount } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
 import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
+import { toolTypesPath, writeToolTypes } from './tool-types.js';
 
 export const VIRTUAL_NPCS = 'virtual:voice-agents/npcs';
 const RESOLVED_VIRTUAL_NPCS = '\0' + VIRTUAL_NPCS;
@@ -39,6 +40,12 @@ export interface VoiceAgentsOptions {
   apiKey?: string;
   /** Broker settings (allowed origins, rate limit, base URL). */
   broker?: Omit<BrokerOptions, 'apiKey' | 'npcs'>;
+  /**
+   * Where to write the TypeScript declarations of the NPC files' client tools (typed `onTool`
+   * parameters), relative to the Vite root; `false` writes none. Default `src/voice-agents-tools.d.ts`
+   * when the project has a `src` folder.
+   */
+  toolTypes?: string | false;
 }
 
 /**
@@ -95,6 +102,18 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
         s.errors = [...(s.errors ?? []), e];
         delete s.npc;
       }
+    }
+    await updateToolTypes();
+  }
+
+  /** Keeps the typed tool parameters in step with the NPC files (see the toolTypes option). */
+  async function updateToolTypes(): Promise<void> {
+    const path = toolTypesPath(root, options.toolTypes);
+    if (!path) return;
+    try {
+      await writeToolTypes(path, goodNpcs());
+    } catch (err) {
+      devServer?.config.logger.warn(`voice-agents: could not write ${path}: ${(err as Error).message}`);
     }
   }
 
@@ -389,6 +408,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const wasNeverGood = !files.get(path)?.npc;
       files.set(path, { npc: result.npc });
       mount?.setNpcs(goodNpcs());
+      await updateToolTypes();
       // A file that was broken since startup is not in the page yet: the NPC list must be rebuilt.
       const virtualMod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_NPCS);
       if (wasNeverGood && virtualMod) {

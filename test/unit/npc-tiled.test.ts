@@ -13,7 +13,7 @@ describe('NPC placement from a Tiled map', () => {
       source: villageText,
     });
     expect(errors).toEqual([]);
-    expect(placements.map((p) => p.id).sort()).toEqual(['aldric', 'brenna', 'mira', 'pip']);
+    expect(placements.map((p) => p.id).sort()).toEqual(['aldric', 'brenna', 'meiling', 'mira', 'pip']);
     const mira = placements.find((p) => p.id === 'mira')!;
     expect(mira).toMatchObject({ x: 240, y: 326, objectId: 1, properties: { facing: 'down' } });
     expect(mira.npc.name).toBe('Mira the Merchant');
