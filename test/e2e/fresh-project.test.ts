@@ -7,7 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,10 +94,24 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 300_000);
 
+/** Stops a dev server started by npx, with the vite process under it. */
+function stop(p: ChildProcess): void {
+  try {
+    if (p.pid !== undefined) process.kill(-p.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
 afterAll(async () => {
-  for (const s of servers) s.kill('SIGTERM');
+  const exited = servers.map((s) =>
+    s.exitCode !== null || s.signalCode !== null ? null : new Promise((r) => s.once('exit', r)),
+  );
+  for (const s of servers) stop(s);
+  await Promise.all(exited);
   await browser?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  // A dev server's last writes (its dependency cache) can still land while the folder goes.
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, from the README', (phaser) => {
@@ -135,8 +158,10 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     expect(tsc.code).toBe(0);
 
     const port = await freePort();
+    // Its own process group: npx starts vite as a child, and stopping must stop both.
     const vite = spawn('npx', ['vite', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
       cwd: dir,
+      detached: true,
       env: { ...process.env, ELEVENLABS_API_KEY: '', VOICE_AGENTS_ASR: 'none' },
     });
     servers.push(vite);
@@ -146,8 +171,17 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     const t0 = Date.now();
     while (!said.includes('voice-agents broker:') && Date.now() - t0 < 60_000)
       await new Promise((r) => setTimeout(r, 100));
-    expect(said).toContain(`voice-agents local agent: ws://localhost:${port}/v1/convai/conversation`);
+    // The same host as Vite's own "Local:" line (the server was started with --host 127.0.0.1).
+    expect(said).toContain(`Local:   http://127.0.0.1:${port}/`);
+    expect(said).toContain(`voice-agents local agent: ws://127.0.0.1:${port}/v1/convai/conversation`);
     expect(said).toContain('voice-agents broker: off');
+    // The dev server wrote the NPC files' tool types into src/; the project still type-checks with them.
+    const toolTypes = join(dir, 'src/voice-agents-tools.d.ts');
+    await expect.poll(() => existsSync(toolTypes), { timeout: 30_000 }).toBe(true);
+    expect(readFileSync(toolTypes, 'utf8')).toContain("declare module 'phaser-voice-agents'");
+    const tscAgain = await run('npx tsc --noEmit -p .', dir, 120_000);
+    expect(tscAgain.out).toBe('');
+    expect(tscAgain.code).toBe(0);
 
     const greeting = compileNpcFile(
       readFileSync(join(dir, 'assets/npcs/mira.npc.yaml'), 'utf8'),
@@ -170,6 +204,6 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     expect(response.agent_response_event.agent_response).toBe(greeting.npc.agent.first_message);
     expect(errors).toEqual([]);
     await page.close();
-    vite.kill('SIGTERM');
+    stop(vite);
   }, 600_000);
 });

@@ -59,7 +59,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     const s = await snapshot(g.page);
     expect(s.started).toBe(true);
     expect(s.audioState).toBe('running');
-    expect(s.npcs.map((n) => n.id).sort()).toEqual(['aldric', 'brenna', 'mira', 'pip']);
+    expect(s.npcs.map((n) => n.id).sort()).toEqual(['aldric', 'brenna', 'meiling', 'mira', 'pip']);
     expect(s.npcs.find((n) => n.id === 'mira')!.name).toBe('Mira');
     expect(s.talk.target).toBeNull();
     expect(s.talk.micOpen).toBe(false);
