@@ -5,6 +5,13 @@ import { clauses, isSlipOf, stem, words } from '../../plugin/server/agent/unders
 import { ReplyMatcher, speechAct } from '../../plugin/server/agent/understand/match.js';
 import { MET_WITH, readIntentSet, score, type Utterance } from '../fixtures/intents/intent-set.js';
 import { repoRoot } from '../helpers/browser.js';
+import {
+  createLocalBrain,
+  SAY_AGAIN,
+  type BrainContext,
+  type BrainStep,
+} from '../../plugin/server/agent/brain.js';
+import type { SessionPlan } from '../../plugin/server/agent/persona.js';
 
 // How the local brain understands typed words (issue 15.2). The sets are played against the
 // sample game's own NPC files, each line to a fresh conversation (so right after the greeting).
@@ -139,4 +146,38 @@ describe('the utterance sets, typed (issue 15.2: at least 90 % right, no wrong t
       expect(misses.length / set.length, misses.join('\n')).toBeLessThanOrEqual(0.1);
     });
   }
+});
+
+describe('spoken words the recognizer was not sure of', () => {
+  const mira = npcs.get('mira')!;
+  const turn = async (text: string, spoken: boolean) => {
+    const steps: BrainStep[] = [];
+    const ctx: BrainContext = {
+      plan: { npc: mira } as SessionPlan, // the local brain reads only the NPC of the plan
+      history: [{ role: 'assistant', content: mira.agent.first_message ?? '' }],
+      context: new Map(),
+      variables: {},
+      toolResults: new Map(),
+      notes: new Map(),
+      spoken,
+    };
+    for await (const s of createLocalBrain().respond(text, ctx, new AbortController().signal)) steps.push(s);
+    return steps;
+  };
+
+  it('a tool never runs on one keyword in a long recognized line: the NPC asks again; typed, it acts', async () => {
+    // The recognizer's junk: small words around one keyword (from the understanding bench's misses).
+    const junk = 'the of my and to buy some the a in';
+    const typed = await turn(junk, false);
+    expect(typed.some((s) => s.kind === 'tool' && s.name === 'open_shop')).toBe(true);
+    const heard = await turn(junk, true);
+    expect(heard.filter((s) => s.kind === 'tool')).toEqual([]);
+    expect(heard).toEqual([{ kind: 'text', text: mira.local.say_again ?? SAY_AGAIN, final: true }]);
+    // Enough of the reply from speech still acts: two of its phrases, or one in a short line.
+    for (const said of ['show me your wares', 'i want to buy'])
+      expect(
+        (await turn(said, true)).some((s) => s.kind === 'tool' && s.name === 'open_shop'),
+        said,
+      ).toBe(true);
+  });
 });

@@ -30,6 +30,11 @@ export interface BrainContext {
    * session, across conversations.
    */
   memory?: Map<string, string>;
+  /**
+   * The words came from the offline recognizer, which turns noise and accents into plausible
+   * junk: a reply that would act (call a tool) on one matched word asks again instead.
+   */
+  spoken?: boolean;
 }
 
 /** A fact's value now: what the NPC remembers, else what the game said (`setFact`). */
@@ -82,6 +87,15 @@ function fill(text: string, ctx: BrainContext, extra: Record<string, string>): s
 /** The brain's note of the reply it said last, so a reply with `after` can follow it. */
 const LAST_REPLY = 'local:last-reply';
 
+/**
+ * Whether recognized speech holds enough of a reply to run its tool: two matched words (a filler
+ * counts half), or one in a short line ("here is my lantern"). The recognizer's junk is long strings
+ * of small words with one keyword in them ("the of lamp and to of in the to me the").
+ */
+const enoughToAct = (evidence: number, words: number) =>
+  evidence >= 1.5 || evidence / Math.max(1, words) >= 0.25;
+export const SAY_AGAIN = "Sorry, I didn't catch that. Could you say it again?";
+
 export function createLocalBrain(): Brain {
   return {
     name: 'npc-rules',
@@ -95,9 +109,14 @@ export function createLocalBrain(): Brain {
           : ctx.history.some((t) => t.role === 'assistant')
             ? 'greeting'
             : undefined;
-      const { reply, toolAllowed } = matcherFor(local).understand(userText, after, (name) =>
+      const { reply, toolAllowed, evidence, words } = matcherFor(local).understand(userText, after, (name) =>
         factOf(ctx, name),
       );
+      if (ctx.spoken && reply?.tool && toolAllowed && !enoughToAct(evidence, words)) {
+        ctx.notes?.set(LAST_REPLY, '');
+        yield { kind: 'text', text: local.say_again ?? SAY_AGAIN, final: true };
+        return;
+      }
       ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
       for (const fact of reply?.remember ?? []) ctx.memory?.set(fact, 'yes');
       const extra = { user_text: userText };

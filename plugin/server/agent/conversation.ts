@@ -381,7 +381,7 @@ export class Conversation {
       type: 'user_transcript',
       user_transcription_event: { user_transcript: t.text, event_id: t.eventId },
     });
-    return this.userTurn(t.text, t.endedAt);
+    return this.userTurn(t.text, t.endedAt, true);
   }
 
   // --- speaking -----------------------------------------------------------------------------------
@@ -472,7 +472,7 @@ export class Conversation {
     }
   }
 
-  private async userTurn(text: string, startedAt = performance.now()): Promise<void> {
+  private async userTurn(text: string, startedAt = performance.now(), spoken = false): Promise<void> {
     if (!this.plan || !this.brain) return;
     const turn = this.newTurn();
     const history = this.history.slice();
@@ -491,6 +491,7 @@ export class Conversation {
         toolResults,
         notes: this.brainNotes,
         ...(this.memory ? { memory: this.memory } : {}),
+        spoken,
       },
       turn.abort.signal,
     );

@@ -36,6 +36,10 @@ export interface Understanding<R> {
   toolAllowed: boolean;
   /** How much of what was said the reply explains (0 when none matched). */
   score: number;
+  /** The words of the chosen reply's phrases that were said (a filler counts half). */
+  evidence: number;
+  /** How many words were said. */
+  words: number;
   /** The player only said yes or no (and filler words). */
   answer?: 'yes' | 'no';
 }
@@ -274,16 +278,18 @@ export class ReplyMatcher<R extends ReplyRule> {
         : content.length > 0 && content.every((t) => t.meaning === 'no')
           ? 'no'
           : undefined;
-    let best: { c: CompiledReply<R>; score: number; negated: boolean } | undefined;
+    let best: { c: CompiledReply<R>; score: number; negated: boolean; evidence: number } | undefined;
     for (const c of this.#replies) {
       const following = c.reply.after;
       if (following?.length && (after === undefined || !following.includes(after))) continue;
       if (!c.conditions.every((cond) => holds(cond, fact))) continue;
       let top = { score: 0, negated: false };
       let more = 0;
+      let total = 0;
       for (const p of c.phrases) {
         const m = matchPhrase(said, p, this.#lexicon);
         if (m.score <= 0) continue;
+        total += m.score;
         if (m.score > top.score) {
           if (top.score > 0) more++;
           top = m;
@@ -296,13 +302,15 @@ export class ReplyMatcher<R extends ReplyRule> {
       let score = top.score + 0.2 * Math.min(more, 2);
       if (c.hasTool && act === 'request') score += 0.5;
       if (following?.length) score += 1;
-      if (!best || score > best.score) best = { c, score, negated: top.negated };
+      if (!best || score > best.score) best = { c, score, negated: top.negated, evidence: total };
     }
     return {
       reply: best?.c.reply,
       act,
       toolAllowed: best !== undefined && best.c.hasTool,
       score: best?.score ?? 0,
+      evidence: best?.evidence ?? 0,
+      words: said.length,
       ...(answer ? { answer } : {}),
     };
   }
