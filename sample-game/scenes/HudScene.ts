@@ -9,16 +9,9 @@ import { ShopPanel } from '../hud/ShopPanel.js';
 import { hintRow, text, type Hint } from '../hud/widgets.js';
 import { TextBox } from '../hud/TextBox.js';
 import { ConversationLog } from '../hud/ConversationLog.js';
+import { talkLine } from '../hud/talk-line.js';
 
 const VOLUME_KEY = 'thornbury.volume';
-const STATE_WORDS: Record<string, string> = {
-  idle: 'not talking',
-  connecting: 'connecting…',
-  ready: 'ready',
-  listening: 'listening',
-  speaking: 'speaking',
-};
-
 /** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
 export class HudScene extends Phaser.Scene {
   private talk!: Talk;
@@ -205,13 +198,7 @@ export class HudScene extends Phaser.Scene {
       speaking: 0xf08a5d,
     };
     this.npcDot.setFillStyle(who ? (colors[t.npcState] ?? 0x6b6478) : 0x6b6478);
-    this.npcText.setText(
-      !who
-        ? 'Nobody to talk to'
-        : t.npcState === 'queued'
-          ? `${who.name} is busy, wait a moment…`
-          : `${who.name} · ${STATE_WORDS[t.npcState] ?? t.npcState}`,
-    );
+    this.npcText.setText(talkLine(who, t.npcState));
     // volume
     const vol = Howler.volume();
     this.volIcon.setFrame(vol === 0 ? 4 : 3);

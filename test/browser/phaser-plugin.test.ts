@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
+import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import {
@@ -499,6 +500,64 @@ function silentWav(): string {
   writeFileSync(path, wav);
   return path;
 }
+
+describe('an agent with every conversation slot taken (queue_status, issue 14.5)', () => {
+  const npc = loadNpc();
+  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
+  beforeAll(async () => {
+    // One slot, as a busy agent on the service: the next conversation waits in line.
+    rig.agent = await createLocalAgent({
+      port: 0,
+      npcs: [npc],
+      llm: false,
+      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 20_000 },
+    });
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
+    rig.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.agent?.close();
+  });
+
+  it('the NPC is queued while another player holds the slot, then greets once admitted', async () => {
+    // Another player's conversation holds the only slot.
+    const other = new WebSocket(`${rig.agent.url}/v1/convai/conversation?agent_id=${npc.id}`);
+    await new Promise((resolve, reject) => {
+      other.once('error', reject);
+      other.on('message', (d) => {
+        if (String(d).includes('conversation_initiation_metadata')) resolve(null);
+      });
+      other.once('open', () => other.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
+    });
+    const { page, errors } = await openPage(rig.browser, rig.base, {
+      npc,
+      agentUrl: rig.agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    });
+    await until(
+      page,
+      () => log(page),
+      (l) => l.includes('state:queued'),
+      'the queued state',
+    );
+    expect((await log(page)).some((x) => x.startsWith('response:'))).toBe(false);
+    other.close();
+    const greeting = `response:mira:${npc.agent.first_message}`;
+    await until(
+      page,
+      () => log(page),
+      (l) => l.includes(greeting),
+      'the greeting once admitted',
+    );
+    const l = await log(page);
+    expect(l.filter((x) => x.startsWith('error:') || x.startsWith('plugin:error'))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
 
 describe('a conversation the agent closes for lack of input (issue 16.1)', () => {
   const npc = loadNpc();

@@ -171,7 +171,9 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     const t0 = Date.now();
     while (!said.includes('voice-agents broker:') && Date.now() - t0 < 60_000)
       await new Promise((r) => setTimeout(r, 100));
-    // The same host as Vite's own "Local:" line (the server was started with --host 127.0.0.1).
+    // The same host as Vite's own "Local:" line (the server was started with --host 127.0.0.1). Vite
+    // colours its lines when it thinks a terminal reads them (CI=true does): compare the plain text.
+    said = said.replace(/\x1b\[[0-9;]*m/g, '');
     expect(said).toContain(`Local:   http://127.0.0.1:${port}/`);
     expect(said).toContain(`voice-agents local agent: ws://127.0.0.1:${port}/v1/convai/conversation`);
     expect(said).toContain('voice-agents broker: off');

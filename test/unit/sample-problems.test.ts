@@ -2,6 +2,7 @@
  * The sample game's HUD explains every plugin error in plain words with something the player can
  * do, and never shows a raw error object.
  */
+import { talkLine } from '../../sample-game/hud/talk-line.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { VoiceAgentsError } from 'phaser-voice-agents';
@@ -107,5 +108,13 @@ describe('sample game: problems in plain words', () => {
     expect(pkg.scripts[cmd!]).toBe('vite');
     expect(viteConfig).toMatch(/voiceAgents\(/);
     expect(viteConfig).not.toMatch(/localAgent:\s*false/);
+  });
+});
+
+describe("the HUD's line about who the player talks to", () => {
+  it('says a villager whose agent is full is busy, not failing', () => {
+    expect(talkLine({ name: 'Mira' }, 'queued')).toBe('Mira is busy, wait a moment…');
+    expect(talkLine({ name: 'Mira' }, 'listening')).toBe('Mira · listening');
+    expect(talkLine(null, 'idle')).toBe('Nobody to talk to');
   });
 });
