@@ -94,7 +94,7 @@ async function nodeSoak() {
       spoken.set(a.eventId, (spoken.get(a.eventId) ?? '') + (a.alignment?.chars.join('') ?? ''));
       waiter?.();
     });
-    session.on('agentResponse', (r) => {
+    session.on('response', (r) => {
       responses.set(r.eventId, r.text);
       waiter?.();
     });

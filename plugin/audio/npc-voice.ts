@@ -57,7 +57,7 @@ interface Graph {
 /**
  * One NPC's voice: streamed PCM chunks in, gapless positioned playback out, into Howler's master
  * gain. Wire it as `session.on('audio', (pcm, rate, id) => voice.push(pcm, rate, id))` and
- * `session.on('interrupted', () => voice.flush())`.
+ * `session.on('interruption', () => voice.flush())`.
  */
 export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #graph: Graph | null = null;

@@ -105,7 +105,7 @@ export class Conversation {
       s.on('state', (st) => {
         if (st === 'connecting') this.#host.setState('connecting');
       }),
-      s.on('connected', (info) => {
+      s.on('conversation:start', (info) => {
         this.#opened = true;
         this.conversationId = info.conversationId;
         this.inputRate = info.inputFormat.sampleRate;
@@ -119,27 +119,23 @@ export class Conversation {
         });
       }),
       s.on('audio', (chunk) => this.#onAudio(chunk)),
-      s.on('agentResponse', (e) => this.#onResponse(e.text, e.eventId)),
+      s.on('response', (e) => this.#onResponse(e.text, e.eventId)),
       s.on('correction', (e) => this.#onCorrection(e.corrected, e.original, e.eventId)),
-      s.on('interrupted', (e) => {
+      s.on('interruption', (e) => {
         this.#cutBubble();
         this.voice?.flush();
         if (this.#held) this.#held = this.#held.filter((c) => c.eventId > e.eventId);
         this.#host.emitNpc('interruption', e.eventId);
       }),
-      s.on('userTranscript', (e) => {
-        this.#userTurnEndedAt = this.#host.now();
-        this.#host.emitNpc('transcript', e.text, true);
-        this.#host.playerSaid(e.text);
-      }),
-      s.on('tentativeUserTranscript', (e) => {
-        this.#host.emitNpc('transcript', e.text, false);
+      s.on('transcript', (e) => {
+        if (e.final) this.#userTurnEndedAt = this.#host.now();
+        this.#host.emitNpc('transcript', e.text, e.final);
         this.#host.playerSaid(e.text);
       }),
       s.on('ping', (e) => {
         if (e.pingMs !== null) this.pingMs = e.pingMs;
       }),
-      s.on('toolCall', (call) => {
+      s.on('tool', (call) => {
         const { handled: _handled, ...c } = call;
         this.#host.emitNpc('tool', c);
         this.#host.emitNpc(`tool:${call.name}`, call.parameters, c);
@@ -164,7 +160,7 @@ export class Conversation {
           message: e.cause.kind === 'error' ? e.cause.message : 'The connection to the agent was lost.',
         });
       }),
-      s.on('end', (reason) => this.#onEnd(reason)),
+      s.on('conversation:end', (reason) => this.#onEnd(reason)),
     );
     if (voice) {
       this.#offs.push(
@@ -222,7 +218,7 @@ export class Conversation {
     try {
       await this.session.connect();
     } catch {
-      // A failed connect also ends the session: its 'end' event reports the reason (once).
+      // A failed connect also ends the session: its 'conversation:end' event reports the reason (once).
     }
   }
 

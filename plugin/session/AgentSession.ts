@@ -106,7 +106,7 @@ export class AgentSession {
   get state(): SessionState {
     return this.#state;
   }
-  /** The current conversation (after `connected`); a reconnect replaces it. */
+  /** The current conversation (after `conversation:start`); a reconnect replaces it. */
   get conversation(): ConversationInfo | undefined {
     return this.#info;
   }
@@ -249,13 +249,13 @@ export class AgentSession {
 
   /**
    * Stops the agent's current response on the client: its remaining audio is dropped and
-   * `interrupted` tells playback to flush. There is no wire message for this; the agent's next
+   * `interruption` tells playback to flush. There is no wire message for this; the agent's next
    * response plays normally. Returns false when there was no response to cut.
    */
   interrupt(): boolean {
     const eventId = this.#turns.cutCurrent();
     if (eventId === undefined) return false;
-    this.#events.fire('interrupted', { source: 'client', eventId });
+    this.#events.fire('interruption', { source: 'client', eventId });
     return true;
   }
 
@@ -314,7 +314,7 @@ export class AgentSession {
     this.#line.reset();
     // close() may have been called while the metadata was in flight: stay `closing`.
     if (this.#state === 'connecting') this.#setState('open');
-    this.#events.fire('connected', info);
+    this.#events.fire('conversation:start', info);
     this.#events.fire('message', message);
     return info;
   }
@@ -371,7 +371,7 @@ export class AgentSession {
     this.#socket = undefined;
     this.#endReason = end;
     this.#setState('closed');
-    this.#events.fire('end', end);
+    this.#events.fire('conversation:end', end);
     this.#events.clear();
     this.#resolveClosed();
   }

@@ -70,11 +70,11 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
       break;
     case 'interruption':
       turns.serverInterruption(m.interruption_event.event_id);
-      events.fire('interrupted', { source: 'server', eventId: m.interruption_event.event_id });
+      events.fire('interruption', { source: 'server', eventId: m.interruption_event.event_id });
       break;
     case 'agent_response':
       turns.agentResponse(m.agent_response_event.event_id);
-      events.fire('agentResponse', {
+      events.fire('response', {
         text: m.agent_response_event.agent_response,
         eventId: m.agent_response_event.event_id,
       });
@@ -90,15 +90,17 @@ export function routeFrame(ctx: RouterContext, data: unknown): void {
     }
     case 'user_transcript':
       turns.userTurnEnded();
-      events.fire('userTranscript', {
+      events.fire('transcript', {
         text: m.user_transcription_event.user_transcript,
         eventId: m.user_transcription_event.event_id,
+        final: true,
       });
       break;
     case 'tentative_user_transcript':
-      events.fire('tentativeUserTranscript', {
+      events.fire('transcript', {
         text: m.tentative_user_transcription_event.user_transcript,
         eventId: m.tentative_user_transcription_event.event_id,
+        final: false,
       });
       break;
     case 'vad_score':
@@ -161,7 +163,7 @@ function deliverAudio(ctx: RouterContext, m: AudioMessage): void {
 async function runToolCall(ctx: RouterContext, m: ClientToolCallMessage): Promise<void> {
   const call = toToolCall(m);
   const socket = ctx.socket();
-  ctx.events.fire('toolCall', { ...call, handled: ctx.tools.has(call.name) });
+  ctx.events.fire('tool', { ...call, handled: ctx.tools.has(call.name) });
   const result = await ctx.tools.run(call);
   // The answer belongs to the conversation that asked: never send it into a reconnected one.
   if (call.expectsResponse && socket && socket === ctx.socket() && ctx.isOpen()) {

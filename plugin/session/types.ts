@@ -106,26 +106,28 @@ export type ToolCallEvent = ToolCall & {
 export type AgentToolMessage =
   AgentToolRequestMessage | AgentToolResponseMessage | AgentToolResponseFullPayloadMessage;
 
-/** Every event of {@link AgentSession}. Subscribe with `session.on(name, fn)`, which returns an unsubscribe. */
+/**
+ * Every event of {@link AgentSession}. Subscribe with `session.on(name, fn)`, which returns an unsubscribe.
+ * The names are the NPC handle's and the plugin's (one vocabulary; the README's API section maps
+ * them to the wire's messages); a session's payloads are objects with the wire's detail.
+ */
 export interface AgentSessionEvents {
   /** The state changed. */
   state: (state: SessionState, previous: SessionState) => void;
   /** The conversation is open (metadata received): first connection and every successful reconnect. */
-  connected: (info: ConversationInfo) => void;
+  'conversation:start': (info: ConversationInfo) => void;
   /** The connection dropped abnormally; a new conversation is attempted after `delayMs`. One per attempt. */
   reconnecting: (info: ReconnectingEvent) => void;
   /** Agent audio to play. Audio of an interrupted response never arrives here. */
   audio: (chunk: AgentAudioChunk) => void;
   /** Stop playback now and flush what is queued: a barge-in, or `interrupt()`. */
-  interrupted: (info: InterruptionEvent) => void;
+  interruption: (info: InterruptionEvent) => void;
   /** Full text of an agent turn. */
-  agentResponse: (e: { text: string; eventId: number }) => void;
+  response: (e: { text: string; eventId: number }) => void;
   /** After an interruption: the part of the agent's turn that was actually spoken. */
   correction: (e: { original: string; corrected: string; eventId: number }) => void;
-  /** Final transcript of the player's turn. */
-  userTranscript: (e: { text: string; eventId: number }) => void;
-  /** In-progress transcript of the player's turn (may still change). */
-  tentativeUserTranscript: (e: { text: string; eventId: number }) => void;
+  /** The player's words: `final` for the turn's transcript, else in progress (may still change). */
+  transcript: (e: { text: string; eventId: number; final: boolean }) => void;
   /** Speech probability 0..1 of the player's audio (opt-in on the agent). */
   vadScore: (score: number) => void;
   /**
@@ -137,7 +139,7 @@ export interface AgentSessionEvents {
   /** The server pinged (already answered); `pingMs` is its round-trip estimate, null at first. */
   ping: (e: { eventId: number; pingMs: number | null }) => void;
   /** The agent called a client tool. Handlers run whether or not anyone listens here. */
-  toolCall: (call: ToolCallEvent) => void;
+  tool: (call: ToolCallEvent) => void;
   /** Server/system tool activity (`agent_tool_request`, `agent_tool_response`, full payload). */
   agentTool: (message: AgentToolMessage) => void;
   /** Every decoded server message, after the session handled it. */
@@ -152,5 +154,5 @@ export interface AgentSessionEvents {
    */
   audioDropped: (e: { backlogMs: number }) => void;
   /** The conversation ended (state is `closed`). Fires exactly once. */
-  end: (reason: EndReason) => void;
+  'conversation:end': (reason: EndReason) => void;
 }

@@ -49,7 +49,7 @@ describe('AgentSession in Chromium', () => {
       s.on('audio', (c: any) =>
         w.got.audio.push([c.eventId, c.sampleRate, ...Array.from(c.pcm as Int16Array)]),
       );
-      s.on('agentResponse', (e: any) => w.got.responses.push(e.text));
+      s.on('response', (e: any) => w.got.responses.push(e.text));
       s.on('state', (st: string) => w.got.states.push(st));
       const info = await s.connect();
       return info.conversationId;

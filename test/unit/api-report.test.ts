@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { apiReport, ENTRIES, reportPath } from '../../scripts/api-report.js';
+import { SHARED_EVENTS } from '../types/event-vocabulary.js';
 
 // Every name a user can import, per entry point, against the committed report: a change to the
 // public surface is a visible change to test/api/*.api.txt in review (issue 13.6).
@@ -27,5 +28,13 @@ describe('the public API', () => {
         names.some((l) => l.endsWith(` ${internal}`)),
         internal,
       ).toBe(false);
+  });
+
+  it('events have one vocabulary: the README table lists exactly the names session, NPC and plugin share', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| event | from the wire |'));
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    const documented = rows.map((r) => /^\| `([^`]+)`/.exec(r)?.[1]);
+    expect(documented).toEqual([...SHARED_EVENTS]);
   });
 }, 120_000);

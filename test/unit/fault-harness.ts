@@ -94,12 +94,12 @@ export type Recorder = ReturnType<typeof record>;
 /** Records the session's user-visible events, and each response's audio (samples and spoken text). */
 export function record(session: AgentSession) {
   const rec = recordEvents(session, [
-    'connected',
+    'conversation:start',
     'reconnecting',
-    'agentResponse',
+    'response',
     'error',
-    'end',
-    'interrupted',
+    'conversation:end',
+    'interruption',
     'state',
   ]);
   // Event ids restart in every conversation (a reconnect opens a new one): key by both.
@@ -107,7 +107,7 @@ export function record(session: AgentSession) {
   const responses: Array<{ key: string; text: string }> = [];
   const order: string[] = [];
   const key = (eventId: number) => `${session.conversationId}:${eventId}`;
-  session.on('agentResponse', (r) => responses.push({ key: key(r.eventId), text: r.text }));
+  session.on('response', (r) => responses.push({ key: key(r.eventId), text: r.text }));
   const times: Array<{ name: string; at: number }> = [];
   session.on('reconnecting', () => times.push({ name: 'reconnecting', at: performance.now() }));
   session.on('audio', (c: AgentAudioChunk) => {
@@ -118,7 +118,7 @@ export function record(session: AgentSession) {
     a.text += c.alignment?.chars.join('') ?? '';
     audio.set(key(c.eventId), a);
   });
-  const ended = new Promise<EndReason>((resolve) => session.on('end', resolve));
+  const ended = new Promise<EndReason>((resolve) => session.on('conversation:end', resolve));
   return {
     rec,
     audio,

@@ -209,8 +209,8 @@ describe('the connection cut mid-turn', () => {
     await until(() => t.order.length > 0 && t.order.at(-1) !== t.responseId(GREETING), { timeout: 5000 });
     const firstId = session.conversationId;
     proxy.cutClients();
-    const info = await until(() => t.rec.of('connected').length === 2, { timeout: 5000 }).then(
-      () => t.rec.of('connected')[1]!,
+    const info = await until(() => t.rec.of('conversation:start').length === 2, { timeout: 5000 }).then(
+      () => t.rec.of('conversation:start')[1]!,
     );
     expect(t.rec.of('reconnecting')).toEqual([
       {
@@ -228,17 +228,17 @@ describe('the connection cut mid-turn', () => {
     expect(info.reconnectAttempt).toBe(1);
     expect(session.conversationId).not.toBe(firstId);
     expect(session.state).toBe('open');
-    const greetings = t.rec.of('agentResponse').filter((r) => r.text === GREETING);
+    const greetings = t.rec.of('response').filter((r) => r.text === GREETING);
     session.sendText('Do you sell a potion?');
     await t.spoken(POTION_REPLY);
-    expect(t.rec.of('agentResponse').filter((r) => r.text === GREETING)).toEqual(greetings);
+    expect(t.rec.of('response').filter((r) => r.text === GREETING)).toEqual(greetings);
     expect(proxy.accepted()).toBe(2);
   });
 
   it('a server that accepts and then drops every connection gets the same attempt budget, not a fresh one per drop', async () => {
     const { session, t, proxy } = await open();
     await t.spoken(GREETING);
-    session.on('connected', () => proxy.cutClients());
+    session.on('conversation:start', () => proxy.cutClients());
     proxy.cutClients();
     const end = await t.ended;
     expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
@@ -334,7 +334,7 @@ describe('close codes from the server', () => {
       expect(end).toMatchObject({ ...c.end, code: c.code });
       if (c.words) expect(end.kind === 'error' && end.message).toBe(c.words);
       expect(t.rec.of('reconnecting')).toEqual([]);
-      expect(t.rec.of('end')).toHaveLength(1);
+      expect(t.rec.of('conversation:end')).toHaveLength(1);
       expect(session.state).toBe('closed');
       expect(proxy.accepted()).toBe(1);
       // A closed session refuses to send, with a typed error rather than a silent drop.

@@ -287,7 +287,7 @@ describe('a live session fed hostile frames', () => {
     const texts: string[] = [];
     const audioIds: number[] = [];
     session.on('error', (e) => errors.push({ kind: e.kind, message: e.message }));
-    session.on('agentResponse', (r) => texts.push(r.text));
+    session.on('response', (r) => texts.push(r.text));
     session.on('audio', (a) => audioIds.push(a.eventId));
     try {
       await session.connect();

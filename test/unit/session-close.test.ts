@@ -83,13 +83,13 @@ describe('how a conversation ends', () => {
 
   it.each(cases)('%s', async (_name, frame, code, reason, expected) => {
     const { session, conn } = await open();
-    const rec = recordEvents(session, ['end', 'reconnecting', 'state']);
+    const rec = recordEvents(session, ['conversation:end', 'reconnecting', 'state']);
     if (frame) conn.send(frame);
     conn.close(code, reason);
     await session.closed;
     expect(session.state).toBe('closed');
     expect(session.endReason).toMatchObject(expected);
-    expect(rec.of('end')).toEqual([session.endReason]);
+    expect(rec.of('conversation:end')).toEqual([session.endReason]);
     // None of these is retried: the session is closed for good and no second connection was made.
     expect(rec.of('reconnecting')).toEqual([]);
     expect(rec.all.filter((r) => r.name === 'state').map((r) => r.args[0])).toEqual(['closed']);
@@ -109,7 +109,7 @@ describe('how a conversation ends', () => {
         event_id: 9,
       },
     });
-    expect(await waitForEvent(session, 'end')).toEqual({
+    expect(await waitForEvent(session, 'conversation:end')).toEqual({
       kind: 'agent',
       via: 'end_call',
       code: 1000,
@@ -132,12 +132,12 @@ describe('how a conversation ends', () => {
         full_tool_result: '',
       },
     });
-    expect(await waitForEvent(session, 'end')).toMatchObject({ kind: 'agent', via: 'end_call' });
+    expect(await waitForEvent(session, 'conversation:end')).toMatchObject({ kind: 'agent', via: 'end_call' });
   });
 
   it('close() ends as "user" exactly once, with code 1000, passing through closing', async () => {
     const { session, conn } = await open();
-    const rec = recordEvents(session, ['state', 'end']);
+    const rec = recordEvents(session, ['state', 'conversation:end']);
     const first = session.close();
     const second = session.close();
     expect(session.state).toBe('closing');
@@ -145,7 +145,7 @@ describe('how a conversation ends', () => {
     expect(rec.all.map((r) => [r.name, r.args[0]])).toEqual([
       ['state', 'closing'],
       ['state', 'closed'],
-      ['end', { kind: 'user', code: 1000, reason: 'User ended conversation' }],
+      ['conversation:end', { kind: 'user', code: 1000, reason: 'User ended conversation' }],
     ]);
     expect(await conn.closed).toEqual({ code: 1000, reason: 'User ended conversation' });
   });
@@ -167,7 +167,7 @@ describe('how a conversation ends', () => {
     await expect(idle.connect()).rejects.toMatchObject({ kind: 'invalid_state' });
 
     const session = make();
-    const ends = recordEvents(session, ['end']);
+    const ends = recordEvents(session, ['conversation:end']);
     const connecting = session.connect();
     await server.connection(0);
     await session.close();
@@ -179,7 +179,7 @@ describe('how a conversation ends', () => {
 describe('reconnecting after a dropped connection', () => {
   it('opens a new conversation without replaying the greeting, reporting the attempt', async () => {
     const { session, conn } = await open({ initiation: GREETING });
-    const rec = recordEvents(session, ['state', 'reconnecting', 'connected']);
+    const rec = recordEvents(session, ['state', 'reconnecting', 'conversation:start']);
     conn.drop();
     const info = await waitForEvent(session, 'reconnecting');
     expect(info).toMatchObject({
@@ -195,7 +195,7 @@ describe('reconnecting after a dropped connection', () => {
     expect(init.conversation_config_override?.agent?.first_message).toBe('');
     expect(session.sendAudio(new Int16Array(8))).toBe(false); // between conversations: nowhere to send
     second.sendMetadata({ conversationId: 'conv_second' });
-    const connected = await waitForEvent(session, 'connected');
+    const connected = await waitForEvent(session, 'conversation:start');
     expect(connected).toMatchObject({ conversationId: 'conv_second', reconnectAttempt: 1 });
     expect(session.conversationId).toBe('conv_second');
     expect(rec.of('state')).toEqual(['connecting', 'open']);
@@ -213,7 +213,7 @@ describe('reconnecting after a dropped connection', () => {
     });
     const second = await server.connection(1);
     second.sendMetadata();
-    await waitForEvent(session, 'connected');
+    await waitForEvent(session, 'conversation:start');
   });
 
   it('replays the greeting when the game asks for it', async () => {
@@ -230,12 +230,12 @@ describe('reconnecting after a dropped connection', () => {
       GREETING.conversation_config_override.agent.first_message,
     );
     second.sendMetadata();
-    await waitForEvent(session, 'connected');
+    await waitForEvent(session, 'conversation:start');
   });
 
   it('backs off exponentially for at most five attempts, then ends with the last cause', async () => {
     const { session } = await open();
-    const rec = recordEvents(session, ['reconnecting', 'end']);
+    const rec = recordEvents(session, ['reconnecting', 'conversation:end']);
     await server.close(); // drops the connection; every attempt is refused from now on
     await session.closed;
     expect(rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
@@ -312,7 +312,7 @@ describe('signed URLs from the broker', () => {
     const second = await server.connection(1);
     expect(second.url).toContain('conversation_signature=sig2');
     second.sendMetadata();
-    await waitForEvent(session, 'connected');
+    await waitForEvent(session, 'conversation:start');
     expect(requests).toHaveLength(2);
   });
 
@@ -333,7 +333,7 @@ describe('signed URLs from the broker', () => {
     conn.drop();
     const second = await server.connection(1, 5000);
     second.sendMetadata();
-    await waitForEvent(session, 'connected');
+    await waitForEvent(session, 'conversation:start');
     expect(
       rec.of('reconnecting').map((r) => [r.attempt, r.delayMs, r.cause.kind === 'error' && r.cause.error]),
     ).toEqual([

@@ -26,8 +26,8 @@ describe('AgentSession with the local agent', () => {
       WebSocket,
       initiation: { conversation_config_override: { agent: { first_message: 'Hi from the test.' } } },
     });
-    const rec = recordEvents(session, ['agentResponse', 'audio', 'error']);
-    const greeting = waitForEvent(session, 'agentResponse', { timeout: 10_000 });
+    const rec = recordEvents(session, ['response', 'audio', 'error']);
+    const greeting = waitForEvent(session, 'response', { timeout: 10_000 });
     const info = await session.connect();
     expect(info.conversationId).toMatch(/./);
     expect(info.outputFormat.sampleRate).toBeGreaterThan(0);
@@ -35,7 +35,7 @@ describe('AgentSession with the local agent', () => {
     await waitForEvent(session, 'audio', { timeout: 10_000 });
 
     session.sendText('hello');
-    const reply = await waitForEvent(session, 'agentResponse', {
+    const reply = await waitForEvent(session, 'response', {
       timeout: 10_000,
       predicate: (e) => e.text !== 'Hi from the test.',
     });
@@ -51,7 +51,7 @@ describe('AgentSession with the local agent', () => {
     expect(session.interrupt()).toBe(true);
     await expectNoEvent(session, 'audio', 300, (c) => c.eventId === reply.eventId);
     session.sendText('goodbye');
-    const bye = await waitForEvent(session, 'agentResponse', {
+    const bye = await waitForEvent(session, 'response', {
       timeout: 10_000,
       predicate: (e) => e.text === 'Goodbye!',
     });

@@ -84,12 +84,12 @@ describe('queue_status during a conversation', () => {
 
   it('timed_out during the conversation ends it as busy, without the reconnect a dropped connection gets', async () => {
     const { session, conn } = await open();
-    const events = recordEvents(session, ['reconnecting', 'end']);
+    const events = recordEvents(session, ['reconnecting', 'conversation:end']);
     conn.send(queue('waiting'));
     conn.send(queue('timed_out'));
     conn.close(1002, 'Too many concurrent conversations');
-    await until(() => events.of('end').length === 1);
-    expect(events.of('end')[0]).toMatchObject({ kind: 'error', error: 'busy' });
+    await until(() => events.of('conversation:end').length === 1);
+    expect(events.of('conversation:end')[0]).toMatchObject({ kind: 'error', error: 'busy' });
     expect(events.of('reconnecting')).toEqual([]);
     expect(server.connections).toHaveLength(1);
   });

@@ -124,7 +124,7 @@ describe('connecting', () => {
 
   it('skips frames before the metadata instead of failing, and times out when none comes', async () => {
     const session = make({ metadataTimeoutMs: 150 });
-    const ends = recordEvents(session, ['end']);
+    const ends = recordEvents(session, ['conversation:end']);
     const connected = session.connect();
     const conn = await server.connection(0);
     conn.send(ping(1));
@@ -211,10 +211,9 @@ describe('server -> client messages', () => {
   it('turns each turn message into its typed event', async () => {
     const { session, conn } = await open();
     const rec = recordEvents(session, [
-      'agentResponse',
+      'response',
       'correction',
-      'userTranscript',
-      'tentativeUserTranscript',
+      'transcript',
       'vadScore',
       'agentTool',
       'message',
@@ -251,10 +250,12 @@ describe('server -> client messages', () => {
       },
     ]);
     await sync(conn);
-    expect(rec.of('tentativeUserTranscript')).toEqual([{ text: 'Can you', eventId: 2 }]);
-    expect(rec.of('userTranscript')).toEqual([{ text: 'Can you repair it?', eventId: 2 }]);
+    expect(rec.of('transcript')).toEqual([
+      { text: 'Can you', eventId: 2, final: false },
+      { text: 'Can you repair it?', eventId: 2, final: true },
+    ]);
     expect(rec.of('vadScore')).toEqual([0.92]);
-    expect(rec.of('agentResponse')).toEqual([{ text: 'Of course, let me look.', eventId: 3 }]);
+    expect(rec.of('response')).toEqual([{ text: 'Of course, let me look.', eventId: 3 }]);
     expect(rec.of('correction')).toEqual([
       { original: 'Of course, let me look.', corrected: 'Of course', eventId: 3 },
     ]);
@@ -273,7 +274,7 @@ describe('server -> client messages', () => {
 
   it('accepts every server message type of the protocol without a protocol error', async () => {
     const { session, conn } = await open({ clientTools: { open_shop_menu: () => 'ok' } });
-    const rec = recordEvents(session, ['message', 'unknownMessage', 'error', 'end']);
+    const rec = recordEvents(session, ['message', 'unknownMessage', 'error', 'conversation:end']);
     // Everything except what ends or restarts the conversation (tested on its own).
     const frames = SERVER_EXAMPLES.filter(
       (m) =>
@@ -286,7 +287,7 @@ describe('server -> client messages', () => {
     expect(rec.of('unknownMessage')).toEqual([]);
     // Only the two error frames are errors, and they are server errors, not protocol errors.
     expect(rec.of('error').map((e) => e.kind)).toEqual(['server', 'server']);
-    expect(rec.of('end')).toEqual([]);
+    expect(rec.of('conversation:end')).toEqual([]);
     expect(await conn.nextOfType('client_tool_result')).toMatchObject({
       tool_call_id: 'toolu_01',
       result: 'ok',
@@ -295,7 +296,7 @@ describe('server -> client messages', () => {
 
   it('loses nothing sent in the same burst as the metadata', async () => {
     const session = make({ clientTools: { wave: () => 'waved' } });
-    const rec = recordEvents(session, ['connected', 'agentResponse', 'audio', 'toolCall', 'unknownMessage']);
+    const rec = recordEvents(session, ['conversation:start', 'response', 'audio', 'tool', 'unknownMessage']);
     const connected = session.connect();
     const conn = await server.connection(0);
     await conn.nextOfType('conversation_initiation_client_data');
@@ -331,12 +332,12 @@ describe('server -> client messages', () => {
       result: 'waved',
       is_error: false,
     });
-    expect(rec.names()).toEqual(['connected', 'agentResponse', 'audio', 'toolCall', 'unknownMessage']);
+    expect(rec.names()).toEqual(['conversation:start', 'response', 'audio', 'tool', 'unknownMessage']);
   });
 
   it('reports malformed frames and unknown types without dropping the conversation', async () => {
     const { session, conn } = await open();
-    const rec = recordEvents(session, ['error', 'unknownMessage', 'agentResponse', 'audio']);
+    const rec = recordEvents(session, ['error', 'unknownMessage', 'response', 'audio']);
     conn.burst([
       '{"type":"agent_response",',
       '[]',
@@ -363,7 +364,7 @@ describe('server -> client messages', () => {
     expect(rec.of('unknownMessage')).toMatchObject([
       { kind: 'unknown_type', type: 'agent_response_metadata' },
     ]);
-    expect(rec.of('agentResponse')).toEqual([{ text: 'still here', eventId: 3 }]);
+    expect(rec.of('response')).toEqual([{ text: 'still here', eventId: 3 }]);
     expect(rec.of('audio')).toEqual([]);
     expect(session.state).toBe('open');
   });
@@ -411,7 +412,7 @@ describe('audio and interruptions', () => {
 
   it('an interruption in the middle of a turn drops the rest of that turn and plays the next', async () => {
     const { session, conn } = await open();
-    const rec = recordEvents(session, ['audio', 'interrupted']);
+    const rec = recordEvents(session, ['audio', 'interruption']);
     conn.burst([
       audio(1, [1]),
       audio(1, [2]),
@@ -425,14 +426,14 @@ describe('audio and interruptions', () => {
     await sync(conn);
     expect(
       rec.all.map((r) => (r.name === 'audio' ? (r.args[0] as { pcm: Int16Array }).pcm[0] : r.name)),
-    ).toEqual([1, 2, 'interrupted', 5, 6]);
-    expect(rec.of('interrupted')).toEqual([{ source: 'server', eventId: 2 }]);
+    ).toEqual([1, 2, 'interruption', 5, 6]);
+    expect(rec.of('interruption')).toEqual([{ source: 'server', eventId: 2 }]);
     expect(rec.of('audio').map((c) => c.firstOfResponse)).toEqual([true, false, true, false]);
   });
 
   it('interrupt() stops the current response on the client only', async () => {
     const { session, conn } = await open();
-    const rec = recordEvents(session, ['audio', 'interrupted']);
+    const rec = recordEvents(session, ['audio', 'interruption']);
     expect(session.interrupt()).toBe(false); // nothing playing yet
     conn.send(audio(5, [1]));
     await waitForEvent(session, 'audio');
@@ -440,7 +441,7 @@ describe('audio and interruptions', () => {
     expect(session.interrupt()).toBe(false);
     conn.burst([audio(5, [2]), audio(6, [3])]);
     await sync(conn);
-    expect(rec.of('interrupted')).toEqual([{ source: 'client', eventId: 5 }]);
+    expect(rec.of('interruption')).toEqual([{ source: 'client', eventId: 5 }]);
     expect(rec.of('audio').map((c) => c.pcm[0])).toEqual([1, 3]);
     // No wire message exists for a local interrupt.
     expect(conn.received.map((m) => ('type' in m ? m.type : 'audio'))).toEqual([
@@ -453,7 +454,7 @@ describe('audio and interruptions', () => {
     let clock = 1000;
     const { session, conn } = await open({ now: () => clock });
     conn.send({ type: 'user_transcript', user_transcription_event: { user_transcript: 'hi', event_id: 1 } });
-    await waitForEvent(session, 'userTranscript');
+    await waitForEvent(session, 'transcript');
     clock = 1180;
     conn.send(audio(2, [1]));
     expect(await waitForEvent(session, 'audio')).toMatchObject({ receivedAt: 1180 });
@@ -483,7 +484,7 @@ describe('client -> server messages', () => {
     const { session, conn } = await open();
     expect(() => session.sendFeedback('like')).toThrow(/No agent turn/);
     conn.send({ type: 'agent_response', agent_response_event: { agent_response: 'Hi', event_id: 6 } });
-    await waitForEvent(session, 'agentResponse');
+    await waitForEvent(session, 'response');
     session.sendText('hi there');
     session.sendContextualUpdate('Player holds the Rusty Sword.', 'inventory');
     session.sendContextualUpdate('It is raining.');
@@ -544,7 +545,7 @@ describe('client tools', () => {
         broken: () => Promise.reject(new Error('shop is closed')),
       },
     });
-    const events = recordEvents(session, ['toolCall']);
+    const events = recordEvents(session, ['tool']);
     conn.burst([
       call('open_shop', 'a', { category: 'weapons' }),
       call('say_done', 'b'),
@@ -567,7 +568,7 @@ describe('client tools', () => {
     });
     expect(await resultFor(conn, 'd')).toMatchObject({ result: 'shop is closed', is_error: true });
     expect(seen).toEqual([{ category: 'weapons' }]);
-    expect(events.of('toolCall')[0]).toEqual({
+    expect(events.of('tool')[0]).toEqual({
       name: 'open_shop',
       id: 'a',
       parameters: { category: 'weapons' },
@@ -580,7 +581,7 @@ describe('client tools', () => {
 
   it('answers an unknown tool with an error result naming it', async () => {
     const { session, conn } = await open();
-    const toolCall = waitForEvent(session, 'toolCall');
+    const toolCall = waitForEvent(session, 'tool');
     conn.send(call('summon_dragon', 'x'));
     expect(await resultFor(conn, 'x')).toEqual({
       type: 'client_tool_result',
@@ -610,11 +611,11 @@ describe('listeners', () => {
   it('on() returns an unsubscribe, and a throwing listener does not break the session', async () => {
     const { session, conn } = await open();
     const got: string[] = [];
-    const off = session.on('agentResponse', (e) => got.push(e.text));
+    const off = session.on('response', (e) => got.push(e.text));
     const errors: unknown[] = [];
     const onUncaught = (e: unknown) => errors.push(e);
     process.on('uncaughtException', onUncaught);
-    const offThrow = session.on('agentResponse', () => {
+    const offThrow = session.on('response', () => {
       throw new Error('game bug');
     });
     try {

@@ -32,7 +32,7 @@ async function start(wsUrl: string): Promise<string> {
       glue = 'AgentSession';
       const s = new session.AgentSession({ endpoint: { kind: 'url', url: wsUrl }, reconnect: false });
       s.on('audio', (c) => voice.push(c.pcm, c.sampleRate, c.eventId));
-      s.on('interrupted', () => voice.flush());
+      s.on('interruption', () => voice.flush());
       const info = await s.connect();
       const mic = new audio.MicCapture(bridge, {
         mode: 'open',

@@ -123,7 +123,7 @@ class Town extends Phaser.Scene {
           alignment.set(key, list);
         });
         s.on('reconnecting', (r) => log.push(`reconnecting:${r.attempt}:${r.delayMs}`));
-        s.on('connected', (c) => log.push(`connected:${c.reconnectAttempt}`));
+        s.on('conversation:start', (c) => log.push(`connected:${c.reconnectAttempt}`));
         return s;
       },
     });
