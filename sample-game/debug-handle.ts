@@ -37,7 +37,14 @@ export interface GameSnapshot {
   player: { x: number; y: number; facing: string };
   npcs: { id: string; name: string; x: number; y: number; state: string; said: string; bubble: string }[];
   /** On screen (canvas pixels): the HUD panels, and the text of every speech bubble now shown. */
-  screen: { hud: Rect[]; bubbles: (Rect & { text: string })[]; banner: string; ending: string };
+  screen: {
+    hud: Rect[];
+    bubbles: (Rect & { text: string })[];
+    banner: string;
+    ending: string;
+    /** Every text shown over the map (bubbles, labels, the debug overlay's panel). */
+    texts: string[];
+  };
   talk: {
     target: string | null;
     nearby: string | null;
@@ -85,6 +92,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
       screen: {
         hud: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).panelRects() : [],
         bubbles: worldTexts(v).filter((t) => v.npcs.some((n) => n.bubble && n.bubble === t.text)),
+        texts: worldTexts(v).map((t) => t.text),
         banner: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).bannerShown : '',
         ending: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).endingShown : '',
       },

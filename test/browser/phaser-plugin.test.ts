@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import WebSocket from 'ws';
@@ -10,6 +8,7 @@ import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import {
   launchBrowser,
   repoRoot,
+  silentWavFile,
   startPageServer,
   watchPage,
   type LaunchOptions,
@@ -480,27 +479,6 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
   });
 });
 
-/** Two seconds of digital silence, 48 kHz mono PCM16, as a WAV file for the fake microphone. */
-function silentWav(): string {
-  const samples = 96_000;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(48_000, 24);
-  wav.writeUInt32LE(96_000, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  const path = join(mkdtempSync(join(tmpdir(), 'quiet-mic-')), 'silence.wav');
-  writeFileSync(path, wav);
-  return path;
-}
-
 describe('an agent with every conversation slot taken (queue_status, issue 14.5)', () => {
   const npc = loadNpc();
   const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
@@ -567,7 +545,7 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
     rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, limits: { idleTimeoutMs: 1500 } });
     ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
     // A quiet room: Chromium's default fake microphone beeps, and a beeping player is not idle.
-    rig.browser = await launchBrowser({ micWav: silentWav(), loop: true });
+    rig.browser = await launchBrowser({ micWav: silentWavFile(), loop: true });
   });
   afterAll(async () => {
     await rig.browser?.close();

@@ -1,10 +1,11 @@
 /**
  * Meiling, the Mandarin-speaking traveller (issue 16): a player walks up, hears and reads her greeting
- * in Chinese, types a question in Chinese and gets the answer in Chinese, wrapped by characters.
+ * in Chinese, types a question in Chinese through an input method (IME composition) and gets the
+ * answer in Chinese, wrapped by characters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute } from './helpers/player.js';
+import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 
 describe('talking to Meiling in Chinese', () => {
   let g: GameSession;
@@ -17,7 +18,7 @@ describe('talking to Meiling in Chinese', () => {
     await g?.close();
   });
 
-  it('greets in Chinese, answers a typed Chinese question in Chinese, and wraps her bubble by characters', async () => {
+  it('greets in Chinese, answers a Chinese question typed through an IME in Chinese, and wraps her bubble by characters', async () => {
     await walkRoute(g.page, ROUTES.meiling!);
     await waitForGame(g.page, (s) => s.talk.target === 'meiling', 'Meiling to become active', 30_000);
     const greeted = await waitForGame(
@@ -27,7 +28,46 @@ describe('talking to Meiling in Chinese', () => {
       30_000,
     );
     expect(greeted.npcs.find((n) => n.id === 'meiling')!.said).toMatch(/^你好，旅行者/);
-    await typeToNpc(g.page, '灯笼多少钱？');
+    // Typed the way a Chinese player types: through an input method. Pinyin is composed in the text
+    // box, each word is committed, and only then does Enter send (as Chromium's IME path does it).
+    await g.page.keyboard.press('Enter');
+    await waitForGame(g.page, (x) => x.talk.typing, 'the text box to open');
+    await g.page.evaluate(() => {
+      const w = window as unknown as { __ime: string[] };
+      w.__ime = [];
+      const input = document.querySelector('#talk-input')!;
+      for (const t of ['compositionstart', 'compositionend'])
+        input.addEventListener(t, (e) => w.__ime.push(`${t}:${(e as CompositionEvent).data}`));
+    });
+    const cdp = await g.page.context().newCDPSession(g.page);
+    const value = () => g.page.inputValue('#talk-input');
+    for (const [pinyin, word] of [
+      ['denglong', '灯笼'],
+      ['duoshaoqian', '多少钱？'],
+    ] as const) {
+      const before = await value();
+      await cdp.send('Input.imeSetComposition', {
+        text: pinyin,
+        selectionStart: pinyin.length,
+        selectionEnd: pinyin.length,
+      });
+      expect(await value()).toBe(before + pinyin); // the composition shows in the box, not yet sent
+      expect((await snapshot(g.page)).talk.typing).toBe(true);
+      await cdp.send('Input.insertText', { text: word });
+      expect(await value()).toBe(before + word);
+    }
+    expect(await g.page.evaluate(() => (window as unknown as { __ime: string[] }).__ime)).toEqual([
+      'compositionstart:',
+      'compositionend:灯笼',
+      'compositionstart:',
+      'compositionend:多少钱？',
+    ]);
+    await g.page.keyboard.press('Enter');
+    await waitForGame(
+      g.page,
+      (x) => !x.talk.typing && x.talk.lastHeard === '灯笼多少钱？',
+      'the composed question to be sent',
+    );
     const s = await waitForGame(
       g.page,
       (x) => x.npcs.find((n) => n.id === 'meiling')!.said.includes('十五个金币'),

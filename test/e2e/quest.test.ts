@@ -7,7 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
+import {
+  ROUTES,
+  snapshot,
+  typeToNpc,
+  waitForGame,
+  walkRoute,
+  walkTo,
+  type Snapshot,
+} from './helpers/player.js';
 
 const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
 const say = (g: GameSession, text: string) => typeToNpc(g.page, text);
@@ -75,6 +83,36 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     expect(s.gateOpen).toBe(false);
     expect(s.quest).toEqual([]);
   }, 240_000);
+
+  it('Pip, the nearest, takes the floor from Brenna: the HUD and his marker say so, and typing goes to him', async () => {
+    // Where a player once could not reach him (issue 16.2): about 37 px from Pip, Brenna still in
+    // range about 95 px away. Brenna has the floor when the player sets off.
+    const dist = (s: Snapshot, id: string) =>
+      Math.hypot(npc(s, id).x - s.player.x, npc(s, id).y - s.player.y);
+    await waitForGame(g.page, (s) => npc(s, 'brenna').state !== 'speaking', 'Brenna to finish', 30_000);
+    await walkTo(g.page, 466, 282, { tolerance: 3 });
+    await walkTo(g.page, 480, 282, { tolerance: 3, horizontalFirst: true });
+    const s = await waitForGame(g.page, (x) => x.talk.target === 'pip', 'Pip to get the floor', 15_000);
+    expect(dist(s, 'pip')).toBeLessThan(42);
+    expect(dist(s, 'brenna')).toBeGreaterThan(85);
+    expect(dist(s, 'brenna')).toBeLessThan(100); // still inside her radius: nearness decided it
+    // His marker: the conversation the microphone goes to (listening or, greeting, speaking).
+    expect(['listening', 'speaking']).toContain(npc(s, 'pip').state);
+    expect(npc(s, 'brenna').state).not.toBe('listening');
+    const greeted = await waitForGame(
+      g.page,
+      (x) => npc(x, 'pip').said !== '' && npc(x, 'pip').state === 'listening',
+      "Pip's greeting",
+      30_000,
+    );
+    const brennaBefore = npc(greeted, 'brenna').said;
+    await say(g, 'What should I do next?');
+    const answer = await nextLine(g, 'pip', npc(greeted, 'pip').said, "Pip's answer");
+    expect(answer.toLowerCase()).toMatch(/lantern|mira/); // the first step still to do
+    expect(npc(await snapshot(g.page), 'brenna').said).toBe(brennaBefore);
+    await shot(g.page, '07b-pip-has-the-floor');
+    await walkTo(g.page, 466, 282, { tolerance: 3, horizontalFirst: true });
+  }, 120_000);
 
   it('Mira sells the lantern; Aldric takes it as proof, gives the moon charm, then the password', async () => {
     await walkRoute(g.page, BRENNA_TO_MIRA);

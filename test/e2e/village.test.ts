@@ -15,6 +15,7 @@ import {
   silenceAfterKey,
   type GameSession,
 } from './helpers/game.js';
+import { silentWavFile } from '../helpers/browser.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 /** An NPC in the snapshot, with its bubble text unwrapped (the bubble breaks lines to fit). */
@@ -47,7 +48,9 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   let g: GameSession;
 
   beforeAll(async () => {
-    g = await openGame();
+    // A microphone that hears digital silence: whatever stops an NPC here is a key, never the
+    // agent hearing the player (the fake device's default beep could barge in by itself).
+    g = await openGame({ micWav: silentWavFile(), loop: true });
     await installMeter(g.page);
   }, 90_000);
 
@@ -105,7 +108,17 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   it('the backquote key toggles the debug overlay', async () => {
     await g.page.keyboard.press('Backquote');
     await waitForGame(g.page, (s) => s.talk.debug, 'the debug overlay');
-    await g.page.waitForTimeout(300);
+    // The panel the README promises: who is active, the microphone and its level meter, and per
+    // open conversation its state, ping and time to first audio (Mira has greeted: both measured).
+    const panel = (s: Snapshot) => s.screen.texts.find((t) => t.startsWith('active: ')) ?? '';
+    const s = await waitForGame(
+      g.page,
+      (x) => /^> mira +\S+ +ping \d+ms +ttfa \d+ms/m.test(panel(x)),
+      'the overlay panel with her ping and time to first audio',
+      15_000,
+    );
+    expect(panel(s)).toMatch(/^active: mira +mic OPEN \(push-to-talk\) \[[#.]{20}\]/);
+    expect(s.screen.texts.some((t) => /^mira \S+ \| \d+px/.test(t))).toBe(true); // her label: state, distance
     await shot(g.page, '02b-debug-overlay');
     await g.page.keyboard.press('Backquote');
     await waitForGame(g.page, (s) => !s.talk.debug, 'the debug overlay to hide');
@@ -174,6 +187,86 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(heard!.length).toBeLessThan(PRICES_REPLY.length);
     expect(PRICES_REPLY.startsWith(heard!.replace(/[.…\s]+$/, ''))).toBe(true);
   }, 120_000);
+
+  it('Space cuts Mira off the moment it is pressed, before the player makes a sound', async () => {
+    await typeToNpc(g.page, 'What are your prices?');
+    await waitForGame(
+      g.page,
+      (s) => npc(s, 'mira').state === 'speaking' && npc(s, 'mira').bubble.length > 12,
+      'the answer to be under way',
+      30_000,
+    );
+    const SILENT = 0.003;
+    const deadline = Date.now() + 5000;
+    while (Math.max(...Object.values(await levelNow(g.page))) <= SILENT) {
+      if (Date.now() > deadline) throw new Error('Mira is not audible before Space');
+      await g.page.waitForTimeout(10);
+    }
+    await armSilence(g.page, ' ', SILENT, 400);
+    await g.page.keyboard.down('Space');
+    try {
+      const silentAfterMs = await silenceAfterKey(g.page);
+      console.log(`village: silent ${silentAfterMs?.toFixed(0)} ms after Space (microphone silent)`);
+      expect(silentAfterMs).not.toBeNull();
+      expect(silentAfterMs!).toBeLessThan(250);
+      const s = await waitForGame(g.page, (x) => x.talk.micLive, 'the player to have the floor');
+      expect(npc(s, 'mira').state).not.toBe('speaking');
+    } finally {
+      await g.page.keyboard.up('Space');
+    }
+    await waitForGame(g.page, (x) => !x.talk.micLive, 'the microphone to stop sending');
+  }, 120_000);
+
+  it('L opens the conversation log: both sides, scrolled and closed with the keyboard alone', async () => {
+    await g.page.setViewportSize({ width: 960, height: 340 }); // a short window: the log must scroll
+    try {
+      await g.page.keyboard.press('l');
+      const log = g.page.locator('#talk-log');
+      await log.waitFor({ state: 'visible' });
+      expect(await g.page.evaluate(() => document.activeElement?.id)).toBe('talk-log');
+      const lines = await g.page.locator('#talk-log li').allInnerTexts();
+      // Each line says who spoke ("Mira the Merchant: …") or whom the player spoke to ("You to …").
+      expect(lines).toContain(`You to Mira the Merchant: ${LANTERN_QUESTION}`);
+      expect(lines.some((l) => l.startsWith('Mira the Merchant: ') && l.includes(LANTERN_REPLY))).toBe(true);
+      expect(lines.some((l) => l.startsWith('Mira the Merchant: ') && l.includes(GREETING))).toBe(true);
+      const scroll = () =>
+        log.evaluate((el) => ({ top: el.scrollTop, max: el.scrollHeight - el.clientHeight }));
+      const opened = await scroll();
+      expect(opened.max).toBeGreaterThan(0);
+      expect(opened.top).toBeGreaterThanOrEqual(opened.max - 8); // opens at the newest line
+      await g.page.keyboard.press('Home');
+      await expect.poll(async () => (await scroll()).top).toBe(0);
+      await g.page.keyboard.press('PageDown');
+      await expect.poll(async () => (await scroll()).top).toBeGreaterThan(0);
+      // The game does not walk while the log is read.
+      const at = (await snapshot(g.page)).player;
+      await g.page.keyboard.press('ArrowDown');
+      expect((await snapshot(g.page)).player).toEqual(at);
+      await shot(g.page, '05b-conversation-log');
+      await g.page.keyboard.press('Escape');
+      await log.waitFor({ state: 'hidden' });
+    } finally {
+      if (await g.page.locator('#talk-log').isVisible()) await g.page.keyboard.press('Escape');
+      await g.page.setViewportSize({ width: 960, height: 640 });
+    }
+  }, 60_000);
+
+  it('C shows captions: the line being spoken, as it is spoken', async () => {
+    await g.page.keyboard.press('c');
+    await typeToNpc(g.page, LANTERN_QUESTION);
+    const captions = g.page.locator('#captions');
+    await expect
+      .poll(() => captions.innerText(), { timeout: 30_000 })
+      .toMatch(/^Mira the Merchant: A lantern/);
+    // It follows the voice: shorter than her whole line while she is still saying it.
+    const partial = await captions.innerText();
+    const whole = npc(await snapshot(g.page), 'mira').said;
+    const words = partial.slice(partial.indexOf(': ') + 2).replace(/[.…\s]+$/, '');
+    expect(whole.startsWith(words)).toBe(true);
+    await untilSpoken(g, 'mira', 'her answer');
+    await g.page.keyboard.press('c');
+    await expect.poll(() => captions.isVisible()).toBe(false);
+  }, 60_000);
 
   it("Mira's open_shop tool opens the shop; buying a lantern changes the inventory", async () => {
     await typeToNpc(g.page, 'Show me your wares');

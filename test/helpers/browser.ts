@@ -1,7 +1,9 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { packageAliases } from './aliases.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,4 +81,25 @@ export function watchPage(page: Page): { errors: string[] } {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return { errors };
+}
+
+/** Two seconds of digital silence, 48 kHz mono PCM16, as a WAV file for the fake microphone. */
+export function silentWavFile(): string {
+  const samples = 96_000;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(48_000, 24);
+  wav.writeUInt32LE(96_000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  const path = join(mkdtempSync(join(tmpdir(), 'quiet-mic-')), 'silence.wav');
+  writeFileSync(path, wav);
+  return path;
 }

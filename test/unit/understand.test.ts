@@ -107,6 +107,14 @@ describe('picking the reply', () => {
     expect(m.understand('Do you like music?').reply).toBeUndefined();
   });
 
+  it('a shared phrase never swallows a word a reply keys on ("what should I do next" still has "next")', () => {
+    const pip = npcs.get('pip')!;
+    const p = new ReplyMatcher(pip.local.replies, pip.local.synonyms);
+    const none = () => undefined; // a fresh game: no lantern yet
+    for (const q of ['What should I do next?', 'What do I do next?', 'So what should I do now?'])
+      expect(p.understand(q, '', none).reply?.say, q).toMatch(/^First, buy a lantern from Mira/);
+  });
+
   it('a reply with `after` answers only right after what it follows', () => {
     const aldric = npcs.get('aldric')!;
     const a = new ReplyMatcher(aldric.local.replies, aldric.local.synonyms);

@@ -19,7 +19,8 @@ export const SHARED_SYNONYMS: readonly (readonly string[])[] = [
   'browse, take a look, have a look, see your wares',
   'wares, goods, stuff, items, merchandise, stock',
   'refund, money back, my money back, reimburse, compensation',
-  'what next, what now, what should i do, what do i do, what should i do next, where do i go',
+  // No member ends in a word an NPC may key on ("what should i do next" would swallow Pip's "next").
+  'what next, what now, what should i do, what do i do, where do i go',
   'lantern, lamp, torch, 灯笼, 提灯',
   'potion, elixir, tonic, remedy, medicine',
   'password, passphrase, pass word, secret word, watchword, the word, magic word, 口令, 暗号, 密码',
