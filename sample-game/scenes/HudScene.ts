@@ -10,6 +10,7 @@ import { hintRow, text, type Hint } from '../hud/widgets.js';
 import { TextBox } from '../hud/TextBox.js';
 import { ConversationLog } from '../hud/ConversationLog.js';
 import { talkLine } from '../hud/talk-line.js';
+import { micBarsLit } from '../hud/mic-meter.js';
 
 const VOLUME_KEY = 'thornbury.volume';
 /** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
@@ -180,9 +181,7 @@ export class HudScene extends Phaser.Scene {
     // microphone
     const denied = t.problems.has('mic-denied') || t.problems.has('mic-missing');
     this.micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
-    // Loudness in dB, as ears hear it: speech at -18 dBFS lights 8 of 10 bars, silence none.
-    const db = 20 * Math.log10(Math.max(t.micLevel, 1e-6));
-    const lit = t.micLive ? Math.round(Phaser.Math.Clamp((db + 54) / 48, 0, 1) * 10) : 0;
+    const lit = t.micLive ? micBarsLit(t.micLevel, this.micBars.length) : 0;
     this.micBars.forEach((b, i) =>
       b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
     );

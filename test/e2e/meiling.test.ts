@@ -3,19 +3,49 @@
  * in Chinese, types a question in Chinese through an input method (IME composition) and gets the
  * answer in Chinese, wrapped by characters.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 
+/** Meiling's own "please type" line (assets/npcs/meiling.npc.yaml, local.type_instead). */
+const TYPE_INSTEAD = '我听不懂这里的语音，请打字跟我说吧。';
+
 describe('talking to Meiling in Chinese', () => {
   let g: GameSession;
+  let dir = '';
 
   beforeAll(async () => {
-    g = await openGame();
+    // The player's microphone speaks Mandarin (eSpeak NG), looped: heard only while Space is held.
+    dir = mkdtempSync(join(tmpdir(), 'meiling-'));
+    const raw = join(dir, 'raw.wav'),
+      wav = join(dir, 'ask.wav');
+    execFileSync('espeak-ng', ['-v', 'cmn', '-s', '150', '-w', raw, '灯笼多少钱']);
+    execFileSync('sox', [
+      raw,
+      '-r',
+      '48000',
+      '-b',
+      '16',
+      '-c',
+      '1',
+      wav,
+      'gain',
+      '-n',
+      '-3',
+      'pad',
+      '0.5',
+      '1.5',
+    ]);
+    g = await openGame({ micWav: wav, loop: true });
   }, 90_000);
 
   afterAll(async () => {
     await g?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('greets in Chinese, answers a Chinese question typed through an IME in Chinese, and wraps her bubble by characters', async () => {
@@ -89,4 +119,28 @@ describe('talking to Meiling in Chinese', () => {
     expect(s.talk.problems).toEqual([]);
     expect(g.errors).toEqual([]);
   }, 180_000);
+
+  it('spoken Chinese, which the offline recognizer cannot hear: she asks, in Chinese, to type instead', async () => {
+    await waitForGame(
+      g.page,
+      (x) => x.npcs.find((n) => n.id === 'meiling')!.state === 'listening',
+      'Meiling to finish her answer',
+      30_000,
+    );
+    // Held for longer than one loop of the file, so a whole question goes out, then let go.
+    await g.page.keyboard.down('Space');
+    await waitForGame(g.page, (x) => x.talk.micLive, 'the microphone to send');
+    const start = (await snapshot(g.page)).frame;
+    await waitForGame(g.page, (x) => x.frame > start + 240, 'about four seconds of talking', 20_000);
+    await g.page.keyboard.up('Space');
+    const s = await waitForGame(
+      g.page,
+      (x) => x.npcs.find((n) => n.id === 'meiling')!.said === TYPE_INSTEAD,
+      'her "please type" line',
+      30_000,
+    );
+    // Never an English guess at what she heard: no transcript of the player's words.
+    expect(s.talk.lastHeard).toBe('灯笼多少钱？');
+    expect(g.errors).toEqual([]);
+  }, 120_000);
 });

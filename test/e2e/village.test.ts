@@ -66,6 +66,11 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(s.npcs.find((n) => n.id === 'mira')!.name).toBe('Mira');
     expect(s.talk.target).toBeNull();
     expect(s.talk.micOpen).toBe(false);
+    // Enter with nobody near opens no text box whose words would go nowhere.
+    await g.page.keyboard.press('Enter');
+    await waitForGame(g.page, (x) => x.frame > s.frame + 10, 'a few frames');
+    expect((await snapshot(g.page)).talk.typing).toBe(false);
+    expect(await g.page.locator('#talk-box.open').count()).toBe(0);
     await shot(g.page, '01-village-start');
   });
 

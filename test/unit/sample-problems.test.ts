@@ -3,6 +3,7 @@
  * do, and never shows a raw error object.
  */
 import { talkLine } from '../../sample-game/hud/talk-line.js';
+import { micBarsLit } from '../../sample-game/hud/mic-meter.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { VoiceAgentsError } from 'phaser-voice-agents';
@@ -116,5 +117,16 @@ describe("the HUD's line about who the player talks to", () => {
     expect(talkLine({ name: 'Mira' }, 'queued')).toBe('Mira is busy, wait a moment…');
     expect(talkLine({ name: 'Mira' }, 'listening')).toBe('Mira · listening');
     expect(talkLine(null, 'idle')).toBe('Nobody to talk to');
+  });
+});
+
+describe("the HUD's microphone meter (issue 16.5)", () => {
+  const dbfs = (db: number) => 10 ** (db / 20);
+  it('reads speech as speech: -18 dBFS lights 8 of 10 bars, a quiet room none, a shout all', () => {
+    expect(micBarsLit(dbfs(-18))).toBe(8);
+    expect(micBarsLit(dbfs(-30))).toBe(5); // soft speech still half
+    expect(micBarsLit(dbfs(-60))).toBe(0);
+    expect(micBarsLit(0)).toBe(0);
+    expect(micBarsLit(dbfs(-3))).toBe(10);
   });
 });
