@@ -3,7 +3,7 @@ import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { distanceGain, SPATIAL_DEFAULTS, stereoPan, type SpatialOptions } from './spatial.js';
-import { VOICE_PROCESSOR, VOICE_WORKLET_JS } from './voice-worklet.js';
+import { VOICE_PROCESSOR, VOICE_WORKLET_JS, type VoiceOut } from './worklets/voice-processor.js';
 import { loadWorklet } from './worklet-loader.js';
 
 export interface NpcVoiceOptions extends SpatialOptions {
@@ -36,6 +36,11 @@ export interface NpcVoiceEvents {
   flushed: (turnId: number, playedMs: number) => void;
   /** A chunk arrived late and the voice paused for it (the lead grows). */
   underrun: (turnId: number) => void;
+  /**
+   * The voice's worklet could not load, so it stays silent: a `WorkletBlockedError` when the page's
+   * Content-Security-Policy refuses both blob: and data: scripts.
+   */
+  error: (error: Error) => void;
 }
 
 interface Pending {
@@ -264,8 +269,10 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       },
       (err) => {
         // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
-        if (gen === this.#gen && ctx.state !== 'closed')
+        if (gen === this.#gen && ctx.state !== 'closed') {
           console.error('[phaser-voice-agents] voice worklet failed to load', err);
+          this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        }
       },
     );
   }
@@ -360,7 +367,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     }
   }
 
-  #onWorklet(m: { t: string; turn: number; played: number; time: number }): void {
+  #onWorklet(m: VoiceOut): void {
     this.#mark.played = m.played;
     this.#mark.time = m.time;
     switch (m.t) {

@@ -5,7 +5,7 @@ import type { ResamplerDesign } from './fir.js';
  * buffer (allocated once) and compacts it with copyWithin, so push/pull never allocate.
  *
  * One class for both places it runs: the main thread (track-processor capture) imports it; the
- * AudioWorklets get its source text (worklet-dsp.ts), because an AudioWorkletGlobalScope cannot
+ * AudioWorklets get its source text (worklets/scope.ts), because an AudioWorkletGlobalScope cannot
  * import our modules. So it must stay self-contained: no imports used at run time, no helpers
  * outside the class, nothing a bundler would rewrite into a reference to module scope.
  */

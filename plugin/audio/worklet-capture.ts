@@ -1,4 +1,4 @@
-import { MIC_PROCESSOR, MIC_WORKLET_JS } from './mic-worklet.js';
+import { MIC_PROCESSOR, MIC_WORKLET_JS } from './worklets/mic-processor.js';
 import { cachedDesign } from './pcm.js';
 import type { CaptureSink } from './track-capture.js';
 import { loadWorklet } from './worklet-loader.js';
@@ -13,7 +13,7 @@ export function loadMicWorklet(ctx: BaseAudioContext): Promise<void> {
 
 /**
  * Captures a microphone stream with an AudioWorklet on an AudioContext: the path for browsers
- * without MediaStreamTrackProcessor (Firefox, Safari). The worklet (mic-worklet.ts) resamples and
+ * without MediaStreamTrackProcessor (Firefox, Safari). The worklet (worklets/mic-processor.ts) resamples and
  * cuts chunks on the audio thread and transfers each chunk's buffer here; it goes back to the
  * worklet's pool once the sink returns. Loaded on demand (MicCapture imports it dynamically):
  * Chrome and Edge players, who read the track directly, never download it.

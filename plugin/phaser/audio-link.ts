@@ -31,6 +31,8 @@ export class AudioLink {
   #starting = false;
   #failed = false;
   #micFailed = false;
+  /** A voice worklet failed to load (reported once: every voice would fail the same way). */
+  #voiceFailed = false;
   #wantRate = 0;
   mode: MicMode;
   #pttDown = false;
@@ -91,7 +93,14 @@ export class AudioLink {
   createVoice(): NpcVoice | null {
     if (!this.ensure() || !this.mixer) return null;
     const c = this.#host.config();
-    return this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
+    const voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
+    voice.on('error', (cause) => {
+      // Every voice fails the same way (the page's policy): the game hears about it once.
+      if (this.#voiceFailed) return;
+      this.#voiceFailed = true;
+      this.#host.error({ kind: 'audio', message: cause.message, cause });
+    });
+    return voice;
   }
 
   setMode(mode: MicMode): void {

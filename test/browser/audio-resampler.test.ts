@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { designResampler } from '../../plugin/audio/fir.js';
-import { RESAMPLER_JS } from '../../plugin/audio/worklet-dsp.js';
+import { Resampler as ResamplerClass } from '../../plugin/audio/resampler.js';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
 
-// The worklets' resampler source, evaluated as is (it is plain JS that runs in the
-// AudioWorkletGlobalScope), so these numbers are the ones Chromium runs. Node is enough here.
-const Resampler = new Function(`${RESAMPLER_JS}; return Resampler;`)() as new (
+// The worklets' resampler source, evaluated from its text as the worklet modules carry it
+// (worklets/scope.ts), so these numbers are the ones Chromium runs. Node is enough here.
+const Resampler = new Function(`return (${ResamplerClass.toString()});`)() as new (
   d: ReturnType<typeof designResampler>,
   capacity: number,
 ) => {

@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { designResampler } from '../../plugin/audio/fir.js';
-import { RESAMPLER_JS } from '../../plugin/audio/worklet-dsp.js';
-import { MIC_WORKLET_JS } from '../../plugin/audio/mic-worklet.js';
-import { VOICE_WORKLET_JS } from '../../plugin/audio/voice-worklet.js';
+import { MIC_WORKLET_JS } from '../../plugin/audio/worklets/mic-processor.js';
+import { VOICE_WORKLET_JS } from '../../plugin/audio/worklets/voice-processor.js';
+import { repoRoot } from '../helpers/browser.js';
 
-// The worklet sources evaluated in Node with a minimal AudioWorkletGlobalScope, to check that
+// The worklet module texts (what the browser is given) evaluated in Node with a minimal
+// AudioWorkletGlobalScope standing in for globalThis, to check that
 // process() allocates nothing in steady state (no garbage on the audio thread = no GC glitches).
 
 interface Proc {
@@ -24,13 +25,13 @@ function load(src: string, rate: number): Record<string, new (o: unknown) => Pro
     port = { onmessage: null as ((e: { data: unknown }) => void) | null, postMessage: (_m: unknown) => {} };
   }
   // currentTime stays 0: these tests run the clock-independent steady state.
-  new Function(
-    'AudioWorkletProcessor',
-    'registerProcessor',
-    'sampleRate',
-    'currentTime',
-    `${RESAMPLER_JS}\n${src}`,
-  )(AudioWorkletProcessor, (name: string, cls: new (o: unknown) => Proc) => (registry[name] = cls), rate, 0);
+  const scope = {
+    AudioWorkletProcessor,
+    registerProcessor: (name: string, cls: new (o: unknown) => Proc) => (registry[name] = cls),
+    sampleRate: rate,
+    currentTime: 0,
+  };
+  new Function('globalThis', src)(scope);
   return registry;
 }
 
@@ -53,9 +54,63 @@ function allocated(fn: () => void): { bytes: number; gcs: number } {
   return { bytes, gcs };
 }
 
-describe('worklets allocate nothing per render quantum', () => {
-  it('mic capture: 44.1 kHz -> 16 kHz, 20 ms chunks from the pool', async () => {
-    const reg = load(MIC_WORKLET_JS, 44100);
+interface Modules {
+  MIC_WORKLET_JS: string;
+  VOICE_WORKLET_JS: string;
+}
+const compiled: Modules = { MIC_WORKLET_JS, VOICE_WORKLET_JS };
+
+/**
+ * The module texts as a game's production build ships them: the worklets' entry bundled and fully
+ * minified by Vite (an IIFE, minified like an app build; an ES library build keeps whitespace),
+ * then evaluated. A minifier that made the processors refer to anything outside themselves (a
+ * hoisted helper, a renamed import) breaks them here, not in a player's browser.
+ */
+async function minified(): Promise<Modules> {
+  const { build } = await import('vite');
+  const result = (await build({
+    configFile: false,
+    root: repoRoot,
+    logLevel: 'silent',
+    build: {
+      write: false,
+      minify: true,
+      lib: {
+        entry: 'test/browser/pages/audio/worklets-entry.ts',
+        formats: ['iife'],
+        name: 'Worklets',
+        fileName: 'w',
+      },
+    },
+  })) as { output: { type: string; code?: string }[] } | { output: { type: string; code?: string }[] }[];
+  const out = Array.isArray(result) ? result[0]! : result;
+  const code = out.output.find((o) => o.type === 'chunk')!.code!;
+  return new Function(`${code}; return Worklets;`)() as Modules;
+}
+
+describe('the worklet modules of a minified build', () => {
+  let m: Modules;
+  beforeAll(async () => {
+    m = await minified();
+  }, 60_000);
+
+  it('carry no comments (they stay in the TypeScript source) and are smaller than the source', () => {
+    for (const js of [m.MIC_WORKLET_JS, m.VOICE_WORKLET_JS]) {
+      expect(js).not.toMatch(/\/\/|\/\*/);
+      expect(js.length).toBeLessThan(compiled.VOICE_WORKLET_JS.length);
+    }
+  });
+
+  allocationFree(() => m);
+});
+
+describe('the worklet modules as compiled (dev server, tests)', () => {
+  allocationFree(() => compiled);
+});
+
+function allocationFree(modules: () => Modules): void {
+  it('mic capture allocates nothing per render quantum: 44.1 kHz -> 16 kHz, 20 ms chunks from the pool', async () => {
+    const reg = load(modules().MIC_WORKLET_JS, 44100);
     const Mic = Object.values(reg)[0]!;
     const proc = new Mic({
       processorOptions: { design: designResampler(44100, 16000), chunkSamples: 320, poolSize: 32 },
@@ -82,8 +137,8 @@ describe('worklets allocate nothing per render quantum', () => {
     expect(r.bytes).toBeLessThan(64 * 1024);
   });
 
-  it('voice playback: a long turn at 16 kHz into a 44.1 kHz context', async () => {
-    const reg = load(VOICE_WORKLET_JS, 44100);
+  it('voice playback allocates nothing per render quantum: a long turn at 16 kHz into a 44.1 kHz context', async () => {
+    const reg = load(modules().VOICE_WORKLET_JS, 44100);
     const Voice = Object.values(reg)[0]!;
     const proc = new Voice({
       processorOptions: { flushFadeMs: 8, edgeFadeMs: 2, leadMs: 0, leadStepMs: 20, leadMaxMs: 160 },
@@ -106,4 +161,4 @@ describe('worklets allocate nothing per render quantum', () => {
     expect(r.gcs).toBe(0);
     expect(r.bytes).toBeLessThan(64 * 1024);
   });
-});
+}

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Plugin, ViteDevServer } from 'vite';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import {
+  contentSecurityPolicy,
   launchBrowser,
   repoRoot,
   silentWavFile,
@@ -141,11 +142,11 @@ async function openPage(browser: Browser, base: string, cfg: Record<string, unkn
 const log = (page: Page) => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>;
 
 /** The real local agent, a page server for one Phaser major and a browser, for one describe block. */
-function useRig(phaser: '3' | '4', npc: NpcDefinition, launch: LaunchOptions = {}) {
+function useRig(phaser: '3' | '4', npc: NpcDefinition, launch: LaunchOptions = {}, plugins: Plugin[] = []) {
   const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
   beforeAll(async () => {
     rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
-    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser }));
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser, plugins }));
     rig.browser = await launchBrowser(launch);
   });
   afterAll(async () => {
@@ -675,6 +676,40 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
     expect(await page.evaluate(() => (window as any).__t.playerBubble())).toContain('Do you sell lanterns?');
     expect(await page.evaluate(() => (window as any).__asr.stopped)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a game page whose Content-Security-Policy refuses inline worklets (issue 17.3)', () => {
+  const npc = loadNpc();
+  const rig = useRig('4', npc, {}, [contentSecurityPolicy(() => "script-src 'self'")]);
+
+  it('says why once, as a plugin:error naming the policy, and the NPC still talks in text', async () => {
+    const { page, errors } = await openPage(rig.browser, rig.base, {
+      npc,
+      agentUrl: rig.agent.url,
+      npcAt: NPC_AT,
+      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    });
+    const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
+      'the greeting as text and the audio error',
+    );
+    const from = (await log(page)).length;
+    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    await until(
+      page,
+      () => log(page),
+      (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
+      'the typed answer',
+    );
+    const l = await log(page);
+    expect(audioErrors(l)).toHaveLength(1); // once, not once per voice or per turn
+    expect(audioErrors(l)[0]).toMatch(/Content-Security-Policy/);
+    expect(errors.filter((e) => !e.includes('voice worklet failed to load'))).toEqual([]);
     await page.close();
   });
 });

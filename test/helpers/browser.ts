@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,4 +102,18 @@ export function silentWavFile(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'quiet-mic-')), 'silence.wav');
   writeFileSync(path, wav);
   return path;
+}
+
+/** A page-server plugin that sends a Content-Security-Policy: the one `policyFor(url)` gives, if any. */
+export function contentSecurityPolicy(policyFor: (url: string) => string | null): Plugin {
+  return {
+    name: 'test-content-security-policy',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const policy = policyFor(req.url ?? '');
+        if (policy) res.setHeader('Content-Security-Policy', policy);
+        next();
+      });
+    },
+  };
 }
