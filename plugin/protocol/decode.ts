@@ -65,7 +65,7 @@ const arrayOf = (type: string): Check => ({
 
 // The tables below name their checks with these codes: written out as objects they were the biggest
 // part of the browser bundle (every field path spelled in full, once per field).
-const base: Record<string, Check> = {
+const base = {
   s: { expect: 'string', test: (v) => typeof v === 'string' },
   n: { expect: 'number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
   b: { expect: 'boolean', test: (v) => typeof v === 'boolean' },
@@ -85,18 +85,59 @@ const base: Record<string, Check> = {
     'unknown',
   ]),
   score: oneOf(['like', 'dislike', null]),
-};
+} satisfies Record<string, Check>;
 
 /** A code from `base`, with a `?` suffix when the field may be absent or null. */
 function c(spec: string): Check {
   const optional = spec.endsWith('?');
-  const check = base[optional ? spec.slice(0, -1) : spec];
+  const check = (base as Record<string, Check>)[optional ? spec.slice(0, -1) : spec];
   if (!check) throw new Error(`bad spec ${spec}`); // module-load time only: a typo in the tables below
   return optional ? { ...check, optional } : check;
 }
 
-/** Dotted paths in parent-before-child order; a child is only checked when its parent is present. */
-type Shape = Record<string, Check>;
+/**
+ * Dotted paths in parent-before-child order; a child is only checked when its parent is present.
+ * `M` names the message the shape is for (type-level only), so a table entry cannot be filed
+ * under another message's type.
+ */
+type Shape<M = never> = Record<string, Check> & { readonly __for?: M };
+
+// --- the tables' field specs, checked against the message types at compile time ----------------
+// A spec is `'path:code path.child:code? …'`. Each path must name a field of the message type in
+// messages.ts and each code a check in `base`, so renaming a field there fails to compile here,
+// with the error naming the field (e.g. `no field "agent_respons"`).
+
+type Code = keyof typeof base;
+type ServerMsg<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
+type ClientMsg<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+type SubPath<T, K extends keyof T & string> =
+  NonNullable<T[K]> extends readonly unknown[]
+    ? never
+    : NonNullable<T[K]> extends object
+      ? `${K}.${keyof NonNullable<T[K]> & string}`
+      : never;
+/** The fields of T and of its object fields, as dotted paths (the tables go two levels deep). */
+type Paths<T> = { [K in keyof T & string]: K | SubPath<T, K> }[keyof T & string];
+type FieldOk<F extends string, T> = F extends `${infer P}:${infer C}`
+  ? P extends Paths<T>
+    ? C extends Code | `${Code}?`
+      ? true
+      : `unknown check "${C}" on ${P}`
+    : `no field "${P}"`
+  : `not path:code: "${F}"`;
+/** `S` when every field of the spec is right for T; otherwise what is wrong with the first bad one. */
+type Spec<S extends string, T> = S extends ''
+  ? S
+  : S extends `${infer F} ${infer R}`
+    ? FieldOk<F, T> extends true
+      ? Spec<R, T> extends R
+        ? S
+        : Spec<R, T>
+      : FieldOk<F, T>
+    : FieldOk<S, T> extends true
+      ? S
+      : FieldOk<S, T>;
+type Checked<S extends string, T> = S extends Spec<S, T> ? S : Spec<S, T>;
 
 /** `'field:code other.child:code?'` -> a Shape, each path prefixed with `prefix`. */
 function fields(spec: string, prefix = ''): Shape {
@@ -109,82 +150,121 @@ function fields(spec: string, prefix = ''): Shape {
   return shape;
 }
 
-/** A server event: the object `root` (required unless rootCode says `o?`) and its fields. */
-const ev = (root: string, spec = '', rootCode = 'o'): Shape => ({
-  [root]: c(rootCode),
-  ...fields(spec, root + '.'),
-});
+/**
+ * A server event of message type M: the object `root` (required unless rootCode says `o?`) and its
+ * fields. Called as `ev<'audio'>()('audio_event', 'event_id:n …')`: the type argument says which
+ * message, and the second call infers and checks the root and the spec against it.
+ */
+const ev =
+  <M extends ServerMessageType>() =>
+  <R extends keyof ServerMsg<M> & string, S extends string = ''>(
+    root: R,
+    spec?: S extends Spec<S, NonNullable<ServerMsg<M>[R]>> ? S : Spec<S, NonNullable<ServerMsg<M>[R]>>,
+    rootCode: 'o' | 'o?' = 'o',
+  ): Shape<M> => ({
+    [root]: c(rootCode),
+    ...fields(spec ?? '', root + '.'),
+  });
+
+/** A client message's top-level fields, checked like `ev`'s. */
+const top =
+  <M extends ClientMessageType>() =>
+  <S extends string>(spec: Checked<S, ClientMsg<M>>): Shape<M> =>
+    fields(spec);
 
 const TOOL_RESPONSE = 'tool_name:s tool_call_id:s tool_type:s is_error:b is_called:b event_id:n';
 
-const SERVER_SHAPES: Record<ServerMessageType, Shape> = {
-  conversation_initiation_metadata: ev(
+const SERVER_SHAPES: { [K in ServerMessageType]: Shape<K> } = {
+  conversation_initiation_metadata: ev<'conversation_initiation_metadata'>()(
     'conversation_initiation_metadata_event',
     'conversation_id:s agent_output_audio_format:F user_input_audio_format:F?',
   ),
-  audio: ev(
+  audio: ev<'audio'>()(
     'audio_event',
-    'audio_base_64:s event_id:n alignment:o? alignment.chars:S alignment.char_start_times_ms:N' +
-      ' alignment.char_durations_ms:N is_final:b?',
+    'audio_base_64:s event_id:n alignment:o? alignment.chars:S alignment.char_start_times_ms:N alignment.char_durations_ms:N is_final:b?',
   ),
-  agent_response: ev('agent_response_event', 'agent_response:s event_id:n'),
-  agent_response_correction: ev(
+  agent_response: ev<'agent_response'>()('agent_response_event', 'agent_response:s event_id:n'),
+  agent_response_correction: ev<'agent_response_correction'>()(
     'agent_response_correction_event',
     'original_agent_response:s corrected_agent_response:s event_id:n',
   ),
-  agent_response_complete: ev('agent_response_complete_event', 'event_id:n'),
-  agent_chat_response_part: ev('text_response_part', 'text:s type:part event_id:n'),
-  agent_reasoning_response_part: ev('reasoning_response_part', 'text:s type:part event_id:s'),
-  user_transcript: ev('user_transcription_event', 'user_transcript:s event_id:n'),
-  tentative_user_transcript: ev('tentative_user_transcription_event', 'user_transcript:s event_id:n'),
-  interruption: ev('interruption_event', 'event_id:n'),
-  ping: ev('ping_event', 'event_id:n ping_ms:n?'),
-  vad_score: ev('vad_score_event', 'vad_score:n'),
-  queue_status: ev('queue_status_event', 'status:s'),
-  client_tool_call: ev(
+  agent_response_complete: ev<'agent_response_complete'>()('agent_response_complete_event', 'event_id:n'),
+  agent_chat_response_part: ev<'agent_chat_response_part'>()(
+    'text_response_part',
+    'text:s type:part event_id:n',
+  ),
+  agent_reasoning_response_part: ev<'agent_reasoning_response_part'>()(
+    'reasoning_response_part',
+    'text:s type:part event_id:s',
+  ),
+  user_transcript: ev<'user_transcript'>()('user_transcription_event', 'user_transcript:s event_id:n'),
+  tentative_user_transcript: ev<'tentative_user_transcript'>()(
+    'tentative_user_transcription_event',
+    'user_transcript:s event_id:n',
+  ),
+  interruption: ev<'interruption'>()('interruption_event', 'event_id:n'),
+  ping: ev<'ping'>()('ping_event', 'event_id:n ping_ms:n?'),
+  vad_score: ev<'vad_score'>()('vad_score_event', 'vad_score:n'),
+  queue_status: ev<'queue_status'>()('queue_status_event', 'status:s'),
+  client_tool_call: ev<'client_tool_call'>()(
     'client_tool_call',
     'tool_name:s tool_call_id:s parameters:o event_id:n expects_response:b?',
   ),
-  agent_tool_request: ev('agent_tool_request', 'tool_name:s tool_call_id:s tool_type:s event_id:n'),
-  agent_tool_response: ev('agent_tool_response', TOOL_RESPONSE),
-  agent_tool_response_full_payload: ev(
-    'agent_tool_response_full_payload',
-    TOOL_RESPONSE + ' full_tool_result:s',
+  agent_tool_request: ev<'agent_tool_request'>()(
+    'agent_tool_request',
+    'tool_name:s tool_call_id:s tool_type:s event_id:n',
   ),
-  mcp_tool_call: ev('mcp_tool_call', 'tool_call_id:s tool_name:s state:mcp'),
-  mcp_connection_status: ev('mcp_connection_status', 'integrations:a'),
-  internal_tentative_agent_response: ev(
+  agent_tool_response: ev<'agent_tool_response'>()('agent_tool_response', TOOL_RESPONSE),
+  agent_tool_response_full_payload: ev<'agent_tool_response_full_payload'>()(
+    'agent_tool_response_full_payload',
+    `${TOOL_RESPONSE} full_tool_result:s`,
+  ),
+  mcp_tool_call: ev<'mcp_tool_call'>()('mcp_tool_call', 'tool_call_id:s tool_name:s state:mcp'),
+  mcp_connection_status: ev<'mcp_connection_status'>()('mcp_connection_status', 'integrations:a'),
+  internal_tentative_agent_response: ev<'internal_tentative_agent_response'>()(
     'tentative_agent_response_internal_event',
     'tentative_agent_response:s',
   ),
-  internal_turn_probability: ev('turn_probability_internal_event', 'turn_probability:n'),
-  context_usage: ev('context_usage_event'),
-  asr_initiation_metadata: ev('asr_initiation_metadata_event'),
+  internal_turn_probability: ev<'internal_turn_probability'>()(
+    'turn_probability_internal_event',
+    'turn_probability:n',
+  ),
+  context_usage: ev<'context_usage'>()('context_usage_event'),
+  asr_initiation_metadata: ev<'asr_initiation_metadata'>()('asr_initiation_metadata_event'),
   guardrail_triggered: {},
-  agent_typing: ev('agent_typing_event', 'is_typing:b'),
-  external_agent_connected: ev('external_agent_connected_event', '', 'o?'),
-  external_agent_disconnected: ev('external_agent_disconnected_event', '', 'o?'),
-  rich_content: ev('rich_content', 'rich_content_id:s component:s event_id:n'),
+  agent_typing: ev<'agent_typing'>()('agent_typing_event', 'is_typing:b'),
+  external_agent_connected: ev<'external_agent_connected'>()('external_agent_connected_event', '', 'o?'),
+  external_agent_disconnected: ev<'external_agent_disconnected'>()(
+    'external_agent_disconnected_event',
+    '',
+    'o?',
+  ),
+  rich_content: ev<'rich_content'>()('rich_content', 'rich_content_id:s component:s event_id:n'),
   // The error frame is checked by hand below: either `error_event` or a flat `message`.
-  error: { ...ev('error_event', 'code:n? message:s?', 'o?'), message: c('s?') },
+  error: {
+    ...ev<'error'>()('error_event', 'code:n? message:s?', 'o?'),
+    ...fields('message:s?' satisfies Checked<'message:s?', ServerMsg<'error'>>),
+  },
 };
 
 // Built on first use: a browser bundle that never decodes client frames drops the table entirely.
-let clientShapes: Record<ClientMessageType, Shape> | undefined;
-const CLIENT_SHAPES = (): Record<ClientMessageType, Shape> =>
+let clientShapes: { [K in ClientMessageType]: Shape<K> } | undefined;
+const CLIENT_SHAPES = (): { [K in ClientMessageType]: Shape<K> } =>
   (clientShapes ??= {
-    conversation_initiation_client_data: fields(
+    conversation_initiation_client_data: top<'conversation_initiation_client_data'>()(
       'conversation_config_override:o? custom_llm_extra_body:o? dynamic_variables:o? user_id:s? source_info:o?',
     ),
-    pong: fields('event_id:n'),
-    user_message: fields('text:s? rich_content_id:s?'),
-    contextual_update: fields('text:s context_id:s?'),
+    pong: top<'pong'>()('event_id:n'),
+    user_message: top<'user_message'>()('text:s? rich_content_id:s?'),
+    contextual_update: top<'contextual_update'>()('text:s context_id:s?'),
     user_activity: {},
-    client_tool_result: fields('tool_call_id:s result:s is_error:b error_type:tool_error?'),
-    feedback: fields('score:score event_id:n'),
-    mcp_tool_approval_result: fields('tool_call_id:s is_approved:b'),
-    multimodal_message: fields('text:o? file:o? files:a?'),
-    enclave_setup_config: fields('agent_config_dict:o'),
+    client_tool_result: top<'client_tool_result'>()(
+      'tool_call_id:s result:s is_error:b error_type:tool_error?',
+    ),
+    feedback: top<'feedback'>()('score:score event_id:n'),
+    mcp_tool_approval_result: top<'mcp_tool_approval_result'>()('tool_call_id:s is_approved:b'),
+    multimodal_message: top<'multimodal_message'>()('text:o? file:o? files:a?'),
+    enclave_setup_config: top<'enclave_setup_config'>()('agent_config_dict:o'),
   });
 
 function describe(v: unknown): string {
@@ -198,7 +278,7 @@ function describe(v: unknown): string {
 /** Returns the first failing field, or undefined when the object matches the shape. */
 function checkShape(
   obj: Record<string, unknown>,
-  shape: Shape,
+  shape: Shape<unknown>,
 ): Omit<DecodeError, 'raw' | 'type'> | undefined {
   for (const path in shape) {
     const check = shape[path]!;
@@ -265,7 +345,7 @@ function fail(
 function decodeTyped<M>(
   raw: string,
   obj: Record<string, unknown>,
-  shapes: Record<string, Shape>,
+  shapes: Record<string, Shape<unknown>>,
   side: string,
 ): DecodeResult<M> {
   const type = obj.type;
