@@ -7,7 +7,7 @@
  */
 import { Emitter } from '../common/emitter.js';
 
-export interface BrowserAsrEvents {
+interface BrowserAsrEvents {
   /** A finished phrase: the player's words (and the recognizer's confidence 0..1, when it says). */
   final: (text: string, confidence: number | null) => void;
   /** The recognizer failed; `fatal`: it will not work in this page (denied, no service). */

@@ -24,7 +24,7 @@ export interface ResamplerDesign {
   delay: number;
 }
 
-export interface ResamplerOptions {
+interface ResamplerOptions {
   /** Cutoff as a fraction of the lower Nyquist frequency. Default 0.9 (7.2 kHz for 16 kHz out). */
   cutoff?: number;
   /** Sinc zero crossings on each side of the centre. More = steeper transition. Default 12. */

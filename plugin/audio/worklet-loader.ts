@@ -5,7 +5,7 @@ const loaded = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
  * allows both, the browser has no AudioWorklet support worth the name, so the likely cause is the
  * page's Content-Security-Policy.
  */
-export class WorkletBlockedError extends Error {
+class WorkletBlockedError extends Error {
   override readonly name = 'WorkletBlockedError';
   constructor(
     readonly processor: string,

@@ -3,10 +3,10 @@ export type Unsubscribe = () => void;
 
 type Listener = (...args: any[]) => void;
 type Entry = Listener & { orig?: Listener };
-export type EventMap<E> = { [K in keyof E]: Listener };
+type EventMap<E> = { [K in keyof E]: Listener };
 
 /** Where a throwing listener is reported; the default logs it on the console. */
-export type ListenerErrorHandler = (event: string, error: unknown) => void;
+type ListenerErrorHandler = (event: string, error: unknown) => void;
 
 const logListenerError: ListenerErrorHandler = (event, error) =>
   console.error(`[phaser-voice-agents] '${event}' listener threw`, error);

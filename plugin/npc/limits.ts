@@ -16,7 +16,7 @@ import type { NpcFileError } from './types.js';
  */
 export const MAX_NPC_FILE_CHARS = 128 * 1024;
 /** Most fields in one group (one map). dynamic_variables and tool parameters are the only big ones. */
-export const MAX_KEYS_PER_GROUP = 1000;
+const MAX_KEYS_PER_GROUP = 1000;
 /** Most values an NPC file may repeat through aliases (*name), counted over the whole file. */
 export const MAX_ALIAS_VALUES = 10_000;
 
@@ -26,7 +26,7 @@ export const MAX_ALIAS_VALUES = 10_000;
  */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export interface ScanResult {
+interface ScanResult {
   /** Each alias and the node its anchor names (the last one before it, as YAML defines). */
   aliases: Map<Alias, Node>;
   errors: NpcFileError[];

@@ -72,11 +72,6 @@ export function onNpcError(cb: (e: NpcErrorEvent) => void): () => void {
   return () => void r.error.delete(cb);
 }
 
-/** The NPC files broken right now (through the Vite plugin's dev server). */
-export function getNpcFileErrors(): NpcErrorEvent[] {
-  return [...(registry().errors?.values() ?? [])];
-}
-
 /** The latest definition of an NPC loaded through the Vite plugin, if any. */
 export function getLiveNpc(id: string): NpcDefinition | undefined {
   return registry().latest.get(id);
@@ -85,19 +80,6 @@ export function getLiveNpc(id: string): NpcDefinition | undefined {
 /** The endpoints of the server the Vite plugin built this page for, if the page came through it. */
 export function getServedEndpoints(): ServedEndpoints | undefined {
   return registry().endpoints;
-}
-
-/** Used by generated modules and tests; games do not call these. */
-export function publishNpcUpdate(npc: NpcDefinition): void {
-  const r = registry();
-  r.latest.set(npc.id, npc);
-  r.errors?.delete(npc.id);
-  for (const cb of [...r.update]) safely(() => cb(npc));
-}
-export function publishNpcError(e: NpcErrorEvent): void {
-  const r = registry();
-  (r.errors ??= new Map()).set(e.id, e);
-  for (const cb of [...r.error]) safely(() => cb(e));
 }
 
 /** One throwing listener must not stop the others; its error still surfaces as an unhandled rejection. */

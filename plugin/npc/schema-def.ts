@@ -32,12 +32,12 @@ export interface NumberSchema extends Described {
   exclusiveMinimum?: number;
 }
 
-export interface BooleanSchema extends Described {
+interface BooleanSchema extends Described {
   type: 'boolean';
   default?: boolean;
 }
 
-export interface ArraySchema extends Described {
+interface ArraySchema extends Described {
   type: 'array';
   items: SchemaNode;
   minItems?: number;
@@ -54,7 +54,7 @@ export interface ObjectSchema extends Described {
 }
 
 /** A map with free keys (dynamic variables). */
-export interface RecordSchema extends Described {
+interface RecordSchema extends Described {
   type: 'record';
   keyPattern?: string;
   keyHint?: string;
@@ -62,12 +62,12 @@ export interface RecordSchema extends Described {
 }
 
 /** A single text, number or true/false value. */
-export interface ScalarSchema extends Described {
+interface ScalarSchema extends Described {
   type: 'scalar';
 }
 
 /** Any map, passed through as-is (tool parameters). */
-export interface FreeObjectSchema extends Described {
+interface FreeObjectSchema extends Described {
   type: 'free-object';
 }
 
@@ -501,7 +501,7 @@ type RequiredKeys<S extends { properties: object; required?: readonly string[] }
       : never;
 }[keyof S['properties']];
 
-export type SchemaOutput<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
+type SchemaOutput<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
   ? E
   : S extends { type: 'string' }
     ? string

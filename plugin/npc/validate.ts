@@ -13,7 +13,7 @@ import { chargeAliasValue, plainValue, walkAlias } from './aliases.js';
 export { ABSENT, offsetOf, report, newExpansion, type WalkContext } from './walk-context.js';
 
 /** Short, quoted rendering of a value for messages: got "hot", got 1.5, got a list. */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (typeof value === 'string') {
     const short = value.length > 40 ? `${value.slice(0, 37)}...` : value;
     return `"${short}"`;
@@ -269,7 +269,7 @@ function walkObject(
 }
 
 /** The value an absent field takes: its default, or a filled group built from defaults. */
-export function defaultOf(schema: SchemaNode): unknown {
+function defaultOf(schema: SchemaNode): unknown {
   if (schema.type === 'object' && schema.filled) {
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(schema.properties)) {

@@ -9,7 +9,7 @@ import {
 import type { VoiceAgentsConfig } from './config.js';
 import type { VoiceAgentsError } from './events.js';
 
-export interface AudioLinkHost {
+interface AudioLinkHost {
   config(): VoiceAgentsConfig;
   error(e: VoiceAgentsError): void;
   micChanged(open: boolean): void;

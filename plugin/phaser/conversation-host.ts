@@ -9,7 +9,7 @@ import { headOf } from './markers.js';
 import type { NpcVoice } from '../audio/index.js';
 
 /** What a conversation needs from the plugin, beyond its NPC handle. */
-export interface HostDeps {
+interface HostDeps {
   setSpeaking(id: string, speaking: boolean): void;
   /** The NPC's state changed (the plugin may open or close the microphone). */
   stateChanged(npc: NpcHandle, state: NpcState): void;
@@ -24,7 +24,7 @@ const toolNamesIn = (events: readonly (string | number | symbol)[]) =>
   events.filter((e): e is string => typeof e === 'string' && e.startsWith('tool:')).map((e) => e.slice(5));
 
 /** The host of one NPC's conversation: its events go to the handle (and from there to the plugin). */
-export function conversationHost(h: NpcHandle, deps: HostDeps): ConversationHost {
+function conversationHost(h: NpcHandle, deps: HostDeps): ConversationHost {
   return {
     id: h.id,
     setState: (s) => {

@@ -10,7 +10,7 @@ import { MAX_NPC_FILE_CHARS, oversizeError } from '../npc/limits.js';
 
 export const NPC_FILE_RE = /\.npc\.ya?ml$/i;
 
-export interface LoadedNpcFile {
+interface LoadedNpcFile {
   /** Absolute path. */
   path: string;
   /** The name used in errors: relative to the working directory when inside it. */
@@ -18,7 +18,7 @@ export interface LoadedNpcFile {
   npc?: NpcDefinition;
 }
 
-export interface NpcDirResult {
+interface NpcDirResult {
   npcs: NpcDefinition[];
   errors: NpcFileError[];
   warnings: NpcFileError[];

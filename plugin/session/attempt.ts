@@ -44,7 +44,7 @@ export const BUSY: EndReason = {
   message: 'The agent is busy: all its conversations are taken. Try again in a moment.',
 };
 
-export interface AttemptOptions {
+interface AttemptOptions {
   WebSocket: WebSocketConstructor;
   url: string;
   /** The encoded initiation message, built when the socket opens. */
@@ -141,7 +141,7 @@ export function openConversation(o: AttemptOptions): Promise<ConversationInfo> {
 }
 
 /** The URL without its query (a signed URL's token is not for logs or screens). */
-export function whereTo(url: string): string {
+function whereTo(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;

@@ -16,7 +16,7 @@ export const REGION_ORIGINS: Readonly<Record<Region, string>> = {
   sg: 'wss://api.sg.residency.elevenlabs.io',
 };
 
-export const CONVERSATION_PATH = '/v1/convai/conversation';
+const CONVERSATION_PATH = '/v1/convai/conversation';
 
 export type SessionEndpoint =
   /** A public agent: `wss://<region host>/v1/convai/conversation?agent_id=…`. */

@@ -24,7 +24,7 @@ export const CONVAI_SUBPROTOCOL = 'convai';
 const OPEN = 1;
 const ignore = () => {};
 
-export interface SocketHandlers {
+interface SocketHandlers {
   onOpen(): void;
   onFrame(data: unknown): void;
   onClose(code: number, reason: string): void;

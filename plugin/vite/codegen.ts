@@ -72,7 +72,7 @@ reg.errors ??= new Map();
 reg.endpoints = ${json({ broker: endpoints.broker, localAgent: endpoints.localAgent })};`;
 }
 
-export interface VirtualNpcsInput {
+interface VirtualNpcsInput {
   files: { path: string; id: string }[];
   errors: NpcFileError[];
   endpoints: ServedEndpoints & { config: string };
@@ -94,7 +94,7 @@ export default npcs;
 }
 
 /** A few lines of the file around the error with a caret, like Vite shows for JS errors. */
-export function codeFrame(source: string, line: number, column: number): string {
+function codeFrame(source: string, line: number, column: number): string {
   const lines = source.split(/\r?\n/);
   const from = Math.max(1, line - 2);
   const to = Math.min(lines.length, line + 2);
@@ -107,7 +107,7 @@ export function codeFrame(source: string, line: number, column: number): string 
   return out.join('\n');
 }
 
-export interface OverlayError {
+interface OverlayError {
   message: string;
   stack: string;
   id: string;

@@ -3,7 +3,7 @@ import { workletModule, type DefineProcessor } from './scope.js';
 
 export const MIC_PROCESSOR = 'pva-mic-capture';
 
-export interface MicProcessorOptions {
+interface MicProcessorOptions {
   design: ResamplerDesign;
   chunkSamples: number;
   poolSize: number;
@@ -31,7 +31,7 @@ export interface MicProcessorOptions {
  *
  * Runs in the worklet from its source text: nothing outside this function may be referenced.
  */
-export const defineMicProcessor: DefineProcessor = (scope, Resampler, name) => {
+const defineMicProcessor: DefineProcessor = (scope, Resampler, name) => {
   class PvaMicCapture extends scope.AudioWorkletProcessor {
     rs: InstanceType<typeof Resampler>;
     chunkSamples: number;

@@ -6,7 +6,7 @@ import { Resampler } from '../resampler.js';
  * as text and runs in the worklet, so it must not refer to anything outside itself, and passing
  * the scope in keeps the worklet's globals out of the main thread's types.
  */
-export interface WorkletScope {
+interface WorkletScope {
   AudioWorkletProcessor: new () => { readonly port: MessagePort };
   registerProcessor(name: string, processor: new (options: AudioWorkletNodeOptions) => unknown): void;
   /** The context time of the render quantum being processed (seconds). */

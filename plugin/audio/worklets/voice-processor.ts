@@ -3,7 +3,7 @@ import { workletModule, type DefineProcessor } from './scope.js';
 
 export const VOICE_PROCESSOR = 'pva-npc-voice';
 
-export interface VoiceProcessorOptions {
+interface VoiceProcessorOptions {
   flushFadeMs: number;
   edgeFadeMs: number;
   leadMs: number;
@@ -12,14 +12,14 @@ export interface VoiceProcessorOptions {
 }
 
 /** One queued chunk of a turn's audio: PCM16 at `rate`. */
-export interface VoiceChunk {
+interface VoiceChunk {
   pcm: Int16Array;
   rate: number;
   turn: number;
 }
 
 /** Messages to the worklet. */
-export type VoiceIn =
+type VoiceIn =
   | { t: 'design'; d: ResamplerDesign }
   | { t: 'chunks'; list: VoiceChunk[] }
   | { t: 'flush'; turn: number }
@@ -54,7 +54,7 @@ export interface VoiceOut {
  *
  * Runs in the worklet from its source text: nothing outside this function may be referenced.
  */
-export const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
+const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
   type Rs = InstanceType<typeof Resampler>;
 
   class PvaNpcVoice extends scope.AudioWorkletProcessor {

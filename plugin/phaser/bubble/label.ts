@@ -2,7 +2,7 @@ import type * as Phaser from 'phaser';
 import { revealSplit, visiblePrefix, type RevealSplit, type Wrapped } from './text.js';
 
 /** How a label is drawn: the bubble's font and colour, and the spacing its box was sized for. */
-export interface LabelStyle {
+interface LabelStyle {
   fontFamily: string;
   fontSize: number;
   color: string;

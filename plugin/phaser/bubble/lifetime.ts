@@ -1,6 +1,6 @@
 // Pure bubble lifetime: visible while the turn plays, held long enough to read, then faded.
 
-export interface FadeOptions {
+interface FadeOptions {
   /** Minimum time a finished bubble stays fully visible. */
   holdMs?: number;
   /** Extra hold per character, so long lines can be read. */

@@ -2,13 +2,13 @@
 // given playback position. Driven by per-character `alignment` when the server sends it, otherwise
 // spread over the audio received so far; text-only turns reveal at reading speed.
 
-export interface Alignment {
+interface Alignment {
   chars: readonly string[];
   char_start_times_ms: readonly number[];
   char_durations_ms?: readonly number[];
 }
 
-export interface RevealOptions {
+interface RevealOptions {
   /** Characters per second for text-only turns. */
   readingCps?: number;
 }

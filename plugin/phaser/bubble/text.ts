@@ -10,7 +10,7 @@ export interface Emote {
   glyph: string;
 }
 
-export interface CleanText {
+interface CleanText {
   /** Tags removed, whitespace collapsed, trimmed: what the bubble shows. */
   text: string;
   emotes: Emote[];

@@ -22,7 +22,7 @@ export interface AccessOptions {
   allowNoOrigin?: boolean;
 }
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return (
     h === 'localhost' ||

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AgentLimits } from './runtime.js';
 
-export interface Refusal {
+interface Refusal {
   code: 1002;
   errorType: 'http_exception';
   message: string;
@@ -17,7 +17,7 @@ export interface Refusal {
 }
 
 /** A place in the line: `admitted` resolves true with a slot taken, or false when the wait ran out. */
-export interface QueueTicket {
+interface QueueTicket {
   readonly admitted: Promise<boolean>;
   /** Leave the line (the socket closed); a no-op once admitted or timed out. */
   cancel(): void;

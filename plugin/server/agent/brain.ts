@@ -38,7 +38,7 @@ export interface BrainContext {
 }
 
 /** A fact's value now: what the NPC remembers, else what the game said (`setFact`). */
-export function factOf(ctx: Pick<BrainContext, 'context' | 'memory'>, name: string): string | undefined {
+function factOf(ctx: Pick<BrainContext, 'context' | 'memory'>, name: string): string | undefined {
   return ctx.memory?.get(name) ?? factValue(name, ctx.context.get(name));
 }
 

@@ -65,7 +65,7 @@ const CLOSE_GRACE_MS = 5_000;
  * UTF-8 sequence decodes to U+FFFD (3 bytes), which can push the reason past the limit and make
  * `ws.close()` throw.
  */
-export function cutCloseReason(reason: string): string {
+function cutCloseReason(reason: string): string {
   if (Buffer.byteLength(reason) <= MAX_REASON_BYTES) return reason;
   let out = '';
   let bytes = 0;

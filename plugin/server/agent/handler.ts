@@ -35,10 +35,7 @@ import {
 } from './runtime.js';
 
 export const CONVERSATION_PATH = '/v1/convai/conversation';
-export const SIGNED_URL_PATHS = [
-  '/v1/convai/conversation/get-signed-url',
-  '/v1/convai/conversation/get_signed_url',
-];
+const SIGNED_URL_PATHS = ['/v1/convai/conversation/get-signed-url', '/v1/convai/conversation/get_signed_url'];
 export const HEALTH_PATH = '/voice-agents/health';
 
 export interface LocalAgentOptions {
@@ -109,7 +106,7 @@ function conversationId(): string {
 }
 
 /** The request's URL, or null when it does not parse (`new URL` throws on `//x:99999`, `//[`, …). */
-export function requestUrl(req: IncomingMessage): URL | null {
+function requestUrl(req: IncomingMessage): URL | null {
   try {
     return new URL(req.url ?? '/', 'http://local');
   } catch {

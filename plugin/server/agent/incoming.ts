@@ -1,6 +1,6 @@
 /** Client frames as `ws` delivers them: sizes, text, and the hot `user_audio_chunk` path. */
 
-export const AUDIO_PREFIX = '{"user_audio_chunk":"';
+const AUDIO_PREFIX = '{"user_audio_chunk":"';
 const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
 const QUOTE = 0x22;
 const CLOSE_BRACE = 0x7d;

@@ -56,7 +56,7 @@ export interface SessionPlan {
   hints: RecognizerHints;
 }
 
-export type PlanResult =
+type PlanResult =
   | { ok: true; plan: SessionPlan }
   | {
       ok: false;

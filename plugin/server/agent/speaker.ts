@@ -10,7 +10,7 @@ import { SpeechBusyError, type SynthesizeFn } from '../speech/fair-queue.js';
 import { spokenPrefix, toFrames, type AudioFrame } from '../speech/frames.js';
 import type { VoiceSpec } from '../speech/types.js';
 
-export interface SpeakerOptions {
+interface SpeakerOptions {
   speech: { synthesize: SynthesizeFn };
   voice: VoiceSpec;
   format: AudioFormatInfo;

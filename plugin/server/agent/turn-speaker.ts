@@ -8,7 +8,7 @@ import type { VoiceSpec } from '../speech/types.js';
 import type { AgentRuntime } from './runtime.js';
 import { Speaker } from './speaker.js';
 
-export interface TurnSpeakerHost {
+interface TurnSpeakerHost {
   voice: VoiceSpec;
   format: AudioFormatInfo;
   eventId: number;

@@ -8,7 +8,7 @@ import { isDeclined, type RecognizerHints, type RecognizerStream } from '../spee
 import type { TurnDetector } from '../speech/vad.js';
 import type { AgentRuntime } from './runtime.js';
 
-export interface VoiceInputHost {
+interface VoiceInputHost {
   /** What the recognizer should listen for (the NPC's phrases), once the conversation started. */
   hints(): RecognizerHints | null;
   nextId(): number;

@@ -4,7 +4,7 @@
  * typed errors in plain words. The API key never appears in a message.
  */
 
-export type ApiErrorKind = 'auth' | 'not_found' | 'rejected' | 'rate_limited' | 'server' | 'network';
+type ApiErrorKind = 'auth' | 'not_found' | 'rejected' | 'rate_limited' | 'server' | 'network';
 
 export class PushApiError extends Error {
   constructor(
@@ -17,7 +17,7 @@ export class PushApiError extends Error {
   }
 }
 
-export interface ApiOptions {
+interface ApiOptions {
   baseUrl: string;
   apiKey: string;
   /** Retries after the first attempt, for 429, 5xx and network trouble. Default 3. */
@@ -37,7 +37,7 @@ export interface Api {
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /** Seconds or an HTTP date → milliseconds to wait, capped at 30 s; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
   const s = Number(header);
   const ms = Number.isFinite(s) ? s * 1000 : Date.parse(header) - now;
@@ -45,7 +45,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /** FastAPI-style `detail` (a string, or a list of `{loc, msg}` shown as `field: message`) as one line. */
-export function describeDetail(body: unknown, fieldName: (apiPath: string) => string = (p) => p): string {
+function describeDetail(body: unknown, fieldName: (apiPath: string) => string = (p) => p): string {
   const d = (body as { detail?: unknown } | null)?.detail;
   if (typeof d === 'string') return d;
   if (Array.isArray(d))

@@ -7,7 +7,7 @@ import { REGION_API } from './api.js';
 
 export const REGIONS = Object.keys(REGION_API).join('|');
 
-export interface TargetArgs {
+interface TargetArgs {
   dir: string;
   dryRun: boolean;
   force: boolean;

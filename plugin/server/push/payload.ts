@@ -9,7 +9,7 @@ import type { NpcClientTool, NpcDefinition } from '../../npc/index.js';
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 /** Drops undefined fields and empty groups so the payload only says what the file says. */
-export function prune(v: unknown): Json | undefined {
+function prune(v: unknown): Json | undefined {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) return v.map((x) => prune(x) ?? null);
   if (v !== null && typeof v === 'object') {

@@ -24,7 +24,7 @@ export interface PushRecord {
   service?: Json;
 }
 
-export type PushState = Record<string, PushRecord>;
+type PushState = Record<string, PushRecord>;
 
 export async function readState(dir: string): Promise<PushState> {
   try {

@@ -8,7 +8,7 @@ import type { Api } from './api.js';
 import { payloadHash, toolBody, type Json } from './payload.js';
 import type { PushRecord, ToolRecord } from './state.js';
 
-export interface ToolPlan {
+interface ToolPlan {
   name: string;
   body: Json;
   hash: string;

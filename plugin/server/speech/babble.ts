@@ -126,7 +126,7 @@ export function createBabbleEngine(): SpeechEngine {
   };
 }
 
-export function synthesizeBabble(text: string, voice: VoiceSpec, shouldStop?: () => boolean): Synthesis {
+function synthesizeBabble(text: string, voice: VoiceSpec, shouldStop?: () => boolean): Synthesis {
   const shape = voiceShape(voice);
   // espeak's rate is words per minute; an average English word plus its space is ~6 characters.
   const wpm = Math.min(450, Math.max(60, voice.rate || 175));

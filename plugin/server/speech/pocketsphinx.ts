@@ -57,7 +57,7 @@ export interface PocketsphinxOptions {
 }
 
 /** The pocketsphinx recognizer, with its pool exposed for health checks and tests. */
-export interface PocketsphinxRecognizer extends Recognizer {
+interface PocketsphinxRecognizer extends Recognizer {
   stats(): RecognizerStats;
   pids(): number[];
   close(): Promise<void>;
@@ -155,7 +155,7 @@ function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
   }
 }
 
-export function normalizeWords(s: string): string[] {
+function normalizeWords(s: string): string[] {
   return s
     .toLowerCase()
     .replace(/[^a-z0-9' ]+/g, ' ')

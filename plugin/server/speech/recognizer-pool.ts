@@ -15,7 +15,7 @@
 import type { RecognizerStats } from './recognizer.js';
 import type { Decoder } from './sphinx-process.js';
 
-export type PoolResult =
+type PoolResult =
   | { ok: true; text: string }
   | { ok: false; reason: 'busy' | 'too_fast' | 'failed' | 'superseded' | 'cancelled' };
 

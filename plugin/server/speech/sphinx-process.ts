@@ -36,7 +36,7 @@ export interface Decoder {
   readonly pid: number | undefined;
 }
 
-export interface SphinxProcessOptions {
+interface SphinxProcessOptions {
   binary: string;
   /** Decoder arguments: model, dictionary, grammar or language model, front-end options. */
   args: string[];

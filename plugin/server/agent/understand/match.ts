@@ -27,9 +27,9 @@ export interface ReplyRule {
   if?: readonly string[];
 }
 
-export type SpeechAct = 'question' | 'request' | 'statement';
+type SpeechAct = 'question' | 'request' | 'statement';
 
-export interface Understanding<R> {
+interface Understanding<R> {
   reply: R | undefined;
   act: SpeechAct;
   /** The chosen reply's tool may run (false for a question, or when the player said not to). */
