@@ -7,45 +7,10 @@
  * Run: npx tsx scripts/unused-exports.ts   (prints one `file: name` per line; exit 1 if any)
  */
 import ts from 'typescript';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENTRIES } from './api-report.js';
-
-const root = fileURLToPath(new URL('../', import.meta.url));
-const FOLDERS = ['plugin', 'test', 'bench', 'scripts', 'sample-game'];
-const SKIP = /node_modules|\/generated\/|\/artifacts\//;
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (SKIP.test(path)) continue;
-    if (statSync(path).isDirectory()) walk(path, out);
-    else if (/\.(ts|mts|tsx)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
-const isFile = (path: string): boolean => {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-};
-
-/** `./x.js` from `from` -> the absolute .ts path, or null for packages. */
-function target(from: string, spec: string, exists: (path: string) => boolean): string | null {
-  if (!spec.startsWith('.')) return null;
-  const base = resolve(dirname(from), spec);
-  const forms = [
-    base.replace(/\.js$/, '.ts'),
-    base.replace(/\.js$/, '.tsx'),
-    `${base}.ts`,
-    join(base, 'index.ts'),
-  ];
-  return forms.find(exists) ?? null;
-}
+import { FOLDERS, isFile, root, target, walk } from './module-graph.js';
 
 /** `extra`: more files (path relative to the root -> text), as if they were in the project. */
 export function unusedExports(extra: Record<string, string> = {}): string[] {

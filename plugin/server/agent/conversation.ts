@@ -69,7 +69,7 @@ export class Conversation {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly rt: AgentRuntime,
+    private readonly rt: AgentRuntime<Conversation>,
     readonly id: string,
     private readonly agentId: string,
     private readonly npc: NpcDefinition,

@@ -16,7 +16,8 @@ import {
 import { loadNpcDir } from '../npc-files.js';
 import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js';
 import { FairSpeech } from '../speech/fair-queue.js';
-import { createPocketsphinxRecognizer, type Recognizer } from '../speech/recognizer.js';
+import type { Recognizer } from '../speech/recognizer.js';
+import { createPocketsphinxRecognizer } from '../speech/pocketsphinx.js';
 import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
 import { cappedBrain, createLocalBrain, type Brain } from './brain.js';
 import { PlayerMemory } from './memory.js';
@@ -189,7 +190,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     }
   }
 
-  const runtime = (onClosed: (c: Conversation) => void): AgentRuntime => {
+  const runtime = (onClosed: (c: Conversation) => void): AgentRuntime<Conversation> => {
     const own = fair!.owner();
     return {
       speech: own,

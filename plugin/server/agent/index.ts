@@ -12,4 +12,4 @@ export { DEFAULT_PERSONA } from './persona.js';
 export type { AgentLimits, AgentMetrics } from './runtime.js';
 export { llmConfigFromEnv, type LlmConfig } from './llm.js';
 export type { Recognizer, RecognizerHints, RecognizerStream } from '../speech/recognizer.js';
-export { createPocketsphinxRecognizer } from '../speech/recognizer.js';
+export { createPocketsphinxRecognizer } from '../speech/pocketsphinx.js';

@@ -4,7 +4,6 @@ import type { OwnedSpeech } from '../speech/fair-queue.js';
 import type { TurnDetector, TurnDetectorEvents } from '../speech/vad.js';
 import type { Brain } from './brain.js';
 import type { ContextLimits } from './context-store.js';
-import type { Conversation } from './conversation.js';
 import type { SessionPlan } from './persona.js';
 
 export interface AgentLimits extends ContextLimits {
@@ -83,7 +82,11 @@ export interface AgentMetrics {
   asrMs: Samples;
 }
 
-export interface AgentRuntime {
+/**
+ * `Closed`: the conversation type `onClosed` reports (the handler's Conversation). A parameter, so
+ * this module does not import the conversation that imports it.
+ */
+export interface AgentRuntime<Closed = unknown> {
   /** This conversation's share of the agent's one speech engine. */
   speech: OwnedSpeech;
   recognizer: Recognizer | null;
@@ -98,5 +101,5 @@ export interface AgentRuntime {
   leadMs: number;
   metrics: AgentMetrics;
   log(line: string): void;
-  onClosed(c: Conversation): void;
+  onClosed(c: Closed): void;
 }

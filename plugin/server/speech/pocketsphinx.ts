@@ -30,7 +30,7 @@ import type {
 import { RecognizerPool } from './recognizer-pool.js';
 import { startSphinxProcess } from './sphinx-process.js';
 
-export interface PocketsphinxOptions {
+interface PocketsphinxOptions {
   /** `pocketsphinx_batch` (Debian package pocketsphinx). */
   binary?: string;
   modelDir?: string;

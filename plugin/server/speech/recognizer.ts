@@ -3,7 +3,6 @@
  * PCM16, streamed while the player speaks) into text; when none is configured the local agent never
  * invents a transcript (see the agent's "asr_unavailable" notice).
  */
-export { createPocketsphinxRecognizer, buildJsgfGrammar, type PocketsphinxOptions } from './pocketsphinx.js';
 
 /** What the NPC expects to hear: grammar-based recognizers only listen for these. */
 export interface RecognizerHints {
