@@ -13,6 +13,7 @@ import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/ind
 import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../unit/fault-harness.js';
+import { poll } from '../helpers/poll.js';
 
 const PAGE = '/test/browser/pages/fault/index.html';
 const NPC_AT = { x: 600, y: 300 };
@@ -69,21 +70,14 @@ const t = <T>(p: Page, fn: string, ...args: unknown[]): Promise<T> =>
 const snap = (p: Page) => t<Snapshot>(p, 'snapshot');
 const log = (p: Page) => p.evaluate(() => (window as any).__t.log as string[]);
 
-async function until<T>(p: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) {
-  const end = Date.now() + ms;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > end) {
-      const l = await p.evaluate(() => (window as any).__t?.log).catch(() => null);
-      throw new Error(
-        `timed out waiting for ${what}; last: ${JSON.stringify(last)}; log: ${JSON.stringify(l)}`,
-      );
-    }
-    await p.waitForTimeout(25);
-    last = await fn();
-  }
-  return last;
-}
+/** Polls `fn` until `ok`; on timeout the message carries the page's event log too. */
+const until = <T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) =>
+  poll(fn, ok, {
+    what,
+    timeout: ms,
+    interval: 25,
+    context: () => page.evaluate(() => (window as any).__t?.log),
+  });
 
 async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): Promise<Page> {
   proxy = await startFaultProxy(agent.url);

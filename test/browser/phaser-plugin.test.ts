@@ -14,6 +14,7 @@ import {
   watchPage,
   type LaunchOptions,
 } from '../helpers/browser.js';
+import { poll } from '../helpers/poll.js';
 
 // The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
 // walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the
@@ -30,21 +31,14 @@ function loadNpc(): NpcDefinition {
   return r.npc;
 }
 
-async function until<T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) {
-  const end = Date.now() + ms;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > end) {
-      const l = await page.evaluate(() => (window as any).__t?.log).catch(() => null);
-      throw new Error(
-        `timed out waiting for ${what}; last: ${JSON.stringify(last)}; log: ${JSON.stringify(l)}`,
-      );
-    }
-    await page.waitForTimeout(50);
-    last = await fn();
-  }
-  return last;
-}
+/** Polls `fn` until `ok`; on timeout the message carries the page's event log too. */
+const until = <T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) =>
+  poll(fn, ok, {
+    what,
+    timeout: ms,
+    interval: 25,
+    context: () => page.evaluate(() => (window as any).__t?.log),
+  });
 
 const snapshot = (page: Page) =>
   page.evaluate(() => (window as any).__t.snapshot()) as Promise<{

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
+import { poll } from '../helpers/poll.js';
 import {
   ROUTES,
   snapshot,
@@ -51,13 +52,14 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     await walkRoute(g.page, ROUTES.aldric!);
     await waitForGame(g.page, (s) => s.talk.target === 'aldric', 'Aldric to become active', 30_000);
     // His greeting from the right, heard while he alone speaks.
-    const deadline = Date.now() + 30_000;
-    let heard = await record(g.page, 'aldric');
-    while (!(heard.speakingMs > 300 && npc(await snapshot(g.page), 'aldric').state !== 'speaking')) {
-      if (Date.now() > deadline) throw new Error(`no greeting from Aldric: ${JSON.stringify(heard)}`);
-      await g.page.waitForTimeout(50);
-      heard = await record(g.page, 'aldric');
-    }
+    const { heard } = await poll(
+      async () => ({
+        heard: await record(g.page, 'aldric'),
+        state: npc(await snapshot(g.page), 'aldric').state,
+      }),
+      (x) => x.heard.speakingMs > 300 && x.state !== 'speaking',
+      { what: "Aldric's greeting", timeout: 30_000, interval: 50 },
+    );
     expect(heard.said[0]).toContain('footsteps');
     const where = (await snapshot(g.page)).player;
     expect(

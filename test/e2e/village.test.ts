@@ -16,6 +16,7 @@ import {
   type GameSession,
 } from './helpers/game.js';
 import { silentWavFile } from '../helpers/browser.js';
+import { poll } from '../helpers/poll.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 /** An NPC in the snapshot, with its bubble text unwrapped (the bubble breaks lines to fit). */
@@ -34,15 +35,21 @@ const PRICES_REPLY =
 /** Waits until `id` has spoken (the recorder saw it speak, then stop) and returns what was recorded. */
 async function untilSpoken(g: GameSession, id: string, what: string, timeoutMs = 30_000) {
   await waitForGame(g.page, () => true, 'the page');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await record(g.page, id);
-    const s = await snapshot(g.page);
-    if (r.speakingMs > 300 && npc(s, id).state !== 'speaking') return r;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(r)}`);
-    await g.page.waitForTimeout(50);
-  }
+  const seen = await poll(
+    async () => ({ r: await record(g.page, id), state: npc(await snapshot(g.page), id).state }),
+    ({ r, state }) => r.speakingMs > 300 && state !== 'speaking',
+    { what, timeout: timeoutMs, interval: 50 },
+  );
+  return seen.r;
 }
+
+/** Until the player hears something (master output above `level` RMS). */
+const untilAudible = (g: GameSession, level: number, what: string) =>
+  poll(
+    () => levelNow(g.page),
+    (l) => Math.max(l.L, l.R) > level,
+    { what, timeout: 5000, interval: 10 },
+  );
 
 describe('Thornbury, played with the keyboard (local agent)', () => {
   let g: GameSession;
@@ -160,11 +167,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     // the rest is the game reading keys once a frame. About 80 ms on this 2-core machine under
     // load; a quarter second is the most that still sounds like "at once".
     const SILENT = 0.003;
-    const deadline = Date.now() + 5000;
-    while (Math.max(...Object.values(await levelNow(g.page))) <= SILENT) {
-      if (Date.now() > deadline) throw new Error('Mira is not audible before the skip');
-      await g.page.waitForTimeout(10);
-    }
+    await untilAudible(g, SILENT, 'Mira to be audible before the skip');
     await armSilence(g.page, 'Escape', SILENT, 400);
     await g.page.keyboard.press('Escape');
     const silentAfterMs = await silenceAfterKey(g.page);
@@ -202,11 +205,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
       30_000,
     );
     const SILENT = 0.003;
-    const deadline = Date.now() + 5000;
-    while (Math.max(...Object.values(await levelNow(g.page))) <= SILENT) {
-      if (Date.now() > deadline) throw new Error('Mira is not audible before Space');
-      await g.page.waitForTimeout(10);
-    }
+    await untilAudible(g, SILENT, 'Mira to be audible before Space');
     await armSilence(g.page, ' ', SILENT, 400);
     await g.page.keyboard.down('Space');
     try {

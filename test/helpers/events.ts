@@ -88,15 +88,6 @@ export function recordEvents<E extends { [K in keyof E]: Listener }>(
   };
 }
 
-/** Polls `condition` until it holds (or throws on timeout): for state that is not an event. */
-export async function until(condition: () => boolean, { timeout = 3000, interval = 5 } = {}): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeout} ms: ${condition.toString()}`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
-}
-
 function safeJson(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x: unknown) =>
@@ -110,3 +101,5 @@ function safeJson(v: unknown): string {
     return String(v);
   }
 }
+
+export { until } from './poll.js';

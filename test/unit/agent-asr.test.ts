@@ -12,6 +12,7 @@ import { createPocketsphinxRecognizer } from '../../plugin/server/speech/pockets
 import { liveGroupMembers } from '../../plugin/server/speech/sphinx-process.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, espeakPcm16k, silence } from './agent-fixtures.js';
+import { until as untilTrue } from '../helpers/poll.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -48,13 +49,7 @@ function ourDecoders(): number[] {
 /** Nothing of the decoder's process group runs any more (zombies waiting for init are dead). */
 const groupGone = (pgid: number): boolean => liveGroupMembers(pgid) === 0;
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (condition: () => boolean) => untilTrue(condition, { timeout: 10_000, interval: 10 });
 
 const reason = missing.length
   ? `needs ${missing.join(', ')} (apt-get install pocketsphinx pocketsphinx-en-us espeak-ng sox)`

@@ -1,6 +1,7 @@
 /** `voice-agents agent`: starts, prints its URL and the NPC files it loaded, serves, stops on SIGTERM. */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { until as untilTrue } from '../helpers/poll.js';
 
 const CLI = ['--import', 'tsx', 'plugin/server/cli.ts', 'agent'];
 
@@ -17,13 +18,7 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   return { child, exit, out: () => out, err: () => err };
 }
 
-async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (condition: () => boolean) => untilTrue(condition, { timeout: 30_000, interval: 10 });
 
 describe('voice-agents agent', () => {
   it('takes the port from $PORT, prints its URL and NPC files, and serves until SIGTERM', async () => {

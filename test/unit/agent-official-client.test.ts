@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { TEST_NPC } from './agent-fixtures.js';
+import { until as untilTrue } from '../helpers/poll.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -25,13 +26,7 @@ afterAll(async () => {
   else delete (globalThis as { WebSocket?: unknown }).WebSocket;
 });
 
-async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (condition: () => boolean) => untilTrue(condition, { timeout: 8000, interval: 10 });
 
 describe('official @elevenlabs/client against the local agent', () => {
   it('starts a session, receives the greeting, answers a typed question and runs a client tool', async () => {

@@ -10,6 +10,7 @@ import { BUSY_LINE } from '../../plugin/server/agent/conversation.js';
 import type { RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence, speechLike } from './agent-fixtures.js';
+import { until as untilTrue } from '../helpers/poll.js';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
@@ -51,13 +52,7 @@ function scripted(): Recognizer & { calls: Call[]; prepared: number } {
   return r;
 }
 
-async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (condition: () => boolean) => untilTrue(condition, { timeout: 8000, interval: 10 });
 
 /** One spoken turn: voice, then enough silence for the turn detector to end it. */
 function speak(c: ScriptedClient, text = 'do you sell healing potions'): void {

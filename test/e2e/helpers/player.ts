@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 // The game's own read-only debug handle type: one definition, so the test cannot drift from the game.
 export type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
 import type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
+import { poll } from '../../helpers/poll.js';
 
 /** The player's speed in the game (sample-game/game/actors.ts), world px per second. */
 const WALK_SPEED = 84;
@@ -80,15 +81,13 @@ export async function waitForGame(
   what: string,
   timeoutMs = 20_000,
 ): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let s = await snapshot(page);
-  while (!pred(s)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last state ${JSON.stringify(s.talk)}`);
-    await page.waitForTimeout(50);
-    s = await snapshot(page);
-  }
-  return s;
+  let last: Snapshot | undefined;
+  return poll(async () => (last = await snapshot(page)), pred, {
+    what,
+    timeout: timeoutMs,
+    interval: 50,
+    context: () => ({ talk: last?.talk, player: last?.player }),
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // on Howler.masterGain (i.e. just before the destination, after Howler's mute/volume).
 import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
+import { until as untilTrue } from '../../../helpers/poll.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -126,13 +127,7 @@ function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0
   return out;
 }
 
-const until = async (cond: () => boolean, ms = 5000, what = 'condition') => {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timeout waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => boolean, ms = 5000, what = 'condition') => untilTrue(cond, { timeout: ms, what });
 
 // Keep every stream getUserMedia hands out, so tests can check the tracks were stopped.
 const streams: MediaStream[] = [];
