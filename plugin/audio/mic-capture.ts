@@ -30,7 +30,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   onChunk: ((pcm: Int16Array) => void) | null;
   readonly #rate: number;
   readonly #chunkSamples: number;
-  #_mode: MicMode;
+  #mode: MicMode;
   #pttDown = false;
   #guard: { source: EchoGuardSource; threshold: number; holdMs: number } | null;
   #guardOpenUntil = 0;
@@ -44,9 +44,9 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   #offContext: (() => void) | null = null;
   #permission: PermissionStatus | null = null;
   #gen = 0;
-  #_level = 0;
-  #_talking = false;
-  #_chunks = 0;
+  #level = 0;
+  #talking = false;
+  #chunks = 0;
   #gaps = 0;
   #gapMs = 0;
   /** Recent frames the track processor dropped: [performance.now(), ms]. */
@@ -63,7 +63,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.#rate = opts.sampleRate ?? 16000;
     const chunkMs = opts.chunkMs ?? 20;
     this.#chunkSamples = Math.max(1, Math.round((this.#rate * chunkMs) / 1000));
-    this.#_mode = opts.mode ?? 'push-to-talk';
+    this.#mode = opts.mode ?? 'push-to-talk';
     this.onChunk = opts.onChunk ?? null;
     this.#deviceId = opts.deviceId;
     this.#copyChunks = opts.copyChunks ?? false;
@@ -84,22 +84,22 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   get mode(): MicMode {
-    return this.#_mode;
+    return this.#mode;
   }
 
   /** RMS (0..1) of the latest captured chunk, before muting/guarding: for a level meter. */
   get level(): number {
-    return this.#_level;
+    return this.#level;
   }
 
   /** True while speech (not silence) is being sent. */
   get talking(): boolean {
-    return this.#_talking;
+    return this.#talking;
   }
 
   /** Chunks delivered since start(). */
   get chunkCount(): number {
-    return this.#_chunks;
+    return this.#chunks;
   }
 
   /**
@@ -118,7 +118,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   setMode(mode: MicMode): void {
-    this.#_mode = mode;
+    this.#mode = mode;
   }
 
   /** Push-to-talk pressed (bind to a key or button down). */
@@ -300,8 +300,8 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
       void this.#own.close();
       this.#own = null;
     }
-    this.#_level = 0;
-    this.#_chunks = 0;
+    this.#level = 0;
+    this.#chunks = 0;
     this.#gaps = 0;
     this.#gapMs = 0;
     this.#drops = [];
@@ -360,11 +360,11 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     let s = 0;
     for (let i = 0; i < pcm.length; i++) s += pcm[i]! * pcm[i]!;
     const rms = Math.sqrt(s / pcm.length) / 32768;
-    this.#_level = rms;
+    this.#level = rms;
     const send = this.#shouldSend(rms);
     this.#setTalking(send);
     if (!send) pcm.fill(0);
-    this.#_chunks++;
+    this.#chunks++;
     const out = this.#copyChunks ? pcm.slice() : pcm;
     try {
       this.onChunk?.(out);
@@ -374,8 +374,8 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   #shouldSend(rms: number): boolean {
-    if (this.#_mode === 'muted') return false;
-    if (this.#_mode === 'push-to-talk') return this.#pttDown;
+    if (this.#mode === 'muted') return false;
+    if (this.#mode === 'push-to-talk') return this.#pttDown;
     const g = this.#guard;
     if (!g || !g.source.speaking) return true;
     // Open mic while an NPC speaks: its voice leaks from the speakers through echo cancellation at
@@ -387,8 +387,8 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   #setTalking(t: boolean): void {
-    if (t === this.#_talking) return;
-    this.#_talking = t;
+    if (t === this.#talking) return;
+    this.#talking = t;
     this.emit('talking', t);
   }
 

@@ -76,7 +76,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #currentTurn = -1;
   #playing = false;
   #mark = { played: 0, time: 0 };
-  #_mode: VoiceMode = 'listening';
+  #mode: VoiceMode = 'listening';
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #release: (() => void) | null;
   #offContext: () => void;
@@ -89,7 +89,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #applied = [NaN, NaN];
   #disposed = false;
   #sendQueued = false;
-  #_underruns = 0;
+  #underruns = 0;
 
   readonly #bridge: HowlerBridge;
   constructor(bridge: HowlerBridge, opts: NpcVoiceOptions = {}) {
@@ -112,12 +112,12 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   }
 
   get mode(): VoiceMode {
-    return this.#_mode;
+    return this.#mode;
   }
 
   /** Underruns so far (late chunks the voice had to wait for): a network-jitter diagnostic. */
   get underruns(): number {
-    return this.#_underruns;
+    return this.#underruns;
   }
 
   /** The turn (event id) now playing, or -1. */
@@ -215,7 +215,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
    * from them: it takes its position at once when its next audio is pushed.
    */
   #moved(): void {
-    if (this.#playing || this.#_mode === 'speaking' || this.#pending.length > 0) this.#applyPosition(false);
+    if (this.#playing || this.#mode === 'speaking' || this.#pending.length > 0) this.#applyPosition(false);
     else this.#positionDirty = true;
   }
 
@@ -327,7 +327,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
     this.#playing = false;
     this.#currentTurn = -1;
-    if (this.#_mode === 'speaking') this.#setMode('listening');
+    if (this.#mode === 'speaking') this.#setMode('listening');
   }
 
   #applyPosition(immediate: boolean): void {
@@ -382,7 +382,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       case 'resume':
         this.#playing = true;
         clearTimeout(this.#drainTimer);
-        this.#_underruns++;
+        this.#underruns++;
         this.emit('underrun', m.turn);
         this.#setMode('speaking', m.turn);
         break;
@@ -401,8 +401,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   }
 
   #setMode(mode: VoiceMode, turn = this.#currentTurn): void {
-    if (mode === this.#_mode) return;
-    this.#_mode = mode;
+    if (mode === this.#mode) return;
+    this.#mode = mode;
     if (mode === 'speaking') this.emit('speaking', turn);
     else this.emit('listening');
   }

@@ -78,7 +78,7 @@ export class Conversation {
   #opened = false;
   /** Typed before the conversation opened: sent, in order, once it does. */
   readonly #typedEarly: string[] = [];
-  #_active = false;
+  #active = false;
   /** Whether the player ever arrived (a prewarm that timed out unused is not worth an error). */
   everActive = false;
   #userTurnEndedAt = -1;
@@ -112,10 +112,10 @@ export class Conversation {
         this.#sentContext.clear();
         for (const [k, v] of this.#host.contexts()) this.sendContext(k, v);
         for (const text of this.#typedEarly.splice(0)) this.sendText(text);
-        this.#host.setState(this.#_active ? 'listening' : 'ready');
+        this.#host.setState(this.#active ? 'listening' : 'ready');
         this.#host.emitNpc('conversation:start', {
           conversationId: info.conversationId,
-          prewarm: !this.#_active,
+          prewarm: !this.#active,
         });
       }),
       s.on('audio', (chunk) => this.#onAudio(chunk)),
@@ -149,7 +149,7 @@ export class Conversation {
       s.on('queue', ({ status }) => {
         if (status === 'waiting') this.#host.setState('queued');
         else if (status === 'admitted')
-          this.#host.setState(this.#opened ? (this.#_active ? 'listening' : 'ready') : 'connecting');
+          this.#host.setState(this.#opened ? (this.#active ? 'listening' : 'ready') : 'connecting');
       }),
       s.on('reconnecting', (e) => {
         this.#host.setState('connecting');
@@ -177,7 +177,7 @@ export class Conversation {
         voice.on('listening', () => {
           // Not the end of the bubble by itself: a late chunk (underrun) also drains the queue.
           this.#quietSince = this.#host.now();
-          if (this.#opened && !this.#disposed) this.#host.setState(this.#_active ? 'listening' : 'ready');
+          if (this.#opened && !this.#disposed) this.#host.setState(this.#active ? 'listening' : 'ready');
         }),
       );
     }
@@ -185,7 +185,7 @@ export class Conversation {
   }
 
   get active(): boolean {
-    return this.#_active;
+    return this.#active;
   }
 
   get isOpen(): boolean {
@@ -224,8 +224,8 @@ export class Conversation {
 
   /** The player arrived: release the held greeting, route the microphone here (done by the plugin). */
   activate(): void {
-    if (this.#_active || this.#disposed) return;
-    this.#_active = true;
+    if (this.#active || this.#disposed) return;
+    this.#active = true;
     this.everActive = true;
     this.#activatedAt = this.#host.now();
     const held = this.#held ?? [];
@@ -237,7 +237,7 @@ export class Conversation {
 
   /** The player walked out of range: the conversation stays open (lingers) but no longer gets the mic. */
   deactivate(): void {
-    this.#_active = false;
+    this.#active = false;
   }
 
   #onAudio(chunk: AgentAudioChunk): void {
@@ -325,7 +325,7 @@ export class Conversation {
   }
 
   sendAudio(pcm: Int16Array): void {
-    if (this.#_active && this.isOpen) this.session.sendAudio(pcm);
+    if (this.#active && this.isOpen) this.session.sendAudio(pcm);
   }
 
   /** Typed words: sent now, or kept for the moment the conversation opens (false once it ended). */

@@ -31,8 +31,8 @@ export interface HandleOwner {
  * context (`npc.setContext('inventory', 'The player holds a torch')`) and answers its tools.
  */
 export class NpcHandle extends Emitter<NpcEvents> {
-  #_state: NpcState = 'idle';
-  #_def: NpcDefinition;
+  #state: NpcState = 'idle';
+  #def: NpcDefinition;
   readonly #contextMap = new Map<string, string>();
   readonly #tools = new Map<string, ToolHandler>();
   /** @internal */ conversation: Conversation | null = null;
@@ -44,7 +44,7 @@ export class NpcHandle extends Emitter<NpcEvents> {
   quietNext = false;
   /** @internal: the file changed while a conversation was open; it applies to the next one. */
   pendingReload = false;
-  #_attached = true;
+  #attached = true;
 
   readonly #owner: HandleOwner;
   constructor(
@@ -55,33 +55,33 @@ export class NpcHandle extends Emitter<NpcEvents> {
   ) {
     super();
     this.#owner = owner;
-    this.#_def = definition;
+    this.#def = definition;
   }
 
   get id(): string {
-    return this.#_def.id;
+    return this.#def.id;
   }
 
   get name(): string {
-    return this.#_def.name;
+    return this.#def.name;
   }
 
   /** The NPC definition in use. A hot-reloaded one applies to the next conversation. */
   get definition(): NpcDefinition {
-    return this.#_def;
+    return this.#def;
   }
 
   /** @internal */
   setDefinition(def: NpcDefinition): void {
-    this.#_def = def;
+    this.#def = def;
   }
 
   get state(): NpcState {
-    return this.#_state;
+    return this.#state;
   }
 
   get attached(): boolean {
-    return this.#_attached;
+    return this.#attached;
   }
 
   /** True while the player's microphone is routed to this NPC. */
@@ -193,15 +193,15 @@ export class NpcHandle extends Emitter<NpcEvents> {
 
   /** @internal */
   markDetached(): void {
-    this.#_attached = false;
+    this.#attached = false;
     this.removeAllListeners();
   }
 
   /** @internal */
   setState(state: NpcState): void {
-    if (state === this.#_state) return;
-    const prev = this.#_state;
-    this.#_state = state;
+    if (state === this.#state) return;
+    const prev = this.#state;
+    this.#state = state;
     this.emitEvent('state', state, prev);
   }
 

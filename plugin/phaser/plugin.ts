@@ -33,7 +33,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   readonly #handles = new Map<string, NpcHandle>();
   /** Push-to-talk is held. */
-  #talking_ = false;
+  #pushToTalkHeld = false;
   /** The browser's recognizer (configure({ speechRecognition: 'browser' })): its words go to the active NPC. */
   readonly #speech = new SpeechInput((text) => {
     const h = this.#active;
@@ -291,7 +291,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    */
   pushToTalkStart(): void {
     this.#audio.talk(true);
-    this.#talking_ = true;
+    this.#pushToTalkHeld = true;
     if (this.#active?.state === 'speaking') this.#active.conversation?.skip();
     this.#wake();
     this.#updateMic();
@@ -309,7 +309,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   /** Push-to-talk released. */
   pushToTalkStop(): void {
     this.#audio.talk(false);
-    this.#talking_ = false;
+    this.#pushToTalkHeld = false;
     this.#updateMic();
   }
 
@@ -519,7 +519,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     this.#audio.want(open ? conv!.inputRate : 0);
     // The browser's recognizer, when chosen: while the player's voice goes to the NPC.
     const live =
-      open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#talking_));
+      open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#pushToTalkHeld));
     this.#speech.update(
       this.#config.speechRecognition === 'browser',
       live,
