@@ -144,6 +144,8 @@ interface Player {
   transcripts: number;
   /** Spoken turns the agent could not recognize in time (its "say it again" line). */
   declined: number;
+  /** A transcript came since the last reply (so a "say again" now is about understanding). */
+  heardSinceReply: boolean;
   sent: number;
   closedWith: number | null;
   errors: number;
@@ -191,6 +193,7 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     replies: 0,
     transcripts: 0,
     declined: 0,
+    heardSinceReply: false,
     sent: 0,
     closedWith: null,
     errors: 0,
@@ -202,9 +205,14 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', event_id: msg.ping_event.event_id }));
     else if (msg.type === 'agent_response') {
       p.replies++;
-      if (msg.agent_response_event?.agent_response === BUSY_LINE) p.declined++;
-    } else if (msg.type === 'user_transcript') p.transcripts++;
-    else if (msg.type === 'interruption') p.turn = -1;
+      // A turn the recognizer declined gets the "say again" line with no transcript before it. The
+      // same words after a transcript are the NPC not understanding what was heard: not a decline.
+      if (msg.agent_response_event?.agent_response === BUSY_LINE && !p.heardSinceReply) p.declined++;
+      p.heardSinceReply = false;
+    } else if (msg.type === 'user_transcript') {
+      p.transcripts++;
+      p.heardSinceReply = true;
+    } else if (msg.type === 'interruption') p.turn = -1;
     else if (msg.type === 'conversation_initiation_metadata') {
       const f = /pcm_(\d+)/.exec(msg.conversation_initiation_metadata_event?.agent_output_audio_format ?? '');
       if (f) p.rate = Number(f[1]);
