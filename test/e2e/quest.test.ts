@@ -97,7 +97,8 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     const s = await waitForGame(g.page, (x) => x.talk.target === 'pip', 'Pip to get the floor', 15_000);
     expect(dist(s, 'pip')).toBeLessThan(42);
     expect(dist(s, 'brenna')).toBeGreaterThan(85);
-    expect(dist(s, 'brenna')).toBeLessThan(100); // still inside her radius: nearness decided it
+    // Still inside her exit radius (140 px: she would keep the floor by hysteresis): nearness decided it.
+    expect(dist(s, 'brenna')).toBeLessThan(140);
     // His marker: the conversation the microphone goes to (listening or, greeting, speaking).
     expect(['listening', 'speaking']).toContain(npc(s, 'pip').state);
     expect(npc(s, 'brenna').state).not.toBe('listening');
