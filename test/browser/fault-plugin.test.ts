@@ -10,10 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
-import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer, untilOnPage as until, watchPage } from '../helpers/browser.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../unit/fault-harness.js';
-import { poll } from '../helpers/poll.js';
 
 const PAGE = '/test/browser/pages/fault/index.html';
 const NPC_AT = { x: 600, y: 300 };
@@ -69,15 +68,6 @@ const t = <T>(p: Page, fn: string, ...args: unknown[]): Promise<T> =>
   ] as const) as Promise<T>;
 const snap = (p: Page) => t<Snapshot>(p, 'snapshot');
 const log = (p: Page) => p.evaluate(() => (window as any).__t.log as string[]);
-
-/** Polls `fn` until `ok`; on timeout the message carries the page's event log too. */
-const until = <T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) =>
-  poll(fn, ok, {
-    what,
-    timeout: ms,
-    interval: 25,
-    context: () => page.evaluate(() => (window as any).__t?.log),
-  });
 
 async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): Promise<Page> {
   proxy = await startFaultProxy(agent.url);

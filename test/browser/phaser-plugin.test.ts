@@ -11,10 +11,10 @@ import {
   repoRoot,
   silentWavFile,
   startPageServer,
+  untilOnPage as until,
   watchPage,
   type LaunchOptions,
 } from '../helpers/browser.js';
-import { poll } from '../helpers/poll.js';
 
 // The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
 // walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the
@@ -30,15 +30,6 @@ function loadNpc(): NpcDefinition {
   if (!r.ok) throw new Error(`mira.npc.yaml does not compile: ${JSON.stringify(r.errors)}`);
   return r.npc;
 }
-
-/** Polls `fn` until `ok`; on timeout the message carries the page's event log too. */
-const until = <T>(page: Page, fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000) =>
-  poll(fn, ok, {
-    what,
-    timeout: ms,
-    interval: 25,
-    context: () => page.evaluate(() => (window as any).__t?.log),
-  });
 
 const snapshot = (page: Page) =>
   page.evaluate(() => (window as any).__t.snapshot()) as Promise<{
@@ -136,10 +127,16 @@ async function openPage(browser: Browser, base: string, cfg: Record<string, unkn
 const log = (page: Page) => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>;
 
 /** The real local agent, a page server for one Phaser major and a browser, for one describe block. */
-function useRig(phaser: '3' | '4', npc: NpcDefinition, launch: LaunchOptions = {}, plugins: Plugin[] = []) {
+function useRig(
+  phaser: '3' | '4',
+  npc: NpcDefinition,
+  launch: LaunchOptions = {},
+  plugins: Plugin[] = [],
+  agent: Partial<Parameters<typeof createLocalAgent>[0]> = {},
+) {
   const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
   beforeAll(async () => {
-    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false });
+    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, ...agent });
     ({ server: rig.server, url: rig.base } = await startPageServer({ phaser, plugins }));
     rig.browser = await launchBrowser(launch);
   });
@@ -476,22 +473,9 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
 
 describe('an agent with every conversation slot taken (queue_status, issue 14.5)', () => {
   const npc = loadNpc();
-  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
-  beforeAll(async () => {
-    // One slot, as a busy agent on the service: the next conversation waits in line.
-    rig.agent = await createLocalAgent({
-      port: 0,
-      npcs: [npc],
-      llm: false,
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 20_000 },
-    });
-    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
-    rig.browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await rig.browser?.close();
-    await rig.server?.close();
-    await rig.agent?.close();
+  // One slot, as a busy agent on the service: the next conversation waits in line.
+  const rig = useRig('4', npc, {}, [], {
+    limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 20_000 },
   });
 
   it('the NPC is queued while another player holds the slot, then greets once admitted', async () => {
@@ -592,18 +576,8 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
 
 describe("the browser's speech recognition as the player's words (issue 15.1, with a stand-in)", () => {
   const npc = loadNpc();
-  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
-  beforeAll(async () => {
-    // No recognizer of its own: every word the NPC gets comes from the browser's recognizer.
-    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, recognizer: 'none' });
-    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser: '4' }));
-    rig.browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await rig.browser?.close();
-    await rig.server?.close();
-    await rig.agent?.close();
-  });
+  // No recognizer of its own: every word the NPC gets comes from the browser's recognizer.
+  const rig = useRig('4', npc, {}, [], { recognizer: 'none' });
 
   it('push-to-talk runs it in the NPC language, and its words reach the NPC as the player turn', async () => {
     const page = await rig.browser.newPage();

@@ -3,12 +3,11 @@
  * in Chinese, types a question in Chinese through an input method (IME composition) and gets the
  * answer in Chinese, wrapped by characters.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGame, type GameSession } from './helpers/game.js';
+import { openGame, spokenWav, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 
 /** Meiling's own "please type" line (assets/npcs/meiling.npc.yaml, local.type_instead). */
@@ -21,25 +20,7 @@ describe('talking to Meiling in Chinese', () => {
   beforeAll(async () => {
     // The player's microphone speaks Mandarin (eSpeak NG), looped: heard only while Space is held.
     dir = mkdtempSync(join(tmpdir(), 'meiling-'));
-    const raw = join(dir, 'raw.wav'),
-      wav = join(dir, 'ask.wav');
-    execFileSync('espeak-ng', ['-v', 'cmn', '-s', '150', '-w', raw, '灯笼多少钱']);
-    execFileSync('sox', [
-      raw,
-      '-r',
-      '48000',
-      '-b',
-      '16',
-      '-c',
-      '1',
-      wav,
-      'gain',
-      '-n',
-      '-3',
-      'pad',
-      '0.5',
-      '1.5',
-    ]);
+    const wav = spokenWav(dir, '灯笼多少钱', { voice: 'cmn', wpm: 150, padBefore: 0.5, padAfter: 1.5 });
     g = await openGame({ micWav: wav, loop: true });
   }, 90_000);
 

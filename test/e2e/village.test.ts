@@ -43,13 +43,25 @@ async function untilSpoken(g: GameSession, id: string, what: string, timeoutMs =
   return seen.r;
 }
 
-/** Until the player hears something (master output above `level` RMS). */
-const untilAudible = (g: GameSession, level: number, what: string) =>
-  poll(
-    () => levelNow(g.page),
-    (l) => Math.max(l.L, l.R) > level,
-    { what, timeout: 5000, interval: 10 },
+/** Output RMS below which the player hears silence. */
+const SILENT = 0.003;
+
+/** Asks Mira her prices and returns once her answer is under way and audible (`before`: the key to come). */
+async function pricesUnderWay(g: GameSession, before: string): Promise<void> {
+  await typeToNpc(g.page, 'What are your prices?');
+  await waitForGame(g.page, (s) => npc(s, 'mira').said === PRICES_REPLY, 'the prices answer', 30_000);
+  await waitForGame(
+    g.page,
+    (s) => npc(s, 'mira').state === 'speaking' && npc(s, 'mira').bubble.length > 12,
+    'the answer to be under way',
+    30_000,
   );
+  await poll(
+    () => levelNow(g.page),
+    (l) => Math.max(l.L, l.R) > SILENT,
+    { what: `Mira to be audible before ${before}`, timeout: 5000, interval: 10 },
+  );
+}
 
 describe('Thornbury, played with the keyboard (local agent)', () => {
   let g: GameSession;
@@ -154,20 +166,11 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   }, 120_000);
 
   it('Esc skips a line mid-sentence: silent within 250 ms of the key press, and the bubble keeps only what was heard', async () => {
-    await typeToNpc(g.page, 'What are your prices?');
-    await waitForGame(g.page, (s) => npc(s, 'mira').said === PRICES_REPLY, 'the prices answer', 30_000);
-    await waitForGame(
-      g.page,
-      (s) => npc(s, 'mira').state === 'speaking' && npc(s, 'mira').bubble.length > 12,
-      'the answer to be under way',
-      30_000,
-    );
+    await pricesUnderWay(g, 'the skip');
     // From the key event in the page to the player hearing silence (measured on the audio thread
     // and held 400 ms, longer than the pauses between her words). The plugin fades out in ~10 ms;
     // the rest is the game reading keys once a frame. About 80 ms on this 2-core machine under
     // load; a quarter second is the most that still sounds like "at once".
-    const SILENT = 0.003;
-    await untilAudible(g, SILENT, 'Mira to be audible before the skip');
     await armSilence(g.page, 'Escape', SILENT, 400);
     await g.page.keyboard.press('Escape');
     const silentAfterMs = await silenceAfterKey(g.page);
@@ -197,15 +200,7 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
   }, 120_000);
 
   it('Space cuts Mira off the moment it is pressed, before the player makes a sound', async () => {
-    await typeToNpc(g.page, 'What are your prices?');
-    await waitForGame(
-      g.page,
-      (s) => npc(s, 'mira').state === 'speaking' && npc(s, 'mira').bubble.length > 12,
-      'the answer to be under way',
-      30_000,
-    );
-    const SILENT = 0.003;
-    await untilAudible(g, SILENT, 'Mira to be audible before Space');
+    await pricesUnderWay(g, 'Space');
     await armSilence(g.page, ' ', SILENT, 400);
     await g.page.keyboard.down('Space');
     try {

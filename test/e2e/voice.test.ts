@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { micTracks, openGame, shot, type GameSession } from './helpers/game.js';
+import { micTracks, openGame, spokenWav, shot, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, waitForGame, walkRoute, waitForSaid } from './helpers/player.js';
 
 function has(bin: string): boolean {
@@ -65,29 +65,11 @@ describe.skipIf(!tools)(
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'pva-e2e-voice-'));
-      const raw = join(dir, 'raw.wav');
-      const wav = join(dir, 'question.wav');
-      execFileSync('espeak-ng', ['-v', 'en-us', '-s', '135', '-w', raw, 'do you sell healing potions']);
       // The file loops: when the question plays depends on how fast the game reaches Mira, and a
       // one-shot file timed for a quiet machine played its question before the mic opened on a
       // loaded one (the recognizer got its last 0.2 s and heard "a"). A player who is not heard
       // asks again; so does this file.
-      execFileSync('sox', [
-        raw,
-        '-r',
-        '48000',
-        '-b',
-        '16',
-        '-c',
-        '1',
-        wav,
-        'gain',
-        '-n',
-        '-3',
-        'pad',
-        '1',
-        '8',
-      ]);
+      const wav = spokenWav(dir, 'do you sell healing potions');
       g = await openGame({ micWav: wav, loop: true, initScript: COUNT_SENT_AUDIO });
     }, 90_000);
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageAliases } from './aliases.js';
+import { poll } from './poll.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -116,4 +117,23 @@ export function contentSecurityPolicy(policyFor: (url: string) => string | null)
       });
     },
   };
+}
+
+/**
+ * Polls `fn` until `ok` for a test page that keeps an event log in `window.__t.log` (the plugin
+ * pages); on timeout the message carries that log too.
+ */
+export function untilOnPage<T>(
+  page: Page,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  return poll(fn, ok, {
+    what,
+    timeout: ms,
+    interval: 25,
+    context: () => page.evaluate(() => (window as any).__t?.log),
+  });
 }

@@ -2,6 +2,7 @@
  * Runs the sample game the way a player gets it: the real dev server from the repo's vite.config.ts
  * (which mounts the local agent), on port 0, opened in real Chromium.
  */
+import { execFileSync } from 'node:child_process';
 import { createServer, type ViteDevServer } from 'vite';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -257,4 +258,35 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * `text` spoken by eSpeak NG as a WAV for the fake microphone (48 kHz mono, normalised to -3 dBFS),
+ * with `padBefore`/`padAfter` seconds of silence; written to `dir`.
+ */
+export function spokenWav(
+  dir: string,
+  text: string,
+  { voice = 'en-us', wpm = 135, padBefore = 1, padAfter = 8 } = {},
+): string {
+  const raw = join(dir, 'raw.wav'),
+    wav = join(dir, 'spoken.wav');
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', raw, text]);
+  execFileSync('sox', [
+    raw,
+    '-r',
+    '48000',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    wav,
+    'gain',
+    '-n',
+    '-3',
+    'pad',
+    String(padBefore),
+    String(padAfter),
+  ]);
+  return wav;
 }
