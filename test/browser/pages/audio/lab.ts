@@ -11,9 +11,10 @@ registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
     const i = inputs[0];
     // No input channels (nothing active upstream) still records a quantum of silence, so every
     // quantum is accounted for and sample positions stay true.
-    const l = i && i.length ? i[0].slice() : new Float32Array(128);
+    const heard = !!(i && i.length);
+    const l = heard ? i[0].slice() : new Float32Array(128);
     const r = i && i.length > 1 ? i[1].slice() : l.slice();
-    this.port.postMessage([l, r, currentTime]);
+    this.port.postMessage([l, r, currentTime, heard]);
     return this.on;
   }
 });`;
@@ -37,12 +38,14 @@ async function record(ctx: AudioContext, from: AudioNode) {
   const L: Float32Array[] = [];
   const R: Float32Array[] = [];
   const T: number[] = [];
+  const H: boolean[] = [];
   let firstTime = -1;
   node.port.onmessage = (e) => {
     if (firstTime < 0) firstTime = e.data[2];
     L.push(e.data[0]);
     R.push(e.data[1]);
     T.push(e.data[2]);
+    H.push(e.data[3]);
   };
   from.connect(node);
   const rate = ctx.sampleRate;
@@ -89,10 +92,23 @@ async function record(ctx: AudioContext, from: AudioNode) {
         parts.forEach((p, k) => out.set(p, k * 128));
         return out;
       };
+      // Stretches of `rendered` that a waveform check may treat as continuous: each quantum's
+      // time follows the previous one's and the recorder heard an input (a quantum with no input
+      // channels is one the recorder did not observe, not silence the graph produced).
+      const runs: [number, number][] = [];
+      T.forEach((t, k) => {
+        const last = runs[runs.length - 1];
+        const follows = k > 0 && Math.round((t - T[k - 1]!) * rate) === 128 && H[k - 1];
+        if (!H[k]) return;
+        if (follows && last && last[1] === k * 128) last[1] = (k + 1) * 128;
+        else runs.push([k * 128, (k + 1) * 128]);
+      });
       return {
         L: place(L),
         R: place(R),
         rendered: { L: joined(L), R: joined(R) },
+        runs,
+        unheard: H.filter((h) => !h).length,
         rate,
         firstTime,
         segments,
