@@ -11,34 +11,36 @@ export interface RateLimitOptions {
  * buckets are swept on access, so a flood of distinct clients cannot grow memory without bound.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly now: () => number;
-  private readonly perMs: number;
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #now: () => number;
+  readonly #perMs: number;
+  readonly #opts: RateLimitOptions;
 
-  constructor(private readonly opts: RateLimitOptions) {
+  constructor(opts: RateLimitOptions) {
+    this.#opts = opts;
     if (!(opts.max >= 1) || !(opts.windowMs > 0))
       throw new Error('rateLimit needs max >= 1 and windowMs > 0');
-    this.now = opts.now ?? Date.now;
-    this.perMs = opts.max / opts.windowMs;
+    this.#now = opts.now ?? Date.now;
+    this.#perMs = opts.max / opts.windowMs;
   }
 
   take(key: string): { ok: true } | { ok: false; retryAfterMs: number } {
-    const t = this.now();
-    if (this.buckets.size > 10_000) this.sweep(t);
-    const b = this.buckets.get(key) ?? { tokens: this.opts.max, at: t };
-    b.tokens = Math.min(this.opts.max, b.tokens + (t - b.at) * this.perMs);
+    const t = this.#now();
+    if (this.#buckets.size > 10_000) this.#sweep(t);
+    const b = this.#buckets.get(key) ?? { tokens: this.#opts.max, at: t };
+    b.tokens = Math.min(this.#opts.max, b.tokens + (t - b.at) * this.#perMs);
     b.at = t;
-    this.buckets.set(key, b);
+    this.#buckets.set(key, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfterMs: Math.ceil((1 - b.tokens) / this.perMs) };
+    return { ok: false, retryAfterMs: Math.ceil((1 - b.tokens) / this.#perMs) };
   }
 
-  private sweep(t: number): void {
-    for (const [k, b] of this.buckets) {
-      if (b.tokens + (t - b.at) * this.perMs >= this.opts.max) this.buckets.delete(k);
+  #sweep(t: number): void {
+    for (const [k, b] of this.#buckets) {
+      if (b.tokens + (t - b.at) * this.#perMs >= this.#opts.max) this.#buckets.delete(k);
     }
   }
 }
