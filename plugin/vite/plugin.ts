@@ -23,7 +23,7 @@ import {
 } from '../server/broker/mount.js';
 import { CONFIG_PATH, LOCAL_AGENT_PATH, describeMount } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
-import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
+import { LIVE_MODULE, liveModuleFile, npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
 import { toolTypesPath, writeToolTypes } from './tool-types.js';
 
 export const VIRTUAL_NPCS = 'virtual:voice-agents/npcs';
@@ -83,6 +83,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   let devServer: ViteDevServer | undefined;
   let mount: VoiceAgentsMount | undefined;
   const files = new Map<string, FileState>();
+  const liveFile = liveModuleFile();
 
   const cleanId = (id: string) => id.split('?')[0]!;
   const isNpcFile = (id: string) => NPC_FILE_RE.test(cleanId(id)) && !id.startsWith('\0');
@@ -254,6 +255,8 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
 
     resolveId(id) {
       if (id === VIRTUAL_NPCS) return RESOLVED_VIRTUAL_NPCS;
+      // A real file, not a virtual module: a build then keeps one copy of it beside the package entry's.
+      if (id === LIVE_MODULE) return liveFile;
       return undefined;
     },
 
