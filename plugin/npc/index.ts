@@ -1,5 +1,6 @@
 export type * from './types.js';
-export type { NpcFileContent, SchemaNode } from './schema-def.js';
+export type { NpcFileContent } from './schema-def.js';
+export type { SchemaNode } from './schema-nodes.js';
 export { npcSchema, NPC_DEFAULTS } from './schema-def.js';
 export { compileNpcFile, findDuplicateNpcIds, formatNpcError, npcIdFromFileName } from './compile.js';
 export { npcJsonSchema } from './json-schema.js';
