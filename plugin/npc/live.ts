@@ -46,14 +46,16 @@ interface LiveRegistry {
 const NPC_LIVE_KEY = 'phaser-voice-agents.npc-live';
 
 function registry(): LiveRegistry {
-  const g = globalThis as unknown as Record<symbol, Partial<LiveRegistry> | undefined>;
-  const r = (g[Symbol.for(NPC_LIVE_KEY)] ??= {});
-  // Filled field by field: an older copy of the package on the page may have made it with fewer.
-  r.update ??= new Set();
-  r.error ??= new Set();
-  r.latest ??= new Map();
+  const g = globalThis as unknown as Record<symbol, LiveRegistry | undefined>;
+  const r = (g[Symbol.for(NPC_LIVE_KEY)] ??= {
+    update: new Set(),
+    error: new Set(),
+    latest: new Map(),
+    errors: new Map(),
+  });
+  // An older copy of the package on the page may have made the registry before `errors` existed.
   r.errors ??= new Map();
-  return r as LiveRegistry;
+  return r;
 }
 
 /**

@@ -6,7 +6,8 @@
  * vocabulary is in schema-nodes.ts; the offline agent's section in schema-local.ts.
  */
 import { IDENT, type ObjectSchema, type SchemaOutput } from './schema-nodes.js';
-import { LOCAL_DEFAULTS, localSchema } from './schema-local.js';
+import { localSchema } from './schema-local.js';
+import { NPC_DEFAULTS } from './defaults.js';
 
 /**
  * The voice models the agents API takes (`TtsConversationalModel` in the official SDK; a test
@@ -31,17 +32,6 @@ const colour = (what: string) =>
     patternHint: 'a hex colour like "#ffcc00"',
   }) as const;
 const unit = (description: string) => ({ type: 'number', description, minimum: 0, maximum: 1 }) as const;
-
-/** Defaults that the schema fills in. Exported so documentation and tests quote the same numbers. */
-export const NPC_DEFAULTS = {
-  radius: 96,
-  exit_radius: 128,
-  prewarm_radius: 192,
-  dwell_ms: 250,
-  priority: 0,
-  max_width: 220,
-  ...LOCAL_DEFAULTS,
-} as const;
 
 export const npcSchema = {
   type: 'object',

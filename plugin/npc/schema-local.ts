@@ -3,14 +3,7 @@
  * scripted replies, facts and fallbacks). Only the local agent reads it; the real service never sees it.
  */
 import { IDENT, type ObjectSchema } from './schema-nodes.js';
-
-/** Defaults of the local section (part of NPC_DEFAULTS). */
-export const LOCAL_DEFAULTS = {
-  engine_voice: 'en-us',
-  rate: 175,
-  pitch: 50,
-  fallback: "Hmm, I'm not sure I can help with that.",
-} as const;
+import { NPC_DEFAULTS } from './defaults.js';
 
 export const localSchema = {
   type: 'object',
@@ -28,21 +21,21 @@ export const localSchema = {
           minLength: 1,
           pattern: '^[A-Za-z0-9_+-]+$',
           patternHint: 'an espeak-ng voice name like "en-us+f3"',
-          default: LOCAL_DEFAULTS.engine_voice,
+          default: NPC_DEFAULTS.engine_voice,
         },
         rate: {
           type: 'integer',
           description: 'Words per minute.',
           minimum: 80,
           maximum: 450,
-          default: LOCAL_DEFAULTS.rate,
+          default: NPC_DEFAULTS.rate,
         },
         pitch: {
           type: 'integer',
           description: 'Pitch from 0 (low) to 99 (high).',
           minimum: 0,
           maximum: 99,
-          default: LOCAL_DEFAULTS.pitch,
+          default: NPC_DEFAULTS.pitch,
         },
       },
     },
@@ -164,7 +157,7 @@ export const localSchema = {
       description: 'What the NPC says when no reply matches.',
       minLength: 1,
       template: 'local',
-      default: LOCAL_DEFAULTS.fallback,
+      default: NPC_DEFAULTS.fallback,
     },
   },
 } as const satisfies ObjectSchema;
