@@ -112,6 +112,49 @@ export default tseslint.config(
       ],
     },
   },
+  // Benches measure the product with the shared harness (harness/), never with test code: a bench
+  // that imports a test helper breaks when a test is tidied, and ties bench numbers to test internals.
+  // The harness itself stands on the plugin alone.
+  {
+    files: ['bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/test/**'],
+              message: 'Benches import shared helpers from harness/, never from test/.',
+            },
+          ],
+        },
+      ],
+      // no-restricted-imports does not see import(): a lazy import of a test module is caught here.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)test\\//]',
+          message: 'Benches import shared helpers from harness/, never from test/.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['harness/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/test/**', '**/bench/**'],
+              message: 'harness/ is shared by tests and benches, so it imports neither.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['sample-game/**'],
     rules: {

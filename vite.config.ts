@@ -3,7 +3,7 @@
 // ELEVENLABS_API_KEY is set in the environment or .env) so `npm run dev` is one process.
 import { defineConfig } from 'vite';
 import { voiceAgents } from './plugin/vite/index.js';
-import { packageAliases } from './test/helpers/aliases.js';
+import { packageAliases } from './harness/repo.js';
 
 export default defineConfig({
   resolve: { alias: packageAliases() },

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { packageAliases } from './test/helpers/aliases.js';
+import { packageAliases } from './harness/repo.js';
 
 // Three tiers (design §7). Browser and e2e files drive real Chromium, which is heavy on a
 // 2-core machine, so those run one file at a time.

@@ -38,7 +38,7 @@ import WebSocket from 'ws';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct } from './lib/spread.js';
 import { AgentChild, type ServerStats, type WindowStats } from './agent-lib.js';
-import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
+import { espeakPcm16k } from '../harness/speech.js';
 import { BUSY_LINE } from '../plugin/server/agent/conversation.js';
 
 const PASSES = (process.env.PASSES ?? 'spoken,typed').split(',').filter(Boolean) as Array<'spoken' | 'typed'>;

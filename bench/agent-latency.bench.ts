@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { percentile, round, writeResult } from './lib/report.js';
 import { AgentChild, median } from './agent-lib.js';
-import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
+import { espeakPcm16k } from '../harness/speech.js';
 
 const TYPED_TURNS = Number(process.env.TURNS ?? 40);
 const VOICE_TURNS = Number(process.env.VOICE_TURNS ?? 12);

@@ -36,8 +36,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../test/helpers/browser.js';
-import { packageAliases } from '../test/helpers/aliases.js';
+import { launchBrowser } from '../harness/browser.js';
+import { packageAliases } from '../harness/repo.js';
 import { median, percentile, round, writeResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

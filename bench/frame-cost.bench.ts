@@ -28,7 +28,7 @@ import { TurnReveal } from '../plugin/phaser/bubble/reveal.js';
 import { layoutBubbles, type BubbleBox } from '../plugin/phaser/bubble/layout.js';
 import { createLocalAgent } from '../plugin/server/index.js';
 import { benchNpc, crossOriginIsolate } from './lib/frame-cost-setup.js';
-import { launchBrowser, startPageServer } from '../test/helpers/browser.js';
+import { launchBrowser, startPageServer } from '../harness/browser.js';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct, spread, type Spread } from './lib/spread.js';
 import { grid, npcAt, serpentine, SPEED_PX_PER_FRAME } from './lib/walk.js';

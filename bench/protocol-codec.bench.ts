@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
 import { oursCodec } from './lib/ours-codec.js';
-import { launchBrowser, startPageServer } from '../test/helpers/browser.js';
+import { launchBrowser, startPageServer } from '../harness/browser.js';
 import { writeResult } from './lib/report.js';
 import { spread, type Spread } from './lib/spread.js';
 import {

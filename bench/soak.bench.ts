@@ -17,8 +17,8 @@
 import WebSocket from 'ws';
 import { createLocalAgent } from '../plugin/server/agent/index.js';
 import { AgentSession, type WebSocketConstructor } from '../plugin/session/index.js';
-import { launchBrowser, startPageServer } from '../test/helpers/browser.js';
-import { FAULT_NPC, GREETING } from '../test/unit/fault-harness.js';
+import { launchBrowser, startPageServer } from '../harness/browser.js';
+import { FAULT_NPC, GREETING } from '../harness/npcs.js';
 import { round, writeResult } from './lib/report.js';
 
 const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 30);

@@ -15,7 +15,8 @@ import type { Page } from 'playwright-core';
 import { compileNpcFile } from '../plugin/npc/index.js';
 import type { NpcDefinition } from '../plugin/npc/types.js';
 import { createLocalAgent } from '../plugin/server/index.js';
-import { launchBrowser, repoRoot, startPageServer } from '../test/helpers/browser.js';
+import { launchBrowser, startPageServer } from '../harness/browser.js';
+import { repoRoot } from '../harness/repo.js';
 import { percentile, round, writeResult } from './lib/report.js';
 
 const TRIALS = Number(process.env.TRIALS ?? 8);

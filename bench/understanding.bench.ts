@@ -19,14 +19,8 @@ import WebSocket from 'ws';
 import { AgentChild, median } from './agent-lib.js';
 import { percentile, round, writeResult } from './lib/report.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
-import {
-  MET_WITH,
-  readIntentSet,
-  score,
-  type Outcome,
-  type Utterance,
-} from '../test/fixtures/intents/intent-set.js';
-import { espeakPcm16k } from '../test/unit/agent-fixtures.js';
+import { MET_WITH, readIntentSet, score, type Outcome, type Utterance } from '../harness/intent-set.js';
+import { espeakPcm16k } from '../harness/speech.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SETS = (process.env.SETS ?? `test/fixtures/intents/thornbury.tsv,../shared/intents-dev.tsv`)

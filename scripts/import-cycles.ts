@@ -1,6 +1,6 @@
 /**
- * Import cycles among the modules of plugin/ (issue 17.5), type-only imports included: a cycle
- * means two modules can only be understood together, whatever the compiler erases. Dynamic
+ * Import cycles among the modules of plugin/ and harness/ (issue 17.5), type-only imports included:
+ * a cycle means two modules can only be understood together, whatever the compiler erases. Dynamic
  * `import()` counts too (a lazily loaded chunk that imports back is still a knot).
  *
  * Run: npx tsx scripts/import-cycles.ts   (prints each cycle as `a -> b -> a`; exit 1 if any)
@@ -37,7 +37,11 @@ function importsOf(file: string, text: string, exists: (path: string) => boolean
 
 /** Every cycle's strongly connected set of modules, each as a path that closes on itself. */
 export function importCycles(extra: Record<string, string> = {}): string[] {
-  const files = [...walk(join(root, 'plugin')), ...Object.keys(extra).map((f) => join(root, f))];
+  const files = [
+    ...walk(join(root, 'plugin')),
+    ...walk(join(root, 'harness')),
+    ...Object.keys(extra).map((f) => join(root, f)),
+  ];
   const exists = (file: string) => relative(root, file) in extra || isFile(file);
   const edges = new Map<string, string[]>();
   for (const f of files)

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
-export const FOLDERS = ['plugin', 'test', 'bench', 'scripts', 'sample-game'];
+export const FOLDERS = ['plugin', 'harness', 'test', 'bench', 'scripts', 'sample-game'];
 const SKIP = /node_modules|\/generated\/|\/artifacts\//;
 
 export function walk(dir: string, out: string[] = []): string[] {

@@ -1,5 +1,6 @@
 /**
- * Exports of plugin/ that nothing imports (issue 17.4): dead code a reader must still understand.
+ * Exports of plugin/ and harness/ that nothing imports (issue 17.4): dead code a reader must still
+ * understand.
  * Every .ts file of the project (plugin, tests, benches, scripts, the sample game) counts as a user;
  * the package's entry points are the public surface and are never reported. A name imported only by
  * tests still counts as used: tests may reach internals.
@@ -80,7 +81,8 @@ export function unusedExports(extra: Record<string, string> = {}): string[] {
   const entries = new Set(Object.values(ENTRIES).map((f) => join(root, f)));
   const out: string[] = [];
   for (const [file, names] of exported) {
-    if (!file.startsWith(join(root, 'plugin')) || entries.has(file)) continue;
+    const checked = file.startsWith(join(root, 'plugin')) || file.startsWith(join(root, 'harness'));
+    if (!checked || entries.has(file)) continue;
     const u = used.get(file);
     if (u?.has('*')) continue;
     for (const n of names) if (!u?.has(n)) out.push(`${relative(root, file)}: ${n}`);

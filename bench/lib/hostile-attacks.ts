@@ -10,8 +10,8 @@
  */
 import http from 'node:http';
 import WebSocket from 'ws';
-import { rawRequest } from '../../test/helpers/raw-http.js';
-import { speechLike } from '../../test/unit/agent-fixtures.js';
+import { rawRequest } from '../../harness/raw-http.js';
+import { speechLike } from '../../harness/speech.js';
 
 export const PLAYER_ADDRESS = '127.0.0.2';
 export const ATTACKER_ADDRESS = '127.0.0.1';

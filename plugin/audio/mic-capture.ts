@@ -1,7 +1,8 @@
 import { Emitter } from '../common/emitter.js';
-import type { EchoGuardSource, MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options.js';
+import type { MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { classify, MicError } from './mic-errors.js';
+import { MicGate, rms16 } from './mic-gate.js';
 import { TrackCapture, trackProcessorAvailable, type CaptureSink } from './track-capture.js';
 import type { WorkletCapture } from './worklet-capture.js';
 
@@ -30,10 +31,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   onChunk: ((pcm: Int16Array) => void) | null;
   readonly #rate: number;
   readonly #chunkSamples: number;
-  #mode: MicMode;
-  #pttDown = false;
-  #guard: { source: EchoGuardSource; threshold: number; holdMs: number } | null;
-  #guardOpenUntil = 0;
+  readonly #gate: MicGate;
   #stream: MediaStream | null = null;
   #graph: TrackCapture | WorkletCapture | null = null;
   #workletPath: typeof import('./worklet-capture.js') | null = null;
@@ -63,20 +61,13 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.#rate = opts.sampleRate ?? 16000;
     const chunkMs = opts.chunkMs ?? 20;
     this.#chunkSamples = Math.max(1, Math.round((this.#rate * chunkMs) / 1000));
-    this.#mode = opts.mode ?? 'push-to-talk';
+    this.#gate = new MicGate(opts.mode ?? 'push-to-talk', opts.echoGuard);
     this.onChunk = opts.onChunk ?? null;
     this.#deviceId = opts.deviceId;
     this.#copyChunks = opts.copyChunks ?? false;
     this.#voiceProcessing = opts.voiceProcessing ?? true;
     this.#contextChoice = opts.context ?? 'auto';
     this.#captureChoice = opts.capture ?? 'auto';
-    this.#guard = opts.echoGuard
-      ? {
-          source: opts.echoGuard.source,
-          threshold: dbToLinear(opts.echoGuard.thresholdDb ?? -30),
-          holdMs: opts.echoGuard.holdMs ?? 400,
-        }
-      : null;
   }
 
   get isOpen(): boolean {
@@ -84,7 +75,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   get mode(): MicMode {
-    return this.#mode;
+    return this.#gate.mode;
   }
 
   /** RMS (0..1) of the latest captured chunk, before muting/guarding: for a level meter. */
@@ -118,17 +109,17 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   }
 
   setMode(mode: MicMode): void {
-    this.#mode = mode;
+    this.#gate.mode = mode;
   }
 
   /** Push-to-talk pressed (bind to a key or button down). */
   talkStart(): void {
-    this.#pttDown = true;
+    this.#gate.pttDown = true;
   }
 
   /** Push-to-talk released. */
   talkEnd(): void {
-    this.#pttDown = false;
+    this.#gate.pttDown = false;
   }
 
   /**
@@ -357,11 +348,9 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
 
   /** One chunk from either capture path (which reuses the buffer once this returns). */
   #deliver(pcm: Int16Array): void {
-    let s = 0;
-    for (let i = 0; i < pcm.length; i++) s += pcm[i]! * pcm[i]!;
-    const rms = Math.sqrt(s / pcm.length) / 32768;
+    const rms = rms16(pcm);
     this.#level = rms;
-    const send = this.#shouldSend(rms);
+    const send = this.#gate.passes(rms);
     this.#setTalking(send);
     if (!send) pcm.fill(0);
     this.#chunks++;
@@ -371,19 +360,6 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     } catch (err) {
       console.error('[phaser-voice-agents] onChunk threw', err);
     }
-  }
-
-  #shouldSend(rms: number): boolean {
-    if (this.#mode === 'muted') return false;
-    if (this.#mode === 'push-to-talk') return this.#pttDown;
-    const g = this.#guard;
-    if (!g || !g.source.speaking) return true;
-    // Open mic while an NPC speaks: its voice leaks from the speakers through echo cancellation at
-    // a low level; only a louder input (the player talking over it) passes, and keeps passing for
-    // holdMs so the ends of words are not cut.
-    const now = performance.now();
-    if (rms >= g.threshold) this.#guardOpenUntil = now + g.holdMs;
-    return now < this.#guardOpenUntil;
   }
 
   #setTalking(t: boolean): void {
@@ -416,8 +392,4 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.stop();
     this.emit('error', err);
   }
-}
-
-function dbToLinear(db: number): number {
-  return Math.pow(10, db / 20);
 }

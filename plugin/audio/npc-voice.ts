@@ -2,9 +2,10 @@ import { Emitter } from '../common/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
-import { distanceGain, SPATIAL_DEFAULTS, stereoPan, type SpatialOptions } from './spatial.js';
+import { SPATIAL_DEFAULTS, type SpatialOptions } from './spatial.js';
 import { VOICE_PROCESSOR, VOICE_WORKLET_JS, type VoiceOut } from './worklets/voice-processor.js';
 import { loadWorklet } from './worklet-loader.js';
+import { buildVoiceGraph, placeVoice, teardownVoiceGraph, type VoiceGraph } from './voice-graph.js';
 
 export interface NpcVoiceOptions extends SpatialOptions {
   /** Voice volume (before Howler's master volume). Default 1. */
@@ -49,23 +50,13 @@ interface Pending {
   turn: number;
 }
 
-interface Graph {
-  ctx: AudioContext;
-  node: AudioWorkletNode;
-  analyser: AnalyserNode;
-  panner: StereoPannerNode | PannerNode;
-  dist: GainNode | null;
-  out: GainNode;
-  rates: Set<number>;
-}
-
 /**
  * One NPC's voice: streamed PCM chunks in, gapless positioned playback out, into Howler's master
  * gain. Wire it as `session.on('audio', (pcm, rate, id) => voice.push(pcm, rate, id))` and
  * `session.on('interruption', () => voice.flush())`.
  */
 export class NpcVoice extends Emitter<NpcVoiceEvents> {
-  #graph: Graph | null = null;
+  #graph: VoiceGraph | null = null;
   #gen = 0;
   #pending: Pending[] = [];
   readonly #opts: Required<NpcVoiceOptions>;
@@ -263,7 +254,9 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     loadWorklet(ctx, VOICE_PROCESSOR, VOICE_WORKLET_JS).then(
       () => {
         if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
-        this.#graph = this.#build(ctx);
+        this.#graph = buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
+          this.#onWorklet(m),
+        );
         this.#applyPosition(true);
         this.#sendPending();
       },
@@ -277,54 +270,11 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     );
   }
 
-  #build(ctx: AudioContext): Graph {
-    const o = this.#opts;
-    const node = new AudioWorkletNode(ctx, VOICE_PROCESSOR, {
-      numberOfInputs: 0,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      processorOptions: {
-        flushFadeMs: o.flushFadeMs,
-        edgeFadeMs: o.edgeFadeMs,
-        leadMs: o.leadMs,
-        leadStepMs: o.leadStepMs,
-        leadMaxMs: o.leadMaxMs,
-      },
-    });
-    node.port.onmessage = (e: MessageEvent) => this.#onWorklet(e.data);
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = this.#levelBuf.length;
-    node.connect(analyser);
-    const out = ctx.createGain();
-    out.gain.value = o.volume;
-    let panner: StereoPannerNode | PannerNode;
-    let dist: GainNode | null = null;
-    if (o.model === 'hrtf') {
-      const p = ctx.createPanner();
-      p.panningModel = 'HRTF';
-      p.distanceModel = 'inverse';
-      p.refDistance = o.refDistance;
-      p.maxDistance = o.maxDistance;
-      p.rolloffFactor = o.rolloff;
-      node.connect(p).connect(out);
-      panner = p;
-    } else {
-      panner = ctx.createStereoPanner();
-      dist = ctx.createGain();
-      node.connect(panner).connect(dist).connect(out);
-    }
-    out.connect(this.#bridge.output);
-    return { ctx, node, analyser, panner, dist, out, rates: new Set() };
-  }
-
   #teardown(): void {
     const g = this.#graph;
     if (!g) return;
     this.#graph = null;
-    g.node.port.onmessage = null;
-    g.node.port.postMessage('stop');
-    g.node.port.close();
-    for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
+    teardownVoiceGraph(g);
     this.#playing = false;
     this.#currentTurn = -1;
     if (this.#mode === 'speaking') this.#setMode('listening');
@@ -334,37 +284,14 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     const g = this.#graph;
     if (!g) return;
     this.#positionDirty = false;
-    const o = this.#opts;
-    const dx = this.#pos.x - this.#listener.x;
-    const dy = this.#pos.y - this.#listener.y;
-    const stereo = g.panner instanceof StereoPannerNode;
-    const a = stereo ? stereoPan(dx, o) : dx;
-    const b = stereo ? distanceGain(Math.hypot(dx, dy), o) : dy;
-    const last = this.#applied;
-    // A player walking 3 px a frame moves a voice's pan by under 0.01 and its level by ~3 %: per
-    // frame that is two automation events per voice for a change nobody hears (a pan step of 0.01
-    // is under a degree; 3 % is 0.26 dB, a quarter of the smallest step of loudness people notice).
-    // The error this leaves is bounded by the same steps, never accumulated.
-    if (
-      !immediate &&
-      (stereo
-        ? Math.abs(a - last[0]!) < PAN_STEP && Math.abs(b - last[1]!) < GAIN_STEP * last[1]!
-        : Math.abs(a - last[0]!) < HRTF_STEP_PX && Math.abs(b - last[1]!) < HRTF_STEP_PX)
-    )
-      return;
-    last[0] = a;
-    last[1] = b;
-    const t = g.ctx.currentTime;
-    const tau = immediate ? 0 : o.smoothing;
-    if (g.panner instanceof StereoPannerNode) {
-      setParam(g.panner.pan, a, t, tau);
-      setParam(g.dist!.gain, b, t, tau);
-    } else {
-      // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
-      setParam(g.panner.positionX, a, t, tau);
-      setParam(g.panner.positionY, 0, t, tau);
-      setParam(g.panner.positionZ, b, t, tau);
-    }
+    placeVoice(
+      g,
+      this.#pos.x - this.#listener.x,
+      this.#pos.y - this.#listener.y,
+      this.#opts,
+      this.#applied,
+      immediate,
+    );
   }
 
   #onWorklet(m: VoiceOut): void {
@@ -412,13 +339,5 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** tau 0: jump (the voice is silent); otherwise glide with that time constant (no zipper noise). */
+/** How often `level` reads the analyser (seconds). */
 const LEVEL_INTERVAL_S = 0.03;
-const PAN_STEP = 0.01;
-const GAIN_STEP = 0.03;
-const HRTF_STEP_PX = 2;
-
-function setParam(p: AudioParam, v: number, t: number, tau: number): void {
-  if (tau === 0) p.setValueAtTime(v, t);
-  else p.setTargetAtTime(v, t, tau);
-}

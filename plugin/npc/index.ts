@@ -1,6 +1,8 @@
 export type * from './types.js';
-export type { NpcFileContent, SchemaNode } from './schema-def.js';
-export { npcSchema, NPC_DEFAULTS } from './schema-def.js';
+export type { NpcFileContent } from './schema-def.js';
+export type { SchemaNode } from './schema-nodes.js';
+export { npcSchema } from './schema-def.js';
+export { NPC_DEFAULTS } from './defaults.js';
 export { compileNpcFile, findDuplicateNpcIds, formatNpcError, npcIdFromFileName } from './compile.js';
 export { npcJsonSchema } from './json-schema.js';
 export { onNpcUpdate, onNpcError, getLiveNpc, NPC_ERROR_EVENT } from './live.js';

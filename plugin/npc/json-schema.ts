@@ -1,4 +1,4 @@
-import type { SchemaNode } from './schema-def.js';
+import type { SchemaNode } from './schema-nodes.js';
 import { npcSchema } from './schema-def.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

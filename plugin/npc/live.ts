@@ -1,8 +1,10 @@
 /**
- * Hot reload of NPC files in a running game, browser side. The Vite plugin's generated module for
- * each `*.npc.yaml` publishes into a registry on globalThis (keyed by a global Symbol, so every copy
- * of this package on the page shares it and the generated code needs no import); the game subscribes
- * here. Pure: no DOM, no Vite; outside a Vite dev server nothing is ever published.
+ * Hot reload of NPC files in a running game, browser side: the one registry. The Vite plugin's
+ * generated modules (vite/codegen.ts) import this file and publish through the functions at the end;
+ * the game subscribes here. The state lives on globalThis under a global Symbol because a dev server
+ * can load two copies of this module (the game's pre-bundled package and the file the generated code
+ * imports), and both must see one registry. Pure: no DOM, no Vite; outside a page built by the Vite
+ * plugin nothing is ever published.
  */
 import type { NpcDefinition, NpcFileError } from './types.js';
 
@@ -38,15 +40,22 @@ interface LiveRegistry {
   /** Set by every module the Vite plugin generates, so a game needs no URL in its code. */
   endpoints?: ServedEndpoints;
   /** NPC files broken right now, by NPC id (a good save removes its entry). */
-  errors?: Map<string, NpcErrorEvent>;
+  errors: Map<string, NpcErrorEvent>;
 }
 
-export const NPC_LIVE_KEY = 'phaser-voice-agents.npc-live';
+const NPC_LIVE_KEY = 'phaser-voice-agents.npc-live';
 
 function registry(): LiveRegistry {
   const g = globalThis as unknown as Record<symbol, LiveRegistry | undefined>;
-  const key = Symbol.for(NPC_LIVE_KEY);
-  return (g[key] ??= { update: new Set(), error: new Set(), latest: new Map() });
+  const r = (g[Symbol.for(NPC_LIVE_KEY)] ??= {
+    update: new Set(),
+    error: new Set(),
+    latest: new Map(),
+    errors: new Map(),
+  });
+  // An older copy of the package on the page may have made the registry before `errors` existed.
+  r.errors ??= new Map();
+  return r;
 }
 
 /**
@@ -68,7 +77,7 @@ export function onNpcUpdate(cb: (npc: NpcDefinition) => void): () => void {
 export function onNpcError(cb: (e: NpcErrorEvent) => void): () => void {
   const r = registry();
   r.error.add(cb);
-  for (const e of [...(r.errors?.values() ?? [])]) safely(() => cb(e));
+  for (const e of [...r.errors.values()]) safely(() => cb(e));
   return () => void r.error.delete(cb);
 }
 
@@ -80,6 +89,35 @@ export function getLiveNpc(id: string): NpcDefinition | undefined {
 /** The endpoints of the server the Vite plugin built this page for, if the page came through it. */
 export function getServedEndpoints(): ServedEndpoints | undefined {
   return registry().endpoints;
+}
+
+// Called only by the modules the Vite plugin generates (vite/codegen.ts), not by games.
+
+/** Where the server that built this page answers (every generated module says so). */
+export function setServedEndpoints(endpoints: ServedEndpoints): void {
+  registry().endpoints = endpoints;
+}
+
+/**
+ * An NPC module ran: `npc` is the definition the game holds. `updated`: a hot update replaced the
+ * contents of an object the game already had, so its listeners hear of it; on first load they do not.
+ */
+export function publishNpc(npc: NpcDefinition, updated: boolean): void {
+  const r = registry();
+  r.latest.set(npc.id, npc);
+  if (updated) for (const cb of [...r.update]) safely(() => cb(npc));
+}
+
+/** An NPC file is broken: remembered for later subscribers, told to the current ones. */
+export function publishNpcError(e: NpcErrorEvent): void {
+  const r = registry();
+  r.errors.set(e.id, e);
+  for (const cb of [...r.error]) safely(() => cb(e));
+}
+
+/** The NPC's file compiles again. */
+export function clearNpcError(id: string): void {
+  registry().errors.delete(id);
 }
 
 /** One throwing listener must not stop the others; its error still surfaces as an unhandled rejection. */

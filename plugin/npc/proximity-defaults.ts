@@ -3,7 +3,7 @@
  * exit radius a third further, prewarm radius twice the radius (at least the exit radius), dwell
  * 250 ms, priority 0. One rule for YAML files and for definitions a game builds in code.
  */
-import { NPC_DEFAULTS } from './schema-def.js';
+import { NPC_DEFAULTS } from './defaults.js';
 import type { NpcProximity } from './types.js';
 
 export function completeProximity(p: Partial<NpcProximity> | undefined): NpcProximity {

@@ -5,7 +5,7 @@
  * file each value came from.
  */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { SchemaNode, ObjectSchema, NumberSchema, StringSchema } from './schema-def.js';
+import type { SchemaNode, ObjectSchema, NumberSchema, StringSchema } from './schema-nodes.js';
 import { closest } from './suggest.js';
 import { ABSENT, label, offsetOf, report, type WalkContext } from './walk-context.js';
 import { chargeAliasValue, plainValue, walkAlias } from './aliases.js';

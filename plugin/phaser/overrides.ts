@@ -6,7 +6,10 @@
  * `voice.model_id` and `voice_settings.style` are agent configuration (`voice-agents push`), not
  * session overrides, and are never sent here.
  */
-import type { ConversationConfigOverride, ConversationInitiationClientData } from '../protocol/messages.js';
+import type {
+  ConversationConfigOverride,
+  ConversationInitiationClientData,
+} from '../protocol/client-messages.js';
 import { isAgentLanguage } from '../protocol/languages.js';
 import type { NpcAgentConfig } from '../npc/types.js';
 

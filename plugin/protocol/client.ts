@@ -1,6 +1,7 @@
 // The client side of the wire protocol: what a browser client (our session) uses. The browser entry
 // re-exports exactly this; the server-side halves live only in ./index.ts.
 export type * from './messages.js';
+export type * from './client-messages.js';
 export { describeServerError } from './messages.js';
 export { AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, isAudioFormat, parseAudioFormat } from './format.js';
 export type { AudioFormat, AudioFormatInfo } from './format.js';

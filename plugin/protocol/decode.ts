@@ -4,14 +4,9 @@
  * `type`s are their own kind so callers can ignore them like the official clients do (new event types
  * must never break a client).
  */
-import { isAudioFormat } from './format.js';
-import type {
-  ClientMessage,
-  ClientMessageType,
-  ServerMessage,
-  ServerMessageType,
-  UserMessage,
-} from './messages.js';
+import type { ClientMessage, ClientMessageType, UserMessage } from './client-messages.js';
+import type { ServerMessage, ServerMessageOf, ServerMessageType } from './messages.js';
+import { checkShape, describe, ev, fields, isObject, top, type Checked, type Shape } from './shape.js';
 
 export type DecodeErrorKind =
   /** A binary frame (ArrayBuffer, Buffer, Blob …): the protocol is text-only. */
@@ -42,135 +37,7 @@ export interface DecodeError {
 
 export type DecodeResult<M> = { ok: true; message: M } | { ok: false; error: DecodeError };
 
-// --- shape checks -----------------------------------------------------------------------------
-
-interface Check {
-  /** What the field must be, for the error detail. */
-  expect: string;
-  test: (value: unknown) => boolean;
-  optional?: boolean;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const oneOf = (values: readonly unknown[]): Check => ({
-  expect: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
-  test: (v) => values.includes(v),
-});
-const arrayOf = (type: string): Check => ({
-  expect: `array of ${type}s`,
-  test: (v) => Array.isArray(v) && v.every((x) => typeof x === type),
-});
-
-// The tables below name their checks with these codes: written out as objects they were the biggest
-// part of the browser bundle (every field path spelled in full, once per field).
-const base = {
-  s: { expect: 'string', test: (v) => typeof v === 'string' },
-  n: { expect: 'number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
-  b: { expect: 'boolean', test: (v) => typeof v === 'boolean' },
-  o: { expect: 'object', test: isObject },
-  a: { expect: 'array', test: Array.isArray },
-  S: arrayOf('string'),
-  N: arrayOf('number'),
-  F: { expect: 'an audio format (pcm_8000 … pcm_48000, ulaw_8000)', test: isAudioFormat },
-  part: oneOf(['start', 'delta', 'stop']),
-  mcp: oneOf(['loading', 'awaiting_approval', 'success', 'failure']),
-  tool_error: oneOf([
-    'user_rejected',
-    'external_server',
-    'external_client',
-    'customer_auth',
-    'client_timeout',
-    'unknown',
-  ]),
-  score: oneOf(['like', 'dislike', null]),
-} satisfies Record<string, Check>;
-
-/** A code from `base`, with a `?` suffix when the field may be absent or null. */
-function c(spec: string): Check {
-  const optional = spec.endsWith('?');
-  const check = (base as Record<string, Check>)[optional ? spec.slice(0, -1) : spec];
-  if (!check) throw new Error(`bad spec ${spec}`); // module-load time only: a typo in the tables below
-  return optional ? { ...check, optional } : check;
-}
-
-/**
- * Dotted paths in parent-before-child order; a child is only checked when its parent is present.
- * `M` names the message the shape is for (type-level only), so a table entry cannot be filed
- * under another message's type.
- */
-type Shape<M = never> = Record<string, Check> & { readonly __for?: M };
-
-// --- the tables' field specs, checked against the message types at compile time ----------------
-// A spec is `'path:code path.child:code? …'`. Each path must name a field of the message type in
-// messages.ts and each code a check in `base`, so renaming a field there fails to compile here,
-// with the error naming the field (e.g. `no field "agent_respons"`).
-
-type Code = keyof typeof base;
-type ServerMsg<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
-type ClientMsg<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
-type SubPath<T, K extends keyof T & string> =
-  NonNullable<T[K]> extends readonly unknown[]
-    ? never
-    : NonNullable<T[K]> extends object
-      ? `${K}.${keyof NonNullable<T[K]> & string}`
-      : never;
-/** The fields of T and of its object fields, as dotted paths (the tables go two levels deep). */
-type Paths<T> = { [K in keyof T & string]: K | SubPath<T, K> }[keyof T & string];
-type FieldOk<F extends string, T> = F extends `${infer P}:${infer C}`
-  ? P extends Paths<T>
-    ? C extends Code | `${Code}?`
-      ? true
-      : `unknown check "${C}" on ${P}`
-    : `no field "${P}"`
-  : `not path:code: "${F}"`;
-/** `S` when every field of the spec is right for T; otherwise what is wrong with the first bad one. */
-type Spec<S extends string, T> = S extends ''
-  ? S
-  : S extends `${infer F} ${infer R}`
-    ? FieldOk<F, T> extends true
-      ? Spec<R, T> extends R
-        ? S
-        : Spec<R, T>
-      : FieldOk<F, T>
-    : FieldOk<S, T> extends true
-      ? S
-      : FieldOk<S, T>;
-type Checked<S extends string, T> = S extends Spec<S, T> ? S : Spec<S, T>;
-
-/** `'field:code other.child:code?'` -> a Shape, each path prefixed with `prefix`. */
-function fields(spec: string, prefix = ''): Shape {
-  const shape: Shape = {};
-  for (const field of spec.split(' ')) {
-    if (!field) continue;
-    const [path, code] = field.split(':');
-    shape[prefix + path!] = c(code!);
-  }
-  return shape;
-}
-
-/**
- * A server event of message type M: the object `root` (required unless rootCode says `o?`) and its
- * fields. Called as `ev<'audio'>()('audio_event', 'event_id:n …')`: the type argument says which
- * message, and the second call infers and checks the root and the spec against it.
- */
-const ev =
-  <M extends ServerMessageType>() =>
-  <R extends keyof ServerMsg<M> & string, S extends string = ''>(
-    root: R,
-    spec?: S extends Spec<S, NonNullable<ServerMsg<M>[R]>> ? S : Spec<S, NonNullable<ServerMsg<M>[R]>>,
-    rootCode: 'o' | 'o?' = 'o',
-  ): Shape<M> => ({
-    [root]: c(rootCode),
-    ...fields(spec ?? '', root + '.'),
-  });
-
-/** A client message's top-level fields, checked like `ev`'s. */
-const top =
-  <M extends ClientMessageType>() =>
-  <S extends string>(spec: Checked<S, ClientMsg<M>>): Shape<M> =>
-    fields(spec);
+// --- the tables: one field spec per message type (the spec language is in shape.ts) -------------
 
 const TOOL_RESPONSE = 'tool_name:s tool_call_id:s tool_type:s is_error:b is_called:b event_id:n';
 
@@ -243,7 +110,7 @@ const SERVER_SHAPES: { [K in ServerMessageType]: Shape<K> } = {
   // The error frame is checked by hand below: either `error_event` or a flat `message`.
   error: {
     ...ev<'error'>()('error_event', 'code:n? message:s?', 'o?'),
-    ...fields('message:s?' satisfies Checked<'message:s?', ServerMsg<'error'>>),
+    ...fields('message:s?' satisfies Checked<'message:s?', ServerMessageOf<'error'>>),
   },
 };
 
@@ -266,44 +133,6 @@ const CLIENT_SHAPES = (): { [K in ClientMessageType]: Shape<K> } =>
     multimodal_message: top<'multimodal_message'>()('text:o? file:o? files:a?'),
     enclave_setup_config: top<'enclave_setup_config'>()('agent_config_dict:o'),
   });
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v === 'string'
-    ? `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`
-    : typeof v;
-}
-
-/** Returns the first failing field, or undefined when the object matches the shape. */
-function checkShape(
-  obj: Record<string, unknown>,
-  shape: Shape<unknown>,
-): Omit<DecodeError, 'raw' | 'type'> | undefined {
-  for (const path in shape) {
-    const check = shape[path]!;
-    const keys = path.split('.');
-    let parent: unknown = obj;
-    for (let i = 0; i < keys.length - 1; i++) parent = isObject(parent) ? parent[keys[i]!] : undefined;
-    // An optional parent that is absent: its children are not required.
-    if (!isObject(parent)) continue;
-    const value = parent[keys[keys.length - 1]!];
-    if (value === undefined || (value === null && check.optional)) {
-      if (check.optional) continue;
-      // `null` is a valid value for a few enums (feedback score); let the test decide.
-      if (value === null && check.test(null)) continue;
-      return { kind: 'missing_field', field: path, detail: `${path}: required ${check.expect} is missing` };
-    }
-    if (!check.test(value)) {
-      return {
-        kind: 'invalid_field',
-        field: path,
-        detail: `${path}: expected ${check.expect}, got ${describe(value)}`,
-      };
-    }
-  }
-  return undefined;
-}
 
 type Parsed = { ok: true; obj: Record<string, unknown> } | { ok: false; error: DecodeError };
 

@@ -1,5 +1,6 @@
 /** Encoding is `JSON.stringify` of the wire object, plus a fast path for the hottest frame. */
-import type { ClientMessage, ServerMessage } from './messages.js';
+import type { ClientMessage } from './client-messages.js';
+import type { ServerMessage } from './messages.js';
 
 export function encodeClientMessage(message: ClientMessage): string {
   return JSON.stringify(message);

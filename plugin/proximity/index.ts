@@ -7,5 +7,5 @@ export type {
   ProximityChange,
   ProximityInspection,
   LineOfSight,
-} from './tracker.js';
+} from './types.js';
 export { SpatialGrid } from './grid.js';

@@ -26,6 +26,7 @@ import { SessionError } from './errors.js';
 import { buildInitiation } from './initiation.js';
 import { reconnectDelay, resolveReconnect, shouldReconnect, type ResolvedReconnect } from './reconnect.js';
 import type { Socket, WebSocketConstructor } from './socket.js';
+import { SessionTimers } from './timers.js';
 import { ToolRegistry, type ClientToolHandler } from './tools.js';
 import { TurnTracker } from './turns.js';
 import type { RouterContext } from './receive.js';
@@ -59,10 +60,9 @@ export class AgentSession {
   /** Set when we decide how the conversation ends before the socket has finished closing. */
   #pendingEnd: EndReason | undefined;
   #endReason: EndReason | undefined;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #timers = new SessionTimers();
   /** When each reconnect attempt started (session clock), for the sliding-window budget. */
   #attemptTimes: number[] = [];
-  #wakeSleeper: (() => void) | undefined;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -183,7 +183,7 @@ export class AgentSession {
     if (this.#state === 'idle') return this.#finish(reason);
     this.#pendingEnd = reason;
     this.#setState('closing');
-    this.#wakeSleeper?.();
+    this.#timers.wake();
     if (this.#socket) this.#socket.close(reason.code, reason.reason, this.#options.closeTimeoutMs ?? 2000);
     // Between attempts (resolving an endpoint, waiting to reconnect) there is no socket to wait for.
     else this.#finish(reason);
@@ -293,8 +293,8 @@ export class AgentSession {
       lastError: () => this.#lastError,
       setSocket: (socket) => (this.#socket = socket),
       currentSocket: () => this.#socket,
-      setTimer: (fn, ms) => this.#setTimer(fn, ms),
-      clearTimer: (timer) => this.#clearTimer(timer),
+      setTimer: (fn, ms) => this.#timers.set(fn, ms),
+      clearTimer: (timer) => this.#timers.clear(timer),
       onMetadata: (message) => this.#opened(message, reconnectAttempt),
       onClosedAfterOpen: (code, reason) => this.#closedAfterOpen(code, reason),
     });
@@ -338,7 +338,7 @@ export class AgentSession {
       this.#attemptTimes.push(now);
       const delayMs = reconnectDelay(attempt, policy, last, retryAfterMs);
       this.#events.fire('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
-      await this.#sleep(delayMs);
+      await this.#timers.sleep(delayMs);
       if (this.#ending()) return;
       try {
         await this.#attempt(attempt);
@@ -363,9 +363,7 @@ export class AgentSession {
   #finish(reason: EndReason): void {
     if (this.#state === 'closed') return;
     const end = this.#pendingEnd ?? reason;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#wakeSleeper?.();
+    this.#timers.clearAll();
     // Unreachable in normal flow (the socket reports its close first), but never leave one open.
     this.#socket?.close(CloseCode.Normal, USER_ENDED, 0);
     this.#socket = undefined;
@@ -382,32 +380,5 @@ export class AgentSession {
     if (previous === next || previous === 'closed') return;
     this.#state = next;
     this.#events.fire('state', next, previous);
-  }
-
-  #setTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-    return timer;
-  }
-
-  #clearTimer(timer: ReturnType<typeof setTimeout>): void {
-    clearTimeout(timer);
-    this.#timers.delete(timer);
-  }
-
-  /** A wait that `close()` cuts short. */
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = this.#setTimer(() => done(), ms);
-      const done = () => {
-        this.#clearTimer(timer);
-        this.#wakeSleeper = undefined;
-        resolve();
-      };
-      this.#wakeSleeper = done;
-    });
   }
 }

@@ -2,14 +2,52 @@
  * JavaScript generated for NPC files and the virtual module, and the error payloads for Vite's
  * overlay. Kept apart from the plugin wiring so it can be read (and tested) on its own.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { NpcDefinition, NpcFileError } from '../npc/index.js';
 import { clientNpc } from '../npc/client-safe.js';
-import { NPC_ERROR_EVENT, NPC_LIVE_KEY, type NpcErrorEvent, type ServedEndpoints } from '../npc/live.js';
+import {
+  NPC_ERROR_EVENT,
+  type clearNpcError,
+  type NpcErrorEvent,
+  type publishNpc,
+  type publishNpcError,
+  type ServedEndpoints,
+  type setServedEndpoints,
+} from '../npc/live.js';
 
 const json = (v: unknown) =>
   JSON.stringify(v)
     .replace(/</g, '\\u003c')
     .replace(/\u2028|\u2029/g, ' ');
+
+/**
+ * The specifier the generated code imports the hot-reload registry from. The plugin resolves it to
+ * this package's own npc/live module (liveModuleFile), so the registry has one source. Not the
+ * package entry: that would load Phaser into pages that only read NPCs, and a bare import fails
+ * from an NPC folder outside the project.
+ */
+export const LIVE_MODULE = 'virtual:voice-agents/live';
+
+/** npc/live beside this folder: built (.js, in dist) or source (.ts, in this repo). */
+export function liveModuleFile(): string {
+  const js = fileURLToPath(new URL('../npc/live.js', import.meta.url));
+  return existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+}
+
+// Typed against npc/live.ts, so renaming one of these there fails to compile here.
+interface LiveCalls {
+  setServedEndpoints: typeof setServedEndpoints;
+  publishNpc: typeof publishNpc;
+  publishNpcError: typeof publishNpcError;
+  clearNpcError: typeof clearNpcError;
+}
+const importLive = (names: (keyof LiveCalls)[]) =>
+  `import { ${names.join(', ')} } from ${json(LIVE_MODULE)};`;
+
+/** The served endpoints: importing any NPC module is enough for the plugin to find its local agent and broker. */
+const servedCode = (e: ServedEndpoints) =>
+  `setServedEndpoints(${json({ broker: e.broker, localAgent: e.localAgent })});`;
 
 /**
  * One NPC file as an ES module. In dev it accepts its own updates: the new definition is copied into
@@ -19,22 +57,22 @@ const json = (v: unknown) =>
  */
 export function npcModuleCode(npc: NpcDefinition, endpoints: ServedEndpoints, error?: NpcErrorEvent): string {
   // Only what the browser needs: prompts and offline replies stay with the servers (client-safe.ts).
-  return `const fresh = ${json(clientNpc(npc))};
+  return `${importLive(['setServedEndpoints', 'publishNpc', 'publishNpcError', 'clearNpcError'])}
+const fresh = ${json(clientNpc(npc))};
 let npc = fresh;
-${registryCode(endpoints)}
-const safely = (fn) => { try { fn(); } catch (err) { Promise.reject(err); } };
+let updated = false;
+${servedCode(endpoints)}
 const fileError = ${error ? json(error) : 'null'};
 // The file's current errors: a game that subscribes later still hears of them (onNpcError replays).
-if (fileError) {
-  reg.errors.set(fileError.id, fileError);
-  for (const cb of [...reg.error]) safely(() => cb(fileError));
-} else reg.errors.delete(npc.id);
+if (fileError) publishNpcError(fileError);
+else clearNpcError(npc.id);
 if (import.meta.hot) {
   const prev = import.meta.hot.data.npc;
   if (prev) {
     for (const k of Object.keys(prev)) delete prev[k];
     Object.assign(prev, fresh);
     npc = prev;
+    updated = true;
   }
   import.meta.hot.data.npc = npc;
   import.meta.hot.accept();
@@ -42,8 +80,7 @@ if (import.meta.hot) {
   import.meta.hot.on(${json(NPC_ERROR_EVENT)}, (e) => {
     if (e.id !== npc.id) return;
     import.meta.hot.data.raisedOverlay = true;
-    reg.errors.set(e.id, e);
-    for (const cb of [...reg.error]) safely(() => cb(e));
+    publishNpcError(e);
   });
   // Vite reloads the page when the first update after load arrives while an error overlay is open.
   // The overlay is ours and the fix is arriving, so close it first and keep the game running.
@@ -53,23 +90,10 @@ if (import.meta.hot) {
     import.meta.hot.data.raisedOverlay = false;
     document.querySelectorAll('vite-error-overlay').forEach((n) => n.close());
   });
-  reg.latest.set(npc.id, npc);
-  if (prev) for (const cb of [...reg.update]) safely(() => cb(npc));
-} else {
-  reg.latest.set(npc.id, npc);
 }
+publishNpc(npc, updated);
 export default npc;
 `;
-}
-
-/**
- * The shared registry (see npc/live.ts), created if this module is the first, with the served
- * endpoints: importing any NPC module is enough for the plugin to find its local agent and broker.
- */
-function registryCode(endpoints: ServedEndpoints): string {
-  return `const reg = (globalThis[Symbol.for(${json(NPC_LIVE_KEY)})] ??= { update: new Set(), error: new Set(), latest: new Map() });
-reg.errors ??= new Map();
-reg.endpoints = ${json({ broker: endpoints.broker, localAgent: endpoints.localAgent })};`;
 }
 
 interface VirtualNpcsInput {
@@ -84,7 +108,8 @@ export function virtualNpcsCode(input: VirtualNpcsInput): string {
   const list = input.files.map((_, i) => `n${i}`).join(', ');
   const byId = input.files.map((f, i) => `${json(f.id)}: n${i}`).join(', ');
   return `${imports}
-${registryCode(input.endpoints)}
+${importLive(['setServedEndpoints'])}
+${servedCode(input.endpoints)}
 export const npcs = [${list}];
 export const npcById = { ${byId} };
 export const npcFileErrors = ${json(input.errors)};

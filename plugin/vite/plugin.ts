@@ -10,21 +10,21 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve, isAbsolute } from 'node:path';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import { loadEnv, type Plugin, type ViteDevServer, type PreviewServer } from 'vite';
 import { compileNpcFile, npcIdFromFileName, type NpcDefinition, type NpcFileError } from '../npc/index.js';
 import { NPC_ERROR_EVENT, type NpcErrorEvent } from '../npc/live.js';
 import { displayName, loadNpcDir, NPC_FILE_RE } from '../server/npc-files.js';
 import {
-  createVoiceAgentsMiddleware,
+  CONFIG_PATH,
+  LOCAL_AGENT_PATH,
   type MountOptions,
   type VoiceAgentsMount,
 } from '../server/broker/mount.js';
-import { CONFIG_PATH, LOCAL_AGENT_PATH, describeMount } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
-import { npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
+import { LIVE_MODULE, liveModuleFile, npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
 import { toolTypesPath, writeToolTypes } from './tool-types.js';
+import { mountVoiceAgents, type HostServer } from './serve.js';
 
 export const VIRTUAL_NPCS = 'virtual:voice-agents/npcs';
 const RESOLVED_VIRTUAL_NPCS = '\0' + VIRTUAL_NPCS;
@@ -83,6 +83,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   let devServer: ViteDevServer | undefined;
   let mount: VoiceAgentsMount | undefined;
   const files = new Map<string, FileState>();
+  const liveFile = liveModuleFile();
 
   const cleanId = (id: string) => id.split('?')[0]!;
   const isNpcFile = (id: string) => NPC_FILE_RE.test(cleanId(id)) && !id.startsWith('\0');
@@ -185,49 +186,13 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
     };
   }
 
-  async function mountOn(
-    httpServer: Server | null | undefined,
-    use: (fn: (req: any, res: any, next: () => void) => void) => void,
-    log: (line: string) => void,
-    allowedHosts: readonly string[] | true | undefined,
-    https: boolean,
-  ): Promise<void> {
-    const broker = { ...options.broker, ...(baseUrl ? { baseUrl } : {}) };
-    mount = await createVoiceAgentsMiddleware({
+  async function mountOn(server: HostServer): Promise<void> {
+    mount = await mountVoiceAgents(server, {
       npcs: goodNpcs(),
       apiKey,
-      broker,
+      broker: { ...options.broker, ...(baseUrl ? { baseUrl } : {}) },
       localAgent: options.localAgent !== false,
-      // Vite checks Host on HTTP requests but not on WebSocket upgrades: the agent checks its own
-      // with the same list.
-      localAgentOptions: {
-        ...options.localAgentOptions,
-        access: { allowedHosts, ...options.localAgentOptions?.access },
-      },
-      log,
-    });
-    const m = mount;
-    use((req, res, next) => {
-      if (!m.handleHttp(req, res)) next();
-    });
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      m.handleUpgrade(req, socket, head);
-    };
-    httpServer?.on('upgrade', onUpgrade);
-    // What runs, said once the server listens (the address is known then).
-    httpServer?.once('listening', () => {
-      const a = httpServer.address();
-      if (!a || typeof a === 'string') return;
-      // Like Vite's own "Local:" line: a wildcard or IPv6 loopback is reached as localhost.
-      const local = ['::', '0.0.0.0', '::1'].includes(a.address);
-      const host = local ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
-      void describeMount(m, `${https ? 'https' : 'http'}://${host}:${a.port}`, broker).then((lines) => {
-        for (const line of lines) log(`  voice-agents ${line}`);
-      });
-    });
-    httpServer?.once('close', () => {
-      httpServer.off('upgrade', onUpgrade);
-      void m.close();
+      localAgentOptions: options.localAgentOptions,
     });
   }
 
@@ -254,6 +219,8 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
 
     resolveId(id) {
       if (id === VIRTUAL_NPCS) return RESOLVED_VIRTUAL_NPCS;
+      // A real file, not a virtual module: a build then keeps one copy of it beside the package entry's.
+      if (id === LIVE_MODULE) return liveFile;
       return undefined;
     },
 
@@ -350,24 +317,24 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       };
       server.watcher.on('add', onAddOrRemove);
       server.watcher.on('unlink', onAddOrRemove);
-      return mountOn(
-        server.httpServer as Server | null,
-        (fn) => server.middlewares.use(fn),
-        (line) => server.config.logger.info(line),
-        server.config.server.allowedHosts,
-        !!server.config.server.https,
-      );
+      return mountOn({
+        httpServer: server.httpServer as Server | null,
+        use: (fn) => server.middlewares.use(fn),
+        log: (line) => server.config.logger.info(line),
+        allowedHosts: server.config.server.allowedHosts,
+        https: !!server.config.server.https,
+      });
     },
 
     async configurePreviewServer(server: PreviewServer) {
       await scanDir();
-      return mountOn(
-        server.httpServer as Server,
-        (fn) => server.middlewares.use(fn),
-        (line) => server.config.logger.info(line),
-        server.config.preview.allowedHosts,
-        !!server.config.preview.https,
-      );
+      return mountOn({
+        httpServer: server.httpServer as Server,
+        use: (fn) => server.middlewares.use(fn),
+        log: (line) => server.config.logger.info(line),
+        allowedHosts: server.config.preview.allowedHosts,
+        https: !!server.config.preview.https,
+      });
     },
 
     async handleHotUpdate(ctx) {

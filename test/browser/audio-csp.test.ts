@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { contentSecurityPolicy, launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { contentSecurityPolicy, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../harness/browser.js';
 
 // A game page with a Content-Security-Policy (issue 17.3): the voice worklet is inline (a Blob
 // URL, no file for the game to serve). Both policies refuse blob: scripts; the one that allows

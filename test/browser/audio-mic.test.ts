@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { watchPage } from '../helpers/browser.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import {

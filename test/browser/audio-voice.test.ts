@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { watchPage } from '../helpers/browser.js';
 
 // NPC voice playback in real Chromium, recorded by an AudioWorklet tapped on Howler.masterGain
 // (just before the destination, after Howler's global mute and volume).

@@ -4,7 +4,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { designResampler } from '../../plugin/audio/fir.js';
 import { MIC_WORKLET_JS } from '../../plugin/audio/worklets/mic-processor.js';
 import { VOICE_WORKLET_JS } from '../../plugin/audio/worklets/voice-processor.js';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 
 // The worklet module texts (what the browser is given) evaluated in Node with a minimal
 // AudioWorkletGlobalScope standing in for globalThis, to check that

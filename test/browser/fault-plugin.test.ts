@@ -10,9 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
-import { launchBrowser, startPageServer, untilOnPage as until, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { untilOnPage as until, watchPage } from '../helpers/browser.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { FAULT_NPC, GREETING, POTION_REPLY } from '../unit/fault-harness.js';
+import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 
 const PAGE = '/test/browser/pages/fault/index.html';
 const NPC_AT = { x: 600, y: 300 };

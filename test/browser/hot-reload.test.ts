@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, repoRoot, watchPage } from '../helpers/browser.js';
-import { packageAliases } from '../helpers/aliases.js';
+import { launchBrowser } from '../../harness/browser.js';
+import { packageAliases, repoRoot } from '../../harness/repo.js';
+import { watchPage } from '../helpers/browser.js';
 import { voiceAgents } from '../../plugin/vite/index.js';
 
 // Real Vite dev server (HMR on) with the plugin over a temp copy of an NPC file, real Chromium.

@@ -5,16 +5,9 @@ import type { Plugin, ViteDevServer } from 'vite';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
-import {
-  contentSecurityPolicy,
-  launchBrowser,
-  repoRoot,
-  silentWavFile,
-  startPageServer,
-  untilOnPage as until,
-  watchPage,
-  type LaunchOptions,
-} from '../helpers/browser.js';
+import { contentSecurityPolicy, silentWavFile, untilOnPage as until, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer, type LaunchOptions } from '../../harness/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 
 // The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
 // walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the

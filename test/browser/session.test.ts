@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { launchBrowser, startPageServer, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { watchPage } from '../helpers/browser.js';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 import { int16ToBase64, base64ToInt16, type UserAudioChunk } from '../../plugin/protocol/index.js';
 

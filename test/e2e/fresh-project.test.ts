@@ -21,7 +21,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, repoRoot } from '../helpers/browser.js';
+import { launchBrowser } from '../../harness/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { compileNpcFile } from '../../plugin/npc/index.js';
 
 const SECTION = '## Talking NPCs in your Phaser scene';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './browser.js';
+import { repoRoot } from '../../harness/repo.js';
 
 const TSX = join(repoRoot, 'node_modules/.bin/tsx');
 const CLI = join(repoRoot, 'plugin/server/cli.ts');

@@ -11,7 +11,8 @@ import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/ind
 import { createPocketsphinxRecognizer } from '../../plugin/server/speech/pocketsphinx.js';
 import { liveGroupMembers } from '../../plugin/server/speech/sphinx-process.js';
 import { ScriptedClient } from './agent-harness.js';
-import { QUIET_NPC, chunks20ms, espeakPcm16k, silence } from './agent-fixtures.js';
+import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
+import { espeakPcm16k } from '../../harness/speech.js';
 import { until as untilTrue } from '../helpers/poll.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.

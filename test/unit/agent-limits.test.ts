@@ -4,7 +4,7 @@
  * speech floods and clients that never read. Real agent, real sockets on loopback, polling not sleeping.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawRequest } from '../helpers/raw-http.js';
+import { rawRequest } from '../../harness/raw-http.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import WebSocket from 'ws';
@@ -15,7 +15,7 @@ import {
 } from '../../plugin/server/agent/index.js';
 import { until } from '../helpers/events.js';
 import { INIT, ScriptedClient } from './agent-harness.js';
-import { FAULT_NPC, GREETING, POTION_REPLY } from './fault-harness.js';
+import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

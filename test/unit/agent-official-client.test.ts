@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
-import { TEST_NPC } from './agent-fixtures.js';
+import { TEST_NPC } from '../../harness/npcs.js';
 import { until as untilTrue } from '../helpers/poll.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.

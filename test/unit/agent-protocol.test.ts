@@ -8,7 +8,9 @@ import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/ind
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
 import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
 import { until } from '../helpers/events.js';
-import { TEST_NPC, QUIET_NPC, speechLike, silence, click, chunks20ms } from './agent-fixtures.js';
+import { TEST_NPC } from '../../harness/npcs.js';
+import { QUIET_NPC, silence, click, chunks20ms } from './agent-fixtures.js';
+import { speechLike } from '../../harness/speech.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

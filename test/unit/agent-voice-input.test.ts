@@ -9,7 +9,8 @@ import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/ind
 import { BUSY_LINE } from '../../plugin/server/agent/conversation.js';
 import type { RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
 import { ScriptedClient } from './agent-harness.js';
-import { QUIET_NPC, chunks20ms, silence, speechLike } from './agent-fixtures.js';
+import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
+import { speechLike } from '../../harness/speech.js';
 import { until as untilTrue } from '../helpers/poll.js';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { voiceAgents } from '../../plugin/vite/index.js';
-import { packageAliases } from '../helpers/aliases.js';
-import { repoRoot } from '../helpers/browser.js';
+import { packageAliases, repoRoot } from '../../harness/repo.js';
 
 // Build a game that uses the browser entry and the NPC virtual module, with a sentinel API key in
 // both the environment and .env, then search every output byte for it. A public canary variable set

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach, afterAll } from 'vitest';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { cli, removeTemps, tempCopyOfNpcs } from '../helpers/run-cli.js';
 import { startFakeElevenLabs, type FakeElevenLabs } from '../helpers/fake-elevenlabs.js';
 

@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { withAgentId } from '../../plugin/server/commands/push.js';
 
 // `voice-agents serve` in a child process over a small "production build": static files, the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as sdk from '@elevenlabs/elevenlabs-js/serialization/index.js';
 import { TtsConversationalModel } from '@elevenlabs/elevenlabs-js/api/types/TtsConversationalModel.js';
 import { ElevenLabsEnvironment } from '@elevenlabs/elevenlabs-js/environments.js';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { cli, removeTemps, tempCopyOfNpcs, tempDir } from '../helpers/run-cli.js';
 import { startFakeElevenLabs, type FakeElevenLabs } from '../helpers/fake-elevenlabs.js';
 import { formatNpcError } from '../../plugin/npc/index.js';

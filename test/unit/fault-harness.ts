@@ -4,35 +4,9 @@
  * (unhandled rejections, uncaught exceptions), and a check that timers and sockets return to baseline.
  */
 import WebSocket from 'ws';
-import type { NpcDefinition } from '../../plugin/npc/types.js';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import { AgentSession, type AgentAudioChunk, type AgentSessionOptions } from '../../plugin/session/index.js';
 import { recordEvents, until } from '../helpers/events.js';
-import { TEST_NPC } from './agent-fixtures.js';
-
-export const GREETING = 'Hello there, traveller.';
-export const POTION_REPLY = 'Potions are twenty gold each.';
-
-/** Short lines so a test spends its time on the fault, not on listening to speech. */
-export const FAULT_NPC: NpcDefinition = {
-  ...TEST_NPC,
-  id: 'fault',
-  agent: {
-    ...TEST_NPC.agent,
-    agent_id: '',
-    prompt: { text: 'You are a shopkeeper.' },
-    first_message: GREETING,
-    dynamic_variables: {},
-  },
-  local: {
-    ...TEST_NPC.local,
-    replies: [
-      { when: ['potion'], say: POTION_REPLY },
-      { when: ['story'], say: 'Long ago, a dragon slept under the hill. Nobody woke it. Then a bard did.' },
-    ],
-    fallback: 'Hmm, I only know about potions.',
-  },
-};
 
 /** `ws` that remembers its instances, so a test can count the listeners the session left behind. */
 export class CountingWebSocket extends WebSocket {

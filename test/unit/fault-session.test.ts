@@ -12,10 +12,8 @@ import type { AgentSession } from '../../plugin/session/index.js';
 import { SessionError } from '../../plugin/session/index.js';
 import { startFaultProxy, type FaultProxy, type Faults } from '../helpers/fault-proxy.js';
 import { until } from '../helpers/events.js';
+import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 import {
-  FAULT_NPC,
-  GREETING,
-  POTION_REPLY,
   handles,
   makeSession,
   record,

@@ -11,7 +11,8 @@ import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { until } from '../helpers/events.js';
 import { ScriptedClient } from './agent-harness.js';
-import { FAULT_NPC, GREETING, POTION_REPLY, trapEscapes, type Escapes } from './fault-harness.js';
+import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
+import { trapEscapes, type Escapes } from './fault-harness.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

@@ -7,7 +7,7 @@ import { createServer } from 'vite';
 import { voiceAgents } from '../../plugin/vite/index.js';
 import { schemaToType, toolTypesCode } from '../../plugin/vite/tool-types.js';
 import { loadNpcDir } from '../../plugin/server/npc-files.js';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { until } from '../helpers/events.js';
 
 // Typed onTool parameters (issue 14.1): the Vite plugin writes declarations from agent.tools.

@@ -79,7 +79,7 @@ describe('client tools in the NPC file', () => {
 
   it('the sample game declares every tool its replies call', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
-    const { repoRoot } = await import('../helpers/browser.js');
+    const { repoRoot } = await import('../../harness/repo.js');
     for (const f of readdirSync(`${repoRoot}assets/npcs`).filter((n) => n.endsWith('.npc.yaml'))) {
       const r = compileNpcFile(readFileSync(`${repoRoot}assets/npcs/${f}`, 'utf8'), f);
       expect(r.ok, f).toBe(true);

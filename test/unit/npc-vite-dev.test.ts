@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type ViteDevServer } from 'vite';
 import WebSocket from 'ws';
 import { voiceAgents } from '../../plugin/vite/index.js';
-import { repoRoot } from '../helpers/browser.js';
+import { repoRoot } from '../../harness/repo.js';
 import { until } from '../helpers/events.js';
 
 // The dev server as `npm run dev` runs it: one process with the plugin, the local agent mounted on

@@ -11,7 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pickReply } from '../../plugin/server/agent/brain.js';
-import { chunks20ms, click, silence, speechLike } from './agent-fixtures.js';
+import { chunks20ms, click, silence } from './agent-fixtures.js';
+import { speechLike } from '../../harness/speech.js';
 
 const voice = (engineVoice: string, rate = 175, pitch = 50) => ({ engineVoice, rate, pitch });
 const rms = (pcm: Int16Array): number =>

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import { clauses, isSlipOf, stem, words } from '../../plugin/server/agent/understand/words.js';
 import { ReplyMatcher, speechAct } from '../../plugin/server/agent/understand/match.js';
-import { MET_WITH, readIntentSet, score, type Utterance } from '../fixtures/intents/intent-set.js';
-import { repoRoot } from '../helpers/browser.js';
+import { MET_WITH, readIntentSet, score, type Utterance } from '../../harness/intent-set.js';
+import { repoRoot } from '../../harness/repo.js';
 import {
   createLocalBrain,
   SAY_AGAIN,

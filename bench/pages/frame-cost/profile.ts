@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { benchNpc, crossOriginIsolate } from '../../lib/frame-cost-setup.js';
 import { createLocalAgent } from '../../../plugin/server/index.js';
-import { launchBrowser, startPageServer } from '../../../test/helpers/browser.js';
+import { launchBrowser, startPageServer } from '../../../harness/browser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = Number(process.env.N ?? 200);

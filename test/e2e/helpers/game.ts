@@ -8,7 +8,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, repoRoot, watchPage, type LaunchOptions } from '../../helpers/browser.js';
+import { launchBrowser, type LaunchOptions } from '../../../harness/browser.js';
+import { repoRoot } from '../../../harness/repo.js';
+import { watchPage } from '../../helpers/browser.js';
 
 export const ARTIFACTS = join(repoRoot, 'test/e2e/artifacts');
 

@@ -1,0 +1,134 @@
+/**
+ * The Web Audio graph of one NPC voice: its worklet, a level tap, the panner (stereo pan and distance
+ * gain, or an HRTF PannerNode) and its volume, into Howler's output. Built again whenever Howler
+ * replaces its AudioContext; NpcVoice (npc-voice.ts) decides what plays and when.
+ */
+import { distanceGain, stereoPan, type SpatialOptions } from './spatial.js';
+import { VOICE_PROCESSOR, type VoiceOut } from './worklets/voice-processor.js';
+
+export interface VoiceGraph {
+  ctx: AudioContext;
+  node: AudioWorkletNode;
+  analyser: AnalyserNode;
+  panner: StereoPannerNode | PannerNode;
+  dist: GainNode | null;
+  out: GainNode;
+  rates: Set<number>;
+}
+
+/** What the graph is built with: NpcVoice's options, every default filled. */
+interface VoiceGraphOptions extends Required<SpatialOptions> {
+  volume: number;
+  flushFadeMs: number;
+  edgeFadeMs: number;
+  leadMs: number;
+  leadStepMs: number;
+  leadMaxMs: number;
+}
+
+/** The graph on `ctx` (the voice worklet must be loaded), connected into `output`. */
+export function buildVoiceGraph(
+  ctx: AudioContext,
+  o: VoiceGraphOptions,
+  output: AudioNode,
+  levelSamples: number,
+  onMessage: (m: VoiceOut) => void,
+): VoiceGraph {
+  const node = new AudioWorkletNode(ctx, VOICE_PROCESSOR, {
+    numberOfInputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    processorOptions: {
+      flushFadeMs: o.flushFadeMs,
+      edgeFadeMs: o.edgeFadeMs,
+      leadMs: o.leadMs,
+      leadStepMs: o.leadStepMs,
+      leadMaxMs: o.leadMaxMs,
+    },
+  });
+  node.port.onmessage = (e: MessageEvent) => onMessage(e.data);
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = levelSamples;
+  node.connect(analyser);
+  const out = ctx.createGain();
+  out.gain.value = o.volume;
+  let panner: StereoPannerNode | PannerNode;
+  let dist: GainNode | null = null;
+  if (o.model === 'hrtf') {
+    const p = ctx.createPanner();
+    p.panningModel = 'HRTF';
+    p.distanceModel = 'inverse';
+    p.refDistance = o.refDistance;
+    p.maxDistance = o.maxDistance;
+    p.rolloffFactor = o.rolloff;
+    node.connect(p).connect(out);
+    panner = p;
+  } else {
+    panner = ctx.createStereoPanner();
+    dist = ctx.createGain();
+    node.connect(panner).connect(dist).connect(out);
+  }
+  out.connect(output);
+  return { ctx, node, analyser, panner, dist, out, rates: new Set() };
+}
+
+/** Stops the worklet and disconnects every node. */
+export function teardownVoiceGraph(g: VoiceGraph): void {
+  g.node.port.onmessage = null;
+  g.node.port.postMessage('stop');
+  g.node.port.close();
+  for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
+}
+
+/** Smallest moves worth scheduling (see placeVoice). */
+const PAN_STEP = 0.01;
+const GAIN_STEP = 0.03;
+const HRTF_STEP_PX = 2;
+
+/**
+ * Places the voice at (dx, dy) from the listener. `last` holds the pan and distance gain (or HRTF
+ * x, z) last scheduled and is updated; `immediate` jumps there (the voice is silent), otherwise it
+ * glides.
+ */
+export function placeVoice(
+  g: VoiceGraph,
+  dx: number,
+  dy: number,
+  o: VoiceGraphOptions,
+  last: number[],
+  immediate: boolean,
+): void {
+  const stereo = g.panner instanceof StereoPannerNode;
+  const a = stereo ? stereoPan(dx, o) : dx;
+  const b = stereo ? distanceGain(Math.hypot(dx, dy), o) : dy;
+  // A player walking 3 px a frame moves a voice's pan by under 0.01 and its level by ~3 %: per
+  // frame that is two automation events per voice for a change nobody hears (a pan step of 0.01
+  // is under a degree; 3 % is 0.26 dB, a quarter of the smallest step of loudness people notice).
+  // The error this leaves is bounded by the same steps, never accumulated.
+  if (
+    !immediate &&
+    (stereo
+      ? Math.abs(a - last[0]!) < PAN_STEP && Math.abs(b - last[1]!) < GAIN_STEP * last[1]!
+      : Math.abs(a - last[0]!) < HRTF_STEP_PX && Math.abs(b - last[1]!) < HRTF_STEP_PX)
+  )
+    return;
+  last[0] = a;
+  last[1] = b;
+  const t = g.ctx.currentTime;
+  const tau = immediate ? 0 : o.smoothing;
+  if (g.panner instanceof StereoPannerNode) {
+    setParam(g.panner.pan, a, t, tau);
+    setParam(g.dist!.gain, b, t, tau);
+  } else {
+    // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
+    setParam(g.panner.positionX, a, t, tau);
+    setParam(g.panner.positionY, 0, t, tau);
+    setParam(g.panner.positionZ, b, t, tau);
+  }
+}
+
+/** tau 0: jump (the voice is silent); otherwise glide with that time constant (no zipper noise). */
+function setParam(p: AudioParam, v: number, t: number, tau: number): void {
+  if (tau === 0) p.setValueAtTime(v, t);
+  else p.setTargetAtTime(v, t, tau);
+}
