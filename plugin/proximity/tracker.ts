@@ -186,7 +186,7 @@ export class ProximityTracker {
   }
 
   /** Ranking among NPCs inside their enter radius: higher priority, then nearer. */
-  private static better(a: Rec, b: Rec): number {
+  static #better(a: Rec, b: Rec): number {
     return b.cfg.priority - a.cfg.priority || a.d2 - b.d2;
   }
 
@@ -220,7 +220,7 @@ export class ProximityTracker {
       }
     }
     const cands = this.#candidates;
-    if (cands.length > 1) cands.sort(ProximityTracker.better);
+    if (cands.length > 1) cands.sort(ProximityTracker.#better);
     let best: Rec | null = null;
     for (const c of cands) {
       if (c === cur) {
