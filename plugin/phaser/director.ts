@@ -107,6 +107,10 @@ export class ConversationDirector<
     return this.#byObject.get(gameObject);
   }
 
+  #conversation(npc: N | null): Conversation | null | undefined {
+    return npc && this.#talks.get(npc)?.conversation;
+  }
+
   /** An NPC's conversation state; undefined once it is detached. */
   talk(npc: N): NpcTalk | undefined {
     return this.#talks.get(npc);
@@ -209,7 +213,7 @@ export class ConversationDirector<
   /** Typed words to an NPC's conversation (the active one's wakes if it ended idle). */
   sendText(npc: N, text: string): boolean {
     if (npc === this.#active) this.#wake();
-    const c = this.#talks.get(npc)?.conversation;
+    const c = this.#conversation(npc);
     if (!c || !c.sendText(text)) return false;
     this.emit('player:said', text);
     return true;
@@ -217,28 +221,27 @@ export class ConversationDirector<
 
   /** The browser's recognizer heard the player: their words go to the active NPC. */
   heard(text: string): void {
-    const c = this.#active && this.#talks.get(this.#active)?.conversation;
+    const c = this.#conversation(this.#active);
     if (c && c.sendText(text)) this.emit('player:said', text);
   }
 
   skip(npc: N): void {
-    this.#talks.get(npc)?.conversation?.skip();
+    this.#conversation(npc)?.skip();
   }
 
   contextChanged(npc: N, key: string, text: string): void {
-    this.#talks.get(npc)?.conversation?.sendContext(key, text);
+    this.#conversation(npc)?.sendContext(key, text);
   }
 
   /** The game answers (or listens for) a tool: one NPC's conversation, or every open one. */
   toolAdded(npc: N | null, name: string): void {
-    if (npc) this.#talks.get(npc)?.conversation?.addTool(name);
-    else for (const h of this.#talking) this.#talks.get(h)?.conversation?.addTool(name);
+    if (npc) this.#conversation(npc)?.addTool(name);
+    else for (const h of this.#talking) this.#conversation(h)?.addTool(name);
   }
 
   /** Microphone audio: to the active conversation. */
   micChunk(pcm: Int16Array): void {
-    const a = this.#active;
-    if (a) this.#talks.get(a)?.conversation?.sendAudio(pcm);
+    this.#conversation(this.#active)?.sendAudio(pcm);
   }
 
   // Per frame ---------------------------------------------------------------------------------------
@@ -379,7 +382,7 @@ export class ConversationDirector<
     this.#active = h;
     if (h) {
       this.#parts.audio.retry();
-      this.#talks.get(h)?.conversation?.activate();
+      this.#conversation(h)?.activate();
       this.emit('npc', h, 'active', true);
     }
     this.emit('active:change', h, prev);
@@ -390,7 +393,7 @@ export class ConversationDirector<
   #updateMic(): void {
     const { audio, speech } = this.#parts;
     const a = this.#active;
-    const conv = a ? this.#talks.get(a)?.conversation : null;
+    const conv = this.#conversation(a);
     const open = !!conv && conv.isOpen && this.#running;
     audio.want(open ? conv.inputRate : 0);
     // The browser's recognizer, when chosen: while the player's voice goes to the NPC.
