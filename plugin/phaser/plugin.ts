@@ -30,7 +30,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
   readonly #audio = new AudioLink(() => this.#config);
   /** The browser's recognizer (configure({ speechRecognition: 'browser' })): its words go to the active NPC. */
-  readonly #speech = new SpeechInput((text) => this.#director.heard(text));
+  readonly #speech = new SpeechInput();
   readonly #director: ConversationDirector<NpcHandle, SpeechBubble>;
   readonly #visuals: SceneVisuals;
   #listenerTarget: Listener | null = null;
@@ -76,6 +76,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     this.#audio.on('error', (e) => this.pluginError(e));
     this.#audio.on('mic', (open) => this.emit('mic', open));
     this.#audio.on('chunk', (pcm) => director.micChunk(pcm));
+    this.#speech.on('heard', (text) => director.heard(text));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { BrowserAsr } from '../audio/browser-asr.js';
+import { Emitter } from '../common/emitter.js';
 
 type AsrModule = typeof import('../audio/browser-asr.js');
 
@@ -7,8 +8,8 @@ let asrModule: Promise<AsrModule> | null = null;
 
 /**
  * `configure({ speechRecognition: 'browser' })`: the browser's recognizer hears the player while
- * the microphone is live for an open local-agent conversation, and its words go to the NPC as the
- * player's turn (the audio still streams, so speaking over the NPC still interrupts it; the local
+ * the microphone is live for an open local-agent conversation, and what it heard (the `heard`
+ * event) goes to the NPC as the player's turn (the audio still streams, so speaking over the NPC still interrupts it; the local
  * agent falls back to its own recognizer when no words come). Off, or without the browser API,
  * this does nothing.
  *
@@ -16,7 +17,7 @@ let asrModule: Promise<AsrModule> | null = null;
  * import): most games never use it and do not download it. Until it has loaded, the last request
  * waits and is applied then.
  */
-export class SpeechInput {
+export class SpeechInput extends Emitter<{ heard: (text: string) => void }> {
   #asr: BrowserAsr | null = null;
   #locale: AsrModule['recognitionLocale'] | null = null;
   #off: (() => void) | null = null;
@@ -25,11 +26,6 @@ export class SpeechInput {
   #wanted: { live: boolean; language: string | undefined } | null = null;
   /** Bumped by dispose(): a module that finishes loading afterwards is not used. */
   #generation = 0;
-
-  readonly #said: (text: string) => void;
-  constructor(said: (text: string) => void) {
-    this.#said = said;
-  }
 
   /** The browser can recognize speech here (a new recognizer has not failed yet). */
   static available(): boolean {
@@ -60,7 +56,7 @@ export class SpeechInput {
         this.#loading = false;
         const asr = (this.#asr = new BrowserAsr());
         this.#locale = recognitionLocale;
-        this.#off = asr.on('final', (text) => this.#said(text));
+        this.#off = asr.on('final', (text) => this.emit('heard', text));
         const w = this.#wanted;
         this.#wanted = null;
         if (w) this.update(true, w.live, w.language);

@@ -243,21 +243,26 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     expect(director.talking.size).toBe(0);
   });
 
-  it('microphone audio and typed words go to the active conversation only', () => {
+  it('microphone audio, typed and recognized words go to the active conversation only', () => {
     const { director, log, sessions } = setup();
     const mira = new FakeNpc('mira', 100);
     const bram = new FakeNpc('bram', 1000);
     director.add(mira);
     director.add(bram);
     expect(director.sendText(bram, 'hello?')).toBe(false); // nobody talks with Bram
+    director.heard('hello?'); // nobody is active: the words go nowhere
     director.frame(100, 0, 0);
     sessions[0]!.open('conv-1');
     log.length = 0;
     director.micChunk(new Int16Array(320));
     expect(sessions[0]!.audioChunks).toBe(1);
     expect(director.sendText(mira, 'a potion please')).toBe(true);
-    expect(sessions[0]!.texts).toEqual(['a potion please']);
-    expect(log).toEqual([['player:said', 'a potion please']]);
+    director.heard('and a lantern');
+    expect(sessions[0]!.texts).toEqual(['a potion please', 'and a lantern']);
+    expect(log).toEqual([
+      ['player:said', 'a potion please'],
+      ['player:said', 'and a lantern'],
+    ]);
   });
 
   it('an idle end keeps the NPC active; the next typed line opens a new conversation without a greeting', () => {

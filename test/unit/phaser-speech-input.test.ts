@@ -52,7 +52,8 @@ describe('SpeechInput: the browser recognizer, loaded on first use', () => {
 
   it('a live request made while the code loads starts it once loaded, in the NPC language; words reach the NPC', async () => {
     const said: string[] = [];
-    const input = new SpeechInput((text) => said.push(text));
+    const input = new SpeechInput();
+    input.on('heard', (text) => said.push(text));
     input.update(true, true, 'fr');
     await until(() => asr.started.length > 0, { what: 'the recognizer to start' });
     expect(asr.started).toEqual(['fr-FR']);
@@ -65,7 +66,7 @@ describe('SpeechInput: the browser recognizer, loaded on first use', () => {
   });
 
   it('the last request while loading wins: turned off meanwhile, nothing starts', async () => {
-    const input = new SpeechInput(() => {});
+    const input = new SpeechInput();
     input.update(true, true, 'en');
     input.update(false, false, 'en');
     await settled();
@@ -76,7 +77,7 @@ describe('SpeechInput: the browser recognizer, loaded on first use', () => {
   });
 
   it('disposed while loading starts nothing; used again (a scene restart) it starts', async () => {
-    const input = new SpeechInput(() => {});
+    const input = new SpeechInput();
     input.update(true, true, 'en');
     input.dispose();
     await settled();
