@@ -54,7 +54,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   }
 
   /** Howler's context and the mixer; false (after one 'audio' error) when there is no Web Audio. */
-  ensure(): boolean {
+  #ensure(): boolean {
     if (this.#bridge) return true;
     if (this.#failed) return false;
     const c = this.#config();
@@ -93,7 +93,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   }
 
   createVoice(): NpcVoice | null {
-    if (!this.ensure() || !this.mixer) return null;
+    if (!this.#ensure() || !this.mixer) return null;
     const c = this.#config();
     const voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
     voice.on('error', (cause) => {
@@ -131,7 +131,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       this.#mic?.stop();
       return;
     }
-    if (!this.ensure() || !this.#bridge) return;
+    if (!this.#ensure() || !this.#bridge) return;
     if (this.#mic && this.#micRate !== rate) {
       this.#mic.dispose();
       this.#mic = null;

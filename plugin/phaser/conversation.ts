@@ -110,7 +110,6 @@ export class Conversation extends Emitter<ConversationEvents> {
     readonly session: SessionLike,
     readonly voice: ConversationVoice | null,
     readonly bubble: ConversationBubble,
-    readonly prewarm: boolean,
   ) {
     super();
     this.#in = inputs;

@@ -275,11 +275,11 @@ export class ConversationDirector<
       if (!h || !t) continue;
       switch (ch.type) {
         case 'open':
-          if (!t.conversation && !h.definition.unavailable) this.#open(h, t, ch.reason === 'prewarm');
+          if (!t.conversation && !h.definition.unavailable) this.#open(h, t);
           break;
         case 'activate':
           if (h.definition.unavailable) break; // its file is broken: nothing to talk to yet
-          if (!t.conversation) this.#open(h, t, false);
+          if (!t.conversation) this.#open(h, t);
           if (t.conversation) this.#setActive(h);
           break;
         case 'deactivate':
@@ -306,10 +306,10 @@ export class ConversationDirector<
     const h = this.#active;
     const t = h && this.#talks.get(h);
     if (!h || !t || t.conversation) return;
-    this.#open(h, t, false)?.activate();
+    this.#open(h, t)?.activate();
   }
 
-  #open(h: N, t: Talk<B>, prewarm: boolean): Conversation | undefined {
+  #open(h: N, t: Talk<B>): Conversation | undefined {
     const parts = this.#parts;
     const config = parts.config();
     const session = createSessionFor(h.definition, config, { quiet: t.quietNext });
@@ -327,7 +327,7 @@ export class ConversationDirector<
     bubble.enabled = config.bubbles !== false;
     t.pendingReload = false;
     const inputs = conversationInputs(h, () => this.#now, parts.pluginEvents);
-    const conv = new Conversation(inputs, session, voice, bubble, prewarm);
+    const conv = new Conversation(inputs, session, voice, bubble);
     conv.on('state', (s) => {
       this.#setState(h, t, s);
       this.#tracker.setSpeaking(h.id, s === 'speaking');

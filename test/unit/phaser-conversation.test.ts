@@ -128,7 +128,7 @@ async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler
     toolNames: () => [...tools.keys(), ...listening],
     now: () => performance.now() - t0 + clock.skipped,
   };
-  const conv = new Conversation(inputs, session, voice, bubble, opts.prewarm ?? false);
+  const conv = new Conversation(inputs, session, voice, bubble);
   conv.on('state', (s) => events.push(['state', s]));
   conv.on('npc', (...e) => events.push(e));
   conv.on('player:said', (t) => events.push(['playerSaid', t]));
@@ -354,7 +354,7 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
       toolNames: () => [],
       now: () => 0,
     };
-    const conv = new Conversation(inputs, session, null, new RecBubble(), false);
+    const conv = new Conversation(inputs, session, null, new RecBubble());
     conv.on('state', (st) => events.push(['state', st]));
     conv.on('npc', (...e) => events.push(e));
     conv.on('end', (r) => ended.push(r));
