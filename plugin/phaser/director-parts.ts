@@ -1,4 +1,5 @@
-// The conversation director's contract: what it needs of NPCs, bubbles and audio, and what it reports.
+// The conversation director's contract (what it needs of NPCs, bubbles and audio, and what it
+// reports) and the pure helpers it decides with.
 import type { EndReason } from '../protocol/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import type {
@@ -8,7 +9,8 @@ import type {
   ConversationVoice,
   NpcEmission,
 } from './conversation.js';
-import type { VoiceAgentsConfig } from './config.js';
+import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
+import { ProximityTracker } from '../proximity/index.js';
 import type { BubbleStyle } from './bubble/style.js';
 import type { SpeechInput } from './speech-input.js';
 import type { AudioLink } from './audio-link.js';
@@ -111,4 +113,22 @@ export function endOutcome(
   // to show: the next approach opens a fresh conversation.
   const unusedTimeout = !everActive && reason.error === 'operational';
   return { idle, error: idle || unusedTimeout ? null : { kind: 'ended', message: reason.message, reason } };
+}
+
+/** A proximity tracker with the configured settings (the defaults where the game set none). */
+export function newTracker(c: VoiceAgentsConfig): ProximityTracker {
+  return new ProximityTracker({
+    maxConcurrent: c.maxConcurrent ?? DEFAULT_CONFIG.maxConcurrent,
+    lingerMs: c.lingerMs ?? DEFAULT_CONFIG.lingerMs,
+    switchMargin: c.switchMargin ?? DEFAULT_CONFIG.switchMargin,
+    lineOfSight: c.lineOfSight ?? null,
+  });
+}
+
+/** The tracker settings a configure() call changes (only those it sets). */
+export function configureTracker(t: ProximityTracker, config: VoiceAgentsConfig): void {
+  if (config.maxConcurrent !== undefined) t.maxConcurrent = config.maxConcurrent;
+  if (config.lingerMs !== undefined) t.lingerMs = config.lingerMs;
+  if (config.switchMargin !== undefined) t.switchMargin = config.switchMargin;
+  if (config.lineOfSight !== undefined) t.lineOfSight = config.lineOfSight;
 }

@@ -1,19 +1,21 @@
 import { Emitter } from '../common/emitter.js';
 import type { EndReason } from '../protocol/index.js';
-import { ProximityTracker, type ProximityChange } from '../proximity/index.js';
+import type { ProximityChange, ProximityTracker } from '../proximity/index.js';
 import type { MicMode } from '../audio/index.js';
 import type { NpcDefinition } from '../npc/types.js';
 import { Conversation } from './conversation.js';
 import {
+  configureTracker,
   conversationInputs,
   endOutcome,
+  newTracker,
   type DirectedBubble,
   type DirectedNpc,
   type DirectorEvents,
   type DirectorParts,
   type NpcTalk,
 } from './director-parts.js';
-import { createSessionFor, DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
+import { createSessionFor, type VoiceAgentsConfig } from './config.js';
 import type { NpcState } from './events.js';
 import { PositionSync, type SyncedNpc } from './position-sync.js';
 import { proximityFromNpc } from './npc-proximity.js';
@@ -31,6 +33,8 @@ class Talk<B extends DirectedBubble> implements NpcTalk, SyncedNpc {
   quietNext = false;
   /** The last level given to the mouth callback. */
   mouth = 0;
+  /** Being detached: a detach from a listener of its last events (or its object's destroy) is a no-op. */
+  leaving = false;
   index = -1;
   slot = -1;
   constructor(readonly gameObject: { readonly x: number; readonly y: number }) {}
@@ -64,18 +68,8 @@ export class ConversationDirector<
   constructor(parts: DirectorParts<N, B>) {
     super();
     this.#parts = parts;
-    this.#tracker = this.#newTracker();
+    this.#tracker = newTracker(this.#parts.config());
     this.#positions = new PositionSync(this.#tracker);
-  }
-
-  #newTracker(): ProximityTracker {
-    const c = this.#parts.config();
-    return new ProximityTracker({
-      maxConcurrent: c.maxConcurrent ?? DEFAULT_CONFIG.maxConcurrent,
-      lingerMs: c.lingerMs ?? DEFAULT_CONFIG.lingerMs,
-      switchMargin: c.switchMargin ?? DEFAULT_CONFIG.switchMargin,
-      lineOfSight: c.lineOfSight ?? null,
-    });
   }
 
   get tracker(): ProximityTracker {
@@ -127,18 +121,14 @@ export class ConversationDirector<
   stop(): void {
     this.#running = false;
     for (const h of [...this.#npcs.values()]) this.detach(h);
-    this.#tracker = this.#newTracker();
+    this.#tracker = newTracker(this.#parts.config());
     this.#positions = new PositionSync(this.#tracker);
     this.#active = null;
   }
 
   /** Tracker settings from a configure() call (the rest is read from the config when needed). */
   configure(config: VoiceAgentsConfig): void {
-    const t = this.#tracker;
-    if (config.maxConcurrent !== undefined) t.maxConcurrent = config.maxConcurrent;
-    if (config.lingerMs !== undefined) t.lingerMs = config.lingerMs;
-    if (config.switchMargin !== undefined) t.switchMargin = config.switchMargin;
-    if (config.lineOfSight !== undefined) t.lineOfSight = config.lineOfSight;
+    configureTracker(this.#tracker, config);
   }
 
   add(npc: N): void {
@@ -159,7 +149,8 @@ export class ConversationDirector<
   /** End an NPC's conversation and forget it (a no-op for one that is not attached here). */
   detach(npc: N): void {
     const t = this.#talks.get(npc);
-    if (!t) return;
+    if (!t || t.leaving) return;
+    t.leaving = true;
     if (t.conversation) this.#close(npc, t, CLOSED_BY_GAME);
     if (this.#active === npc) this.#setActive(null);
     this.#positions.remove(t);

@@ -389,6 +389,29 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     expect(log).toHaveLength(7);
   });
 
+  it('a detach from a listener of the last events of a detaching NPC changes nothing more', () => {
+    const { director, sessions } = setup();
+    const mira = new FakeNpc('mira', 100);
+    const bram = new FakeNpc('bram', 1000);
+    director.add(mira);
+    director.add(bram);
+    director.frame(100, 0, 0);
+    sessions[0]!.open('conv-1');
+    let ends = 0;
+    director.on('npc', (npc, ...[event]) => {
+      if (npc === mira && event === 'conversation:end') {
+        ends++;
+        director.detach(mira); // game code reacting to the end (or the sprite destroyed by it)
+      }
+    });
+    director.detach(mira);
+    expect(ends).toBe(1);
+    // Bram is still tracked where he walks to (a second removal would have unlisted him).
+    bram.gameObject.x = 500;
+    director.frame(500, 0, 16);
+    expect(director.active).toBe(bram);
+  });
+
   it('the scene stopping ends every conversation and keeps the microphone shut until it starts again', () => {
     const { director, log, sessions } = setup();
     const mira = new FakeNpc('mira', 100);
