@@ -6,15 +6,16 @@ import {
   type MicMode,
   type NpcVoice,
 } from '../audio/index.js';
+import { Emitter } from '../common/emitter.js';
 import type { VoiceAgentsConfig } from './config.js';
 import type { VoiceAgentsError } from './events.js';
 
-interface AudioLinkHost {
-  config(): VoiceAgentsConfig;
-  error(e: VoiceAgentsError): void;
-  micChanged(open: boolean): void;
-  /** Where microphone chunks go (the active conversation). */
-  chunk(pcm: Int16Array): void;
+interface AudioLinkEvents {
+  error: (e: VoiceAgentsError) => void;
+  /** The microphone opened, or closed with every track stopped. */
+  mic: (open: boolean) => void;
+  /** A chunk of microphone audio (for the active conversation). */
+  chunk: (pcm: Int16Array) => void;
 }
 
 /**
@@ -23,7 +24,7 @@ interface AudioLinkHost {
  * opens only while a conversation is active; after a failure (denied, no device) it is not asked
  * again until the player changes mode, presses talk, or another NPC becomes active.
  */
-export class AudioLink {
+export class AudioLink extends Emitter<AudioLinkEvents> {
   #bridge: HowlerBridge | null = null;
   mixer: VoiceMixer | null = null;
   #mic: MicCapture | null = null;
@@ -37,10 +38,11 @@ export class AudioLink {
   mode: MicMode;
   #pttDown = false;
 
-  readonly #host: AudioLinkHost;
-  constructor(host: AudioLinkHost) {
-    this.#host = host;
-    this.mode = host.config().micMode ?? 'push-to-talk';
+  readonly #config: () => VoiceAgentsConfig;
+  constructor(config: () => VoiceAgentsConfig) {
+    super();
+    this.#config = config;
+    this.mode = config().micMode ?? 'push-to-talk';
   }
 
   get micOpen(): boolean {
@@ -52,14 +54,14 @@ export class AudioLink {
   }
 
   /** Howler's context and the mixer; false (after one 'audio' error) when there is no Web Audio. */
-  ensure(): boolean {
+  #ensure(): boolean {
     if (this.#bridge) return true;
     if (this.#failed) return false;
-    const c = this.#host.config();
+    const c = this.#config();
     const howler = (c.howler ?? (globalThis as { Howler?: HowlerLike }).Howler) as HowlerLike | undefined;
     if (!howler) {
       this.#failed = true;
-      this.#host.error({
+      this.emit('error', {
         kind: 'audio',
         message:
           'No Howler found: import howler in the game (or configure({ howler: Howler })). NPCs show text only.',
@@ -71,7 +73,7 @@ export class AudioLink {
       this.#bridge = new HowlerBridge(howler);
       this.mixer = new VoiceMixer(this.#bridge);
       this.#bridge.on('blocked', () =>
-        this.#host.error({
+        this.emit('error', {
           kind: 'audio',
           message: 'Sound is blocked until the player clicks or presses a key',
         }),
@@ -81,7 +83,7 @@ export class AudioLink {
       this.#failed = true;
       this.#bridge?.dispose();
       this.#bridge = null;
-      this.#host.error({
+      this.emit('error', {
         kind: 'audio',
         message: `Web Audio unavailable: ${(cause as Error)?.message ?? cause}`,
         cause,
@@ -91,14 +93,14 @@ export class AudioLink {
   }
 
   createVoice(): NpcVoice | null {
-    if (!this.ensure() || !this.mixer) return null;
-    const c = this.#host.config();
+    if (!this.#ensure() || !this.mixer) return null;
+    const c = this.#config();
     const voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
     voice.on('error', (cause) => {
       // Every voice fails the same way (the page's policy): the game hears about it once.
       if (this.#voiceFailed) return;
       this.#voiceFailed = true;
-      this.#host.error({ kind: 'audio', message: cause.message, cause });
+      this.emit('error', { kind: 'audio', message: cause.message, cause });
     });
     return voice;
   }
@@ -129,7 +131,7 @@ export class AudioLink {
       this.#mic?.stop();
       return;
     }
-    if (!this.ensure() || !this.#bridge) return;
+    if (!this.#ensure() || !this.#bridge) return;
     if (this.#mic && this.#micRate !== rate) {
       this.#mic.dispose();
       this.#mic = null;
@@ -138,16 +140,16 @@ export class AudioLink {
       this.#micRate = rate;
       const mic = new MicCapture(this.#bridge, {
         sampleRate: rate,
-        chunkMs: this.#host.config().micChunkMs ?? 20,
+        chunkMs: this.#config().micChunkMs ?? 20,
         mode: this.mode,
         ...(this.mixer ? { echoGuard: { source: this.mixer } } : {}),
-        onChunk: (pcm) => this.#host.chunk(pcm),
+        onChunk: (pcm) => this.emit('chunk', pcm),
       });
-      mic.on('open', () => this.#host.micChanged(true));
-      mic.on('close', () => this.#host.micChanged(false));
+      mic.on('open', () => this.emit('mic', true));
+      mic.on('close', () => this.emit('mic', false));
       mic.on('error', (err) => {
         this.#micFailed = true;
-        this.#host.error({ kind: 'mic', message: err.message, cause: err });
+        this.emit('error', { kind: 'mic', message: err.message, cause: err });
       });
       if (this.#pttDown) mic.talkStart();
       this.#mic = mic;

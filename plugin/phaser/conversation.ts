@@ -5,7 +5,8 @@ import type { EndReason } from '../protocol/index.js';
 import { TurnReveal } from './bubble/reveal.js';
 import type { SpeechBubble } from './bubble/view.js';
 import { cleanAgentText } from './bubble/text.js';
-import type { NpcState, VoiceAgentsError } from './events.js';
+import type { NpcEvents, NpcState, ToolHandler, VoiceAgentsError } from './events.js';
+import { Emitter } from '../common/emitter.js';
 
 /** The part of AgentSession a conversation uses (so tests and alternative transports can stand in). */
 export interface SessionLike {
@@ -32,21 +33,33 @@ export type ConversationVoice = Pick<
 /** The part of SpeechBubble a conversation drives. */
 export type ConversationBubble = Pick<SpeechBubble, 'turnId' | 'show' | 'correct' | 'cutAt' | 'end'>;
 
-/** What a conversation reports to its NPC handle. */
-export interface ConversationHost {
-  readonly id: string;
-  setState(state: NpcState): void;
-  emitNpc(event: string, ...args: unknown[]): void;
+/** One of an NPC's public events with its arguments, e.g. `['response', text, eventId]`. */
+export type NpcEmission = { [K in keyof NpcEvents]: [K, ...Parameters<NpcEvents[K]>] }[keyof NpcEvents];
+
+/**
+ * What a conversation reports. It owns none of its NPC's state: whoever owns that (the director)
+ * listens and decides.
+ */
+interface ConversationEvents {
+  /** The NPC's state as this conversation sees it. */
+  state: (state: NpcState) => void;
+  /** Something game code hears as the NPC's own event. */
+  npc: (...event: NpcEmission) => void;
+  /** The player's words (a transcript): the player's bubble shows them. */
+  'player:said': (text: string) => void;
+  /** The session ended (not reported for a disposed conversation). */
+  end: (reason: EndReason) => void;
+}
+
+/** What a conversation asks about its NPC and the game, read when it needs them (never pushed). */
+export interface ConversationInputs {
+  now(): number;
   /** Current per-key context facts, sent when the conversation opens. */
   contexts(): ReadonlyMap<string, string>;
-  toolHandler(name: string): ClientToolHandler | undefined;
+  toolHandler(name: string): ToolHandler | undefined;
   hasToolListener(name: string): boolean;
   /** Every tool name the game answers or listens for right now. */
   toolNames(): string[];
-  /** Player bubble, shared by all conversations. */
-  playerSaid(text: string): void;
-  ended(conv: Conversation, reason: EndReason): void;
-  now(): number;
 }
 
 /** A voice quiet this long has finished its turn (a late chunk is far quicker than this). */
@@ -64,7 +77,7 @@ const MAX_HELD_SAMPLES = 16000 * 60;
  * While prewarmed it is connected but silent: the greeting is held back and plays the moment the
  * NPC becomes active, and no microphone audio is sent.
  */
-export class Conversation {
+export class Conversation extends Emitter<ConversationEvents> {
   readonly #offs: (() => void)[] = [];
   #held: AgentAudioChunk[] | null = [];
   #heldSamples = 0;
@@ -91,29 +104,29 @@ export class Conversation {
   /** End of the player's turn (or activation, for the greeting) to the reply being audible. */
   timeToFirstAudioMs: number | null = null;
 
-  readonly #host: ConversationHost;
+  readonly #in: ConversationInputs;
   constructor(
-    host: ConversationHost,
+    inputs: ConversationInputs,
     readonly session: SessionLike,
     readonly voice: ConversationVoice | null,
     readonly bubble: ConversationBubble,
-    readonly prewarm: boolean,
   ) {
-    this.#host = host;
+    super();
+    this.#in = inputs;
     const s = session;
     this.#offs.push(
       s.on('state', (st) => {
-        if (st === 'connecting') this.#host.setState('connecting');
+        if (st === 'connecting') this.emit('state', 'connecting');
       }),
       s.on('conversation:start', (info) => {
         this.#opened = true;
         this.conversationId = info.conversationId;
         this.inputRate = info.inputFormat.sampleRate;
         this.#sentContext.clear();
-        for (const [k, v] of this.#host.contexts()) this.sendContext(k, v);
+        for (const [k, v] of this.#in.contexts()) this.sendContext(k, v);
         for (const text of this.#typedEarly.splice(0)) this.sendText(text);
-        this.#host.setState(this.#active ? 'listening' : 'ready');
-        this.#host.emitNpc('conversation:start', {
+        this.emit('state', this.#active ? 'listening' : 'ready');
+        this.emit('npc', 'conversation:start', {
           conversationId: info.conversationId,
           prewarm: !this.#active,
         });
@@ -125,35 +138,35 @@ export class Conversation {
         this.#cutBubble();
         this.voice?.flush();
         if (this.#held) this.#held = this.#held.filter((c) => c.eventId > e.eventId);
-        this.#host.emitNpc('interruption', e.eventId);
+        this.emit('npc', 'interruption', e.eventId);
       }),
       s.on('transcript', (e) => {
-        if (e.final) this.#userTurnEndedAt = this.#host.now();
-        this.#host.emitNpc('transcript', e.text, e.final);
-        this.#host.playerSaid(e.text);
+        if (e.final) this.#userTurnEndedAt = this.#in.now();
+        this.emit('npc', 'transcript', e.text, e.final);
+        this.emit('player:said', e.text);
       }),
       s.on('ping', (e) => {
         if (e.pingMs !== null) this.pingMs = e.pingMs;
       }),
       s.on('tool', (call) => {
         const { handled: _handled, ...c } = call;
-        this.#host.emitNpc('tool', c);
-        this.#host.emitNpc(`tool:${call.name}`, call.parameters, c);
+        this.emit('npc', 'tool', c);
+        this.emit('npc', `tool:${call.name}`, call.parameters, c);
       }),
       s.on('error', (err) => {
         // The idle timeout's error frame comes just before its close: the end says it, quietly.
         if (err.serverError?.errorType === 'transport_receive_timeout') return;
         const e: VoiceAgentsError = { kind: 'connection', message: err.message, cause: err };
-        this.#host.emitNpc('error', e);
+        this.emit('npc', 'error', e);
       }),
       s.on('queue', ({ status }) => {
-        if (status === 'waiting') this.#host.setState('queued');
+        if (status === 'waiting') this.emit('state', 'queued');
         else if (status === 'admitted')
-          this.#host.setState(this.#opened ? (this.#active ? 'listening' : 'ready') : 'connecting');
+          this.emit('state', this.#opened ? (this.#active ? 'listening' : 'ready') : 'connecting');
       }),
       s.on('reconnecting', (e) => {
-        this.#host.setState('connecting');
-        this.#host.emitNpc('reconnecting', {
+        this.emit('state', 'connecting');
+        this.emit('npc', 'reconnecting', {
           attempt: e.attempt,
           maxAttempts: e.maxAttempts,
           delayMs: e.delayMs,
@@ -167,17 +180,17 @@ export class Conversation {
         voice.on('turnstart', (turn) => {
           this.#startedTurns.add(turn);
           const since = this.#userTurnEndedAt >= 0 ? this.#userTurnEndedAt : this.#activatedAt;
-          if (since >= 0) this.timeToFirstAudioMs = this.#host.now() - since;
+          if (since >= 0) this.timeToFirstAudioMs = this.#in.now() - since;
           this.#userTurnEndedAt = this.#activatedAt = -1;
         }),
         voice.on('speaking', () => {
           this.#quietSince = -1;
-          this.#host.setState('speaking');
+          this.emit('state', 'speaking');
         }),
         voice.on('listening', () => {
           // Not the end of the bubble by itself: a late chunk (underrun) also drains the queue.
-          this.#quietSince = this.#host.now();
-          if (this.#opened && !this.#disposed) this.#host.setState(this.#active ? 'listening' : 'ready');
+          this.#quietSince = this.#in.now();
+          if (this.#opened && !this.#disposed) this.emit('state', this.#active ? 'listening' : 'ready');
         }),
       );
     }
@@ -195,7 +208,7 @@ export class Conversation {
   /** A tool handler for every name the game answers or listens for (read when the call arrives). */
   #registerTools(): void {
     // The session answers unknown tools with an error; listening for `tool:<name>` counts as handling it.
-    const names = this.#host.toolNames();
+    const names = this.#in.toolNames();
     for (const name of names) this.#offs.push(this.session.registerTool(name, this.#toolProxy(name)));
   }
 
@@ -207,9 +220,9 @@ export class Conversation {
 
   #toolProxy(name: string): ClientToolHandler {
     return (params, call) => {
-      const h = this.#host.toolHandler(name);
+      const h = this.#in.toolHandler(name);
       if (h) return h(params, call);
-      if (this.#host.hasToolListener(name)) return undefined; // the default success result
+      if (this.#in.hasToolListener(name)) return undefined; // the default success result
       throw new Error(`Client tool with name ${name} is not defined on client`);
     };
   }
@@ -227,12 +240,12 @@ export class Conversation {
     if (this.#active || this.#disposed) return;
     this.#active = true;
     this.everActive = true;
-    this.#activatedAt = this.#host.now();
+    this.#activatedAt = this.#in.now();
     const held = this.#held ?? [];
     this.#held = null;
     this.#heldSamples = 0;
     for (const c of held) this.#deliver(c);
-    if (this.#opened) this.#host.setState(this.voice?.mode === 'speaking' ? 'speaking' : 'listening');
+    if (this.#opened) this.emit('state', this.voice?.mode === 'speaking' ? 'speaking' : 'listening');
   }
 
   /** The player walked out of range: the conversation stays open (lingers) but no longer gets the mic. */
@@ -269,25 +282,26 @@ export class Conversation {
   }
 
   #onResponse(text: string, eventId: number): void {
-    this.#respondedAt.set(eventId, this.#host.now());
+    this.#respondedAt.set(eventId, this.#in.now());
     for (const k of this.#respondedAt.keys()) if (k < eventId - 8) this.#respondedAt.delete(k);
     const clean = cleanAgentText(text, 'drop').text;
-    this.#host.emitNpc('response', clean, eventId);
+    this.emit('npc', 'response', clean, eventId);
     const reveal = this.#revealFor(eventId);
     reveal.setText(clean); // the same text whatever the tag style: tags only add emotes
-    this.bubble.show(text, this.#host.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
-    if (this.#corrected.has(eventId)) this.bubble.end(this.#host.now());
+    this.bubble.show(text, this.#in.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
+    if (this.#corrected.has(eventId)) this.bubble.end(this.#in.now());
   }
 
   #onCorrection(corrected: string, original: string, eventId: number): void {
     this.#corrected.add(eventId);
-    this.#host.emitNpc(
+    this.emit(
+      'npc',
       'correction',
       cleanAgentText(corrected, 'drop').text,
       cleanAgentText(original, 'drop').text,
       eventId,
     );
-    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.#host.now());
+    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.#in.now());
   }
 
   /**
@@ -302,7 +316,7 @@ export class Conversation {
     const pos = this.voice && this.voice.turnId === turn ? this.voice.playbackPositionMs : 0;
     const heard =
       this.#startedTurns.has(turn) && this.voice?.turnId !== turn ? reveal.length : reveal.countAt(pos);
-    this.bubble.cutAt(heard, this.#host.now());
+    this.bubble.cutAt(heard, this.#in.now());
   }
 
   /** Voice playback position for the bubble's turn (null: not started yet). */
@@ -315,11 +329,11 @@ export class Conversation {
       const at = this.#respondedAt.get(turnId);
       const r = this.#reveals.get(turnId);
       if (this.#held || at === undefined || !r || r.hasAudio) return null;
-      const waited = this.#host.now() - at - TEXT_ONLY_AFTER_MS;
+      const waited = this.#in.now() - at - TEXT_ONLY_AFTER_MS;
       return waited > 0 ? waited : null;
     }
     // Moved on to another turn, or quiet for longer than any underrun: the turn was all heard.
-    if (v.turnId !== turnId || (this.#quietSince >= 0 && this.#host.now() - this.#quietSince > QUIET_END_MS))
+    if (v.turnId !== turnId || (this.#quietSince >= 0 && this.#in.now() - this.#quietSince > QUIET_END_MS))
       return Number.MAX_SAFE_INTEGER;
     return v.playbackPositionMs;
   }
@@ -336,7 +350,7 @@ export class Conversation {
       return true;
     }
     if (!this.isOpen) return false;
-    this.#userTurnEndedAt = this.#host.now();
+    this.#userTurnEndedAt = this.#in.now();
     this.session.sendText(text);
     return true;
   }
@@ -355,8 +369,7 @@ export class Conversation {
   }
 
   #onEnd(reason: EndReason): void {
-    if (this.#disposed) return;
-    this.#host.ended(this, reason);
+    if (!this.#disposed) this.emit('end', reason);
   }
 
   /** Close the session and release the voice and listeners. Idempotent. */
@@ -373,6 +386,7 @@ export class Conversation {
       // Closing an already dead socket: nothing to do.
     }
     this.voice?.dispose();
-    this.bubble.end(this.#host.now());
+    this.bubble.end(this.#in.now());
+    this.removeAllListeners();
   }
 }

@@ -2,9 +2,9 @@ import type * as Phaser from 'phaser';
 import { Emitter } from '../common/emitter.js';
 import type { NpcDefinition } from '../npc/types.js';
 import { factText } from '../npc/conditions.js';
-import type { Conversation } from './conversation.js';
+import type { Conversation, NpcEmission } from './conversation.js';
 import type { NpcEvents, NpcState, ToolHandler } from './events.js';
-import type { SpeechBubble } from './bubble/view.js';
+import type { NpcTalk } from './director-parts.js';
 
 /** Anything with a world position: a Sprite, Image, Container, Zone, or a plain moving object. */
 export type Positioned = Phaser.GameObjects.GameObject & { x: number; y: number };
@@ -16,14 +16,18 @@ export interface AttachOptions {
   headOffset?: { x: number; y: number };
 }
 
-/** The plugin-side of a handle: what the handle asks its plugin to do. */
+/**
+ * Where a handle's conversation state lives and where its requests go: the conversation director,
+ * the one writer of that state. (Spelled out rather than picked from the director, so the published
+ * declarations, which drop @internal members, stay consistent.)
+ */
 export interface HandleOwner {
+  talk(npc: NpcHandle): NpcTalk | undefined;
+  sendText(npc: NpcHandle, text: string): boolean;
+  skip(npc: NpcHandle): void;
   detach(npc: NpcHandle): void;
-  sendTextTo(npc: NpcHandle, text: string): boolean;
-  skipNpc(npc: NpcHandle): void;
   contextChanged(npc: NpcHandle, key: string, text: string): void;
-  toolAdded(npc: NpcHandle, name: string): void;
-  relay(npc: NpcHandle, event: string, args: unknown[]): void;
+  toolAdded(npc: NpcHandle | null, name: string): void;
 }
 
 /**
@@ -31,20 +35,9 @@ export interface HandleOwner {
  * context (`npc.setContext('inventory', 'The player holds a torch')`) and answers its tools.
  */
 export class NpcHandle extends Emitter<NpcEvents> {
-  #state: NpcState = 'idle';
   #def: NpcDefinition;
   readonly #contextMap = new Map<string, string>();
   readonly #tools = new Map<string, ToolHandler>();
-  /** @internal */ conversation: Conversation | null = null;
-  /** @internal */ bubble: SpeechBubble | null = null;
-  /** @internal */ index = -1;
-  /** @internal: position in the plugin's dense list of handles. */ slot = -1;
-  /** @internal */ lastMouth = 0;
-  /** @internal: the last conversation ended idle; the next one opens without a greeting. */
-  quietNext = false;
-  /** @internal: the file changed while a conversation was open; it applies to the next one. */
-  pendingReload = false;
-  #attached = true;
 
   readonly #owner: HandleOwner;
   constructor(
@@ -77,11 +70,21 @@ export class NpcHandle extends Emitter<NpcEvents> {
   }
 
   get state(): NpcState {
-    return this.#state;
+    return this.#owner.talk(this)?.state ?? 'idle';
   }
 
   get attached(): boolean {
-    return this.#attached;
+    return this.#owner.talk(this) !== undefined;
+  }
+
+  /** @internal: the open conversation, if any. */
+  get conversation(): Conversation | null {
+    return this.#owner.talk(this)?.conversation ?? null;
+  }
+
+  /** @internal: the file changed while a conversation was open; it applies to the next one. */
+  get pendingReload(): boolean {
+    return this.#owner.talk(this)?.pendingReload ?? false;
   }
 
   /** True while the player's microphone is routed to this NPC. */
@@ -110,7 +113,8 @@ export class NpcHandle extends Emitter<NpcEvents> {
 
   /** The text now shown in this NPC's bubble. */
   get bubbleText(): string {
-    return this.bubble?.visible ? this.bubble.visibleText : '';
+    const b = this.#owner.talk(this)?.bubble;
+    return b?.visible ? b.visibleText : '';
   }
 
   /**
@@ -178,12 +182,12 @@ export class NpcHandle extends Emitter<NpcEvents> {
 
   /** Send typed text to this NPC's open conversation. False if none is open. */
   sendText(text: string): boolean {
-    return this.#owner.sendTextTo(this, text);
+    return this.#owner.sendText(this, text);
   }
 
   /** Stop this NPC's current line now; its bubble keeps what was heard. */
   skip(): void {
-    this.#owner.skipNpc(this);
+    this.#owner.skip(this);
   }
 
   /** End this NPC's conversation and unbind it from its game object. */
@@ -191,24 +195,19 @@ export class NpcHandle extends Emitter<NpcEvents> {
     this.#owner.detach(this);
   }
 
-  /** @internal */
+  /** @internal: the director let it go; game code's listeners go with it. */
   markDetached(): void {
-    this.#attached = false;
     this.removeAllListeners();
   }
 
-  /** @internal */
-  setState(state: NpcState): void {
-    if (state === this.#state) return;
-    const prev = this.#state;
-    this.#state = state;
-    this.emitEvent('state', state, prev);
-  }
-
-  /** @internal: emit on the handle and relay to the plugin (with the NPC first). */
-  emitEvent(event: string, ...args: unknown[]): void {
+  /** @internal: the director reported one of this NPC's events. */
+  fire(...[event, ...args]: NpcEmission): void {
     // Untyped on purpose: `tool:<name>` events are named at run time.
     (this.emit as (e: string, ...a: unknown[]) => void).call(this, event, ...args);
-    this.#owner.relay(this, event, args);
+  }
+
+  /** @internal */
+  mouth(level: number): void {
+    this.options.onMouth?.(level, this);
   }
 }

@@ -1,28 +1,25 @@
 import * as Phaser from 'phaser';
 import type { MicMode } from '../audio/index.js';
 import { AudioLink } from './audio-link.js';
-import { ProximityTracker, type ProximityChange } from '../proximity/index.js';
-import { proximityFromNpc } from './npc-proximity.js';
 import { SpeechInput } from './speech-input.js';
 import { onNpcError, onNpcUpdate } from '../npc/index.js';
 import type { NpcDefinition } from '../npc/types.js';
-import type { EndReason } from '../protocol/index.js';
 import { EventfulScenePlugin } from './plugin-events.js';
-import { createConversation } from './conversation-host.js';
-import { NpcHandle, type AttachOptions, type HandleOwner, type Positioned } from './npc-handle.js';
-import type { VoiceAgentsError } from './events.js';
+import { ConversationDirector } from './director.js';
+import { NpcHandle, type AttachOptions, type Positioned } from './npc-handle.js';
 import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
-import { resolveBubbleStyle } from './bubble/style.js';
 import { listenerPoint, type Listener } from './listener.js';
+import { headOf } from './markers.js';
 import { SceneVisuals } from './visuals.js';
-import { PositionSync } from './position-sync.js';
 import type { OverlayInfo } from './overlay.js';
-
-const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
+import type { SpeechBubble } from './bubble/view.js';
+import type { ProximityTracker } from '../proximity/index.js';
 
 /**
  * The scene plugin: NPC agents on game objects, proximity switching, the microphone routed to the
- * active conversation, spatial voices, speech bubbles and a debug overlay.
+ * active conversation, spatial voices, speech bubbles and a debug overlay. It is the Phaser side:
+ * the scene's lifecycle, the public API and the per-frame calls. Who talks to whom, and every
+ * NPC's conversation state, belong to the ConversationDirector; this class relays its events.
  *
  * Lifecycle (Phaser never calls a scene plugin's destroy() itself): on the scene's SHUTDOWN every
  * conversation ends, the microphone is released, bubbles and timers are cleared and every listener
@@ -31,63 +28,55 @@ const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by
  */
 export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #config: VoiceAgentsConfig = { ...DEFAULT_CONFIG };
-  readonly #handles = new Map<string, NpcHandle>();
-  /** Push-to-talk is held. */
-  #pushToTalkHeld = false;
+  readonly #audio = new AudioLink(() => this.#config);
   /** The browser's recognizer (configure({ speechRecognition: 'browser' })): its words go to the active NPC. */
-  readonly #speech = new SpeechInput((text) => {
-    const h = this.#active;
-    if (h?.conversation && h.conversation.sendText(text)) this.#playerSaid(text);
-  });
-  /** Facts for every NPC of the scene (setFact), given to each one attached later too. */
-  readonly #facts = new Map<string, string | number | boolean>();
-  readonly #byObject = new Map<Phaser.GameObjects.GameObject, NpcHandle>();
-  /** The handles again, dense (h.slot): the per-frame position sync walks an array, not a Map iterator. */
-  /** NPCs with an open conversation: the only ones that need per-frame audio and marker work. */
-  readonly #talking = new Set<NpcHandle>();
-  #tracker: ProximityTracker;
-  #positions: PositionSync<NpcHandle>;
-  #listenerTarget: Listener | null = null;
-  #listenerPos = { x: 0, y: 0 };
-  #active: NpcHandle | null = null;
-  readonly #audio: AudioLink;
+  readonly #speech = new SpeechInput();
+  readonly #director: ConversationDirector<NpcHandle, SpeechBubble>;
   readonly #visuals: SceneVisuals;
+  #listenerTarget: Listener | null = null;
+  readonly #listenerPos = { x: 0, y: 0 };
   /** What the debug overlay shows; made once, called only while the overlay is on (no per-frame garbage). */
   readonly #overlayInfo = (): [readonly NpcHandle[], ProximityTracker, OverlayInfo] => [
-    [...this.#handles.values()],
-    this.#tracker,
+    this.#director.npcs,
+    this.#director.tracker,
     {
       listener: this.#listenerPos,
-      active: this.#active,
+      active: this.#director.active,
       micOpen: this.micOpen,
       micLevel: this.micLevel,
       micMode: this.#audio.mode,
     },
   ];
   #running = false;
-  #now = 0;
   #unsubs: (() => void)[] = [];
-  readonly #owner: HandleOwner;
 
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
     super(scene, pluginManager, pluginKey);
-    this.#tracker = this.#newTracker();
-    this.#positions = new PositionSync(this.#tracker);
-    this.#visuals = new SceneVisuals(scene);
-    this.#owner = {
-      detach: (npc) => this.detach(npc),
-      sendTextTo: (npc, text) => this.#sendTextTo(npc, text),
-      skipNpc: (npc) => npc.conversation?.skip(),
-      contextChanged: (npc, key, text) => npc.conversation?.sendContext(key, text),
-      toolAdded: (npc, name) => npc.conversation?.addTool(name),
-      relay: (npc, event, args) => this.emit(event, npc, ...args),
-    };
-    this.#audio = new AudioLink({
+    const visuals = (this.#visuals = new SceneVisuals(scene));
+    const director = (this.#director = new ConversationDirector<NpcHandle, SpeechBubble>({
+      audio: this.#audio,
+      speech: this.#speech,
       config: () => this.#config,
-      error: (e) => this.pluginError(e),
-      micChanged: (open) => this.emit('mic', open),
-      chunk: (pcm) => this.#active?.conversation?.sendAudio(pcm),
+      bubble: (h, style, position) =>
+        visuals.bubbles.create({ anchor: (out) => h.attached && (headOf(h, out), true), position }, style),
+      pluginEvents: () => this.events.eventNames(),
+    }));
+    // An NPC's event reaches its own listeners first, then the plugin's (with the NPC first).
+    director.on('npc', (h, ...e) => {
+      h.fire(...e);
+      this.emit(e[0], h, ...e.slice(1));
     });
+    director.on('active:change', (h, prev) => this.emit('active:change', h, prev));
+    director.on('player:said', (text) => this.#playerSaid(text));
+    director.on('detached', (h, bubble) => {
+      h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
+      if (bubble) visuals.removeBubble(bubble);
+      h.markDetached();
+    });
+    this.#audio.on('error', (e) => this.pluginError(e));
+    this.#audio.on('mic', (open) => this.emit('mic', open));
+    this.#audio.on('chunk', (pcm) => director.micChunk(pcm));
+    this.#speech.on('heard', (text) => director.heard(text));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -107,6 +96,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   #onStart(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#director.start();
     const ev = this.systems!.events;
     ev.on(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
     ev.once(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
@@ -132,11 +122,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     ev.off(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
     ev.off(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
     for (const off of this.#unsubs.splice(0)) off();
-    for (const h of [...this.#handles.values()]) this.detach(h);
+    this.#director.stop();
     this.#speech.dispose();
-    this.#tracker = this.#newTracker();
-    this.#positions = new PositionSync(this.#tracker);
-    this.#active = null;
     this.#audio.dispose();
     this.#visuals.destroy();
     this.#listenerTarget = null;
@@ -153,27 +140,13 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     super.destroy();
   }
 
-  #newTracker(): ProximityTracker {
-    const c = this.#config;
-    return new ProximityTracker({
-      maxConcurrent: c.maxConcurrent ?? DEFAULT_CONFIG.maxConcurrent,
-      lingerMs: c.lingerMs ?? DEFAULT_CONFIG.lingerMs,
-      switchMargin: c.switchMargin ?? DEFAULT_CONFIG.switchMargin,
-      lineOfSight: c.lineOfSight ?? null,
-    });
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Public API
 
   /** Connection, audio and behaviour settings in one place. Merged over what was set before. */
   configure(config: VoiceAgentsConfig): this {
     this.#config = { ...this.#config, ...config };
-    const t = this.#tracker;
-    if (config.maxConcurrent !== undefined) t.maxConcurrent = config.maxConcurrent;
-    if (config.lingerMs !== undefined) t.lingerMs = config.lingerMs;
-    if (config.switchMargin !== undefined) t.switchMargin = config.switchMargin;
-    if (config.lineOfSight !== undefined) t.lineOfSight = config.lineOfSight;
+    this.#director.configure(config);
     if (config.micMode !== undefined) this.setMicMode(config.micMode);
     return this;
   }
@@ -190,39 +163,18 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   attach(gameObject: Positioned, npc: NpcDefinition, options: AttachOptions = {}): NpcHandle {
     if (!npc || typeof npc.id !== 'string' || !npc.id)
       throw new TypeError('attach(gameObject, npc): npc must be an NPC definition with an id');
-    if (this.#handles.has(npc.id)) throw new Error(`NPC "${npc.id}" is already attached in this scene`);
-    if (this.#byObject.has(gameObject))
-      throw new Error(`This game object already has NPC "${this.#byObject.get(gameObject)!.id}"`);
-    const h = new NpcHandle(this.#owner, gameObject, npc, options);
-    for (const [key, value] of this.#facts) h.setFact(key, value);
-    this.#handles.set(npc.id, h);
-    this.#byObject.set(gameObject, h);
-    this.#tracker.add(npc.id, gameObject.x, gameObject.y, proximityFromNpc(npc.proximity));
-    h.index = this.#tracker.indexOf(npc.id);
-    this.#positions.add(h);
+    const h = new NpcHandle(this.#director, gameObject, npc, options);
+    this.#director.add(h);
     gameObject.once(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
     return h;
   }
 
   /** End an NPC's conversation and unbind it (by handle, game object or id). */
   detach(target: NpcHandle | Phaser.GameObjects.GameObject | string): void {
+    const d = this.#director;
     const h =
-      typeof target === 'string'
-        ? this.#handles.get(target)
-        : target instanceof NpcHandle
-          ? target
-          : this.#byObject.get(target);
-    if (!h || this.#handles.get(h.id) !== h) return;
-    h.gameObject.off(Phaser.GameObjects.Events.DESTROY, this.#onObjectDestroyed, this);
-    if (h.conversation) this.#closeConversation(h, CLOSED_BY_GAME);
-    if (this.#active === h) this.#setActive(null);
-    this.#positions.remove(h);
-    this.#tracker.remove(h.id);
-    this.#handles.delete(h.id);
-    this.#byObject.delete(h.gameObject);
-    if (h.bubble) this.#visuals.removeBubble(h.bubble);
-    h.bubble = null;
-    h.markDetached();
+      typeof target === 'string' ? d.npc(target) : target instanceof NpcHandle ? target : d.npcOn(target);
+    if (h) d.detach(h);
   }
 
   #onObjectDestroyed(gameObject: Phaser.GameObjects.GameObject): void {
@@ -234,24 +186,23 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    * each NPC's `setFact`, for the whole village at once.
    */
   setFact(key: string, value: string | number | boolean): this {
-    this.#facts.set(key, value);
-    for (const h of this.#handles.values()) h.setFact(key, value);
+    this.#director.setFact(key, value);
     return this;
   }
 
   /** An attached NPC by id. */
   npc(id: string): NpcHandle | undefined {
-    return this.#handles.get(id);
+    return this.#director.npc(id);
   }
 
   /** Every attached NPC. */
   get npcs(): NpcHandle[] {
-    return [...this.#handles.values()];
+    return this.#director.npcs;
   }
 
   /** The NPC the player is talking to (the microphone goes there), or null. */
   get activeNpc(): NpcHandle | null {
-    return this.#active;
+    return this.#director.active;
   }
 
   /**
@@ -269,55 +220,32 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
    * with: the service takes overrides only at the start of a conversation).
    */
   updateNpc(def: NpcDefinition): boolean {
-    const h = this.#handles.get(def.id);
-    if (!h) return false;
-    h.setDefinition(def);
-    this.#tracker.configure(def.id, proximityFromNpc(def.proximity));
-    h.bubble?.setStyle(resolveBubbleStyle(def.bubble));
-    if (h.conversation) h.pendingReload = true;
-    return true;
+    return this.#director.updateNpc(def);
   }
 
   protected toolListened(name: string): void {
-    for (const h of this.#talking) h.conversation?.addTool(name);
+    this.#director.toolAdded(null, name);
   }
 
   // Player controls -----------------------------------------------------------------------------
 
   /**
    * Push-to-talk pressed (bind to a key down). Pressed while the NPC speaks, it cuts the NPC off at
-   * once: the player asked for the floor, and waiting for their first words to barge in (about
-   * 150 ms, or never when they pause) felt like the key did nothing.
+   * once: the player asked for the floor.
    */
   pushToTalkStart(): void {
-    this.#audio.talk(true);
-    this.#pushToTalkHeld = true;
-    if (this.#active?.state === 'speaking') this.#active.conversation?.skip();
-    this.#wake();
-    this.#updateMic();
-  }
-
-  /** The active NPC's conversation ended idle: the player acts, so open a new one (no greeting). */
-  #wake(): void {
-    const h = this.#active;
-    if (!h || h.conversation) return;
-    this.#openConversation(h, false);
-    // #openConversation sets it; the narrowing above does not know.
-    (h.conversation as NpcHandle['conversation'])?.activate();
+    this.#director.pushToTalk(true);
   }
 
   /** Push-to-talk released. */
   pushToTalkStop(): void {
-    this.#audio.talk(false);
-    this.#pushToTalkHeld = false;
-    this.#updateMic();
+    this.#director.pushToTalk(false);
   }
 
   /** 'push-to-talk' (hold a key), 'open' (always listening, with an echo guard), or 'muted'. */
   setMicMode(mode: MicMode): void {
     this.#config.micMode = mode;
-    this.#audio.setMode(mode);
-    this.#updateMic();
+    this.#director.setMicMode(mode);
   }
 
   get micMode(): MicMode {
@@ -336,15 +264,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   /** Type to the active NPC. Returns false when nobody is listening. */
   sendText(text: string): boolean {
-    return this.#active ? this.#sendTextTo(this.#active, text) : false;
-  }
-
-  #sendTextTo(h: NpcHandle, text: string): boolean {
-    if (h === this.#active) this.#wake();
-    const c = h.conversation;
-    if (!c || !c.sendText(text)) return false;
-    this.#playerSaid(text);
-    return true;
+    const a = this.#director.active;
+    return a ? this.#director.sendText(a, text) : false;
   }
 
   /** The text now shown in the player's bubble (what they typed), for accessibility mirrors. */
@@ -354,7 +275,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   /** Stop the active NPC's current line now (the seed's interrupt); its bubble keeps what was heard. */
   skip(): void {
-    this.#active?.conversation?.skip();
+    const a = this.#director.active;
+    if (a) this.#director.skip(a);
   }
 
   /** Show or hide the debug overlay (radii, active link, states, ping, time to first audio, mic level). */
@@ -376,155 +298,28 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   // Per frame
 
   #onPostUpdate(time: number): void {
-    this.#now = time;
-    const lp = this.#listenerPosition();
-    this.#positions.sync(lp.x, lp.y);
-    const changes = this.#tracker.update(lp.x, lp.y, time);
-    if (changes.length) this.#apply(changes);
-    const mixer = this.#audio.mixer;
-    if (mixer) {
-      mixer.setListener(lp.x, lp.y);
-      mixer.update();
-    }
-    for (const h of this.#talking) {
-      const c = h.conversation;
-      if (!c) continue;
-      c.voice?.setPosition(h.gameObject.x, h.gameObject.y);
-      const onMouth = h.options.onMouth;
-      if (onMouth) {
-        const level = h.state === 'speaking' ? h.level : 0;
-        if (level > 0 || h.lastMouth > 0) onMouth(level, h);
-        h.lastMouth = level;
-      }
-    }
+    const lp = this.#listenerPos;
+    if (!listenerPoint(this.#listenerTarget, this.scene!.cameras.main, lp)) this.#listenerTarget = null; // its game object was destroyed: the camera takes over
+    this.#director.frame(lp.x, lp.y, time);
     const c = this.#config;
     const player =
       this.#listenerTarget && !('worldView' in this.#listenerTarget) ? this.#listenerTarget : null;
-    this.#visuals.draw(time, this.#talking, c.markers !== false, c.bubbleAvoid, this.#overlayInfo, player);
+    this.#visuals.draw(
+      time,
+      this.#director.talking,
+      c.markers !== false,
+      c.bubbleAvoid,
+      this.#overlayInfo,
+      player,
+    );
   }
 
-  #listenerPosition(): { x: number; y: number } {
-    if (!listenerPoint(this.#listenerTarget, this.scene!.cameras.main, this.#listenerPos))
-      this.#listenerTarget = null; // its game object was destroyed: the camera takes over
-    return this.#listenerPos;
-  }
-
-  #apply(changes: readonly ProximityChange[]): void {
-    for (const ch of changes) {
-      const h = this.#handles.get(ch.id);
-      if (!h) continue;
-      switch (ch.type) {
-        case 'open':
-          if (!h.conversation && !h.definition.unavailable)
-            this.#openConversation(h, ch.reason === 'prewarm');
-          break;
-        case 'activate':
-          if (h.definition.unavailable) break; // its file is broken: nothing to talk to yet
-          if (!h.conversation) this.#openConversation(h, false);
-          if (h.conversation) this.#setActive(h);
-          break;
-        case 'deactivate':
-          if (this.#active === h) this.#setActive(null);
-          break;
-        case 'close':
-          if (h.conversation) this.#closeConversation(h, CLOSED_BY_GAME);
-          break;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Conversations
-
-  #openConversation(h: NpcHandle, prewarm: boolean): void {
-    const conv = createConversation(h, prewarm, {
-      config: this.#config,
-      voice: () => this.#audio.createVoice(),
-      bubbles: () => this.#visuals.bubbles,
-      deps: {
-        setSpeaking: (id, speaking) => this.#tracker.setSpeaking(id, speaking),
-        stateChanged: (npc) => {
-          if (this.#active === npc) this.#updateMic();
-        },
-        pluginToolEvents: () => this.events.eventNames(),
-        playerSaid: (text) => this.#playerSaid(text),
-        ended: (npc, reason) => this.#closeConversation(npc, reason),
-        now: () => this.#now,
-      },
-    });
-    if (!conv) return;
-    h.conversation = conv;
-    this.#talking.add(h);
-    h.setState('connecting');
-    void conv.connect();
-  }
-
-  #closeConversation(h: NpcHandle, reason: EndReason): void {
-    const c = h.conversation;
-    if (!c) return;
-    h.conversation = null;
-    this.#talking.delete(h);
-    // Ended for lack of input: nothing went wrong. The player standing there keeps the NPC, and
-    // the next thing they do (type, talk, walk up again) opens a new conversation without a greeting.
-    const idle = isIdleEnd(reason);
-    // Only a conversation the player was in has greeted them: an idle prewarm greets next time.
-    if (idle && c.everActive) h.quietNext = true;
-    if (this.#active === h && !idle) this.#setActive(null);
-    // A prewarm the player never reached was never heard: its held greeting must not surface.
-    if (!c.everActive) h.bubble?.clear();
-    c.dispose();
-    if (h.lastMouth > 0) {
-      h.lastMouth = 0;
-      h.options.onMouth?.(0, h); // the voice stopped mid-word: close the mouth
-    }
-    this.#tracker.setSpeaking(h.id, false);
-    h.setState('idle');
-    h.emitEvent('conversation:end', reason);
-    // A prewarm the player never used that the service closed for lack of input is not a problem
-    // to show: the next approach opens a fresh conversation.
-    const unusedTimeout = !c.everActive && reason.kind === 'error' && reason.error === 'operational';
-    if (reason.kind === 'error' && !unusedTimeout && !idle)
-      h.emitEvent('error', { kind: 'ended', message: reason.message, reason } satisfies VoiceAgentsError);
-  }
-
-  #setActive(h: NpcHandle | null): void {
-    const prev = this.#active;
-    if (prev === h) return;
-    if (prev) {
-      prev.conversation?.deactivate();
-      if (prev.conversation?.isOpen) prev.setState(prev.state === 'speaking' ? 'speaking' : 'ready');
-      prev.emitEvent('active', false);
-    }
-    this.#active = h;
-    if (h) {
-      this.#audio.retry();
-      h.conversation?.activate();
-      h.emitEvent('active', true);
-    }
-    this.emit('active:change', h, prev);
-    this.#updateMic();
-  }
-
+  /** The player's words over the player (not over a camera listener). */
   #playerSaid(text: string): void {
     const target = this.#listenerTarget;
     if (this.#config.bubbles === false || !target || 'worldView' in target) return;
     const current = () => this.#listenerTarget === target;
-    this.#visuals.playerSaid(target, current, text, this.#now, this.#config.playerBubble);
-  }
-
-  /** The microphone is open exactly while the active conversation is open (and not muted). */
-  #updateMic(): void {
-    const conv = this.#active?.conversation;
-    const open = !!conv && conv.isOpen && this.#running;
-    this.#audio.want(open ? conv!.inputRate : 0);
-    // The browser's recognizer, when chosen: while the player's voice goes to the NPC.
-    const live =
-      open && (this.#audio.mode === 'open' || (this.#audio.mode === 'push-to-talk' && this.#pushToTalkHeld));
-    this.#speech.update(
-      this.#config.speechRecognition === 'browser',
-      live,
-      this.#active?.definition.agent.language,
-    );
+    this.#visuals.playerSaid(target, current, text, this.#director.now, this.#config.playerBubble);
   }
 }
 
@@ -540,13 +335,4 @@ declare global {
       voiceAgents: VoiceAgentsPlugin;
     }
   }
-}
-
-/** The agent closed the conversation because the player said nothing for a while (its idle timeout). */
-function isIdleEnd(reason: EndReason): boolean {
-  if (reason.kind !== 'error') return false;
-  return (
-    reason.errorType === 'transport_receive_timeout' ||
-    (reason.error === 'operational' && /no user input/i.test(reason.message))
-  );
 }

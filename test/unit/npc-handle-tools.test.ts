@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { NpcHandle, type HandleOwner, type Positioned } from '../../plugin/phaser/npc-handle.js';
 import type { NpcDefinition } from '../../plugin/npc/types.js';
 
-/** The plugin side of a handle, recording what the handle asked of it. */
+/** The director side of a handle, recording the tools the handle asked it to answer. */
 function owner(): HandleOwner & { added: string[] } {
   const added: string[] = [];
   return {
     added,
+    talk: () => undefined,
     detach: () => {},
-    sendTextTo: () => false,
-    skipNpc: () => {},
+    sendText: () => false,
+    skip: () => {},
     contextChanged: () => {},
-    toolAdded: (_npc, name) => added.push(name),
-    relay: () => {},
+    toolAdded: (_npc, name) => void added.push(name),
   };
 }
 

@@ -6,7 +6,7 @@ import { int16ToBase64 } from '../../plugin/protocol/index.js';
 import {
   Conversation,
   type ConversationBubble,
-  type ConversationHost,
+  type ConversationInputs,
   type ConversationVoice,
 } from '../../plugin/phaser/conversation.js';
 import type { NpcVoiceEvents } from '../../plugin/audio/index.js';
@@ -121,19 +121,18 @@ async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler
   const contexts = new Map<string, string>([['inventory', 'The player holds a torch.']]);
   const t0 = performance.now();
   const clock = { skipped: 0 };
-  const host: ConversationHost = {
-    id: 'mira',
-    setState: (s) => events.push(['state', s]),
-    emitNpc: (e, ...a) => events.push([e, ...a]),
+  const inputs: ConversationInputs = {
     contexts: () => contexts,
     toolHandler: (n) => tools.get(n),
     hasToolListener: (n) => listening.has(n),
     toolNames: () => [...tools.keys(), ...listening],
-    playerSaid: (t) => events.push(['playerSaid', t]),
-    ended: (_c, r) => ended.push(r),
     now: () => performance.now() - t0 + clock.skipped,
   };
-  const conv = new Conversation(host, session, voice, bubble, opts.prewarm ?? false);
+  const conv = new Conversation(inputs, session, voice, bubble);
+  conv.on('state', (s) => events.push(['state', s]));
+  conv.on('npc', (...e) => events.push(e));
+  conv.on('player:said', (t) => events.push(['playerSaid', t]));
+  conv.on('end', (r) => ended.push(r));
   if (!opts.prewarm) conv.activate();
   const connecting = conv.connect();
   const conn = await server.connection(0);
@@ -348,19 +347,17 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     });
     const events: unknown[][] = [];
     const ended: EndReason[] = [];
-    const host: ConversationHost = {
-      id: 'mira',
-      setState: (st) => events.push(['state', st]),
-      emitNpc: (e, ...a) => events.push([e, ...a]),
+    const inputs: ConversationInputs = {
       contexts: () => new Map(),
       toolHandler: () => undefined,
       hasToolListener: () => false,
       toolNames: () => [],
-      playerSaid: () => {},
-      ended: (_c, r) => ended.push(r),
       now: () => 0,
     };
-    const conv = new Conversation(host, session, null, new RecBubble(), false);
+    const conv = new Conversation(inputs, session, null, new RecBubble());
+    conv.on('state', (st) => events.push(['state', st]));
+    conv.on('npc', (...e) => events.push(e));
+    conv.on('end', (r) => ended.push(r));
     await conv.connect();
     await until(() => ended.length === 1);
     expect(ended[0]).toMatchObject({ kind: 'error', error: 'connection' });

@@ -52,10 +52,6 @@ export class TurnReveal {
     return this.#audioMs > 0;
   }
 
-  get wasCorrected(): boolean {
-    return this.#corrected;
-  }
-
   /** Set (or replace) the cleaned text of this turn; pending alignment is matched against it. */
   setText(text: string): void {
     this.#text = text;
@@ -116,10 +112,6 @@ export class TurnReveal {
   /** The turn's audio finished playing (or was cut): reveal whatever is left. */
   end(): void {
     this.#ended = true;
-  }
-
-  get isEnded(): boolean {
-    return this.#ended;
   }
 
   /**
