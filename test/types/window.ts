@@ -1,19 +1,19 @@
 /**
  * The test API on `window`: every hook a browser test, an end-to-end test or a bench reads or writes
- * through `page.evaluate(...)`, with its type. Each hook's type is taken from the code that builds it
- * (`export type AudioLab = typeof lab` beside the page's `window.lab = lab`), so a page and its tests
- * cannot drift apart: a hook renamed or removed on either side fails `tsc`.
+ * through `page.evaluate(...)`, declared once, each with the type of the code that builds it.
  *
- * Convention: a page builds its API as one object, exports its type next to it, assigns it with
- * `window.<name> = <object>` (no cast) and sets `window.__ready = true` last; the name says which
- * page it belongs to (`lab`, `sessionLab`, `fault`, `latencyBench`…), because one declaration
- * serves every page and two pages may not give one name two shapes. Hooks a page adds later, and
- * values a test parks on the page between two `evaluate` calls, are optional fields. Tests write
- * `window.lab` / `const { lab } = window` inside their callbacks, never `window as any`.
+ * Convention: a page builds its API as one object, exports its type beside it
+ * (`export type AudioLab = typeof lab`), assigns it with `window.lab = lab` (no cast) and sets
+ * `window.__ready = true` last; this file declares it with `import type`, so a hook renamed or
+ * removed on either side fails `tsc`. A page's API is declared as present (a test reads it only on
+ * the page that sets it); the name says whose it is (`lab`, `sessionLab`, `fault`, `latencyBench`…),
+ * since two pages may not give one name two shapes. Values a test parks on a page between two
+ * `evaluate` calls, and hooks that appear later, are optional. Tests write `window.lab` or
+ * `const { lab } = window` inside their callbacks, never `window as any`.
  *
- * Not declared yet: the Phaser plugin page (test/browser/pages/phaser/main.ts) keeps its untyped
- * `__t`, `__cfg` and `__ready` (a count of scene creates there, not `true`) until that page and
- * test/browser/phaser-plugin.test.ts move to this convention.
+ * Not declared yet: the Phaser plugin page (test/browser/pages/phaser/main.ts, with
+ * test/browser/phaser-plugin.test.ts and bench/switch-greeting.bench.ts) keeps its untyped `__t`,
+ * `__cfg` and `__ready` (a count of scene creates there, not `true`) until it moves to this convention.
  */
 import type { AudioLab } from '../browser/pages/audio/lab.js';
 import type { SessionLab } from '../browser/pages/session/session.js';
