@@ -145,10 +145,10 @@ async function open(browser: Browser, client: Client): Promise<Side> {
   if (CHUNK_MS !== undefined) q.set('chunkMs', String(CHUNK_MS));
   if (CAPTURE !== 'auto') q.set('capture', CAPTURE);
   await page.goto(`${base}/bench/pages/audio/latency.html?${q}`);
-  await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
   current = null;
   const url = `ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=x`;
-  const glue = await page.evaluate((u) => (window as any).bench.start(u), url);
+  const glue = await page.evaluate((u) => window.latencyBench.start(u), url);
   const t0 = Date.now();
   while (!current && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
   if (!current) throw new Error(`${client}: no connection`);
@@ -167,18 +167,14 @@ async function open(browser: Browser, client: Client): Promise<Side> {
 
 let nextId = 10;
 async function micTrial(s: Side): Promise<void> {
-  const r = (await s.page.evaluate(() => (window as any).bench.micTrial())) as {
-    ms: number;
-    sinceSend: number;
-    toCapture: number;
-  };
+  const r = await s.page.evaluate(() => window.latencyBench.micTrial());
   s.micToWire.push(r.ms);
   s.micSinceSend.push(r.sinceSend);
   s.micToCapture.push(r.toCapture);
 }
 async function earTrial(s: Side): Promise<void> {
   const id = (nextId += 10);
-  const p = s.page.evaluate((x) => (window as any).bench.earTrial(x), id);
+  const p = s.page.evaluate((x) => window.latencyBench.earTrial(x), id);
   // Audio renders in bursts (10 ms here): a random start keeps the turn from always arriving at the
   // same point of that cycle, which would bias one client's median.
   await new Promise((r) => setTimeout(r, Math.random() * 20));
@@ -187,11 +183,11 @@ async function earTrial(s: Side): Promise<void> {
 }
 async function bargeTrial(s: Side): Promise<void> {
   const id = (nextId += 10);
-  const ready = s.page.evaluate((x) => (window as any).bench.audibleFor(x, 300), id);
+  const ready = s.page.evaluate((x) => window.latencyBench.audibleFor(x, 300), id);
   sendTurn(s.sock, id, 3);
   await ready;
-  await s.page.evaluate(() => (window as any).bench.armBarge());
-  const p = s.page.evaluate(() => (window as any).bench.bargeTrial());
+  await s.page.evaluate(() => window.latencyBench.armBarge());
+  const p = s.page.evaluate(() => window.latencyBench.bargeTrial());
   s.sock.send(JSON.stringify({ type: 'interruption', interruption_event: { event_id: id + 1 } }));
   s.bargeToSilence.push(await p);
   // The official client keeps its fading queue for 2 s; let both settle the same way.
@@ -254,8 +250,7 @@ async function oneRun(run: number): Promise<RunResult> {
     await alternate(MIC_TRIALS, micTrial);
     await alternate(EAR_TRIALS, earTrial);
     await alternate(BARGE_TRIALS, bargeTrial);
-    const info = async (s: Side) =>
-      (await s.page.evaluate(() => (window as any).bench.info())) as Record<string, any>;
+    const info = async (s: Side) => await s.page.evaluate(() => window.latencyBench.info());
     const [oi, fi] = [await info(ours), await info(official)];
     const setup = (i: Record<string, any>, s: Side) => ({
       glue: s.glue,

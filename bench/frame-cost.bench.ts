@@ -32,7 +32,7 @@ import { launchBrowser, startPageServer } from '../harness/browser.js';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct, spread, type Spread } from './lib/spread.js';
 import { grid, npcAt, serpentine, SPEED_PX_PER_FRAME } from './lib/walk.js';
-import type { RunOptions, RunResult } from './pages/frame-cost/frame-cost.js';
+import type { FrameCostConfig, RunOptions, RunResult } from './pages/frame-cost/frame-cost.js';
 
 const COUNTS = (process.env.COUNTS ?? '10,200,1000,10000').split(',').filter(Boolean).map(Number);
 const SILENT_COUNTS = (process.env.SILENT_COUNTS ?? '200,10000').split(',').filter(Boolean).map(Number);
@@ -136,15 +136,17 @@ async function browserFrameCost() {
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript((cfg) => ((window as any).__cfg = cfg), { npc, agentUrl: agent.url });
+    await page.addInitScript((cfg: FrameCostConfig) => (window.frameCostConfig = cfg), {
+      npc,
+      agentUrl: agent.url,
+    });
     await page.goto(`${url}/bench/pages/frame-cost/index.html`);
-    await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
     info = await page.evaluate(() => {
-      const b = (window as any).__bench;
+      const b = window.frameCostBench;
       return { version: b.version, isolated: b.isolated, resolutionUs: b.timerResolutionUs() };
     });
-    const run = (o: RunOptions): Promise<RunResult> =>
-      page.evaluate((o) => (window as any).__bench.run(o), o);
+    const run = (o: RunOptions): Promise<RunResult> => page.evaluate((o) => window.frameCostBench.run(o), o);
     // One untimed pass first: the first conversation compiles every cold path (session, voice
     // graph, bubble text), a one-off cost that is not a per-frame cost.
     await run({ n: 50, runs: 1, frames: 300 });

@@ -86,8 +86,8 @@ try {
   chromeVersion = browser.version();
   const page = await browser.newPage();
   await page.goto(`${url}/bench/pages/codec/index.html`);
-  await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 60_000 });
-  chromeRounds = await page.evaluate((o) => (window as any).__bench.run(o), opts);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
+  chromeRounds = await page.evaluate((o) => window.codecBench.run(o), opts);
 } finally {
   await browser.close();
   await server.close();

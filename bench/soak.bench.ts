@@ -26,6 +26,11 @@ const PARALLEL = Number(process.env.SOAK_PARALLEL ?? 10);
 const TURNS_PER_CONVERSATION = 8;
 const BROWSER_TURNS = Number(process.env.SOAK_BROWSER_TURNS ?? 120);
 const MB = 1024 * 1024;
+/** The fault page's test API (test/browser/pages/fault), and its methods by name. */
+type FaultPage = Window['fault'];
+type FaultCall = {
+  [K in keyof FaultPage]: FaultPage[K] extends (...a: never[]) => unknown ? K : never;
+}[keyof FaultPage];
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -206,15 +211,15 @@ async function browserSoak() {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.addInitScript((c) => ((window as any).__cfg = c), {
+    await page.addInitScript((c: Window['faultConfig']) => (window.faultConfig = c), {
       npc: NPC,
       agentUrl: agent.url,
       npcAt: { x: 600, y: 300 },
       playerAt: { x: 50, y: 50 },
     });
     await page.goto(`${base}/test/browser/pages/fault/index.html`);
-    await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 60_000 });
-    await page.evaluate(() => (window as any).__t.ready());
+    await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
+    await page.evaluate(() => window.fault.ready());
     const cdp = await page.context().newCDPSession(page);
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -222,12 +227,12 @@ async function browserSoak() {
       const u = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       return u.usedSize / MB;
     };
-    const ev = <T>(fn: string, ...args: unknown[]) =>
-      page.evaluate(([f, a]) => (window as any).__t[f as string](...(a as unknown[])), [
+    const ev = <K extends FaultCall>(fn: K, ...args: Parameters<FaultPage[K]>) =>
+      page.evaluate(([f, a]) => (window.fault[f] as (...x: unknown[]) => unknown)(...a), [
         fn,
         args,
-      ] as const) as Promise<T>;
-    const snap = () => ev<{ npcState: string; micOpen: boolean; liveTracks: number }>('snapshot');
+      ] as const) as Promise<Awaited<ReturnType<FaultPage[K]>>>;
+    const snap = () => ev('snapshot');
     const wait = async (ok: () => Promise<boolean>, what: string, ms = 20_000) => {
       const end = Date.now() + ms;
       while (!(await ok())) {
@@ -236,9 +241,7 @@ async function browserSoak() {
       }
     };
     const responses = () =>
-      page.evaluate(
-        () => (window as any).__t.log.filter((l: string) => l.startsWith('response:')).length as number,
-      );
+      page.evaluate(() => window.fault.log.filter((l) => l.startsWith('response:')).length);
     const walkUp = async () => {
       await ev('movePlayer', 540, 300);
       await wait(
@@ -253,7 +256,7 @@ async function browserSoak() {
         return s.npcState === 'idle' && !s.micOpen && s.liveTracks === 0;
       }, 'the conversation to close');
     };
-    const wired = () => ev<{ wired: number; created: number }>('audioNodes');
+    const wired = () => ev('audioNodes');
 
     // Warm-up: one conversation, then the baseline with nobody talking.
     await walkUp();
@@ -264,7 +267,7 @@ async function browserSoak() {
     await walkUp();
     for (let i = 0; i < BROWSER_TURNS; i++) {
       const before = await responses();
-      await ev('sendText', QUESTIONS[i % QUESTIONS.length]);
+      await ev('sendText', QUESTIONS[i % QUESTIONS.length]!);
       await wait(
         async () => (await responses()) > before && (await snap()).npcState === 'speaking',
         'a reply',

@@ -32,14 +32,14 @@ async function open(policy: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
   await page.goto(`${base}${LAB}?csp=${encodeURIComponent(policy)}`);
-  await page.waitForFunction(() => (window as any).__ready === true);
+  await page.waitForFunction(() => window.__ready === true);
   return { page, errors };
 }
 
 /** Pushes half a second of tone to a new voice: whether it plays, or the error it reports. */
 function play(page: Page) {
   return page.evaluate(async () => {
-    const { lab } = window as any;
+    const { lab } = window;
     const { Howler, audio } = lab;
     const mixer = new audio.VoiceMixer(new audio.HowlerBridge(Howler));
     const voice = mixer.createVoice();

@@ -30,7 +30,7 @@ async function open(browser: Browser): Promise<{ page: Page; errors: string[] }>
   const page = await browser.newPage();
   const { errors } = watchPage(page);
   await page.goto(base + LAB);
-  await page.waitForFunction(() => (window as any).__ready === true);
+  await page.waitForFunction(() => window.__ready === true);
   return { page, errors };
 }
 
@@ -38,7 +38,7 @@ async function open(browser: Browser): Promise<{ page: Page; errors: string[] }>
 async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {
   return page.evaluate(
     async ([method, stallMs]) => {
-      const { lab } = window as any;
+      const { lab } = window;
       // voiceProcessing off: Chrome's echo canceller / noise suppressor / AGC reshape the waveform
       // (r ~ 0.77 with them on), and these tests are about our pipeline's fidelity.
       const s = await lab.micSession({ mode: 'open', voiceProcessing: false, capture: method });
@@ -50,12 +50,12 @@ async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {
       }
       await lab.until(() => s.chunks.length >= 170, 15000, '170 chunks');
       const gaps = { ...s.mic.inputGaps };
-      const elapsed = s.times[s.times.length - 1] - s.times[0];
+      const elapsed = s.times[s.times.length - 1]! - s.times[0]!;
       const count = s.chunks.length;
       const capture = s.mic.captureContext;
       const usedMethod = s.mic.captureMethod;
       const captureRate = s.mic.captureRate;
-      const trackRate = lab.streams[0].getAudioTracks()[0].getSettings().sampleRate;
+      const trackRate = lab.streams[0]!.getAudioTracks()[0]!.getSettings().sampleRate;
       s.mic.stop();
       await lab.until(
         () => !capture || capture === lab.Howler.ctx || capture.state === 'closed',
@@ -93,6 +93,10 @@ async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {
 }
 
 type Method = 'track-processor' | 'worklet';
+
+/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which some tests remove or wrap in the page. */
+type TrackProcessorWindow = { MediaStreamTrackProcessor?: unknown };
+type TrackProcessorCtor = new (init: unknown) => { readable: ReadableStream };
 const METHODS: Method[] = ['track-processor', 'worklet'];
 
 type Capture = Awaited<ReturnType<typeof captureSpeech>>;
@@ -210,8 +214,8 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
-        const w = window as any;
+        const { lab } = window;
+        const w = window as TrackProcessorWindow;
         const run = async () => {
           const s = await lab.micSession({ mode: 'open' });
           await lab.until(() => s.chunks.length > 10, 5000, 'chunks');
@@ -219,7 +223,7 @@ describe('MicCapture', () => {
           s.mic.stop();
           return { method, errors: s.errors };
         };
-        const native = w.MediaStreamTrackProcessor;
+        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         const chrome = await run();
         delete w.MediaStreamTrackProcessor; // Firefox, Safari
         const without = await run();
@@ -248,9 +252,9 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
-        const w = window as any;
-        const native = w.MediaStreamTrackProcessor;
+        const { lab } = window;
+        const w = window as TrackProcessorWindow;
+        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         let processors = 0;
         // What Chrome did in a busy game: the real processor, but its frames reach the page at a
         // sixth of real time.
@@ -303,11 +307,11 @@ describe('MicCapture', () => {
       // Frames that never arrive (timestamps jump) count too, in a fresh page.
       const page2 = await browser.newPage();
       await page2.goto(base + LAB);
-      await page2.waitForFunction(() => (window as any).__ready === true);
+      await page2.waitForFunction(() => window.__ready === true);
       const d = await page2.evaluate(async () => {
-        const { lab } = window as any;
-        const w = window as any;
-        const native = w.MediaStreamTrackProcessor;
+        const { lab } = window;
+        const w = window as TrackProcessorWindow;
+        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         w.MediaStreamTrackProcessor = function (init: unknown) {
           const real = new native(init);
           let n = 0;
@@ -346,9 +350,9 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
-        const w = window as any;
-        const native = w.MediaStreamTrackProcessor;
+        const { lab } = window;
+        const w = window as TrackProcessorWindow;
+        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         // The first frame, then the rest as if the device had paused 600 ms after it: timestamps
         // that jump back relative to the wall clock once, with no backlog to drain.
         w.MediaStreamTrackProcessor = function (init: unknown) {
@@ -390,7 +394,7 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         // A microphone that is a MediaStreamAudioDestinationNode (a voice changer, a test rig such
         // as the latency bench): its 10 ms frames come +9.4 / -7.9 ms apart, never dropped.
         const ctx = new AudioContext({ sampleRate: 48000 });
@@ -449,10 +453,10 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
         await lab.until(() => s.chunks.length >= 130, 8000, '130 chunks');
-        const settings = lab.streams[0].getAudioTracks()[0].getSettings();
+        const settings = lab.streams[0]!.getAudioTracks()[0]!.getSettings();
         s.mic.stop();
         const all: number[] = [];
         for (const c of s.chunks) for (const v of c) all.push(v);
@@ -476,7 +480,7 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const s = await lab.micSession({ voiceProcessing: false }); // push-to-talk by default
         const loud = (c: Int16Array) => c.some((v) => Math.abs(v) > 1000);
         const window_ = async (n: number) => {
@@ -525,7 +529,7 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const loud = (c: Int16Array) => c.some((v) => Math.abs(v) > 1000);
         const npc = { speaking: false };
         const count = async (s: any, n: number) => {
@@ -567,7 +571,7 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
         return { ok: s.ok, errors: s.errors, open: s.mic.isOpen, held: s.bridge.held };
       });
@@ -586,39 +590,39 @@ describe('MicCapture', () => {
       const page = await context.newPage();
       const { errors } = watchPage(page);
       await page.goto(base + LAB);
-      await page.waitForFunction(() => (window as any).__ready === true);
+      await page.waitForFunction(() => window.__ready === true);
       const unplugged = await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
         await lab.until(() => s.chunks.length > 5);
         // What Chrome fires when the device goes away.
-        lab.streams.at(-1).getAudioTracks()[0].dispatchEvent(new Event('ended'));
+        lab.streams.at(-1)!.getAudioTracks()[0]!.dispatchEvent(new Event('ended'));
         const n = s.chunks.length;
         await new Promise((r) => setTimeout(r, 100));
         return {
           errors: s.errors,
           open: s.mic.isOpen,
-          live: lab.streams.at(-1).getAudioTracks()[0].readyState,
+          live: lab.streams.at(-1)!.getAudioTracks()[0]!.readyState,
           more: s.chunks.length - n,
         };
       });
       expect(unplugged).toEqual({ errors: ['unplugged'], open: false, live: 'ended', more: 0 });
 
       await page.evaluate(async () => {
-        const { lab } = window as any;
+        const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
-        (window as any).revokeSession = s;
+        window.revokeSession = s;
         await lab.until(() => s.chunks.length > 5);
       });
       await context.clearPermissions();
       const revoked = await page.evaluate(async () => {
-        const { lab } = window as any;
-        const s = (window as any).revokeSession;
+        const { lab } = window;
+        const s = window.revokeSession!;
         await lab.until(() => s.errors.length > 0, 5000, 'revocation');
         return {
           errors: s.errors,
           open: s.mic.isOpen,
-          live: lab.streams.at(-1).getAudioTracks()[0].readyState,
+          live: lab.streams.at(-1)!.getAudioTracks()[0]!.readyState,
         };
       });
       expect(revoked).toEqual({ errors: ['revoked'], open: false, live: 'ended' });
@@ -633,7 +637,7 @@ describe('MicCapture', () => {
     try {
       const { page, errors } = await open(browser);
       const r = await page.evaluate(async (method) => {
-        const { lab } = window as any;
+        const { lab } = window;
         // A worklet captures on Howler's own context here (the shared path) so its replacement
         // matters; the track processor uses no context and must not notice.
         const s = await lab.micSession({

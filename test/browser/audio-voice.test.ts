@@ -24,7 +24,7 @@ async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
   await page.goto(base + LAB + query);
-  await page.waitForFunction(() => (window as any).__ready === true);
+  await page.waitForFunction(() => window.__ready === true);
   return { page, errors };
 }
 
@@ -32,7 +32,7 @@ describe('NpcVoice playback', () => {
   it('plays streamed chunks of any size gaplessly (no discontinuity at chunk boundaries), at 16 and 24 kHz', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const mixer = new audio.VoiceMixer(bridge);
@@ -78,9 +78,9 @@ describe('NpcVoice playback', () => {
         let maxRes = 0;
         let peak = 0;
         for (let i = a; i < b; i++) {
-          const e = L[i + 1] - 2 * L[i] + L[i - 1] + c * L[i];
+          const e = L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!;
           maxRes = Math.max(maxRes, Math.abs(e));
-          peak = Math.max(peak, Math.abs(L[i]));
+          peak = Math.max(peak, Math.abs(L[i]!));
         }
         // A gap would be smooth (the voice fades at an underrun), so also check the level never dips.
         const win = Math.round(0.005 * ctxRate);
@@ -113,7 +113,7 @@ describe('NpcVoice playback', () => {
   it('a late chunk costs a short gap but no click, and the clock does not drift', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const voice = new audio.NpcVoice(bridge);
@@ -138,7 +138,7 @@ describe('NpcVoice playback', () => {
       const c = 4 * Math.sin(w / 2) ** 2;
       let maxRes = 0;
       for (let i = first + 1; i < last; i++)
-        maxRes = Math.max(maxRes, Math.abs(L[i + 1] - 2 * L[i] + L[i - 1] + c * L[i]));
+        maxRes = Math.max(maxRes, Math.abs(L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!));
       // What a hard cut of this sine would score, for scale.
       let naive = 0;
       for (let i = 1; i < 2000; i++) naive = Math.max(naive, Math.abs(Math.sin(w * i) * 0.3535));
@@ -158,7 +158,7 @@ describe('NpcVoice playback', () => {
   it('a silent voice schedules nothing while the player walks, and its next turn starts where the NPC now stands', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       Howler.volume(1);
       const bridge = new audio.HowlerBridge(Howler);
@@ -187,7 +187,7 @@ describe('NpcVoice playback', () => {
       await lab.until(() => talker.mode === 'listening', 3000);
       await new Promise((res) => setTimeout(res, 100)); // its fade-out is over
       // The player is now at x=577; NPC 0 moves to its far left while silent, then speaks.
-      const v = silent[0];
+      const v = silent[0]!;
       v.setPosition(100, 300);
       const rec = await lab.record(bridge.context, Howler.masterGain);
       v.push(lab.tone(440, 16000, 0.5, 0.5), 16000, 2);
@@ -196,7 +196,7 @@ describe('NpcVoice playback', () => {
       const { L, R, rate } = await rec.stop();
       // The first 20 ms in which the new turn is audible.
       let start = 0;
-      while (start < L.length && Math.abs(L[start]) + Math.abs(R[start]) < 1e-3) start++;
+      while (start < L.length && Math.abs(L[start]!) + Math.abs(R[start]!) < 1e-3) start++;
       const n = Math.round(0.02 * rate);
       mixer.dispose();
       return { scheduled, first: { L: lab.rms(L, start, start + n), R: lab.rms(R, start, start + n) } };
@@ -213,7 +213,7 @@ describe('NpcVoice playback', () => {
   it('pans to where the NPC stands, follows it smoothly as it moves, attenuates with distance; Howler.mute() silences it', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const mixer = new audio.VoiceMixer(bridge);
@@ -316,7 +316,7 @@ describe('NpcVoice playback', () => {
   it('hrtf model: an NPC to the left is louder on the left', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const voice = new audio.NpcVoice(bridge, { model: 'hrtf' });
@@ -347,7 +347,7 @@ describe('NpcVoice playback', () => {
   it('flush (barge-in) is below -40 dB well within 30 ms without a click; stale chunks are dropped; the next turn plays', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const voice = new audio.NpcVoice(bridge);
@@ -386,7 +386,7 @@ describe('NpcVoice playback', () => {
       const c = 4 * Math.sin(w / 2) ** 2;
       let res = 0;
       for (let i = i0 - 4410; i < i0 + 4410; i++)
-        res = Math.max(res, Math.abs(L[i + 1] - 2 * L[i] + L[i - 1] + c * L[i]));
+        res = Math.max(res, Math.abs(L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!));
       // Second turn: 1000 Hz is there.
       let nextLevel = 0;
       const iNext = iq + Math.round(0.15 * rate);
@@ -417,7 +417,7 @@ describe('NpcVoice playback', () => {
   it('plays wire bytes in ulaw_8000 and pcm_24000 at the right pitch and length', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const voice = new audio.NpcVoice(bridge);
@@ -445,7 +445,7 @@ describe('NpcVoice playback', () => {
         const { L, rate } = await rec.stop();
         const { first, last } = lab.span(L, 0.05);
         let zc = 0;
-        for (let i = first + 1; i <= last; i++) if (L[i - 1] < 0 !== L[i] < 0) zc++;
+        for (let i = first + 1; i <= last; i++) if (L[i - 1]! < 0 !== L[i]! < 0) zc++;
         out.push({ zc: zc / 2 / ((last - first) / rate), ms: ((last - first) / rate) * 1000 });
       }
       voice.dispose();
@@ -461,7 +461,7 @@ describe('NpcVoice playback', () => {
   it('reports speaking/listening, the playback position and an output level for a mouth flap', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       const bridge = new audio.HowlerBridge(Howler);
       const voice = new audio.NpcVoice(bridge);
@@ -500,7 +500,7 @@ describe('NpcVoice playback', () => {
   it('survives Howler replacing its context and suspending it; releases every node and the hold on dispose', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
-      const { lab } = window as any;
+      const { lab } = window;
       const { Howler, audio } = lab;
       Howler.volume(1);
       const bridge = new audio.HowlerBridge(Howler);

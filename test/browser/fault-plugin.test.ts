@@ -14,6 +14,7 @@ import { launchBrowser, startPageServer } from '../../harness/browser.js';
 import { untilOnPage as until, watchPage } from '../helpers/browser.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
+import type { FaultPage, FaultPageConfig } from './pages/fault/main.js';
 
 const PAGE = '/test/browser/pages/fault/index.html';
 const NPC_AT = { x: 600, y: 300 };
@@ -49,32 +50,23 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-type Snapshot = {
-  npcState: string;
-  bubble: string;
-  micOpen: boolean;
-  liveTracks: number;
-  conversationId: string | null;
-  notice: string;
-  underruns: number;
-  turnId: number;
-  positionMs: number;
-  spokenChars: number;
-  alignedChars: number;
-};
-const t = <T>(p: Page, fn: string, ...args: unknown[]): Promise<T> =>
-  p.evaluate(([f, a]) => (window as any).__t[f as string](...(a as unknown[])), [
+/** The fault page's methods, by name (its `log` and `told` are arrays, read directly). */
+type FaultCall = {
+  [K in keyof FaultPage]: FaultPage[K] extends (...a: never[]) => unknown ? K : never;
+}[keyof FaultPage];
+const t = <K extends FaultCall>(p: Page, fn: K, ...args: Parameters<FaultPage[K]>) =>
+  p.evaluate(([f, a]) => (window.fault[f] as (...x: unknown[]) => unknown)(...a), [
     fn,
     args,
-  ] as const) as Promise<T>;
-const snap = (p: Page) => t<Snapshot>(p, 'snapshot');
-const log = (p: Page) => p.evaluate(() => (window as any).__t.log as string[]);
+  ] as const) as Promise<Awaited<ReturnType<FaultPage[K]>>>;
+const snap = (p: Page) => t(p, 'snapshot');
+const log = (p: Page) => p.evaluate(() => window.fault.log);
 
 async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): Promise<Page> {
   proxy = await startFaultProxy(agent.url);
   const p = await browser.newPage();
   errors = watchPage(p).errors;
-  await p.addInitScript((c) => ((window as any).__cfg = c), {
+  await p.addInitScript((c: FaultPageConfig) => (window.faultConfig = c), {
     npc: FAULT_NPC,
     agentUrl: proxy.url,
     npcAt: NPC_AT,
@@ -82,7 +74,7 @@ async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): P
     ...(reconnect ? { reconnect } : {}),
   });
   await p.goto(base + PAGE);
-  await p.waitForFunction(() => (window as any).__ready === true, null, { timeout: 30_000 });
+  await p.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
   await t(p, 'ready');
   page = p;
   return p;
@@ -116,7 +108,7 @@ async function storyPlaying(p: Page): Promise<void> {
   );
   await until(
     p,
-    () => t<number>(p, 'level'),
+    () => t(p, 'level'),
     (v) => v > 0.003,
     'the story to be audible',
   );
@@ -124,10 +116,10 @@ async function storyPlaying(p: Page): Promise<void> {
 
 /** The game loop and rAF keep running: at least `n` more steps within a couple of seconds. */
 async function gameKeepsTicking(p: Page, n = 30): Promise<void> {
-  const before = await t<{ steps: number; frames: number }>(p, 'ticks');
+  const before = await t(p, 'ticks');
   await until(
     p,
-    () => t<{ steps: number; frames: number }>(p, 'ticks'),
+    () => t(p, 'ticks'),
     (v) => v.steps >= before.steps + n && v.frames >= before.frames + n,
     'the game loop to keep ticking',
     5000,
@@ -145,7 +137,7 @@ async function walkAwayAndRelease(p: Page, wiredBefore: number): Promise<void> {
   // Every node the conversation wired (voice worklet, panner, gains, mic source and worklet) is unwired.
   await until(
     p,
-    () => t<{ wired: number }>(p, 'audioNodes'),
+    () => t(p, 'audioNodes'),
     (n) => n.wired <= wiredBefore,
     'AudioNodes to be released',
   );
@@ -154,7 +146,7 @@ async function walkAwayAndRelease(p: Page, wiredBefore: number): Promise<void> {
 describe('faults in the browser, as a player meets them', () => {
   it('a connection cut mid-reply: the game runs on, the conversation comes back and works, nothing leaks', async () => {
     const p = await open();
-    const wiredBefore = (await t<{ wired: number }>(p, 'audioNodes')).wired;
+    const wiredBefore = (await t(p, 'audioNodes')).wired;
     await walkUpAndListen(p);
     await storyPlaying(p);
     const firstConversation = (await snap(p)).conversationId;
@@ -170,7 +162,7 @@ describe('faults in the browser, as a player meets them', () => {
     expect(await log(p)).toContain('reconnecting:1:50');
     // The NPC's state marker shows it reconnecting, and the game is told in plain words why.
     expect((await log(p)).slice(cutAt)).toContain('state:connecting');
-    const told = await p.evaluate(() => (window as any).__t.told as string[]);
+    const told = await p.evaluate(() => window.fault.told);
     expect(told).toContainEqual(expect.stringMatching(/^reconnecting 1\/\d+: .*connection.*lost/i));
     // The new conversation answers, and is heard.
     await until(
@@ -188,7 +180,7 @@ describe('faults in the browser, as a player meets them', () => {
     );
     await until(
       p,
-      () => t<number>(p, 'level'),
+      () => t(p, 'level'),
       (v) => v > 0.003,
       'the answer to be audible',
     );
@@ -199,7 +191,7 @@ describe('faults in the browser, as a player meets them', () => {
 
   it('a 1011 mid-reply: the player is told in plain words, the mic is released, and it is not retried in a loop', async () => {
     const p = await open();
-    const wiredBefore = (await t<{ wired: number }>(p, 'audioNodes')).wired;
+    const wiredBefore = (await t(p, 'audioNodes')).wired;
     await walkUpAndListen(p);
     await storyPlaying(p);
     proxy!.closeClients(1011, '');
@@ -221,7 +213,7 @@ describe('faults in the browser, as a player meets them', () => {
     );
     await until(
       p,
-      () => t<{ wired: number }>(p, 'audioNodes'),
+      () => t(p, 'audioNodes'),
       (n) => n.wired <= wiredBefore,
       'AudioNodes to be released',
     );
@@ -287,14 +279,7 @@ describe('faults in the browser, as a player meets them', () => {
         'the story to finish',
         30_000,
       );
-      const audio = await t<{
-        audibleMs: number;
-        silenceMs: number;
-        maxJump: number;
-        p999Jump: number;
-        peak: number;
-        gapsMs: number[];
-      }>(p, 'stopRecording');
+      const audio = await t(p, 'stopRecording');
       return { audio, drift, underruns: (await snap(p)).underruns };
     };
     const clean = await ask(0);

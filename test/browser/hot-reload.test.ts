@@ -75,19 +75,17 @@ describe('NPC file hot reload in the running page', () => {
   it('applies a saved prompt file without reloading, and keeps the last good version while it is broken', async () => {
     const { errors } = watchPage(page);
     await page.goto(pageUrl());
-    await page.waitForFunction(
-      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
-    );
+    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
     expect(await text('first')).toBe('Mira the Merchant');
-    expect(await page.evaluate(() => (window as any).__directIsHeld)).toBe(true);
-    const loadId = await page.evaluate(() => (window as any).__loadId);
+    expect(await page.evaluate(() => window.__directIsHeld)).toBe(true);
+    const loadId = await page.evaluate(() => window.__loadId);
 
     // 1. A good edit shows up live.
     await writeFile(file, original.replace(/^name: .*/m, 'name: Fresh stock just arrived!'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fresh stock just arrived!');
     expect(await text('direct')).toBe('Fresh stock just arrived!');
-    expect(await page.evaluate(() => (window as any).__sameObject)).toBe(true);
-    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    expect(await page.evaluate(() => window.__sameObject)).toBe(true);
+    expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     // The watcher reporting the same save again (it does, on a loaded machine) is not an update.
     await expect.poll(() => text('updates')).toBe('1');
     server.watcher.emit('change', file);
@@ -109,13 +107,13 @@ describe('NPC file hot reload in the running page', () => {
     await expect.poll(() => text('error')).toContain(`${brokenLine}:`);
     expect(await text('error')).toContain('stability must be between 0 and 1, got 1.5');
     expect(await text('first')).toBe('Fresh stock just arrived!');
-    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
 
     // 3. Fixing it applies the new text, closes the overlay, still without a reload.
     await writeFile(file, original.replace(/^name: .*/m, 'name: Fixed and friendly.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fixed and friendly.');
     await expect.poll(overlayText).toBeNull();
-    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     expect(await text('updates')).toBe('2');
     expect(errors.filter((e) => !e.includes('[vite]') && !e.includes('Failed to load resource'))).toEqual([]);
   });
@@ -125,9 +123,9 @@ describe('NPC file hot reload in the running page', () => {
     // plugin closes its own overlay first so the running game survives a broken-then-fixed save.
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => (window as any).__ready === true);
+    await page.waitForFunction(() => window.__ready === true);
     expect(await text('first')).toBe('Mira the Merchant');
-    const loadId = await page.evaluate(() => (window as any).__loadId);
+    const loadId = await page.evaluate(() => window.__loadId);
     await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
     await expect
       .poll(overlayText, { timeout: 15_000 })
@@ -135,13 +133,13 @@ describe('NPC file hot reload in the running page', () => {
     await writeFile(file, original.replace(/^name: .*/m, 'name: Back in business.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Back in business.');
     expect(await overlayText()).toBeNull();
-    expect(await page.evaluate(() => (window as any).__loadId)).toBe(loadId);
+    expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
   });
 
   it('shows a new broken NPC file in the overlay and adds the NPC once it is fixed', async () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => (window as any).__ready === true);
+    await page.waitForFunction(() => window.__ready === true);
     expect(await text('count')).toBe('1');
     const guard = join(dir, 'npcs', 'guard.npc.yaml');
     await writeFile(
@@ -166,9 +164,7 @@ describe('NPC file hot reload in the running page', () => {
   it('a refresh while a file is broken still starts the page: with the last good version, or a silent stand-in', async () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(
-      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
-    );
+    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
     const greeting = await text('first');
     // Earlier tests may have left good NPC files beside Mira: count from what is there now.
     const good = Number(await text('count'));
@@ -180,9 +176,7 @@ describe('NPC file hot reload in the running page', () => {
 
     // 1. Refresh: no HTTP 500, the game starts with the last good version, and hears why.
     await page.reload();
-    await page.waitForFunction(
-      () => (window as any).__ready === true && (window as any).__directIsHeld !== undefined,
-    );
+    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe(count(0));
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
@@ -201,9 +195,9 @@ describe('NPC file hot reload in the running page', () => {
         async () => {
           await page.goto(wardenUrl);
           await page.waitForFunction(
-            () => (window as any).__ready === true && (window as any).__directUnavailable !== undefined,
+            () => window.__ready === true && window.__directUnavailable !== undefined,
           );
-          return page.evaluate(() => (window as any).__directUnavailable);
+          return page.evaluate(() => window.__directUnavailable);
         },
         { timeout: 15_000 },
       )
@@ -211,14 +205,12 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('count')).toBe(count(0)); // the NPC list holds only the good files
     await expect.poll(overlayText).toContain('this NPC stays silent until the file is fixed');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');
-    await expect
-      .poll(() => page.evaluate(() => (window as any).__directUnavailable), { timeout: 15_000 })
-      .toBeNull();
+    await expect.poll(() => page.evaluate(() => window.__directUnavailable), { timeout: 15_000 }).toBeNull();
     await expect.poll(() => text('count'), { timeout: 15_000 }).toBe(count(1));
 
     // 3. Deleted while the server runs: the list shrinks, the server does not crash on the missing file.
     await page.goto(pageUrl());
-    await page.waitForFunction(() => (window as any).__ready === true);
+    await page.waitForFunction(() => window.__ready === true);
     const before = serverErrors.length;
     await unlink(warden);
     await expect.poll(() => text('count'), { timeout: 15_000 }).toBe(count(0));

@@ -31,7 +31,7 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => (window as any).__ready === true);
+  await page.waitForFunction(() => window.__ready === true);
   return { page, errors };
 }
 
@@ -39,19 +39,17 @@ describe('AgentSession in Chromium', () => {
   it('connects with the browser WebSocket, handles a burst after the metadata, streams audio both ways, closes with 1000', async () => {
     const { page, errors } = await open();
     const started = page.evaluate(async (url) => {
-      const { lab } = window as any;
+      const lab = window.sessionLab;
       const s = new lab.AgentSession({
         endpoint: { kind: 'url', url },
         clientTools: { wave: () => 'waved' },
       });
-      const w = window as any;
+      const w = window;
       w.session = s;
-      w.got = { audio: [] as number[][], responses: [] as string[], states: [] as string[] };
-      s.on('audio', (c: any) =>
-        w.got.audio.push([c.eventId, c.sampleRate, ...Array.from(c.pcm as Int16Array)]),
-      );
-      s.on('response', (e: any) => w.got.responses.push(e.text));
-      s.on('state', (st: string) => w.got.states.push(st));
+      w.got = { audio: [], responses: [], states: [] };
+      s.on('audio', (c) => w.got!.audio.push([c.eventId, c.sampleRate, ...Array.from(c.pcm)]));
+      s.on('response', (e) => w.got!.responses.push(e.text));
+      s.on('state', (st) => w.got!.states.push(st));
       const info = await s.connect();
       return info.conversationId;
     }, agent.url);
@@ -87,20 +85,20 @@ describe('AgentSession in Chromium', () => {
       tool_call_id: 't1',
       result: 'waved',
     });
-    await page.waitForFunction(() => (window as any).got.audio.length === 1);
-    expect(await page.evaluate(() => (window as any).got)).toMatchObject({
+    await page.waitForFunction(() => window.got!.audio.length === 1);
+    expect(await page.evaluate(() => window.got)).toMatchObject({
       audio: [[1, 24000, 1, -2, 30000]],
       responses: ['Hello from the server'],
     });
-    expect(await page.evaluate(() => (window as any).session.latencyMs)).toBe(12);
+    expect(await page.evaluate(() => window.session!.latencyMs)).toBe(12);
 
-    await page.evaluate(() => (window as any).session.sendAudio(Int16Array.from([5, 6, -7])));
+    await page.evaluate(() => window.session!.sendAudio(Int16Array.from([5, 6, -7])));
     const chunk = await conn.nextOfType<UserAudioChunk>('user_audio_chunk');
     expect(Array.from(base64ToInt16(chunk.user_audio_chunk)!)).toEqual([5, 6, -7]);
 
-    await page.evaluate(() => (window as any).session.close());
+    await page.evaluate(() => window.session!.close());
     expect(await conn.closed).toEqual({ code: 1000, reason: 'User ended conversation' });
-    expect(await page.evaluate(() => (window as any).got.states)).toEqual([
+    expect(await page.evaluate(() => window.got!.states)).toEqual([
       'connecting',
       'open',
       'closing',
@@ -112,7 +110,7 @@ describe('AgentSession in Chromium', () => {
   it('reports a refused override with the close code and reason the browser received', async () => {
     const { page } = await open();
     const result = page.evaluate(async (url) => {
-      const { lab } = window as any;
+      const lab = window.sessionLab;
       const s = new lab.AgentSession({ endpoint: { kind: 'url', url } });
       try {
         await s.connect();
@@ -140,11 +138,11 @@ describe('AgentSession in Chromium', () => {
   it('reconnects after the connection drops (browser close code 1006)', async () => {
     const { page } = await open();
     const connected = page.evaluate(async (url) => {
-      const { lab } = window as any;
+      const lab = window.sessionLab;
       const s = new lab.AgentSession({ endpoint: { kind: 'url', url }, reconnect: { baseDelayMs: 20 } });
-      (window as any).session = s;
-      (window as any).reconnects = [];
-      s.on('reconnecting', (r: any) => (window as any).reconnects.push([r.attempt, r.cause.code]));
+      window.session = s;
+      window.reconnects = [];
+      s.on('reconnecting', (r) => window.reconnects!.push([r.attempt, r.cause.code]));
       await s.connect();
     }, agent.url);
     const first = await agent.connection(0);
@@ -155,8 +153,8 @@ describe('AgentSession in Chromium', () => {
     const second = await agent.connection(1);
     await second.nextOfType('conversation_initiation_client_data');
     second.sendMetadata({ conversationId: 'conv_again' });
-    await page.waitForFunction(() => (window as any).session.conversationId === 'conv_again');
-    expect(await page.evaluate(() => (window as any).reconnects)).toEqual([[1, 1006]]);
-    await page.evaluate(() => (window as any).session.close());
+    await page.waitForFunction(() => window.session!.conversationId === 'conv_again');
+    expect(await page.evaluate(() => window.reconnects)).toEqual([[1, 1006]]);
+    await page.evaluate(() => window.session!.close());
   });
 });

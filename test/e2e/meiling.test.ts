@@ -44,11 +44,10 @@ describe('talking to Meiling in Chinese', () => {
     await g.page.keyboard.press('Enter');
     await waitForGame(g.page, (x) => x.talk.typing, 'the text box to open');
     await g.page.evaluate(() => {
-      const w = window as unknown as { __ime: string[] };
-      w.__ime = [];
+      window.__ime = [];
       const input = document.querySelector('#talk-input')!;
       for (const t of ['compositionstart', 'compositionend'])
-        input.addEventListener(t, (e) => w.__ime.push(`${t}:${(e as CompositionEvent).data}`));
+        input.addEventListener(t, (e) => window.__ime!.push(`${t}:${(e as CompositionEvent).data}`));
     });
     const cdp = await g.page.context().newCDPSession(g.page);
     const value = () => g.page.inputValue('#talk-input');
@@ -67,7 +66,7 @@ describe('talking to Meiling in Chinese', () => {
       await cdp.send('Input.insertText', { text: word });
       expect(await value()).toBe(before + word);
     }
-    expect(await g.page.evaluate(() => (window as unknown as { __ime: string[] }).__ime)).toEqual([
+    expect(await g.page.evaluate(() => window.__ime)).toEqual([
       'compositionstart:',
       'compositionend:灯笼',
       'compositionstart:',

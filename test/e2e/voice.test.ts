@@ -46,7 +46,7 @@ async function sentAfter(
   page: Page,
   fromMs: number,
 ): Promise<{ audioMs: number; spanMs: number; firstMs: number }> {
-  const sent = await page.evaluate(() => (window as any).__sentAudio as [number, number][]);
+  const sent = await page.evaluate(() => window.__sentAudio!);
   const t0 = sent[0]![0];
   const later = sent.filter(([t]) => t >= t0 + fromMs);
   const early = sent.filter(([t]) => t < t0 + fromMs);
@@ -99,7 +99,7 @@ describe.skipIf(!tools)(
       // track processor that falls behind within about a second; from 3 s on, all of it goes out.
       await g.page.waitForFunction(
         () => {
-          const a = (window as any).__sentAudio as [number, number][];
+          const a = window.__sentAudio!;
           return a.length > 0 && a[a.length - 1]![0] - a[0]![0] > 8000;
         },
         null,

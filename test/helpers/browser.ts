@@ -51,8 +51,8 @@ export function contentSecurityPolicy(policyFor: (url: string) => string | null)
 }
 
 /**
- * Polls `fn` until `ok` for a test page that keeps an event log in `window.__t.log` (the plugin
- * pages); on timeout the message carries that log too.
+ * Polls `fn` until `ok` for a test page that keeps an event log (the plugin pages: `window.fault.log`,
+ * and the Phaser page's `__t.log`); on timeout the message carries that log too.
  */
 export function untilOnPage<T>(
   page: Page,
@@ -65,6 +65,7 @@ export function untilOnPage<T>(
     what,
     timeout: ms,
     interval: 25,
-    context: () => page.evaluate(() => (window as any).__t?.log),
+    // The Phaser page's `__t` is not declared in test/types/window.ts yet (that page keeps its own cast).
+    context: () => page.evaluate(() => window.fault?.log ?? (window as any).__t?.log),
   });
 }

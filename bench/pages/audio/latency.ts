@@ -137,5 +137,8 @@ function info() {
   };
 }
 
-(window as any).bench = { start, micTrial, earTrial, audibleFor, armBarge, bargeTrial, info };
-(window as any).__ready = true;
+const latencyBench = { start, micTrial, earTrial, audibleFor, armBarge, bargeTrial, info };
+/** The audio-latency bench page's API: `window.latencyBench` (declared in test/types/window.ts). */
+export type LatencyBench = typeof latencyBench;
+window.latencyBench = latencyBench;
+window.__ready = true;

@@ -8,8 +8,12 @@ import { Howler } from 'howler';
 import { voiceAgentsPlugin, type NpcDefinition, type NpcHandle } from 'phaser-voice-agents';
 import { grid, npcAt, serpentine, SPEED_PX_PER_FRAME } from '../../lib/walk.js';
 
-const w = window as any;
-const cfg: { npc: NpcDefinition; agentUrl: string } = w.__cfg;
+/** What the bench hands the page before it loads: `window.frameCostConfig`. */
+export interface FrameCostConfig {
+  npc: NpcDefinition;
+  agentUrl: string;
+}
+const cfg = window.frameCostConfig;
 
 Howler.autoSuspend = false;
 Howler.volume(1);
@@ -28,7 +32,7 @@ class Field extends Phaser.Scene {
       lingerMs: 500,
     });
     this.voiceAgents.setListener(this.player);
-    w.__ready = true;
+    window.__ready = true;
   }
 }
 
@@ -102,7 +106,7 @@ export interface RunResult {
   opened: number;
 }
 
-w.__bench = {
+const frameCostBench = {
   version: Phaser.VERSION,
   isolated: self.crossOriginIsolated,
   timerResolutionUs,
@@ -242,3 +246,6 @@ w.__bench = {
     return { runs, startedInWarmup, warmupFrames, maxStepPx: maxStep, opened, asked, activeChanges };
   },
 };
+/** The frame-cost bench page's API: `window.frameCostBench` (declared in test/types/window.ts). */
+export type FrameCostBench = typeof frameCostBench;
+window.frameCostBench = frameCostBench;

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { benchNpc, crossOriginIsolate } from '../../lib/frame-cost-setup.js';
+import type { FrameCostConfig, RunOptions } from './frame-cost.js';
 import { createLocalAgent } from '../../../plugin/server/index.js';
 import { launchBrowser, startPageServer } from '../../../harness/browser.js';
 
@@ -17,10 +18,13 @@ const { server, url } = await startPageServer({ phaser: '4', plugins: [crossOrig
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
-  await page.addInitScript((cfg) => ((window as any).__cfg = cfg), { npc, agentUrl: agent.url });
+  await page.addInitScript((cfg: FrameCostConfig) => (window.frameCostConfig = cfg), {
+    npc,
+    agentUrl: agent.url,
+  });
   await page.goto(`${url}/bench/pages/frame-cost/index.html`);
-  await page.waitForFunction(() => (window as any).__ready === true, null, { timeout: 60_000 });
-  const run = (o: object) => page.evaluate((o) => (window as any).__bench.run(o), o);
+  await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
+  const run = (o: RunOptions) => page.evaluate((o) => window.frameCostBench.run(o), o);
   await run({ n: 50, runs: 1, frames: 300 });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');

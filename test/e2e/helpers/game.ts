@@ -54,7 +54,7 @@ export async function openGame(opts: LaunchOptions & { initScript?: string } = {
   if (opts.initScript) await page.addInitScript(opts.initScript);
   await page.goto(url + '/');
   try {
-    await page.waitForFunction(() => (window as any).__game?.ready === true, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__game?.ready === true, null, { timeout: 30_000 });
   } catch (e) {
     await browser.close().catch(() => undefined);
     await server.close();
@@ -88,7 +88,7 @@ const RECORD_STREAMS = `(() => {
 /** Every microphone track the page opened, and whether each is still live. */
 export function micTracks(page: Page): Promise<{ opened: number; live: number }> {
   return page.evaluate(() => {
-    const streams = ((window as any).__streams ?? []) as MediaStream[];
+    const streams = window.__streams ?? [];
     const tracks = streams.flatMap((s) => s.getAudioTracks());
     return { opened: tracks.length, live: tracks.filter((t) => t.readyState === 'live').length };
   });
@@ -102,8 +102,8 @@ export function micTracks(page: Page): Promise<{ opened: number; live: number }>
  */
 export async function installMeter(page: Page): Promise<void> {
   await page.evaluate(async () => {
-    const H = (window as any).Howler;
-    const ctx = H.ctx as AudioContext;
+    const H = window.Howler;
+    const ctx = H.ctx;
     const split = ctx.createChannelSplitter(2);
     const L = ctx.createAnalyser();
     const R = ctx.createAnalyser();
@@ -160,11 +160,11 @@ export async function installMeter(page: Page): Promise<void> {
       const now = performance.now();
       const dt = now - last;
       last = now;
-      const g = (window as any).__game;
+      const g = window.__game;
       if (!g) return;
       const l = rms(L);
       const r = rms(R);
-      const speaking = g.npcs.filter((n: any) => n.state === 'speaking');
+      const speaking = g.npcs.filter((n) => n.state === 'speaking');
       for (const n of g.npcs) {
         const x = rec(n.id);
         const bubble = String(n.bubble).replace(/\s+/g, ' ').trim();
@@ -179,11 +179,10 @@ export async function installMeter(page: Page): Promise<void> {
         }
       }
     }, 25);
-    (window as any).__meter = {
+    window.__meter = {
       now: () => ({ L: rms(L), R: rms(R) }),
-      // From the next keydown of `key`: the ms until the player hears silence (see armSilence).
-      armSilence: (key: string, below: number, holdMs: number, withinMs: number) => {
-        (window as any).__silence = new Promise((resolve) => {
+      armSilence: (key, below, holdMs, withinMs) => {
+        window.__silence = new Promise((resolve) => {
           const onKey = (e: KeyboardEvent) => {
             if (e.key !== key) return;
             window.removeEventListener('keydown', onKey, true);
@@ -204,10 +203,19 @@ export async function installMeter(page: Page): Promise<void> {
           window.addEventListener('keydown', onKey, true);
         });
       },
-      read: (id: string) => ({ ...rec(id), said: [...rec(id).said] }),
-      reset: (id: string) => recs.delete(id),
+      read: (id) => ({ ...rec(id), said: [...rec(id).said] }),
+      reset: (id) => recs.delete(id),
     };
   });
+}
+
+/** The page side of `installMeter`: `window.__meter`. */
+export interface Meter {
+  now(): { L: number; R: number };
+  /** From the next keydown of `key`: the ms until the player hears silence (see armSilence). */
+  armSilence(key: string, below: number, holdMs: number, withinMs: number): void;
+  read(id: string): NpcRecord;
+  reset(id: string): boolean;
 }
 
 export interface NpcRecord {
@@ -220,11 +228,11 @@ export interface NpcRecord {
 }
 
 export function record(page: Page, id: string): Promise<NpcRecord> {
-  return page.evaluate((npcId) => (window as any).__meter.read(npcId), id);
+  return page.evaluate((npcId) => window.__meter!.read(npcId), id);
 }
 
-export function resetRecord(page: Page, id: string): Promise<void> {
-  return page.evaluate((npcId) => (window as any).__meter.reset(npcId), id);
+export async function resetRecord(page: Page, id: string): Promise<void> {
+  await page.evaluate((npcId) => window.__meter!.reset(npcId), id);
 }
 
 /**
@@ -240,7 +248,7 @@ export function armSilence(
   holdMs = 400,
   withinMs = 5000,
 ): Promise<void> {
-  return page.evaluate(([k, b, h, w]) => (window as any).__meter.armSilence(k, b, h, w), [
+  return page.evaluate(([k, b, h, w]) => window.__meter!.armSilence(k, b, h, w), [
     key,
     below,
     holdMs,
@@ -249,11 +257,11 @@ export function armSilence(
 }
 
 export function silenceAfterKey(page: Page): Promise<number | null> {
-  return page.evaluate(() => (window as any).__silence);
+  return page.evaluate(() => window.__silence!);
 }
 
 export function levelNow(page: Page): Promise<{ L: number; R: number }> {
-  return page.evaluate(() => (window as any).__meter.now());
+  return page.evaluate(() => window.__meter!.now());
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

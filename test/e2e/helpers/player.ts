@@ -10,7 +10,7 @@ import { poll } from '../../helpers/poll.js';
 const WALK_SPEED = 84;
 
 export function snapshot(page: Page): Promise<Snapshot> {
-  return page.evaluate(() => (window as any).__game as Snapshot);
+  return page.evaluate(() => window.__game!);
 }
 
 /**
@@ -49,8 +49,8 @@ export async function walkTo(
         try {
           await page.waitForFunction(
             ([ax, t, dir]) => {
-              const p = (window as any).__game.player[ax as 'x' | 'y'] as number;
-              const w = ((window as any).__walk ??= { p: Number.NaN, at: performance.now() });
+              const p = window.__game!.player[ax as 'x' | 'y'];
+              const w = (window.__walk ??= { p: Number.NaN, at: performance.now() });
               if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
               if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return true;
               return performance.now() - w.at > 6000; // blocked: let the outer loop notice
@@ -60,7 +60,7 @@ export async function walkTo(
           );
         } finally {
           await page.keyboard.up(key);
-          await page.evaluate(() => delete (window as any).__walk);
+          await page.evaluate(() => delete window.__walk);
         }
       } else {
         // A short press, about two thirds of the way: converges without overshooting.

@@ -203,7 +203,7 @@ if (new URLSearchParams(location.search).get('probe') === 'autoplay') {
 }
 
 const events: string[] = [];
-(window as any).lab = {
+const lab = {
   Howler,
   audio,
   record,
@@ -216,4 +216,7 @@ const events: string[] = [];
   micSession,
   edgeCount,
 };
-(window as any).__ready = true;
+/** The audio lab page's test API: `window.lab` (declared in test/types/window.ts). */
+export type AudioLab = typeof lab;
+window.lab = lab;
+window.__ready = true;

@@ -1,7 +1,6 @@
 // Imported first by the fault page, before Howler or the plugin exist: counts every AudioNode
 // created and which ones are still wired into a graph (a node with an outgoing connection), so a
 // test can tell a leaked voice from a released one.
-const w = window as any;
 const created: Record<string, number> = {};
 const wired = new Map<AudioNode, Map<unknown, number>>();
 const count = (type: string) => (created[type] = (created[type] ?? 0) + 1);
@@ -15,10 +14,10 @@ for (const name of Object.getOwnPropertyNames(BaseAudioContext.prototype)) {
     return original.apply(this, args);
   };
 }
-const NativeWorklet = w.AudioWorkletNode;
+const NativeWorklet = window.AudioWorkletNode;
 if (NativeWorklet) {
-  w.AudioWorkletNode = class extends NativeWorklet {
-    constructor(...args: unknown[]) {
+  window.AudioWorkletNode = class extends NativeWorklet {
+    constructor(...args: ConstructorParameters<typeof AudioWorkletNode>) {
       super(...args);
       count('AudioWorklet');
     }
@@ -44,9 +43,12 @@ const disconnect = AudioNode.prototype.disconnect as (...a: unknown[]) => unknow
   return r;
 };
 
-w.__audioNodes = {
+const audioNodes = {
   created: () => ({ ...created }),
   totalCreated: () => Object.values(created).reduce((a, b) => a + b, 0),
   /** Nodes with at least one outgoing connection right now. */
   wired: () => wired.size,
 };
+/** The fault page's AudioNode counts: `window.__audioNodes` (declared in test/types/window.ts). */
+export type AudioNodeCounts = typeof audioNodes;
+window.__audioNodes = audioNodes;

@@ -13,15 +13,15 @@ import {
   type NpcHandle,
 } from 'phaser-voice-agents';
 
-interface PageConfig {
+/** What the test hands the page before it loads: `window.faultConfig`. */
+export interface FaultPageConfig {
   npc: NpcDefinition;
   agentUrl: string;
   npcAt: { x: number; y: number };
   playerAt: { x: number; y: number };
   reconnect?: { baseDelayMs: number; maxAttempts: number } | false;
 }
-const w = window as any;
-const cfg: PageConfig = w.__cfg;
+const cfg = window.faultConfig;
 
 const streams: MediaStream[] = [];
 const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -143,7 +143,7 @@ class Town extends Phaser.Scene {
     va.on('reconnecting', (_npc, r) => tell(`reconnecting ${r.attempt}/${r.maxAttempts}: ${r.message}`));
     this.handle.on('state', (s: string) => log.push(`state:${s}`));
     this.game.events.on('step', () => steps++);
-    w.__ready = true;
+    window.__ready = true;
   }
 }
 
@@ -159,7 +159,13 @@ const game = new Phaser.Game({
   plugins: { scene: [voiceAgentsPlugin()] },
 });
 const scene = () => game.scene.getScene('town') as Town;
-const conversation = () => (scene().handle as any).conversation as { voice?: any; session?: any } | null;
+/** The NPC's open conversation, as far as the probes read it (plugin internals, not public API). */
+interface OpenConversation {
+  voice: { underruns: number; turnId: number; playbackPositionMs: number } | null;
+  session: { conversationId: string | null };
+}
+const conversation = () =>
+  (scene().handle as unknown as { conversation: OpenConversation | null }).conversation;
 
 /** Silence and click statistics of a recording (mono, context rate). */
 function analyse(samples: Float32Array, sampleRate: number) {
@@ -199,7 +205,9 @@ function analyse(samples: Float32Array, sampleRate: number) {
   };
 }
 
-w.__t = {
+const liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+
+const fault = {
   log,
   told,
   ready: () => recorderReady.then(() => true),
@@ -226,8 +234,8 @@ w.__t = {
     for (const v of levelBuf) s += v * v;
     return Math.sqrt(s / levelBuf.length);
   },
-  liveTracks: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
-  audioNodes: () => ({ wired: w.__audioNodes.wired(), created: w.__audioNodes.totalCreated() }),
+  liveTracks,
+  audioNodes: () => ({ wired: window.__audioNodes.wired(), created: window.__audioNodes.totalCreated() }),
   startRecording() {
     recorded.length = 0;
     recorder?.port.postMessage('start');
@@ -258,7 +266,7 @@ w.__t = {
       npcState: h.state,
       bubble: h.bubbleText,
       micOpen: s.voiceAgents.micOpen,
-      liveTracks: w.__t.liveTracks(),
+      liveTracks: liveTracks(),
       conversationId: h.conversationId,
       notice: s.notice.text,
       underruns: voice?.underruns ?? 0,
@@ -270,3 +278,6 @@ w.__t = {
     };
   },
 };
+/** The fault page's test API: `window.fault` (declared in test/types/window.ts). */
+export type FaultPage = typeof fault;
+window.fault = fault;

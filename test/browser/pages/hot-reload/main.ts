@@ -4,8 +4,7 @@ import { npcs, npcFileErrors } from 'virtual:voice-agents/npcs';
 import { onNpcError, onNpcUpdate } from '../../../../plugin/npc/live.js';
 import type { NpcDefinition } from '../../../../plugin/npc/types.js';
 
-const w = window as unknown as Record<string, unknown>;
-w.__loadId = Math.random();
+window.__loadId = Math.random();
 const held = npcs.find((n) => n.id === 'mira')!;
 const $ = (id: string) => document.getElementById(id)!;
 $('count').textContent = String(npcs.length);
@@ -19,7 +18,7 @@ render();
 onNpcUpdate((npc) => {
   updates++;
   $('updates').textContent = String(updates);
-  w.__sameObject = npc === held;
+  window.__sameObject = npc === held;
   render();
 });
 onNpcError((e) => {
@@ -30,15 +29,15 @@ onNpcError((e) => {
 const directUrl = new URLSearchParams(location.search).get('file');
 if (directUrl) {
   void import(/* @vite-ignore */ directUrl).then((m: { default: NpcDefinition }) => {
-    w.__directIsHeld = m.default === held;
+    window.__directIsHeld = m.default === held;
     // A file broken since the server started comes as a silent stand-in that says why.
-    w.__directUnavailable = m.default.unavailable ?? null;
+    window.__directUnavailable = m.default.unavailable ?? null;
     onNpcUpdate((npc) => {
-      if (npc === m.default) w.__directUnavailable = npc.unavailable ?? null;
+      if (npc === m.default) window.__directUnavailable = npc.unavailable ?? null;
     });
     const show = () => ($('direct').textContent = m.default.name);
     show();
     onNpcUpdate(show);
   });
 }
-w.__ready = true;
+window.__ready = true;

@@ -2,5 +2,8 @@
 import { AgentSession } from '../../../../plugin/session/index.js';
 import { int16ToBase64, base64ToInt16 } from '../../../../plugin/protocol/index.js';
 
-(window as any).lab = { AgentSession, int16ToBase64, base64ToInt16 };
-(window as any).__ready = true;
+const sessionLab = { AgentSession, int16ToBase64, base64ToInt16 };
+/** The session page's test API: `window.sessionLab` (declared in test/types/window.ts). */
+export type SessionLab = typeof sessionLab;
+window.sessionLab = sessionLab;
+window.__ready = true;
