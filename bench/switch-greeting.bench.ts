@@ -42,17 +42,15 @@ async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string
   }
 }
 
-const snapshot = (page: Page) =>
-  page.evaluate(() => (window as any).__t.snapshot()) as Promise<{
-    npcState: string | null;
-    conversationId: string | null;
-  }>;
+const snapshot = (page: Page) => page.evaluate(() => window.phaserLab.snapshot());
+const movePlayer = (page: Page, x: number, y: number) =>
+  page.evaluate(([x, y]) => window.phaserLab.movePlayer(x, y), [x, y] as const);
 
 /** Move the player and time, inside the page, until the voice is heard at the tap. */
 const moveAndListen = (page: Page, to: { x: number; y: number }) =>
   page.evaluate(
     async ([x, y, audible]) => {
-      const t = (window as any).__t;
+      const t = window.phaserLab;
       const t0 = performance.now();
       t.movePlayer(x, y);
       while (performance.now() - t0 < 10_000) {
@@ -63,7 +61,7 @@ const moveAndListen = (page: Page, to: { x: number; y: number }) =>
       return null;
     },
     [to.x, to.y, AUDIBLE] as const,
-  ) as Promise<number | null>;
+  );
 
 async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl: string, base: string) {
   const browser = await launchBrowser();
@@ -73,22 +71,19 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
     ...npc,
     proximity: { ...npc.proximity, dwell_ms: 0, prewarm_radius: kind === 'cold' ? radius : radius + 200 },
   };
-  await page.addInitScript((c) => ((window as any).__cfg = c), {
+  await page.addInitScript<Window['phaserConfig']>((c) => (window.phaserConfig = c), {
     npc: def,
     agentUrl,
     npcAt: NPC_AT,
     playerAt: FAR,
   });
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
   const samples: number[] = [];
   let misses = 0;
   for (let i = 0; i < TRIALS; i++) {
     if (kind === 'prewarmed') {
-      await page.evaluate(
-        ([x, y]) => (window as any).__t.movePlayer(x, y),
-        [NPC_AT.x - radius - 100, NPC_AT.y],
-      );
+      await movePlayer(page, NPC_AT.x - radius - 100, NPC_AT.y);
       // Connected and holding the greeting (its text has arrived), silent.
       await poll(
         () => snapshot(page),
@@ -96,7 +91,7 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
         'a prewarmed conversation',
       );
       await poll(
-        () => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>,
+        () => page.evaluate(() => [...window.phaserLab.log]),
         (l) => l.filter((x) => x.startsWith('response:')).length > i,
         'the held greeting text',
       );
@@ -104,15 +99,15 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
     const ms = await moveAndListen(page, { x: NPC_AT.x - 40, y: NPC_AT.y });
     if (ms === null) misses++;
     else samples.push(ms);
-    await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [FAR.x, FAR.y]);
+    await movePlayer(page, FAR.x, FAR.y);
     await poll(
       () => snapshot(page),
       (s) => s.npcState === 'idle' && s.conversationId === null,
       'the conversation to close',
     );
     await poll(
-      () => page.evaluate(() => (window as any).__t.levels()),
-      (l: any) => Math.max(l.L, l.R) === 0,
+      () => page.evaluate(() => window.phaserLab.levels()),
+      (l) => Math.max(l.L, l.R) === 0,
       'silence',
     );
   }

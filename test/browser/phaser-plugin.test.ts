@@ -8,6 +8,7 @@ import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
 import { contentSecurityPolicy, silentWavFile, untilOnPage as until, watchPage } from '../helpers/browser.js';
 import { launchBrowser, startPageServer, type LaunchOptions } from '../../harness/browser.js';
 import { repoRoot } from '../../harness/repo.js';
+import type { PhaserPageConfig } from './pages/phaser/main.js';
 
 // The scene plugin in real Chromium against the real local agent, on Phaser 4 and Phaser 3.90:
 // walk up to an NPC, hear its greeting from its side and read it in its bubble; walk away and the
@@ -24,21 +25,15 @@ function loadNpc(): NpcDefinition {
   return r.npc;
 }
 
-const snapshot = (page: Page) =>
-  page.evaluate(() => (window as any).__t.snapshot()) as Promise<{
-    npcState: string | null;
-    active: string | null;
-    bubble: string;
-    micOpen: boolean;
-    liveTracks: number;
-    conversationId: string | null;
-  }>;
-const counts = (page: Page) => page.evaluate(() => (window as any).__t.listenerCounts());
+const snapshot = (page: Page) => page.evaluate(() => window.phaserLab.snapshot());
+const counts = (page: Page) => page.evaluate(() => window.phaserLab.listenerCounts());
+const movePlayer = (page: Page, x: number, y: number) =>
+  page.evaluate(([x, y]) => window.phaserLab.movePlayer(x, y), [x, y] as const);
 
 /** Walk up to the NPC (which stands to the player's right) and check the greeting and the bubble. */
 async function greet(page: Page, npc: NpcDefinition) {
-  const rendersBefore: number = await page.evaluate(() => (window as any).__t.textRenders());
-  await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+  const rendersBefore = await page.evaluate(() => window.phaserLab.textRenders());
+  await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
   const first = npc.agent.first_message!;
   // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
   const s = await until(
@@ -53,7 +48,7 @@ async function greet(page: Page, npc: NpcDefinition) {
   // From the right: the tap on Howler's master gain hears more on the right channel.
   const lr = await until(
     page,
-    () => page.evaluate(() => (window as any).__t.levels()) as Promise<{ L: number; R: number }>,
+    () => page.evaluate(() => window.phaserLab.levels()),
     (v) => v.R > 0.005,
     'greeting audio at the output tap',
   );
@@ -77,10 +72,10 @@ async function greet(page: Page, npc: NpcDefinition) {
   // Revealed character by character, drawn once: the bubble's first turn creates its three Text
   // objects (each renders when made, styled and given the greeting: 9), not one render per
   // character (about 80).
-  const renders = (await page.evaluate(() => (window as any).__t.textRenders())) - rendersBefore;
+  const renders = (await page.evaluate(() => window.phaserLab.textRenders())) - rendersBefore;
   expect(renders).toBeLessThanOrEqual(12);
   // The mouth-flap hook follows the voice level.
-  const mouth = await page.evaluate(() => (window as any).__t.mouth);
+  const mouth = await page.evaluate(() => window.phaserLab.mouth);
   expect(mouth.max).toBeGreaterThan(0.005);
   // The microphone is open while the conversation is active.
   const open = await until(
@@ -93,7 +88,7 @@ async function greet(page: Page, npc: NpcDefinition) {
 }
 
 async function walkAway(page: Page) {
-  await page.evaluate(() => (window as any).__t.movePlayer(50, 50));
+  await movePlayer(page, 50, 50);
   const s = await until(
     page,
     () => snapshot(page),
@@ -103,21 +98,21 @@ async function walkAway(page: Page) {
   expect(s.active).toBeNull();
   expect(s.conversationId).toBeNull();
   // The mouth closes with the voice.
-  expect((await page.evaluate(() => (window as any).__t.mouth)).last).toBe(0);
+  expect((await page.evaluate(() => window.phaserLab.mouth)).last).toBe(0);
 }
 
-async function openPage(browser: Browser, base: string, cfg: Record<string, unknown>) {
+async function openPage(browser: Browser, base: string, cfg: PhaserPageConfig) {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
-  await page.addInitScript((c) => {
-    (window as any).__cfg = c;
+  await page.addInitScript((c: PhaserPageConfig) => {
+    window.phaserConfig = c;
   }, cfg);
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
   return { page, errors };
 }
 
-const log = (page: Page) => page.evaluate(() => [...(window as any).__t.log]) as Promise<string[]>;
+const log = (page: Page) => page.evaluate(() => [...window.phaserLab.log]);
 
 /** The real local agent, a page server for one Phaser major and a browser, for one describe block. */
 function useRig(
@@ -153,18 +148,18 @@ for (const phaser of ['4', '3'] as const) {
         npcAt: NPC_AT,
         playerAt: { x: 100, y: 300 },
       });
-      const version = await page.evaluate(() => (window as any).__t.version);
+      const version = await page.evaluate(() => window.phaserLab.version);
       expect(version.startsWith(phaser === '4' ? '4.' : '3.90')).toBe(true);
       const baseline = await counts(page);
       // Booted and started: START, DESTROY, POST_UPDATE and SHUTDOWN on the scene's emitter; the NPC's DESTROY.
       expect(baseline).toMatchObject({ sceneEvents: 4, gameEvents: 0, npcObject: 1, player: 0 });
       // Nobody in range: no conversation, no microphone ever requested.
       expect(await snapshot(page)).toMatchObject({ npcState: 'idle', micOpen: false, liveTracks: 0 });
-      expect(await page.evaluate(() => (window as any).__t.streamsOpened())).toBe(0);
+      expect(await page.evaluate(() => window.phaserLab.streamsOpened())).toBe(0);
 
       await greet(page, npc);
       await walkAway(page);
-      const log: string[] = await page.evaluate(() => (window as any).__t.log);
+      const log = await page.evaluate(() => window.phaserLab.log);
       expect(log).toEqual(
         expect.arrayContaining([
           'active:mira',
@@ -181,13 +176,13 @@ for (const phaser of ['4', '3'] as const) {
       expect(log.indexOf('active:none')).toBeLessThan(log.indexOf('end:mira:user')); // mic first, close after the linger
 
       // Restart: shutdown leaves only the two listeners needed to come back, then it works again.
-      await page.evaluate(() => (window as any).__t.restart());
-      await page.waitForFunction(() => (window as any).__ready === 2);
+      await page.evaluate(() => window.phaserLab.restart());
+      await page.waitForFunction(() => window.__creates === 2);
       expect(await counts(page)).toEqual(baseline);
       await greet(page, npc);
 
       // The NPC's sprite destroyed mid-conversation: it ends cleanly and the mic is released.
-      await page.evaluate(() => (window as any).__t.destroyNpc());
+      await page.evaluate(() => window.phaserLab.destroyNpc());
       const gone = await until(
         page,
         () => snapshot(page),
@@ -195,19 +190,19 @@ for (const phaser of ['4', '3'] as const) {
         'the destroyed NPC to end its conversation',
       );
       expect(gone.bubble).toBe('');
-      const log2: string[] = await page.evaluate(() => (window as any).__t.log);
+      const log2 = await page.evaluate(() => window.phaserLab.log);
       expect(log2.filter((l) => l === 'end:mira:user')).toHaveLength(2);
 
       // Destroy the scene: no plugin listener anywhere, no DOM listener left behind.
       const after = await page.evaluate(() => {
-        const t = (window as any).__t;
+        const t = window.phaserLab;
         const target = t.removeScene();
         return t.listenerCounts(target);
       });
       expect(after).toMatchObject({ sceneEvents: 0, gameEvents: 0, gameListeners: 0 });
       expect(after.window).toBeLessThanOrEqual(baseline.window);
       expect(after.document).toBeLessThanOrEqual(baseline.document);
-      expect(await page.evaluate(() => (window as any).__t.liveTracks())).toBe(0);
+      expect(await page.evaluate(() => window.phaserLab.liveTracks())).toBe(0);
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -223,7 +218,7 @@ for (const phaser of ['4', '3'] as const) {
           playerAt: { x: 100, y: 300 },
         });
         // Inside the prewarm radius, outside the enter radius: connected, silent, no bubble, no mic.
-        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 250, NPC_AT.y]);
+        await movePlayer(page, NPC_AT.x - 250, NPC_AT.y);
         const ready = await until(
           page,
           () => snapshot(page),
@@ -239,13 +234,13 @@ for (const phaser of ['4', '3'] as const) {
           (l) => l.includes(`response:mira:${npc.agent.first_message}`),
           'the greeting text',
         );
-        const quiet = await page.evaluate(() => (window as any).__t.levels());
+        const quiet = await page.evaluate(() => window.phaserLab.levels());
         expect(Math.max(quiet.L, quiet.R)).toBeLessThan(0.001);
         expect((await snapshot(page)).bubble).toBe('');
 
         // Arrive: the same conversation, greeting at once.
         const arrived = Date.now();
-        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+        await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
         const speaking = await until(
           page,
           () => snapshot(page),
@@ -263,10 +258,10 @@ for (const phaser of ['4', '3'] as const) {
           (v) => v.bubble.length > 10,
           'some greeting text',
         );
-        await page.evaluate(() => (window as any).__t.skip());
+        await page.evaluate(() => window.phaserLab.skip());
         const cut = await until(
           page,
-          () => page.evaluate(() => (window as any).__t.levels()) as Promise<{ L: number; R: number }>,
+          () => page.evaluate(() => window.phaserLab.levels()),
           (v) => Math.max(v.L, v.R) < 0.001,
           'silence after skip',
         );
@@ -277,20 +272,18 @@ for (const phaser of ['4', '3'] as const) {
         expect(npc.agent.first_message!.startsWith(heard)).toBe(true);
         // Frame by frame for the rest of its life (held, then faded: past the 1 s after which a
         // quiet voice counts as finished), the bubble shows what was heard and never more.
-        const life = await page.evaluate(() => (window as any).__t.watchBubble(1500, true));
+        const life = await page.evaluate(() => window.phaserLab.watchBubble(1500, true));
         expect(life.texts.at(-1)).toBe(''); // it faded
-        expect([
-          ...new Set(life.texts.filter((t: string) => t).map((t: string) => t.replace(/\s+/g, ' '))),
-        ]).toEqual([heard]);
+        expect([...new Set(life.texts.filter((t) => t).map((t) => t.replace(/\s+/g, ' ')))]).toEqual([heard]);
 
         // Typed question: the player's bubble shows it, the answer is spoken and shown.
-        expect(await page.evaluate(() => (window as any).__t.sendText('How much is a healing potion?'))).toBe(
+        expect(await page.evaluate(() => window.phaserLab.sendText('How much is a healing potion?'))).toBe(
           true,
         );
         // The player's bubble reveals on the next frames.
         const said = await until(
           page,
-          () => page.evaluate(() => (window as any).__t.playerBubble()) as Promise<string>,
+          () => page.evaluate(() => window.phaserLab.playerBubble()),
           (t) => t.includes('healing potion'),
           "the player's bubble",
         );
@@ -313,7 +306,7 @@ for (const phaser of ['4', '3'] as const) {
         );
         expect(answer.startsWith(shown.bubble.replace(/\s+/g, ' '))).toBe(true);
         // A tool the game only listens for: the designer-facing event arrives with its parameters.
-        await page.evaluate(() => (window as any).__t.sendText('Show me your wares'));
+        await page.evaluate(() => window.phaserLab.sendText('Show me your wares'));
         await until(
           page,
           () => log(page),
@@ -322,10 +315,10 @@ for (const phaser of ['4', '3'] as const) {
         );
 
         // The debug overlay says who is active, each conversation's state, ping and time to first audio.
-        await page.evaluate(() => (window as any).__t.setDebug(true));
+        await page.evaluate(() => window.phaserLab.setDebug(true));
         const panel = await until(
           page,
-          () => page.evaluate(() => (window as any).__t.debugText()) as Promise<string>,
+          () => page.evaluate(() => window.phaserLab.debugText()),
           (t) => /ping \d+ms/.test(t) && /ttfa \d+ms/.test(t),
           'the debug panel with latencies',
         );
@@ -340,18 +333,18 @@ for (const phaser of ['4', '3'] as const) {
           agent: { ...warm.agent, first_message: 'Back again? Mind the lanterns.' },
           proximity: { ...warm.proximity, radius: 160, exit_radius: 200, prewarm_radius: 0 },
         };
-        expect(await page.evaluate((d) => (window as any).__t.updateNpc(d), changed)).toBe(true);
+        expect(await page.evaluate((d) => window.phaserLab.updateNpc(d), changed)).toBe(true);
         expect((await snapshot(page)).conversationId).toBe(first); // the one in progress goes on
         // The overlay redraws on the next frame.
         await until(
           page,
-          () => page.evaluate(() => (window as any).__t.debugText()) as Promise<string>,
+          () => page.evaluate(() => window.phaserLab.debugText()),
           (t) => /applies next conversation/.test(t),
           'the overlay to say the change applies next conversation',
         );
         await walkAway(page);
         // 150 px away: outside the old 96 px enter radius, inside the new 160 px one.
-        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 150, NPC_AT.y]);
+        await movePlayer(page, NPC_AT.x - 150, NPC_AT.y);
         await until(
           page,
           () => log(page),
@@ -372,7 +365,7 @@ for (const phaser of ['4', '3'] as const) {
           npcAt: NPC_AT,
           playerAt: { x: 100, y: 300 },
         });
-        await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 250, NPC_AT.y]);
+        await movePlayer(page, NPC_AT.x - 250, NPC_AT.y);
         await until(
           page,
           () => log(page),
@@ -380,7 +373,7 @@ for (const phaser of ['4', '3'] as const) {
           'the held greeting text',
         );
         // Brush past: leave the prewarm radius without ever arriving.
-        await page.evaluate(() => (window as any).__t.movePlayer(50, 50));
+        await movePlayer(page, 50, 50);
         await until(
           page,
           () => log(page),
@@ -388,7 +381,7 @@ for (const phaser of ['4', '3'] as const) {
           'the unused prewarm to close',
         );
         // For 30 frames after the close the bubble stays empty: the greeting was never played.
-        const after = await page.evaluate(() => (window as any).__t.watchBubble(30));
+        const after = await page.evaluate(() => window.phaserLab.watchBubble(30));
         expect(after).toEqual({ texts: [''], frames: 30 });
         expect(errors).toEqual([]);
         await page.close();
@@ -410,7 +403,7 @@ describe('VoiceAgentsPlugin installed at run time', () => {
     });
     // Same subscriptions as when registered in the game config, and no BOOT listener left behind.
     expect(await counts(page)).toMatchObject({ sceneEvents: 4, npcObject: 1, boot: 0 });
-    await page.evaluate(([x, y]) => (window as any).__t.movePlayer(x, y), [NPC_AT.x - 60, NPC_AT.y]);
+    await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
     await until(
       page,
       () => snapshot(page),
@@ -446,10 +439,10 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
     expect(s.liveTracks).toBe(0);
     // Not asked again and again while the player stands there: not over the next 30 frames, nor
     // through a whole typed exchange (the NPC's state changes do not retry a denied microphone).
-    await page.evaluate(() => (window as any).__t.frames(30));
-    expect(await page.evaluate(() => (window as any).__t.micRequests())).toBe(1);
+    await page.evaluate(() => window.phaserLab.frames(30));
+    expect(await page.evaluate(() => window.phaserLab.micRequests())).toBe(1);
     const from = (await log(page)).length;
-    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
     const answered = (l: string[]) =>
       l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
     await until(
@@ -458,7 +451,7 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
       (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
       'the typed answer, spoken to its end',
     );
-    expect(await page.evaluate(() => (window as any).__t.micRequests())).toBe(1);
+    expect(await page.evaluate(() => window.phaserLab.micRequests())).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -553,7 +546,7 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
     const l = await log(page);
     expect(l.filter((x) => x.startsWith('error:') || x.startsWith('plugin:error'))).toEqual([]);
     // Typing opens a new conversation quietly and gets the answer.
-    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
     await until(
       page,
       () => log(page),
@@ -577,33 +570,40 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
     const { errors } = watchPage(page);
     // Headless Chromium has no recognition service: a stand-in with the Web Speech API's shape.
     await page.addInitScript(() => {
-      const w = window as any;
-      w.__asr = { started: [] as string[], stopped: 0, live: null as any };
-      w.SpeechRecognition = class {
-        lang = '';
-        continuous = false;
-        interimResults = true;
-        onresult: any = null;
-        onerror: any = null;
-        onend: any = null;
-        start() {
-          w.__asr.started.push(this.lang);
-          w.__asr.live = this;
-        }
-        stop() {
-          w.__asr.stopped++;
-          setTimeout(() => this.onend?.(), 10);
-        }
-        abort() {
-          this.stop();
-        }
+      const asr: NonNullable<Window['__asr']> = {
+        started: [],
+        stopped: 0,
+        live: null,
+        say(text: string) {
+          const result = Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true });
+          asr.live?.onresult?.({ resultIndex: 0, results: [result] });
+        },
       };
-      w.__asr.say = (text: string) => {
-        const result = Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true });
-        w.__asr.live?.onresult?.({ resultIndex: 0, results: [result] });
-      };
+      window.__asr = asr;
+      // Not a hook of ours but the Web Speech API's global, which the DOM lib does not declare.
+      Object.assign(window, {
+        SpeechRecognition: class {
+          lang = '';
+          continuous = false;
+          interimResults = true;
+          onresult: NonNullable<NonNullable<typeof asr.live>['onresult']> | null = null;
+          onerror: ((e: { error: string }) => void) | null = null;
+          onend: (() => void) | null = null;
+          start() {
+            asr.started.push(this.lang);
+            asr.live = this;
+          }
+          stop() {
+            asr.stopped++;
+            setTimeout(() => this.onend?.(), 10);
+          }
+          abort() {
+            this.stop();
+          }
+        },
+      });
     });
-    await page.addInitScript((c) => ((window as any).__cfg = c), {
+    await page.addInitScript<PhaserPageConfig>((c) => (window.phaserConfig = c), {
       npc,
       agentUrl: rig.agent.url,
       npcAt: NPC_AT,
@@ -611,31 +611,31 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
       speechRecognition: 'browser',
     });
     await page.goto(rig.base + PAGE);
-    await page.waitForFunction(() => (window as any).__ready === 1, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
     await until(
       page,
       () => log(page),
       (l) => l.some((x) => x.startsWith('start:mira')),
       'the conversation',
     );
-    await page.evaluate(() => (window as any).__t.pushToTalk(true));
+    await page.evaluate(() => window.phaserLab.pushToTalk(true));
     const started = await until(
       page,
-      () => page.evaluate(() => [...(window as any).__asr.started]) as Promise<string[]>,
+      () => page.evaluate(() => [...window.__asr!.started]),
       (v) => v.length > 0,
       'the recognizer to start',
     );
     expect(started[0]).toBe('en-US');
-    await page.evaluate(() => (window as any).__asr.say('Do you sell lanterns?'));
-    await page.evaluate(() => (window as any).__t.pushToTalk(false));
+    await page.evaluate(() => window.__asr!.say('Do you sell lanterns?'));
+    await page.evaluate(() => window.phaserLab.pushToTalk(false));
     await until(
       page,
       () => log(page),
       (l) => l.some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
       'the answer to the recognized words',
     );
-    expect(await page.evaluate(() => (window as any).__t.playerBubble())).toContain('Do you sell lanterns?');
-    expect(await page.evaluate(() => (window as any).__asr.stopped)).toBeGreaterThan(0);
+    expect(await page.evaluate(() => window.phaserLab.playerBubble())).toContain('Do you sell lanterns?');
+    expect(await page.evaluate(() => window.__asr!.stopped)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -660,7 +660,7 @@ describe('a game page whose Content-Security-Policy refuses inline worklets (iss
       'the greeting as text and the audio error',
     );
     const from = (await log(page)).length;
-    expect(await page.evaluate(() => (window as any).__t.sendText('Do you sell lanterns?'))).toBe(true);
+    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
     await until(
       page,
       () => log(page),

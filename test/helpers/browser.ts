@@ -52,7 +52,7 @@ export function contentSecurityPolicy(policyFor: (url: string) => string | null)
 
 /**
  * Polls `fn` until `ok` for a test page that keeps an event log (the plugin pages: `window.fault.log`,
- * and the Phaser page's `__t.log`); on timeout the message carries that log too.
+ * and the Phaser page's `window.phaserLab.log`); on timeout the message carries that log too.
  */
 export function untilOnPage<T>(
   page: Page,
@@ -65,7 +65,6 @@ export function untilOnPage<T>(
     what,
     timeout: ms,
     interval: 25,
-    // The Phaser page's `__t` is not declared in test/types/window.ts yet (that page keeps its own cast).
-    context: () => page.evaluate(() => window.fault?.log ?? (window as any).__t?.log),
+    context: () => page.evaluate(() => window.fault?.log ?? window.phaserLab?.log),
   });
 }

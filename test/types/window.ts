@@ -9,15 +9,12 @@
  * the page that sets it); the name says whose it is (`lab`, `sessionLab`, `fault`, `latencyBench`…),
  * since two pages may not give one name two shapes. Values a test parks on a page between two
  * `evaluate` calls, and hooks that appear later, are optional. Tests write `window.lab` or
- * `const { lab } = window` inside their callbacks, never `window as any`.
- *
- * Not declared yet: the Phaser plugin page (test/browser/pages/phaser/main.ts, with
- * test/browser/phaser-plugin.test.ts and bench/switch-greeting.bench.ts) keeps its untyped `__t`,
- * `__cfg` and `__ready` (a count of scene creates there, not `true`) until it moves to this convention.
+ * `const { lab } = window` inside their callbacks, and never cast `window` to `any`.
  */
 import type { AudioLab } from '../browser/pages/audio/lab.js';
 import type { SessionLab } from '../browser/pages/session/session.js';
 import type { FaultPage, FaultPageConfig } from '../browser/pages/fault/main.js';
+import type { PhaserLab, PhaserPageConfig } from '../browser/pages/phaser/main.js';
 import type { AudioNodeCounts } from '../browser/pages/fault/instrument.js';
 import type { AgentSession } from '../../plugin/session/index.js';
 import type { Meter } from '../e2e/helpers/game.js';
@@ -32,6 +29,24 @@ interface SessionEventLog {
   audio: number[][];
   responses: string[];
   states: string[];
+}
+
+/** A speech recognition result as the Web Speech API delivers it (`onresult`). */
+interface RecognitionResultEvent {
+  resultIndex: number;
+  results: ArrayLike<ArrayLike<{ transcript: string; confidence: number }> & { isFinal: boolean }>;
+}
+
+/** The Web Speech API stand-in phaser-plugin.test.ts installs (headless Chromium has no recognition service). */
+interface SpeechRecognitionStandIn {
+  /** The `lang` of each `start()`. */
+  started: string[];
+  /** How many times `stop()` (or `abort()`) was called. */
+  stopped: number;
+  /** The recognizer started last. */
+  live: { onresult: ((e: RecognitionResultEvent) => void) | null } | null;
+  /** Hands `text` to the live recognizer as a final result. */
+  say(text: string): void;
 }
 
 declare global {
@@ -57,6 +72,15 @@ declare global {
     /** Set by the test before the page loads (`addInitScript`). */
     faultConfig: FaultPageConfig;
     __audioNodes: AudioNodeCounts;
+
+    // test/browser/pages/phaser: the scene plugin in a Phaser game, one NPC, a player the test moves.
+    phaserLab: PhaserLab;
+    /** Set by the test (or the bench) before the page loads (`addInitScript`). */
+    phaserConfig: PhaserPageConfig;
+    /** How many times the scene's create() ran: 1 once the game is up (what a test waits for), 2 after a restart. */
+    __creates?: number;
+    /** The speech recognition stand-in (`SpeechRecognition`) a test installs before the page loads. */
+    __asr?: SpeechRecognitionStandIn;
 
     // test/browser/pages/hot-reload: which object the game holds for an NPC file.
     /** A random number per page load: unchanged means no full reload happened. */

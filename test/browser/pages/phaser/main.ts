@@ -9,7 +9,8 @@ import {
   type NpcHandle,
 } from 'phaser-voice-agents';
 
-interface PageConfig {
+/** What the test hands the page before it loads: `window.phaserConfig`. */
+export interface PhaserPageConfig {
   npc: NpcDefinition;
   agentUrl: string;
   npcAt: { x: number; y: number };
@@ -19,8 +20,7 @@ interface PageConfig {
   /** configure({ speechRecognition }) */
   speechRecognition?: 'agent' | 'browser';
 }
-const w = window as any;
-const cfg: PageConfig = w.__cfg;
+const cfg = window.phaserConfig;
 
 // Every microphone stream the page ever opened, to prove the tracks were stopped.
 const streams: MediaStream[] = [];
@@ -140,7 +140,7 @@ class Town extends Phaser.Scene {
     // A designer-facing action with no protocol knowledge: just listen for the tool.
     this.handle.on('tool:open_shop', (params) => log.push(`tool:open_shop:${JSON.stringify(params)}`));
     va.on('transcript', (npc, text) => log.push(`transcript:${npc.id}:${text}`));
-    w.__ready = creates;
+    window.__creates = creates;
   }
 }
 
@@ -158,7 +158,31 @@ const game = new Phaser.Game({
 
 const scene = () => game.scene.getScene('town') as Town;
 
-w.__t = {
+const liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+
+/**
+ * Watches the NPC's bubble after each of the next game frames (the plugin redraws bubbles once a
+ * frame): every distinct text it showed, in order. Stops after `maxFrames`, or as soon as the
+ * bubble is gone when `untilGone`.
+ */
+function watchBubble(maxFrames: number, untilGone = false): Promise<{ texts: string[]; frames: number }> {
+  return new Promise((resolve) => {
+    const texts: string[] = [];
+    let frames = 0;
+    const onStep = () => {
+      const text = scene()?.handle?.bubbleText ?? '';
+      if (texts[texts.length - 1] !== text) texts.push(text);
+      frames++;
+      if (frames >= maxFrames || (untilGone && text === '')) {
+        game.events.off('poststep', onStep);
+        resolve({ texts, frames });
+      }
+    };
+    game.events.on('poststep', onStep);
+  });
+}
+
+const phaserLab = {
   version: Phaser.VERSION,
   log,
   mouth,
@@ -209,9 +233,7 @@ w.__t = {
   levels() {
     return { L: rms(anL), R: rms(anR) };
   },
-  liveTracks() {
-    return streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
-  },
+  liveTracks,
   streamsOpened() {
     return streams.length;
   },
@@ -224,34 +246,14 @@ w.__t = {
       active: va?.activeNpc?.id ?? null,
       bubble: h?.bubbleText ?? '',
       micOpen: va?.micOpen ?? false,
-      liveTracks: w.__t.liveTracks(),
+      liveTracks: liveTracks(),
       conversationId: h?.conversationId ?? null,
     };
   },
-  /**
-   * Watches the NPC's bubble after each of the next game frames (the plugin redraws bubbles once a
-   * frame): every distinct text it showed, in order. Stops after `maxFrames`, or as soon as the
-   * bubble is gone when `untilGone`.
-   */
-  watchBubble(maxFrames: number, untilGone = false): Promise<{ texts: string[]; frames: number }> {
-    return new Promise((resolve) => {
-      const texts: string[] = [];
-      let frames = 0;
-      const onStep = () => {
-        const text = scene()?.handle?.bubbleText ?? '';
-        if (texts[texts.length - 1] !== text) texts.push(text);
-        frames++;
-        if (frames >= maxFrames || (untilGone && text === '')) {
-          game.events.off('poststep', onStep);
-          resolve({ texts, frames });
-        }
-      };
-      game.events.on('poststep', onStep);
-    });
-  },
+  watchBubble,
   /** Waits `n` game frames. */
   frames(n: number): Promise<void> {
-    return w.__t.watchBubble(n).then(() => undefined);
+    return watchBubble(n).then(() => undefined);
   },
   /** Listeners the plugin (or its NPC handles) hold on Phaser emitters, and net DOM listeners. */
   listenerCounts(target?: { plugin: unknown; sys: any }) {
@@ -270,3 +272,7 @@ w.__t = {
     };
   },
 };
+/** The Phaser page's test API: `window.phaserLab` (declared in test/types/window.ts). */
+export type PhaserLab = typeof phaserLab;
+window.phaserLab = phaserLab;
+window.__ready = true;
