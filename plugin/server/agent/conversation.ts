@@ -488,8 +488,8 @@ export class Conversation {
     for await (const step of steps) {
       if (turn.abort.signal.aborted || this.state !== 'open') return;
       if (heardAs !== undefined) {
-        // Shown as heard only if the brain took them: junk it asks again about is neither shown nor kept.
-        if (step.kind === 'text' && step.unheard) this.history.splice(this.history.indexOf(said), 1);
+        // Shown and kept only if the brain took them (`>>> 0`: if already trimmed, remove nothing).
+        if (step.kind === 'text' && step.unheard) this.history.splice(this.history.indexOf(said) >>> 0, 1);
         else
           this.send({
             type: 'user_transcript',
