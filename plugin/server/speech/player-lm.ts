@@ -7,8 +7,8 @@
  * turned every paraphrase into a salad of small words ("and you to a a the to aye of please"),
  * since each garbage word was as likely as any other anywhere. The generic language model is worse
  * (70,000 words to confuse; 36 % of our intent set). Measured with the intent set's spoken lines
- * decoded offline (four eSpeak NG voices, noise): grammar 55.7 %, this model 60.2 %, word error rate
- * 1.00 → 0.63, for a fifth more decoding CPU. A closed set of whole sentences is recognised far
+ * decoded offline (four eSpeak NG voices, noise): grammar 55.7 %, this model 58.0 %, word error rate
+ * 1.00 → 0.60, for about 5 % more decoding CPU. A closed set of whole sentences is recognised far
  * better still (86 % when the set holds the very sentences said), which is why the frames below give
  * the model sentence shapes rather than a bag of words.
  *
