@@ -39,7 +39,6 @@ import { round, writeResult } from './lib/report.js';
 import { mid, pct } from './lib/spread.js';
 import { AgentChild, type ServerStats, type WindowStats } from './agent-lib.js';
 import { espeakPcm16k } from '../harness/speech.js';
-import { BUSY_LINE } from '../plugin/server/agent/conversation.js';
 
 const PASSES = (process.env.PASSES ?? 'spoken,typed').split(',').filter(Boolean) as Array<'spoken' | 'typed'>;
 const PINNED = process.env.LEVELS?.split(',').filter(Boolean).map(Number);
@@ -142,10 +141,6 @@ interface Player {
   gaps: number;
   replies: number;
   transcripts: number;
-  /** Spoken turns the agent could not recognize in time (its "say it again" line). */
-  declined: number;
-  /** A transcript came since the last reply (so a "say again" now is about understanding). */
-  heardSinceReply: boolean;
   sent: number;
   closedWith: number | null;
   errors: number;
@@ -192,8 +187,6 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     gaps: 0,
     replies: 0,
     transcripts: 0,
-    declined: 0,
-    heardSinceReply: false,
     sent: 0,
     closedWith: null,
     errors: 0,
@@ -205,13 +198,8 @@ function connect(url: string, i: number, loops: Loop[]): Promise<Player> {
     if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', event_id: msg.ping_event.event_id }));
     else if (msg.type === 'agent_response') {
       p.replies++;
-      // A turn the recognizer declined gets the "say again" line with no transcript before it. The
-      // same words after a transcript are the NPC not understanding what was heard: not a decline.
-      if (msg.agent_response_event?.agent_response === BUSY_LINE && !p.heardSinceReply) p.declined++;
-      p.heardSinceReply = false;
     } else if (msg.type === 'user_transcript') {
       p.transcripts++;
-      p.heardSinceReply = true;
     } else if (msg.type === 'interruption') p.turn = -1;
     else if (msg.type === 'conversation_initiation_metadata') {
       const f = /pcm_(\d+)/.exec(msg.conversation_initiation_metadata_event?.agent_output_audio_format ?? '');
@@ -289,7 +277,7 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
   const windows: WindowResult[] = [];
   let stats: ServerStats | null = null;
   let unresponsive = '';
-  let totals0 = { replies: 0, transcripts: 0, declined: 0 };
+  let totals0 = { replies: 0, transcripts: 0 };
   try {
     tick();
     await new Promise((r) => setTimeout(r, WARM_MS));
@@ -298,7 +286,6 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
     totals0 = {
       replies: sum(players, (p) => p.replies),
       transcripts: sum(players, (p) => p.transcripts),
-      declined: sum(players, (p) => p.declined),
     };
     for (let w = 0; w < WINDOWS; w++) {
       const before = {
@@ -336,8 +323,10 @@ async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
   const errors = sum(players, (p) => p.errors);
   const replies = sum(players, (p) => p.replies) - totals0.replies;
   const transcripts = sum(players, (p) => p.transcripts) - totals0.transcripts;
-  const declined = sum(players, (p) => p.declined) - totals0.declined;
-  const declinedShare = declined / Math.max(1, declined + transcripts);
+  // Counted by the agent since the reset: on the wire a decline and a turn the NPC did not understand
+  // look alike (its "say again" line, no transcript).
+  const turns = stats?.spokenTurns ?? { decoded: 0, declined: 0 };
+  const declinedShare = turns.declined / Math.max(1, turns.declined + turns.decoded);
   const gapMs = sum(players, (p) => p.gapMs);
   const audioMs = sum(players, (p) => p.audioMs);
   for (const p of players) p.ws.close();

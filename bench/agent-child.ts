@@ -32,6 +32,7 @@ process.on('message', (m: { cmd: string }) => {
     winStart = performance.now();
     agent.handler.metrics.turnToFirstAudioMs.clear();
     agent.handler.metrics.asrMs.clear();
+    agent.handler.metrics.spokenTurns.decoded = agent.handler.metrics.spokenTurns.declined = 0;
     cpuStart = process.cpuUsage();
     wallStart = performance.now();
     process.send!({ cmd: 'reset' });
@@ -50,6 +51,7 @@ process.on('message', (m: { cmd: string }) => {
       rssMb: process.memoryUsage().rss / 1e6,
       turnToFirstAudioMs: agent.handler.metrics.turnToFirstAudioMs.all(),
       asrMs: agent.handler.metrics.asrMs.all(),
+      spokenTurns: agent.handler.metrics.spokenTurns,
       engine: (agent.handler.health() as { speech: { engine: string } }).speech.engine,
       recognizer: (agent.handler.health() as { recognizer: { name: string | null } }).recognizer.name,
     });

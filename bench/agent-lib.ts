@@ -11,6 +11,8 @@ export interface ServerStats {
   rssMb: number;
   turnToFirstAudioMs: number[];
   asrMs: number[];
+  /** Spoken turns decoded and declined by the recognizer since the last reset. */
+  spokenTurns?: { decoded: number; declined: number };
   engine: string;
   /** The recognizer in use (null: none). */
   recognizer?: string | null;

@@ -14,6 +14,9 @@ import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 import { espeakPcm16k } from '../../harness/speech.js';
 import { until as untilTrue } from '../helpers/poll.js';
+import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
+import { loadNpcDir } from '../../plugin/server/npc-files.js';
+import { repoRoot } from '../../harness/repo.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -78,7 +81,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     for (const chunk of chunks20ms(espeakPcm16k('do you sell healing potions', 'en-us'))) c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
     const transcript = await c.waitType('user_transcript', 15_000);
-    expect(transcript.msg.user_transcription_event.user_transcript).toMatch(/healing( a)? potions?/);
+    expect(transcript.msg.user_transcription_event.user_transcript).toMatch(/\bpotions?\b/);
     const answer = await c.waitType('agent_response', 15_000);
     expect(answer.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
     expect(answer.msg.agent_response_event.event_id).toBeGreaterThan(
@@ -90,17 +93,52 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     c.close();
   });
 
-  it('falls back instead of forcing off-topic speech onto a reply', async () => {
-    const c = await ScriptedClient.connect(agent.url, 'quiet');
+  /** Says `text` (eSpeak NG, `voice`) to a new conversation with `npc` and returns the client. */
+  async function say(on: LocalAgent, npc: string, text: string, voice = 'en-us'): Promise<ScriptedClient> {
+    const c = await ScriptedClient.connect(on.url, npc);
     await c.waitType('conversation_initiation_metadata');
     for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(espeakPcm16k(text, voice))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
+    return c;
+  }
+
+  it('asks again, showing no transcript, when what it heard matches nothing; then says what it knows', async () => {
+    const c = await say(agent, 'quiet', 'what is the weather like on the moon');
+    const first = await c.waitType('agent_response', 15_000);
+    expect(first.msg.agent_response_event.agent_response).toBe(SAY_AGAIN);
+    // The same words again: asked once already, the NPC says what it does know.
+    const from = c.frames.length;
     for (const chunk of chunks20ms(espeakPcm16k('what is the weather like on the moon', 'en-us')))
       c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1000))) c.sendAudio(chunk);
-    await c.waitType('user_transcript', 15_000);
-    const answer = await c.waitType('agent_response', 15_000);
-    expect(answer.msg.agent_response_event.agent_response).toBe(QUIET_NPC.local.fallback);
+    const second = await c.waitType('agent_response', 15_000, from);
+    expect(second.msg.agent_response_event.agent_response).toBe(QUIET_NPC.local.fallback);
+    // Whatever the recognizer made of it, the player was never shown it as heard.
+    expect(c.of('user_transcript')).toEqual([]);
+    expect(c.of('client_tool_call')).toEqual([]);
+    expect(c.shapeErrors()).toEqual([]);
     c.close();
+  });
+
+  it('understands a question phrased in words the NPC file does not hold', async () => {
+    // Mira's file knows "lantern" and "how much" in separate replies; the player asks in a sentence
+    // of their own. (The old grammar heard "how much go that a you to to well is": her price list.)
+    const { npcs } = await loadNpcDir(`${repoRoot}assets/npcs`);
+    const village = await createLocalAgent({ npcs, recognizer: 'auto', llm: false, speechEngine: 'babble' });
+    try {
+      const c = await say(village, 'mira', 'how much does a lantern cost');
+      const heard = await c.waitType('user_transcript', 15_000);
+      expect(heard.msg.user_transcription_event.user_transcript).toMatch(/\blantern\b/);
+      const answer = await c.waitType('agent_response', 15_000, c.frames.indexOf(heard));
+      const mira = npcs.find((n) => n.id === 'mira')!;
+      const lanternReply = mira.local.replies.find((r) => r.when.includes('lantern'))!;
+      expect(answer.msg.agent_response_event.agent_response).toBe(lanternReply.say);
+      expect(c.of('client_tool_call')).toEqual([]);
+      c.close();
+    } finally {
+      await village.close();
+    }
   });
 
   it('keeps decoders bounded under a flood from one client while another client is answered promptly', async () => {
@@ -135,7 +173,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
         const t0 = performance.now();
         for (const chunk of chunks20ms(silence(1000))) player.sendAudio(chunk);
         const heard = await player.waitType('user_transcript', 10_000);
-        expect(heard.msg.user_transcription_event.user_transcript).toMatch(/healing( a)? potions?/);
+        expect(heard.msg.user_transcription_event.user_transcript).toMatch(/\bpotions?\b/);
         // Not behind the flood: VAD hangover (600 ms) plus one decode, on a busy machine.
         expect(performance.now() - t0).toBeLessThan(4000);
         // The flood got at most the turns real time allows, and a plain answer for the rest.

@@ -86,6 +86,8 @@ describe('spoken turns and the recognizer', () => {
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe(BUSY_LINE);
     expect(c.of('user_transcript')).toEqual([]);
+    // The agent counts it as declined (on the wire it looks like a turn the NPC did not understand).
+    expect(agent!.handler.metrics.spokenTurns).toEqual({ decoded: 0, declined: 1 });
     c.close();
   });
 
@@ -99,6 +101,7 @@ describe('spoken turns and the recognizer', () => {
     rec.calls[0]!.answer({ declined: 'superseded' });
     rec.calls[1]!.answer('healing potion');
     const t = await c.waitType('user_transcript');
+    expect(agent!.handler.metrics.spokenTurns).toEqual({ decoded: 1, declined: 0 });
     expect(t.msg.user_transcription_event.user_transcript).toBe('healing potion');
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');

@@ -6,7 +6,8 @@ import { spokenPrefix, toFrames } from '../../plugin/server/speech/frames.js';
 import { createResampler } from '../../plugin/server/speech/resample.js';
 import { SentenceStream, splitSentences, substituteVariables } from '../../plugin/server/speech/text.js';
 import { createTurnDetector } from '../../plugin/server/speech/vad.js';
-import { buildJsgfGrammar, createPocketsphinxRecognizer } from '../../plugin/server/speech/pocketsphinx.js';
+import { createPocketsphinxRecognizer } from '../../plugin/server/speech/pocketsphinx.js';
+import { buildLanguageModel } from '../../plugin/server/speech/player-lm.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,26 +230,53 @@ describe('text', () => {
     expect(pickReply(replies, 'hello')).toBeUndefined();
   });
 
-  it('builds a recognizer grammar from the NPC phrases, leaving out words it cannot pronounce', () => {
-    const dict = new Set([
-      'potion',
-      'potions',
-      'healing',
-      'guild',
-      'master',
-      'the',
-      'a',
-      'do',
-      'you',
-      'sell',
-    ]);
-    const g = buildJsgfGrammar(
+  it('builds a language model from the NPC phrases, leaving out words it cannot pronounce', () => {
+    const dict = new Set(
+      'potion healing guild master the a do you sell have how much is what where i want to please yes no'.split(
+        ' ',
+      ),
+    );
+    const model = buildLanguageModel(
       { phrases: ['potion', 'guild master', 'Zyxqua'], keywords: ['Healing'] },
       (w) => dict.has(w),
     )!;
-    expect(g).toContain('<phrase> = potion | potions | guild master | healing');
-    expect(g).not.toMatch(/zyxqua/i);
-    expect(buildJsgfGrammar({ phrases: ['Zyxqua'], keywords: [] }, (w) => dict.has(w))).toBeNull();
+    expect(model.words).not.toContain('</s>');
+    const lm = model.arpa;
+    const section = (name: string) =>
+      lm
+        .split(`\\${name}:\n`)[1]!
+        .split('\n\n')[0]!
+        .split('\n')
+        .map((l) => l.split(' '));
+    const unigrams = section('1-grams');
+    const vocab = unigrams.map((f) => f[1]);
+    expect(new Set(model.words)).toEqual(new Set(vocab.filter((w) => w !== '<s>' && w !== '</s>')));
+    expect(vocab).toEqual(expect.arrayContaining(['potion', 'guild', 'master', 'healing', 'sell', '</s>']));
+    expect(vocab.every((w) => w === '<s>' || w === '</s>' || dict.has(w!))).toBe(true);
+    expect(lm).not.toMatch(/zyxqua/i);
+    // A proper distribution: the unigrams sum to 1, and every history's bigrams plus its backoff
+    // mass do too (the decoder would silently favour a word whose probabilities do not).
+    const p1 = new Map(unigrams.map((f) => [f[1]!, 10 ** Number(f[0])]));
+    const bo = new Map(unigrams.filter((f) => f[2]).map((f) => [f[1]!, 10 ** Number(f[2])]));
+    expect([...p1.entries()].filter(([w]) => w !== '<s>').reduce((a, [, p]) => a + p, 0)).toBeCloseTo(1, 3);
+    const byHistory = new Map<string, Map<string, number>>();
+    for (const [lp, h, w] of section('2-grams')) {
+      const m = byHistory.get(h!) ?? new Map<string, number>();
+      m.set(w!, 10 ** Number(lp));
+      byHistory.set(h!, m);
+    }
+    expect(byHistory.size).toBeGreaterThan(5);
+    for (const [h, next] of byHistory) {
+      let mass = 0;
+      for (const p of next.values()) mass += p;
+      const unseen = [...p1.entries()]
+        .filter(([w]) => w !== '<s>' && !next.has(w))
+        .reduce((a, [, p]) => a + p, 0);
+      expect(mass + bo.get(h)! * unseen, h).toBeCloseTo(1, 3);
+    }
+    // A frame puts the phrase where players say it: "do you sell" is followed by a determiner or a phrase.
+    expect(byHistory.get('sell')!.get('potion')).toBeGreaterThan(p1.get('potion')!);
+    expect(buildLanguageModel({ phrases: ['Zyxqua'], keywords: [] }, (w) => dict.has(w))).toBeNull();
   });
 });
 

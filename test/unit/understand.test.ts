@@ -158,15 +158,16 @@ describe('the utterance sets, typed (issue 15.2: at least 90 % right, no wrong t
 
 describe('spoken words the recognizer was not sure of', () => {
   const mira = npcs.get('mira')!;
-  const turn = async (text: string, spoken: boolean) => {
+  const turn = async (text: string, spoken: boolean, notes?: Map<string, unknown>) => {
     const steps: BrainStep[] = [];
     const ctx: BrainContext = {
+      ...(notes ? { notes } : {}),
       plan: { npc: mira } as SessionPlan, // the local brain reads only the NPC of the plan
       history: [{ role: 'assistant', content: mira.agent.first_message ?? '' }],
       context: new Map(),
       variables: {},
       toolResults: new Map(),
-      notes: new Map(),
+      notes: notes ?? new Map(),
       spoken,
     };
     for await (const s of createLocalBrain().respond(text, ctx, new AbortController().signal)) steps.push(s);
@@ -180,12 +181,33 @@ describe('spoken words the recognizer was not sure of', () => {
     expect(typed.some((s) => s.kind === 'tool' && s.name === 'open_shop')).toBe(true);
     const heard = await turn(junk, true);
     expect(heard.filter((s) => s.kind === 'tool')).toEqual([]);
-    expect(heard).toEqual([{ kind: 'text', text: mira.local.say_again ?? SAY_AGAIN, final: true }]);
+    expect(heard).toEqual([
+      { kind: 'text', text: mira.local.say_again ?? SAY_AGAIN, final: true, unheard: true },
+    ]);
     // Enough of the reply from speech still acts: two of its phrases, or one in a short line.
     for (const said of ['show me your wares', 'i want to buy'])
       expect(
         (await turn(said, true)).some((s) => s.kind === 'tool' && s.name === 'open_shop'),
         said,
       ).toBe(true);
+  });
+  it('asks again about recognized words no reply explains, then gives its fallback; never marks typed words', async () => {
+    const notes = new Map<string, unknown>();
+    const junk = 'the of and to a in it';
+    expect(await turn(junk, true, notes)).toEqual([
+      { kind: 'text', text: mira.local.say_again, final: true, unheard: true },
+    ]);
+    // Asked once already: the fallback says what she does know (still not shown as heard).
+    expect(await turn(junk, true, notes)).toEqual([
+      { kind: 'text', text: mira.local.fallback, final: true, unheard: true },
+    ]);
+    // Understood speech is taken as heard, and the next miss asks again first.
+    const potion = await turn('how much is a healing potion', true, notes);
+    expect(potion).toHaveLength(1);
+    expect(potion[0]).toMatchObject({ kind: 'text', text: expect.stringMatching(/twenty gold/) });
+    expect(potion[0]).not.toHaveProperty('unheard');
+    expect((await turn(junk, true, notes))[0]).toMatchObject({ text: mira.local.say_again, unheard: true });
+    // Typed words the brain cannot place get the fallback, as before.
+    expect(await turn(junk, false)).toEqual([{ kind: 'text', text: mira.local.fallback, final: true }]);
   });
 });

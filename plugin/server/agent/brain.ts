@@ -43,8 +43,11 @@ function factOf(ctx: Pick<BrainContext, 'context' | 'memory'>, name: string): st
 }
 
 export type BrainStep =
-  /** `final`: nothing more will be said this turn (the full reply text is known). */
-  | { kind: 'text'; text: string; final?: boolean }
+  /**
+   * `final`: nothing more will be said this turn (the full reply text is known). `unheard`: the
+   * brain did not take the spoken words as heard (it asks again), so the player is not shown them.
+   */
+  | { kind: 'text'; text: string; final?: boolean; unheard?: boolean }
   | { kind: 'tool'; name: string; parameters: Record<string, unknown>; expectsResponse: boolean };
 
 export interface Brain {
@@ -86,6 +89,8 @@ function fill(text: string, ctx: BrainContext, extra: Record<string, string>): s
 
 /** The brain's note of the reply it said last, so a reply with `after` can follow it. */
 const LAST_REPLY = 'local:last-reply';
+/** The brain's note that it just asked the player to say something again. */
+const ASKED_AGAIN = 'local:asked-again';
 
 /**
  * Whether recognized speech holds enough of a reply to run its tool: two matched words (a filler
@@ -112,11 +117,19 @@ export function createLocalBrain(): Brain {
       const { reply, toolAllowed, evidence, words } = matcherFor(local).understand(userText, after, (name) =>
         factOf(ctx, name),
       );
-      if (ctx.spoken && reply?.tool && toolAllowed && !enoughToAct(evidence, words)) {
+      // Recognized speech that no reply explains, or that would act on too little of its reply, is
+      // more likely the recognizer's junk than the player's words: ask again rather than answer
+      // something else. Asked once already, the fallback says what the NPC does know.
+      const unsure = !reply || (!!reply.tool && toolAllowed && !enoughToAct(evidence, words));
+      if (ctx.spoken && unsure) {
+        const again = ctx.notes?.get(ASKED_AGAIN) !== true;
         ctx.notes?.set(LAST_REPLY, '');
-        yield { kind: 'text', text: local.say_again ?? SAY_AGAIN, final: true };
+        ctx.notes?.set(ASKED_AGAIN, again);
+        const text = again ? (local.say_again ?? SAY_AGAIN) : fill(local.fallback, ctx, {});
+        yield { kind: 'text', text, final: true, unheard: true };
         return;
       }
+      ctx.notes?.set(ASKED_AGAIN, false);
       ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
       for (const fact of reply?.remember ?? []) ctx.memory?.set(fact, 'yes');
       const extra = { user_text: userText };

@@ -65,7 +65,7 @@ export class Conversation {
   private readonly out: Channel;
   private readonly pinger: Pinger;
   private readonly voice: VoiceInput;
-  private readonly voiceLines = new VoiceLines();
+  private readonly voiceLines: VoiceLines;
 
   constructor(
     private readonly ws: WebSocket,
@@ -96,6 +96,7 @@ export class Conversation {
           'No user input received for a while: the conversation timed out.',
         ),
     );
+    this.voiceLines = new VoiceLines(npc.local);
     this.tools = new ToolCalls(id.slice(-6), rt.limits.toolTimeoutMs, (m) => this.send(m));
     this.voice = new VoiceInput(rt, {
       // No hints, no recognition: an NPC whose language the recognizer does not speak.
@@ -368,20 +369,9 @@ export class Conversation {
       );
       return;
     }
-    if (t.kind !== 'heard') {
-      const local = this.npc.local;
-      const line = this.voiceLines.lineFor(t.kind, {
-        ...(local.say_again ? { sayAgain: local.say_again } : {}),
-        ...(local.type_instead ? { typeInstead: local.type_instead } : {}),
-      });
-      if (line) this.speakLine(line, { record: false });
-      return;
-    }
-    this.send({
-      type: 'user_transcript',
-      user_transcription_event: { user_transcript: t.text, event_id: t.eventId },
-    });
-    return this.userTurn(t.text, t.endedAt, true);
+    if (t.kind === 'heard') return this.userTurn(t.text, t.endedAt, t.eventId);
+    const line = this.voiceLines.lineFor(t.kind);
+    if (line) this.speakLine(line, { record: false });
   }
 
   // --- speaking -----------------------------------------------------------------------------------
@@ -418,15 +408,13 @@ export class Conversation {
 
   private newTurn(): Turn {
     if (this.turn) this.interrupt();
-    const turn: Turn = {
+    return (this.turn = {
       abort: new AbortController(),
       eventId: 0,
       text: '',
       responseSent: false,
       speaker: null,
-    };
-    this.turn = turn;
-    return turn;
+    });
   }
 
   private ensureSpeaker(turn: Turn, startedAt?: number): Speaker | null {
@@ -472,11 +460,13 @@ export class Conversation {
     }
   }
 
-  private async userTurn(text: string, startedAt = performance.now(), spoken = false): Promise<void> {
+  /** `heardAs`: spoken words, with the event id of their transcript (sent once the brain took them). */
+  private async userTurn(text: string, startedAt = performance.now(), heardAs?: number): Promise<void> {
     if (!this.plan || !this.brain) return;
     const turn = this.newTurn();
     const history = this.history.slice();
-    this.history.push({ role: 'user', content: text });
+    const said: ChatTurn = { role: 'user', content: text };
+    this.history.push(said);
     // A long conversation keeps its recent past only (memory, and the LLM's context window).
     if (this.history.length > 40) this.history.splice(0, this.history.length - 40);
     const toolResults = new Map<string, string>();
@@ -491,12 +481,22 @@ export class Conversation {
         toolResults,
         notes: this.brainNotes,
         ...(this.memory ? { memory: this.memory } : {}),
-        spoken,
+        spoken: heardAs !== undefined,
       },
       turn.abort.signal,
     );
     for await (const step of steps) {
       if (turn.abort.signal.aborted || this.state !== 'open') return;
+      if (heardAs !== undefined) {
+        // Shown and kept only if the brain took them (`>>> 0`: if already trimmed, remove nothing).
+        if (step.kind === 'text' && step.unheard) this.history.splice(this.history.indexOf(said) >>> 0, 1);
+        else
+          this.send({
+            type: 'user_transcript',
+            user_transcription_event: { user_transcript: text, event_id: heardAs },
+          });
+        heardAs = undefined;
+      }
       if (step.kind === 'tool') {
         const id = this.nextId();
         const result = await this.tools.call(

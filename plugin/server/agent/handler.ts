@@ -139,7 +139,11 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
   const recognizer = resolveRecognizer(options.recognizer);
   const defaultFormat = parseAudioFormat(options.outputFormat ?? DEFAULT_AUDIO_FORMAT)!;
   const conversations = new Set<Conversation>();
-  const metrics: AgentMetrics = { turnToFirstAudioMs: new Samples(), asrMs: new Samples() };
+  const metrics: AgentMetrics = {
+    turnToFirstAudioMs: new Samples(),
+    asrMs: new Samples(),
+    spokenTurns: { decoded: 0, declined: 0 },
+  };
   let speech: Speech | null = null;
   let fair: FairSpeech | null = null;
   let warm = false;

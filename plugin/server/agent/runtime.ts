@@ -80,6 +80,12 @@ export interface AgentMetrics {
   turnToFirstAudioMs: Samples;
   /** VAD end of turn → recognizer result. */
   asrMs: Samples;
+  /**
+   * Spoken turns the recognizer decoded, and those it declined (overloaded, audio faster than real
+   * time, decoder broke). Counted here because on the wire a decline and a turn the NPC did not
+   * understand look alike: both get its "say again" line and no transcript.
+   */
+  spokenTurns: { decoded: number; declined: number };
 }
 
 /**

@@ -95,8 +95,10 @@ export class VoiceInput {
     if (isDeclined(result)) {
       // A newer turn replaced this one (it gets the answer) or it was withdrawn: nothing to say.
       if (result.declined === 'superseded' || result.declined === 'cancelled') return;
+      this.#rt.metrics.spokenTurns.declined++;
       return this.#host.turn({ kind: 'busy' });
     }
+    this.#rt.metrics.spokenTurns.decoded++;
     this.#rt.metrics.asrMs.push(performance.now() - endedAt);
     return this.#host.turn(
       result ? { kind: 'heard', text: result, eventId, endedAt } : { kind: 'not_understood' },

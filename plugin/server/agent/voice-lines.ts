@@ -33,17 +33,19 @@ export const BUSY_LINE = "Sorry, I didn't catch that. Could you say it again?";
 export class VoiceLines {
   private lastNotHeardAt = -Infinity;
   private lastBusyAt = -Infinity;
+  private readonly own: { sayAgain?: string; typeInstead?: string };
 
-  /**
-   * The line to say for a turn without words, or null when one was said too recently. `own`: the
-   * NPC file's lines (`local.say_again`, `local.type_instead`), so it asks again in its own words
-   * and language.
-   */
-  lineFor(
-    kind: Exclude<SpokenTurn['kind'], 'heard'>,
-    own: { sayAgain?: string; typeInstead?: string } = {},
-    now = performance.now(),
-  ): string | null {
+  /** `local`: the NPC file's lines, so it asks again in its own words and language. */
+  constructor(local: { say_again?: string; type_instead?: string } = {}) {
+    this.own = {
+      ...(local.say_again ? { sayAgain: local.say_again } : {}),
+      ...(local.type_instead ? { typeInstead: local.type_instead } : {}),
+    };
+  }
+
+  /** The line to say for a turn without words, or null when one was said too recently. */
+  lineFor(kind: Exclude<SpokenTurn['kind'], 'heard'>, now = performance.now()): string | null {
+    const own = this.own;
     if (kind === 'not_understood') return own.sayAgain ?? NOT_UNDERSTOOD_LINE;
     if (kind === 'no_recognizer') {
       if (now - this.lastNotHeardAt < 15_000) return null;

@@ -1,8 +1,7 @@
 /**
  * Recognizer adapter for Debian's pocketsphinx (BSD; `apt-get install pocketsphinx
- * pocketsphinx-en-us`). The generic language model is useless on game speech, but a JSGF grammar
- * built from the NPC's own phrases recognized 95-100 % of words (shared/reference/local-speech.md),
- * so each NPC gets its own grammar.
+ * pocketsphinx-en-us`). The generic language model is useless on game speech, so each NPC gets its
+ * own small language model of how players talk to it, built from its phrases (./player-lm.ts).
  *
  * Utterances are buffered while the player speaks and decoded when the turn ends, by a small pool
  * of long-lived `pocketsphinx_batch` processes (recognizer-pool.ts, sphinx-process.ts): decoding a
@@ -11,8 +10,8 @@
  *
  * `-dither yes`: digital silence (exact zeros, as a muted or gated microphone sends) otherwise
  * throws the decoder's energy normalisation off and one LSB of noise flips the result.
- * A grammar always maps audio onto some in-grammar phrase, so the grammar has a garbage path of
- * common words: unrelated speech then tends to come out as words no reply matches (the fallback).
+ * Unrelated speech comes out as everyday words that match no reply; what the agent does with a
+ * transcript it cannot place is the conversation's business (../agent/spoken-gate.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,6 +28,7 @@ import type {
 } from './recognizer.js';
 import { RecognizerPool } from './recognizer-pool.js';
 import { startSphinxProcess } from './sphinx-process.js';
+import { buildLanguageModel, normalizeWords } from './player-lm.js';
 
 interface PocketsphinxOptions {
   /** `pocketsphinx_batch` (Debian package pocketsphinx). */
@@ -68,69 +68,6 @@ const MAX_UTTERANCE_BYTES = 20 * 16_000 * 2;
 /** Distinct grammars kept on disk (clients can add keywords, so this must not grow without bound). */
 const MAX_GRAMMARS = 64;
 
-const CARRIERS = [
-  'do you sell',
-  'do you have',
-  'do you know',
-  'tell me about',
-  'what about',
-  'where is',
-  'where are',
-  'what is',
-  'who is',
-  'how much is',
-  'how much are',
-  'can i have',
-  'can i buy',
-  'i want',
-  'i need',
-  'i would like',
-  'i am looking for',
-  'show me',
-];
-const GARBAGE = [
-  'the',
-  'a',
-  'and',
-  'is',
-  'it',
-  'that',
-  'what',
-  'this',
-  'to',
-  'of',
-  'in',
-  'you',
-  'i',
-  'we',
-  'they',
-  'yes',
-  'no',
-  'okay',
-  'well',
-  'so',
-  'but',
-  'my',
-  'me',
-  'now',
-  'there',
-  'here',
-  'good',
-  'time',
-  'day',
-  'one',
-  'go',
-  'get',
-  'make',
-  'see',
-  'think',
-  'know',
-  'like',
-  'just',
-  'very',
-  'some',
-];
-
 let dumped = 0;
 function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
   const header = Buffer.alloc(44);
@@ -155,44 +92,6 @@ function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
   }
 }
 
-function normalizeWords(s: string): string[] {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9' ]+/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-}
-
-/** A JSGF grammar of the NPC's phrases; words missing from the pronunciation dictionary are dropped. */
-export function buildJsgfGrammar(
-  hints: RecognizerHints,
-  inDictionary: (word: string) => boolean,
-): string | null {
-  const phrases = new Set<string>();
-  for (const p of [...hints.phrases, ...hints.keywords]) {
-    const words = normalizeWords(p);
-    if (words.length && words.every(inDictionary)) phrases.add(words.join(' '));
-    // Players say "potions" when the file says "potion".
-    const plural = words.length === 1 ? `${words[0]}s` : '';
-    if (plural && inDictionary(plural) && inDictionary(words[0]!)) phrases.add(plural);
-  }
-  if (phrases.size === 0) return null;
-  const carriers = CARRIERS.filter((c) => normalizeWords(c).every(inDictionary));
-  const garbage = GARBAGE.filter(inDictionary);
-  const alt = (xs: Iterable<string>): string => [...xs].join(' | ');
-  return [
-    '#JSGF V1.0;',
-    'grammar npc;',
-    `<phrase> = ${alt(phrases)};`,
-    `<carrier> = ${alt(carriers)};`,
-    `<garbage> = ${alt(garbage)};`,
-    // Phrases and garbage words interleave: off-topic speech comes out as garbage words that match
-    // no reply (so the NPC falls back) instead of being forced onto the nearest phrase.
-    'public <utt> = [hello | hey | excuse me] [<carrier>] [the | a | some | your | any] (<phrase> | <garbage>)+ [please];',
-    '',
-  ].join('\n');
-}
-
 /**
  * The pronunciation dictionary's words (135,000 lines, 3.2 MB), read in slices between other work
  * from the moment the recognizer is made: parsed in one go on the first spoken turn it blocked
@@ -200,7 +99,8 @@ export function buildJsgfGrammar(
  * done finishes the rest at once.
  */
 class DictionaryLoader {
-  readonly #words = new Set<string>();
+  /** Word -> its dictionary lines (alternative pronunciations are `word(2)` lines). */
+  readonly #words = new Map<string, string>();
   #lines: string[] | null = null;
   #next = 0;
   #done = false;
@@ -212,8 +112,13 @@ class DictionaryLoader {
   }
 
   has(word: string): boolean {
+    return this.lines(word) !== undefined;
+  }
+
+  /** The word's pronunciation lines, if it has any. */
+  lines(word: string): string | undefined {
     if (!this.#done) this.#parse(Infinity);
-    return this.#words.has(word);
+    return this.#words.get(word);
   }
 
   #slice(): void {
@@ -229,7 +134,10 @@ class DictionaryLoader {
     for (let i = this.#next; i < end; i++) {
       const line = lines[i]!;
       const sp = line.indexOf(' ');
-      if (sp > 0) this.#words.add(line.slice(0, sp).replace(/\(\d+\)$/, ''));
+      if (sp <= 0) continue;
+      const word = line.slice(0, sp).replace(/\(\d+\)$/, '');
+      const known = this.#words.get(word);
+      this.#words.set(word, known === undefined ? line : `${known}\n${line}`);
     }
     this.#next = end;
     if (end >= lines.length) {
@@ -238,6 +146,8 @@ class DictionaryLoader {
     }
   }
 }
+/** The pronunciation dictionary written beside a language model. */
+const dictFor = (lmFile: string): string => lmFile.replace(/\.arpa$/, '.dict');
 /** Dictionary lines parsed per turn of the event loop (~5 ms). */
 const SLICE_LINES = 5000;
 
@@ -263,14 +173,19 @@ export function createPocketsphinxRecognizer(
     const hash = createHash('sha1').update(JSON.stringify(hints)).digest('hex').slice(0, 16);
     let file = grammars.get(hash);
     if (file === undefined) {
-      const g = buildJsgfGrammar(hints, inDictionary);
-      file = g ? join(dir(), `${hash}.gram`) : '';
-      if (g) writeFileSync(file, g);
+      const lm = buildLanguageModel(hints, inDictionary);
+      file = lm ? join(dir(), `${hash}.arpa`) : '';
+      if (lm) {
+        writeFileSync(file, lm.arpa);
+        // Only the model's words: with the whole dictionary (135,000 words) every decoder took 2.5 s
+        // of CPU to start (the n-gram search prepares every word); with these, 0.1 s.
+        writeFileSync(dictFor(file), `${lm.words.map((w) => dictionary.lines(w)).join('\n')}\n`);
+      }
       if (grammars.size >= MAX_GRAMMARS) {
         // The oldest grammar goes; a process still using it has the grammar loaded already.
         const [oldHash, oldFile] = grammars.entries().next().value!;
         grammars.delete(oldHash);
-        if (oldFile) rmSync(oldFile, { force: true });
+        if (oldFile) for (const f of [oldFile, dictFor(oldFile)]) rmSync(f, { force: true });
       }
     }
     grammars.delete(hash); // re-insert: the map's order is least recently used first
@@ -303,8 +218,14 @@ export function createPocketsphinxRecognizer(
           '-hmm',
           hmm,
           '-dict',
-          dictPath,
-          ...(gram ? ['-jsgf', gram] : ['-lm', join(modelDir, 'en-us.lm.bin')]),
+          gram ? dictFor(gram) : dictPath,
+          '-lm',
+          gram || join(modelDir, 'en-us.lm.bin'),
+          // The language weight: 12 rather than 6.5 trusts the NPC's sentence shapes more than the
+          // acoustics, which fit synthetic and accented voices poorly (60 % of the intent set against
+          // 56 % at the default; 16 and up made it worse).
+          '-lw',
+          gram ? '12' : '6.5',
           '-dither',
           'yes',
           // pocketsphinx's default search beams. A narrower search (-maxhmmpf 2000, beams
@@ -320,7 +241,7 @@ export function createPocketsphinxRecognizer(
   const dumpDir = options.dumpDir ?? process.env.VOICE_AGENTS_ASR_DUMP ?? '';
 
   return {
-    name: 'pocketsphinx (JSGF grammar from the NPC file)',
+    name: 'pocketsphinx (language model from the NPC file)',
     stats: () => pool.stats(),
     pids: () => pool.pids(),
     prepare(hints) {
