@@ -6,12 +6,12 @@
 import type { Talk } from '../game/talk.js';
 
 export class ConversationLog {
-  private readonly panel = document.querySelector<HTMLElement>('#talk-log');
-  private readonly list = document.querySelector<HTMLOListElement>('#talk-log-lines');
-  private readonly captions = document.querySelector<HTMLElement>('#captions');
-  private shown = 0;
-  private captionText = '';
-  private readonly onKey = (e: KeyboardEvent) => {
+  readonly #panel = document.querySelector<HTMLElement>('#talk-log');
+  readonly #list = document.querySelector<HTMLOListElement>('#talk-log-lines');
+  readonly #captions = document.querySelector<HTMLElement>('#captions');
+  #shown = 0;
+  #captionText = '';
+  readonly #onKey = (e: KeyboardEvent) => {
     // The game does not see keys while the log is read; L and Esc close it.
     e.stopPropagation();
     if (e.type === 'keydown' && (e.key === 'Escape' || e.key === 'l' || e.key === 'L')) {
@@ -20,14 +20,17 @@ export class ConversationLog {
     }
   };
 
-  constructor(private readonly talk: Talk) {
+  readonly #talk: Talk;
+
+  constructor(talk: Talk) {
+    this.#talk = talk;
     talk.onLog = () => this.render();
-    this.panel?.addEventListener('keydown', this.onKey);
-    this.panel?.addEventListener('keyup', this.onKey);
+    this.#panel?.addEventListener('keydown', this.#onKey);
+    this.#panel?.addEventListener('keyup', this.#onKey);
   }
 
   get open(): boolean {
-    return this.panel ? !this.panel.hidden : false;
+    return this.#panel ? !this.#panel.hidden : false;
   }
 
   toggle(): void {
@@ -36,42 +39,42 @@ export class ConversationLog {
   }
 
   show(): void {
-    if (!this.panel) return;
-    this.panel.hidden = false;
+    if (!this.#panel) return;
+    this.#panel.hidden = false;
     this.render();
-    this.panel.focus();
-    this.panel.scrollTop = this.panel.scrollHeight;
+    this.#panel.focus();
+    this.#panel.scrollTop = this.#panel.scrollHeight;
   }
 
   close(): void {
-    if (!this.panel) return;
-    this.panel.hidden = true;
-    this.panel.blur();
+    if (!this.#panel) return;
+    this.#panel.hidden = true;
+    this.#panel.blur();
   }
 
   /** Appends the lines added since the last render (a correction re-renders them all). */
   render(): void {
-    const list = this.list;
+    const list = this.#list;
     if (!list) return;
-    const lines = this.talk.log;
-    if (lines.length < this.shown || list.children.length !== this.shown) {
+    const lines = this.#talk.log;
+    if (lines.length < this.#shown || list.children.length !== this.#shown) {
       list.replaceChildren();
-      this.shown = 0;
+      this.#shown = 0;
     }
     // A corrected line changes in place: re-render everything when any text differs.
-    for (let i = 0; i < this.shown; i++) {
+    for (let i = 0; i < this.#shown; i++) {
       const li = list.children[i] as HTMLLIElement | undefined;
       if (li && li.dataset.text !== lines[i]!.text) {
         list.replaceChildren();
-        this.shown = 0;
+        this.#shown = 0;
         break;
       }
     }
-    const atEnd = this.panel
-      ? this.panel.scrollHeight - this.panel.scrollTop - this.panel.clientHeight < 8
+    const atEnd = this.#panel
+      ? this.#panel.scrollHeight - this.#panel.scrollTop - this.#panel.clientHeight < 8
       : true;
-    for (; this.shown < lines.length; this.shown++) {
-      const l = lines[this.shown]!;
+    for (; this.#shown < lines.length; this.#shown++) {
+      const l = lines[this.#shown]!;
       const li = document.createElement('li');
       li.dataset.text = l.text;
       li.className = l.speaker === 'player' ? 'you' : 'npc';
@@ -80,30 +83,30 @@ export class ConversationLog {
       li.append(who, document.createTextNode(l.text));
       list.append(li);
     }
-    if (atEnd && this.panel) this.panel.scrollTop = this.panel.scrollHeight;
+    if (atEnd && this.#panel) this.#panel.scrollTop = this.#panel.scrollHeight;
   }
 
   /** Captions on or off; returns the new state. */
   toggleCaptions(): boolean {
-    if (!this.captions) return false;
-    this.captions.hidden = !this.captions.hidden;
-    return !this.captions.hidden;
+    if (!this.#captions) return false;
+    this.#captions.hidden = !this.#captions.hidden;
+    return !this.#captions.hidden;
   }
 
   /** Per frame: the caption line follows the words as they are spoken. */
   update(): void {
-    const c = this.captions;
+    const c = this.#captions;
     if (!c || c.hidden) return;
-    const text = this.talk.caption ? `${this.talk.captionSpeaker}: ${this.talk.caption}` : '';
-    if (text === this.captionText) return;
-    this.captionText = text;
+    const text = this.#talk.caption ? `${this.#talk.captionSpeaker}: ${this.#talk.caption}` : '';
+    if (text === this.#captionText) return;
+    this.#captionText = text;
     c.textContent = text;
   }
 
   destroy(): void {
-    this.talk.onLog = null;
-    this.panel?.removeEventListener('keydown', this.onKey);
-    this.panel?.removeEventListener('keyup', this.onKey);
+    this.#talk.onLog = null;
+    this.#panel?.removeEventListener('keydown', this.#onKey);
+    this.#panel?.removeEventListener('keyup', this.#onKey);
     this.close();
   }
 }

@@ -5,20 +5,20 @@ import { SHOP, type GameState } from '../game/state.js';
 import { FONT, text } from './widgets.js';
 
 export class ShopPanel {
-  private readonly root: Phaser.GameObjects.Container;
-  private readonly status: Phaser.GameObjects.Text;
-  private readonly goldText: Phaser.GameObjects.Text;
-  private readonly keys: Phaser.Input.Keyboard.Key[] = [];
+  readonly #root: Phaser.GameObjects.Container;
+  readonly #status: Phaser.GameObjects.Text;
+  readonly #goldText: Phaser.GameObjects.Text;
+  readonly #keys: Phaser.Input.Keyboard.Key[] = [];
+  readonly #scene: Phaser.Scene;
+  readonly #state: GameState;
 
-  constructor(
-    private readonly scene: Phaser.Scene,
-    private readonly state: GameState,
-    title: string,
-  ) {
+  constructor(scene: Phaser.Scene, state: GameState, title: string) {
+    this.#state = state;
+    this.#scene = scene;
     const { width, height } = scene.scale;
     const w = 380;
     const h = 330;
-    this.root = scene.add
+    this.#root = scene.add
       .container(Math.round(width / 2 - w / 2), Math.round(height / 2 - h / 2 - 20))
       .setDepth(100);
     const bg = scene.add
@@ -34,10 +34,10 @@ export class ShopPanel {
     heading.setOrigin(0.5, 0);
     // Your purse, bottom left: the coin icon and the count.
     const coin = scene.add.image(40, h - 28, 'items', ITEMS.indexOf('coin')).setScale(1.5);
-    this.goldText = scene.add
+    this.#goldText = scene.add
       .text(56, h - 28, '', { fontFamily: FONT, fontSize: '15px', color: '#8a5a3a', fontStyle: 'bold' })
       .setOrigin(0, 0.5);
-    this.root.add([bg, heading, this.goldText, coin]);
+    this.#root.add([bg, heading, this.#goldText, coin]);
     SHOP.forEach((offer, i) => {
       const y = 70 + i * 44;
       const row = scene.add
@@ -66,12 +66,12 @@ export class ShopPanel {
           fontStyle: 'bold',
         })
         .setOrigin(1, 0);
-      this.root.add([row, icon, num, name, price]);
+      this.#root.add([row, icon, num, name, price]);
       const key = scene.input.keyboard!.addKey(Phaser.Input.Keyboard.KeyCodes.ONE + i);
       key.on('down', () => this.buy(offer.item));
-      this.keys.push(key);
+      this.#keys.push(key);
     });
-    this.status = scene.add
+    this.#status = scene.add
       .text(w / 2, h - 78, 'Click an item or press 1-4 to buy.', {
         fontFamily: FONT,
         fontSize: '14px',
@@ -84,29 +84,29 @@ export class ShopPanel {
       .setOrigin(1, 0)
       .setInteractive({ useHandCursor: true });
     close.on('pointerdown', () => this.destroy());
-    this.root.add([this.status, close]);
-    this.refresh();
-    state.on('changed', this.refresh, this);
-    this.root.setScale(0.9).setAlpha(0);
-    scene.tweens.add({ targets: this.root, scale: 1, alpha: 1, duration: 140, ease: 'Back.out' });
+    this.#root.add([this.#status, close]);
+    this.#refresh();
+    state.on('changed', this.#refresh, this);
+    this.#root.setScale(0.9).setAlpha(0);
+    scene.tweens.add({ targets: this.#root, scale: 1, alpha: 1, duration: 140, ease: 'Back.out' });
   }
 
   get open(): boolean {
-    return this.root.active;
+    return this.#root.active;
   }
 
-  private refresh(): void {
-    this.goldText.setText(`You have ${this.state.gold} gold`);
+  #refresh(): void {
+    this.#goldText.setText(`You have ${this.#state.gold} gold`);
   }
 
   buy(item: string): void {
-    this.status.setText(this.state.buy(item));
+    this.#status.setText(this.#state.buy(item));
   }
 
   destroy(): void {
-    if (!this.root.active) return;
-    this.state.off('changed', this.refresh, this);
-    for (const k of this.keys) this.scene.input.keyboard?.removeKey(k, true);
-    this.root.destroy();
+    if (!this.#root.active) return;
+    this.#state.off('changed', this.#refresh, this);
+    for (const k of this.#keys) this.#scene.input.keyboard?.removeKey(k, true);
+    this.#root.destroy();
   }
 }

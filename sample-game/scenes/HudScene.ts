@@ -15,63 +15,63 @@ import { micBarsLit } from '../hud/mic-meter.js';
 const VOLUME_KEY = 'thornbury.volume';
 /** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
 export class HudScene extends Phaser.Scene {
-  private talk!: Talk;
-  private state!: GameState;
-  private village!: VillageScene;
-  private micIcon!: Phaser.GameObjects.Image;
-  private micBars: Phaser.GameObjects.Rectangle[] = [];
-  private micText!: Phaser.GameObjects.Text;
-  private npcText!: Phaser.GameObjects.Text;
-  private npcDot!: Phaser.GameObjects.Arc;
-  private hints?: Phaser.GameObjects.Container;
-  private hintKey = '';
-  private problems?: Phaser.GameObjects.Container;
-  private problemKey = '';
-  private inventory!: Phaser.GameObjects.Container;
-  private quest!: Phaser.GameObjects.Container;
-  private toasts: Phaser.GameObjects.Container[] = [];
-  private volIcon!: Phaser.GameObjects.Image;
-  private volBars: Phaser.GameObjects.Rectangle[] = [];
-  private shop: ShopPanel | null = null;
-  private textBox!: TextBox;
-  private log!: ConversationLog;
+  #talk!: Talk;
+  #state!: GameState;
+  #village!: VillageScene;
+  #micIcon!: Phaser.GameObjects.Image;
+  #micBars: Phaser.GameObjects.Rectangle[] = [];
+  #micText!: Phaser.GameObjects.Text;
+  #npcText!: Phaser.GameObjects.Text;
+  #npcDot!: Phaser.GameObjects.Arc;
+  #hints?: Phaser.GameObjects.Container;
+  #hintKey = '';
+  #problems?: Phaser.GameObjects.Container;
+  #problemKey = '';
+  #inventory!: Phaser.GameObjects.Container;
+  #quest!: Phaser.GameObjects.Container;
+  #toasts: Phaser.GameObjects.Container[] = [];
+  #volIcon!: Phaser.GameObjects.Image;
+  #volBars: Phaser.GameObjects.Rectangle[] = [];
+  #shop: ShopPanel | null = null;
+  #textBox!: TextBox;
+  #log!: ConversationLog;
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
-  private fixedPanels: ScreenRect[] = [];
-  private bannerText: Phaser.GameObjects.Text | null = null;
+  #fixedPanels: ScreenRect[] = [];
+  #bannerText: Phaser.GameObjects.Text | null = null;
   /** The ending card once the quest is done (for tests: `endingShown`). */
-  private endingCard: Phaser.GameObjects.Text | null = null;
+  #endingCard: Phaser.GameObjects.Text | null = null;
   /** When this play began (scene time), for the ending card. */
-  private startedAt = 0;
+  #startedAt = 0;
 
   constructor() {
     super('hud');
   }
 
   create(): void {
-    this.village = this.scene.get('village') as VillageScene;
-    this.talk = this.registry.get('talk') as Talk;
-    this.state = this.registry.get('state') as GameState;
-    this.shop = null;
-    this.toasts = [];
-    this.micBars = [];
-    this.volBars = [];
-    this.hintKey = '';
-    this.problemKey = '';
+    this.#village = this.scene.get('village') as VillageScene;
+    this.#talk = this.registry.get('talk') as Talk;
+    this.#state = this.registry.get('state') as GameState;
+    this.#shop = null;
+    this.#toasts = [];
+    this.#micBars = [];
+    this.#volBars = [];
+    this.#hintKey = '';
+    this.#problemKey = '';
     const { width } = this.scale;
 
     // --- top-left: microphone and conversation
     this.add.nineslice(10, 10, 'hud-panel', undefined, 272, 64, 6, 6, 6, 6).setOrigin(0, 0);
-    this.fixedPanels = [{ x: 10, y: 10, width: 272, height: 64 }];
-    this.micIcon = this.add.image(34, 30, 'icons', 0).setScale(2);
+    this.#fixedPanels = [{ x: 10, y: 10, width: 272, height: 64 }];
+    this.#micIcon = this.add.image(34, 30, 'icons', 0).setScale(2);
     for (let i = 0; i < 10; i++)
-      this.micBars.push(this.add.rectangle(60 + i * 9, 36, 6, 10, 0x4a3b5c).setOrigin(0, 1));
-    this.micText = text(this, 152, 20, '', 13);
-    this.npcDot = this.add.circle(30, 56, 5, 0x6b6478);
-    this.npcText = text(this, 44, 47, '', 14);
+      this.#micBars.push(this.add.rectangle(60 + i * 9, 36, 6, 10, 0x4a3b5c).setOrigin(0, 1));
+    this.#micText = text(this, 152, 20, '', 13);
+    this.#npcDot = this.add.circle(30, 56, 5, 0x6b6478);
+    this.#npcText = text(this, 44, 47, '', 14);
 
     // --- top-right: gold, items, Pip's list
-    this.inventory = this.add.container(width - 12, 14);
-    this.quest = this.add.container(width - 12, 60);
+    this.#inventory = this.add.container(width - 12, 14);
+    this.#quest = this.add.container(width - 12, 60);
 
     // --- bottom-right: volume
     const saved = Number(localStorage.getItem(VOLUME_KEY) ?? '0.8');
@@ -79,114 +79,114 @@ export class HudScene extends Phaser.Scene {
     // top centre: volume (click the speaker to mute, a bar to set, or press - and +)
     const vx = Math.round(width / 2 - 84);
     this.add.nineslice(vx, 10, 'hud-panel', undefined, 168, 42, 6, 6, 6, 6).setOrigin(0, 0);
-    this.fixedPanels.push({ x: vx, y: 10, width: 168, height: 42 });
-    this.volIcon = this.add
+    this.#fixedPanels.push({ x: vx, y: 10, width: 168, height: 42 });
+    this.#volIcon = this.add
       .image(vx + 22, 31, 'icons', 3)
       .setScale(2)
       .setInteractive({ useHandCursor: true });
-    this.volIcon.on('pointerdown', () => this.setVolume(Howler.volume() > 0 ? 0 : 0.8));
+    this.#volIcon.on('pointerdown', () => this.#setVolume(Howler.volume() > 0 ? 0 : 0.8));
     for (let i = 0; i < 8; i++) {
       const bar = this.add
         .rectangle(vx + 46 + i * 12, 41, 9, 6 + i * 2, 0x4a3b5c)
         .setOrigin(0, 1)
         .setInteractive({ useHandCursor: true });
-      bar.on('pointerdown', () => this.setVolume((i + 1) / 8));
-      this.volBars.push(bar);
+      bar.on('pointerdown', () => this.#setVolume((i + 1) / 8));
+      this.#volBars.push(bar);
     }
 
-    this.startedAt = this.time.now;
-    this.endingCard = null;
-    this.textBox = new TextBox(this.talk, (t) => this.talk.controls?.sendText(t));
-    this.log = new ConversationLog(this.talk);
-    this.bindKeys();
-    this.state.on('toast', this.toast, this);
-    this.state.on('changed', this.refreshInventory, this);
-    this.state.on(
+    this.#startedAt = this.time.now;
+    this.#endingCard = null;
+    this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t));
+    this.#log = new ConversationLog(this.#talk);
+    this.#bindKeys();
+    this.#state.on('toast', this.#toast, this);
+    this.#state.on('changed', this.#refreshInventory, this);
+    this.#state.on(
       'quest',
       (step: string) => {
         if (step !== 'moonwell') return;
-        this.banner('Quest complete: the Moonwell glows again');
+        this.#banner('Quest complete: the Moonwell glows again');
         // The ending: once the banner has had its moment, a card says what the traveller did.
-        this.time.delayedCall(4800, () => this.ending());
+        this.time.delayedCall(4800, () => this.#ending());
       },
       this,
     );
-    this.state.on('shop', this.onShop, this);
+    this.#state.on('shop', this.#onShop, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
-      this.state.off('shop', this.onShop, this);
-      this.state.off('toast', this.toast, this);
-      this.state.off('changed', this.refreshInventory, this);
-      this.textBox.destroy();
-      this.log.destroy();
+      this.#state.off('shop', this.#onShop, this);
+      this.#state.off('toast', this.#toast, this);
+      this.#state.off('changed', this.#refreshInventory, this);
+      this.#textBox.destroy();
+      this.#log.destroy();
     });
-    this.refreshInventory();
+    this.#refreshInventory();
   }
 
-  private bindKeys(): void {
+  #bindKeys(): void {
     const kb = this.input.keyboard!;
     const K = Phaser.Input.Keyboard.KeyCodes;
-    const ready = () => this.village.started && !this.talk.typing;
-    kb.addKey(K.SPACE).on('down', () => ready() && this.talk.controls?.pushToTalk(true));
-    kb.addKey(K.SPACE).on('up', () => this.talk.controls?.pushToTalk(false));
-    kb.addKey(K.M).on('down', () => ready() && this.talk.controls?.toggleMicMode());
+    const ready = () => this.#village.started && !this.#talk.typing;
+    kb.addKey(K.SPACE).on('down', () => ready() && this.#talk.controls?.pushToTalk(true));
+    kb.addKey(K.SPACE).on('up', () => this.#talk.controls?.pushToTalk(false));
+    kb.addKey(K.M).on('down', () => ready() && this.#talk.controls?.toggleMicMode());
     kb.addKey(K.ENTER).on('down', () => {
-      if (!ready() || this.shop?.open) return;
-      const who = this.talk.target ?? this.talk.nearby;
+      if (!ready() || this.#shop?.open) return;
+      const who = this.#talk.target ?? this.#talk.nearby;
       // Nobody near: say so, instead of a text box whose words would go nowhere.
-      if (!who) return this.state.emit('toast', 'Walk up to a villager to talk', 'letter');
-      this.textBox.open(who.name);
+      if (!who) return this.#state.emit('toast', 'Walk up to a villager to talk', 'letter');
+      this.#textBox.open(who.name);
     });
     kb.addKey(K.ESC).on('down', () => {
-      if (this.shop?.open) {
-        this.shop.destroy();
+      if (this.#shop?.open) {
+        this.#shop.destroy();
         this.registry.set('panelOpen', false);
-      } else if (ready()) this.talk.controls?.skip();
+      } else if (ready()) this.#talk.controls?.skip();
     });
-    kb.addKey(K.BACKTICK).on('down', () => ready() && this.talk.controls?.toggleDebug());
+    kb.addKey(K.BACKTICK).on('down', () => ready() && this.#talk.controls?.toggleDebug());
     // L: the conversation log (focus moves into it; L or Esc there closes it). C: captions.
-    kb.addKey(K.L).on('down', () => ready() && this.log.toggle());
+    kb.addKey(K.L).on('down', () => ready() && this.#log.toggle());
     kb.addKey(K.C).on('down', () => {
       if (!ready()) return;
-      const on = this.log.toggleCaptions();
-      this.state.emit('toast', on ? 'Captions on (C turns them off)' : 'Captions off', 'letter');
+      const on = this.#log.toggleCaptions();
+      this.#state.emit('toast', on ? 'Captions on (C turns them off)' : 'Captions off', 'letter');
     });
     // '-' and '=' (the '+' key without Shift) step the volume by an eighth.
-    kb.addKey(K.MINUS).on('down', () => ready() && this.setVolume(Howler.volume() - 0.125));
-    kb.addKey(K.PLUS).on('down', () => ready() && this.setVolume(Howler.volume() + 0.125));
+    kb.addKey(K.MINUS).on('down', () => ready() && this.#setVolume(Howler.volume() - 0.125));
+    kb.addKey(K.PLUS).on('down', () => ready() && this.#setVolume(Howler.volume() + 0.125));
   }
 
-  private setVolume(v: number): void {
+  #setVolume(v: number): void {
     const vol = Phaser.Math.Clamp(Math.round(v * 8) / 8, 0, 1);
     Howler.volume(vol);
     localStorage.setItem(VOLUME_KEY, String(vol));
   }
 
-  private onShop(title: string): void {
-    this.shop?.destroy();
-    this.shop = new ShopPanel(this, this.state, title);
+  #onShop(title: string): void {
+    this.#shop?.destroy();
+    this.#shop = new ShopPanel(this, this.#state, title);
     this.registry.set('panelOpen', true);
   }
 
   get shopOpen(): boolean {
-    return !!this.shop?.open;
+    return !!this.#shop?.open;
   }
 
   override update(): void {
-    const t = this.talk;
-    this.log.update();
-    if (this.shop && !this.shop.open) {
-      this.shop = null;
+    const t = this.#talk;
+    this.#log.update();
+    if (this.#shop && !this.#shop.open) {
+      this.#shop = null;
       this.registry.set('panelOpen', false);
     }
     // microphone
     const denied = t.problems.has('mic-denied') || t.problems.has('mic-missing');
-    this.micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
-    const lit = t.micLive ? micBarsLit(t.micLevel, this.micBars.length) : 0;
-    this.micBars.forEach((b, i) =>
+    this.#micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
+    const lit = t.micLive ? micBarsLit(t.micLevel, this.#micBars.length) : 0;
+    this.#micBars.forEach((b, i) =>
       b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
     );
     const mode = t.micMode === 'open' ? 'Open mic' : 'Push-to-talk';
-    this.micText.setText(denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
+    this.#micText.setText(denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
     // conversation
     const who = t.target;
     const colors: Record<string, number> = {
@@ -196,31 +196,31 @@ export class HudScene extends Phaser.Scene {
       listening: 0x7fd06a,
       speaking: 0xf08a5d,
     };
-    this.npcDot.setFillStyle(who ? (colors[t.npcState] ?? 0x6b6478) : 0x6b6478);
-    this.npcText.setText(talkLine(who, t.npcState));
+    this.#npcDot.setFillStyle(who ? (colors[t.npcState] ?? 0x6b6478) : 0x6b6478);
+    this.#npcText.setText(talkLine(who, t.npcState));
     // volume
     const vol = Howler.volume();
-    this.volIcon.setFrame(vol === 0 ? 4 : 3);
-    this.volBars.forEach((b, i) => b.setFillStyle(i < Math.round(vol * 8) ? 0xf3ead6 : 0x4a3b5c));
+    this.#volIcon.setFrame(vol === 0 ? 4 : 3);
+    this.#volBars.forEach((b, i) => b.setFillStyle(i < Math.round(vol * 8) ? 0xf3ead6 : 0x4a3b5c));
 
-    this.updateHints();
-    this.updateProblems();
+    this.#updateHints();
+    this.#updateProblems();
   }
 
-  private updateHints(): void {
-    const t = this.talk;
+  #updateHints(): void {
+    const t = this.#talk;
     const who = t.target ?? t.nearby;
     const micUsable = !['mic-denied', 'mic-missing', 'asr-unavailable'].some((id) =>
       t.problems.has(id as never),
     );
     let hints: Hint[];
-    if (!this.village.started) hints = [];
+    if (!this.#village.started) hints = [];
     else if (t.typing)
       hints = [
         { keys: ['Enter'], text: 'Send' },
         { keys: ['Esc'], text: 'Cancel' },
       ];
-    else if (this.shop?.open)
+    else if (this.#shop?.open)
       hints = [
         { keys: ['1-4'], text: 'Buy' },
         { keys: ['Esc'], text: 'Close the shop' },
@@ -260,10 +260,10 @@ export class HudScene extends Phaser.Scene {
         { keys: ['`'], text: 'Debug' },
       ];
     const key = JSON.stringify(hints);
-    if (key === this.hintKey) return;
-    this.hintKey = key;
-    this.hints?.destroy();
-    this.hints = hints.length
+    if (key === this.#hintKey) return;
+    this.#hintKey = key;
+    this.#hints?.destroy();
+    this.#hints = hints.length
       ? hintRow(this, this.scale.width / 2, this.scale.height - 40, hints)
       : undefined;
   }
@@ -271,18 +271,18 @@ export class HudScene extends Phaser.Scene {
   /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
   /** The ending card's text while it is up, or ''. */
   get endingShown(): string {
-    return this.endingCard?.active && this.endingCard.alpha > 0.5 ? this.endingCard.text : '';
+    return this.#endingCard?.active && this.#endingCard.alpha > 0.5 ? this.#endingCard.text : '';
   }
 
   get bannerShown(): string {
-    const t = this.bannerText;
+    const t = this.#bannerText;
     return t?.active && t.alpha >= 1 ? t.text : '';
   }
 
   /** Where the HUD covers the world, for the plugin's `bubbleAvoid`: speech bubbles stay clear. */
   panelRects(): ScreenRect[] {
-    const rects = [...this.fixedPanels];
-    for (const c of [this.problems, this.quest, this.inventory, this.hints]) {
+    const rects = [...this.#fixedPanels];
+    for (const c of [this.#problems, this.#quest, this.#inventory, this.#hints]) {
       if (!c?.visible || c.length === 0) continue;
       const b = c.getBounds();
       rects.push({ x: b.x, y: b.y, width: b.width, height: b.height });
@@ -290,13 +290,13 @@ export class HudScene extends Phaser.Scene {
     return rects;
   }
 
-  private updateProblems(): void {
-    const list = [...this.talk.problems.values()];
+  #updateProblems(): void {
+    const list = [...this.#talk.problems.values()];
     const key = JSON.stringify(list);
-    if (key === this.problemKey) return;
-    this.problemKey = key;
-    this.problems?.destroy();
-    this.problems = undefined;
+    if (key === this.#problemKey) return;
+    this.#problemKey = key;
+    this.#problems?.destroy();
+    this.#problems = undefined;
     if (!list.length) return;
     // Under the microphone panel: problems are about talking, so they sit with its status.
     const c = this.add.container(200, 80);
@@ -316,15 +316,15 @@ export class HudScene extends Phaser.Scene {
       y += h + 6;
     }
     c.setName('problems');
-    this.problems = c;
+    this.#problems = c;
   }
 
-  private refreshInventory(): void {
+  #refreshInventory(): void {
     const { width } = this.scale;
-    this.inventory.removeAll(true);
+    this.#inventory.removeAll(true);
     const entries: [string, number][] = [
-      ['coin', this.state.gold],
-      ...[...this.state.items].filter(([, n]) => n > 0),
+      ['coin', this.#state.gold],
+      ...[...this.#state.items].filter(([, n]) => n > 0),
     ];
     let x = 0;
     for (const [item, n] of entries.reverse()) {
@@ -332,17 +332,17 @@ export class HudScene extends Phaser.Scene {
       x -= label.width + 2;
       const icon = this.add.image(x - 14, 16, 'items', ITEMS.indexOf(item)).setScale(2);
       icon.setName(item);
-      this.inventory.add([label, icon]);
+      this.#inventory.add([label, icon]);
       x -= 40;
     }
     const bg = this.add.nineslice(x + 6, 0, 'hud-panel', undefined, -x + 2, 36, 6, 6, 6, 6).setOrigin(0, 0);
-    this.inventory.addAt(bg, 0);
-    this.inventory.setX(width - 14);
+    this.#inventory.addAt(bg, 0);
+    this.#inventory.setX(width - 14);
 
-    this.quest.removeAll(true);
-    const lines = QUEST_STEPS.map((s) => `${this.state.done.has(s.id) ? '☑' : '☐'} ${s.text}`);
+    this.#quest.removeAll(true);
+    const lines = QUEST_STEPS.map((s) => `${this.#state.done.has(s.id) ? '☑' : '☐'} ${s.text}`);
     // Plain characters: a desktop without an emoji font showed the alarm-clock emoji as a box.
-    for (const r of this.state.reminders) lines.push(`• ${r}`);
+    for (const r of this.#state.reminders) lines.push(`• ${r}`);
     const title = text(this, -12, 8, "Pip's list", 14, '#f4d35e', { fontStyle: 'bold' }).setOrigin(1, 0);
     const body = text(this, -12, 30, lines.join('\n'), 13, '#f3ead6', {
       lineSpacing: 4,
@@ -352,11 +352,11 @@ export class HudScene extends Phaser.Scene {
     const qbg = this.add
       .nineslice(-w, 0, 'hud-panel', undefined, w, body.height + 40, 6, 6, 6, 6)
       .setOrigin(0, 0);
-    this.quest.add([qbg, title, body]);
+    this.#quest.add([qbg, title, body]);
     void ITEM_NAMES;
   }
 
-  private toast(message: string, icon?: string): void {
+  #toast(message: string, icon?: string): void {
     const { width, height } = this.scale;
     const c = this.add.container(width / 2, height - 100);
     const t = text(this, 0, 0, message, 15).setOrigin(0.5);
@@ -367,8 +367,8 @@ export class HudScene extends Phaser.Scene {
       t.setX(12);
       c.add(this.add.image(-w / 2 + 20, 0, 'items', ITEMS.indexOf(icon)).setScale(1.5));
     }
-    for (const other of this.toasts) this.tweens.add({ targets: other, y: other.y - 42, duration: 150 });
-    this.toasts.push(c);
+    for (const other of this.#toasts) this.tweens.add({ targets: other, y: other.y - 42, duration: 150 });
+    this.#toasts.push(c);
     c.setAlpha(0);
     this.tweens.add({ targets: c, alpha: 1, duration: 150 });
     this.time.delayedCall(3800, () =>
@@ -377,7 +377,7 @@ export class HudScene extends Phaser.Scene {
         alpha: 0,
         duration: 400,
         onComplete: () => {
-          this.toasts = this.toasts.filter((x) => x !== c);
+          this.#toasts = this.#toasts.filter((x) => x !== c);
           c.destroy();
         },
       }),
@@ -385,9 +385,9 @@ export class HudScene extends Phaser.Scene {
   }
 
   /** The ending card: the story's last words, how long it took, and how to play again. */
-  private ending(): void {
+  #ending(): void {
     const { width, height } = this.scale;
-    const minutes = Math.max(1, Math.round((this.time.now - this.startedAt) / 60000));
+    const minutes = Math.max(1, Math.round((this.time.now - this.#startedAt) / 60000));
     const lines = [
       'The Moonwell glows again.',
       '',
@@ -411,11 +411,11 @@ export class HudScene extends Phaser.Scene {
       .setOrigin(0.5)
       .setDepth(10_000)
       .setAlpha(0);
-    this.endingCard = card;
+    this.#endingCard = card;
     this.tweens.add({ targets: card, alpha: 1, duration: 900 });
     const again = this.input.keyboard!.addKey(Phaser.Input.Keyboard.KeyCodes.R);
     const restart = () => {
-      if (this.talk.typing) return;
+      if (this.#talk.typing) return;
       again.off('down', restart);
       // A fresh village (it launches a fresh HUD): quest, items and every conversation start over.
       this.scene.get('village').scene.restart();
@@ -426,7 +426,7 @@ export class HudScene extends Phaser.Scene {
     this.time.delayedCall(1200, () => this.input.keyboard!.once('keydown', () => card.destroy()));
   }
 
-  private banner(message: string): void {
+  #banner(message: string): void {
     const { width, height } = this.scale;
     const t = this.add
       .text(width / 2, height / 2 - 120, message, {
@@ -438,7 +438,7 @@ export class HudScene extends Phaser.Scene {
       })
       .setOrigin(0.5)
       .setAlpha(0);
-    this.bannerText = t;
+    this.#bannerText = t;
     this.tweens.add({
       targets: t,
       alpha: 1,

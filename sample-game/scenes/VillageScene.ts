@@ -22,14 +22,14 @@ export class VillageScene extends Phaser.Scene {
   npcs: NpcActor[] = [];
   map!: Phaser.Tilemaps.Tilemap;
   walls!: Phaser.Tilemaps.TilemapLayer;
-  private gate?: Phaser.GameObjects.Sprite;
-  private gateBody?: Phaser.GameObjects.Zone;
-  private signs: { x: number; y: number; text: string }[] = [];
-  private signShown: string | null = null;
-  private moonwell = { x: -999, y: -999 };
+  #gate?: Phaser.GameObjects.Sprite;
+  #gateBody?: Phaser.GameObjects.Zone;
+  #signs: { x: number; y: number; text: string }[] = [];
+  #signShown: string | null = null;
+  #moonwell = { x: -999, y: -999 };
   /** The dark woods beyond the gate (lantern light; the Moonwell lifts it). */
-  private woods: Woods | null = null;
-  private chest?: Phaser.GameObjects.Sprite;
+  #woods: Woods | null = null;
+  #chest?: Phaser.GameObjects.Sprite;
   /** False until the player has pressed a key or clicked (audio unlock screen). */
   started = false;
 
@@ -64,21 +64,21 @@ export class VillageScene extends Phaser.Scene {
 
     for (const o of objects) {
       if (o.type === 'gate') {
-        this.gate = this.add.sprite(o.x!, o.y!, 'gate', 0).setOrigin(0, 0).setDepth(2.6);
-        this.gateBody = this.add.zone(o.x! + o.width! / 2, o.y! + o.height! / 2, o.width!, o.height!);
-        this.physics.add.existing(this.gateBody, true);
-        this.physics.add.collider(this.player.sprite, this.gateBody);
+        this.#gate = this.add.sprite(o.x!, o.y!, 'gate', 0).setOrigin(0, 0).setDepth(2.6);
+        this.#gateBody = this.add.zone(o.x! + o.width! / 2, o.y! + o.height! / 2, o.width!, o.height!);
+        this.physics.add.existing(this.#gateBody, true);
+        this.physics.add.collider(this.player.sprite, this.#gateBody);
       }
       if (o.type === 'sign')
-        this.signs.push({ x: o.x! + 8, y: o.y! + 8, text: String(prop(o.properties, 'text') ?? '') });
+        this.#signs.push({ x: o.x! + 8, y: o.y! + 8, text: String(prop(o.properties, 'text') ?? '') });
     }
     const gateObject = objects.find((o) => o.type === 'gate');
-    this.woods = gateObject ? new Woods(this, gateObject.y!, map.widthInPixels) : null;
+    this.#woods = gateObject ? new Woods(this, gateObject.y!, map.widthInPixels) : null;
     // The Moonwell sits at the centre of the clearing beyond the gate (the chest beside it).
     const chest = objects.find((o) => o.type === 'chest');
     if (chest) {
-      this.chest = this.add.sprite(chest.x!, chest.y!, 'chest', 0).setOrigin(0, 0).setDepth(2.6);
-      this.moonwell = { x: chest.x! - 24, y: chest.y! };
+      this.#chest = this.add.sprite(chest.x!, chest.y!, 'chest', 0).setOrigin(0, 0).setDepth(2.6);
+      this.#moonwell = { x: chest.x! - 24, y: chest.y! };
     }
 
     for (const o of map.getObjectLayer('npcs')?.objects ?? []) {
@@ -115,17 +115,17 @@ export class VillageScene extends Phaser.Scene {
     if (!this.started) this.scene.launch('start');
     for (const hook of hooks) hook(this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
-      this.signs = [];
+      this.#signs = [];
       this.state.removeAllListeners();
     });
   }
 
   /** Opens the north gate (Brenna's client tool). Returns what happened, for the agent. */
   openGate(): string {
-    if (!this.gate || !this.gateBody?.body) return 'There is no gate here.';
-    if (!(this.gateBody.body as Phaser.Physics.Arcade.StaticBody).enable) return 'The gate is already open.';
-    this.gate.play('gate-open');
-    (this.gateBody.body as Phaser.Physics.Arcade.StaticBody).enable = false;
+    if (!this.#gate || !this.#gateBody?.body) return 'There is no gate here.';
+    if (!(this.#gateBody.body as Phaser.Physics.Arcade.StaticBody).enable) return 'The gate is already open.';
+    this.#gate.play('gate-open');
+    (this.#gateBody.body as Phaser.Physics.Arcade.StaticBody).enable = false;
     this.cameras.main.shake(180, 0.004);
     this.state.complete('gate');
     this.state.emit('toast', 'The north gate swings open!', 'key');
@@ -133,7 +133,7 @@ export class VillageScene extends Phaser.Scene {
   }
 
   get gateOpen(): boolean {
-    const body = this.gateBody?.body as Phaser.Physics.Arcade.StaticBody | undefined;
+    const body = this.#gateBody?.body as Phaser.Physics.Arcade.StaticBody | undefined;
     return body ? !body.enable : false;
   }
 
@@ -156,25 +156,25 @@ export class VillageScene extends Phaser.Scene {
       npc.marker.setVisible(this.talk.target === null && this.talk.nearby === npc);
     }
 
-    const sign = this.signs.find((s) => Math.hypot(s.x - this.player.x, s.y - this.player.y) < 22);
-    if (sign && this.signShown !== sign.text) this.state.emit('toast', sign.text, 'letter');
-    this.signShown = sign?.text ?? null;
+    const sign = this.#signs.find((s) => Math.hypot(s.x - this.player.x, s.y - this.player.y) < 22);
+    if (sign && this.#signShown !== sign.text) this.state.emit('toast', sign.text, 'letter');
+    this.#signShown = sign?.text ?? null;
 
     if (
       !this.state.done.has('moonwell') &&
-      Math.hypot(this.moonwell.x - this.player.x, this.moonwell.y + 8 - this.player.y) < 40
+      Math.hypot(this.#moonwell.x - this.player.x, this.#moonwell.y + 8 - this.player.y) < 40
     ) {
       this.state.complete('moonwell');
       this.state.emit('toast', 'You found the Moonwell. Thornbury thanks you!', 'moon_charm');
-      this.woods?.moonwellFound(this.moonwell.x, this.moonwell.y);
+      this.#woods?.moonwellFound(this.#moonwell.x, this.#moonwell.y);
     }
-    this.woods?.update(this.player.x, this.player.y, this.cameras.main.worldView);
+    this.#woods?.update(this.player.x, this.player.y, this.cameras.main.worldView);
     if (
-      this.chest &&
-      this.chest.frame.name === '0' &&
-      Math.hypot(this.chest.x + 8 - this.player.x, this.chest.y + 14 - this.player.y) < 20
+      this.#chest &&
+      this.#chest.frame.name === '0' &&
+      Math.hypot(this.#chest.x + 8 - this.player.x, this.#chest.y + 14 - this.player.y) < 20
     ) {
-      this.chest.setFrame(1);
+      this.#chest.setFrame(1);
       this.state.gold += 25;
       this.state.emit('toast', 'The chest holds 25 gold!', 'coin');
       this.state.emit('changed');

@@ -40,12 +40,12 @@ export interface TileDef {
 
 export class TilesetBuilder {
   readonly tiles: TileDef[] = [];
-  private readonly index = new Map<string, number>();
+  readonly #index = new Map<string, number>();
 
   add(name: string, draw: (c: Canvas) => void, collides = false): void {
     const c = new Canvas(TILE, TILE);
     draw(c);
-    this.push(name, c, collides);
+    this.#push(name, c, collides);
   }
 
   /** Draws a w x h tile object once and registers `${name}_${col}_${row}` pieces. */
@@ -62,22 +62,22 @@ export class TilesetBuilder {
       for (let col = 0; col < w; col++) {
         const c = new Canvas(TILE, TILE);
         c.blit(big, 0, 0, col * TILE, row * TILE, TILE, TILE);
-        this.push(`${name}_${col}_${row}`, c, collides(col, row));
+        this.#push(`${name}_${col}_${row}`, c, collides(col, row));
       }
   }
 
-  private push(name: string, c: Canvas, collides: boolean): void {
-    if (this.index.has(name)) throw new Error(`duplicate tile ${name}`);
-    this.index.set(name, this.tiles.length);
+  #push(name: string, c: Canvas, collides: boolean): void {
+    if (this.#index.has(name)) throw new Error(`duplicate tile ${name}`);
+    this.#index.set(name, this.tiles.length);
     this.tiles.push({ name, canvas: c, collides });
   }
 
   has(name: string): boolean {
-    return this.index.has(name);
+    return this.#index.has(name);
   }
 
   id(name: string): number {
-    const i = this.index.get(name);
+    const i = this.#index.get(name);
     if (i === undefined) throw new Error(`unknown tile ${name}`);
     return i;
   }

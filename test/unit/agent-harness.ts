@@ -30,7 +30,7 @@ export const INIT = {
 export class ScriptedClient {
   readonly frames: Received[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters = new Set<() => void>();
+  #waiters = new Set<() => void>();
   closeInfo: { code: number; reason: string } | null = null;
   autoPong = true;
 
@@ -56,13 +56,13 @@ export class ScriptedClient {
         const id = (entry.msg as Extract<ServerMessage, { type: 'ping' }>).ping_event.event_id;
         ws.send(JSON.stringify({ type: 'pong', event_id: id }));
       }
-      for (const w of [...this.waiters]) w();
+      for (const w of [...this.#waiters]) w();
     });
     this.closed = new Promise((resolve) =>
       ws.on('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString() };
         resolve(this.closeInfo);
-        for (const w of [...this.waiters]) w();
+        for (const w of [...this.#waiters]) w();
       }),
     );
   }
@@ -118,9 +118,9 @@ export class ScriptedClient {
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
-        this.waiters.delete(check);
+        this.#waiters.delete(check);
       };
-      this.waiters.add(check);
+      this.#waiters.add(check);
       check();
     });
   }

@@ -75,7 +75,7 @@ class Walk {
     this.tracker = new ProximityTracker(opts);
     for (const [id, at] of map.npcs) this.tracker.add(id, at.x, at.y, cfg(configs[id]));
   }
-  private record(changes: readonly ProximityChange[]) {
+  #record(changes: readonly ProximityChange[]) {
     for (const c of changes) this.log.push(`${c.type}:${c.id}`);
   }
   at(point: string, dtMs = 16): this {
@@ -87,7 +87,7 @@ class Walk {
     this.px = x;
     this.py = y;
     this.t += dtMs;
-    this.record(this.tracker.update(x, y, this.t));
+    this.#record(this.tracker.update(x, y, this.t));
     return this;
   }
   /** Walk in 16 ms frames from the current position to a waypoint at `speed` px per frame. */

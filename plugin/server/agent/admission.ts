@@ -45,37 +45,40 @@ interface Waiter {
 }
 
 export class Admission {
-  private readonly byClient = new Map<string, number>();
-  private readonly waiting: Waiter[] = [];
-  private total = 0;
+  readonly #byClient = new Map<string, number>();
+  readonly #waiting: Waiter[] = [];
+  #total = 0;
+  readonly #limits: AgentLimits;
 
-  constructor(private readonly limits: AgentLimits) {}
+  constructor(limits: AgentLimits) {
+    this.#limits = limits;
+  }
 
   /** Conversations waiting for a slot now. */
   get queued(): number {
-    return this.waiting.length;
+    return this.#waiting.length;
   }
 
   /** Takes a slot for `address`, or says why not. Every admitted slot must be {@link release}d once. */
   admit(address: string): Refusal | null {
-    const mine = this.byClient.get(address) ?? 0;
-    if (mine + this.waitingFor(address) >= this.limits.maxSessionsPerClient) {
+    const mine = this.#byClient.get(address) ?? 0;
+    if (mine + this.#waitingFor(address) >= this.#limits.maxSessionsPerClient) {
       return {
         code: 1002,
         errorType: 'http_exception',
         reason: 'per_client',
-        message: `Too many conversations from one client (${this.limits.maxSessionsPerClient}). Close one and try again.`,
+        message: `Too many conversations from one client (${this.#limits.maxSessionsPerClient}). Close one and try again.`,
       };
     }
-    if (this.total >= this.limits.maxSessions || this.waiting.length > 0) {
+    if (this.#total >= this.#limits.maxSessions || this.#waiting.length > 0) {
       return {
         code: 1002,
         errorType: 'http_exception',
         reason: 'capacity',
-        message: `The local agent is at capacity (${this.limits.maxSessions} conversations). Try again later.`,
+        message: `The local agent is at capacity (${this.#limits.maxSessions} conversations). Try again later.`,
       };
     }
-    this.take(address);
+    this.#take(address);
     return null;
   }
 
@@ -84,48 +87,48 @@ export class Admission {
    * full (the refusal stands).
    */
   enqueue(address: string): QueueTicket | null {
-    if (this.limits.queueTimeoutMs <= 0 || this.waiting.length >= this.limits.maxQueued) return null;
+    if (this.#limits.queueTimeoutMs <= 0 || this.#waiting.length >= this.#limits.maxQueued) return null;
     let settle!: (ok: boolean) => void;
     const admitted = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => done(false), this.limits.queueTimeoutMs);
+      const timer = setTimeout(() => done(false), this.#limits.queueTimeoutMs);
       timer.unref?.();
       let over = false;
       const done = (ok: boolean) => {
         if (over) return;
         over = true;
         clearTimeout(timer);
-        const i = this.waiting.indexOf(waiter);
-        if (i >= 0) this.waiting.splice(i, 1);
+        const i = this.#waiting.indexOf(waiter);
+        if (i >= 0) this.#waiting.splice(i, 1);
         resolve(ok);
       };
       settle = done;
     });
     const waiter: Waiter = { address, settle: (ok) => settle(ok) };
-    this.waiting.push(waiter);
+    this.#waiting.push(waiter);
     return { admitted, cancel: () => settle(false) };
   }
 
   release(address: string): void {
-    const mine = this.byClient.get(address) ?? 0;
-    if (mine <= 1) this.byClient.delete(address);
-    else this.byClient.set(address, mine - 1);
-    this.total = Math.max(0, this.total - 1);
+    const mine = this.#byClient.get(address) ?? 0;
+    if (mine <= 1) this.#byClient.delete(address);
+    else this.#byClient.set(address, mine - 1);
+    this.#total = Math.max(0, this.#total - 1);
     // The slot goes to the first in line.
-    const next = this.waiting[0];
-    if (next && this.total < this.limits.maxSessions) {
-      this.take(next.address);
+    const next = this.#waiting[0];
+    if (next && this.#total < this.#limits.maxSessions) {
+      this.#take(next.address);
       next.settle(true);
     }
   }
 
-  private take(address: string): void {
-    this.byClient.set(address, (this.byClient.get(address) ?? 0) + 1);
-    this.total++;
+  #take(address: string): void {
+    this.#byClient.set(address, (this.#byClient.get(address) ?? 0) + 1);
+    this.#total++;
   }
 
-  private waitingFor(address: string): number {
+  #waitingFor(address: string): number {
     let n = 0;
-    for (const w of this.waiting) if (w.address === address) n++;
+    for (const w of this.#waiting) if (w.address === address) n++;
     return n;
   }
 }

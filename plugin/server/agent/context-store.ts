@@ -29,19 +29,22 @@ const MAX_IDS = 64;
 const ANONYMOUS_SLOTS = 16;
 
 export class ContextStore {
-  private readonly byId = new Map<string, string>();
-  private chars = 0;
-  private anonymous = 0;
+  readonly #byId = new Map<string, string>();
+  #chars = 0;
+  #anonymous = 0;
+  readonly #limits: ContextLimits;
 
-  constructor(private readonly limits: ContextLimits) {}
+  constructor(limits: ContextLimits) {
+    this.#limits = limits;
+  }
 
   /** What the brain reads: latest text per id, oldest first. */
   get entries(): ReadonlyMap<string, string> {
-    return this.byId;
+    return this.#byId;
   }
 
   get totalChars(): number {
-    return this.chars;
+    return this.#chars;
   }
 
   /**
@@ -49,22 +52,22 @@ export class ContextStore {
    * Cut rather than refused: a game's oversized background note should not end the player's conversation.
    */
   update(text: string, contextId?: string): boolean {
-    const cut = text.length > this.limits.maxContextUpdateChars;
-    const kept = cut ? text.slice(0, this.limits.maxContextUpdateChars) : text;
-    const id = contextId ?? `anonymous-${this.anonymous++ % ANONYMOUS_SLOTS}`;
-    this.remove(id);
-    this.byId.set(id, kept);
-    this.chars += kept.length;
-    while (this.byId.size > MAX_IDS || this.chars > this.limits.maxContextChars) {
-      this.remove(this.byId.keys().next().value!);
+    const cut = text.length > this.#limits.maxContextUpdateChars;
+    const kept = cut ? text.slice(0, this.#limits.maxContextUpdateChars) : text;
+    const id = contextId ?? `anonymous-${this.#anonymous++ % ANONYMOUS_SLOTS}`;
+    this.#remove(id);
+    this.#byId.set(id, kept);
+    this.#chars += kept.length;
+    while (this.#byId.size > MAX_IDS || this.#chars > this.#limits.maxContextChars) {
+      this.#remove(this.#byId.keys().next().value!);
     }
     return cut;
   }
 
-  private remove(id: string): void {
-    const old = this.byId.get(id);
+  #remove(id: string): void {
+    const old = this.#byId.get(id);
     if (old === undefined) return;
-    this.chars -= old.length;
-    this.byId.delete(id);
+    this.#chars -= old.length;
+    this.#byId.delete(id);
   }
 }

@@ -31,13 +31,13 @@ const NOT_UNDERSTOOD_LINE = "Sorry, I didn't catch that.";
 export const BUSY_LINE = "Sorry, I didn't catch that. Could you say it again?";
 
 export class VoiceLines {
-  private lastNotHeardAt = -Infinity;
-  private lastBusyAt = -Infinity;
-  private readonly own: { sayAgain?: string; typeInstead?: string };
+  #lastNotHeardAt = -Infinity;
+  #lastBusyAt = -Infinity;
+  readonly #own: { sayAgain?: string; typeInstead?: string };
 
   /** `local`: the NPC file's lines, so it asks again in its own words and language. */
   constructor(local: { say_again?: string; type_instead?: string } = {}) {
-    this.own = {
+    this.#own = {
       ...(local.say_again ? { sayAgain: local.say_again } : {}),
       ...(local.type_instead ? { typeInstead: local.type_instead } : {}),
     };
@@ -45,16 +45,16 @@ export class VoiceLines {
 
   /** The line to say for a turn without words, or null when one was said too recently. */
   lineFor(kind: Exclude<SpokenTurn['kind'], 'heard'>, now = performance.now()): string | null {
-    const own = this.own;
+    const own = this.#own;
     if (kind === 'not_understood') return own.sayAgain ?? NOT_UNDERSTOOD_LINE;
     if (kind === 'no_recognizer') {
-      if (now - this.lastNotHeardAt < 15_000) return null;
-      this.lastNotHeardAt = now;
+      if (now - this.#lastNotHeardAt < 15_000) return null;
+      this.#lastNotHeardAt = now;
       return own.typeInstead ?? NOT_HEARD_LINE;
     }
     // At most one busy line every 5 s.
-    if (now - this.lastBusyAt < 5_000) return null;
-    this.lastBusyAt = now;
+    if (now - this.#lastBusyAt < 5_000) return null;
+    this.#lastBusyAt = now;
     return own.sayAgain ?? BUSY_LINE;
   }
 }

@@ -62,21 +62,21 @@ function voiceShape(voice: VoiceSpec): VoiceShape {
 
 /** Klatt-style two-pole resonator state. */
 class Resonator {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private y1 = 0;
-  private y2 = 0;
+  #a = 0;
+  #b = 0;
+  #c = 0;
+  #y1 = 0;
+  #y2 = 0;
   set(freq: number, bw: number): void {
     const r = Math.exp((-Math.PI * bw) / RATE);
-    this.c = -r * r;
-    this.b = 2 * r * Math.cos((2 * Math.PI * freq) / RATE);
-    this.a = 1 - this.b - this.c;
+    this.#c = -r * r;
+    this.#b = 2 * r * Math.cos((2 * Math.PI * freq) / RATE);
+    this.#a = 1 - this.#b - this.#c;
   }
   step(x: number): number {
-    const y = this.a * x + this.b * this.y1 + this.c * this.y2;
-    this.y2 = this.y1;
-    this.y1 = y;
+    const y = this.#a * x + this.#b * this.#y1 + this.#c * this.#y2;
+    this.#y2 = this.#y1;
+    this.#y1 = y;
     return y;
   }
 }

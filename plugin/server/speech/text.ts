@@ -64,25 +64,25 @@ function hardCut(text: string): string[] {
 
 /** Accumulates streamed text (LLM deltas) and hands out complete sentences as soon as they end. */
 export class SentenceStream {
-  private buffer = '';
+  #buffer = '';
   push(delta: string): string[] {
-    this.buffer += delta;
+    this.#buffer += delta;
     const done: string[] = [];
     let last = 0;
-    for (const m of this.buffer.matchAll(SENTENCE_END)) last = m.index + m[0].length;
+    for (const m of this.#buffer.matchAll(SENTENCE_END)) last = m.index + m[0].length;
     if (last > 0) {
-      done.push(...splitSentences(this.buffer.slice(0, last)));
-      this.buffer = this.buffer.slice(last);
-    } else if (this.buffer.length > MAX_SEGMENT * 2) {
-      const parts = splitSentences(this.buffer);
-      this.buffer = parts.pop() ?? '';
+      done.push(...splitSentences(this.#buffer.slice(0, last)));
+      this.#buffer = this.#buffer.slice(last);
+    } else if (this.#buffer.length > MAX_SEGMENT * 2) {
+      const parts = splitSentences(this.#buffer);
+      this.#buffer = parts.pop() ?? '';
       done.push(...parts);
     }
     return done;
   }
   flush(): string[] {
-    const rest = this.buffer;
-    this.buffer = '';
+    const rest = this.#buffer;
+    this.#buffer = '';
     return rest ? splitSentences(rest) : [];
   }
 }
