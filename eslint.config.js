@@ -27,6 +27,15 @@ const pureBan = {
   ],
 };
 
+// One privacy convention, chosen for readers: `#name` is private at run time too, so what a class
+// hides cannot be read or patched from outside, and the name says so wherever it is used. A private
+// constructor has no `#` form and stays.
+const noPrivateKeyword = {
+  selector:
+    ":matches(PropertyDefinition, MethodDefinition[kind!='constructor'], TSParameterProperty, TSAbstractPropertyDefinition, TSAbstractMethodDefinition)[accessibility='private']",
+  message: 'Use a #private member, not the private keyword (one convention in the codebase).',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -44,6 +53,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
+      'no-restricted-syntax': ['error', noPrivateKeyword],
     },
   },
   {
@@ -132,6 +142,7 @@ export default tseslint.config(
       // no-restricted-imports does not see import(): a lazy import of a test module is caught here.
       'no-restricted-syntax': [
         'error',
+        noPrivateKeyword,
         {
           selector: 'ImportExpression[source.value=/(^|\\/)test\\//]',
           message: 'Benches import shared helpers from harness/, never from test/.',

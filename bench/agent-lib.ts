@@ -26,10 +26,13 @@ export interface WindowStats {
 }
 
 export class AgentChild {
+  readonly #child: ChildProcess;
   private constructor(
-    private readonly child: ChildProcess,
+    child: ChildProcess,
     readonly url: string,
-  ) {}
+  ) {
+    this.#child = child;
+  }
 
   static async start(options: Record<string, unknown>): Promise<AgentChild> {
     const child = fork(
@@ -56,43 +59,43 @@ export class AgentChild {
   }
 
   /** Asks the child over IPC; with `timeoutMs`, rejects if no answer comes in time (its loop is blocked). */
-  private ask<T>(cmd: string, timeoutMs = 0): Promise<T> {
+  #ask<T>(cmd: string, timeoutMs = 0): Promise<T> {
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const on = (m: { cmd: string }): void => {
         if (m.cmd !== cmd) return;
-        this.child.off('message', on);
+        this.#child.off('message', on);
         clearTimeout(timer);
         resolve(m as T);
       };
-      this.child.on('message', on);
-      this.child.send({ cmd });
+      this.#child.on('message', on);
+      this.#child.send({ cmd });
       if (timeoutMs > 0)
         timer = setTimeout(() => {
-          this.child.off('message', on);
+          this.#child.off('message', on);
           reject(new Error(`the agent did not answer '${cmd}' within ${timeoutMs / 1000} s`));
         }, timeoutMs);
     });
   }
 
   reset(timeoutMs = 0): Promise<void> {
-    return this.ask('reset', timeoutMs);
+    return this.#ask('reset', timeoutMs);
   }
 
   stats(timeoutMs = 0): Promise<ServerStats> {
-    return this.ask('stats', timeoutMs);
+    return this.#ask('stats', timeoutMs);
   }
 
   window(timeoutMs = 0): Promise<WindowStats> {
-    return this.ask('window', timeoutMs);
+    return this.#ask('window', timeoutMs);
   }
 
   /** Asks the child to close; `killAfterMs` > 0 kills it if it has not exited by then. */
   async close(killAfterMs = 0): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ cmd: 'close' });
-    const timer = killAfterMs > 0 ? setTimeout(() => this.child.kill('SIGKILL'), killAfterMs) : undefined;
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = new Promise((r) => this.#child.once('exit', r));
+    this.#child.send({ cmd: 'close' });
+    const timer = killAfterMs > 0 ? setTimeout(() => this.#child.kill('SIGKILL'), killAfterMs) : undefined;
     await exited;
     clearTimeout(timer);
   }

@@ -134,8 +134,8 @@ export interface Reply {
  * are above every id of the turns before it).
  */
 export class Player {
-  private floor = -1;
-  private pending: {
+  #floor = -1;
+  #pending: {
     at: number;
     /** The highest reply id before this question. */
     floor: number;
@@ -153,22 +153,22 @@ export class Player {
       const now = performance.now();
       if (s.startsWith(AUDIO_HEAD)) {
         const id = audioEventId(s);
-        if (this.pending && id > this.pending.floor && this.pending.audioAt === undefined)
-          this.pending.audioAt = now;
-        this.floor = Math.max(this.floor, id);
+        if (this.#pending && id > this.#pending.floor && this.#pending.audioAt === undefined)
+          this.#pending.audioAt = now;
+        this.#floor = Math.max(this.#floor, id);
       } else if (s.startsWith('{"type":"agent_response"')) {
         const id = (JSON.parse(s) as { agent_response_event: { event_id: number } }).agent_response_event
           .event_id;
-        if (this.pending && id > this.pending.floor && this.pending.textAt === undefined)
-          this.pending.textAt = now;
-        this.floor = Math.max(this.floor, id);
+        if (this.#pending && id > this.#pending.floor && this.#pending.textAt === undefined)
+          this.#pending.textAt = now;
+        this.#floor = Math.max(this.#floor, id);
       } else answerPings(ws, s);
-      const p = this.pending;
+      const p = this.#pending;
       if (p && p.textAt !== undefined && p.audioAt !== undefined) p.done();
     });
     ws.on('close', (code) => {
       this.closedWith = code;
-      this.pending?.done();
+      this.#pending?.done();
     });
   }
 
@@ -178,7 +178,7 @@ export class Player {
     const ws = await openSocket(url, { localAddress: PLAYER_ADDRESS });
     if (!ws) return null;
     const p = new Player(ws);
-    const greeting = p.expect(start, timeoutMs);
+    const greeting = p.#expect(start, timeoutMs);
     ws.send(INIT);
     const r = await greeting;
     p.greetTextMs = r?.textMs ?? NaN;
@@ -190,27 +190,27 @@ export class Player {
     return p;
   }
 
-  private expect(at: number, timeoutMs: number): Promise<Reply | null> {
+  #expect(at: number, timeoutMs: number): Promise<Reply | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(), timeoutMs);
       const finish = (): void => {
         clearTimeout(timer);
-        const p = this.pending;
-        this.pending = null;
+        const p = this.#pending;
+        this.#pending = null;
         resolve(
           p && p.textAt !== undefined && p.audioAt !== undefined
             ? { textMs: p.textAt - p.at, audioMs: p.audioAt - p.at }
             : null,
         );
       };
-      this.pending = { at, floor: this.floor, done: finish };
+      this.#pending = { at, floor: this.#floor, done: finish };
     });
   }
 
   /** Asks {@link QUESTION}; null when the reply (text and first audio) did not come within `timeoutMs`. */
   ask(timeoutMs = 10_000): Promise<Reply | null> {
     if (this.ws.readyState !== WebSocket.OPEN) return Promise.resolve(null);
-    const r = this.expect(performance.now(), timeoutMs);
+    const r = this.#expect(performance.now(), timeoutMs);
     this.ws.send(JSON.stringify({ type: 'user_message', text: QUESTION }));
     return r;
   }

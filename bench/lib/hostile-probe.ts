@@ -119,34 +119,37 @@ export class Sampler {
   peakRecognizers = 0;
   peakTcp = 0;
   samples = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #pid: number;
+  readonly #port: number;
 
-  constructor(
-    private readonly pid: number,
-    private readonly port: number,
-    private readonly everyMs = 100,
-  ) {}
+  readonly #everyMs: number;
+  constructor(pid: number, port: number, everyMs = 100) {
+    this.#everyMs = everyMs;
+    this.#pid = pid;
+    this.#port = port;
+  }
 
   start(): this {
     const tick = (): void => {
-      if (!alive(this.pid)) return;
+      if (!alive(this.#pid)) return;
       this.samples++;
-      const rss = rssMb(this.pid) || 0;
+      const rss = rssMb(this.#pid) || 0;
       this.rss.push(rss);
       this.peakRssMb = Math.max(this.peakRssMb, rss);
-      const t = processTree(this.pid);
+      const t = processTree(this.#pid);
       this.peakDescendants = Math.max(this.peakDescendants, t.descendants);
       this.peakRecognizers = Math.max(this.peakRecognizers, t.recognizers);
       // Counting descriptors is the dearest probe: every third tick.
-      if (this.samples % 3 === 1) this.peakTcp = Math.max(this.peakTcp, openTcp(this.pid, this.port) || 0);
+      if (this.samples % 3 === 1) this.peakTcp = Math.max(this.peakTcp, openTcp(this.#pid, this.#port) || 0);
     };
     tick();
-    this.timer = setInterval(tick, this.everyMs);
+    this.#timer = setInterval(tick, this.#everyMs);
     return this;
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
   }
 }

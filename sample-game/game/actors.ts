@@ -10,12 +10,9 @@ function addShadow(scene: Phaser.Scene): Phaser.GameObjects.Image {
 
 export class Player {
   readonly sprite: Phaser.Physics.Arcade.Sprite;
-  private readonly shadow: Phaser.GameObjects.Image;
+  readonly #shadow: Phaser.GameObjects.Image;
   facing: Facing = 'up';
-  private readonly keys: Record<
-    'up' | 'down' | 'left' | 'right' | 'w' | 'a' | 's' | 'd',
-    Phaser.Input.Keyboard.Key
-  >;
+  readonly #keys: Record<'up' | 'down' | 'left' | 'right' | 'w' | 'a' | 's' | 'd', Phaser.Input.Keyboard.Key>;
   /** False while the player types or a panel is open. */
   canMove = true;
 
@@ -24,10 +21,10 @@ export class Player {
     // A small body at the feet: the head may overlap walls above, as in any top-down RPG.
     this.sprite.body!.setSize(10, 6).setOffset(3, 18);
     this.sprite.setCollideWorldBounds(true);
-    this.shadow = addShadow(scene);
+    this.#shadow = addShadow(scene);
     const kb = scene.input.keyboard!;
     const K = Phaser.Input.Keyboard.KeyCodes;
-    this.keys = {
+    this.#keys = {
       up: kb.addKey(K.UP),
       down: kb.addKey(K.DOWN),
       left: kb.addKey(K.LEFT),
@@ -49,7 +46,7 @@ export class Player {
   }
 
   update(): void {
-    const k = this.keys;
+    const k = this.#keys;
     let dx = 0;
     let dy = 0;
     if (this.canMove) {
@@ -73,7 +70,7 @@ export class Player {
       this.sprite.anims.play(`player-walk-${this.facing}`, true);
     } else this.sprite.anims.play(`player-idle-${this.facing}`, true);
     this.sprite.setDepth(3 + this.sprite.y / 10000);
-    this.shadow.setPosition(Math.round(this.sprite.x), Math.round(this.sprite.y) - 1);
+    this.#shadow.setPosition(Math.round(this.sprite.x), Math.round(this.sprite.y) - 1);
   }
 
   get moving(): boolean {
@@ -89,8 +86,8 @@ export class NpcActor {
   readonly look: string;
   readonly marker: Phaser.GameObjects.Image;
   readonly label: Phaser.GameObjects.Text;
-  private readonly home: Facing;
-  private facing: Facing;
+  readonly #home: Facing;
+  #facing: Facing;
   /** The voice level while the NPC speaks (0..1), driven by the plugin's mouth hook; null when silent. */
   mouth: number | null = null;
   /** Mirrors of the plugin's view of this NPC, for the HUD and the read-only debug handle. */
@@ -107,8 +104,8 @@ export class NpcActor {
     facing: Facing,
   ) {
     this.look = lookFor(id);
-    this.home = facing;
-    this.facing = facing;
+    this.#home = facing;
+    this.#facing = facing;
     addShadow(scene).setPosition(x, y - 1);
     this.sprite = scene.add.sprite(x, y, this.look, 0).setOrigin(0.5, 1);
     this.sprite.setDepth(3 + y / 10000).setName(id);
@@ -155,13 +152,13 @@ export class NpcActor {
 
   /** Face the player when they are close, return home when they leave; the mouth moves with the voice. */
   update(px: number, py: number, near: boolean): void {
-    let want = this.home;
+    let want = this.#home;
     if (near) {
       const dx = px - this.x;
       const dy = py - this.y;
       want = Math.abs(dx) > Math.abs(dy) ? (dx < 0 ? 'left' : 'right') : dy < 0 ? 'up' : 'down';
     }
-    this.facing = want;
+    this.#facing = want;
     if (this.mouth !== null) {
       this.sprite.anims.stop();
       this.sprite.setFrame(frameOf(want, this.mouth > 0.04 ? 'talk' : 'stand'));

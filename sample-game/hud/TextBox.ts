@@ -6,68 +6,69 @@
 import type { Talk } from '../game/talk.js';
 
 export class TextBox {
-  private readonly form: HTMLFormElement | null;
-  private readonly input: HTMLInputElement | null;
-  private readonly target: HTMLElement | null;
-  private readonly stop = (e: KeyboardEvent) => {
+  readonly #form: HTMLFormElement | null;
+  readonly #input: HTMLInputElement | null;
+  readonly #target: HTMLElement | null;
+  readonly #stop = (e: KeyboardEvent) => {
     e.stopPropagation();
     if (e.type === 'keydown' && e.key === 'Escape') this.close();
   };
-  private readonly submit = (e: SubmitEvent) => {
+  readonly #submit = (e: SubmitEvent) => {
     e.preventDefault();
-    const value = this.input?.value.trim() ?? '';
+    const value = this.#input?.value.trim() ?? '';
     this.close();
-    if (value) this.onSend(value);
+    if (value) this.#onSend(value);
   };
-  private readonly blur = () => this.close();
+  readonly #blur = () => this.close();
   /** The limit shown while typing: a long message is never cut without the player seeing it. */
-  private readonly count = () => {
-    if (!this.counter || !this.input) return;
-    const n = this.input.value.length;
-    const max = this.input.maxLength > 0 ? this.input.maxLength : 300;
-    this.counter.textContent = n >= max ? `${n} / ${max}: full` : `${n} / ${max}`;
-    this.counter.classList.toggle('full', n >= max);
+  readonly #count = () => {
+    if (!this.#counter || !this.#input) return;
+    const n = this.#input.value.length;
+    const max = this.#input.maxLength > 0 ? this.#input.maxLength : 300;
+    this.#counter.textContent = n >= max ? `${n} / ${max}: full` : `${n} / ${max}`;
+    this.#counter.classList.toggle('full', n >= max);
   };
-  private readonly counter: HTMLElement | null;
+  readonly #counter: HTMLElement | null;
+  readonly #talk: Talk;
+  readonly #onSend: (text: string) => void;
 
-  constructor(
-    private readonly talk: Talk,
-    private readonly onSend: (text: string) => void,
-  ) {
-    this.form = document.querySelector<HTMLFormElement>('#talk-box');
-    this.input = document.querySelector<HTMLInputElement>('#talk-input');
-    this.target = document.querySelector<HTMLElement>('#talk-target');
-    this.counter = document.querySelector<HTMLElement>('#talk-count');
-    this.input?.addEventListener('input', this.count);
-    this.form?.addEventListener('keydown', this.stop);
-    this.form?.addEventListener('keyup', this.stop);
-    this.form?.addEventListener('submit', this.submit);
-    this.input?.addEventListener('blur', this.blur);
+  constructor(talk: Talk, onSend: (text: string) => void) {
+    this.#talk = talk;
+    this.#onSend = onSend;
+    this.#form = document.querySelector<HTMLFormElement>('#talk-box');
+    this.#input = document.querySelector<HTMLInputElement>('#talk-input');
+    this.#target = document.querySelector<HTMLElement>('#talk-target');
+    this.#counter = document.querySelector<HTMLElement>('#talk-count');
+    this.#input?.addEventListener('input', this.#count);
+    this.#form?.addEventListener('keydown', this.#stop);
+    this.#form?.addEventListener('keyup', this.#stop);
+    this.#form?.addEventListener('submit', this.#submit);
+    this.#input?.addEventListener('blur', this.#blur);
   }
 
   open(who: string): void {
-    if (!this.form || !this.input) return;
-    if (this.target) this.target.textContent = who;
-    this.form.classList.add('open');
-    this.input.value = '';
-    this.count();
-    this.talk.typing = true;
+    if (!this.#form || !this.#input) return;
+    if (this.#target) this.#target.textContent = who;
+    this.#form.classList.add('open');
+    this.#input.value = '';
+    this.#count();
+    this.#talk.typing = true;
     // Focus after this keydown finishes, or the Enter that opened the box would submit it.
-    setTimeout(() => this.input?.focus(), 0);
+    setTimeout(() => this.#input?.focus(), 0);
   }
 
   close(): void {
-    this.form?.classList.remove('open');
-    this.talk.typing = false;
-    if (document.activeElement === this.input) this.input?.blur();
+    this.#form?.classList.remove('open');
+    this.#talk.typing = false;
+    if (document.activeElement === this.#input) this.#input?.blur();
   }
 
   destroy(): void {
     this.close();
-    this.form?.removeEventListener('keydown', this.stop);
-    this.form?.removeEventListener('keyup', this.stop);
-    this.form?.removeEventListener('submit', this.submit);
-    this.input?.removeEventListener('blur', this.blur);
-    this.input?.removeEventListener('input', this.count);
+    this.#form?.removeEventListener('keydown', this.#stop);
+    this.#form?.removeEventListener('keyup', this.#stop);
+    this.#form?.removeEventListener('submit', this.#submit);
+    this.#input?.removeEventListener('blur', this.#blur);
+    this.#input?.removeEventListener('input', this.#count);
   }
 }

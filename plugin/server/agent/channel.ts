@@ -13,18 +13,21 @@ export interface LocalAgentNotice {
 
 export class Channel {
   /** Frames wait here during the gap after the metadata (the official client's listener race). */
-  private outbox: string[] | null = null;
+  #outbox: string[] | null = null;
+  readonly #ws: WebSocket;
 
-  constructor(private readonly ws: WebSocket) {}
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+  }
 
   get open(): boolean {
-    return this.ws.readyState === this.ws.OPEN;
+    return this.#ws.readyState === this.#ws.OPEN;
   }
 
   sendRaw(frame: string): boolean {
     if (!this.open) return false;
-    if (this.outbox) this.outbox.push(frame);
-    else this.ws.send(frame);
+    if (this.#outbox) this.#outbox.push(frame);
+    else this.#ws.send(frame);
     return true;
   }
 
@@ -34,13 +37,13 @@ export class Channel {
 
   /** Hold every frame until {@link release}. */
   hold(): void {
-    this.outbox ??= [];
+    this.#outbox ??= [];
   }
 
   release(): void {
-    const box = this.outbox;
-    this.outbox = null;
-    if (box && this.open) for (const f of box) this.ws.send(f);
+    const box = this.#outbox;
+    this.#outbox = null;
+    if (box && this.open) for (const f of box) this.#ws.send(f);
   }
 
   /** An `error` frame (the real service's nested shape) after anything held, then the close with the same code. */
@@ -51,7 +54,7 @@ export class Channel {
   }
 
   close(code: number, reason: string): void {
-    closeSocket(this.ws, code, reason);
+    closeSocket(this.#ws, code, reason);
   }
 }
 
@@ -100,35 +103,38 @@ export function closeSocket(ws: WebSocket, code: number, reason: string): void {
 
 /** Server-initiated pings; `ping_ms` is the last measured round trip (null until one is known). */
 export class Pinger {
-  private id = 0;
-  private readonly sent = new Map<number, number>();
-  private rtt: number | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  #id = 0;
+  readonly #sent = new Map<number, number>();
+  #rtt: number | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #channel: Channel;
 
-  constructor(private readonly channel: Channel) {}
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => this.ping(), intervalMs);
-    this.timer.unref?.();
+  constructor(channel: Channel) {
+    this.#channel = channel;
   }
 
-  private ping(): void {
-    const id = ++this.id;
-    this.sent.set(id, performance.now());
-    if (this.sent.size > 8) this.sent.delete(this.sent.keys().next().value!);
-    this.channel.send({ type: 'ping', ping_event: { event_id: id, ping_ms: this.rtt } });
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => this.#ping(), intervalMs);
+    this.#timer.unref?.();
+  }
+
+  #ping(): void {
+    const id = ++this.#id;
+    this.#sent.set(id, performance.now());
+    if (this.#sent.size > 8) this.#sent.delete(this.#sent.keys().next().value!);
+    this.#channel.send({ type: 'ping', ping_event: { event_id: id, ping_ms: this.#rtt } });
   }
 
   pong(eventId: number): void {
-    const at = this.sent.get(eventId);
+    const at = this.#sent.get(eventId);
     if (at === undefined) return;
-    this.rtt = Math.round(performance.now() - at);
-    this.sent.delete(eventId);
+    this.#rtt = Math.round(performance.now() - at);
+    this.#sent.delete(eventId);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
   }
 }
 
@@ -138,49 +144,52 @@ export class Pinger {
  * while the agent is busy (thinking or speaking: the player is listening, not idle) it waits on.
  */
 export class IdleWatch {
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private lastInputAt = 0;
-  private stopped = false;
-  private paused = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #lastInputAt = 0;
+  #stopped = false;
+  #paused = false;
+  readonly #timeoutMs: number;
+  readonly #busy: () => boolean;
+  readonly #onIdle: () => void;
 
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly busy: () => boolean,
-    private readonly onIdle: () => void,
-  ) {}
-
-  input(): void {
-    this.lastInputAt = performance.now();
-    if (!this.timer && !this.stopped && !this.paused) this.arm(this.timeoutMs);
+  constructor(timeoutMs: number, busy: () => boolean, onIdle: () => void) {
+    this.#timeoutMs = timeoutMs;
+    this.#busy = busy;
+    this.#onIdle = onIdle;
   }
 
-  private arm(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.stopped || this.paused) return;
-      const busy = this.busy();
-      if (busy) this.lastInputAt = performance.now();
-      const quietFor = performance.now() - this.lastInputAt;
-      if (busy || quietFor < this.timeoutMs) return this.arm(this.timeoutMs - quietFor);
-      this.onIdle();
+  input(): void {
+    this.#lastInputAt = performance.now();
+    if (!this.#timer && !this.#stopped && !this.#paused) this.#arm(this.#timeoutMs);
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.#stopped || this.#paused) return;
+      const busy = this.#busy();
+      if (busy) this.#lastInputAt = performance.now();
+      const quietFor = performance.now() - this.#lastInputAt;
+      if (busy || quietFor < this.#timeoutMs) return this.#arm(this.#timeoutMs - quietFor);
+      this.#onIdle();
     }, ms);
   }
 
   /** Not counting until resume(): a conversation waiting in line for a slot is not idle. */
   pause(): void {
-    this.paused = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.#paused = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   resume(): void {
-    this.paused = false;
+    this.#paused = false;
     this.input();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

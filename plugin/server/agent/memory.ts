@@ -15,14 +15,17 @@ interface Entry {
 
 export class PlayerMemory {
   readonly #players = new Map<string, Entry>();
+  readonly #now: () => number = () => Date.now();
 
-  constructor(private readonly now: () => number = () => Date.now()) {}
+  constructor(now: () => number = () => Date.now()) {
+    this.#now = now;
+  }
 
   /** The NPC's memory of this player, or undefined without a user id (nothing can be kept). */
   of(userId: string | undefined, npcId: string): Map<string, string> | undefined {
     if (!userId) return undefined;
     const key = userId.slice(0, 128);
-    const now = this.now();
+    const now = this.#now();
     let entry = this.#players.get(key);
     if (entry && now - entry.touched > MAX_AGE_MS) entry = undefined;
     if (entry) this.#players.delete(key); // re-inserted below: most recent last

@@ -61,17 +61,21 @@ export const DEFAULT_LIMITS: AgentLimits = {
 
 /** Rolling samples for benchmarks and the health endpoint. */
 export class Samples {
-  private readonly values: number[] = [];
-  constructor(private readonly cap = 2000) {}
+  readonly #values: number[] = [];
+  readonly #cap: number;
+
+  constructor(cap = 2000) {
+    this.#cap = cap;
+  }
   push(v: number): void {
-    this.values.push(v);
-    if (this.values.length > this.cap) this.values.shift();
+    this.#values.push(v);
+    if (this.#values.length > this.#cap) this.#values.shift();
   }
   all(): number[] {
-    return this.values.slice();
+    return this.#values.slice();
   }
   clear(): void {
-    this.values.length = 0;
+    this.#values.length = 0;
   }
 }
 

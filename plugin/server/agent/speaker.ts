@@ -45,54 +45,56 @@ interface SpokenSentence {
 }
 
 export class Speaker {
-  private readonly queue: string[] = [];
-  private readonly sentences: SpokenSentence[] = [];
-  private ended = false;
-  private aborted = false;
-  private wake: (() => void) | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private sleepDone: (() => void) | null = null;
+  readonly #queue: string[] = [];
+  readonly #sentences: SpokenSentence[] = [];
+  #ended = false;
+  #aborted = false;
+  #wake: (() => void) | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #sleepDone: (() => void) | null = null;
   /** Wall-clock origin of the turn's audio timeline (moved forward when the client ran dry). */
-  private origin = 0;
-  private sentMs = 0;
-  private framesSent = 0;
+  #origin = 0;
+  #sentMs = 0;
+  #framesSent = 0;
   readonly done: Promise<void>;
+  readonly #o: SpeakerOptions;
 
-  constructor(private readonly o: SpeakerOptions) {
+  constructor(o: SpeakerOptions) {
+    this.#o = o;
     // A failed synthesis ends this turn (and, through onError, the conversation), never the process.
     // A refused one (this conversation is flooding the shared engine) only ends this turn's audio.
-    this.done = this.pump().catch((err: unknown) => {
-      if (!this.aborted && !(err instanceof SpeechBusyError)) this.o.onError?.(err);
-      this.aborted = true;
+    this.done = this.#pump().catch((err: unknown) => {
+      if (!this.#aborted && !(err instanceof SpeechBusyError)) this.#o.onError?.(err);
+      this.#aborted = true;
     });
   }
 
   enqueue(sentence: string): void {
-    if (this.aborted || this.ended || !sentence) return;
-    this.queue.push(sentence);
-    this.wake?.();
+    if (this.#aborted || this.#ended || !sentence) return;
+    this.#queue.push(sentence);
+    this.#wake?.();
   }
 
   end(): void {
-    this.ended = true;
-    this.wake?.();
+    this.#ended = true;
+    this.#wake?.();
   }
 
   get hasSentAudio(): boolean {
-    return this.framesSent > 0;
+    return this.#framesSent > 0;
   }
 
   /** When the client will have played everything sent so far (performance.now() time). */
   get playbackEndsAt(): number {
-    return this.origin + this.sentMs;
+    return this.#origin + this.#sentMs;
   }
 
   /** The text heard so far: whole sentences already played plus the words started in the current one. */
   heardText(now = performance.now()): string {
-    if (this.framesSent === 0) return '';
-    const played = Math.min(now - this.origin, this.sentMs);
+    if (this.#framesSent === 0) return '';
+    const played = Math.min(now - this.#origin, this.#sentMs);
     let text = '';
-    for (const s of this.sentences) {
+    for (const s of this.#sentences) {
       if (played >= s.startMs + s.durationMs) text += s.text;
       else {
         text += spokenPrefix(s, played - s.startMs);
@@ -105,21 +107,21 @@ export class Speaker {
   /** Stops synthesis and sending at once; returns what the player heard. */
   abort(): string {
     const heard = this.heardText();
-    this.aborted = true;
-    this.sleepDone?.();
-    this.wake?.();
+    this.#aborted = true;
+    this.#sleepDone?.();
+    this.#wake?.();
     return heard;
   }
 
-  private nextSentence(): Promise<string | null> {
+  #nextSentence(): Promise<string | null> {
     return new Promise((resolve) => {
       const check = (): void => {
-        if (this.aborted) return resolve(null);
-        const s = this.queue.shift();
+        if (this.#aborted) return resolve(null);
+        const s = this.#queue.shift();
         if (s !== undefined) return resolve(s);
-        if (this.ended) return resolve(null);
-        this.wake = () => {
-          this.wake = null;
+        if (this.#ended) return resolve(null);
+        this.#wake = () => {
+          this.#wake = null;
           check();
         };
       };
@@ -127,35 +129,35 @@ export class Speaker {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
+  #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.sleepDone = () => {
-        this.sleepDone = null;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
+      this.#sleepDone = () => {
+        this.#sleepDone = null;
+        if (this.#timer) clearTimeout(this.#timer);
+        this.#timer = null;
         resolve();
       };
-      this.timer = setTimeout(() => this.sleepDone?.(), ms);
+      this.#timer = setTimeout(() => this.#sleepDone?.(), ms);
     });
   }
 
-  private async pump(): Promise<void> {
+  async #pump(): Promise<void> {
     let timeline = 0;
     for (;;) {
-      const sentence = await this.nextSentence();
+      const sentence = await this.#nextSentence();
       if (sentence === null) return;
-      const synth = await this.o.speech.synthesize(
+      const synth = await this.#o.speech.synthesize(
         sentence,
-        this.o.voice,
-        this.o.format.sampleRate,
-        () => this.aborted,
+        this.#o.voice,
+        this.#o.format.sampleRate,
+        () => this.#aborted,
       );
-      if (this.aborted) return;
-      const frames = toFrames(synth, this.o.frameMs);
+      if (this.#aborted) return;
+      const frames = toFrames(synth, this.#o.frameMs);
       const durationMs = (synth.pcm.length / synth.sampleRate) * 1000;
-      this.sentences.push({ text: sentence, charStartMs: synth.charStartMs, startMs: timeline, durationMs });
+      this.#sentences.push({ text: sentence, charStartMs: synth.charStartMs, startMs: timeline, durationMs });
       timeline += durationMs;
-      if (!(await this.sendFrames(frames))) return;
+      if (!(await this.#sendFrames(frames))) return;
       // Let other conversations run between sentences even when no pacing wait was needed.
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -165,53 +167,53 @@ export class Speaker {
    * Waits while the socket holds more than `maxBufferedBytes` unsent: wall-clock pacing alone keeps
    * queueing for a client that does not read (134 KB/s at pcm_48000). False when aborted or stalled.
    */
-  private async drained(): Promise<boolean> {
-    const { buffered, maxBufferedBytes } = this.o;
+  async #drained(): Promise<boolean> {
+    const { buffered, maxBufferedBytes } = this.#o;
     if (!buffered || maxBufferedBytes === undefined || buffered() <= maxBufferedBytes) return true;
     const since = performance.now();
     while (buffered() > maxBufferedBytes) {
-      if (performance.now() - since > (this.o.stallMs ?? 10_000)) {
-        this.aborted = true;
-        this.o.onStall?.();
+      if (performance.now() - since > (this.#o.stallMs ?? 10_000)) {
+        this.#aborted = true;
+        this.#o.onStall?.();
         return false;
       }
-      await this.sleep(DRAIN_POLL_MS);
-      if (this.aborted) return false;
+      await this.#sleep(DRAIN_POLL_MS);
+      if (this.#aborted) return false;
     }
     return true;
   }
 
-  private async sendFrames(frames: AudioFrame[]): Promise<boolean> {
+  async #sendFrames(frames: AudioFrame[]): Promise<boolean> {
     for (const frame of frames) {
-      if (this.aborted) return false;
-      if (!(await this.drained())) return false;
+      if (this.#aborted) return false;
+      if (!(await this.#drained())) return false;
       const now = performance.now();
-      if (this.framesSent === 0) {
-        this.origin = now;
-      } else if (now > this.origin + this.sentMs) {
+      if (this.#framesSent === 0) {
+        this.#origin = now;
+      } else if (now > this.#origin + this.#sentMs) {
         // The client ran out of audio and waited: its playback resumes from here.
-        this.origin = now - this.sentMs;
+        this.#origin = now - this.#sentMs;
       }
-      const ahead = this.sentMs - (now - this.origin);
-      if (ahead > this.o.leadMs) {
-        await this.sleep(ahead - this.o.leadMs);
-        if (this.aborted) return false;
+      const ahead = this.#sentMs - (now - this.#origin);
+      if (ahead > this.#o.leadMs) {
+        await this.#sleep(ahead - this.#o.leadMs);
+        if (this.#aborted) return false;
       }
       const msg = {
         type: 'audio',
         audio_event: {
-          audio_base_64: encodeSamples(frame.pcm, this.o.format),
-          event_id: this.o.eventId,
+          audio_base_64: encodeSamples(frame.pcm, this.#o.format),
+          event_id: this.#o.eventId,
           alignment: frame.alignment,
         },
       };
-      if (!this.o.send(JSON.stringify(msg))) {
-        this.aborted = true;
+      if (!this.#o.send(JSON.stringify(msg))) {
+        this.#aborted = true;
         return false;
       }
-      if (this.framesSent === 0) this.o.onFirstFrame?.(performance.now());
-      this.framesSent++;
-      this.sentMs += frame.durationMs;
+      if (this.#framesSent === 0) this.#o.onFirstFrame?.(performance.now());
+      this.#framesSent++;
+      this.#sentMs += frame.durationMs;
     }
     return true;
   }

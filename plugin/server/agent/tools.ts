@@ -5,14 +5,17 @@
 import type { ClientToolCallMessage } from '../../protocol/index.js';
 
 export class ToolCalls {
-  private readonly waiters = new Map<string, (result: string | null) => void>();
-  private count = 0;
+  readonly #waiters = new Map<string, (result: string | null) => void>();
+  #count = 0;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #send: (m: ClientToolCallMessage) => void;
 
-  constructor(
-    private readonly prefix: string,
-    private readonly timeoutMs: number,
-    private readonly send: (m: ClientToolCallMessage) => void,
-  ) {}
+  constructor(prefix: string, timeoutMs: number, send: (m: ClientToolCallMessage) => void) {
+    this.#prefix = prefix;
+    this.#timeoutMs = timeoutMs;
+    this.#send = send;
+  }
 
   /** Resolves with the result text (`error: …` for errors), or null when nothing is awaited. */
   call(
@@ -22,8 +25,8 @@ export class ToolCalls {
     eventId: number,
     signal: AbortSignal,
   ): Promise<string | null> {
-    const id = `toolu_local_${this.prefix}_${++this.count}`;
-    this.send({
+    const id = `toolu_local_${this.#prefix}_${++this.#count}`;
+    this.#send({
       type: 'client_tool_call',
       client_tool_call: {
         tool_name: name,
@@ -37,23 +40,23 @@ export class ToolCalls {
     return new Promise((resolve) => {
       const done = (result: string | null): void => {
         clearTimeout(timer);
-        this.waiters.delete(id);
+        this.#waiters.delete(id);
         signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
       const onAbort = (): void => done(null);
-      const timer = setTimeout(() => done('error: client_timeout'), this.timeoutMs);
+      const timer = setTimeout(() => done('error: client_timeout'), this.#timeoutMs);
       signal.addEventListener('abort', onAbort);
-      this.waiters.set(id, done);
+      this.#waiters.set(id, done);
     });
   }
 
   /** A `client_tool_result` arrived; unknown ids (late, duplicate) are ignored. */
   result(toolCallId: string, result: string, isError: boolean): void {
-    this.waiters.get(toolCallId)?.(isError ? `error: ${result}` : result);
+    this.#waiters.get(toolCallId)?.(isError ? `error: ${result}` : result);
   }
 
   cancelAll(): void {
-    for (const done of [...this.waiters.values()]) done(null);
+    for (const done of [...this.#waiters.values()]) done(null);
   }
 }

@@ -51,21 +51,25 @@ interface Owner {
 
 export class FairSpeech {
   /** Owners with waiting jobs, in turn order (Map order: the next one first). */
-  private readonly waiting = new Map<Owner, Job[]>();
-  private busy = false;
+  readonly #waiting = new Map<Owner, Job[]>();
+  #busy = false;
 
-  constructor(
-    private readonly speech: Pick<Speech, 'synthesize'>,
-    private readonly maxPending: number,
-  ) {}
+  readonly #speech: Pick<Speech, 'synthesize'>;
+  readonly #maxPending: number;
+
+  constructor(speech: Pick<Speech, 'synthesize'>, maxPending: number) {
+    this.#speech = speech;
+    this.#maxPending = maxPending;
+  }
 
   owner(): OwnedSpeech {
     const owner: Owner = { jobs: [], cancelled: false };
     return {
-      synthesize: (text, voice, outRate, shouldStop) => this.enqueue(owner, text, voice, outRate, shouldStop),
+      synthesize: (text, voice, outRate, shouldStop) =>
+        this.#enqueue(owner, text, voice, outRate, shouldStop),
       cancel: () => {
         owner.cancelled = true;
-        this.waiting.delete(owner);
+        this.#waiting.delete(owner);
         for (const j of owner.jobs.splice(0)) j.reject(new SpeechCancelledError());
       },
       get pending() {
@@ -74,7 +78,7 @@ export class FairSpeech {
     };
   }
 
-  private enqueue(
+  #enqueue(
     owner: Owner,
     text: string,
     voice: VoiceSpec,
@@ -82,8 +86,8 @@ export class FairSpeech {
     shouldStop: () => boolean = () => false,
   ): Promise<Synthesis> {
     if (owner.cancelled) return Promise.reject(new SpeechCancelledError());
-    this.dropStopped(owner);
-    if (owner.jobs.length >= this.maxPending) return Promise.reject(new SpeechBusyError(this.maxPending));
+    this.#dropStopped(owner);
+    if (owner.jobs.length >= this.#maxPending) return Promise.reject(new SpeechBusyError(this.#maxPending));
     return new Promise((resolve, reject) => {
       owner.jobs.push({
         text,
@@ -93,12 +97,12 @@ export class FairSpeech {
         resolve,
         reject,
       });
-      if (!this.waiting.has(owner)) this.waiting.set(owner, owner.jobs);
-      this.pump();
+      if (!this.#waiting.has(owner)) this.#waiting.set(owner, owner.jobs);
+      this.#pump();
     });
   }
 
-  private dropStopped(owner: Owner): void {
+  #dropStopped(owner: Owner): void {
     const keep = owner.jobs.filter((j) => {
       if (!j.shouldStop()) return true;
       j.reject(new SpeechCancelledError());
@@ -107,32 +111,32 @@ export class FairSpeech {
     owner.jobs.splice(0, owner.jobs.length, ...keep);
   }
 
-  private next(): Job | null {
-    for (const owner of this.waiting.keys()) {
-      this.waiting.delete(owner);
-      this.dropStopped(owner);
+  #next(): Job | null {
+    for (const owner of this.#waiting.keys()) {
+      this.#waiting.delete(owner);
+      this.#dropStopped(owner);
       const job = owner.jobs.shift();
       // Back of the line: every other waiting conversation goes before this one's next request.
-      if (owner.jobs.length > 0) this.waiting.set(owner, owner.jobs);
+      if (owner.jobs.length > 0) this.#waiting.set(owner, owner.jobs);
       if (job) return job;
     }
     return null;
   }
 
-  private pump(): void {
-    if (this.busy) return;
-    const job = this.next();
+  #pump(): void {
+    if (this.#busy) return;
+    const job = this.#next();
     if (!job) return;
-    this.busy = true;
+    this.#busy = true;
     let result: Promise<Synthesis>;
     try {
-      result = this.speech.synthesize(job.text, job.voice, job.outRate, job.shouldStop);
+      result = this.#speech.synthesize(job.text, job.voice, job.outRate, job.shouldStop);
     } catch (err) {
       result = Promise.reject(err as Error);
     }
     result.then(job.resolve, job.reject).finally(() => {
-      this.busy = false;
-      this.pump();
+      this.#busy = false;
+      this.#pump();
     });
   }
 }
