@@ -13,16 +13,13 @@ import {
   type ClientMessage,
   type ConversationInitiationClientData,
 } from '../../protocol/index.js';
-import { SentenceStream, splitSentences } from '../speech/text.js';
-import type { Brain, ChatTurn } from './brain.js';
 import { LlmError } from './llm.js';
 import { buildPlan, type SessionPlan } from './persona.js';
 import type { AgentRuntime } from './runtime.js';
-import type { Speaker } from './speaker.js';
-import { speakerFor } from './turn-speaker.js';
 import { Channel, IdleWatch, Pinger } from './channel.js';
 import { ContextStore, contextCutNotice } from './context-store.js';
 import { ToolCalls } from './tools.js';
+import { Turns } from './turns.js';
 import { VoiceInput, type SpokenTurn } from './voice-input.js';
 import { ASR_UNAVAILABLE_NOTICE, asrLanguageNotice, VoiceLines } from './voice-lines.js';
 import { audioChunkPayload, frameBytes, frameText, isAudioChunkFrame, pcmFromBase64 } from './incoming.js';
@@ -34,31 +31,17 @@ const CLIENT_TEXT_WAIT_MS = 1500;
 /** ...and how much earlier than its end the words may have come (a recognizer can beat our VAD). */
 const CLIENT_TEXT_EARLY_MS = 2500;
 
-interface Turn {
-  abort: AbortController;
-  eventId: number;
-  text: string;
-  responseSent: boolean;
-  speaker: Speaker | null;
-}
-
 export class Conversation {
   #state: 'awaiting_init' | 'queued' | 'open' | 'closed' = 'awaiting_init';
   #plan: SessionPlan | null = null;
-  #brain: Brain | null = null;
   #lastEventId = 0;
   #feedbackLogged = 0;
   readonly #idle: IdleWatch;
-  #turn: Turn | null = null;
-  readonly #history: ChatTurn[] = [];
-  /** What the brain keeps between this conversation's turns (the reply it said last, …). */
-  readonly #brainNotes = new Map<string, unknown>();
+  readonly #turns: Turns;
   /** The offline recognizer speaks this NPC's language (English). */
   #hearsSpeech = false;
   /** When the client last sent words (`user_message`), for client-side recognition. */
   #lastClientTextAt = -Infinity;
-  /** What this NPC learned from this player, across the play session's conversations. */
-  #memory: Map<string, string> | undefined;
   readonly #context: ContextStore;
   #toldContextCut = false;
   readonly #tools: ToolCalls;
@@ -102,7 +85,7 @@ export class Conversation {
     this.#pinger = new Pinger(this.#out);
     this.#idle = new IdleWatch(
       rt.limits.idleTimeoutMs,
-      () => this.#turn !== null,
+      () => this.#turns.busy,
       () =>
         this.fail(
           1002,
@@ -112,6 +95,19 @@ export class Conversation {
     );
     this.#voiceLines = new VoiceLines(npc.local);
     this.#tools = new ToolCalls(id.slice(-6), rt.limits.toolTimeoutMs, (m) => this.#send(m));
+    this.#turns = new Turns({
+      rt,
+      socket: ws,
+      format,
+      context: this.#context,
+      tools: this.#tools,
+      send: (m) => this.#send(m),
+      sendRaw: (f) => this.#sendRaw(f),
+      nextId: () => this.#nextId(),
+      input: () => this.#idle.input(),
+      crash: (err) => this.#crash(err),
+      fail: (code, type, message) => this.fail(code, type, message),
+    });
     this.#voice = new VoiceInput(rt, {
       // No hints, no recognition: an NPC whose language the recognizer does not speak.
       hints: () => (this.#plan && this.#hearsSpeech ? this.#plan.hints : null),
@@ -123,7 +119,7 @@ export class Conversation {
         }),
       speechConfirmed: () => {
         this.#idle.input();
-        if (this.#turn) this.#interrupt();
+        this.#turns.interrupt();
       },
       turn: (t) => this.#onVoiceTurn(t),
       crash: (err) => this.#crash(err),
@@ -193,9 +189,7 @@ export class Conversation {
     this.#state = 'closed';
     this.#pinger.stop();
     this.#idle.stop();
-    this.#turn?.abort.abort();
-    this.#turn?.speaker?.abort();
-    this.#turn = null;
+    this.#turns.stop();
     this.#voice.close();
     this.#tools.cancelAll();
     this.#rt.onClosed(this);
@@ -280,8 +274,11 @@ export class Conversation {
     );
     if (!planned.ok) return this.fail(planned.code, planned.errorType, planned.message);
     this.#plan = planned.plan;
-    this.#brain = this.#rt.brainFor(planned.plan);
-    this.#memory = this.#rt.memoryFor(init.user_id, this.#npc.id);
+    this.#turns.begin({
+      plan: planned.plan,
+      brain: this.#rt.brainFor(planned.plan),
+      memory: this.#rt.memoryFor(init.user_id, this.#npc.id),
+    });
     this.#state = 'open';
     this.#idle.input();
     this.#send({
@@ -304,8 +301,8 @@ export class Conversation {
       () =>
         this.#guard(() => {
           this.#out.release();
-          if (this.#state === 'open' && planned.plan.firstMessage && !this.#turn)
-            this.#speakLine(planned.plan.firstMessage);
+          if (this.#state === 'open' && planned.plan.firstMessage && !this.#turns.busy)
+            this.#turns.speakLine(planned.plan.firstMessage);
         }),
       this.#rt.metadataGapMs,
     );
@@ -322,11 +319,11 @@ export class Conversation {
       case 'user_message':
         this.#idle.input();
         this.#lastClientTextAt = performance.now();
-        if (msg.text && msg.text.trim()) return this.#userTurn(msg.text.trim());
+        if (msg.text && msg.text.trim()) return this.#turns.reply(msg.text.trim());
         return;
       case 'multimodal_message':
         this.#idle.input();
-        if (msg.text?.text?.trim()) return this.#userTurn(msg.text.text.trim());
+        if (msg.text?.text?.trim()) return this.#turns.reply(msg.text.text.trim());
         return;
       case 'contextual_update': {
         this.#idle.input();
@@ -380,169 +377,8 @@ export class Conversation {
       );
       return;
     }
-    if (t.kind === 'heard') return this.#userTurn(t.text, t.endedAt, t.eventId);
+    if (t.kind === 'heard') return this.#turns.reply(t.text, t.endedAt, t.eventId);
     const line = this.#voiceLines.lineFor(t.kind);
-    if (line) this.#speakLine(line, { record: false });
-  }
-
-  // --- speaking -----------------------------------------------------------------------------------
-
-  /** Barge-in: stop the current turn; tell the client what was actually heard. */
-  #interrupt(): void {
-    const turn = this.#turn;
-    if (!turn) return;
-    this.#turn = null;
-    turn.abort.abort();
-    const heard = turn.speaker ? turn.speaker.abort() : '';
-    if (!turn.responseSent && !turn.speaker?.hasSentAudio) return; // the player heard nothing of it
-    if (!turn.responseSent) this.#sendResponse(turn);
-    this.#send({ type: 'interruption', interruption_event: { event_id: this.#nextId() } });
-    this.#send({
-      type: 'agent_response_correction',
-      agent_response_correction_event: {
-        original_agent_response: turn.text,
-        corrected_agent_response: heard,
-        event_id: turn.eventId,
-      },
-    });
-    const last = this.#history.at(-1);
-    if (last?.role === 'assistant') last.content = heard;
-  }
-
-  #sendResponse(turn: Turn): void {
-    turn.responseSent = true;
-    this.#send({
-      type: 'agent_response',
-      agent_response_event: { agent_response: turn.text, event_id: turn.eventId },
-    });
-  }
-
-  #newTurn(): Turn {
-    if (this.#turn) this.#interrupt();
-    return (this.#turn = {
-      abort: new AbortController(),
-      eventId: 0,
-      text: '',
-      responseSent: false,
-      speaker: null,
-    });
-  }
-
-  #ensureSpeaker(turn: Turn, startedAt?: number): Speaker | null {
-    if (turn.speaker || this.#plan?.textOnly) return turn.speaker;
-    turn.speaker = speakerFor(this.#rt, {
-      voice: this.#plan!.voice,
-      format: this.#format,
-      eventId: turn.eventId,
-      startedAt,
-      socket: this.#ws,
-      send: (f) => this.#sendRaw(f),
-      crash: (err) => this.#crash(err),
-      fail: (code, type, message) => this.fail(code, type, message),
-    });
-    return turn.speaker;
-  }
-
-  /** A fixed line (greeting, notices): agent_response, then its audio. */
-  #speakLine(text: string, opts: { record?: boolean } = {}): void {
-    const turn = this.#newTurn();
-    turn.eventId = this.#nextId();
-    turn.text = text;
-    this.#sendResponse(turn);
-    if (opts.record !== false) this.#history.push({ role: 'assistant', content: text });
-    const speaker = this.#ensureSpeaker(turn);
-    if (!speaker) {
-      this.#turn = null;
-      return;
-    }
-    for (const s of splitSentences(text)) speaker.enqueue(s);
-    speaker.end();
-    void this.#finishTurn(turn);
-  }
-
-  async #finishTurn(turn: Turn): Promise<void> {
-    await turn.speaker?.done;
-    if (this.#turn !== turn || !turn.speaker) return;
-    const remaining = turn.speaker.playbackEndsAt - performance.now();
-    if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
-    if (this.#turn === turn) {
-      this.#turn = null;
-      this.#idle.input();
-    }
-  }
-
-  /** `heardAs`: spoken words, with the event id of their transcript (sent once the brain took them). */
-  async #userTurn(text: string, startedAt = performance.now(), heardAs?: number): Promise<void> {
-    if (!this.#plan || !this.#brain) return;
-    const turn = this.#newTurn();
-    const history = this.#history.slice();
-    const said: ChatTurn = { role: 'user', content: text };
-    this.#history.push(said);
-    // A long conversation keeps its recent past only (memory, and the LLM's context window).
-    if (this.#history.length > 40) this.#history.splice(0, this.#history.length - 40);
-    const toolResults = new Map<string, string>();
-    const sentences = new SentenceStream();
-    const steps = this.#brain.respond(
-      text,
-      {
-        plan: this.#plan,
-        history,
-        context: this.#context.entries,
-        variables: this.#plan.variables,
-        toolResults,
-        notes: this.#brainNotes,
-        ...(this.#memory ? { memory: this.#memory } : {}),
-        spoken: heardAs !== undefined,
-      },
-      turn.abort.signal,
-    );
-    for await (const step of steps) {
-      if (turn.abort.signal.aborted || this.#state !== 'open') return;
-      if (heardAs !== undefined) {
-        // Shown and kept only if the brain took them (`>>> 0`: if already trimmed, remove nothing).
-        if (step.kind === 'text' && step.unheard) this.#history.splice(this.#history.indexOf(said) >>> 0, 1);
-        else
-          this.#send({
-            type: 'user_transcript',
-            user_transcription_event: { user_transcript: text, event_id: heardAs },
-          });
-        heardAs = undefined;
-      }
-      if (step.kind === 'tool') {
-        const id = this.#nextId();
-        const result = await this.#tools.call(
-          step.name,
-          step.parameters,
-          step.expectsResponse,
-          id,
-          turn.abort.signal,
-        );
-        if (result !== null) toolResults.set(step.name, result);
-        continue;
-      }
-      if (!turn.eventId) {
-        turn.eventId = this.#nextId();
-        if (!this.#history.at(-1) || this.#history.at(-1)!.role !== 'assistant')
-          this.#history.push({ role: 'assistant', content: '' });
-      }
-      turn.text += step.text;
-      this.#history.at(-1)!.content = turn.text;
-      if (step.final && !turn.responseSent) this.#sendResponse(turn);
-      const speaker = this.#ensureSpeaker(turn, startedAt);
-      for (const s of sentences.push(step.text)) speaker?.enqueue(s);
-    }
-    if (turn.abort.signal.aborted || this.#state !== 'open') return;
-    if (!turn.eventId) {
-      this.#turn = null;
-      return;
-    }
-    for (const s of sentences.flush()) turn.speaker?.enqueue(s);
-    if (!turn.responseSent) this.#sendResponse(turn);
-    turn.speaker?.end();
-    if (!turn.speaker) {
-      this.#turn = null;
-      return;
-    }
-    await this.#finishTurn(turn);
+    if (line) this.#turns.speakLine(line, { record: false });
   }
 }

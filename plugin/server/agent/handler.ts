@@ -7,25 +7,20 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { NpcDefinition } from '../../npc/types.js';
-import {
-  AUDIO_FORMATS,
-  DEFAULT_AUDIO_FORMAT,
-  parseAudioFormat,
-  type AudioFormat,
-} from '../../protocol/index.js';
+import { AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, parseAudioFormat } from '../../protocol/index.js';
 import { loadNpcDir } from '../npc-files.js';
-import { createSpeech, type EngineChoice, type Speech } from '../speech/index.js';
+import { createSpeech, type Speech } from '../speech/index.js';
 import { FairSpeech } from '../speech/fair-queue.js';
 import type { Recognizer } from '../speech/recognizer.js';
 import { createPocketsphinxRecognizer } from '../speech/pocketsphinx.js';
-import { createTurnDetector, loadFvad, type TurnDetectorOptions } from '../speech/vad.js';
+import { createTurnDetector, loadFvad } from '../speech/vad.js';
 import { cappedBrain, createLocalBrain, type Brain } from './brain.js';
 import { PlayerMemory } from './memory.js';
-import { refuseAccess, type AccessOptions } from './access.js';
+import { refuseAccess } from './access.js';
 import { Admission, clientAddress, defaultPerClient } from './admission.js';
 import { closeSocket } from './channel.js';
 import { Conversation } from './conversation.js';
-import { createLlmBrain, llmConfigFromEnv, type LlmConfig } from './llm.js';
+import { createLlmBrain, llmConfigFromEnv } from './llm.js';
 import { DEFAULT_PERSONA, findNpc } from './persona.js';
 import {
   DEFAULT_LIMITS,
@@ -34,69 +29,11 @@ import {
   type AgentMetrics,
   type AgentRuntime,
 } from './runtime.js';
+import type { LocalAgentEndpoint, LocalAgentOptions } from './options.js';
 
 export const CONVERSATION_PATH = '/v1/convai/conversation';
 const SIGNED_URL_PATHS = ['/v1/convai/conversation/get-signed-url', '/v1/convai/conversation/get_signed_url'];
 export const HEALTH_PATH = '/voice-agents/health';
-
-export interface LocalAgentOptions {
-  /** NPCs to play; `agent_id` picks one by id (or by its `agent.agent_id`). */
-  npcs?: NpcDefinition[];
-  /** Or a folder of `*.npc.yaml` files, loaded at start (ignored when `npcs` is given). */
-  npcDir?: string;
-  /** An OpenAI-compatible endpoint instead of the NPC files' reply rules. Default: from the
-   * environment (VOICE_AGENTS_LLM_BASE_URL, _MODEL, _API_KEY); `false` forces the rules. */
-  llm?: LlmConfig | false;
-  /** `auto` (default): eSpeak NG when its optional package is installed, else the babble voice. */
-  speechEngine?: EngineChoice;
-  /**
-   * `auto` (default): pocketsphinx when installed (and the environment does not say
-   * `VOICE_AGENTS_ASR=none`); `none`: no recognizer; or your own.
-   */
-  recognizer?: Recognizer | 'auto' | 'none';
-  /** Synthesize in a worker thread (default true) so the event loop stays free for audio streams. */
-  speechWorker?: boolean;
-  /** Agent audio format (default pcm_16000); a client may ask for another with `?output_format=`. */
-  outputFormat?: AudioFormat;
-  /** Duration of one `audio` frame (default 80 ms: fewer socket writes; pacing, not frame size, bounds barge-in). */
-  frameMs?: number;
-  /** How far ahead of real time audio is sent (default 200 ms). */
-  leadMs?: number;
-  pingIntervalMs?: number;
-  /** Pause after the metadata before any other frame (default 50 ms, as the service pauses). */
-  metadataGapMs?: number;
-  /** Offer permessage-deflate (default false: see bench/agent-compression.bench.ts). */
-  perMessageDeflate?: boolean;
-  limits?: Partial<AgentLimits>;
-  vad?: TurnDetectorOptions;
-  /**
-   * Behind a reverse proxy every player arrives from the proxy's address: set true to count the
-   * per-client cap by the first X-Forwarded-For address instead. Only behind a proxy you run (a
-   * client can write that header itself).
-   */
-  trustProxy?: boolean;
-  /**
-   * Which pages and host names may use the agent (default: loopback host names; loopback pages
-   * and the same origin; Origin-less clients from this machine). See access.ts.
-   */
-  access?: AccessOptions;
-  log?: (line: string) => void;
-}
-
-export interface LocalAgentEndpoint {
-  /** Resolves when the speech engine is warm and the NPC files are loaded. */
-  readonly ready: Promise<void>;
-  /** Handles the upgrade and returns true when the path is the conversation endpoint. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Handles the signed-URL and health endpoints; false for any other path. */
-  handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Replaces the NPCs for new conversations (hot reload); open conversations keep theirs. */
-  setNpcs(npcs: readonly NpcDefinition[]): void;
-  health(): Record<string, unknown>;
-  readonly metrics: AgentMetrics;
-  readonly sessions: number;
-  close(): Promise<void>;
-}
 
 function conversationId(): string {
   const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';

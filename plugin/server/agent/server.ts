@@ -2,7 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NpcDefinition } from '../../npc/types.js';
-import { createLocalAgentHandler, type LocalAgentEndpoint, type LocalAgentOptions } from './handler.js';
+import { createLocalAgentHandler } from './handler.js';
+import type { LocalAgentEndpoint, LocalAgentOptions } from './options.js';
 
 export interface CreateLocalAgentOptions extends LocalAgentOptions {
   /** Default 0 (any free port). */
