@@ -10,32 +10,65 @@ export function speechLike(text: string): Int16Array {
   return createBabbleEngine().synthesize(text, { engineVoice: 'en+m3', rate: 160, pitch: 50 }).pcm;
 }
 
+export interface SpokenFileOptions {
+  /** eSpeak NG voice (default: its own default, `en`). */
+  voice?: string;
+  /** Words per minute (default: eSpeak NG's 175). */
+  wpm?: number;
+  /** Output sample rate (default 16000); always mono 16-bit. */
+  rate?: number;
+  /** Normalise the peak to this level in dBFS. */
+  peakDb?: number;
+  /** Seconds of silence before and after the speech. */
+  padBefore?: number;
+  padAfter?: number;
+  /**
+   * A white-noise floor mixed under the speech (sox `vol`; 0.002 is near -66 dBFS): like a real
+   * microphone, the file then never holds digital zero.
+   */
+  noiseVol?: number;
+}
+
 /**
- * 16 kHz mono PCM16 of a sentence spoken by the espeak-ng CLI and converted with sox: what a
- * player's microphone delivers, for the spoken-input tests and the agent benches (needs the Debian
- * packages espeak-ng and sox). Without `voice`, espeak-ng's default (`en`).
+ * `text` spoken by the espeak-ng CLI and converted with sox into `out`: a WAV, or headerless
+ * signed PCM16 when `out` ends in `.raw`. The one recipe for a player's voice in tests and benches
+ * (needs the Debian packages espeak-ng and sox).
+ */
+export function espeakFile(text: string, out: string, opts: SpokenFileOptions = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'espeak-'));
+  try {
+    const spoken = join(dir, 'espeak.wav');
+    const voice = opts.voice ? ['-v', opts.voice] : [];
+    const wpm = opts.wpm ? ['-s', String(opts.wpm)] : [];
+    execFileSync('espeak-ng', [...voice, ...wpm, '-w', spoken, text]);
+    const input = [spoken];
+    if (opts.noiseVol) {
+      const secs = execFileSync('soxi', ['-D', spoken]).toString().trim();
+      const rate = execFileSync('soxi', ['-r', spoken]).toString().trim();
+      input.unshift('-m');
+      input.push(`|sox -n -r ${rate} -c 1 -p synth ${secs} whitenoise vol ${opts.noiseVol}`);
+    }
+    const format = ['-r', String(opts.rate ?? 16000), '-b', '16', '-c', '1'];
+    if (out.endsWith('.raw')) format.push('-e', 'signed-integer', '-t', 'raw');
+    const effects: string[] = [];
+    if (opts.peakDb !== undefined) effects.push('gain', '-n', String(opts.peakDb));
+    if (opts.padBefore !== undefined || opts.padAfter !== undefined)
+      effects.push('pad', String(opts.padBefore ?? 0), String(opts.padAfter ?? 0));
+    execFileSync('sox', [...input, ...format, out, ...effects]);
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * 16 kHz mono PCM16 of a sentence, as a player's microphone delivers it to the agent. Without
+ * `voice`, espeak-ng's default (`en`).
  */
 export function espeakPcm16k(text: string, voice?: string): Int16Array {
   const dir = mkdtempSync(join(tmpdir(), 'espeak-pcm-'));
   try {
-    const wav = join(dir, 'speech.wav');
-    const raw = join(dir, 'speech.raw');
-    execFileSync('espeak-ng', [...(voice ? ['-v', voice] : []), '-w', wav, text]);
-    execFileSync('sox', [
-      wav,
-      '-r',
-      '16000',
-      '-b',
-      '16',
-      '-c',
-      '1',
-      '-e',
-      'signed-integer',
-      '-t',
-      'raw',
-      raw,
-    ]);
-    const b = readFileSync(raw);
+    const b = readFileSync(espeakFile(text, join(dir, 'speech.raw'), voice ? { voice } : {}));
     // A copy with its own buffer: callers may keep it for the whole run.
     return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
   } finally {

@@ -191,7 +191,17 @@ function setup(config: VoiceAgentsConfig = {}) {
   director.on('player:said', (text) => log.push(['player:said', text]));
   director.on('detached', (npc, bubble) => log.push(['detached', npc.id, bubble === bubbles[0]]));
   director.start();
-  return { director, log, sessions, bubbles, audio };
+  /** Mira at x = 100, the player walked up, her conversation open, the log cleared: where most checks start. */
+  const talkingToMira = () => {
+    const mira = new FakeNpc('mira', 100);
+    director.add(mira);
+    director.frame(100, 0, 0);
+    const session = sessions.at(-1)!;
+    session.open('conv-1');
+    log.length = 0;
+    return { mira, session };
+  };
+  return { director, log, sessions, bubbles, audio, talkingToMira };
 }
 
 const closedByGame = { kind: 'user', code: 1000, reason: 'Closed by the game' };
@@ -267,7 +277,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
 
   it('an idle end keeps the NPC active; the next typed line opens a new conversation without a greeting', () => {
     const seen: boolean[] = [];
-    const { director, log, sessions } = setup({
+    const { director, log, sessions, talkingToMira } = setup({
       createSession: (options) => {
         // The override that skips the greeting is sent only to the local agent, as here.
         seen.push(options.initiation?.conversation_config_override?.agent?.first_message === '');
@@ -276,11 +286,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
         return s;
       },
     });
-    const mira = new FakeNpc('mira', 100);
-    director.add(mira);
-    director.frame(100, 0, 0);
-    sessions[0]!.open('conv-1');
-    log.length = 0;
+    const { mira } = talkingToMira();
     const idle: EndReason = {
       kind: 'error',
       code: 1000,
@@ -310,12 +316,8 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
   });
 
   it('an error end deactivates the NPC and reports the reason as the NPC error', () => {
-    const { director, log, sessions } = setup();
-    const mira = new FakeNpc('mira', 100);
-    director.add(mira);
-    director.frame(100, 0, 0);
-    sessions[0]!.open('conv-1');
-    log.length = 0;
+    const { log, talkingToMira } = setup();
+    const { session } = talkingToMira();
     const lost: EndReason = {
       kind: 'error',
       code: 1011,
@@ -323,7 +325,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
       reason: 'gone',
       message: 'The agent went away',
     };
-    sessions[0]!.end(lost);
+    session.end(lost);
     expect(log).toEqual([
       ['mira', 'active', false],
       ['active:change', null, 'mira'],
@@ -351,11 +353,8 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
   });
 
   it('push-to-talk makes the browser recognizer live only while held, in the NPC language', () => {
-    const { director, log, sessions } = setup({ speechRecognition: 'browser' });
-    director.add(new FakeNpc('mira', 100));
-    director.frame(100, 0, 0);
-    sessions[0]!.open('conv-1');
-    log.length = 0;
+    const { director, log, talkingToMira } = setup({ speechRecognition: 'browser' });
+    talkingToMira();
     director.pushToTalk(true);
     director.pushToTalk(false);
     expect(log).toEqual([
@@ -367,12 +366,8 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
   });
 
   it('detach ends the conversation, releases the mic, and reports the NPC gone with its bubble', () => {
-    const { director, log, sessions } = setup();
-    const mira = new FakeNpc('mira', 100);
-    director.add(mira);
-    director.frame(100, 0, 0);
-    sessions[0]!.open('conv-1');
-    log.length = 0;
+    const { director, log, talkingToMira } = setup();
+    const { mira } = talkingToMira();
     director.detach(mira);
     expect(log).toEqual([
       ['mira', 'active', false],

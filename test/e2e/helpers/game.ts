@@ -2,7 +2,6 @@
  * Runs the sample game the way a player gets it: the real dev server from the repo's vite.config.ts
  * (which mounts the local agent), on port 0, opened in real Chromium.
  */
-import { execFileSync } from 'node:child_process';
 import { createServer, type ViteDevServer } from 'vite';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, type LaunchOptions } from '../../../harness/browser.js';
 import { repoRoot } from '../../../harness/repo.js';
+import { espeakFile } from '../../../harness/speech.js';
 import { watchPage } from '../../helpers/browser.js';
 
 export const ARTIFACTS = join(repoRoot, 'test/e2e/artifacts');
@@ -279,24 +279,12 @@ export function spokenWav(
   text: string,
   { voice = 'en-us', wpm = 135, padBefore = 1, padAfter = 8 } = {},
 ): string {
-  const raw = join(dir, 'raw.wav'),
-    wav = join(dir, 'spoken.wav');
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', raw, text]);
-  execFileSync('sox', [
-    raw,
-    '-r',
-    '48000',
-    '-b',
-    '16',
-    '-c',
-    '1',
-    wav,
-    'gain',
-    '-n',
-    '-3',
-    'pad',
-    String(padBefore),
-    String(padAfter),
-  ]);
-  return wav;
+  return espeakFile(text, join(dir, 'spoken.wav'), {
+    voice,
+    wpm,
+    rate: 48000,
+    peakDb: -3,
+    padBefore,
+    padAfter,
+  });
 }
