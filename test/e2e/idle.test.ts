@@ -1,17 +1,20 @@
 /**
  * A player who stands with a villager and says nothing (issue 16.1): the agent ends the conversation
- * after its idle timeout (60 s), and the player must see no warning, keep the villager as the one they
- * talk to, and get an answer the moment they type.
+ * after its idle timeout, and the player must see no warning, keep the villager as the one they talk
+ * to, and get an answer the moment they type. The agent here times out after 8 s instead of its
+ * default 60 s (agent-protocol.test.ts checks the timeout itself), so the test waits for the end, not the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute } from './helpers/player.js';
 
-describe('standing still at a villager for 90 s', () => {
+const IDLE_MS = 8_000;
+
+describe('standing still at a villager until the agent ends the conversation', () => {
   let g: GameSession;
 
   beforeAll(async () => {
-    g = await openGame();
+    g = await openGame({ agentLimits: { idleTimeoutMs: IDLE_MS } });
   }, 90_000);
 
   afterAll(async () => {
@@ -29,12 +32,26 @@ describe('standing still at a villager for 90 s', () => {
     );
     const problems = new Set<string>();
     const targets = new Set<string | null>();
-    const end = Date.now() + 90_000;
-    while (Date.now() < end) {
+    const watch = async () => {
       const s = await snapshot(g.page);
       for (const p of s.talk.problems) problems.add(p);
       targets.add(s.talk.target);
-      await g.page.waitForTimeout(1000);
+      return s;
+    };
+    // Her conversation ends (she goes idle) while the player stands there...
+    const silentSince = Date.now();
+    for (;;) {
+      const s = await watch();
+      if (s.npcs.find((n) => n.id === 'mira')!.state === 'idle') break;
+      if (Date.now() - silentSince > IDLE_MS + 20_000)
+        throw new Error('the idle timeout never ended the conversation');
+      await g.page.waitForTimeout(250);
+    }
+    expect(Date.now() - silentSince).toBeGreaterThan(IDLE_MS - 3_000); // the timeout, not something else
+    // ...and a while after, nothing shows up.
+    for (const until = Date.now() + 3_000; Date.now() < until;) {
+      await watch();
+      await g.page.waitForTimeout(250);
     }
     expect([...problems]).toEqual([]);
     expect([...targets]).toEqual(['mira']);
@@ -51,5 +68,5 @@ describe('standing still at a villager for 90 s', () => {
     );
     expect(s.talk.problems).toEqual([]);
     expect(g.errors).toEqual([]);
-  }, 200_000);
+  }, 120_000);
 });

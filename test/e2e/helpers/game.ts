@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, type LaunchOptions } from '../../../harness/browser.js';
-import { repoRoot } from '../../../harness/repo.js';
+import { packageAliases, repoRoot } from '../../../harness/repo.js';
+import type { AgentLimits } from '../../../plugin/server/index.js';
+import { voiceAgents } from '../../../plugin/vite/index.js';
 import { espeakFile } from '../../../harness/speech.js';
 import { watchPage } from '../../helpers/browser.js';
 
@@ -27,10 +29,24 @@ export interface GameSession {
 const CACHE_DIR = join(tmpdir(), `pva-e2e-vite-${process.pid}`);
 process.once('exit', () => rmSync(CACHE_DIR, { recursive: true, force: true }));
 
-export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
+/** What a test may change in the game's server: the local agent's limits (a shorter idle timeout). */
+export interface ServerOptions {
+  agentLimits?: Partial<AgentLimits>;
+}
+
+export async function startDevServer(
+  opts: ServerOptions = {},
+): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     root: repoRoot,
-    configFile: join(repoRoot, 'vite.config.ts'),
+    // The repo's config as a player's `npm run dev` has it, or the same plugin with other agent limits.
+    ...(opts.agentLimits
+      ? {
+          configFile: false,
+          resolve: { alias: packageAliases() },
+          plugins: [voiceAgents({ npcDir: 'assets/npcs', localAgentOptions: { limits: opts.agentLimits } })],
+        }
+      : { configFile: join(repoRoot, 'vite.config.ts') }),
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
     // A private optimizer cache: other dev servers on this machine re-optimizing the shared
@@ -44,9 +60,11 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
   return { server, url: url.replace(/\/$/, '') };
 }
 
-export async function openGame(opts: LaunchOptions & { initScript?: string } = {}): Promise<GameSession> {
+export async function openGame(
+  opts: LaunchOptions & ServerOptions & { initScript?: string } = {},
+): Promise<GameSession> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { server, url } = await startDevServer();
+  const { server, url } = await startDevServer(opts);
   const browser = await launchBrowser(opts);
   const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   const { errors } = watchPage(page);
