@@ -10,7 +10,7 @@ export function speechLike(text: string): Int16Array {
   return createBabbleEngine().synthesize(text, { engineVoice: 'en+m3', rate: 160, pitch: 50 }).pcm;
 }
 
-export interface SpokenFileOptions {
+interface SpokenFileOptions {
   /** eSpeak NG voice (default: its own default, `en`). */
   voice?: string;
   /** Words per minute (default: eSpeak NG's 175). */
