@@ -31,6 +31,9 @@ const colour = (what: string) =>
     pattern: COLOUR,
     patternHint: 'a hex colour like "#ffcc00"',
   }) as const;
+// Far beyond any game world, yet small enough that the derived radii (× 4/3, × 2) stay finite
+// numbers: a radius of 1e308 used to compile and leave the exit radius at Infinity.
+const MAX_RADIUS = 1_000_000;
 const unit = (description: string) => ({ type: 'number', description, minimum: 0, maximum: 1 }) as const;
 
 export const npcSchema = {
@@ -186,6 +189,7 @@ export const npcSchema = {
           type: 'number',
           description: 'The player within this distance talks to the NPC.',
           exclusiveMinimum: 0,
+          maximum: MAX_RADIUS,
           default: NPC_DEFAULTS.radius,
         },
         exit_radius: {
@@ -193,6 +197,7 @@ export const npcSchema = {
           description:
             'The conversation ends beyond this distance; at least radius, so walking along the edge does not flicker. Default: radius × 4/3.',
           exclusiveMinimum: 0,
+          maximum: MAX_RADIUS,
           default: NPC_DEFAULTS.exit_radius,
         },
         priority: {
@@ -212,6 +217,7 @@ export const npcSchema = {
           description:
             'Within this distance the conversation connects early so the greeting starts at once. At least radius. Default: radius × 2.',
           exclusiveMinimum: 0,
+          maximum: MAX_RADIUS,
           default: NPC_DEFAULTS.prewarm_radius,
         },
       },

@@ -167,6 +167,19 @@ describe('compileNpcFile', () => {
     });
   });
 
+  it('a radius too large to derive the exit and prewarm radii from is a range error, not an exit radius of Infinity', () => {
+    // Found by fuzz-npc.test.ts: radius 1e308 compiled, and exit_radius (radius × 4/3) became Infinity.
+    const src = 'name: Tom\nagent:\n  prompt: { text: You are Tom. }\nproximity:\n  radius: 1e308\n';
+    const res = compileNpcFile(src, 'tom.npc.yaml');
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.errors.map((e) => `${e.line}:${e.column} ${e.code} ${e.message}`)).toEqual([
+      '5:11 range proximity.radius must be at most 1000000, got 1e+308',
+    ]);
+    const big = compileNpcFile(src.replace('1e308', '900000'), 'tom.npc.yaml');
+    expect(big.ok && big.npc.proximity).toMatchObject({ radius: 900000, exit_radius: 1200000, prewarm_radius: 1800000 });
+  });
+
   it('accepts an agent_id instead of a prompt, anchors and aliases, and warns about empty optional values', () => {
     const src = [
       'name: Ghost',
