@@ -3,8 +3,14 @@
  * arrival time, checks each against the protocol decoder, and waits for conditions by polling the
  * recorded frames as they arrive (no fixed sleeps).
  */
+import { afterAll, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import { decodeServerFrame, type ServerMessage } from '../../plugin/protocol/index.js';
+import {
+  createLocalAgent,
+  type CreateLocalAgentOptions,
+  type LocalAgent,
+} from '../../plugin/server/agent/index.js';
 
 export interface Received {
   at: number;
@@ -155,4 +161,34 @@ export class ScriptedClient {
 /** PCM16 sample count of an audio frame. */
 export function frameSamples(f: Received & { msg: Extract<ServerMessage, { type: 'audio' }> }): number {
   return Buffer.from(f.msg.audio_event.audio_base_64, 'base64').length / 2;
+}
+
+/**
+ * One local agent per test file (started before its tests, closed after them) and scripted clients
+ * against it; when the file ends, every frame any client received must have passed the decoder.
+ */
+export function agentFixture(options: CreateLocalAgentOptions) {
+  let agent: LocalAgent | undefined;
+  const clients: ScriptedClient[] = [];
+  beforeAll(async () => {
+    agent = await createLocalAgent(options);
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of clients) {
+      expect(c.shapeErrors()).toEqual([]);
+      c.close();
+    }
+    await agent?.close();
+  });
+  return {
+    get agent(): LocalAgent {
+      if (!agent) throw new Error('the agent runs only inside the tests');
+      return agent;
+    },
+    async connect(...args: Parameters<typeof ScriptedClient.connect>): Promise<ScriptedClient> {
+      const c = await ScriptedClient.connect(...args);
+      clients.push(c);
+      return c;
+    },
+  };
 }

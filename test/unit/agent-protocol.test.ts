@@ -1,13 +1,11 @@
 /**
- * Conformance of the local agent with the ConvAI protocol (convai-protocol.md §1.5-1.8, §2, §3.4, §4,
- * §8.2), driven by a scripted client over a real socket; every frame is checked by the protocol decoder.
+ * Conformance of the local agent with the ConvAI protocol, driven by a scripted client over a real
+ * socket; every frame is checked by the protocol decoder: the handshake, the greeting and turns,
+ * listening and barge-in. agent-protocol-limits.test.ts: keep-alive, limits, bad input, HTTP.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
-import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
-import { ScriptedClient, INIT, frameSamples } from './agent-harness.js';
-import { until } from '../helpers/events.js';
+import { agentFixture, ScriptedClient, frameSamples } from './agent-harness.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 import { QUIET_NPC, silence, click, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
@@ -15,33 +13,17 @@ import { speechLike } from '../../harness/speech.js';
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let agent: LocalAgent;
-const clients: ScriptedClient[] = [];
-const connect = async (...args: Parameters<typeof ScriptedClient.connect>): Promise<ScriptedClient> => {
-  const c = await ScriptedClient.connect(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  agent = await createLocalAgent({
-    npcs: [TEST_NPC, QUIET_NPC],
-    recognizer: 'none',
-    llm: false,
-    pingIntervalMs: 150,
-  });
-}, 60_000);
-afterAll(async () => {
-  for (const c of clients) {
-    expect(c.shapeErrors()).toEqual([]);
-    c.close();
-  }
-  await agent.close();
+const local = agentFixture({
+  npcs: [TEST_NPC, QUIET_NPC],
+  recognizer: 'none',
+  llm: false,
+  pingIntervalMs: 150,
 });
+const connect = local.connect;
 
 describe('handshake', () => {
   it('selects the convai sub-protocol, ignores bearer.*, and sends metadata first then a gap', async () => {
-    const c = await connect(agent.url, 'tess', { protocols: ['convai', 'bearer.secret-token'] });
+    const c = await connect(local.agent.url, 'tess', { protocols: ['convai', 'bearer.secret-token'] });
     expect(c.ws.protocol).toBe('convai');
     const meta = await c.waitType('conversation_initiation_metadata');
     expect(c.frames[0]).toBe(meta);
@@ -55,28 +37,29 @@ describe('handshake', () => {
     // Client and server share this process: a busy moment can deliver both frames in one read.
     // A server without the gap fails every attempt; one with it passes at least one.
     const gaps = [await gap(c)];
-    while (gaps.length < 3 && Math.max(...gaps) < 45) gaps.push(await gap(await connect(agent.url, 'tess')));
+    while (gaps.length < 3 && Math.max(...gaps) < 45)
+      gaps.push(await gap(await connect(local.agent.url, 'tess')));
     expect(Math.max(...gaps)).toBeGreaterThanOrEqual(45);
   });
 
   it('accepts a client that offers no sub-protocol (Python)', async () => {
-    const c = await connect(agent.url, 'tess', { protocols: [] });
+    const c = await connect(local.agent.url, 'tess', { protocols: [] });
     expect(c.ws.protocol).toBe('');
     await c.waitType('conversation_initiation_metadata');
   });
 
   it('tells the client that spoken input is unavailable offline, without inventing a transcript', async () => {
-    const c = await connect(agent.url, 'quiet');
+    const c = await connect(local.agent.url, 'quiet');
     const notice = await c.waitType('local_agent_notice');
     expect(notice.raw).toContain('asr_unavailable');
-    const health = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as any;
+    const health = (await (await fetch(`${local.agent.httpUrl}/voice-agents/health`)).json()) as any;
     expect(health.recognizer.available).toBe(false);
   });
 });
 
 describe('greeting and turns', () => {
   it('greets with agent_response and 20-100 ms audio frames whose alignment spells the greeting', async () => {
-    const c = await connect(agent.url, 'tess');
+    const c = await connect(local.agent.url, 'tess');
     const response = await c.waitType('agent_response');
     expect(response.msg.agent_response_event.agent_response).toBe(TEST_NPC.agent.first_message);
     const id = response.msg.agent_response_event.event_id;
@@ -100,7 +83,7 @@ describe('greeting and turns', () => {
   });
 
   it('answers a typed question with the matching reply, a new event id, and the most specific phrase', async () => {
-    const c = await connect(agent.url, 'quiet');
+    const c = await connect(local.agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     c.send({ type: 'user_message', text: 'Do you sell healing potions?' });
     const r = await c.waitType('agent_response');
@@ -118,7 +101,7 @@ describe('greeting and turns', () => {
   });
 
   it('honours overrides: first message with dynamic variables, voice, output format', async () => {
-    const c = await connect(agent.url, 'tess', {
+    const c = await connect(local.agent.url, 'tess', {
       query: '&output_format=pcm_24000',
       init: {
         ...INIT,
@@ -137,7 +120,7 @@ describe('greeting and turns', () => {
     await c.audioText(r.msg.agent_response_event.event_id, 'Hi Ann!');
     const samples = c.of('audio').reduce((n, f) => n + frameSamples(f), 0);
     // Same line, default voice: a different voice gives different audio.
-    const d = await connect(agent.url, 'tess', {
+    const d = await connect(local.agent.url, 'tess', {
       init: {
         ...INIT,
         conversation_config_override: { agent: { first_message: 'Hi {{player_name}}!' } },
@@ -160,7 +143,7 @@ describe('greeting and turns', () => {
   });
 
   it('refuses a conversation whose first message needs a missing dynamic variable (1008)', async () => {
-    const c = await connect(agent.url, 'tess', {
+    const c = await connect(local.agent.url, 'tess', {
       init: { ...INIT, conversation_config_override: { agent: { first_message: 'Hi {{player_name}}!' } } },
     });
     const err = await c.waitType('error');
@@ -169,7 +152,7 @@ describe('greeting and turns', () => {
   });
 
   it('speaks μ-law at 8 kHz when asked', async () => {
-    const c = await connect(agent.url, 'tess', { query: '&output_format=ulaw_8000' });
+    const c = await connect(local.agent.url, 'tess', { query: '&output_format=ulaw_8000' });
     const meta = await c.waitType('conversation_initiation_metadata');
     expect(meta.msg.conversation_initiation_metadata_event.agent_output_audio_format).toBe('ulaw_8000');
     const f = await c.waitType('audio');
@@ -185,7 +168,7 @@ describe('greeting and turns', () => {
   });
 
   it('lets contextual updates (latest per context_id) and tool results reach the replies', async () => {
-    const c = await connect(agent.url, 'quiet');
+    const c = await connect(local.agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     // Before the game sent any news, the placeholder is not read aloud.
     c.send({ type: 'user_message', text: 'any news?' });
@@ -220,7 +203,7 @@ describe('greeting and turns', () => {
   });
 
   it('sends a fire-and-forget tool call with expects_response false', async () => {
-    const c = await connect(agent.url, 'quiet');
+    const c = await connect(local.agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     c.send({ type: 'user_message', text: 'bye then' });
     const call = await c.waitType('client_tool_call');
@@ -233,7 +216,7 @@ describe('greeting and turns', () => {
 
 describe('listening and barge-in', () => {
   it('treats player speech during the greeting as a barge-in with ids that satisfy every client', async () => {
-    const c = await connect(agent.url, 'tess');
+    const c = await connect(local.agent.url, 'tess');
     const greeting = await c.waitType('agent_response');
     const gid = greeting.msg.agent_response_event.event_id;
     await c.waitFor((f) => c.of('audio').length >= 8 && f.msg.type === 'audio');
@@ -270,7 +253,7 @@ describe('listening and barge-in', () => {
   });
 
   it('does not take a click or a cough as a turn', async () => {
-    const c = await connect(agent.url, 'quiet');
+    const c = await connect(local.agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');
     for (const chunk of chunks20ms(click())) c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(1200))) c.sendAudio(chunk);
@@ -282,7 +265,7 @@ describe('listening and barge-in', () => {
   });
 
   it('stops the current reply when a new typed message arrives', async () => {
-    const c = await connect(agent.url, 'tess');
+    const c = await connect(local.agent.url, 'tess');
     const g = await c.waitType('agent_response');
     await c.waitType('audio');
     c.send({ type: 'user_message', text: 'healing potion' });
@@ -291,258 +274,5 @@ describe('listening and barge-in', () => {
     const id = (r.msg as any).agent_response_event.event_id as number;
     expect(id).toBeGreaterThan(i.msg.interruption_event.event_id);
     expect(id).toBeGreaterThan(g.msg.agent_response_event.event_id);
-  });
-});
-
-describe('keep-alive, limits and bad input', () => {
-  it('pings with an echoed id and reports the measured round trip as ping_ms', async () => {
-    const c = await connect(agent.url, 'quiet');
-    const first = await c.waitType('ping');
-    expect(first.msg.ping_event.ping_ms ?? null).toBeNull();
-    const later = await c.waitFor(
-      (f) => f.msg.type === 'ping' && typeof (f.msg as any).ping_event.ping_ms === 'number',
-    );
-    expect((later.msg as any).ping_event.ping_ms).toBeGreaterThanOrEqual(0);
-    expect((later.msg as any).ping_event.ping_ms).toBeLessThan(1000);
-  });
-
-  it.each([
-    ['invalid JSON first', '{nope'],
-    ['a message before initiation', { type: 'user_message', text: 'hi' }],
-    ['audio before initiation', { user_audio_chunk: 'AAAA' }],
-  ])('answers %s with an error frame and close 1008', async (_name, frame) => {
-    const c = await connect(agent.url, 'tess', { init: false });
-    c.send(frame);
-    const err = await c.waitType('error');
-    expect(err.msg.error_event).toMatchObject({ code: 1008, error_type: 'invalid_message' });
-    expect(c.frames[0]).toBe(err);
-    expect((await c.closed).code).toBe(1008);
-  });
-
-  it('closes 1008 on invalid JSON after initiation, ignores unknown types', async () => {
-    const c = await connect(agent.url, 'quiet');
-    await c.waitType('conversation_initiation_metadata');
-    c.send({ type: 'something_new', x: 1 });
-    c.send({ type: 'feedback', score: 'like', event_id: 1 });
-    c.send({ type: 'user_activity' });
-    c.send({ type: 'user_message', text: 'potion' });
-    await c.waitType('agent_response');
-    c.send('not json at all');
-    const err = await c.waitType('error');
-    expect(err.msg.error_event?.code).toBe(1008);
-    expect((await c.closed).code).toBe(1008);
-  });
-
-  it('rejects an oversized frame with an error and 1008, binary frames too', async () => {
-    const small = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxFrameBytes: 4096 },
-    });
-    try {
-      const c = await ScriptedClient.connect(small.url, 'quiet');
-      await c.waitType('conversation_initiation_metadata');
-      c.send({ user_audio_chunk: 'A'.repeat(8000) });
-      expect((await c.waitType('error')).msg.error_event?.code).toBe(1008);
-      expect((await c.closed).code).toBe(1008);
-      const b = await ScriptedClient.connect(small.url, 'quiet');
-      await b.waitType('conversation_initiation_metadata');
-      b.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-      expect((await b.closed).code).toBe(1008);
-    } finally {
-      await small.close();
-    }
-  });
-
-  it('closes an idle conversation with 1002 like the real service; user_activity keeps it open', async () => {
-    const idle = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { idleTimeoutMs: 400 },
-    });
-    try {
-      const active = await ScriptedClient.connect(idle.url, 'quiet');
-      const timer = setInterval(() => active.send({ type: 'user_activity' }), 100);
-      const c = await ScriptedClient.connect(idle.url, 'quiet');
-      const err = await c.waitType('error', 3000);
-      expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'transport_receive_timeout' });
-      expect((await c.closed).code).toBe(1002);
-      expect(active.closeInfo).toBeNull();
-      clearInterval(timer);
-      active.close();
-    } finally {
-      await idle.close();
-    }
-  });
-
-  it('refuses conversations past the session limit when waiting is off, and keeps serving the others', async () => {
-    const one = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, queueTimeoutMs: 0 },
-    });
-    try {
-      const a = await ScriptedClient.connect(one.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(one.url, 'quiet');
-      expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
-      expect((await b.closed).code).toBe(1002);
-      a.send({ type: 'user_message', text: 'potion' });
-      await a.waitType('agent_response');
-      a.close();
-    } finally {
-      await one.close();
-    }
-  });
-
-  it('at capacity a conversation waits in line like on the service: waiting, then admitted when a slot frees, or timed_out and closed', async () => {
-    const one = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 },
-    });
-    try {
-      const a = await ScriptedClient.connect(one.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(one.url, 'quiet');
-      expect((await b.waitType('queue_status')).msg.queue_status_event).toEqual({ status: 'waiting' });
-      // What b sends while it waits is dropped, as the service does.
-      b.send({ type: 'user_message', text: 'potion' });
-      await until(() => (one.handler.health().sessions as { queued: number }).queued === 1);
-      a.close();
-      const admitted = await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('admitted'));
-      expect(admitted).toBeDefined();
-      await b.waitType('conversation_initiation_metadata');
-      b.send({ type: 'user_message', text: 'potion' });
-      await b.waitType('agent_response');
-      expect(b.frames.filter((f) => f.msg.type === 'agent_response')).toHaveLength(1);
-      b.close();
-    } finally {
-      await one.close();
-    }
-    const impatient = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 200 },
-    });
-    try {
-      const a = await ScriptedClient.connect(impatient.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(impatient.url, 'quiet');
-      await b.waitType('queue_status');
-      await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('timed_out'));
-      expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
-      expect((await b.closed).code).toBe(1002);
-      await until(() => (impatient.handler.health().sessions as { queued: number }).queued === 0);
-      a.close();
-    } finally {
-      await impatient.close();
-    }
-  });
-
-  it('ends only the conversation whose speech engine crashed (1011)', async () => {
-    const crashing = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      llm: false,
-      speechEngine: 'babble',
-      recognizer: {
-        name: 'broken',
-        start: () => {
-          throw new Error('recognizer exploded');
-        },
-      },
-    });
-    try {
-      const healthy = await ScriptedClient.connect(crashing.url, 'quiet');
-      await healthy.waitType('conversation_initiation_metadata');
-      const c = await ScriptedClient.connect(crashing.url, 'quiet');
-      await c.waitType('conversation_initiation_metadata');
-      for (const chunk of chunks20ms(speechLike('hello there'))) c.sendAudio(chunk);
-      const err = await c.waitType('error');
-      expect(err.msg.error_event).toMatchObject({ code: 1011 });
-      expect((await c.closed).code).toBe(1011);
-      healthy.send({ type: 'user_message', text: 'potion' });
-      expect((await healthy.waitType('agent_response')).msg.agent_response_event.agent_response).toContain(
-        'twenty gold',
-      );
-      healthy.close();
-    } finally {
-      await crashing.close();
-    }
-  });
-});
-
-describe('HTTP endpoints and NPC selection', () => {
-  it('issues signed URLs to itself in the real endpoint shape', async () => {
-    const res = await fetch(`${agent.httpUrl}/v1/convai/conversation/get-signed-url?agent_id=tess`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { signed_url: string };
-    expect(body.signed_url).toMatch(
-      /^ws:\/\/127\.0\.0\.1:\d+\/v1\/convai\/conversation\?agent_id=tess&conversation_signature=/,
-    );
-    const ws = new WebSocket(body.signed_url, ['convai']);
-    const first = await new Promise<string>((resolve) => {
-      ws.on('open', () => ws.send(JSON.stringify(INIT)));
-      ws.on('message', (d) => resolve(d.toString()));
-    });
-    expect(JSON.parse(first).type).toBe('conversation_initiation_metadata');
-    ws.close();
-    expect((await fetch(`${agent.httpUrl}/v1/convai/conversation/get-signed-url`)).status).toBe(422);
-  });
-
-  it('reports capabilities on the health endpoint', async () => {
-    const h = (await (await fetch(`${agent.httpUrl}/voice-agents/health`)).json()) as any;
-    expect(['espeak-ng', 'babble']).toContain(h.speech.engine);
-    expect(h.speech.thread).toBe('worker'); // synthesis never blocks the conversations' event loop
-    expect(h.npcs.map((n: any) => n.id)).toEqual(['tess', 'quiet']);
-    expect(h.outputFormats).toContain('ulaw_8000');
-  });
-
-  it('selects NPCs by file id or real agent id, falls back to a default persona, and hot-swaps for new conversations', async () => {
-    const byAgentId = await connect(agent.url, 'agent_tess_real_id');
-    expect((await byAgentId.waitType('agent_response')).msg.agent_response_event.agent_response).toBe(
-      TEST_NPC.agent.first_message,
-    );
-    const unknown = await connect(agent.url, 'nobody');
-    expect((await unknown.waitType('agent_response')).msg.agent_response_event.agent_response).toMatch(
-      /local agent/,
-    );
-    agent.setNpcs([{ ...TEST_NPC, agent: { ...TEST_NPC.agent, first_message: 'Reloaded!' } }, QUIET_NPC]);
-    try {
-      const fresh = await connect(agent.url, 'tess');
-      expect((await fresh.waitType('agent_response')).msg.agent_response_event.agent_response).toBe(
-        'Reloaded!',
-      );
-    } finally {
-      agent.setNpcs([TEST_NPC, QUIET_NPC]);
-    }
-  });
-
-  it('loads NPC files from a folder', async () => {
-    const fromDir = await createLocalAgent({
-      npcDir: 'assets/npcs',
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-    });
-    try {
-      const h = fromDir.handler.health() as { npcs: { id: string }[] };
-      expect(h.npcs.length).toBeGreaterThan(0);
-      const c = await ScriptedClient.connect(fromDir.url, h.npcs[0]!.id);
-      await c.waitType('conversation_initiation_metadata');
-      c.close();
-    } finally {
-      await fromDir.close();
-    }
   });
 });

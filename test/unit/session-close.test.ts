@@ -1,9 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 import { waitForEvent, recordEvents, until } from '../helpers/events.js';
-import { sessionFactory, TrackedWebSocket } from './session-setup.js';
+import { scriptedSessions, TrackedWebSocket } from './session-setup.js';
 import { publicAgentUrl, REGION_ORIGINS } from '../../plugin/session/index.js';
 import type {
   ConversationInitiationClientData,
@@ -11,16 +10,7 @@ import type {
   ServerMessage,
 } from '../../plugin/protocol/index.js';
 
-let server: ScriptedServer;
-const { make, open, closeAll } = sessionFactory(() => server);
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await closeAll();
-  await server.close();
-});
+const { server, make, open } = scriptedSessions();
 
 const GREETING = {
   conversation_config_override: { agent: { first_message: 'Welcome back, traveler!' } },
@@ -93,7 +83,7 @@ describe('how a conversation ends', () => {
     // None of these is retried: the session is closed for good and no second connection was made.
     expect(rec.of('reconnecting')).toEqual([]);
     expect(rec.all.filter((r) => r.name === 'state').map((r) => r.args[0])).toEqual(['closed']);
-    expect(server.connections).toHaveLength(1);
+    expect(server().connections).toHaveLength(1);
   });
 
   it('the end_call system tool ends the conversation as ended by the agent', async () => {
@@ -169,7 +159,7 @@ describe('how a conversation ends', () => {
     const session = make();
     const ends = recordEvents(session, ['conversation:end']);
     const connecting = session.connect();
-    await server.connection(0);
+    await server().connection(0);
     await session.close();
     await expect(connecting).rejects.toMatchObject({ kind: 'aborted', endReason: { kind: 'user' } });
     expect(ends.all).toHaveLength(1);
@@ -188,7 +178,7 @@ describe('reconnecting after a dropped connection', () => {
       delayMs: 10,
       cause: { kind: 'error', error: 'connection', code: 1006 },
     });
-    const second = await server.connection(1);
+    const second = await server().connection(1);
     const init = await second.nextOfType<ConversationInitiationClientData>(
       'conversation_initiation_client_data',
     );
@@ -211,7 +201,7 @@ describe('reconnecting after a dropped connection', () => {
       delayMs: 30,
       cause: { kind: 'error', error: 'rate_limited', code: 1013 },
     });
-    const second = await server.connection(1);
+    const second = await server().connection(1);
     second.sendMetadata();
     await waitForEvent(session, 'conversation:start');
   });
@@ -222,7 +212,7 @@ describe('reconnecting after a dropped connection', () => {
       reconnect: { baseDelayMs: 10, replayGreeting: true },
     });
     conn.drop();
-    const second = await server.connection(1);
+    const second = await server().connection(1);
     const init = await second.nextOfType<ConversationInitiationClientData>(
       'conversation_initiation_client_data',
     );
@@ -236,7 +226,7 @@ describe('reconnecting after a dropped connection', () => {
   it('backs off exponentially for at most five attempts, then ends with the last cause', async () => {
     const { session } = await open();
     const rec = recordEvents(session, ['reconnecting', 'conversation:end']);
-    await server.close(); // drops the connection; every attempt is refused from now on
+    await server().close(); // drops the connection; every attempt is refused from now on
     await session.closed;
     expect(rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
       [1, 10],
@@ -250,18 +240,17 @@ describe('reconnecting after a dropped connection', () => {
       error: 'reconnect_failed',
       message: expect.stringMatching(/after 5 attempts/),
     });
-    server = await startScriptedServer();
   });
 
   it('stops at once when a reconnect attempt is refused for a reason retrying cannot fix (1008)', async () => {
     const { session, conn } = await open();
     conn.drop();
-    const second = await server.connection(1);
+    const second = await server().connection(1);
     await second.nextOfType('conversation_initiation_client_data');
     second.close(1008, "Override for field 'voice_id' is not allowed by config.");
     await session.closed;
     expect(session.endReason).toMatchObject({ kind: 'error', error: 'override' });
-    expect(server.connections).toHaveLength(2);
+    expect(server().connections).toHaveLength(2);
   });
 
   it('does not reconnect when disabled, and close() during the wait stops it', async () => {
@@ -275,7 +264,7 @@ describe('reconnecting after a dropped connection', () => {
     await waitForEvent(b.session, 'reconnecting');
     await b.session.close();
     expect(b.session.endReason).toMatchObject({ kind: 'user' });
-    expect(server.connections).toHaveLength(2);
+    expect(server().connections).toHaveLength(2);
   });
 });
 
@@ -290,7 +279,7 @@ describe('signed URLs from the broker', () => {
     respond = (res, n) => {
       res.setHeader('content-type', 'application/json');
       res.end(
-        JSON.stringify({ signed_url: `${server.url}?agent_id=agent_1&conversation_signature=sig${n}` }),
+        JSON.stringify({ signed_url: `${server().url}?agent_id=agent_1&conversation_signature=sig${n}` }),
       );
     };
     broker = http.createServer((req, res) => {
@@ -309,7 +298,7 @@ describe('signed URLs from the broker', () => {
     expect(requests).toEqual(['/voice-agents/signed-url?agent_id=agent_1&npc=mira']);
     expect(conn.url).toBe('/v1/convai/conversation?agent_id=agent_1&conversation_signature=sig1');
     conn.drop();
-    const second = await server.connection(1);
+    const second = await server().connection(1);
     expect(second.url).toContain('conversation_signature=sig2');
     second.sendMetadata();
     await waitForEvent(session, 'conversation:start');
@@ -331,7 +320,7 @@ describe('signed URLs from the broker', () => {
     };
     const rec = recordEvents(session, ['reconnecting']);
     conn.drop();
-    const second = await server.connection(1, 5000);
+    const second = await server().connection(1, 5000);
     second.sendMetadata();
     await waitForEvent(session, 'conversation:start');
     expect(

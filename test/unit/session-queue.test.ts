@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { describe, expect, it } from 'vitest';
 import { recordEvents, until } from '../helpers/events.js';
-import { sessionFactory } from './session-setup.js';
+import { scriptedSessions } from './session-setup.js';
 import { SessionError } from '../../plugin/session/index.js';
 
 // The agent's line (issue 14.5): when an agent's concurrency is full the service sends
 // `queue_status` waiting, drops what the client sends meanwhile, then admitted, or timed_out just
 // before an error close. The session holds what the game sends, drops mic audio, and never retries
 // a timed-out wait.
-let server: ScriptedServer;
-const { make, open, closeAll } = sessionFactory(() => server);
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-});
-afterEach(async () => {
-  await closeAll();
-  await server.close();
-});
+const { server, make, open } = scriptedSessions();
 
 const queue = (status: string) => ({ type: 'queue_status' as const, queue_status_event: { status } });
 
@@ -26,7 +16,7 @@ describe('queue_status before the conversation opens', () => {
     const session = make({ metadataTimeoutMs: 150 });
     const events = recordEvents(session, ['queue', 'state']);
     const connected = session.connect();
-    const conn = await server.connection(0);
+    const conn = await server().connection(0);
     await conn.nextOfType('conversation_initiation_client_data');
     conn.send(queue('waiting'));
     await until(() => events.of('queue').length === 1);
@@ -43,7 +33,7 @@ describe('queue_status before the conversation opens', () => {
   it('timed_out then an error close ends with a plain-words "busy" reason, and is not retried', async () => {
     const session = make();
     const connected = session.connect();
-    const conn = await server.connection(0);
+    const conn = await server().connection(0);
     await conn.nextOfType('conversation_initiation_client_data');
     conn.send(queue('waiting'));
     conn.send(queue('timed_out'));
@@ -53,7 +43,7 @@ describe('queue_status before the conversation opens', () => {
     expect(err).toMatchObject({ endReason: { kind: 'error', error: 'busy' } });
     expect((err as SessionError).message).toMatch(/busy/);
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.connections).toHaveLength(1);
+    expect(server().connections).toHaveLength(1);
   });
 });
 
@@ -91,6 +81,6 @@ describe('queue_status during a conversation', () => {
     await until(() => events.of('conversation:end').length === 1);
     expect(events.of('conversation:end')[0]).toMatchObject({ kind: 'error', error: 'busy' });
     expect(events.of('reconnecting')).toEqual([]);
-    expect(server.connections).toHaveLength(1);
+    expect(server().connections).toHaveLength(1);
   });
 });
