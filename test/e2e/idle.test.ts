@@ -2,7 +2,7 @@
  * A player who stands with a villager and says nothing (issue 16.1): the agent ends the conversation
  * after its idle timeout, and the player must see no warning, keep the villager as the one they talk
  * to, and get an answer the moment they type. The agent here times out after 8 s instead of its
- * default 60 s (agent-protocol.test.ts checks the timeout itself), so the test waits for the end, not the clock.
+ * default 60 s (agent-protocol-limits.test.ts checks the timeout itself), so the test waits for the end, not the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';

@@ -37,7 +37,7 @@ interface RecognitionResultEvent {
   results: ArrayLike<ArrayLike<{ transcript: string; confidence: number }> & { isFinal: boolean }>;
 }
 
-/** The Web Speech API stand-in phaser-plugin.test.ts installs (headless Chromium has no recognition service). */
+/** The Web Speech API stand-in phaser-plugin-edges.test.ts installs (headless Chromium has no recognition service). */
 interface SpeechRecognitionStandIn {
   /** The `lang` of each `start()`. */
   started: string[];

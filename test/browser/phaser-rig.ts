@@ -1,0 +1,133 @@
+// The Phaser plugin tests' rig (not a test file itself): the test page, the real local agent, a
+// page server for one Phaser major and a browser per describe block, and the player's moves.
+import { afterAll, beforeAll, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { Plugin, ViteDevServer } from 'vite';
+import { createLocalAgent, type LocalAgent } from 'phaser-voice-agents/server';
+import { compileNpcFile, type NpcDefinition } from '../../plugin/npc/index.js';
+import { untilOnPage as until, watchPage } from '../helpers/browser.js';
+import { launchBrowser, startPageServer, type LaunchOptions } from '../../harness/browser.js';
+import { repoRoot } from '../../harness/repo.js';
+import type { PhaserPageConfig } from './pages/phaser/main.js';
+
+export const PAGE = '/test/browser/pages/phaser/index.html';
+export const NPC_AT = { x: 600, y: 300 };
+
+export function loadNpc(): NpcDefinition {
+  const file = `${repoRoot}assets/npcs/mira.npc.yaml`;
+  const r = compileNpcFile(readFileSync(file, 'utf8'), file);
+  if (!r.ok) throw new Error(`mira.npc.yaml does not compile: ${JSON.stringify(r.errors)}`);
+  return r.npc;
+}
+
+export const snapshot = (page: Page) => page.evaluate(() => window.phaserLab.snapshot());
+export const counts = (page: Page) => page.evaluate(() => window.phaserLab.listenerCounts());
+export const movePlayer = (page: Page, x: number, y: number) =>
+  page.evaluate(([x, y]) => window.phaserLab.movePlayer(x, y), [x, y] as const);
+
+/** Walk up to the NPC (which stands to the player's right) and check the greeting and the bubble. */
+export async function greet(page: Page, npc: NpcDefinition) {
+  const rendersBefore = await page.evaluate(() => window.phaserLab.textRenders());
+  await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
+  const first = npc.agent.first_message!;
+  // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
+  const s = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.npcState === 'speaking' && v.bubble.length > 0,
+    'the greeting to play with its bubble',
+  );
+  expect(s.active).toBe('mira');
+  const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+  expect(first.startsWith(flat(s.bubble))).toBe(true);
+  // From the right: the tap on Howler's master gain hears more on the right channel.
+  const lr = await until(
+    page,
+    () => page.evaluate(() => window.phaserLab.levels()),
+    (v) => v.R > 0.005,
+    'greeting audio at the output tap',
+  );
+  expect(lr.R).toBeGreaterThan(lr.L * 1.8);
+  // The bubble reveals the first message as it is spoken: partial texts growing, then all of it.
+  const seen: number[] = [s.bubble.length];
+  await until(
+    page,
+    async () => {
+      const v = await snapshot(page);
+      seen.push(flat(v.bubble).length);
+      return v;
+    },
+    (v) => flat(v.bubble) === flat(first),
+    'the bubble to reveal the whole greeting',
+    20_000,
+  );
+  const partial = seen.filter((n) => n > 0 && n < flat(first).length);
+  expect(partial.length).toBeGreaterThan(3);
+  for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]! - 1);
+  // Revealed character by character, drawn once: the bubble's first turn creates its three Text
+  // objects (each renders when made, styled and given the greeting: 9), not one render per
+  // character (about 80).
+  const renders = (await page.evaluate(() => window.phaserLab.textRenders())) - rendersBefore;
+  expect(renders).toBeLessThanOrEqual(12);
+  // The mouth-flap hook follows the voice level.
+  const mouth = await page.evaluate(() => window.phaserLab.mouth);
+  expect(mouth.max).toBeGreaterThan(0.005);
+  // The microphone is open while the conversation is active.
+  const open = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.micOpen && v.liveTracks > 0,
+    'the mic to open',
+  );
+  expect(open.liveTracks).toBeGreaterThan(0);
+}
+
+export async function walkAway(page: Page) {
+  await movePlayer(page, 50, 50);
+  const s = await until(
+    page,
+    () => snapshot(page),
+    (v) => v.npcState === 'idle' && !v.micOpen && v.liveTracks === 0,
+    'the conversation to close and the mic to be released',
+  );
+  expect(s.active).toBeNull();
+  expect(s.conversationId).toBeNull();
+  // The mouth closes with the voice.
+  expect((await page.evaluate(() => window.phaserLab.mouth)).last).toBe(0);
+}
+
+export async function openPage(browser: Browser, base: string, cfg: PhaserPageConfig) {
+  const page = await browser.newPage();
+  const { errors } = watchPage(page);
+  await page.addInitScript((c: PhaserPageConfig) => {
+    window.phaserConfig = c;
+  }, cfg);
+  await page.goto(base + PAGE);
+  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
+export const log = (page: Page) => page.evaluate(() => [...window.phaserLab.log]);
+
+/** The real local agent, a page server for one Phaser major and a browser, for one describe block. */
+export function useRig(
+  phaser: '3' | '4',
+  npc: NpcDefinition,
+  launch: LaunchOptions = {},
+  plugins: Plugin[] = [],
+  agent: Partial<Parameters<typeof createLocalAgent>[0]> = {},
+) {
+  const rig = {} as { agent: LocalAgent; server: ViteDevServer; base: string; browser: Browser };
+  beforeAll(async () => {
+    rig.agent = await createLocalAgent({ port: 0, npcs: [npc], llm: false, ...agent });
+    ({ server: rig.server, url: rig.base } = await startPageServer({ phaser, plugins }));
+    rig.browser = await launchBrowser(launch);
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.agent?.close();
+  });
+  return rig;
+}
