@@ -1,0 +1,142 @@
+// The microphone tests' rig (not a test file itself): the audio lab page, the fake microphone's
+// speech, a capture of it through MicCapture, and the check that it arrived whole and in order.
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { startPageServer } from '../../harness/browser.js';
+import { watchPage } from '../helpers/browser.js';
+import { alignCapture, ensureFixtures, readWav } from '../fixtures/audio-browser/fixtures.js';
+
+const LAB = '/test/browser/pages/audio/lab.html';
+export const fx = ensureFixtures();
+
+/** The audio lab's page server for one test file; the returned function opens the lab in a new page. */
+export function useMicLab(): (in_: Browser | BrowserContext) => Promise<{ page: Page; errors: string[] }> {
+  let server: ViteDevServer | undefined;
+  let base = '';
+  beforeAll(async () => {
+    ({ server, url: base } = await startPageServer());
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return async (in_) => {
+    const page = await in_.newPage();
+    const { errors } = watchPage(page);
+    await page.goto(base + LAB);
+    await page.waitForFunction(() => window.__ready === true);
+    return { page, errors };
+  };
+}
+
+/** Opens the mic in open mode without voice processing and records ~3.4 s of chunks. */
+export async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {
+  return page.evaluate(
+    async ([method, stallMs]) => {
+      const { lab } = window;
+      // voiceProcessing off: Chrome's echo canceller / noise suppressor / AGC reshape the waveform
+      // (r ~ 0.77 with them on), and these tests are about our pipeline's fidelity.
+      const s = await lab.micSession({ mode: 'open', voiceProcessing: false, capture: method });
+      if (stallMs > 0) {
+        // A game hitch in the middle of the speech: the main thread does nothing else for stallMs.
+        await lab.until(() => s.chunks.length >= 40, 5000, '40 chunks');
+        const t = performance.now();
+        while (performance.now() - t < stallMs);
+      }
+      await lab.until(() => s.chunks.length >= 170, 15000, '170 chunks');
+      const gaps = { ...s.mic.inputGaps };
+      const elapsed = s.times[s.times.length - 1]! - s.times[0]!;
+      const count = s.chunks.length;
+      const capture = s.mic.captureContext;
+      const usedMethod = s.mic.captureMethod;
+      const captureRate = s.mic.captureRate;
+      const trackRate = lab.streams[0]!.getAudioTracks()[0]!.getSettings().sampleRate;
+      s.mic.stop();
+      await lab.until(
+        () => !capture || capture === lab.Howler.ctx || capture.state === 'closed',
+        2000,
+        'capture context closed',
+      );
+      const afterStop = s.chunks.length;
+      const live = lab.streams
+        .flatMap((st: MediaStream) => st.getTracks())
+        .filter((t: MediaStreamTrack) => t.readyState !== 'ended').length;
+      // Chunks must stop with the mic: wait ten chunk periods and count again.
+      await new Promise((r) => setTimeout(r, 200));
+      const all: number[] = [];
+      for (const c of s.chunks) for (const v of c) all.push(v);
+      return {
+        ok: s.ok,
+        sizes: [...new Set(s.chunks.map((c: Int16Array) => c.length))],
+        count,
+        elapsed,
+        afterStop,
+        afterWait: s.chunks.length,
+        live,
+        samples: all,
+        gaps,
+        errors: s.errors,
+        ctxRate: lab.Howler.ctx.sampleRate,
+        captureRate,
+        trackRate,
+        usedMethod,
+        dedicated: capture !== null && capture !== lab.Howler.ctx,
+      };
+    },
+    [method, stallMs] as const,
+  );
+}
+
+export type Method = 'track-processor' | 'worklet';
+
+/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which some tests remove or wrap in the page. */
+export type TrackProcessorWindow = { MediaStreamTrackProcessor?: unknown };
+export type TrackProcessorCtor = new (init: unknown) => { readable: ReadableStream };
+export const METHODS: Method[] = ['track-processor', 'worklet'];
+
+export type Capture = Awaited<ReturnType<typeof captureSpeech>>;
+
+/**
+ * The speech arrived whole and in order: following the capture through the WAV 20 ms at a time,
+ * every backward step (audio the WAV does not have there) is silence the browser inserted upstream
+ * of us, which MicCapture counted in inputGaps, and no source audio is missing beyond the browser
+ * catching up after such silence. Returns the alignment for the caller's message.
+ */
+export function expectWholeSpeech(r: Capture): string {
+  const src = readWav(fx.speech16k);
+  expect(src.rate).toBe(16000);
+  const got = Float32Array.from(r.samples, (v: number) => v / 32768);
+  const a = alignCapture(src.samples, got);
+  const inserted = -a.steps.reduce((x, y) => x + y, 0);
+  const detail =
+    `start ${((a.startLag / 16000) * 1000).toFixed(0)} ms into the WAV, steps [${a.steps.join(', ')}], ` +
+    `upstream gaps ${r.gaps.count} (${r.gaps.ms.toFixed(1)} ms), matched ${a.matched}/${a.windows}, ctx ${r.captureRate} Hz, ` +
+    `unmatched ${JSON.stringify(a.unmatched)}`;
+  // Most of the ~3.6 s of speech is voiced; each of those windows must line up with the WAV.
+  expect(a.windows, detail).toBeGreaterThan(60);
+  // A forward step is audio missing. The browser may skip ahead only to catch up with silence it
+  // inserted before (its FIFO restoring its level after a late capture): so the running sum of the
+  // steps never goes above zero. Our path itself can never skip.
+  let ahead = 0;
+  for (const d of a.steps) {
+    ahead += d;
+    expect(ahead, `audio lost beyond the browser's own inserted silence: ${detail}`).toBeLessThanOrEqual(0);
+  }
+  expect(
+    a.steps.filter((d) => d < 0).length,
+    `audio repeated or inserted by us: ${detail}`,
+  ).toBeLessThanOrEqual(r.gaps.count);
+  expect(inserted, detail).toBeLessThanOrEqual((r.gaps.ms / 1000) * 16000 + 2 * r.gaps.count);
+  // An upstream gap either delays what follows (a backward step) or stands in for audio the
+  // browser discarded to catch up (no step); either way only the 20 ms windows it touches can
+  // fail to match, and no other window may.
+  // The device's start: when the capture opens mid-word, its first 40 ms may not line up (Chrome opens
+  // the stream with a short gap it does not always report). Measured under load: only windows at 0 and
+  // 20 ms, before the first match, ever did; every later window must match.
+  const startup = a.unmatched.filter((u) => u.beforeFirstMatch && u.atMs <= 40).length;
+  expect(startup, detail).toBeLessThanOrEqual(3);
+  expect(a.windows - a.matched - startup, detail).toBeLessThanOrEqual(
+    2 * r.gaps.count + Math.ceil(r.gaps.ms / 20),
+  );
+  return detail;
+}
