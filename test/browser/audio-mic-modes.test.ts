@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../harness/browser.js';
 import { bestCorrelation, readWav } from '../fixtures/audio-browser/fixtures.js';
-import { fx, METHODS, useMicLab } from './mic-rig.js';
+import { fx, METHODS } from './mic-rig.js';
+import { useAudioLab } from './audio-lab.js';
 
-const open = useMicLab();
+const { open } = useAudioLab();
 
 describe('MicCapture', () => {
   it('asks for echo cancellation, noise suppression and auto gain by default, and the speech still comes through', async () => {

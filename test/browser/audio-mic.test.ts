@@ -11,12 +11,12 @@ import {
   expectWholeSpeech,
   fx,
   METHODS,
-  useMicLab,
   type TrackProcessorCtor,
   type TrackProcessorWindow,
 } from './mic-rig.js';
+import { useAudioLab } from './audio-lab.js';
 
-const open = useMicLab();
+const { open } = useAudioLab();
 
 describe('MicCapture', () => {
   it.each(METHODS)(

@@ -1,33 +1,10 @@
 // The microphone tests' rig (not a test file itself): the audio lab page, the fake microphone's
 // speech, a capture of it through MicCapture, and the check that it arrived whole and in order.
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { startPageServer } from '../../harness/browser.js';
-import { watchPage } from '../helpers/browser.js';
+import { expect } from 'vitest';
 import { alignCapture, ensureFixtures, readWav } from '../fixtures/audio-browser/fixtures.js';
 
-const LAB = '/test/browser/pages/audio/lab.html';
 export const fx = ensureFixtures();
 
-/** The audio lab's page server for one test file; the returned function opens the lab in a new page. */
-export function useMicLab(): (in_: Browser | BrowserContext) => Promise<{ page: Page; errors: string[] }> {
-  let server: ViteDevServer | undefined;
-  let base = '';
-  beforeAll(async () => {
-    ({ server, url: base } = await startPageServer());
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  return async (in_) => {
-    const page = await in_.newPage();
-    const { errors } = watchPage(page);
-    await page.goto(base + LAB);
-    await page.waitForFunction(() => window.__ready === true);
-    return { page, errors };
-  };
-}
 
 /** Opens the mic in open mode without voice processing and records ~3.4 s of chunks. */
 export async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {

@@ -1,0 +1,261 @@
+// NPC voice playback in real Chromium, recorded by an AudioWorklet tapped on Howler.masterGain:
+// barge-in, the wire's audio formats, what a voice reports (state, position, level), Howler
+// replacing or suspending its context, and autoplay. audio-voice.test.ts: streaming and space.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../harness/browser.js';
+import { watchPage } from '../helpers/browser.js';
+import { useAudioLab } from './audio-lab.js';
+
+const lab = useAudioLab();
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+const open = (query = '') => lab.open(browser, query);
+
+describe('NpcVoice playback', () => {
+  it('flush (barge-in) is below -40 dB well within 30 ms without a click; stale chunks are dropped; the next turn plays', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { Howler, audio } = lab;
+      const bridge = new audio.HowlerBridge(Howler);
+      const voice = new audio.NpcVoice(bridge);
+      const ctx = bridge.context;
+      const rec = await lab.record(ctx, Howler.masterGain);
+      const flushed: number[] = [];
+      voice.on('flushed', (_t: number, ms: number) => flushed.push(ms));
+      const modes: string[] = [];
+      voice.on('speaking', (t: number) => modes.push(`speaking:${t}`));
+      voice.on('listening', () => modes.push('listening'));
+      const turn = lab.tone(440, 16000, 3, 0.5);
+      voice.push(turn.subarray(0, 32000), 16000, 4);
+      await lab.until(() => voice.mode === 'speaking', 3000);
+      await lab.until(() => voice.playbackPositionMs > 400, 3000);
+      const t0 = ctx.currentTime;
+      voice.flush();
+      voice.push(turn.subarray(32000), 16000, 4); // late chunks of the interrupted turn: dropped
+      await lab.until(() => flushed.length === 1, 2000, 'flushed');
+      const quietFrom = ctx.currentTime;
+      await new Promise((res) => setTimeout(res, 150));
+      voice.push(lab.tone(1000, 16000, 0.4, 0.5), 16000, 6);
+      await lab.until(() => modes.includes('speaking:6'), 2000, 'next turn');
+      await lab.until(() => voice.mode === 'listening', 3000);
+      const { L, rate, firstTime } = await rec.stop();
+      const i0 = Math.round((t0 - firstTime) * rate);
+      const before = lab.rms(L, i0 - Math.round(0.05 * rate), i0);
+      // First 64-sample block from which the output stays 40 dB below `before` until the next turn.
+      const iq = Math.round((quietFrom - firstTime) * rate);
+      let silentAt = -1;
+      for (let i = i0; i < iq + 4096; i += 64) {
+        if (lab.rms(L, i, i + 64) < before * 0.01) {
+          if (silentAt < 0) silentAt = i;
+        } else silentAt = -1;
+      }
+      const w = (2 * Math.PI * 440) / rate;
+      const c = 4 * Math.sin(w / 2) ** 2;
+      let res = 0;
+      for (let i = i0 - 4410; i < i0 + 4410; i++)
+        res = Math.max(res, Math.abs(L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!));
+      // Second turn: 1000 Hz is there.
+      let nextLevel = 0;
+      const iNext = iq + Math.round(0.15 * rate);
+      for (let i = iNext; i + 2048 < L.length; i += 2048)
+        nextLevel = Math.max(nextLevel, lab.rms(L, i, i + 2048));
+      voice.dispose();
+      return {
+        silenceMs: silentAt < 0 ? -1 : ((silentAt + 64 - i0) / rate) * 1000,
+        before,
+        residualRatio: res / (before * Math.SQRT2),
+        flushedMs: flushed[0],
+        nextLevel,
+        modes,
+        staleLevel: lab.rms(L, iq, iq + Math.round(0.1 * rate)),
+      };
+    });
+    expect(r.before, JSON.stringify(r)).toBeGreaterThan(0.2);
+    expect(r.silenceMs, JSON.stringify(r)).toBeGreaterThan(0);
+    expect(r.silenceMs, JSON.stringify(r)).toBeLessThan(20);
+    expect(r.residualRatio, JSON.stringify(r)).toBeLessThan(0.02);
+    expect(r.flushedMs).toBeGreaterThan(400);
+    expect(r.staleLevel).toBeLessThan(1e-3);
+    expect(r.nextLevel, JSON.stringify(r)).toBeGreaterThan(0.2);
+    expect(r.modes).toEqual(['speaking:4', 'listening', 'speaking:6', 'listening']);
+    expect(errors).toEqual([]);
+  });
+
+  it('plays wire bytes in ulaw_8000 and pcm_24000 at the right pitch and length', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { Howler, audio } = lab;
+      const bridge = new audio.HowlerBridge(Howler);
+      const voice = new audio.NpcVoice(bridge);
+      // mu-law encoder (G.711) for the test signal: 400 Hz, 0.5 s at 8 kHz.
+      const ulaw = (v: number) => {
+        const sign = v < 0 ? 0x80 : 0;
+        const x = Math.min(32635, Math.abs(v)) + 0x84;
+        let exp = 7;
+        for (let m = 0x4000; (x & m) === 0 && exp > 0; m >>= 1) exp--;
+        return ~(sign | (exp << 4) | ((x >> (exp + 3)) & 0x0f)) & 0xff;
+      };
+      const tone8k = lab.tone(400, 8000, 0.5, 0.5);
+      const bytesU = Uint8Array.from(tone8k, ulaw);
+      const tone24k = lab.tone(400, 24000, 0.5, 0.5);
+      const bytesP = new Uint8Array(tone24k.buffer.slice(0));
+      const out: { zc: number; ms: number }[] = [];
+      for (const [bytes, fmt, turn] of [
+        [bytesU, 'ulaw_8000', 1],
+        [bytesP, 'pcm_24000', 2],
+      ] as const) {
+        const rec = await lab.record(bridge.context, Howler.masterGain);
+        voice.pushEncoded(bytes, fmt, turn);
+        await lab.until(() => voice.turnId === turn, 3000);
+        await lab.until(() => voice.mode === 'listening', 3000);
+        const { L, rate } = await rec.stop();
+        const { first, last } = lab.span(L, 0.05);
+        let zc = 0;
+        for (let i = first + 1; i <= last; i++) if (L[i - 1]! < 0 !== L[i]! < 0) zc++;
+        out.push({ zc: zc / 2 / ((last - first) / rate), ms: ((last - first) / rate) * 1000 });
+      }
+      voice.dispose();
+      return out;
+    });
+    for (const x of r) {
+      expect(Math.abs(x.zc - 400), JSON.stringify(r)).toBeLessThan(10);
+      expect(Math.abs(x.ms - 500), JSON.stringify(r)).toBeLessThan(10);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('reports speaking/listening, the playback position and an output level for a mouth flap', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { Howler, audio } = lab;
+      const bridge = new audio.HowlerBridge(Howler);
+      const voice = new audio.NpcVoice(bridge);
+      const modes: string[] = [];
+      voice.on('speaking', () => modes.push('speaking'));
+      voice.on('listening', () => modes.push('listening'));
+      voice.push(lab.tone(300, 22050, 1.0, 0.5), 22050, 2);
+      await lab.until(() => voice.mode === 'speaking', 3000);
+      const t0 = performance.now();
+      const samples: [number, number][] = [];
+      let maxLevel = 0;
+      while (voice.mode === 'speaking') {
+        samples.push([performance.now() - t0, voice.playbackPositionMs]);
+        maxLevel = Math.max(maxLevel, voice.level);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const quietLevel = voice.level;
+      const end = voice.playbackPositionMs;
+      voice.dispose();
+      return { modes, samples, maxLevel, quietLevel, end };
+    });
+    expect(r.modes).toEqual(['speaking', 'listening']);
+    // The position starts at the start and then follows the wall clock while speaking, within a
+    // timer tick. Both are read together, so their offset must hold; it is set by when the poll
+    // noticed 'speaking' (late on a loaded machine), not by the voice.
+    const [wall0, pos0] = r.samples[0]!;
+    expect(pos0 - wall0, JSON.stringify(r.samples)).toBeLessThan(150);
+    for (const [wall, pos] of r.samples.filter(([w]) => w < 900))
+      expect(Math.abs(pos - wall - (pos0 - wall0)), JSON.stringify(r.samples)).toBeLessThan(60);
+    expect(Math.abs(r.end - 1000)).toBeLessThan(10);
+    expect(r.maxLevel).toBeGreaterThan(0.2);
+    expect(r.quietLevel).toBeLessThan(0.01);
+    expect(errors).toEqual([]);
+  });
+
+  it('survives Howler replacing its context and suspending it; releases every node and the hold on dispose', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { Howler, audio } = lab;
+      Howler.volume(1);
+      const bridge = new audio.HowlerBridge(Howler);
+      const mixer = new audio.VoiceMixer(bridge);
+      const contexts: AudioContext[] = [];
+      bridge.on('context', (c: AudioContext) => contexts.push(c));
+      const voice = mixer.createVoice();
+      const autoSuspendWhileHeld = Howler.autoSuspend;
+      // Howler's auto-suspend (or anything else) suspends the context mid-conversation.
+      await Howler.ctx.suspend();
+      await lab.until(() => Howler.ctx.state === 'running', 2000, 'resumed after suspend');
+      // Howler.unload() closes the context and creates a new one.
+      const old = Howler.ctx;
+      Howler.unload();
+      await lab.until(() => contexts.length === 1, 2000, 'context event');
+      voice.push(lab.tone(440, 16000, 0.6, 0.5), 16000, 1);
+      const rec = await lab.record(Howler.ctx, Howler.masterGain);
+      await lab.until(() => voice.mode === 'speaking', 3000, 'speaking on the new context');
+      await lab.until(() => rec.frames > 8000, 2000);
+      const { L } = await rec.stop();
+      const level = lab.rms(L);
+      voice.dispose();
+      // Howler's own connections (old and new master gain) are the baseline.
+      const baseEdges = lab.edgeCount();
+      // Many voices come and go: nothing stays connected.
+      const many = Array.from({ length: 12 }, (_, i) => {
+        const v = mixer.createVoice({ model: i % 2 ? 'hrtf' : 'stereo' });
+        v.push(lab.tone(200 + i * 20, 24000, 0.2, 0.3), 24000, 1);
+        return v;
+      });
+      await lab.until(() => many.every((v: any) => v.mode === 'speaking'), 3000, 'all speaking');
+      const edgesWhilePlaying = lab.edgeCount();
+      mixer.dispose();
+      await new Promise((res) => setTimeout(res, 50));
+      return {
+        autoSuspendWhileHeld,
+        autoSuspendAfter: Howler.autoSuspend,
+        oldState: old.state,
+        newCtx: Howler.ctx !== old && contexts[0] === Howler.ctx,
+        level,
+        edgesWhilePlaying,
+        baseEdges,
+        edgesAfter: lab.edgeCount(),
+        held: bridge.held,
+        voices: mixer.size,
+      };
+    });
+    expect(r.autoSuspendWhileHeld).toBe(false);
+    expect(r.autoSuspendAfter).toBe(true);
+    expect(r.oldState).toBe('closed');
+    expect(r.newCtx, JSON.stringify(r)).toBe(true);
+    expect(r.level).toBeGreaterThan(0.1);
+    expect(r.edgesWhilePlaying).toBeGreaterThan(r.baseEdges + 12 * 3);
+    expect(r.edgesAfter).toBe(r.baseEdges);
+    expect(r.held).toBe(false);
+    expect(r.voices).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('HowlerBridge autoplay', () => {
+  it('an autoplay-blocked context is an event, and the next user gesture resumes it', async () => {
+    const locked = await launchBrowser({ autoplay: false });
+    try {
+      const page = await locked.newPage();
+      const { errors } = watchPage(page);
+      await page.goto(lab.url('?probe=autoplay'));
+      // Read the state with textContent only: page.evaluate would grant a user activation.
+      const text = async (want: string) => {
+        for (let i = 0; i < 200; i++) {
+          if ((await page.textContent('#state')) === want) return want;
+          await new Promise((res) => setTimeout(res, 25));
+        }
+        return page.textContent('#state');
+      };
+      expect(await text('blocked')).toBe('blocked');
+      await page.click('#gesture');
+      expect(await text('running')).toBe('running');
+      expect(errors).toEqual([]);
+    } finally {
+      await locked.close();
+    }
+  });
+});
