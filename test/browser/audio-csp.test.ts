@@ -1,40 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
-import { contentSecurityPolicy, watchPage } from '../helpers/browser.js';
-import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { contentSecurityPolicy } from '../helpers/browser.js';
+import { launchBrowser } from '../../harness/browser.js';
+import { useAudioLab } from './audio-lab.js';
 
 // A game page with a Content-Security-Policy (issue 17.3): the voice worklet is inline (a Blob
 // URL, no file for the game to serve). Both policies refuse blob: scripts; the one that allows
 // data: plays (the fallback), the one that does not gets an error that names the policy.
-const LAB = '/test/browser/pages/audio/lab.html';
-
 /** The lab page gets the policy given in its `csp` query parameter. */
 const policyFromQuery = contentSecurityPolicy((url) => {
   const m = /[?&]csp=([^&]+)/.exec(url);
   return m ? decodeURIComponent(m[1]!) : null;
 });
 
-let server: ViteDevServer;
-let base: string;
+const lab = useAudioLab([policyFromQuery]);
 let browser: Browser;
-
 beforeAll(async () => {
-  ({ server, url: base } = await startPageServer({ plugins: [policyFromQuery] }));
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
 });
-
-async function open(policy: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const { errors } = watchPage(page);
-  await page.goto(`${base}${LAB}?csp=${encodeURIComponent(policy)}`);
-  await page.waitForFunction(() => window.__ready === true);
-  return { page, errors };
-}
+const open = (policy: string) => lab.open(browser, `?csp=${encodeURIComponent(policy)}`);
 
 /** Pushes half a second of tone to a new voice: whether it plays, or the error it reports. */
 function play(page: Page) {

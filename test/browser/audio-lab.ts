@@ -2,21 +2,21 @@
 // file itself): a page server per test file, and the lab opened in a new page when its hooks are ready.
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Plugin, ViteDevServer } from 'vite';
 import { startPageServer } from '../../harness/browser.js';
 import { watchPage } from '../helpers/browser.js';
 
 const LAB = '/test/browser/pages/audio/lab.html';
 
 /**
- * The audio lab's page server for one test file. `open` loads the lab in a new page and waits for
+ * The audio lab's page server for one test file (with these Vite plugins). `open` loads the lab in a new page and waits for
  * its hooks; `url` is the lab's address, for a page that must load it without any evaluate.
  */
-export function useAudioLab() {
+export function useAudioLab(plugins: Plugin[] = []) {
   let server: ViteDevServer | undefined;
   let base = '';
   beforeAll(async () => {
-    ({ server, url: base } = await startPageServer());
+    ({ server, url: base } = await startPageServer({ plugins }));
   });
   afterAll(async () => {
     await server?.close();
