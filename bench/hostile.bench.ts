@@ -10,7 +10,7 @@
  *
  * The player (from 127.0.0.2, mira) asks "do you sell healing potions" about once a second and times
  * the reply: until both its agent_response and its first audio frame have arrived. First a quiet
- * baseline (no attack), then the attacks from 127.0.0.1 (bench/lib/hostile-attacks.ts):
+ * baseline (no attack), then the attacks from 127.0.0.1 (bench/lib/hostile-attacks.ts, hostile-attacks-load.ts):
  *   1 `GET //x:99999` raw over TCP, plain and as a WebSocket upgrade;  2 one client sending 350 typed
  *   turns a second;  3 initiations with a 250 KB first_message override, then gone;  4 1000
  *   connections dropped when the greeting's audio starts;  5 three clients streaming speech-like audio
@@ -35,15 +35,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { AgentChild } from './agent-lib.js';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct } from './lib/spread.js';
-import {
-  ATTACKS,
-  Player,
-  sleep,
-  warmRecognizer,
-  type Attack,
-  type AttackDetails,
-  type Reply,
-} from './lib/hostile-attacks.js';
+import { ATTACKS } from './lib/hostile-attacks.js';
+import { warmRecognizer } from './lib/hostile-attacks-load.js';
+import { Player, sleep, type Attack, type AttackDetails, type Reply } from './lib/hostile-wire.js';
 import { Sampler, alive, childPids, openTcp, peakRssMb, resetPeakRss, rssMb } from './lib/hostile-probe.js';
 
 const REPLY_TARGET_MS = 2000;
