@@ -89,8 +89,27 @@ function fill(text: string, ctx: BrainContext, extra: Record<string, string>): s
 
 /** The brain's note of the reply it said last, so a reply with `after` can follow it. */
 const LAST_REPLY = 'local:last-reply';
+/** `say_again` when the NPC file has none. */
+export const SAY_AGAIN = "Sorry, I didn't catch that. Could you say it again?";
 /** The brain's note that it just asked the player to say something again. */
 const ASKED_AGAIN = 'local:asked-again';
+
+/**
+ * What an NPC says to spoken words its brain did not take as heard: its `say_again`; asked once
+ * already (the player tried again and it still made no sense), its fallback, which says what it
+ * does know. Any brain that declines spoken words says this, so every NPC asks in its own words.
+ */
+export function unheardLine(ctx: BrainContext): string {
+  const local = ctx.plan.npc.local;
+  const again = ctx.notes?.get(ASKED_AGAIN) !== true;
+  ctx.notes?.set(ASKED_AGAIN, again);
+  return again ? (local.say_again ?? SAY_AGAIN) : fill(local.fallback, ctx, {});
+}
+
+/** The player's words (spoken or typed) were taken: the next miss asks again rather than falling back. */
+export function understood(ctx: BrainContext): void {
+  ctx.notes?.set(ASKED_AGAIN, false);
+}
 
 /**
  * Whether recognized speech holds enough of a reply to run its tool: two matched words (a filler
@@ -99,7 +118,6 @@ const ASKED_AGAIN = 'local:asked-again';
  */
 const enoughToAct = (evidence: number, words: number) =>
   evidence >= 1.5 || evidence / Math.max(1, words) >= 0.25;
-export const SAY_AGAIN = "Sorry, I didn't catch that. Could you say it again?";
 
 export function createLocalBrain(): Brain {
   return {
@@ -122,14 +140,11 @@ export function createLocalBrain(): Brain {
       // something else. Asked once already, the fallback says what the NPC does know.
       const unsure = !reply || (!!reply.tool && toolAllowed && !enoughToAct(evidence, words));
       if (ctx.spoken && unsure) {
-        const again = ctx.notes?.get(ASKED_AGAIN) !== true;
         ctx.notes?.set(LAST_REPLY, '');
-        ctx.notes?.set(ASKED_AGAIN, again);
-        const text = again ? (local.say_again ?? SAY_AGAIN) : fill(local.fallback, ctx, {});
-        yield { kind: 'text', text, final: true, unheard: true };
+        yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
         return;
       }
-      ctx.notes?.set(ASKED_AGAIN, false);
+      understood(ctx);
       ctx.notes?.set(LAST_REPLY, reply?.id ?? '');
       for (const fact of reply?.remember ?? []) ctx.memory?.set(fact, 'yes');
       const extra = { user_text: userText };

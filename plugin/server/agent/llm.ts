@@ -4,7 +4,7 @@
  * The NPC's prompt is the system prompt; contextual updates and dynamic variables go in as extra
  * system lines. Text is yielded as it streams, and the speaker speaks it sentence by sentence.
  */
-import type { Brain, BrainContext } from './brain.js';
+import { understood, unheardLine, type Brain, type BrainContext } from './brain.js';
 
 export interface LlmConfig {
   baseUrl: string;
@@ -43,6 +43,13 @@ export class LlmError extends Error {
   }
 }
 
+/**
+ * What the model answers to spoken words that make no sense as something the player would say (the
+ * offline recognizer's junk): the NPC then asks again in its own words, and the words are not shown
+ * as heard. Written so no reply would start with it.
+ */
+const UNCLEAR = '[[SAY_AGAIN]]';
+
 function systemPrompt(ctx: BrainContext): string {
   const lines = [ctx.plan.prompt || `You are ${ctx.plan.npc.name}.`];
   lines.push('You are speaking out loud in a game: answer in one to three short sentences, no markup.');
@@ -54,6 +61,11 @@ function systemPrompt(ctx: BrainContext): string {
   // What this NPC learned from the player earlier in the play session (the rules' `remember`).
   if (ctx.memory?.size)
     lines.push('You remember: ' + [...ctx.memory.entries()].map(([k, v]) => `${k}: ${v}`).join('; '));
+  if (ctx.spoken)
+    lines.push(
+      "The player's last words come from an offline speech recognizer that often mishears. If they " +
+        `make no sense as something the player would say to you, answer exactly ${UNCLEAR} and nothing else.`,
+    );
   return lines.join('\n');
 }
 
@@ -62,6 +74,7 @@ export function createLlmBrain(config: LlmConfig): Brain {
   return {
     name: `llm:${config.model}`,
     async *respond(userText, ctx, signal) {
+      if (!ctx.spoken) understood(ctx); // typed words are always taken as they are
       const prompt = ctx.plan.npc.agent.prompt;
       const body = {
         model: config.model,
@@ -107,8 +120,10 @@ export function createLlmBrain(config: LlmConfig): Brain {
       }
       const decoder = new TextDecoder();
       let buffer = '';
+      // Spoken words: the start of the answer is held until it cannot be UNCLEAR any more.
+      let held: string | null = ctx.spoken ? '' : null;
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        read: for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           buffer += decoder.decode(chunk, { stream: true });
           let nl: number;
           while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -116,7 +131,7 @@ export function createLlmBrain(config: LlmConfig): Brain {
             buffer = buffer.slice(nl + 1);
             if (!line.startsWith('data:')) continue;
             const data = line.slice(5).trim();
-            if (data === '[DONE]') return;
+            if (data === '[DONE]') break read;
             let delta: string | undefined;
             try {
               const parsed = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string } }> };
@@ -124,13 +139,36 @@ export function createLlmBrain(config: LlmConfig): Brain {
             } catch {
               continue; // a keep-alive or vendor extension line
             }
-            if (delta) yield { kind: 'text', text: delta };
+            if (!delta) continue;
+            if (held === null) {
+              yield { kind: 'text', text: delta };
+              continue;
+            }
+            held += delta;
+            const start = held.trimStart();
+            if (start.length < UNCLEAR.length && UNCLEAR.startsWith(start)) continue;
+            if (start.startsWith(UNCLEAR)) {
+              yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
+              return;
+            }
+            understood(ctx);
+            yield { kind: 'text', text: held };
+            held = null;
           }
         }
       } catch (err) {
         if (signal.aborted) return;
         if (timeout.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
         throw new LlmError(`The language model stream failed: ${(err as Error).message}`, 'llm_error');
+      }
+      // The whole answer was shorter than UNCLEAR: it is an answer unless it was only the start of it.
+      if (held !== null && held.trim() !== '') {
+        if (UNCLEAR.startsWith(held.trim())) {
+          yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
+          return;
+        }
+        understood(ctx);
+        yield { kind: 'text', text: held };
       }
     },
   };
