@@ -11,6 +11,7 @@ import { TextBox } from '../hud/TextBox.js';
 import { ConversationLog } from '../hud/ConversationLog.js';
 import { talkLine } from '../hud/talk-line.js';
 import { micBarsLit } from '../hud/mic-meter.js';
+import { Announcements } from '../hud/announcements.js';
 
 const VOLUME_KEY = 'thornbury.volume';
 /** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
@@ -29,7 +30,6 @@ export class HudScene extends Phaser.Scene {
   #problemKey = '';
   #inventory!: Phaser.GameObjects.Container;
   #quest!: Phaser.GameObjects.Container;
-  #toasts: Phaser.GameObjects.Container[] = [];
   #volIcon!: Phaser.GameObjects.Image;
   #volBars: Phaser.GameObjects.Rectangle[] = [];
   #shop: ShopPanel | null = null;
@@ -37,9 +37,7 @@ export class HudScene extends Phaser.Scene {
   #log!: ConversationLog;
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
   #fixedPanels: ScreenRect[] = [];
-  #bannerText: Phaser.GameObjects.Text | null = null;
-  /** The ending card once the quest is done (for tests: `endingShown`). */
-  #endingCard: Phaser.GameObjects.Text | null = null;
+  #announce!: Announcements;
   /** When this play began (scene time), for the ending card. */
   #startedAt = 0;
 
@@ -52,7 +50,6 @@ export class HudScene extends Phaser.Scene {
     this.#talk = this.registry.get('talk') as Talk;
     this.#state = this.registry.get('state') as GameState;
     this.#shop = null;
-    this.#toasts = [];
     this.#micBars = [];
     this.#volBars = [];
     this.#hintKey = '';
@@ -95,26 +92,18 @@ export class HudScene extends Phaser.Scene {
     }
 
     this.#startedAt = this.time.now;
-    this.#endingCard = null;
+    this.#announce = new Announcements(this);
     this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t));
     this.#log = new ConversationLog(this.#talk);
     this.#bindKeys();
     this.#state.on('toast', this.#toast, this);
+    this.#state.on('quest', this.#onQuest, this);
     this.#state.on('changed', this.#refreshInventory, this);
-    this.#state.on(
-      'quest',
-      (step: string) => {
-        if (step !== 'moonwell') return;
-        this.#banner('Quest complete: the Moonwell glows again');
-        // The ending: once the banner has had its moment, a card says what the traveller did.
-        this.time.delayedCall(4800, () => this.#ending());
-      },
-      this,
-    );
     this.#state.on('shop', this.#onShop, this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       this.#state.off('shop', this.#onShop, this);
       this.#state.off('toast', this.#toast, this);
+      this.#state.off('quest', this.#onQuest, this);
       this.#state.off('changed', this.#refreshInventory, this);
       this.#textBox.destroy();
       this.#log.destroy();
@@ -268,15 +257,36 @@ export class HudScene extends Phaser.Scene {
       : undefined;
   }
 
-  /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
   /** The ending card's text while it is up, or ''. */
   get endingShown(): string {
-    return this.#endingCard?.active && this.#endingCard.alpha > 0.5 ? this.#endingCard.text : '';
+    return this.#announce.endingShown;
   }
 
+  /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
   get bannerShown(): string {
-    const t = this.#bannerText;
-    return t?.active && t.alpha >= 1 ? t.text : '';
+    return this.#announce.bannerShown;
+  }
+
+  #toast(message: string, icon?: string): void {
+    this.#announce.toast(message, icon);
+  }
+
+  #onQuest(step: string): void {
+    if (step !== 'moonwell') return;
+    this.#announce.banner('Quest complete: the Moonwell glows again');
+    // The ending: once the banner has had its moment, a card says what the traveller did.
+    this.time.delayedCall(4800, () => {
+      const minutes = Math.max(1, Math.round((this.time.now - this.#startedAt) / 60000));
+      this.#announce.ending(
+        minutes,
+        () => this.#talk.typing,
+        () => {
+          // A fresh village (it launches a fresh HUD): quest, items and every conversation start over.
+          this.scene.get('village').scene.restart();
+          this.scene.stop();
+        },
+      );
+    });
   }
 
   /** Where the HUD covers the world, for the plugin's `bubbleAvoid`: speech bubbles stay clear. */
@@ -354,99 +364,5 @@ export class HudScene extends Phaser.Scene {
       .setOrigin(0, 0);
     this.#quest.add([qbg, title, body]);
     void ITEM_NAMES;
-  }
-
-  #toast(message: string, icon?: string): void {
-    const { width, height } = this.scale;
-    const c = this.add.container(width / 2, height - 100);
-    const t = text(this, 0, 0, message, 15).setOrigin(0.5);
-    const w = t.width + (icon ? 56 : 32);
-    const bg = this.add.nineslice(-w / 2, -18, 'hud-panel', undefined, w, 36, 6, 6, 6, 6).setOrigin(0, 0);
-    c.add([bg, t]);
-    if (icon && ITEMS.includes(icon)) {
-      t.setX(12);
-      c.add(this.add.image(-w / 2 + 20, 0, 'items', ITEMS.indexOf(icon)).setScale(1.5));
-    }
-    for (const other of this.#toasts) this.tweens.add({ targets: other, y: other.y - 42, duration: 150 });
-    this.#toasts.push(c);
-    c.setAlpha(0);
-    this.tweens.add({ targets: c, alpha: 1, duration: 150 });
-    this.time.delayedCall(3800, () =>
-      this.tweens.add({
-        targets: c,
-        alpha: 0,
-        duration: 400,
-        onComplete: () => {
-          this.#toasts = this.#toasts.filter((x) => x !== c);
-          c.destroy();
-        },
-      }),
-    );
-  }
-
-  /** The ending card: the story's last words, how long it took, and how to play again. */
-  #ending(): void {
-    const { width, height } = this.scale;
-    const minutes = Math.max(1, Math.round((this.time.now - this.#startedAt) / 60000));
-    const lines = [
-      'The Moonwell glows again.',
-      '',
-      'Mira sold you the light, Aldric trusted you with the word,',
-      'Brenna opened the gate, and the Whispering Woods remembered you.',
-      '',
-      `Thornbury will tell this story for years. (${minutes} min)`,
-      '',
-      'Press R to play again, or keep exploring.',
-    ];
-    const card = this.add
-      .text(width / 2, height / 2, lines.join('\n'), {
-        fontFamily: 'Georgia, DejaVu Serif, serif',
-        fontSize: '20px',
-        color: '#f3ead6',
-        align: 'center',
-        backgroundColor: 'rgba(20,14,30,0.88)',
-        padding: { x: 24, y: 18 },
-        lineSpacing: 6,
-      })
-      .setOrigin(0.5)
-      .setDepth(10_000)
-      .setAlpha(0);
-    this.#endingCard = card;
-    this.tweens.add({ targets: card, alpha: 1, duration: 900 });
-    const again = this.input.keyboard!.addKey(Phaser.Input.Keyboard.KeyCodes.R);
-    const restart = () => {
-      if (this.#talk.typing) return;
-      again.off('down', restart);
-      // A fresh village (it launches a fresh HUD): quest, items and every conversation start over.
-      this.scene.get('village').scene.restart();
-      this.scene.stop();
-    };
-    again.on('down', restart);
-    // Any other key just closes the card: the village stays open to explore.
-    this.time.delayedCall(1200, () => this.input.keyboard!.once('keydown', () => card.destroy()));
-  }
-
-  #banner(message: string): void {
-    const { width, height } = this.scale;
-    const t = this.add
-      .text(width / 2, height / 2 - 120, message, {
-        fontFamily: 'Georgia, DejaVu Serif, serif',
-        fontSize: '28px',
-        color: '#f4d35e',
-        stroke: '#2b1d2f',
-        strokeThickness: 6,
-      })
-      .setOrigin(0.5)
-      .setAlpha(0);
-    this.#bannerText = t;
-    this.tweens.add({
-      targets: t,
-      alpha: 1,
-      y: t.y - 10,
-      duration: 600,
-      hold: 3500,
-      yoyo: true,
-      onComplete: () => t.destroy(),
-    });
   }
 }
