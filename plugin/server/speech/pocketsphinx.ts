@@ -29,6 +29,7 @@ import type {
 import { RecognizerPool } from './recognizer-pool.js';
 import { startSphinxProcess } from './sphinx-process.js';
 import { buildLanguageModel, normalizeWords } from './player-lm.js';
+import { compoundLine } from './compound.js';
 
 interface PocketsphinxOptions {
   /** `pocketsphinx_batch` (Debian package pocketsphinx). */
@@ -101,6 +102,8 @@ function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
 class DictionaryLoader {
   /** Word -> its dictionary lines (alternative pronunciations are `word(2)` lines). */
   readonly #words = new Map<string, string>();
+  /** Words made of two dictionary words, and those that are not (null): asked for again and again. */
+  readonly #compounds = new Map<string, string | null>();
   #lines: string[] | null = null;
   #next = 0;
   #done = false;
@@ -115,10 +118,14 @@ class DictionaryLoader {
     return this.lines(word) !== undefined;
   }
 
-  /** The word's pronunciation lines, if it has any. */
+  /** The word's pronunciation lines, if it has any (or a compound's, see compound.ts). */
   lines(word: string): string | undefined {
     if (!this.#done) this.#parse(Infinity);
-    return this.#words.get(word);
+    const known = this.#words.get(word);
+    if (known !== undefined) return known;
+    if (!this.#compounds.has(word))
+      this.#compounds.set(word, compoundLine(word, (w) => this.#words.get(w)) ?? null);
+    return this.#compounds.get(word) ?? undefined;
   }
 
   #slice(): void {
