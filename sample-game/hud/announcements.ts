@@ -33,7 +33,7 @@ export class Announcements {
     const s = this.#scene;
     const { width, height } = s.scale;
     const c = s.add.container(width / 2, height - 100);
-    const t = text(this, 0, 0, message, 15).setOrigin(0.5);
+    const t = text(s, 0, 0, message, 15).setOrigin(0.5);
     const w = t.width + (icon ? 56 : 32);
     const bg = s.add.nineslice(-w / 2, -18, 'hud-panel', undefined, w, 36, 6, 6, 6, 6).setOrigin(0, 0);
     c.add([bg, t]);

@@ -1,10 +1,10 @@
 // The microphone tests' rig (not a test file itself): the audio lab page, the fake microphone's
 // speech, a capture of it through MicCapture, and the check that it arrived whole and in order.
 import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { alignCapture, ensureFixtures, readWav } from '../fixtures/audio-browser/fixtures.js';
 
 export const fx = ensureFixtures();
-
 
 /** Opens the mic in open mode without voice processing and records ~3.4 s of chunks. */
 export async function captureSpeech(page: Page, method: Method | 'auto', stallMs = 0) {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
-import { agentFixture, ScriptedClient, frameSamples } from './agent-harness.js';
+import { agentFixture, ScriptedClient, frameSamples, INIT } from './agent-harness.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 import { QUIET_NPC, silence, click, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';

@@ -12,7 +12,7 @@ export const count = {
   at: [0, 0],
 };
 
-class FakeText {
+export class FakeText {
   text = '';
   x = 0;
   y = 0;

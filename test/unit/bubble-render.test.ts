@@ -10,7 +10,7 @@ import { resolveBubbleStyle } from '../../plugin/phaser/bubble/style.js';
 import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
 import { TurnReveal } from '../../plugin/phaser/bubble/reveal.js';
-import { count, fakeScene } from './bubble-fakes.js';
+import { count, fakeScene, type FakeText } from './bubble-fakes.js';
 
 // The layer's layouts, counted (the layout itself is the real one).
 const layouts = vi.hoisted(() => ({ runs: 0 }));
