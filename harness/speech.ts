@@ -1,6 +1,6 @@
 /** A player's voice, synthesised offline: input for the local agent's tests and benches. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBabbleEngine } from '../plugin/server/speech/babble.js';
@@ -35,30 +35,8 @@ interface SpokenFileOptions {
  * (needs the Debian packages espeak-ng and sox).
  */
 export function espeakFile(text: string, out: string, opts: SpokenFileOptions = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'espeak-'));
-  try {
-    const spoken = join(dir, 'espeak.wav');
-    const voice = opts.voice ? ['-v', opts.voice] : [];
-    const wpm = opts.wpm ? ['-s', String(opts.wpm)] : [];
-    execFileSync('espeak-ng', [...voice, ...wpm, '-w', spoken, text]);
-    const input = [spoken];
-    if (opts.noiseVol) {
-      const secs = execFileSync('soxi', ['-D', spoken]).toString().trim();
-      const rate = execFileSync('soxi', ['-r', spoken]).toString().trim();
-      input.unshift('-m');
-      input.push(`|sox -n -r ${rate} -c 1 -p synth ${secs} whitenoise vol ${opts.noiseVol}`);
-    }
-    const format = ['-r', String(opts.rate ?? 16000), '-b', '16', '-c', '1'];
-    if (out.endsWith('.raw')) format.push('-e', 'signed-integer', '-t', 'raw');
-    const effects: string[] = [];
-    if (opts.peakDb !== undefined) effects.push('gain', '-n', String(opts.peakDb));
-    if (opts.padBefore !== undefined || opts.padAfter !== undefined)
-      effects.push('pad', String(opts.padBefore ?? 0), String(opts.padAfter ?? 0));
-    execFileSync('sox', [...input, ...format, out, ...effects]);
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  spoken(text, out.endsWith('.raw') ? ['-t', 'raw', out] : [out], opts);
+  return out;
 }
 
 /**
@@ -66,11 +44,32 @@ export function espeakFile(text: string, out: string, opts: SpokenFileOptions = 
  * `voice`, espeak-ng's default (`en`).
  */
 export function espeakPcm16k(text: string, voice?: string): Int16Array {
-  const dir = mkdtempSync(join(tmpdir(), 'espeak-pcm-'));
+  const b = spoken(text, ['-t', 'raw', '-'], voice ? { voice } : {});
+  // A copy with its own (aligned) buffer: callers may keep it for the whole run.
+  return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}
+
+/** espeak-ng's WAV through sox to `output` (sox's output arguments); sox's stdout is returned. */
+function spoken(text: string, output: string[], opts: SpokenFileOptions): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'espeak-'));
   try {
-    const b = readFileSync(espeakFile(text, join(dir, 'speech.raw'), voice ? { voice } : {}));
-    // A copy with its own buffer: callers may keep it for the whole run.
-    return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+    const said = join(dir, 'espeak.wav');
+    const voice = opts.voice ? ['-v', opts.voice] : [];
+    const wpm = opts.wpm ? ['-s', String(opts.wpm)] : [];
+    execFileSync('espeak-ng', [...voice, ...wpm, '-w', said, text]);
+    const input = [said];
+    if (opts.noiseVol) {
+      const secs = execFileSync('soxi', ['-D', said]).toString().trim();
+      const rate = execFileSync('soxi', ['-r', said]).toString().trim();
+      input.unshift('-m');
+      input.push(`|sox -n -r ${rate} -c 1 -p synth ${secs} whitenoise vol ${opts.noiseVol}`);
+    }
+    const format = ['-r', String(opts.rate ?? 16000), '-b', '16', '-c', '1', '-e', 'signed-integer'];
+    const effects: string[] = [];
+    if (opts.peakDb !== undefined) effects.push('gain', '-n', String(opts.peakDb));
+    if (opts.padBefore !== undefined || opts.padAfter !== undefined)
+      effects.push('pad', String(opts.padBefore ?? 0), String(opts.padAfter ?? 0));
+    return execFileSync('sox', [...input, ...format, ...output, ...effects], { maxBuffer: 64 << 20 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
