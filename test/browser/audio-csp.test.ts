@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { contentSecurityPolicy } from '../helpers/browser.js';
-import { launchBrowser } from '../../harness/browser.js';
 import { useAudioLab } from './audio-lab.js';
 
 // A game page with a Content-Security-Policy (issue 17.3): the voice worklet is inline (a Blob
@@ -13,15 +12,8 @@ const policyFromQuery = contentSecurityPolicy((url) => {
   return m ? decodeURIComponent(m[1]!) : null;
 });
 
-const lab = useAudioLab([policyFromQuery]);
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const open = (policy: string) => lab.open(browser, `?csp=${encodeURIComponent(policy)}`);
+const lab = useAudioLab({ plugins: [policyFromQuery], browser: true });
+const open = (policy: string) => lab.open(lab.browser(), `?csp=${encodeURIComponent(policy)}`);
 
 /** Pushes half a second of tone to a new voice: whether it plays, or the error it reports. */
 function play(page: Page) {

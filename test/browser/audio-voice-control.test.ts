@@ -1,21 +1,13 @@
 // NPC voice playback in real Chromium, recorded by an AudioWorklet tapped on Howler.masterGain:
 // barge-in, the wire's audio formats, what a voice reports (state, position, level), Howler
 // replacing or suspending its context, and autoplay. audio-voice.test.ts: streaming and space.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../harness/browser.js';
 import { watchPage } from '../helpers/browser.js';
 import { useAudioLab } from './audio-lab.js';
 
-const lab = useAudioLab();
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const open = (query = '') => lab.open(browser, query);
+const lab = useAudioLab({ browser: true });
+const open = (query = '') => lab.open(lab.browser(), query);
 
 describe('NpcVoice playback', () => {
   it('flush (barge-in) is below -40 dB well within 30 ms without a click; stale chunks are dropped; the next turn plays', async () => {

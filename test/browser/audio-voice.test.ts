@@ -2,20 +2,11 @@
 // (just before the destination, after Howler's global mute and volume): streaming without gaps,
 // late chunks, and where the voice is heard from. audio-voice-control.test.ts: barge-in, wire
 // formats, what a voice reports, Howler's context replaced, autoplay.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../harness/browser.js';
+import { describe, expect, it } from 'vitest';
 import { useAudioLab } from './audio-lab.js';
 
-const lab = useAudioLab();
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const open = (query = '') => lab.open(browser, query);
+const lab = useAudioLab({ browser: true });
+const open = (query = '') => lab.open(lab.browser(), query);
 
 describe('NpcVoice playback', () => {
   it('plays streamed chunks of any size gaplessly (no discontinuity at chunk boundaries), at 16 and 24 kHz', async () => {

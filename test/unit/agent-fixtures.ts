@@ -1,11 +1,20 @@
 /** NPCs and audio for the local agent's tests (what the benches share lives in harness/). */
 import type { NpcDefinition } from '../../plugin/npc/types.js';
+import type { CreateLocalAgentOptions } from '../../plugin/server/agent/index.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 
 export const QUIET_NPC: NpcDefinition = {
   ...TEST_NPC,
   id: 'quiet',
   agent: { ...TEST_NPC.agent, agent_id: '', first_message: '' },
+};
+
+/** The agent the protocol tests talk to: rules only, no recognizer, a ping every 150 ms. */
+export const PROTOCOL_AGENT: CreateLocalAgentOptions = {
+  npcs: [TEST_NPC, QUIET_NPC],
+  recognizer: 'none',
+  llm: false,
+  pingIntervalMs: 150,
 };
 
 export function silence(ms: number): Int16Array {

@@ -9,18 +9,13 @@ import { createLocalAgent } from '../../plugin/server/agent/index.js';
 import { agentFixture, ScriptedClient, INIT } from './agent-harness.js';
 import { until } from '../helpers/events.js';
 import { TEST_NPC } from '../../harness/npcs.js';
-import { QUIET_NPC, chunks20ms } from './agent-fixtures.js';
+import { PROTOCOL_AGENT, QUIET_NPC, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const local = agentFixture({
-  npcs: [TEST_NPC, QUIET_NPC],
-  recognizer: 'none',
-  llm: false,
-  pingIntervalMs: 150,
-});
+const local = agentFixture(PROTOCOL_AGENT);
 const connect = local.connect;
 
 describe('keep-alive, limits and bad input', () => {

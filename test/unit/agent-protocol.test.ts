@@ -7,18 +7,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
 import { agentFixture, ScriptedClient, frameSamples, INIT } from './agent-harness.js';
 import { TEST_NPC } from '../../harness/npcs.js';
-import { QUIET_NPC, silence, click, chunks20ms } from './agent-fixtures.js';
+import { PROTOCOL_AGENT, silence, click, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const local = agentFixture({
-  npcs: [TEST_NPC, QUIET_NPC],
-  recognizer: 'none',
-  llm: false,
-  pingIntervalMs: 150,
-});
+const local = agentFixture(PROTOCOL_AGENT);
 const connect = local.connect;
 
 describe('handshake', () => {
