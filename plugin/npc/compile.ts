@@ -19,6 +19,7 @@ import { MAX_NPC_FILE_CHARS, oversizeError, scanDocument } from './limits.js';
 import { checkTemplates } from './variables.js';
 import { checkReplies } from './reply-rules.js';
 import { checkTools } from './tool-rules.js';
+import { exitRadiusFor, prewarmRadiusFor } from './proximity-defaults.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -214,8 +215,8 @@ function applyDerivedRules(ctx: WalkContext, root: YAMLMap, out: Record<string, 
   const p = out.proximity as Record<string, number> | undefined;
   if (p && typeof p.radius === 'number') {
     // Defaults scale with the radius a designer chose, so setting only `radius: 300` still works.
-    if (!given('exit_radius')) p.exit_radius = Math.round((p.radius * 4) / 3);
-    if (!given('prewarm_radius')) p.prewarm_radius = Math.max(p.exit_radius ?? 0, p.radius * 2);
+    if (!given('exit_radius')) p.exit_radius = exitRadiusFor(p.radius);
+    if (!given('prewarm_radius')) p.prewarm_radius = prewarmRadiusFor(p.radius, p.exit_radius ?? 0);
     if (typeof p.exit_radius === 'number' && p.exit_radius < p.radius) {
       report(
         ctx,

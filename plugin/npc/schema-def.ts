@@ -7,7 +7,7 @@
  */
 import { IDENT, type ObjectSchema, type SchemaOutput } from './schema-nodes.js';
 import { localSchema } from './schema-local.js';
-import { NPC_DEFAULTS } from './defaults.js';
+import { MAX_RADIUS, NPC_DEFAULTS } from './defaults.js';
 
 /**
  * The voice models the agents API takes (`TtsConversationalModel` in the official SDK; a test
@@ -31,9 +31,6 @@ const colour = (what: string) =>
     pattern: COLOUR,
     patternHint: 'a hex colour like "#ffcc00"',
   }) as const;
-// Far beyond any game world, yet small enough that the derived radii (× 4/3, × 2) stay finite
-// numbers: a radius of 1e308 used to compile and leave the exit radius at Infinity.
-const MAX_RADIUS = 1_000_000;
 const unit = (description: string) => ({ type: 'number', description, minimum: 0, maximum: 1 }) as const;
 
 export const npcSchema = {

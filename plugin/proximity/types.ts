@@ -90,7 +90,7 @@ export const nearer = (a: Rec, b: Rec): number => a.d2 - b.d2;
 export function validateConfig(id: string, c: ProximityConfig): ProximityConfig {
   const num = (v: number, name: string) => {
     if (!Number.isFinite(v) || v < 0)
-      throw new RangeError(`NPC ${id}: proximity.${name} must be >= 0, got ${v}`);
+      throw new RangeError(`NPC ${id}: proximity.${name} must be a finite number >= 0, got ${v}`);
     return v;
   };
   const radius = num(c.radius, 'radius');

@@ -90,15 +90,28 @@ export class Announcements {
       .setAlpha(0);
     this.#endingCard = card;
     s.tweens.add({ targets: card, alpha: 1, duration: 900 });
-    const again = s.input.keyboard!.addKey(Phaser.Input.Keyboard.KeyCodes.R);
+    const keyboard = s.input.keyboard!;
+    const again = keyboard.addKey(Phaser.Input.Keyboard.KeyCodes.R);
+    // Closed, the card takes R with it: a player who kept exploring must not restart by pressing R later.
+    const close = () => {
+      keyboard.off('keydown', closeOnKey);
+      again.off('down', restart);
+      keyboard.removeKey(again);
+      card.destroy();
+    };
     const restart = () => {
       if (typing()) return;
-      again.off('down', restart);
+      close();
       playAgain();
     };
-    again.on('down', restart);
     // Any other key just closes the card: the village stays open to explore.
-    s.time.delayedCall(1200, () => s.input.keyboard!.once('keydown', () => card.destroy()));
+    const closeOnKey = (e: KeyboardEvent) => {
+      if (e.keyCode !== Phaser.Input.Keyboard.KeyCodes.R) close();
+    };
+    again.on('down', restart);
+    s.time.delayedCall(1200, () => {
+      if (card.active) keyboard.on('keydown', closeOnKey);
+    });
   }
 
   /** The centre banner (e.g. quest complete): fades in, holds, fades out. */

@@ -37,7 +37,8 @@ export class HudScene extends Phaser.Scene {
   #log!: ConversationLog;
   /** Fixed panels (canvas pixels): the microphone status and the volume. */
   #fixedPanels: ScreenRect[] = [];
-  #announce!: Announcements;
+  /** Made in create(): read before it (the debug handle polls early), the getters say ''. */
+  #announce: Announcements | undefined;
   /** When this play began (scene time), for the ending card. */
   #startedAt = 0;
 
@@ -259,25 +260,25 @@ export class HudScene extends Phaser.Scene {
 
   /** The ending card's text while it is up, or ''. */
   get endingShown(): string {
-    return this.#announce.endingShown;
+    return this.#announce?.endingShown ?? '';
   }
 
   /** The centre banner (e.g. quest complete) once it has fully faded in, or ''. */
   get bannerShown(): string {
-    return this.#announce.bannerShown;
+    return this.#announce?.bannerShown ?? '';
   }
 
   #toast(message: string, icon?: string): void {
-    this.#announce.toast(message, icon);
+    this.#announce?.toast(message, icon);
   }
 
   #onQuest(step: string): void {
     if (step !== 'moonwell') return;
-    this.#announce.banner('Quest complete: the Moonwell glows again');
+    this.#announce?.banner('Quest complete: the Moonwell glows again');
     // The ending: once the banner has had its moment, a card says what the traveller did.
     this.time.delayedCall(4800, () => {
       const minutes = Math.max(1, Math.round((this.time.now - this.#startedAt) / 60000));
-      this.#announce.ending(
+      this.#announce?.ending(
         minutes,
         () => this.#talk.typing,
         () => {

@@ -24,8 +24,11 @@ export function useAudioLab(opts: { plugins?: Plugin[]; browser?: boolean } = {}
     if (opts.browser) browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    try {
+      await browser?.close();
+    } finally {
+      await server?.close();
+    }
   });
   const url = (query = ''): string => base + LAB + query;
   const open = async (in_: Browser | BrowserContext, query = ''): Promise<{ page: Page; errors: string[] }> => {

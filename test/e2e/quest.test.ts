@@ -165,6 +165,20 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     expect(end.screen.ending).toContain('The Moonwell glows again.');
     expect(end.screen.ending).toContain('Press R to play again');
     await shot(g.page, '11-ending');
+    // Any other key closes the card and the village stays open; R no longer restarts it then.
+    await poll(
+      async () => (await g.page.keyboard.press('KeyX'), snapshot(g.page)),
+      (x) => x.screen.ending === '',
+      { what: 'a key other than R to close the ending card', timeout: 5000, interval: 200 },
+    );
+    const kept = await snapshot(g.page);
+    await g.page.keyboard.press('KeyR');
+    // A step back south (the way the player came) after R: once the player has moved, R was
+    // handled, since keys are taken in order.
+    await g.page.keyboard.down('ArrowDown');
+    const after = await waitForGame(g.page, (x) => x.player.y > kept.player.y + 4, 'a step after R', 5000);
+    await g.page.keyboard.up('ArrowDown');
+    expect([...after.quest].sort()).toEqual(['aldric', 'gate', 'lantern', 'moonwell']);
     expect(g.errors).toEqual([]);
   }, 180_000);
 });

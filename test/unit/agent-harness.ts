@@ -174,11 +174,11 @@ export function agentFixture(options: CreateLocalAgentOptions) {
     agent = await createLocalAgent(options);
   }, 60_000);
   afterAll(async () => {
-    for (const c of clients) {
-      expect(c.shapeErrors()).toEqual([]);
-      c.close();
-    }
+    // Everything is closed before anything is checked: a failed check must not leave sockets open.
+    const shapeErrors = clients.flatMap((c) => c.shapeErrors());
+    for (const c of clients) c.close();
     await agent?.close();
+    expect(shapeErrors).toEqual([]);
   });
   return {
     get agent(): LocalAgent {

@@ -19,20 +19,32 @@ describe('pronunciations of compound words', () => {
     ['sunset', 'sunset S AH N S EH T'],
     ['set', 'set S EH T'],
     ['tee', 'tee T IY'],
+    ['settee', 'settee S EH T IY'],
+    ['ox', 'ox AA K S'],
+    ['box', 'box B AA K S'],
   ]);
   const lookup = (w: string) => tiny.get(w);
 
   it('joins the first pronunciation of each part, parts of three letters or more', () => {
-    // Not "mo" + "onwell": a two-letter part would match far too much.
     expect(compoundLine('moonwell', lookup)).toBe('moonwell M UW N W EH L');
-    // The longest first part that works: "sunset" + "tee".
-    expect(compoundLine('sunsettee', lookup)).toBe('sunsettee S AH N S EH T T IY');
+    // "mo" + "onwell" is the only split here, and a two-letter part would match far too much.
+    expect(compoundLine('moonwel', (w) => (w === 'mo' ? 'mo M OW' : w === 'onwel' ? 'onwel AA N W EH L' : undefined))).toBeUndefined();
+    expect(compoundLine('boxox', lookup)).toBeUndefined(); // box + ox: "ox" is too short
   });
 
-  it('leaves a word that is not two known words unknown', () => {
+  it('gives every split that works as an alternative, the longest first part first', () => {
+    expect(compoundLine('sunsettee', lookup)).toBe(
+      ['sunsettee S AH N S EH T T IY', 'sunsettee(2) S AH N S EH T IY'].join('\n'),
+    );
+  });
+
+  it('leaves a word that is not two known words unknown, and does not try words of over 32 letters', () => {
     expect(compoundLine('zyxqua', lookup)).toBeUndefined();
     expect(compoundLine('moonzyx', lookup)).toBeUndefined();
     expect(compoundLine('moo', lookup)).toBeUndefined();
+    const calls: string[] = [];
+    expect(compoundLine('moon'.repeat(9), (w) => (calls.push(w), 'x X'))).toBeUndefined();
+    expect(calls).toEqual([]);
   });
 
   it.skipIf(!existsSync(DICT))('gives the village words the Debian dictionary lacks a pronunciation', () => {

@@ -184,7 +184,8 @@ export function cappedBrain(brain: Brain, maxChars: number): Brain {
         const room = maxChars - said;
         const space = step.text.lastIndexOf(' ', room);
         const text = step.text.slice(0, space > 0 ? space : room).trimEnd();
-        yield { kind: 'text', text: `${text}…`, final: true };
+        // An unheard line cut short is still unheard: the player's words stay unshown.
+        yield { kind: 'text', text: `${text}…`, final: true, ...(step.unheard ? { unheard: true } : {}) };
         return;
       }
     },

@@ -4,7 +4,8 @@
  * The NPC's prompt is the system prompt; contextual updates and dynamic variables go in as extra
  * system lines. Text is yielded as it streams, and the speaker speaks it sentence by sentence.
  */
-import { understood, unheardLine, type Brain, type BrainContext } from './brain.js';
+import { understood, unheardLine, type Brain, type BrainContext, type BrainStep } from './brain.js';
+import { MarkerFilter, SAY_AGAIN_MARKER } from './say-again-marker.js';
 
 export interface LlmConfig {
   baseUrl: string;
@@ -44,15 +45,14 @@ export class LlmError extends Error {
 }
 
 /**
- * What the model answers to spoken words that make no sense as something the player would say (the
- * offline recognizer's junk): the NPC then asks again in its own words, and the words are not shown
- * as heard. Written so no reply would start with it.
+ * Letters of a spoken turn's answer held before any is spoken, so a marker after a few words
+ * ("Hmm. [[SAY_AGAIN]]") still counts. Costs no time: the speaker waits for a whole first sentence.
  */
-const UNCLEAR = '[[SAY_AGAIN]]';
+const SPOKEN_LEAD = 24;
 
 function systemPrompt(ctx: BrainContext): string {
   const lines = [ctx.plan.prompt || `You are ${ctx.plan.npc.name}.`];
-  lines.push('You are speaking out loud in a game: answer in one to three short sentences, no markup.');
+  lines.push('You are speaking out loud in a game: answer in one to three short sentences of plain speech.');
   const vars = Object.entries(ctx.variables).filter(
     ([k]) => !k.startsWith('secret__') && !k.startsWith('system__'),
   );
@@ -64,7 +64,7 @@ function systemPrompt(ctx: BrainContext): string {
   if (ctx.spoken)
     lines.push(
       "The player's last words come from an offline speech recognizer that often mishears. If they " +
-        `make no sense as something the player would say to you, answer exactly ${UNCLEAR} and nothing else.`,
+        `make no sense as something the player would say to you, answer exactly ${SAY_AGAIN_MARKER} and nothing else.`,
     );
   return lines.join('\n');
 }
@@ -120,8 +120,10 @@ export function createLlmBrain(config: LlmConfig): Brain {
       }
       const decoder = new TextDecoder();
       let buffer = '';
-      // Spoken words: the start of the answer is held until it cannot be UNCLEAR any more.
-      let held: string | null = ctx.spoken ? '' : null;
+      // The marker never reaches the player; on spoken words, one at the start means "say again".
+      const marker = new MarkerFilter({ holdLead: ctx.spoken ? SPOKEN_LEAD : 0 });
+      const unheard = (): BrainStep => ({ kind: 'text', text: unheardLine(ctx), final: true, unheard: true });
+      let said = '';
       try {
         read: for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           buffer += decoder.decode(chunk, { stream: true });
@@ -140,20 +142,15 @@ export function createLlmBrain(config: LlmConfig): Brain {
               continue; // a keep-alive or vendor extension line
             }
             if (!delta) continue;
-            if (held === null) {
-              yield { kind: 'text', text: delta };
-              continue;
-            }
-            held += delta;
-            const start = held.trimStart();
-            if (start.length < UNCLEAR.length && UNCLEAR.startsWith(start)) continue;
-            if (start.startsWith(UNCLEAR)) {
-              yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
+            const text = marker.push(delta);
+            if (marker.unclear) {
+              yield unheard();
               return;
             }
-            understood(ctx);
-            yield { kind: 'text', text: held };
-            held = null;
+            if (!text) continue;
+            if (ctx.spoken && !said) understood(ctx);
+            said += text;
+            yield { kind: 'text', text };
           }
         }
       } catch (err) {
@@ -161,15 +158,15 @@ export function createLlmBrain(config: LlmConfig): Brain {
         if (timeout.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
         throw new LlmError(`The language model stream failed: ${(err as Error).message}`, 'llm_error');
       }
-      // The whole answer was shorter than UNCLEAR: it is an answer unless it was only the start of it.
-      if (held !== null && held.trim() !== '') {
-        if (UNCLEAR.startsWith(held.trim())) {
-          yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
-          return;
-        }
-        understood(ctx);
-        yield { kind: 'text', text: held };
+      const rest = marker.end();
+      // No words at all (only the marker, or nothing) to spoken words: as good as not understood.
+      if (marker.unclear || (ctx.spoken && !(said + rest).trim())) {
+        yield unheard();
+        return;
       }
+      if (!rest) return;
+      if (ctx.spoken && !said) understood(ctx);
+      yield { kind: 'text', text: rest };
     },
   };
 }

@@ -49,6 +49,12 @@ interface Turn {
   text: string;
   responseSent: boolean;
   speaker: Speaker | null;
+  /**
+   * This turn's line in the history the brain reads, or null when it is kept out (an unheard
+   * "say again", a notice). Held here, not found as the history's last entry: a line kept out
+   * must not overwrite the NPC's previous answer.
+   */
+  recorded: ChatTurn | null;
 }
 
 export class Turns {
@@ -104,8 +110,7 @@ export class Turns {
         event_id: turn.eventId,
       },
     });
-    const last = this.#history.at(-1);
-    if (last?.role === 'assistant') last.content = heard;
+    if (turn.recorded) turn.recorded.content = heard;
   }
 
   /** A fixed line (greeting, notices): agent_response, then its audio. `record: false` keeps it out of the history. */
@@ -115,7 +120,7 @@ export class Turns {
     turn.eventId = this.#link.nextId();
     turn.text = text;
     this.#sendResponse(turn);
-    if (opts.record !== false) this.#history.push({ role: 'assistant', content: text });
+    if (opts.record !== false) this.#history.push((turn.recorded = { role: 'assistant', content: text }));
     const speaker = this.#ensureSpeaker(turn);
     if (!speaker) {
       this.#turn = null;
@@ -138,6 +143,7 @@ export class Turns {
     if (this.#history.length > HISTORY_TURNS) this.#history.splice(0, this.#history.length - HISTORY_TURNS);
     const toolResults = new Map<string, string>();
     const sentences = new SentenceStream();
+    let unheard = false;
     const steps = mind.brain.respond(
       text,
       {
@@ -156,8 +162,10 @@ export class Turns {
       if (turn.abort.signal.aborted || !this.#open) return;
       if (heardAs !== undefined) {
         // Shown and kept only if the brain took them (`>>> 0`: if already trimmed, remove nothing).
-        if (step.kind === 'text' && step.unheard) this.#history.splice(this.#history.indexOf(said) >>> 0, 1);
-        else
+        if (step.kind === 'text' && step.unheard) {
+          this.#history.splice(this.#history.indexOf(said) >>> 0, 1);
+          unheard = true; // and the "say again" stays out too: the history reads as if nothing was said
+        } else
           link.send({
             type: 'user_transcript',
             user_transcription_event: { user_transcript: text, event_id: heardAs },
@@ -178,11 +186,10 @@ export class Turns {
       }
       if (!turn.eventId) {
         turn.eventId = link.nextId();
-        if (!this.#history.at(-1) || this.#history.at(-1)!.role !== 'assistant')
-          this.#history.push({ role: 'assistant', content: '' });
+        if (!unheard) this.#history.push((turn.recorded = { role: 'assistant', content: '' }));
       }
       turn.text += step.text;
-      this.#history.at(-1)!.content = turn.text;
+      if (turn.recorded) turn.recorded.content = turn.text;
       if (step.final && !turn.responseSent) this.#sendResponse(turn);
       const speaker = this.#ensureSpeaker(turn, startedAt);
       for (const s of sentences.push(step.text)) speaker?.enqueue(s);
@@ -218,6 +225,7 @@ export class Turns {
       text: '',
       responseSent: false,
       speaker: null,
+      recorded: null,
     });
   }
 

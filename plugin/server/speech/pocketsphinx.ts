@@ -68,6 +68,8 @@ interface PocketsphinxRecognizer extends Recognizer {
 const MAX_UTTERANCE_BYTES = 20 * 16_000 * 2;
 /** Distinct grammars kept on disk (clients can add keywords, so this must not grow without bound). */
 const MAX_GRAMMARS = 64;
+/** Unknown words whose compound pronunciation (or its absence) is remembered. */
+const MAX_COMPOUNDS = 10_000;
 
 let dumped = 0;
 function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
@@ -102,7 +104,10 @@ function dumpUtterance(dir: string, pcm: Buffer, text: string): void {
 class DictionaryLoader {
   /** Word -> its dictionary lines (alternative pronunciations are `word(2)` lines). */
   readonly #words = new Map<string, string>();
-  /** Words made of two dictionary words, and those that are not (null): asked for again and again. */
+  /**
+   * Words made of two dictionary words, and those that are not (null): asked for again and again.
+   * Clients' keywords reach it, so it forgets its oldest entries rather than grow without bound.
+   */
   readonly #compounds = new Map<string, string | null>();
   #lines: string[] | null = null;
   #next = 0;
@@ -123,9 +128,13 @@ class DictionaryLoader {
     if (!this.#done) this.#parse(Infinity);
     const known = this.#words.get(word);
     if (known !== undefined) return known;
-    if (!this.#compounds.has(word))
-      this.#compounds.set(word, compoundLine(word, (w) => this.#words.get(w)) ?? null);
-    return this.#compounds.get(word) ?? undefined;
+    let line = this.#compounds.get(word);
+    if (line === undefined) {
+      line = compoundLine(word, (w) => this.#words.get(w)) ?? null;
+      if (this.#compounds.size >= MAX_COMPOUNDS) this.#compounds.delete(this.#compounds.keys().next().value!);
+      this.#compounds.set(word, line);
+    }
+    return line ?? undefined;
   }
 
   #slice(): void {
