@@ -167,7 +167,10 @@ describe('the Moonwell quest, in order (local agent, typed)', () => {
     await shot(g.page, '11-ending');
     // Any other key closes the card and the village stays open; R no longer restarts it then.
     await poll(
-      async () => (await g.page.keyboard.press('KeyX'), snapshot(g.page)),
+      async () => {
+        await g.page.keyboard.press('KeyX');
+        return snapshot(g.page);
+      },
       (x) => x.screen.ending === '',
       { what: 'a key other than R to close the ending card', timeout: 5000, interval: 200 },
     );
