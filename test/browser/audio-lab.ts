@@ -31,7 +31,10 @@ export function useAudioLab(opts: { plugins?: Plugin[]; browser?: boolean } = {}
     }
   });
   const url = (query = ''): string => base + LAB + query;
-  const open = async (in_: Browser | BrowserContext, query = ''): Promise<{ page: Page; errors: string[] }> => {
+  const open = async (
+    in_: Browser | BrowserContext,
+    query = '',
+  ): Promise<{ page: Page; errors: string[] }> => {
     const page = await in_.newPage();
     const { errors } = watchPage(page);
     await page.goto(url(query));

@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MarkerFilter } from '../../plugin/server/agent/say-again-marker.js';
-import { cappedBrain, type Brain, type BrainContext, type BrainStep } from '../../plugin/server/agent/brain.js';
+import {
+  cappedBrain,
+  type Brain,
+  type BrainContext,
+  type BrainStep,
+} from '../../plugin/server/agent/brain.js';
 
 /** What a filter lets through for these deltas, and whether it found the model unsure. */
 function run(deltas: string[], holdLead = 0): { spoken: string[]; unclear: boolean } {
@@ -37,7 +42,10 @@ describe('the say-again marker in a streamed answer', () => {
   });
 
   it('after the first words were let through it is only dropped, and the answer stands', () => {
-    const r = run(['The lantern costs fifteen gold, traveller. ', '[[SAY_', 'AGAIN]]', ' Anything else?'], 24);
+    const r = run(
+      ['The lantern costs fifteen gold, traveller. ', '[[SAY_', 'AGAIN]]', ' Anything else?'],
+      24,
+    );
     expect(r.unclear).toBe(false);
     expect(r.spoken.join('')).toBe('The lantern costs fifteen gold, traveller.  Anything else?');
   });
@@ -71,7 +79,11 @@ describe('cappedBrain', () => {
       },
     };
     const steps: BrainStep[] = [];
-    for await (const s of cappedBrain(long, 40).respond('x', {} as BrainContext, new AbortController().signal))
+    for await (const s of cappedBrain(long, 40).respond(
+      'x',
+      {} as BrainContext,
+      new AbortController().signal,
+    ))
       steps.push(s);
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatchObject({ kind: 'text', final: true, unheard: true });

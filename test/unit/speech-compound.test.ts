@@ -28,7 +28,11 @@ describe('pronunciations of compound words', () => {
   it('joins the first pronunciation of each part, parts of three letters or more', () => {
     expect(compoundLine('moonwell', lookup)).toBe('moonwell M UW N W EH L');
     // "mo" + "onwell" is the only split here, and a two-letter part would match far too much.
-    expect(compoundLine('moonwel', (w) => (w === 'mo' ? 'mo M OW' : w === 'onwel' ? 'onwel AA N W EH L' : undefined))).toBeUndefined();
+    expect(
+      compoundLine('moonwel', (w) =>
+        w === 'mo' ? 'mo M OW' : w === 'onwel' ? 'onwel AA N W EH L' : undefined,
+      ),
+    ).toBeUndefined();
     expect(compoundLine('boxox', lookup)).toBeUndefined(); // box + ox: "ox" is too short
   });
 
