@@ -12,6 +12,7 @@ export function packageAliases(phaser = process.env.PHASER): Record<string, stri
     'phaser-voice-agents/vite': `${repoRoot}plugin/vite/index.ts`,
     'phaser-voice-agents/server': `${repoRoot}plugin/server/index.ts`,
     'phaser-voice-agents/tiled': `${repoRoot}plugin/npc/tiled.ts`,
+    'phaser-voice-agents/audio': `${repoRoot}plugin/audio/index.ts`,
     'phaser-voice-agents': `${repoRoot}plugin/index.ts`,
     ...(phaser === '3' ? { phaser: 'phaser3' } : {}),
   };

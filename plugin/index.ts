@@ -1,7 +1,8 @@
 // Browser entry of phaser-voice-agents: every public name, listed here (no `export *`), so a change
 // to the public surface shows in review (test/api/browser.api.txt is compared by `npm test`).
 // The YAML compiler, the local agent and the broker are Node-only: phaser-voice-agents/server and
-// /vite. Tiled placement has its own browser entry: phaser-voice-agents/tiled.
+// /vite. Tiled placement and the audio classes have their own browser entries:
+// phaser-voice-agents/tiled and phaser-voice-agents/audio.
 
 // The scene plugin: register it, attach NPCs.
 export { voiceAgentsPlugin, installVoiceAgents } from './phaser/register.js';
@@ -42,11 +43,9 @@ export type { SessionEndpoint } from './session/endpoint.js';
 export type { Unsubscribe } from './common/emitter.js';
 export type { EndReason } from './protocol/close.js';
 
-// Voice audio through Howler's context, without the plugin.
-export { HowlerBridge } from './audio/howler-bridge.js';
-export { VoiceMixer } from './audio/voice-mixer.js';
-export { NpcVoice } from './audio/npc-voice.js';
-export { MicCapture } from './audio/mic-capture.js';
+// The audio types the plugin's configuration and errors name. The audio classes themselves (NPC
+// voices through Howler's context, the microphone) are phaser-voice-agents/audio: the plugin loads
+// its microphone code on demand, which a root export of MicCapture would undo for every game.
 export { MicError } from './audio/mic-errors.js';
 export type { HowlerLike } from './audio/howler-bridge.js';
-export type { MicMode } from './audio/mic-capture.js';
+export type { MicMode } from './audio/mic-options.js';

@@ -15,6 +15,7 @@ export const ENTRIES: Record<string, string> = {
   vite: 'plugin/vite/index.ts',
   server: 'plugin/server/index.ts',
   tiled: 'plugin/npc/tiled.ts',
+  audio: 'plugin/audio/index.ts',
 };
 
 export function apiReport(): Record<string, string> {

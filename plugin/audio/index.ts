@@ -1,4 +1,5 @@
-// Browser audio: Howler context bridge, microphone capture, spatial NPC voices.
+// phaser-voice-agents/audio: the Howler context bridge, microphone capture and spatial NPC voices,
+// for a game that drives a conversation's audio itself (the scene plugin needs none of this import).
 export { HowlerBridge } from './howler-bridge.js';
 export type { HowlerLike, HowlerBridgeEvents, HowlerBridgeOptions, BridgeState } from './howler-bridge.js';
 export { MicCapture } from './mic-capture.js';

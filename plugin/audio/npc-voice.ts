@@ -3,9 +3,16 @@ import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { SPATIAL_DEFAULTS, type SpatialOptions } from './spatial.js';
-import { VOICE_PROCESSOR, VOICE_WORKLET_JS, type VoiceOut } from './worklets/voice-processor.js';
+import { lazy } from '../common/lazy.js';
+import type { VoiceOut } from './worklets/voice-processor.js';
 import { loadWorklet } from './worklet-loader.js';
-import { buildVoiceGraph, placeVoice, teardownVoiceGraph, type VoiceGraph } from './voice-graph.js';
+import {
+  buildVoiceGraph,
+  placeVoice,
+  teardownVoiceGraph,
+  VOICE_PROCESSOR,
+  type VoiceGraph,
+} from './voice-graph.js';
 
 export interface NpcVoiceOptions extends SpatialOptions {
   /** Voice volume (before Howler's master volume). Default 1. */
@@ -251,23 +258,25 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #rebuild(ctx: AudioContext): void {
     this.#teardown();
     const gen = ++this.#gen;
-    loadWorklet(ctx, VOICE_PROCESSOR, VOICE_WORKLET_JS).then(
-      () => {
-        if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
-        this.#graph = buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
-          this.#onWorklet(m),
-        );
-        this.#applyPosition(true);
-        this.#sendPending();
-      },
-      (err) => {
-        // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
-        if (gen === this.#gen && ctx.state !== 'closed') {
-          console.error('[phaser-voice-agents] voice worklet failed to load', err);
-          this.emit('error', err instanceof Error ? err : new Error(String(err)));
-        }
-      },
-    );
+    voiceWorkletJs()
+      .then((js) => loadWorklet(ctx, VOICE_PROCESSOR, js))
+      .then(
+        () => {
+          if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
+          this.#graph = buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
+            this.#onWorklet(m),
+          );
+          this.#applyPosition(true);
+          this.#sendPending();
+        },
+        (err) => {
+          // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
+          if (gen === this.#gen && ctx.state !== 'closed') {
+            console.error('[phaser-voice-agents] voice worklet failed to load', err);
+            this.emit('error', err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+      );
   }
 
   #teardown(): void {
@@ -341,3 +350,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** How often `level` reads the analyser (seconds). */
 const LEVEL_INTERVAL_S = 0.03;
+
+/**
+ * The voice processor's code is its own chunk: a voice's first graph waits for it while the
+ * conversation's WebSocket is still connecting, so it costs the player nothing and the game's first
+ * download carries 1.6 KB less.
+ */
+const voiceWorkletJs = lazy(() =>
+  import('./worklets/voice-processor.js').then((m) => m.voiceWorkletJs(VOICE_PROCESSOR)),
+);

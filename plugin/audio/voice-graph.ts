@@ -4,7 +4,13 @@
  * replaces its AudioContext; NpcVoice (npc-voice.ts) decides what plays and when.
  */
 import { distanceGain, stereoPan, type SpatialOptions } from './spatial.js';
-import { VOICE_PROCESSOR, type VoiceOut } from './worklets/voice-processor.js';
+import type { VoiceOut } from './worklets/voice-processor.js';
+
+/**
+ * The voice processor's registered name. It lives here, apart from the processor's code, because
+ * nodes are made by name at once while the code is a chunk fetched when a context first needs it.
+ */
+export const VOICE_PROCESSOR = 'pva-npc-voice';
 
 export interface VoiceGraph {
   ctx: AudioContext;

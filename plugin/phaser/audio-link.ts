@@ -1,14 +1,20 @@
-import {
-  HowlerBridge,
-  MicCapture,
-  VoiceMixer,
-  type HowlerLike,
-  type MicMode,
-  type NpcVoice,
-} from '../audio/index.js';
+import { HowlerBridge, type HowlerLike } from '../audio/howler-bridge.js';
+import type { MicCapture } from '../audio/mic-capture.js';
+import type { MicMode } from '../audio/mic-options.js';
+import type { NpcVoice } from '../audio/npc-voice.js';
+import { VoiceMixer } from '../audio/voice-mixer.js';
 import { Emitter } from '../common/emitter.js';
+import { lazy } from '../common/lazy.js';
 import type { VoiceAgentsConfig } from './config.js';
 import type { VoiceAgentsError } from './events.js';
+
+type MicModule = typeof import('../audio/mic-capture.js');
+/**
+ * The microphone path (capture, gate, its worklet) is a third of the plugin's audio code and a game
+ * played by typing never uses it, so it is a chunk of its own, fetched when the first conversation
+ * opens (while the WebSocket connects, before the player is in talking range).
+ */
+const loadMic = lazy((): Promise<MicModule> => import('../audio/mic-capture.js'));
 
 interface AudioLinkEvents {
   error: (e: VoiceAgentsError) => void;
@@ -35,6 +41,11 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   /** A voice worklet failed to load (reported once: every voice would fail the same way). */
   #voiceFailed = false;
   #wantRate = 0;
+  /** The microphone's class once its chunk has loaded. */
+  #Mic: MicModule['MicCapture'] | null = null;
+  #micLoading = false;
+  /** Bumped by dispose(), so a chunk that arrives afterwards opens nothing. */
+  #gen = 0;
   mode: MicMode;
   #pttDown = false;
 
@@ -72,6 +83,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       howler.volume(howler.volume() as number); // makes Howler create its AudioContext
       this.#bridge = new HowlerBridge(howler);
       this.mixer = new VoiceMixer(this.#bridge);
+      if (this.mode !== 'muted') void this.#loadMic(false);
       this.#bridge.on('blocked', () =>
         this.emit('error', {
           kind: 'audio',
@@ -123,6 +135,29 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     this.#micFailed = false;
   }
 
+  /** Fetch the microphone's chunk; `report`: a failure is the player's problem now (an 'mic' error). */
+  async #loadMic(report: boolean): Promise<void> {
+    if (this.#Mic || this.#micLoading) return;
+    this.#micLoading = true;
+    const gen = this.#gen;
+    try {
+      const m = await loadMic();
+      if (gen !== this.#gen) return;
+      this.#Mic = m.MicCapture;
+      if (this.#wantRate > 0) this.want(this.#wantRate);
+    } catch (cause) {
+      if (gen !== this.#gen || !(report || this.#wantRate > 0)) return;
+      this.#micFailed = true;
+      this.emit('error', {
+        kind: 'mic',
+        message: `The microphone code failed to load (${(cause as Error)?.message ?? cause}); type to talk, or try again`,
+        cause,
+      });
+    } finally {
+      if (gen === this.#gen) this.#micLoading = false;
+    }
+  }
+
   /** Open the mic at `rate` (the active conversation's input rate), or close it (0). */
   want(rate: number): void {
     this.#wantRate = rate;
@@ -137,8 +172,13 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       this.#mic = null;
     }
     if (!this.#mic) {
+      const Mic = this.#Mic;
+      if (!Mic) {
+        void this.#loadMic(true); // want() again when it arrives
+        return;
+      }
       this.#micRate = rate;
-      const mic = new MicCapture(this.#bridge, {
+      const mic = new Mic(this.#bridge, {
         sampleRate: rate,
         chunkMs: this.#config().micChunkMs ?? 20,
         mode: this.mode,
@@ -166,6 +206,9 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   }
 
   dispose(): void {
+    this.#gen++;
+    this.#micLoading = false;
+    this.#wantRate = 0;
     this.#starting = false;
     this.#mic?.dispose();
     this.#mic = null;

@@ -3,7 +3,8 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { designResampler } from '../../plugin/audio/fir.js';
 import { MIC_WORKLET_JS } from '../../plugin/audio/worklets/mic-processor.js';
-import { VOICE_WORKLET_JS } from '../../plugin/audio/worklets/voice-processor.js';
+import { voiceWorkletJs } from '../../plugin/audio/worklets/voice-processor.js';
+import { VOICE_PROCESSOR } from '../../plugin/audio/voice-graph.js';
 import { repoRoot } from '../../harness/repo.js';
 
 // The worklet module texts (what the browser is given) evaluated in Node with a minimal
@@ -58,7 +59,7 @@ interface Modules {
   MIC_WORKLET_JS: string;
   VOICE_WORKLET_JS: string;
 }
-const compiled: Modules = { MIC_WORKLET_JS, VOICE_WORKLET_JS };
+const compiled: Modules = { MIC_WORKLET_JS, VOICE_WORKLET_JS: voiceWorkletJs(VOICE_PROCESSOR) };
 
 /**
  * The module texts as a game's production build ships them: the worklets' entry bundled and fully

@@ -10,11 +10,11 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const sourceOf = (distPath: string) =>
   distPath.replace(/^\.\/dist\//, 'plugin/').replace(/\.(d\.ts|js)$/, '.ts');
 
-/** The four code entry points: the browser plugin, the Vite plugin, Tiled placement, the server. */
-const ENTRIES = ['.', './vite', './tiled', './server'] as const;
+/** The five code entry points: the browser plugin, its audio classes, the Vite plugin, Tiled placement, the server. */
+const ENTRIES = ['.', './audio', './vite', './tiled', './server'] as const;
 
 describe('package layout', () => {
-  it('declares the four public entry points (plus the Vite client types) and phaser/howler as peers', () => {
+  it('declares the five public entry points (plus the Vite client types) and phaser/howler as peers', () => {
     expect(Object.keys(pkg.exports).sort()).toEqual([...ENTRIES, './vite/client', './package.json'].sort());
     const aliases = packageAliases('4');
     for (const entry of ENTRIES) {

@@ -1,8 +1,6 @@
 import type { ResamplerDesign } from '../fir.js';
 import { workletModule, type DefineProcessor } from './scope.js';
 
-export const VOICE_PROCESSOR = 'pva-npc-voice';
-
 interface VoiceProcessorOptions {
   flushFadeMs: number;
   edgeFadeMs: number;
@@ -284,4 +282,5 @@ const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
 };
 
 /** The module text the loader adds to an AudioContext. */
-export const VOICE_WORKLET_JS = workletModule(defineVoiceProcessor, VOICE_PROCESSOR);
+/** The worklet module registering the processor as `name` (the main thread names its nodes). */
+export const voiceWorkletJs = (name: string): string => workletModule(defineVoiceProcessor, name);

@@ -5,6 +5,7 @@ import { Howler } from 'howler';
 import {
   installVoiceAgents,
   voiceAgentsPlugin,
+  type MicMode,
   type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
@@ -19,6 +20,8 @@ export interface PhaserPageConfig {
   runtimeInstall?: boolean;
   /** configure({ speechRecognition }) */
   speechRecognition?: 'agent' | 'browser';
+  /** configure({ micMode }) (the plugin's default is push-to-talk) */
+  micMode?: MicMode;
 }
 const cfg = window.phaserConfig;
 
@@ -120,6 +123,7 @@ class Town extends Phaser.Scene {
       lingerMs: 300,
       spatialOptions: { panWidth: 100 },
       ...(cfg.speechRecognition ? { speechRecognition: cfg.speechRecognition } : {}),
+      ...(cfg.micMode ? { micMode: cfg.micMode } : {}),
     });
     va.setListener(this.player);
     this.handle = va.attach(this.npcObject, cfg.npc, {
@@ -200,6 +204,9 @@ const phaserLab = {
   },
   skip() {
     scene().voiceAgents.skip();
+  },
+  setMicMode(mode: MicMode) {
+    scene().voiceAgents.setMicMode(mode);
   },
   playerBubble() {
     return scene().voiceAgents.playerBubbleText;

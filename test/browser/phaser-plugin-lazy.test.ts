@@ -1,0 +1,139 @@
+// The plugin's microphone code is a chunk of its own (issue 17.6): what a game that never opens the
+// microphone does not download, and what a player sees when the chunk cannot be fetched. The page
+// server serves source modules one by one, so the chunk is the request for mic-capture.ts.
+import { describe, it, expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { untilOnPage as until } from '../helpers/browser.js';
+import { NPC_AT, PAGE, loadNpc, log, snapshot, useRig } from './phaser-rig.js';
+import type { PhaserPageConfig } from './pages/phaser/main.js';
+
+const MIC_CHUNK = /\/plugin\/audio\/mic-capture\.ts(\?.*)?$/;
+const VOICE_CHUNK = /\/plugin\/audio\/worklets\/voice-processor\.ts(\?.*)?$/;
+
+/**
+ * The test page with `cfg`, watched from before it loads: every request for the microphone's chunk,
+ * and the page's uncaught errors (a refused fetch is a console error by design, so those are not).
+ */
+async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block?: RegExp) {
+  const page = await browser.newPage();
+  const chunk: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (MIC_CHUNK.test(r.url())) chunk.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (block) await page.route(block, (route) => route.abort('connectionfailed'));
+  await page.addInitScript((c: PhaserPageConfig) => (window.phaserConfig = c), cfg);
+  await page.goto(base + PAGE);
+  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+  return { page, chunk, errors };
+}
+
+/** The typed question answered and spoken to its end. */
+async function askLanterns(page: Page) {
+  const from = (await log(page)).length;
+  expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
+  const answered = (l: string[]) =>
+    l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
+  await until(
+    page,
+    () => log(page),
+    (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
+    'the typed answer, spoken to its end',
+  );
+}
+
+describe('the microphone code, fetched on demand', () => {
+  const npc = loadNpc();
+  const rig = useRig('4', npc);
+  const config = (micMode?: PhaserPageConfig['micMode']): PhaserPageConfig => ({
+    npc,
+    agentUrl: rig.agent.url,
+    npcAt: NPC_AT,
+    playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    ...(micMode ? { micMode } : {}),
+  });
+
+  it('a game played by typing never fetches it; switching to push-to-talk fetches it once and opens the mic', async () => {
+    const { page: game, chunk, errors } = await open(rig.browser, rig.base, config('muted'));
+    await until(
+      game,
+      () => log(game),
+      (l) => l.includes('start:mira'),
+      'the conversation to start',
+    );
+    await askLanterns(game);
+    // A whole typed exchange with the NPC's voice playing: no microphone code, no permission asked.
+    expect(chunk).toEqual([]);
+    expect(await game.evaluate(() => window.phaserLab.micRequests())).toBe(0);
+    await game.evaluate(() => window.phaserLab.setMicMode('push-to-talk'));
+    await until(
+      game,
+      () => snapshot(game),
+      (s) => s.micOpen && s.liveTracks > 0,
+      'the mic to open',
+    );
+    expect(chunk).toHaveLength(1);
+    expect(await game.evaluate(() => window.phaserLab.micRequests())).toBe(1);
+    expect(errors).toEqual([]);
+    await game.close();
+  });
+
+  it('a chunk that cannot be fetched is one typed mic error, the talk goes on in text, and the next press of talk fetches it', async () => {
+    const { page, chunk, errors } = await open(rig.browser, rig.base, config(), MIC_CHUNK);
+    const micErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:mic:'));
+    await until(
+      page,
+      () => log(page),
+      (l) => micErrors(l).length > 0,
+      'the mic error',
+    );
+    const [first] = micErrors(await log(page));
+    expect(first).toMatch(/microphone code failed to load/);
+    expect(chunk.length).toBeGreaterThan(0);
+    // Not asked again every frame while the player stands there, and typing still reaches the NPC.
+    await page.evaluate(() => window.phaserLab.frames(30));
+    await askLanterns(page);
+    expect(micErrors(await log(page))).toHaveLength(1);
+    const s = await snapshot(page);
+    expect(s.active).toBe('mira');
+    expect(s.micOpen).toBe(false);
+    expect(await page.evaluate(() => window.phaserLab.micRequests())).toBe(0);
+    expect(errors).toEqual([]);
+    // The network is back: the player presses talk, which asks for the microphone again.
+    await page.unroute(MIC_CHUNK);
+    const before = chunk.length;
+    await page.evaluate(() => window.phaserLab.pushToTalk(true));
+    await until(
+      page,
+      () => snapshot(page),
+      (v) => v.micOpen && v.liveTracks > 0,
+      'the mic to open after the retry',
+    );
+    expect(chunk.length).toBe(before + 1);
+    await page.evaluate(() => window.phaserLab.pushToTalk(false));
+    await page.close();
+  });
+
+  it('a voice processor that cannot be fetched is one typed audio error, and the NPC still talks in text', async () => {
+    const { page, errors } = await open(rig.browser, rig.base, config('muted'), VOICE_CHUNK);
+    const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
+    await until(
+      page,
+      () => log(page),
+      (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
+      'the greeting as text and the audio error',
+    );
+    const from = (await log(page)).length;
+    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
+    await until(
+      page,
+      () => log(page),
+      (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
+      'the typed answer',
+    );
+    expect(audioErrors(await log(page))).toHaveLength(1); // once, not once per voice or per turn
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
