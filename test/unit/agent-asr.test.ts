@@ -4,7 +4,9 @@
  * the NPC answers. Needs Debian's pocketsphinx, pocketsphinx-en-us, espeak-ng and sox (`.ci/run`
  * installs them); skipped with the reason otherwise.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
@@ -230,5 +232,38 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     const pids = recognizer.pids();
     await a.close();
     expect(pids.filter((p) => !groupGone(p))).toEqual([]);
+  });
+
+  it('close() settles in a script that has nothing else to keep it running', () => {
+    // A tool that decodes a file and then goes on: its decoders must not let Node exit (code 13,
+    // "unsettled top-level await") before close() has waited for them.
+    const dir = mkdtempSync(join(tmpdir(), 'asr-close-'));
+    const script = join(dir, 'decode.mts');
+    const module = JSON.stringify(`${repoRoot}plugin/server/speech/pocketsphinx.ts`);
+    writeFileSync(
+      script,
+      `const { createPocketsphinxRecognizer } = await import(${module});
+const r = createPocketsphinxRecognizer({ maxConcurrent: 1 });
+const s = r.start({ phrases: ['lantern'], keywords: [] });
+s.write(new Int16Array(8000));
+console.log('heard', JSON.stringify(await s.finish()));
+await r.close();
+console.log('closed');
+`,
+    );
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      expect(run.stdout).toContain('heard');
+      expect({ status: run.status, stdout: run.stdout.trim().split('\n').at(-1) }).toEqual({
+        status: 0,
+        stdout: 'closed',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

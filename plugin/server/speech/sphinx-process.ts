@@ -103,6 +103,9 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
 
   function kill(): void {
     if (!alive || child.pid === undefined) return;
+    // Held again until it is gone, so `await recognizer.close()` settles even when nothing else
+    // keeps the process running (a script that decodes a file, then goes on).
+    child.ref();
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
