@@ -1,5 +1,5 @@
 /** The Markdown report of one `npm run bench`: figures against design §8, then each benchmark's run. */
-import type { Figure } from './figures.js';
+import type { Figure } from './figure.js';
 
 export interface BenchRun {
   name: string;
