@@ -1,5 +1,5 @@
 // phaser-voice-agents/audio: the Howler context bridge, microphone capture and spatial NPC voices,
-// for a game that drives a conversation's audio itself (the scene plugin needs none of this import).
+// for a game that drives a conversation's audio itself (a game using the scene plugin needs none of it).
 export { HowlerBridge } from './howler-bridge.js';
 export type { HowlerLike, HowlerBridgeEvents, HowlerBridgeOptions, BridgeState } from './howler-bridge.js';
 export { MicCapture } from './mic-capture.js';

@@ -78,6 +78,9 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #release: (() => void) | null;
   #offContext: () => void;
+  /** When the processor's chunk last failed to arrive (-1: it did not, or a new fetch is under way). */
+  #fetchFailedAt = -1;
+  #reportedLoadError = false;
   #levelBuf = new Float32Array(512);
   #levelAt = -1;
   #levelValue = 0;
@@ -162,6 +165,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     this.#lastTurn = Math.max(this.#lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
     this.#pending.push({ pcm: own, rate: sampleRate, turn });
+    if (!this.#graph) this.#waitWithoutGraph();
     if (this.#positionDirty) this.#applyPosition(true);
     if (this.#graph && !this.#sendQueued) {
       // Chunks pushed in one task go to the worklet as one message: the audio thread handles
@@ -237,6 +241,25 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     this.removeAllListeners();
   }
 
+  /**
+   * Audio arrives while there is no graph yet (its code is still loading) or none at all (the load
+   * failed). Only the newest turn waits for the graph, at most MAX_WAITING_S of it: an older turn
+   * was shown as text meanwhile, and playing it late would answer a question already answered.
+   * After a failed fetch the code is fetched again, at most every RETRY_FETCH_MS.
+   */
+  #waitWithoutGraph(): void {
+    const failedAt = this.#fetchFailedAt;
+    if (failedAt >= 0 && performance.now() - failedAt >= RETRY_FETCH_MS) this.#rebuild(this.#bridge.context);
+    const newest = this.#lastTurn;
+    if (this.#pending[0]!.turn < newest) this.#pending = this.#pending.filter((p) => p.turn === newest);
+    let seconds = 0;
+    for (const p of this.#pending) seconds += p.pcm.length / p.rate;
+    while (seconds > MAX_WAITING_S && this.#pending.length > 1) {
+      const p = this.#pending.shift()!;
+      seconds -= p.pcm.length / p.rate;
+    }
+  }
+
   #sendPending(): void {
     this.#sendQueued = false;
     const g = this.#graph;
@@ -258,11 +281,17 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #rebuild(ctx: AudioContext): void {
     this.#teardown();
     const gen = ++this.#gen;
+    this.#fetchFailedAt = -1;
+    let fetched = false;
     voiceWorkletJs()
-      .then((js) => loadWorklet(ctx, VOICE_PROCESSOR, js))
+      .then((js) => {
+        fetched = true;
+        if (gen !== this.#gen || this.#disposed) return false;
+        return loadWorklet(ctx, VOICE_PROCESSOR, js).then(() => true);
+      })
       .then(
-        () => {
-          if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
+        (loaded) => {
+          if (!loaded || gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
           this.#graph = buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
             this.#onWorklet(m),
           );
@@ -271,10 +300,14 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
         },
         (err) => {
           // A context closed while loading (Howler replaced it) is not an error: we rebuild on the new one.
-          if (gen === this.#gen && ctx.state !== 'closed') {
-            console.error('[phaser-voice-agents] voice worklet failed to load', err);
-            this.emit('error', err instanceof Error ? err : new Error(String(err)));
-          }
+          if (gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
+          // The processor's chunk did not arrive (the network, not the page's policy): the next
+          // audio pushed after a pause fetches it again.
+          if (!fetched) this.#fetchFailedAt = performance.now();
+          if (this.#reportedLoadError) return;
+          this.#reportedLoadError = true;
+          console.error('[phaser-voice-agents] voice worklet failed to load', err);
+          this.emit('error', err instanceof Error ? err : new Error(String(err)));
         },
       );
   }
@@ -347,6 +380,11 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** After the voice processor's chunk failed to arrive, the soonest the next audio fetches it again. */
+const RETRY_FETCH_MS = 2000;
+/** Audio kept while a voice has no graph (seconds): enough for a greeting that beats a slow fetch. */
+const MAX_WAITING_S = 20;
 
 /** How often `level` reads the analyser (seconds). */
 const LEVEL_INTERVAL_S = 0.03;

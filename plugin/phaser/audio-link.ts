@@ -1,5 +1,6 @@
 import { HowlerBridge, type HowlerLike } from '../audio/howler-bridge.js';
 import type { MicCapture } from '../audio/mic-capture.js';
+import { MicError } from '../audio/mic-errors.js';
 import type { MicMode } from '../audio/mic-options.js';
 import type { NpcVoice } from '../audio/npc-voice.js';
 import { VoiceMixer } from '../audio/voice-mixer.js';
@@ -38,7 +39,10 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   #starting = false;
   #failed = false;
   #micFailed = false;
-  /** A voice worklet failed to load (reported once: every voice would fail the same way). */
+  /**
+   * A voice's worklet failed to load. Reported once: a page's policy fails every voice alike, and a
+   * voice whose code did not arrive over the network fetches it again by itself.
+   */
   #voiceFailed = false;
   #wantRate = 0;
   /** The microphone's class once its chunk has loaded. */
@@ -83,7 +87,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       howler.volume(howler.volume() as number); // makes Howler create its AudioContext
       this.#bridge = new HowlerBridge(howler);
       this.mixer = new VoiceMixer(this.#bridge);
-      if (this.mode !== 'muted') void this.#loadMic(false);
+      if (this.mode !== 'muted') void this.#loadMic();
       this.#bridge.on('blocked', () =>
         this.emit('error', {
           kind: 'audio',
@@ -109,7 +113,6 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     const c = this.#config();
     const voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
     voice.on('error', (cause) => {
-      // Every voice fails the same way (the page's policy): the game hears about it once.
       if (this.#voiceFailed) return;
       this.#voiceFailed = true;
       this.emit('error', { kind: 'audio', message: cause.message, cause });
@@ -135,8 +138,8 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     this.#micFailed = false;
   }
 
-  /** Fetch the microphone's chunk; `report`: a failure is the player's problem now (an 'mic' error). */
-  async #loadMic(report: boolean): Promise<void> {
+  /** Fetch the microphone's chunk. A failure is a 'mic' error only while a conversation wants the mic. */
+  async #loadMic(): Promise<void> {
     if (this.#Mic || this.#micLoading) return;
     this.#micLoading = true;
     const gen = this.#gen;
@@ -146,13 +149,10 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       this.#Mic = m.MicCapture;
       if (this.#wantRate > 0) this.want(this.#wantRate);
     } catch (cause) {
-      if (gen !== this.#gen || !(report || this.#wantRate > 0)) return;
+      if (gen !== this.#gen || this.#wantRate <= 0) return;
       this.#micFailed = true;
-      this.emit('error', {
-        kind: 'mic',
-        message: `The microphone code failed to load (${(cause as Error)?.message ?? cause}); type to talk, or try again`,
-        cause,
-      });
+      const message = `The microphone code failed to load (${(cause as Error)?.message ?? cause}); type to talk, or try again`;
+      this.emit('error', { kind: 'mic', message, cause: new MicError('failed', message, cause) });
     } finally {
       if (gen === this.#gen) this.#micLoading = false;
     }
@@ -174,7 +174,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     if (!this.#mic) {
       const Mic = this.#Mic;
       if (!Mic) {
-        void this.#loadMic(true); // want() again when it arrives
+        void this.#loadMic(); // want() again when it arrives
         return;
       }
       this.#micRate = rate;

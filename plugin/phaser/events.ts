@@ -46,7 +46,7 @@ export interface VoiceAgentsError {
   kind:
     | 'connection' // the conversation could not be opened or dropped
     | 'ended' // the conversation ended with an error (see `reason`)
-    | 'mic' // microphone denied, missing, unplugged or revoked (typing keeps working)
+    | 'mic' // microphone denied, missing, unplugged or revoked, or its code failed to load (typing keeps working)
     | 'audio' // no Web Audio (Howler missing or HTML5-only), autoplay blocked
     | 'config' // the plugin was misconfigured (no agent URL, bad NPC definition)
     | 'tool'; // a tool handler threw

@@ -17,16 +17,18 @@ const VOICE_CHUNK = /\/plugin\/audio\/worklets\/voice-processor\.ts(\?.*)?$/;
 async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block?: RegExp) {
   const page = await browser.newPage();
   const chunk: string[] = [];
+  const voiceChunk: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => {
     if (MIC_CHUNK.test(r.url())) chunk.push(r.url());
+    if (VOICE_CHUNK.test(r.url())) voiceChunk.push(r.url());
   });
   page.on('pageerror', (e) => errors.push(e.message));
   if (block) await page.route(block, (route) => route.abort('connectionfailed'));
   await page.addInitScript((c: PhaserPageConfig) => (window.phaserConfig = c), cfg);
   await page.goto(base + PAGE);
   await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
-  return { page, chunk, errors };
+  return { page, chunk, voiceChunk, errors };
 }
 
 /** The typed question answered and spoken to its end. */
@@ -54,7 +56,7 @@ describe('the microphone code, fetched on demand', () => {
     ...(micMode ? { micMode } : {}),
   });
 
-  it('a game played by typing never fetches it; switching to push-to-talk fetches it once and opens the mic', async () => {
+  it("a game played by typing (micMode 'muted') never fetches it; switching to push-to-talk fetches it once and opens the mic", async () => {
     const { page: game, chunk, errors } = await open(rig.browser, rig.base, config('muted'));
     await until(
       game,
@@ -90,6 +92,8 @@ describe('the microphone code, fetched on demand', () => {
     );
     const [first] = micErrors(await log(page));
     expect(first).toMatch(/microphone code failed to load/);
+    // Typed like every other microphone failure, so a game's `cause instanceof MicError` works.
+    expect(await page.evaluate(() => window.phaserLab.errorCauses)).toEqual(['mic:MicError:failed']);
     expect(chunk.length).toBeGreaterThan(0);
     // Not asked again every frame while the player stands there, and typing still reaches the NPC.
     await page.evaluate(() => window.phaserLab.frames(30));
@@ -115,8 +119,8 @@ describe('the microphone code, fetched on demand', () => {
     await page.close();
   });
 
-  it('a voice processor that cannot be fetched is one typed audio error, and the NPC still talks in text', async () => {
-    const { page, errors } = await open(rig.browser, rig.base, config('muted'), VOICE_CHUNK);
+  it('a voice processor that cannot be fetched is one typed audio error, the NPC talks in text, and is heard once it arrives', async () => {
+    const { page, voiceChunk, errors } = await open(rig.browser, rig.base, config('muted'), VOICE_CHUNK);
     const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
     await until(
       page,
@@ -132,7 +136,22 @@ describe('the microphone code, fetched on demand', () => {
       (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
       'the typed answer',
     );
-    expect(audioErrors(await log(page))).toHaveLength(1); // once, not once per voice or per turn
+    expect(audioErrors(await log(page))).toHaveLength(1); // once, not once per turn
+    // The network is back: her next answer fetches the processor again and is heard.
+    await page.unroute(VOICE_CHUNK);
+    const refused = voiceChunk.length;
+    const again = (await log(page)).length;
+    expect(await page.evaluate(() => window.phaserLab.sendText('What are your prices?'))).toBe(true);
+    await until(
+      page,
+      () => page.evaluate(() => window.phaserLab.levels()),
+      (v) => v.L + v.R > 0.005,
+      'her voice at the output once the processor arrived',
+      20_000,
+    );
+    expect(voiceChunk.length).toBeGreaterThan(refused);
+    expect((await log(page)).slice(again).some((x) => x.startsWith('response:mira:'))).toBe(true);
+    expect(audioErrors(await log(page))).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
   });

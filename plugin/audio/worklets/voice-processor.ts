@@ -281,6 +281,5 @@ const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
   scope.registerProcessor(name, PvaNpcVoice);
 };
 
-/** The module text the loader adds to an AudioContext. */
 /** The worklet module registering the processor as `name` (the main thread names its nodes). */
 export const voiceWorkletJs = (name: string): string => workletModule(defineVoiceProcessor, name);

@@ -104,8 +104,10 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
   function kill(): void {
     if (!alive || child.pid === undefined) return;
     // Held again until it is gone, so `await recognizer.close()` settles even when nothing else
-    // keeps the process running (a script that decodes a file, then goes on).
+    // keeps the process running (a script that decodes a file, then goes on). 'close' also waits
+    // for the pipes, which the decoder may hold open after `sh` is reaped: hold them too.
     child.ref();
+    for (const s of [child.stdin, child.stdout] as Array<{ ref?: () => void } | null>) s?.ref?.();
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {

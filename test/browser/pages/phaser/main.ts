@@ -88,6 +88,8 @@ const rms = (a: AnalyserNode) => {
 };
 
 const log: string[] = [];
+/** Each plugin:error as `kind:<cause's name>:<cause's kind>`, to check the typed causes. */
+const errorCauses: string[] = [];
 /** What the mouth-flap hook saw: the loudest level, and the last call. */
 const mouth = { max: 0, last: -1, calls: 0 };
 let creates = 0;
@@ -138,7 +140,11 @@ class Town extends Phaser.Scene {
     va.on('conversation:end', (npc, reason) => log.push(`end:${npc.id}:${reason.kind}`));
     va.on('response', (npc, text) => log.push(`response:${npc.id}:${text}`));
     va.on('mic', (open) => log.push(`mic:${open}`));
-    va.on('plugin:error', (e) => log.push(`plugin:error:${e.kind}:${e.message}`));
+    va.on('plugin:error', (e) => {
+      log.push(`plugin:error:${e.kind}:${e.message}`);
+      const cause = e.cause as { name?: string; kind?: string } | undefined;
+      errorCauses.push(`${e.kind}:${cause?.name ?? ''}:${cause?.kind ?? ''}`);
+    });
     va.on('error', (npc, e) => log.push(`error:${npc.id}:${e.kind}:${e.message}`));
     this.handle.on('state', (s: string) => log.push(`state:${s}`));
     // A designer-facing action with no protocol knowledge: just listen for the tool.
@@ -189,6 +195,7 @@ function watchBubble(maxFrames: number, untilGone = false): Promise<{ texts: str
 const phaserLab = {
   version: Phaser.VERSION,
   log,
+  errorCauses,
   mouth,
   micRequests: () => micRequests,
   textRenders: () => textRenders,
