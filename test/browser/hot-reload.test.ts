@@ -150,7 +150,8 @@ describe('NPC file hot reload in the running page', () => {
     await expect
       .poll(overlayText, { timeout: 15_000 })
       .toContain('guard.npc.yaml:4:3 agent.langauge is not a known field in agent; did you mean language?');
-    expect(await text('fileErrors')).toBe('1');
+    // The page's own list comes by the module update, a separate message from Vite's overlay.
+    await expect.poll(() => text('fileErrors'), { timeout: 15_000 }).toBe('1');
     expect(await text('count')).toBe('1');
     await writeFile(
       guard,
