@@ -4,7 +4,16 @@
 import { describe, it, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { untilOnPage as until } from '../helpers/browser.js';
-import { NPC_AT, PAGE, loadNpc, log, snapshot, useRig } from './phaser-rig.js';
+import {
+  NPC_AT,
+  PAGE,
+  audioErrors,
+  loadNpc,
+  log,
+  snapshot,
+  textDespiteAudioError,
+  useRig,
+} from './phaser-rig.js';
 import type { PhaserPageConfig } from './pages/phaser/main.js';
 
 const MIC_CHUNK = /\/plugin\/audio\/mic-capture\.ts(\?.*)?$/;
@@ -121,21 +130,7 @@ describe('the microphone code, fetched on demand', () => {
 
   it('a voice processor that cannot be fetched is one typed audio error, the NPC talks in text, and is heard once it arrives', async () => {
     const { page, voiceChunk, errors } = await open(rig.browser, rig.base, config('muted'), VOICE_CHUNK);
-    const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
-    await until(
-      page,
-      () => log(page),
-      (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
-      'the greeting as text and the audio error',
-    );
-    const from = (await log(page)).length;
-    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
-    await until(
-      page,
-      () => log(page),
-      (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
-      'the typed answer',
-    );
+    await textDespiteAudioError(page);
     expect(audioErrors(await log(page))).toHaveLength(1); // once, not once per turn
     // The network is back: her next answer fetches the processor again and is heard.
     await page.unroute(VOICE_CHUNK);

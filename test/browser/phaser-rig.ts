@@ -131,3 +131,23 @@ export function useRig(
   });
   return rig;
 }
+
+export const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
+
+/** With the voice broken: the greeting arrives as text beside an audio error, and a typed question is answered. */
+export async function textDespiteAudioError(page: Page) {
+  await until(
+    page,
+    () => log(page),
+    (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
+    'the greeting as text and the audio error',
+  );
+  const from = (await log(page)).length;
+  expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
+  await until(
+    page,
+    () => log(page),
+    (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
+    'the typed answer',
+  );
+}
