@@ -291,7 +291,7 @@ describe('MicCapture', () => {
     const browser = await launchBrowser({ micWav: fx.speech16k });
     try {
       const { page, errors } = await open(browser);
-      const r = await captureSpeech(page, 'auto', 1000);
+      const r = await captureSpeech(page, 'auto', { thread: 'main', ms: 1000 });
       expect(r.ok).toBe(true);
       expect(r.usedMethod).toBe('track-processor');
       expectWholeSpeech(r);
@@ -307,7 +307,7 @@ describe('MicCapture', () => {
       const browser = await launchBrowser({ micWav: fx.speech16k });
       try {
         const { page, errors } = await open(browser);
-        const r = await captureSpeech(page, method, 1000);
+        const r = await captureSpeech(page, method, { thread: 'main', ms: 1000 });
         expect(r.ok).toBe(true);
         expect(r.usedMethod).toBe(method);
         expectWholeSpeech(r);
@@ -317,4 +317,37 @@ describe('MicCapture', () => {
       }
     },
   );
+
+  it('worklet: an audio thread held for 600 ms is reported as an underrun, and the speech resumes in order after it', async () => {
+    // What a loaded machine does to the worklet path now and then (CI saw 20 ms missing once): the
+    // audio thread misses its deadlines and Chrome's MediaStream source discards microphone audio
+    // upstream of the worklet. This holds that thread on purpose, so the test checks that the
+    // browser reports it (the allowance expectWholeSpeech grants rests on that report), that only
+    // the windows around it are spoilt, and that the capture keeps time and order afterwards.
+    const browser = await launchBrowser({ micWav: fx.speech16k });
+    try {
+      const { page, errors } = await open(browser);
+      const r = await captureSpeech(page, 'worklet', { thread: 'audio', ms: 600 });
+      expect(r.ok).toBe(true);
+      expect(r.usedMethod).toBe('worklet');
+      expect(r.sizes).toEqual([320]);
+      expect(r.render.ms).toBeGreaterThan(450);
+      const detail = expectWholeSpeech(r);
+      // Measured: 0-10 ms of the speech went missing per stall of this thread, never more than 20.
+      const a = alignCapture(
+        readWav(fx.speech16k).samples,
+        Float32Array.from(r.samples, (v) => v / 32768),
+      );
+      expect(
+        Math.max(
+          0,
+          a.steps.reduce((x, y) => x + y, 0),
+        ) / 16,
+        detail,
+      ).toBeLessThanOrEqual(100);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
