@@ -3,29 +3,14 @@
  * Tiled for hand editing. Layers: ground, decor, walls (collision: every tile there has the
  * `collides` property), above (drawn over characters: tree crowns, upper roofs), and two object
  * layers: "npcs" (object name = NPC id from assets/npcs/<id>.npc.yaml) and "objects" (spawn, gate,
- * chest, signs).
+ * chest, signs). How that is written out in Tiled's format is tiled.ts.
  */
 import { hash2 } from './canvas.js';
 import { TILE, edgeTile, type TilesetBuilder } from './tiles.js';
+import { tiledMap, tiledObject, type PlacedObject, type TileLayer } from './tiled.js';
 
 export const MAP_W = 48;
 export const MAP_H = 36;
-
-type Layer = Int32Array;
-
-interface TiledObject {
-  id: number;
-  name: string;
-  type: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  rotation: 0;
-  visible: true;
-  point?: true;
-  properties?: { name: string; type: 'string' | 'int' | 'bool'; value: string | number | boolean }[];
-}
 
 export interface VillagePlaces {
   npcs: { name: string; x: number; y: number; facing: string }[];
@@ -33,10 +18,10 @@ export interface VillagePlaces {
 
 export function buildMap(ts: TilesetBuilder): { json: unknown } {
   const size = MAP_W * MAP_H;
-  const ground: Layer = new Int32Array(size);
-  const decor: Layer = new Int32Array(size);
-  const walls: Layer = new Int32Array(size);
-  const above: Layer = new Int32Array(size);
+  const ground: TileLayer = new Int32Array(size);
+  const decor: TileLayer = new Int32Array(size);
+  const walls: TileLayer = new Int32Array(size);
+  const above: TileLayer = new Int32Array(size);
   const blocked = new Uint8Array(size); // anything placed: keeps decorations off structures
   const path = new Uint8Array(size);
   const water = new Uint8Array(size);
@@ -44,7 +29,7 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
   const at = (x: number, y: number) => y * MAP_W + x;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < MAP_W && y < MAP_H;
   const gid = (name: string) => ts.id(name) + 1;
-  const put = (layer: Layer, x: number, y: number, name: string) => {
+  const put = (layer: TileLayer, x: number, y: number, name: string) => {
     if (!inside(x, y)) return;
     layer[at(x, y)] = gid(name);
     blocked[at(x, y)] = 1;
@@ -290,153 +275,33 @@ export function buildMap(ts: TilesetBuilder): { json: unknown } {
     if (water[at(x, y)]) decor[at(x, y)] = gid('lily');
 
   // ---- object layers
-  let nextId = 1;
-  const npcObjects: TiledObject[] = npcs.map((n) => ({
-    id: nextId++,
-    name: n.name,
-    type: 'npc',
-    x: n.x,
-    y: n.y,
-    width: 0,
-    height: 0,
-    rotation: 0,
-    visible: true,
-    point: true,
-    properties: [{ name: 'facing', type: 'string', value: n.facing }],
-  }));
-  const objects: TiledObject[] = [
-    {
-      id: nextId++,
-      name: 'spawn',
-      type: 'spawn',
-      x: 24 * TILE,
-      y: 33 * TILE,
-      width: 0,
-      height: 0,
-      rotation: 0,
-      visible: true,
+  const npcObjects = npcs.map((n) =>
+    tiledObject(n.name, 'npc', n.x, n.y, 0, 0, {
       point: true,
-    },
-    {
-      id: nextId++,
-      name: 'gate',
-      type: 'gate',
-      x: 23 * TILE,
-      y: 10 * TILE,
-      width: 2 * TILE,
-      height: TILE,
-      rotation: 0,
-      visible: true,
-    },
-    {
-      id: nextId++,
-      name: 'chest',
-      type: 'chest',
-      x: 26 * TILE,
-      y: 5 * TILE,
-      width: TILE,
-      height: TILE,
-      rotation: 0,
-      visible: true,
-    },
-    sign(
-      nextId++,
-      26,
-      31,
-      'North: the Whispering Woods. East: Aldric\u2019s tower. West: Mira\u2019s Wares.',
-    ),
-    sign(nextId++, 21, 9, 'The Moonwell. Ordinary light fails here.'),
+      properties: [{ name: 'facing', type: 'string', value: n.facing }],
+    }),
+  );
+  const objects = [
+    tiledObject('spawn', 'spawn', 24 * TILE, 33 * TILE, 0, 0, { point: true }),
+    tiledObject('gate', 'gate', 23 * TILE, 10 * TILE, 2 * TILE, TILE),
+    tiledObject('chest', 'chest', 26 * TILE, 5 * TILE, TILE, TILE),
+    sign(26, 31, 'North: the Whispering Woods. East: Aldric\u2019s tower. West: Mira\u2019s Wares.'),
+    sign(21, 9, 'The Moonwell. Ordinary light fails here.'),
   ];
-
-  const tileLayer = (id: number, name: string, data: Layer) => ({
-    id,
-    name,
-    type: 'tilelayer',
-    x: 0,
-    y: 0,
+  const json = tiledMap({
     width: MAP_W,
     height: MAP_H,
-    opacity: 1,
-    visible: true,
-    data: Array.from(data),
+    title: 'Thornbury',
+    layers: { ground, decor, walls, above },
+    npcs: npcObjects,
+    objects,
+    tileset: ts,
   });
-  const json = {
-    compressionlevel: -1,
-    height: MAP_H,
-    width: MAP_W,
-    infinite: false,
-    orientation: 'orthogonal',
-    renderorder: 'right-down',
-    tiledversion: '1.10.2',
-    version: '1.10',
-    type: 'map',
-    tileheight: TILE,
-    tilewidth: TILE,
-    nextlayerid: 7,
-    nextobjectid: nextId,
-    properties: [{ name: 'title', type: 'string', value: 'Thornbury' }],
-    layers: [
-      tileLayer(1, 'ground', ground),
-      tileLayer(2, 'decor', decor),
-      tileLayer(3, 'walls', walls),
-      tileLayer(4, 'above', above),
-      {
-        id: 5,
-        name: 'npcs',
-        type: 'objectgroup',
-        draworder: 'topdown',
-        opacity: 1,
-        visible: true,
-        x: 0,
-        y: 0,
-        objects: npcObjects,
-      },
-      {
-        id: 6,
-        name: 'objects',
-        type: 'objectgroup',
-        draworder: 'topdown',
-        opacity: 1,
-        visible: true,
-        x: 0,
-        y: 0,
-        objects,
-      },
-    ],
-    tilesets: [
-      {
-        firstgid: 1,
-        name: 'village',
-        image: '../tiles/village.png',
-        imagewidth: 256,
-        imageheight: Math.ceil(ts.tiles.length / 16) * TILE,
-        columns: 16,
-        margin: 0,
-        spacing: 0,
-        tilecount: ts.tiles.length,
-        tilewidth: TILE,
-        tileheight: TILE,
-        tiles: ts.tiles
-          .map((t, id) => ({ t, id }))
-          .filter(({ t }) => t.collides)
-          .map(({ id }) => ({ id, properties: [{ name: 'collides', type: 'bool', value: true }] })),
-      },
-    ],
-  };
   return { json };
 }
 
-function sign(id: number, x: number, y: number, text: string): TiledObject {
-  return {
-    id,
-    name: 'sign',
-    type: 'sign',
-    x: x * TILE,
-    y: y * TILE,
-    width: TILE,
-    height: TILE,
-    rotation: 0,
-    visible: true,
+function sign(x: number, y: number, text: string): PlacedObject {
+  return tiledObject('sign', 'sign', x * TILE, y * TILE, TILE, TILE, {
     properties: [{ name: 'text', type: 'string', value: text }],
-  };
+  });
 }
