@@ -32,13 +32,26 @@
  * bench/results/investigation/audio-latency.<variant>[.partial].json (or OUT=<name>), not to
  * audio-latency.json.
  */
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser.js';
 import { packageAliases } from '../harness/repo.js';
-import { median, percentile, round, writeResult } from './lib/report.js';
+import { median, round, writeResult } from './lib/report.js';
+import { sendTurn, startScriptedConvai } from './lib/audio-latency-server.js';
+import {
+  METRICS,
+  overRuns,
+  overRunsText,
+  runTable,
+  summariseGaps,
+  trialStats,
+  verdict,
+  type Client,
+  type Metric,
+  type RunResult,
+} from './lib/audio-latency-runs.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -66,48 +79,7 @@ const resultName =
     ? `investigation/audio-latency.${variant || 'default'}${partial ? '.partial' : ''}`
     : 'audio-latency');
 
-// --- scripted ConvAI server ---------------------------------------------------------------------
-const wss = new WebSocketServer({
-  host: '127.0.0.1',
-  port: 0,
-  handleProtocols: (protocols) => (protocols.has('convai') ? 'convai' : false),
-});
-await new Promise((r) => wss.once('listening', r));
-const port = (wss.address() as { port: number }).port;
-let current: WebSocket | null = null;
-wss.on('connection', (sock) => {
-  sock.once('message', () => {
-    // First client frame is conversation_initiation_client_data: answer with metadata.
-    sock.send(
-      JSON.stringify({
-        type: 'conversation_initiation_metadata',
-        conversation_initiation_metadata_event: {
-          conversation_id: 'conv_bench',
-          agent_output_audio_format: 'pcm_16000',
-          user_input_audio_format: 'pcm_16000',
-        },
-      }),
-    );
-    current = sock;
-  });
-});
-
-function tone(seconds: number): Int16Array {
-  const n = Math.round(16000 * seconds);
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * 440 * i) / 16000));
-  return out;
-}
-
-/** A whole turn at once, 100 ms per frame (the real service also sends faster than real time). */
-function sendTurn(sock: WebSocket, id: number, seconds: number): void {
-  const pcm = tone(seconds);
-  for (let off = 0; off < pcm.length; off += 1600) {
-    const part = pcm.subarray(off, off + 1600);
-    const b64 = Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64');
-    sock.send(JSON.stringify({ type: 'audio', audio_event: { audio_base_64: b64, event_id: id } }));
-  }
-}
+const convai = await startScriptedConvai();
 
 // --- pages --------------------------------------------------------------------------------------
 const vite = await createServer({
@@ -123,7 +95,6 @@ const vite = await createServer({
 await vite.listen();
 const base = vite.resolvedUrls!.local[0]!.replace(/\/$/, '');
 
-type Client = 'ours' | 'official';
 interface Side {
   client: Client;
   page: Page;
@@ -146,16 +117,14 @@ async function open(browser: Browser, client: Client): Promise<Side> {
   if (CAPTURE !== 'auto') q.set('capture', CAPTURE);
   await page.goto(`${base}/bench/pages/audio/latency.html?${q}`);
   await page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
-  current = null;
-  const url = `ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=x`;
-  const glue = await page.evaluate((u) => window.latencyBench.start(u), url);
-  const t0 = Date.now();
-  while (!current && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
-  if (!current) throw new Error(`${client}: no connection`);
+  const { value: glue, sock } = await convai.accept(() =>
+    page.evaluate((u) => window.latencyBench.start(u), convai.url),
+  );
+  if (!sock) throw new Error(`${client}: no connection`);
   return {
     client,
     page,
-    sock: current,
+    sock,
     glue,
     micToWire: [],
     micSinceSend: [],
@@ -194,18 +163,6 @@ async function bargeTrial(s: Side): Promise<void> {
   await new Promise((r) => setTimeout(r, 2200));
 }
 
-const stats = (v: number[]) => ({
-  median: round(median(v)),
-  mean: round(v.reduce((a, b) => a + b, 0) / v.length),
-  p95: round(percentile(v, 95)),
-  min: round(Math.min(...v)),
-  max: round(Math.max(...v)),
-  n: v.length,
-  samples: v.map((x) => round(x, 1)),
-});
-
-const METRICS = ['micToWireMs', 'wireToEarMs', 'bargeInToSilenceMs'] as const;
-type Metric = (typeof METRICS)[number];
 const pick: Record<Metric, (s: Side) => number[]> = {
   micToWireMs: (s) => s.micToWire,
   wireToEarMs: (s) => s.wireToEar,
@@ -216,23 +173,6 @@ const trials: Record<Metric, number> = {
   wireToEarMs: EAR_TRIALS,
   bargeInToSilenceMs: BARGE_TRIALS,
 };
-
-interface RunResult {
-  run: number;
-  durationS: number;
-  setup: Record<Client, unknown>;
-  /** Per metric: each client's stats over this run's trials, and official median / ours median. */
-  metrics: Partial<
-    Record<Metric, { ours: ReturnType<typeof stats>; official: ReturnType<typeof stats>; ratio: number }>
-  >;
-  /**
-   * Mic trials, per trial: [chunk-grid phase, mic -> capturing context, mic -> wire] in ms: where in
-   * the chunk the beep fell, and how much of the latency is the browser's hop between contexts.
-   */
-  micPhase: Record<Client, [number, number, number][]>;
-  /** Medians of the browser's hop (mic context -> capturing context) and of the rest (-> wire). */
-  micSplit: Record<Client, { toCaptureMs: number; captureToWireMs: number }>;
-}
 
 /** One run: a fresh browser, both clients open, their trials alternating. */
 async function oneRun(run: number): Promise<RunResult> {
@@ -263,8 +203,8 @@ async function oneRun(run: number): Promise<RunResult> {
     const metrics: RunResult['metrics'] = {};
     for (const k of METRICS) {
       if (!trials[k]) continue;
-      const o = stats(pick[k](ours));
-      const f = stats(pick[k](official));
+      const o = trialStats(pick[k](ours));
+      const f = trialStats(pick[k](official));
       metrics[k] = { ours: o, official: f, ratio: round(f.median / o.median, 2) };
     }
     const phase = (s: Side) =>
@@ -292,19 +232,6 @@ async function oneRun(run: number): Promise<RunResult> {
   }
 }
 
-/** Send intervals as counts per 1 ms bin, e.g. { "20": 190, "10": 5 }: shows the render bursts. */
-function summariseGaps(gaps: number[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const g of gaps) out[String(Math.round(g))] = (out[String(Math.round(g))] ?? 0) + 1;
-  return out;
-}
-
-const spread = (v: number[]) => ({
-  median: round(median(v)),
-  min: round(Math.min(...v)),
-  max: round(Math.max(...v)),
-});
-
 const started = performance.now();
 const runs: RunResult[] = [];
 try {
@@ -325,86 +252,10 @@ try {
   }
 } finally {
   await vite.close();
-  wss.close();
+  convai.close();
 }
 
-// --- over runs ------------------------------------------------------------------------------------
-const overRuns: Record<string, unknown> = {};
-const table: string[] = [];
-for (const k of METRICS) {
-  const per = runs.map((r) => r.metrics[k]).filter((x) => x !== undefined);
-  if (!per.length) continue;
-  overRuns[k] = {
-    ours: { ...spread(per.map((x) => x.ours.median)), perRun: per.map((x) => x.ours.median) },
-    official: { ...spread(per.map((x) => x.official.median)), perRun: per.map((x) => x.official.median) },
-    /** official ÷ ours per run: > 1 means ours was faster in that run. */
-    ratio: { ...spread(per.map((x) => x.ratio)), perRun: per.map((x) => x.ratio) },
-    /** Runs in which our median was below the official client's. */
-    oursLowerRuns: per.filter((x) => x.ours.median < x.official.median).length,
-    /** Mean over all trials of all runs (a run's median of a two-mode distribution jumps; the mean does not). */
-    pooledMean: {
-      ours: round(mean(per.flatMap((x) => x.ours.samples))),
-      official: round(mean(per.flatMap((x) => x.official.samples))),
-    },
-  };
-}
-// The browser's hop (mic context -> capturing context) per run: the part neither client controls.
-if (runs.some((r) => r.metrics.micToWireMs)) {
-  const hop = (c: Client) => runs.map((r) => r.micSplit[c].toCaptureMs).filter(Number.isFinite);
-  const ours = hop('ours');
-  const official = hop('official');
-  overRuns.micToCaptureMs = {
-    ...(ours.length ? { ours: { ...spread(ours), perRun: ours } } : {}),
-    ...(official.length ? { official: { ...spread(official), perRun: official } } : {}),
-  };
-}
-function mean(v: number[]): number {
-  return v.reduce((a, b) => a + b, 0) / v.length;
-}
-
-const om = overRuns as Record<Metric, any>;
-const verdict: Record<string, unknown> = {};
-if (om.micToWireMs) {
-  verdict.micToWire = {
-    oursLowerRuns: `${om.micToWireMs.oursLowerRuns} of ${runs.length}`,
-    oursLowerInNineOfTen: om.micToWireMs.oursLowerRuns >= Math.ceil(0.9 * runs.length),
-    medianOverRunsAtMost25: om.micToWireMs.ours.median <= 25,
-  };
-}
-if (om.wireToEarMs) {
-  verdict.wireToEar = {
-    oursMinusOfficialMs: round(om.wireToEarMs.ours.median - om.wireToEarMs.official.median),
-    atMostOneMsAboveOfficial: om.wireToEarMs.ours.median <= om.wireToEarMs.official.median + 1,
-  };
-}
-
-const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
-table.push(
-  `run | mic-to-wire ours / official (ratio) | wire-to-ear ours / official (ratio) | barge-in ours / official (ratio) | s`,
-);
-for (const r of runs) {
-  const cell = (k: Metric) => {
-    const x = r.metrics[k];
-    return x ? `${f1(x.ours.median)} / ${f1(x.official.median)} (x${x.ratio.toFixed(2)})` : '-';
-  };
-  table.push(
-    `${String(r.run).padStart(3)} | ${cell('micToWireMs')} | ${cell('wireToEarMs')} | ${cell('bargeInToSilenceMs')} | ${r.durationS}`,
-  );
-}
-const overCell = (k: Metric) => {
-  const x = om[k];
-  return x
-    ? `${f1(x.ours.median)} [${f1(x.ours.min)}-${f1(x.ours.max)}] / ${f1(x.official.median)} [${f1(x.official.min)}-${f1(x.official.max)}] (x${x.ratio.median.toFixed(2)} [${x.ratio.min.toFixed(2)}-${x.ratio.max.toFixed(2)}])`
-    : '-';
-};
-
-function hopCell(): string {
-  const h = (overRuns as any).micToCaptureMs as
-    Record<Client, { median: number; min: number; max: number }> | undefined;
-  const one = (x?: { median: number; min: number; max: number }) =>
-    x ? `${f1(x.median)} [${f1(x.min)}-${f1(x.max)}]` : '-';
-  return `${one(h?.ours)} / ${one(h?.official)}`;
-}
+const metrics = overRuns(runs);
 
 const totalS = round((performance.now() - started) / 1000, 0);
 writeResult(
@@ -423,8 +274,8 @@ writeResult(
     },
     durationS: totalS,
     /** Median over runs of each run's median, the range over runs, per-run ratios. */
-    metrics: overRuns,
-    verdict,
+    metrics,
+    verdict: verdict(metrics, runs.length),
     targets: {
       micToWireMs: '≤ 25 ms median over runs, and below the official client in ≥ 9 of 10 runs',
       wireToEarMs: '≤ 6 ms (design), and no more than 1 ms above the official client',
@@ -434,13 +285,8 @@ writeResult(
   },
   [
     `audio latency over ${runs.length} runs (fresh browser each, trials alternating), ours via ${runs[0]?.setup.ours ? (runs[0].setup.ours as { glue: string }).glue : '?'} vs @elevenlabs/client 1.25 websocket${variant ? `, variant ${variant}` : ''}:`,
-    ...table,
-    `median [range] over runs, ours / official (official÷ours):`,
-    `  mic-to-wire ${overCell('micToWireMs')}; ours lower in ${om.micToWireMs?.oursLowerRuns ?? '-'} of ${runs.length} runs; ` +
-      `mean of all trials ${om.micToWireMs?.pooledMean.ours ?? '-'} / ${om.micToWireMs?.pooledMean.official ?? '-'}`,
-    `    of which the browser's hop into the capturing context ${hopCell()}`,
-    `  wire-to-ear ${overCell('wireToEarMs')}`,
-    `  barge-in    ${overCell('bargeInToSilenceMs')}`,
+    ...runTable(runs),
+    ...overRunsText(metrics, runs.length),
     `  ${totalS} s in all`,
   ],
 );
