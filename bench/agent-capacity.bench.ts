@@ -32,20 +32,17 @@
  * PASS_BUDGET_S=270 bounds each pass)
  */
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import { round, writeResult } from './lib/report.js';
-import { mid, pct } from './lib/spread.js';
-import { AgentChild, type ServerStats, type WindowStats } from './agent-lib.js';
+import { AgentChild } from './agent-lib.js';
+import { buildLoops, CYCLE_MS, type Loop } from './lib/capacity-players.js';
 import {
-  buildLoops,
-  connect,
-  CHUNK_MS,
-  CYCLE_MS,
-  sum,
-  type Loop,
-  type Player,
-} from './lib/capacity-players.js';
+  DECLINED_SHARE_LIMIT,
+  GAP_SHARE_LIMIT,
+  LAG_TARGET,
+  runLevel,
+  type Level,
+  type Measurement,
+} from './lib/capacity-level.js';
 
 const PASSES = (process.env.PASSES ?? 'spoken,typed').split(',').filter(Boolean) as Array<'spoken' | 'typed'>;
 const PINNED = process.env.LEVELS?.split(',').filter(Boolean).map(Number);
@@ -54,194 +51,17 @@ const MAX_LEVEL = Number(process.env.MAX_LEVEL ?? 1200);
 const BISECTIONS = Number(process.env.BISECTIONS ?? 2);
 const MAX_RETRIES = Number(process.env.RETRIES ?? 2);
 const PASS_BUDGET_MS = Number(process.env.PASS_BUDGET_S ?? 270) * 1000;
-const WARM_MS = Number(process.env.WARM_MS ?? 4000);
-const WINDOWS = 4;
-const WINDOW_MS = Number(process.env.WINDOW_MS ?? 3000);
-const LAG_TARGET = 20;
-/** Share of reply audio time a player may spend waiting for late audio before speech is "behind". */
-const GAP_SHARE_LIMIT = 0.01;
-/**
- * Share of spoken turns the recognizer may decline (overloaded: the NPC says it did not catch that)
- * before the level counts as broken: a conversation whose questions go unrecognized is not held.
- */
-const DECLINED_SHARE_LIMIT = 0.05;
+/** WARM_MS and WINDOW_MS shorten levels for a quick look; the result records what was used. */
+const MEASUREMENT: Measurement = {
+  warmMs: Number(process.env.WARM_MS ?? 4000),
+  windows: 4,
+  windowMs: Number(process.env.WINDOW_MS ?? 3000),
+};
 const started = performance.now();
 const progress = (msg: string): void => {
   if (process.env.BENCH_VERBOSE)
     process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${msg}\n`);
 };
-
-interface WindowResult extends WindowStats {
-  gapShare: number;
-  audioSecondsPerConversationSecond: number;
-  chunksSentShare: number;
-  clientLagP99Ms: number;
-}
-
-/** IPC answers from the agent must come within this; otherwise its event loop is stuck. */
-const IPC_TIMEOUT_MS = 20_000;
-
-async function runLevel(agent: AgentChild, n: number, loops: Loop[]) {
-  const players: Player[] = [];
-  const connectStart = performance.now();
-  let connectFailures = 0;
-  for (let i = 0; i < n; i += 25) {
-    const batch = await Promise.allSettled(
-      Array.from({ length: Math.min(25, n - i) }, (_, j) => connect(agent.url, i + j, loops)),
-    );
-    for (const r of batch) {
-      if (r.status === 'fulfilled') players.push(r.value);
-      else connectFailures++;
-    }
-  }
-  const connectMs = performance.now() - connectStart;
-  progress(`${n} connected in ${connectMs.toFixed(0)} ms (${connectFailures} failed)`);
-  const clientLag = monitorEventLoopDelay({ resolution: 5 });
-  clientLag.enable();
-  const cpu0 = process.cpuUsage();
-  // One real-time ticker for every player: 20 ms of audio per player per tick.
-  const start = performance.now();
-  let ticks = 0;
-  let stop = false;
-  const tick = (): void => {
-    if (stop) return;
-    ticks++;
-    for (const p of players) {
-      if (p.ws.readyState !== WebSocket.OPEN) continue;
-      const idx = (p.offset + ticks) % p.loop.chunks.length;
-      p.ws.send(p.loop.chunks[idx]!);
-      p.sent++;
-      const q = p.loop.typedAt.get(idx);
-      if (q) p.ws.send(JSON.stringify({ type: 'user_message', text: q }));
-    }
-    setTimeout(tick, Math.max(0, start + (ticks + 1) * CHUNK_MS - performance.now()));
-  };
-  const windows: WindowResult[] = [];
-  let stats: ServerStats | null = null;
-  let unresponsive = '';
-  let totals0 = { replies: 0, transcripts: 0 };
-  try {
-    tick();
-    await new Promise((r) => setTimeout(r, WARM_MS));
-    await agent.reset(IPC_TIMEOUT_MS);
-    progress('warmed');
-    totals0 = {
-      replies: sum(players, (p) => p.replies),
-      transcripts: sum(players, (p) => p.transcripts),
-    };
-    for (let w = 0; w < WINDOWS; w++) {
-      const before = {
-        audio: sum(players, (p) => p.audioMs),
-        gap: sum(players, (p) => p.gapMs),
-        sent: sum(players, (p) => p.sent),
-        at: performance.now(),
-      };
-      clientLag.reset();
-      await new Promise((r) => setTimeout(r, WINDOW_MS));
-      const s = await agent.window(IPC_TIMEOUT_MS);
-      progress(`window ${w}: lag p99 ${s.lagMs.p99.toFixed(1)} ms`);
-      const audio = sum(players, (p) => p.audioMs) - before.audio;
-      const gap = sum(players, (p) => p.gapMs) - before.gap;
-      const secs = (performance.now() - before.at) / 1000;
-      windows.push({
-        ...s,
-        gapShare: audio > 0 ? gap / audio : 0,
-        audioSecondsPerConversationSecond: audio / 1000 / Math.max(1, players.length) / secs,
-        chunksSentShare:
-          (sum(players, (p) => p.sent) - before.sent) /
-          (Math.max(1, players.length) * ((secs * 1000) / CHUNK_MS)),
-        clientLagP99Ms: Math.max(0, clientLag.percentile(99) / 1e6 - 5),
-      });
-    }
-    stats = await agent.stats(IPC_TIMEOUT_MS);
-  } catch (err) {
-    unresponsive = (err as Error).message;
-  } finally {
-    stop = true;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const clientCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - start)) * 100;
-  const closed = players.filter((p) => p.closedWith !== null).length;
-  const errors = sum(players, (p) => p.errors);
-  const replies = sum(players, (p) => p.replies) - totals0.replies;
-  const transcripts = sum(players, (p) => p.transcripts) - totals0.transcripts;
-  // Counted by the agent since the reset: on the wire a decline and a turn the NPC did not understand
-  // look alike (its "say again" line, no transcript).
-  const turns = stats?.spokenTurns ?? { decoded: 0, declined: 0 };
-  const declinedShare = turns.declined / Math.max(1, turns.declined + turns.decoded);
-  const gapMs = sum(players, (p) => p.gapMs);
-  const audioMs = sum(players, (p) => p.audioMs);
-  for (const p of players) p.ws.close();
-  await new Promise((r) => setTimeout(r, 500));
-  clientLag.disable();
-
-  const measureS = (WINDOWS * WINDOW_MS) / 1000;
-  const gapShare = windows.length ? mid(windows.map((w) => w.gapShare)) : 0;
-  const lagMs = stats?.lagMs ?? {
-    p50: NaN,
-    p99: windows.length ? Math.max(...windows.map((w) => w.lagMs.p99)) : NaN,
-    max: windows.length ? Math.max(...windows.map((w) => w.lagMs.max)) : NaN,
-  };
-  const lagBroke = !(lagMs.p99 <= LAG_TARGET);
-  const speechBehind = gapShare > GAP_SHARE_LIMIT;
-  const recognizerBehind = declinedShare > DECLINED_SHARE_LIMIT;
-  const playersBehind = windows.length > 0 && mid(windows.map((w) => w.chunksSentShare)) < 0.95;
-  const failed = closed + errors + connectFailures > 0;
-  const agentBroke = Boolean(unresponsive) || lagBroke || speechBehind || recognizerBehind || failed;
-  // Players that fell behind gave the agent less than the nominal load: a break still counts (it broke
-  // under less), a level that held does not (it was not shown to hold at n).
-  const clientBehind = playersBehind && !agentBroke;
-  const ttfa = stats?.turnToFirstAudioMs ?? [];
-  const asr = stats?.asrMs ?? [];
-  return {
-    conversations: n,
-    held: !agentBroke && !clientBehind,
-    why: [
-      unresponsive ? `${unresponsive} (its event loop was stuck)` : '',
-      lagBroke && !unresponsive ? `lag p99 ${round(lagMs.p99)} ms > ${LAG_TARGET}` : '',
-      speechBehind ? `speech behind real time (gaps ${round(gapShare * 100, 1)} % of reply audio)` : '',
-      recognizerBehind
-        ? `recognizer behind (${round(declinedShare * 100, 1)} % of spoken turns declined as not caught)`
-        : '',
-      failed ? `${connectFailures} connects failed, ${closed} closed, ${errors} errors` : '',
-      clientBehind
-        ? 'the players (this process) could not keep 20 ms chunks in real time: not a valid level'
-        : playersBehind
-          ? `the players sent only ${round(mid(windows.map((w) => w.chunksSentShare)) * 100, 0)} % of their chunks`
-          : '',
-    ].filter(Boolean),
-    unresponsive: Boolean(unresponsive),
-    clientBehind,
-    lagMs: { p50: round(lagMs.p50), p99: round(lagMs.p99), max: round(lagMs.max) },
-    windowLagP99Ms: windows.map((w) => round(w.lagMs.p99)),
-    gapSharePercent: round(gapShare * 100, 2),
-    windowGapSharePercent: windows.map((w) => round(w.gapShare * 100, 2)),
-    gapsPerReply: replies ? round(sum(players, (p) => p.gaps) / Math.max(1, replies), 2) : 0,
-    gapMsTotal: round(gapMs, 0),
-    replyAudioSecondsTotal: round(audioMs / 1000, 1),
-    replyAudioPerConversationSecond: windows.length
-      ? round(mid(windows.map((w) => w.audioSecondsPerConversationSecond)), 3)
-      : 0,
-    turnToFirstAudioMs: ttfa.length
-      ? { p50: round(pct(ttfa, 50)), p95: round(pct(ttfa, 95)), n: ttfa.length }
-      : null,
-    recognizerMs: asr.length ? { p50: round(pct(asr, 50)), p95: round(pct(asr, 95)), n: asr.length } : null,
-    repliesPerSecond: round(replies / measureS, 1),
-    transcriptsPerSecond: round(transcripts / measureS, 1),
-    declinedTurnsPercent: round(declinedShare * 100, 1),
-    agentCpuPercent: stats ? round(stats.cpuPercent, 1) : null,
-    windowAgentCpuPercent: windows.map((w) => round(w.cpuPercent, 0)),
-    clientCpuPercent: round(clientCpuPercent, 1),
-    clientLagP99Ms: windows.length ? round(mid(windows.map((w) => w.clientLagP99Ms))) : null,
-    chunksSentShare: windows.length ? round(mid(windows.map((w) => w.chunksSentShare)), 3) : null,
-    agentRssMb: stats ? round(stats.rssMb, 0) : null,
-    machineLoadAvg1m: round(loadavg()[0]!, 2),
-    connectMs: round(connectMs, 0),
-    closedOrErrored: closed + errors + connectFailures,
-  };
-}
-
-type Level = Awaited<ReturnType<typeof runLevel>>;
 
 function nextUp(n: number): number {
   return Math.min(MAX_LEVEL, Math.max(n + 5, Math.round((n * 1.5) / 5) * 5));
@@ -265,7 +85,7 @@ async function runPass(kind: 'spoken' | 'typed', loops: Loop[]) {
     if (kind === 'spoken' && !recognizer)
       throw new Error('the spoken pass needs pocketsphinx: apt-get install pocketsphinx pocketsphinx-en-us');
     const runOnce = async (n: number): Promise<Level> => {
-      const r = await runLevel(agent, n, loops);
+      const r = await runLevel(agent, n, loops, MEASUREMENT, progress);
       levels.push(r);
       process.stderr.write(
         `${kind} ${n}: ${r.held ? 'held' : `BROKE (${r.why.join('; ')})`}; lag p99 ${r.lagMs.p99} ms, gaps ${r.gapSharePercent} %, agent cpu ${r.agentCpuPercent} %, client cpu ${r.clientCpuPercent} % [${((performance.now() - started) / 1000).toFixed(0)} s]\n`,
@@ -396,7 +216,7 @@ writeResult(
     capacity: spoken?.lastHeld ?? typed?.lastHeld ?? 0,
     spoken: spoken ?? null,
     typed: typed ?? null,
-    measurement: { warmMs: WARM_MS, windows: WINDOWS, windowMs: WINDOW_MS, cycleMs: CYCLE_MS },
+    measurement: { ...MEASUREMENT, cycleMs: CYCLE_MS },
     peer: 'none (no local ConvAI server to compare)',
   },
   [
