@@ -54,9 +54,12 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   #pttDown = false;
 
   readonly #config: () => VoiceAgentsConfig;
-  constructor(config: () => VoiceAgentsConfig) {
+  readonly #fetchMic: () => Promise<MicModule>;
+  /** `fetchMic` is for tests, which hold the chunk back to play out the races around its arrival. */
+  constructor(config: () => VoiceAgentsConfig, fetchMic: () => Promise<MicModule> = loadMic) {
     super();
     this.#config = config;
+    this.#fetchMic = fetchMic;
     this.mode = config().micMode ?? 'push-to-talk';
   }
 
@@ -144,7 +147,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     this.#micLoading = true;
     const gen = this.#gen;
     try {
-      const m = await loadMic();
+      const m = await this.#fetchMic();
       if (gen !== this.#gen) return;
       this.#Mic = m.MicCapture;
       if (this.#wantRate > 0) this.want(this.#wantRate);
