@@ -107,9 +107,11 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
       drainHoldMs: 150,
       ...stripUndefined(opts),
     };
+    // Throws when Howler has no Web Audio: before anything is held or subscribed.
+    const ctx = bridge.context;
     this.#release = bridge.hold();
-    this.#offContext = bridge.on('context', (ctx) => this.#rebuild(ctx));
-    this.#rebuild(bridge.context);
+    this.#offContext = bridge.on('context', (next) => this.#rebuild(next));
+    this.#rebuild(ctx);
   }
 
   get mode(): VoiceMode {

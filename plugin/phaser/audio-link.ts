@@ -114,13 +114,24 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   createVoice(): NpcVoice | null {
     if (!this.#ensure() || !this.mixer) return null;
     const c = this.#config();
-    const voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
-    voice.on('error', (cause) => {
-      if (this.#voiceFailed) return;
-      this.#voiceFailed = true;
-      this.emit('error', { kind: 'audio', message: cause.message, cause });
-    });
+    let voice: NpcVoice;
+    try {
+      voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
+    } catch (cause) {
+      // Howler in HTML5 Audio mode (no Web Audio in this browser, or `html5` forced): the voice
+      // cannot play, but the conversation goes on in text and the mic still works.
+      this.#voiceError(cause as Error, 'NPC voices need Web Audio, so NPCs show text only: ');
+      return null;
+    }
+    voice.on('error', (cause) => this.#voiceError(cause));
     return voice;
+  }
+
+  /** Said once per link: every NPC's voice fails the same way. */
+  #voiceError(cause: Error, prefix = ''): void {
+    if (this.#voiceFailed) return;
+    this.#voiceFailed = true;
+    this.emit('error', { kind: 'audio', message: prefix + cause.message, cause });
   }
 
   setMode(mode: MicMode): void {

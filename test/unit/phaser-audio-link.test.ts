@@ -225,3 +225,20 @@ describe('AudioLink: the microphone chunk failing to load', () => {
     expect(r.mics.map((m) => m.starts)).toEqual([1]);
   });
 });
+
+describe('AudioLink: Howler without Web Audio (HTML5 Audio mode)', () => {
+  it('gives NPCs no voice and says why once, holds nothing, and the mic still opens', async () => {
+    const r = rig();
+    expect(r.link.createVoice()).toBeNull();
+    expect(r.link.createVoice()).toBeNull(); // the next NPC: no second report
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ kind: 'audio' });
+    expect(r.errors[0]!.message).toMatch(/Web Audio.*text only/);
+    // A voice that failed to build keeps Howler's context free to auto-suspend.
+    expect(r.link.mixer!.bridge.held).toBe(false);
+    r.link.want(16000);
+    await r.arrive(0);
+    expect(r.mics.map((m) => m.starts)).toEqual([1]);
+    expect(r.errors).toHaveLength(1);
+  });
+});
