@@ -87,7 +87,9 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   /** The position changed while the voice was silent: applied (unsmoothed) before it next plays. */
   #positionDirty = false;
   /** The pan and distance gain (or HRTF x, z) last scheduled: a smaller change is not worth an event. */
-  #applied = [NaN, NaN];
+  #applied = [NaN, NaN, NaN];
+  /** The last move was put off (placeVoice): apply it on a later frame even if nothing moves. */
+  #lagging = false;
   #disposed = false;
   #sendQueued = false;
   #underruns = 0;
@@ -199,7 +201,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
   /** NPC position in world units. Smoothed, so calling it every frame is zipper-free. */
   setPosition(x: number, y: number): void {
-    if (x === this.#pos.x && y === this.#pos.y) return;
+    if (x === this.#pos.x && y === this.#pos.y && !this.#lagging) return;
     this.#pos.x = x;
     this.#pos.y = y;
     this.#moved();
@@ -207,7 +209,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
   /** Listener position (the player, or the camera centre). The mixer sets it for all voices. */
   setListener(x: number, y: number): void {
-    if (x === this.#listener.x && y === this.#listener.y) return;
+    if (x === this.#listener.x && y === this.#listener.y && !this.#lagging) return;
     this.#listener.x = x;
     this.#listener.y = y;
     this.#moved();
@@ -328,7 +330,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     const g = this.#graph;
     if (!g) return;
     this.#positionDirty = false;
-    placeVoice(
+    this.#lagging = !placeVoice(
       g,
       this.#pos.x - this.#listener.x,
       this.#pos.y - this.#listener.y,

@@ -153,20 +153,33 @@ describe('NpcVoice playback', () => {
       // Count automation events while the player walks 60 frames (one voice speaking, five silent).
       const proto = AudioParam.prototype as any;
       const real = proto.setTargetAtTime;
-      let scheduled = 0;
-      proto.setTargetAtTime = function (...a: unknown[]) {
-        scheduled++;
-        return real.apply(this, a);
+      const values: number[] = [];
+      proto.setTargetAtTime = function (v: number, ...a: unknown[]) {
+        values.push(v);
+        return real.call(this, v, ...a);
       };
+      const t0 = bridge.context.currentTime;
       for (let i = 0; i < 60; i++) {
         mixer.setListener(400 + i * 3, 300);
         await new Promise((res) => requestAnimationFrame(res));
       }
+      const walkS = bridge.context.currentTime - t0;
+      const scheduled = values.length;
+      // Two moves in one instant: the second is put off, then made on a later frame although the
+      // player has stopped there.
+      await new Promise((res) => setTimeout(res, 100));
+      mixer.setListener(600, 300);
+      mixer.setListener(700, 300);
+      for (let i = 0; i < 6; i++) {
+        mixer.setListener(700, 300);
+        await new Promise((res) => requestAnimationFrame(res));
+      }
       proto.setTargetAtTime = real;
+      const lastPan = values[values.length - 2];
       talker.flush();
       await lab.until(() => talker.mode === 'listening', 3000);
       await new Promise((res) => setTimeout(res, 100)); // its fade-out is over
-      // The player is now at x=577; NPC 0 moves to its far left while silent, then speaks.
+      // The player is now at x=700; NPC 0 moves to its far left while silent, then speaks.
       const v = silent[0]!;
       v.setPosition(100, 300);
       const rec = await lab.record(bridge.context, Howler.masterGain);
@@ -179,12 +192,21 @@ describe('NpcVoice playback', () => {
       while (start < L.length && Math.abs(L[start]!) + Math.abs(R[start]!) < 1e-3) start++;
       const n = Math.round(0.02 * rate);
       mixer.dispose();
-      return { scheduled, first: { L: lab.rms(L, start, start + n), R: lab.rms(R, start, start + n) } };
+      return {
+        scheduled,
+        walkS,
+        lastPan,
+        first: { L: lab.rms(L, start, start + n), R: lab.rms(R, start, start + n) },
+      };
     });
-    // The speaking voice glides: 2 params, on the frames where its pan moved 0.01 or its level 3 %
-    // (the 60 frames' 0.44 of pan make ~45 steps). Each silent voice would add as many: they add none.
-    expect(r.scheduled).toBeGreaterThanOrEqual(40);
-    expect(r.scheduled).toBeLessThanOrEqual(125);
+    // The speaking voice glides: 2 params per move, a move when its pan moved 0.01 or its level 3 %
+    // (the 60 frames' 0.44 of pan would make ~45), at most one per 45 ms (each automation call is
+    // the costliest thing in a frame). Each silent voice would add as many: they add none.
+    const moves = r.scheduled / 2;
+    expect(moves, JSON.stringify(r)).toBeLessThanOrEqual(r.walkS / 0.045 + 2);
+    expect(moves, JSON.stringify(r)).toBeGreaterThanOrEqual(Math.min(40, r.walkS / 0.045) / 2);
+    // Where the player stopped (300 px right of the NPC; 400 px is full pan): reached, not left behind.
+    expect(r.lastPan).toBeCloseTo(-300 / 400, 3);
     // No glide from the stale position on the right: left from the first sample on.
     expect(r.first.L, JSON.stringify(r)).toBeGreaterThan(3 * r.first.R);
     expect(errors).toEqual([]);
