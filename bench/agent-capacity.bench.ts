@@ -203,8 +203,16 @@ const row = (l: Level): string =>
   `  agent cpu ${l.agentCpuPercent} %, players cpu ${l.clientCpuPercent} %, load ${l.machineLoadAvg1m}` +
   (l.why.length ? `  <- ${l.why.join('; ')}` : '');
 
+// Only the full sweep with both passes and full-length levels is the figure; a quick look (pinned
+// levels, shorter windows, one pass) goes to investigation/ and leaves SUMMARY.md's source alone.
+const partial =
+  PINNED !== undefined ||
+  PASSES.length < 2 ||
+  MEASUREMENT.warmMs < 4000 ||
+  MEASUREMENT.windowMs < 3000 ||
+  MAX_LEVEL < 1200;
 writeResult(
-  'agent-capacity',
+  partial ? 'investigation/agent-capacity.partial' : 'agent-capacity',
   {
     definition:
       'concurrent voice conversations (20 ms mic chunks in real time, one question per player every 8 s) the local agent holds on this machine; a level breaks on event-loop lag p99 > 20 ms, reply audio arriving too late to play in real time (> 1 % gaps), spoken turns the recognizer declines as overloaded (> 5 %), or failed conversations',
