@@ -332,19 +332,8 @@ describe('MicCapture', () => {
       expect(r.usedMethod).toBe('worklet');
       expect(r.sizes).toEqual([320]);
       expect(r.render.ms).toBeGreaterThan(450);
-      const detail = expectWholeSpeech(r);
-      // Measured: 0-10 ms of the speech went missing per stall of this thread, never more than 20.
-      const a = alignCapture(
-        readWav(fx.speech16k).samples,
-        Float32Array.from(r.samples, (v) => v / 32768),
-      );
-      expect(
-        Math.max(
-          0,
-          a.steps.reduce((x, y) => x + y, 0),
-        ) / 16,
-        detail,
-      ).toBeLessThanOrEqual(100);
+      // At most 20 ms of the speech missing and two windows garbled, every other window in order.
+      expectWholeSpeech(r);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -49,6 +49,9 @@ export async function captureSpeech(page: Page, method: Method | 'auto', stall?:
         while (performance.now() - t < stall.ms);
       }
       await lab.until(() => s.chunks.length >= 170, 15000, '170 chunks');
+      // Chrome updates playbackStats about once a second: wait that long, still capturing, so the
+      // underruns of the last second are in the reading (the extra chunks are checked too).
+      await new Promise((res) => setTimeout(res, 1100));
       const u1 = underruns(s.mic.captureContext);
       const render = {
         count: u1.underrunEvents - u0.underrunEvents,
@@ -127,11 +130,13 @@ export function expectWholeSpeech(r: Capture): string {
   // Most of the ~3.6 s of speech is voiced; each of those windows must line up with the WAV.
   expect(a.windows, detail).toBeGreaterThan(60);
   // A forward step is audio missing. The browser may skip ahead to catch up with silence it
-  // inserted before (its FIFO restoring its level after a late capture), and, on a context whose
-  // audio thread missed deadlines, by at most the time it reports lost (its MediaStream source
-  // discards what it could not render: measured with a 1 s stall of that thread, 10 ms lost).
-  // Our path has no branch that drops or repeats: with no underrun nothing may be missing.
-  const lost = (r.render.ms / 1000) * 16000;
+  // inserted before (its FIFO restoring its level after a late capture), and on a context whose
+  // audio thread missed deadlines (underruns reported) its MediaStream source discards a little:
+  // holding that thread for 600 ms or 1 s cost 0-10 ms of the speech, and a busy CI run once lost
+  // 20 ms with no other cause in sight. Underrun time itself is not lost audio (590 ms reported for
+  // 0-10 ms missing), so the allowance is a fixed 20 ms, not the time reported. Our path has no
+  // branch that drops or repeats: with no underrun nothing may be missing.
+  const lost = r.render.count > 0 ? 320 : 0;
   let ahead = 0;
   for (const d of a.steps) {
     ahead += d;
@@ -153,9 +158,10 @@ export function expectWholeSpeech(r: Capture): string {
   // 20 ms, before the first match, ever did; every later window must match.
   const startup = a.unmatched.filter((u) => u.beforeFirstMatch && u.atMs <= 40).length;
   expect(startup, detail).toBeLessThanOrEqual(3);
-  // An underrun's loss, like a gap, spoils only the windows it falls in.
+  // What the browser discards after underruns spoils the windows it falls in, like a gap: measured,
+  // two 20 ms windows.
   expect(a.windows - a.matched - startup, detail).toBeLessThanOrEqual(
-    2 * r.gaps.count + Math.ceil(r.gaps.ms / 20) + (r.render.count > 0 ? 1 + Math.ceil(r.render.ms / 20) : 0),
+    2 * r.gaps.count + Math.ceil(r.gaps.ms / 20) + (r.render.count > 0 ? 2 : 0),
   );
   return detail;
 }
