@@ -1,3 +1,4 @@
+import { DropWindow } from './drop-window.js';
 import { Emitter } from '../common/emitter.js';
 import type { MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options.js';
 import type { HowlerBridge } from './howler-bridge.js';
@@ -11,9 +12,6 @@ export type { EchoGuardSource, MicCaptureEvents, MicCaptureOptions, MicMode } fr
 /** The worklet path, fetched only where the track processor is missing or fails (Firefox, Safari). */
 const workletPath = (): Promise<typeof import('./worklet-capture.js')> => import('./worklet-capture.js');
 
-/** 'auto' gives up on the track processor once it drops this much audio within DROP_WINDOW_MS. */
-const DROP_BUDGET_MS = 60;
-const DROP_WINDOW_MS = 5000;
 /**
  * Set once the track processor dropped audio in this page: it did so because of how busy the page
  * is, which the next conversation will not change, so later captures start on the worklet.
@@ -47,8 +45,8 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   #chunks = 0;
   #gaps = 0;
   #gapMs = 0;
-  /** Recent frames the track processor dropped: [performance.now(), ms]. */
-  #drops: [number, number][] = [];
+  /** 'auto' gives up on the track processor once it drops 60 ms of audio within 5 s. */
+  readonly #drops = new DropWindow(60, 5000);
   #switching = false;
   readonly #deviceId: string | undefined;
   readonly #copyChunks: boolean;
@@ -191,9 +189,24 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     }
     if (gen !== this.#gen) return false;
     this.#workletPath = path;
-    const own = await path.dedicatedContext(stream, this.#contextChoice, this.#bridge.context.sampleRate);
+    const shared = this.#sharedContext();
+    // Howler in HTML5 Audio mode has no context to share: the worklet gets one of its own.
+    const own = await path.dedicatedContext(
+      stream,
+      shared ? this.#contextChoice : 'dedicated',
+      shared?.sampleRate ?? 0,
+    );
     if (gen !== this.#gen) {
       void own?.close();
+      return false;
+    }
+    if (!own && !shared) {
+      // No Web Audio at all. A track processor already reading keeps the mic (late, but whole);
+      // otherwise there is nothing to capture with.
+      if (this.#graph) return false;
+      this.#fail(
+        new MicError('unsupported', 'This browser cannot capture the microphone without Web Audio.'),
+      );
       return false;
     }
     let ctx: AudioContext;
@@ -204,31 +217,36 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     } else {
       this.#release = this.#bridge.hold();
       this.#offContext = this.#bridge.on('context', (c) => void this.#wire(c, gen));
-      ctx = this.#bridge.context;
+      ctx = shared!;
     }
     return this.#wire(ctx, gen);
+  }
+
+  /** Howler's context, or null when Howler has no Web Audio. */
+  #sharedContext(): AudioContext | null {
+    try {
+      return this.#bridge.context;
+    } catch {
+      return null;
+    }
   }
 
   /** The track processor dropped audio: in 'auto', past the budget, move to the worklet. */
   #trackDropped(ms: number): void {
     if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
       return;
-    const now = performance.now();
-    this.#drops.push([now, ms]);
-    while (this.#drops.length && this.#drops[0]![0] < now - DROP_WINDOW_MS) this.#drops.shift();
-    let total = 0;
-    for (const [, d] of this.#drops) total += d;
-    if (total < DROP_BUDGET_MS) return;
-    this.#leaveTrackProcessor();
+    if (this.#drops.add(performance.now(), ms)) this.#leaveTrackProcessor();
   }
 
   /** 'auto' only: the track processor drops or delays audio; the worklet takes over. */
   #leaveTrackProcessor(): void {
     if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
       return;
+    // Nowhere to go without Web Audio: a late track processor beats no microphone.
+    if (typeof AudioContext === 'undefined' && !this.#sharedContext()) return;
     trackProcessorDrops = true;
     this.#switching = true;
-    this.#drops = [];
+    this.#drops.clear();
     const stream = this.#stream;
     const gen = this.#gen;
     if (!stream) return;
@@ -295,7 +313,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.#chunks = 0;
     this.#gaps = 0;
     this.#gapMs = 0;
-    this.#drops = [];
+    this.#drops.clear();
     this.#setTalking(false);
     if (wasOpen) this.emit('close');
   }

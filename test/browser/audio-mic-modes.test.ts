@@ -231,4 +231,46 @@ describe('MicCapture', () => {
       await browser.close();
     }
   });
+
+  it.each(METHODS)(
+    '%s: with Howler in HTML5 Audio mode (no Web Audio to share) the microphone still captures',
+    async (method) => {
+      const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
+      try {
+        const { page, errors } = await open(browser);
+        const r = await page.evaluate(async (method) => {
+          const { lab } = window;
+          // What a game gets with `Howler.usingWebAudio = false` (or html5 forced): no context.
+          const html5 = {
+            ctx: null,
+            masterGain: null,
+            autoSuspend: true,
+            usingWebAudio: false,
+            volume: () => 1,
+          };
+          const chunks: Int16Array[] = [];
+          const errs: string[] = [];
+          const mic = new lab.audio.MicCapture(new lab.audio.HowlerBridge(html5), {
+            mode: 'open',
+            voiceProcessing: false,
+            capture: method,
+            onChunk: (pcm) => chunks.push(pcm.slice()),
+          });
+          mic.on('error', (e) => errs.push(e.kind));
+          const ok = await mic.start();
+          await lab.until(() => chunks.length > 60, 5000, 'chunks');
+          const loud = chunks.filter((c) => c.some((v) => Math.abs(v) > 1000)).length;
+          const used = mic.captureMethod;
+          const own = mic.captureContext !== null;
+          mic.stop();
+          return { ok, errs, used, own, loud };
+        }, method);
+        expect(r).toMatchObject({ ok: true, errs: [], used: method, own: method === 'worklet' });
+        expect(r.loud).toBeGreaterThan(30);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
