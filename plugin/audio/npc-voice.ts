@@ -86,7 +86,10 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #levelValue = 0;
   /** The position changed while the voice was silent: applied (unsmoothed) before it next plays. */
   #positionDirty = false;
-  /** The pan and distance gain (or HRTF x, z) last scheduled: a smaller change is not worth an event. */
+  /**
+   * The pan and distance gain (or HRTF x, z) last scheduled, and when on the graph's clock: a
+   * smaller or sooner change is not worth an event (placeVoice). Forgotten with the graph.
+   */
   #applied = [NaN, NaN, NaN];
   /** The last move was put off (placeVoice): apply it on a later frame even if nothing moves. */
   #lagging = false;
@@ -199,7 +202,10 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     this.#setMode('listening');
   }
 
-  /** NPC position in world units. Smoothed, so calling it every frame is zipper-free. */
+  /**
+   * NPC position in world units. Call it (or the mixer's setListener) every frame: moves are
+   * smoothed, so that is zipper-free, and a move put off to spare the audio thread is made then.
+   */
   setPosition(x: number, y: number): void {
     if (x === this.#pos.x && y === this.#pos.y && !this.#lagging) return;
     this.#pos.x = x;
@@ -217,8 +223,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
   /**
    * Every frame the player walks, every voice of the scene moves relative to the listener, and
-   * each applied move is two automation events for the audio thread. A silent voice gains nothing
-   * from them: it takes its position at once when its next audio is pushed.
+   * each applied move is two automation events (three with HRTF) for the audio thread. A silent
+   * voice gains nothing from them: it takes its position at once when its next audio is pushed.
    */
   #moved(): void {
     if (this.#playing || this.#mode === 'speaking' || this.#pending.length > 0) this.#applyPosition(false);
@@ -321,6 +327,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (!g) return;
     this.#graph = null;
     teardownVoiceGraph(g);
+    this.#applied.fill(NaN);
+    this.#lagging = false;
     this.#playing = false;
     this.#currentTurn = -1;
     if (this.#mode === 'speaking') this.#setMode('listening');

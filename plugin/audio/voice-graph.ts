@@ -123,7 +123,8 @@ export function placeVoice(
     return true;
   const t = g.ctx.currentTime;
   // Larger moves at most every MOVE_INTERVAL_S: an automation call is the costliest thing in a
-  // plugin frame (~12 µs each, two per move, measured in the 200-NPC frame-cost walk), and the glide
+  // plugin frame (~12 µs each, two per move in stereo and three with HRTF, measured in the 200-NPC
+  // frame-cost walk); `last` must therefore be reset with the context whose clock it holds. The glide
   // (smoothing, 40 ms) already spreads each move over about that long, so nobody hears the spacing.
   if (!immediate && t - last[2]! < MOVE_INTERVAL_S) return false;
   last[0] = a;

@@ -119,15 +119,16 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
       voice = this.mixer.createVoice({ ...(c.spatialOptions ?? {}), model: c.spatial ?? 'stereo' });
     } catch (cause) {
       // Howler in HTML5 Audio mode (no Web Audio in this browser, or `html5` forced): the voice
-      // cannot play, but the conversation goes on in text and the mic still works.
-      this.#voiceError(cause as Error, 'NPC voices need Web Audio, so NPCs show text only: ');
+      // cannot play, but the conversation goes on in text, and the mic captures on its own context.
+      const html5 = !this.mixer.bridge.howler.ctx;
+      this.#voiceError(cause as Error, html5 ? 'NPC voices need Web Audio, so NPCs show text only: ' : '');
       return null;
     }
     voice.on('error', (cause) => this.#voiceError(cause));
     return voice;
   }
 
-  /** Said once per link: every NPC's voice fails the same way. */
+  /** Said once per scene (dispose() forgets it): every NPC's voice fails the same way. */
   #voiceError(cause: Error, prefix = ''): void {
     if (this.#voiceFailed) return;
     this.#voiceFailed = true;
@@ -232,6 +233,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     this.#bridge = null;
     this.#failed = false;
     this.#micFailed = false;
+    this.#voiceFailed = false;
     this.#pttDown = false;
   }
 }

@@ -148,7 +148,7 @@ describe('NpcVoice playback', () => {
       mixer.setListener(400, 300);
       talker.setPosition(400, 250);
       for (const v of silent) v.setPosition(800, 300); // right of the player
-      talker.push(lab.tone(440, 16000, 2, 0.5), 16000, 1);
+      talker.push(lab.tone(440, 16000, 5, 0.5), 16000, 1); // longer than the walk at any frame rate
       await lab.until(() => talker.mode === 'speaking', 3000);
       // Count automation events while the player walks 60 frames (one voice speaking, five silent).
       const proto = AudioParam.prototype as any;

@@ -236,6 +236,7 @@ describe('AudioLink: Howler without Web Audio (HTML5 Audio mode)', () => {
     expect(r.errors[0]!.message).toMatch(/Web Audio.*text only/);
     // A voice that failed to build keeps Howler's context free to auto-suspend.
     expect(r.link.mixer!.bridge.held).toBe(false);
+    expect(r.link.mixer!.bridge.listenerCount('context')).toBe(0);
     r.link.want(16000);
     await r.arrive(0);
     expect(r.mics.map((m) => m.starts)).toEqual([1]);
