@@ -49,3 +49,4 @@ export type { EndReason } from './protocol/close.js';
 export { MicError } from './audio/mic-errors.js';
 export type { HowlerLike } from './audio/howler-bridge.js';
 export type { MicMode } from './audio/mic-options.js';
+export type { SpatialOptions } from './audio/spatial.js';
