@@ -16,6 +16,7 @@ import {
   walkRoute,
   walkTo,
   type Snapshot,
+  type Waypoint,
 } from './helpers/player.js';
 
 const npc = (s: Snapshot, id: string) => s.npcs.find((n) => n.id === id)!;
@@ -27,9 +28,9 @@ const nextLine = (g: GameSession, id: string, before: string, what: string) =>
   );
 
 /** From Brenna at the gate back down the east side and west along the square to Mira. */
-const BRENNA_TO_MIRA: [number, number][] = [[466, 440], [384, 440], ...ROUTES.mira!];
+const BRENNA_TO_MIRA: Waypoint[] = [[466, 440], [384, 440], ...ROUTES.mira!];
 /** From Mira back to the square and east to Aldric. */
-const MIRA_TO_ALDRIC: [number, number][] = [
+const MIRA_TO_ALDRIC: Waypoint[] = [
   [300, 404],
   [384, 404],
   [384, 440],
