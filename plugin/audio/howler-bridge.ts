@@ -65,8 +65,14 @@ export class HowlerBridge extends Emitter<HowlerBridgeEvents> {
 
   /** Howler's current AudioContext (created on first use with `Howler.volume()`). */
   get context(): AudioContext {
+    const ctx = this.contextOrNull;
+    if (!ctx) throw new Error('Howler has no Web Audio context (Howler.usingWebAudio is false)');
+    return ctx;
+  }
+
+  /** The same, or null when Howler has no Web Audio (HTML5 Audio mode). */
+  get contextOrNull(): AudioContext | null {
     this.check();
-    if (!this.#current) throw new Error('Howler has no Web Audio context (Howler.usingWebAudio is false)');
     return this.#current;
   }
 

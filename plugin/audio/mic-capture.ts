@@ -189,7 +189,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     }
     if (gen !== this.#gen) return false;
     this.#workletPath = path;
-    const shared = this.#sharedContext();
+    const shared = this.#bridge.contextOrNull;
     // Howler in HTML5 Audio mode has no context to share: the worklet gets one of its own.
     const own = await path.dedicatedContext(
       stream,
@@ -222,15 +222,6 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     return this.#wire(ctx, gen);
   }
 
-  /** Howler's context, or null when Howler has no Web Audio. */
-  #sharedContext(): AudioContext | null {
-    try {
-      return this.#bridge.context;
-    } catch {
-      return null;
-    }
-  }
-
   /** The track processor dropped audio: in 'auto', past the budget, move to the worklet. */
   #trackDropped(ms: number): void {
     if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
@@ -243,7 +234,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     if (this.#captureChoice !== 'auto' || this.#switching || this.#graph?.method !== 'track-processor')
       return;
     // Nowhere to go without Web Audio: a late track processor beats no microphone.
-    if (typeof AudioContext === 'undefined' && !this.#sharedContext()) return;
+    if (typeof AudioContext === 'undefined' && !this.#bridge.contextOrNull) return;
     trackProcessorDrops = true;
     this.#switching = true;
     this.#drops.clear();

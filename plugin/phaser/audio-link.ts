@@ -120,7 +120,7 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     } catch (cause) {
       // Howler in HTML5 Audio mode (no Web Audio in this browser, or `html5` forced): the voice
       // cannot play, but the conversation goes on in text, and the mic captures on its own context.
-      const html5 = !this.mixer.bridge.howler.ctx;
+      const html5 = !this.mixer.bridge.contextOrNull;
       this.#voiceError(cause as Error, html5 ? 'NPC voices need Web Audio, so NPCs show text only: ' : '');
       return null;
     }
