@@ -77,7 +77,7 @@ export default tseslint.config(
       ],
     },
   },
-  // The layers below the Phaser plugin stay apart (design §2): the session speaks the protocol and
+  // The layers below the Phaser plugin stay apart (docs/design.md §2): the session speaks the protocol and
   // knows no NPCs, sounds or scenes; the audio layer knows no sessions or NPCs. Shared helpers
   // (the typed emitter) live in plugin/common.
   {

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { packageAliases } from './harness/repo.js';
 
-// Three tiers (design §7). Browser and e2e files drive real Chromium, which is heavy on a
+// Three tiers (docs/design.md §7). Browser and e2e files drive real Chromium, which is heavy on a
 // 2-core machine, so those run one file at a time.
 export default defineConfig({
   resolve: { alias: packageAliases() },

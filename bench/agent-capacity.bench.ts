@@ -1,5 +1,5 @@
 /**
- * Local agent capacity (design §8: ≥ 100 concurrent voice conversations on 2 cores with event-loop
+ * Local agent capacity (docs/design.md §8: ≥ 100 concurrent voice conversations on 2 cores with event-loop
  * lag p99 ≤ 20 ms): the number of conversations is raised until the agent breaks, and the bench
  * reports where: the last level that held and the first that broke, with the numbers at each step.
  *

@@ -1,6 +1,6 @@
 /**
  * Local agent turn latency: from the end-of-turn decision (a typed `user_message` received, or the
- * VAD's end of a spoken turn) to the first reply `audio` frame sent (design §8: ≤ 150 ms). The agent
+ * VAD's end of a spoken turn) to the first reply `audio` frame sent (docs/design.md §8: ≤ 150 ms). The agent
  * runs in its own process; the server's own timestamps give the figure, and the client's
  * send → first-audio time (one loopback hop each way) is reported next to it.
  * Run: npx tsx bench/agent-latency.bench.ts

@@ -1,5 +1,5 @@
 /**
- * Audio latency (design §8) of this plugin next to the official @elevenlabs/client 1.25 in
+ * Audio latency (docs/design.md §8) of this plugin next to the official @elevenlabs/client 1.25 in
  * WebSocket mode, against the same scripted local ConvAI server:
  *  - mic-to-wire: a tone switched on in the (synthetic) microphone -> the first user_audio_chunk
  *    carrying it leaves through WebSocket.send;

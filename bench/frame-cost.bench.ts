@@ -1,5 +1,5 @@
 /**
- * Frame cost: the plugin's per-frame work with N NPCs (design §8: median ≤ 0.1 ms at 200, ≤ 1 ms at
+ * Frame cost: the plugin's per-frame work with N NPCs (docs/design.md §8: median ≤ 0.1 ms at 200, ≤ 1 ms at
  * 10,000; p99 reported). Every frame is timed on its own, so the p99 is the p99 of single frames.
  *
  * 1. Node, the pure parts the plugin runs every frame: syncing every NPC position into the

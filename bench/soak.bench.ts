@@ -1,5 +1,5 @@
 /**
- * Soak (design §8, memory): does a long conversation leave anything behind?
+ * Soak (docs/design.md §8, memory): does a long conversation leave anything behind?
  *
  * Node: 30 simulated minutes of agent speech (SOAK_MINUTES) through AgentSession and the real local
  * agent, run faster than real time by holding SOAK_PARALLEL conversations at once (each paced at

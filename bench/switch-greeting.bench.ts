@@ -1,5 +1,5 @@
 /**
- * switch-to-greeting (design §8): the player crosses an NPC's enter radius → the greeting is audible
+ * switch-to-greeting (docs/design.md §8): the player crosses an NPC's enter radius → the greeting is audible
  * at the output tap (Howler's master gain, before the destination). Real Chromium, the real scene
  * plugin on Phaser 4, the real local agent. Two cases:
  *  - cold: no prewarm, the conversation opens when the player crosses the radius (target ≤ 400 ms);

@@ -1,6 +1,6 @@
 /**
  * Offline understanding (issue 15.4): the utterance sets (test/fixtures/intents/thornbury.tsv, our
- * own, and ../shared/intents-dev.tsv) played to the local agent the way players meet it, each line
+ * own, and test/fixtures/intents/intents-dev.tsv, the team's shared examples) played to the local agent the way players meet it, each line
  * to a fresh conversation with its NPC, at that NPC's quest moment (facts sent as context).
  *
  * - Typed: `user_message`. Scored: right intent (the tool it asked for, the words the answer must
@@ -23,7 +23,7 @@ import { MET_WITH, readIntentSet, score, type Outcome, type Utterance } from '..
 import { espeakPcm16k } from '../harness/speech.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SETS = (process.env.SETS ?? `test/fixtures/intents/thornbury.tsv,../shared/intents-dev.tsv`)
+const SETS = (process.env.SETS ?? `test/fixtures/intents/thornbury.tsv,test/fixtures/intents/intents-dev.tsv`)
   .split(',')
   .map((p) => root + p)
   .filter(existsSync);

@@ -1,6 +1,6 @@
 /**
  * Thornbury: the phaser-voice-agents sample game. Howler is initialised first and its AudioContext
- * handed to Phaser (design §4), so Phaser sounds, Howler sounds and the NPC voices share one clock
+ * handed to Phaser (docs/design.md §4), so Phaser sounds, Howler sounds and the NPC voices share one clock
  * and one master volume.
  */
 import * as Phaser from 'phaser';

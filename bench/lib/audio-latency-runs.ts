@@ -1,7 +1,7 @@
 /**
  * What one run of the audio-latency bench (bench/audio-latency.bench.ts) records, and how its runs
  * add up to the figures: the median over runs and the range, per-run ratios, the verdict against
- * design §8's targets and the readable table. figures.ts reads `metrics` as written here.
+ * docs/design.md §8's targets and the readable table. figures.ts reads `metrics` as written here.
  */
 import { median, percentile, round } from './report.js';
 

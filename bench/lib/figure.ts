@@ -1,5 +1,5 @@
 /**
- * One figure of design §8 as the summary shows it, and how it is taken from the benchmarks' JSON:
+ * One figure of docs/design.md §8 as the summary shows it, and how it is taken from the benchmarks' JSON:
  * the shapes, the dotted-path reader and the evaluation against the target. The list of figures
  * itself is figures.ts. Readers are defensive: a benchmark that changed shape or did not run yields
  * `missing`, never a crash.
@@ -16,7 +16,7 @@ export interface FigureDef {
   /** `max`: value must be ≤ target; `min`: ≥ target. */
   goal: 'max' | 'min';
   target: number;
-  /** The target as design §8 words it. */
+  /** The target as docs/design.md §8 words it. */
   targetText: string;
   value: (r: Results) => number | undefined;
   peer?: (r: Results) => number | undefined;

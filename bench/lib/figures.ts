@@ -1,5 +1,5 @@
 /**
- * The figures of design §8, each read from one benchmark's JSON: what it is, its target, and the
+ * The figures of docs/design.md §8, each read from one benchmark's JSON: what it is, its target, and the
  * peer's figure where a peer does the same job (the official @elevenlabs/client). How a figure is
  * evaluated is figure.ts.
  */

@@ -1,4 +1,4 @@
-/** The Markdown report of one `npm run bench`: figures against design §8, then each benchmark's run. */
+/** The Markdown report of one `npm run bench`: figures against docs/design.md §8, then each benchmark's run. */
 import type { Figure } from './figure.js';
 
 export interface BenchRun {
@@ -116,14 +116,14 @@ export function renderSummary(opts: {
         ]
       : []),
     'Absolute times on a shared 2-core machine are noisy; where the official `@elevenlabs/client` does the same job',
-    'it ran in the same process on the same machine, and the ratio is the figure to trust (design §8).',
+    'it ran in the same process on the same machine, and the ratio is the figure to trust (docs/design.md §8).',
     '',
     `**${pass} pass, ${miss} miss, ${missing} not measured** out of ${figures.length} figures; ` +
       (runs.every((r) => r.status === 'skipped')
         ? 'benchmarks not re-run (report from the results on disk).'
         : `${runs.filter((r) => r.status === 'ok').length} of ${runs.filter((r) => r.status !== 'skipped').length} benchmarks ran cleanly.`),
     '',
-    '| figure | ours | target (design §8) | peer | ratio | result | how it is measured |',
+    '| figure | ours | target (docs/design.md §8) | peer | ratio | result | how it is measured |',
     '|---|---|---|---|---|---|---|',
     ...figures.map(
       (f) =>

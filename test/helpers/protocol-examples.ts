@@ -1,7 +1,7 @@
-/** One valid example of every ConvAI message, both directions (shared/reference/convai-protocol.md §2). */
+/** One valid example of every ConvAI message, both directions (docs/convai-protocol.md §2). */
 import type { ClientMessage, ServerMessage } from '../../plugin/protocol/index.js';
 
-/** One valid example of every server message in convai-protocol.md §2.3 (taken from the reference). */
+/** One valid example of every server message in docs/convai-protocol.md §2.3 (taken from the reference). */
 export const SERVER_EXAMPLES: ServerMessage[] = [
   {
     type: 'conversation_initiation_metadata',

@@ -9,7 +9,7 @@
  * Where both must match exactly (formats, simple client messages) both directions are checked.
  *
  * Not covered because @elevenlabs/types 0.23 has no shape for them (they come from the server's own
- * contract, convai-protocol.md §2): `agent_response_complete`, `enclave_setup_config`,
+ * contract, docs/convai-protocol.md §2): `agent_response_complete`, `enclave_setup_config`,
  * `client_tool_call.expects_response`, `audio_event.is_final`, `client_tool_result.error_type`,
  * `interruption_event.reason`, and the flat `{"type":"error","message":…}` frame.
  */

@@ -1,7 +1,7 @@
 /**
  * The official @elevenlabs/client (text-only: its voice path needs a browser) against the local
  * agent: it must not be able to tell it from the real service. Node 20 has no global WebSocket, so
- * `ws` stands in (convai-protocol.md §10).
+ * `ws` stands in (docs/convai-protocol.md §10).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';

@@ -3,7 +3,7 @@ import { npcAgentToInitiation, npcAgentToOverride } from '../../plugin/phaser/ov
 import { decodeClientFrame, encodeClientMessage } from '../../plugin/protocol/index.js';
 
 describe('NPC agent config -> conversation_initiation_client_data', () => {
-  it('maps every overridable field of the design §3 table, and nothing else', () => {
+  it('maps every overridable field of the docs/design.md §3 table, and nothing else', () => {
     const init = npcAgentToInitiation({
       agent_id: 'agent_123',
       prompt: { text: 'You are Mira.', temperature: 0.7, max_tokens: 150 },

@@ -1,5 +1,5 @@
 /**
- * One conversation on one WebSocket, speaking the ConvAI protocol (shared/reference/convai-protocol.md):
+ * One conversation on one WebSocket, speaking the ConvAI protocol (docs/convai-protocol.md):
  * initiation → metadata (then a short gap, as the service leaves) → greeting → turns. Turns start from typed
  * `user_message`s or from the microphone stream (VAD decides the end of a spoken turn). Player
  * speech while the NPC talks is a barge-in: `interruption` + `agent_response_correction`, with ids

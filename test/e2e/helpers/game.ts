@@ -113,7 +113,7 @@ export function micTracks(page: Page): Promise<{ opened: number; live: number }>
 }
 
 /**
- * Test instrumentation: a stereo meter on Howler's master output (where NPC voices go, design §4),
+ * Test instrumentation: a stereo meter on Howler's master output (where NPC voices go, docs/design.md §4),
  * plus a recorder that samples the game's read-only snapshot every 25 ms, so short events (a whole
  * greeting while the test was still walking) are not missed. Per NPC it keeps: how long it spoke,
  * the left/right energy while it alone was speaking, the longest bubble text and every line said.
