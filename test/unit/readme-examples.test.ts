@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileNpcFile } from '../../plugin/npc/index.js';
 
 // The README's TypeScript examples are the first code a game developer copies: they must compile
 // against the real API, so a rename in the plugin fails here instead of in a user's editor. The
@@ -28,6 +29,12 @@ function examples(): { section: string; code: string }[] {
   return out;
 }
 
+/** Every ```yaml block of README.md that is a whole NPC file (it has `name:` and `agent:`). */
+function npcFileExamples(): string[] {
+  const blocks = readFileSync(`${root}README.md`, 'utf8').split(/^```yaml\s*$/m).slice(1);
+  return blocks.map((b) => b.split(/^```\s*$/m)[0]!).filter((b) => /^name:/m.test(b) && /^agent:/m.test(b));
+}
+
 /** Runs tsc on the README project: its exit status and everything it printed. */
 function tsc(): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -48,6 +55,17 @@ describe('README examples', () => {
     const sections = examples().map((e) => e.section);
     for (const s of ['Talking NPCs', 'AgentSession', 'Voice audio', 'local agent'])
       expect(sections.some((x) => x.includes(s))).toBe(true);
+  });
+
+  // A level designer starts from this example: it must pass `voice-agents validate` as printed.
+  it('its NPC file example compiles with no error and no warning', () => {
+    const files = npcFileExamples();
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    for (const text of files) {
+      const r = compileNpcFile(text, 'readme.npc.yaml');
+      const said = [...(r.ok ? [] : r.errors), ...r.warnings].map((e) => `${e.line}: ${e.message}`);
+      expect(said).toEqual([]);
+    }
   });
 
   it('compile against the package as it is (tsc exits 0)', async () => {
