@@ -27,6 +27,12 @@ const pureBan = {
   ],
 };
 
+/** For Node code (server, vite): the browser layers are out of reach. */
+const browserLayers = {
+  group: ['phaser', 'howler', '**/phaser/**', '**/audio/**', '**/session/**', '**/proximity/**'],
+  message: 'Node code does not import the browser layers (phaser, audio, session, proximity).',
+};
+
 // One privacy convention, chosen for readers: `#name` is private at run time too, so what a class
 // hides cannot be read or patched from outside, and the name says so wherever it is used. A private
 // constructor has no `#` form and stays.
@@ -121,6 +127,46 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // plugin/common holds what browser and Node layers share (the typed emitter, a lazy value): it
+  // stands on nothing, so any layer may use it without depending on another.
+  {
+    files: ['plugin/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeModules, message: 'plugin/common runs in browsers too: no Node built-ins.' },
+            {
+              group: ['phaser', 'howler', 'ws', 'vite', 'playwright-core'],
+              message: 'plugin/common uses no engines or libraries.',
+            },
+            { group: ['../**'], message: 'plugin/common imports nothing of ours outside itself.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Node code: the local agent, the broker and the CLI (server), and the Vite plugin (vite), which
+  // mounts them. Neither reaches into the browser layers; the server does not know the Vite plugin.
+  {
+    files: ['plugin/server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            browserLayers,
+            { group: ['vite', '**/vite/**'], message: 'The server does not depend on the Vite plugin.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['plugin/vite/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [browserLayers] }] },
   },
   // Benches measure the product with the shared harness (harness/), never with test code: a bench
   // that imports a test helper breaks when a test is tidied, and ties bench numbers to test internals.

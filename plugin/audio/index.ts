@@ -7,7 +7,7 @@ export type { MicCaptureOptions, MicCaptureEvents, MicMode, EchoGuardSource } fr
 export { MicError } from './mic-errors.js';
 export type { MicErrorKind } from './mic-errors.js';
 export { NpcVoice } from './npc-voice.js';
-export type { NpcVoiceOptions, NpcVoiceEvents, VoiceMode } from './npc-voice.js';
+export type { NpcVoiceOptions, NpcVoiceEvents, VoiceMode } from './voice-options.js';
 export { VoiceMixer } from './voice-mixer.js';
 export type { VoiceMixerEvents } from './voice-mixer.js';
 export type { SpatialOptions } from './spatial.js';

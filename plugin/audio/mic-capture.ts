@@ -4,6 +4,7 @@ import type { MicCaptureEvents, MicCaptureOptions, MicMode } from './mic-options
 import type { HowlerBridge } from './howler-bridge.js';
 import { classify, MicError } from './mic-errors.js';
 import { MicGate, rms16 } from './mic-gate.js';
+import { watchMicPermission } from './mic-permission.js';
 import { TrackCapture, trackProcessorAvailable, type CaptureSink } from './track-capture.js';
 import type { WorkletCapture } from './worklet-capture.js';
 
@@ -38,7 +39,7 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
   readonly #captureChoice: 'auto' | 'track-processor' | 'worklet';
   #release: (() => void) | null = null;
   #offContext: (() => void) | null = null;
-  #permission: PermissionStatus | null = null;
+  #unwatchPermission: (() => void) | null = null;
   #gen = 0;
   #level = 0;
   #talking = false;
@@ -167,7 +168,10 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     }
     this.#stream = stream;
     for (const t of stream.getAudioTracks()) t.addEventListener('ended', this.#onTrackEnded);
-    void this.#watchPermission(gen);
+    void watchMicPermission(this.#onRevoked).then((unwatch) => {
+      if (gen === this.#gen) this.#unwatchPermission = unwatch;
+      else unwatch?.();
+    });
     if (byTrack && this.#readTrack(stream)) {
       this.emit('open');
       return true;
@@ -291,8 +295,8 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     }
     this.#offContext?.();
     this.#offContext = null;
-    if (this.#permission) this.#permission.onchange = null;
-    this.#permission = null;
+    this.#unwatchPermission?.();
+    this.#unwatchPermission = null;
     this.#release?.();
     this.#release = null;
     if (this.#own) {
@@ -381,21 +385,9 @@ export class MicCapture extends Emitter<MicCaptureEvents> {
     this.#fail(new MicError('unplugged', 'The microphone was disconnected.'));
   };
 
-  async #watchPermission(gen: number): Promise<void> {
-    try {
-      const status = await navigator.permissions?.query({ name: 'microphone' as PermissionName });
-      if (!status || gen !== this.#gen) return;
-      this.#permission = status;
-      // Chrome reports a reset permission as 'prompt' (and then ends the track); either way the
-      // grant is gone, which the game should show as such rather than as an unplugged device.
-      status.onchange = () => {
-        if (status.state !== 'granted' && this.#stream)
-          this.#fail(new MicError('revoked', 'Microphone permission was revoked.'));
-      };
-    } catch {
-      // Firefox and older Safari cannot query 'microphone'; track 'ended' still covers revocation.
-    }
-  }
+  #onRevoked = (): void => {
+    if (this.#stream) this.#fail(new MicError('revoked', 'Microphone permission was revoked.'));
+  };
 
   #fail(err: MicError): void {
     this.stop();

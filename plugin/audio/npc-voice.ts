@@ -2,7 +2,7 @@ import { Emitter } from '../common/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
 import { bytesToPcm16, cachedDesign } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
-import { SPATIAL_DEFAULTS, type SpatialOptions } from './spatial.js';
+import { voiceOptions, type NpcVoiceEvents, type NpcVoiceOptions, type VoiceMode } from './voice-options.js';
 import { lazy } from '../common/lazy.js';
 import type { VoiceOut } from './worklets/voice-processor.js';
 import { loadWorklet } from './worklet-loader.js';
@@ -13,43 +13,6 @@ import {
   VOICE_PROCESSOR,
   type VoiceGraph,
 } from './voice-graph.js';
-
-export interface NpcVoiceOptions extends SpatialOptions {
-  /** Voice volume (before Howler's master volume). Default 1. */
-  volume?: number;
-  /** Fade length of flush() (barge-in/skip). Default 8 ms: silent (< -40 dB) about 10 ms after the call. */
-  flushFadeMs?: number;
-  /** Fade at an underrun and on resume, so late chunks never click. Default 2 ms. */
-  edgeFadeMs?: number;
-  /** Initial lead before a turn plays (0 = as soon as the first chunk arrives). */
-  leadMs?: number;
-  /** Lead added per underrun, and removed per clean turn. Default 20 ms. */
-  leadStepMs?: number;
-  /** Lead ceiling. Default 160 ms. */
-  leadMaxMs?: number;
-  /** How long the queue must stay empty before the voice reports 'listening'. Default 150 ms. */
-  drainHoldMs?: number;
-}
-
-export type VoiceMode = 'speaking' | 'listening';
-
-export interface NpcVoiceEvents {
-  /** The queue started playing (a turn became audible). */
-  speaking: (turnId: number) => void;
-  /** The queue drained (after drainHoldMs), or the turn was flushed. */
-  listening: () => void;
-  /** A turn started playing; playbackPositionMs counts from here. */
-  turnstart: (turnId: number) => void;
-  /** flush() finished its fade: output is silent. `playedMs` is what the player actually heard. */
-  flushed: (turnId: number, playedMs: number) => void;
-  /** A chunk arrived late and the voice paused for it (the lead grows). */
-  underrun: (turnId: number) => void;
-  /**
-   * The voice's worklet could not load, so it stays silent: a `WorkletBlockedError` when the page's
-   * Content-Security-Policy refuses both blob: and data: scripts.
-   */
-  error: (error: Error) => void;
-}
 
 interface Pending {
   pcm: Int16Array;
@@ -101,17 +64,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   constructor(bridge: HowlerBridge, opts: NpcVoiceOptions = {}) {
     super();
     this.#bridge = bridge;
-    this.#opts = {
-      ...SPATIAL_DEFAULTS,
-      volume: 1,
-      flushFadeMs: 8,
-      edgeFadeMs: 2,
-      leadMs: 0,
-      leadStepMs: 20,
-      leadMaxMs: 160,
-      drainHoldMs: 150,
-      ...stripUndefined(opts),
-    };
+    this.#opts = voiceOptions(opts);
     // Throws when Howler has no Web Audio: before anything is held or subscribed.
     const ctx = bridge.context;
     this.#release = bridge.hold();
@@ -387,10 +340,6 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (mode === 'speaking') this.emit('speaking', turn);
     else this.emit('listening');
   }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** After the voice processor's chunk failed to arrive, the soonest the next audio fetches it again. */

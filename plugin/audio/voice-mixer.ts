@@ -1,6 +1,7 @@
 import { Emitter } from '../common/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
-import { NpcVoice, type NpcVoiceOptions } from './npc-voice.js';
+import { NpcVoice } from './npc-voice.js';
+import type { NpcVoiceOptions } from './voice-options.js';
 
 export interface VoiceMixerEvents {
   /** Whether any NPC voice is speaking changed (drives the open-mic echo guard). */

@@ -24,6 +24,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../harness/browser.js';
 import { repoRoot } from '../../harness/repo.js';
 import { compileNpcFile } from '../../plugin/npc/index.js';
+import { until } from '../helpers/poll.js';
 
 const SECTION = '## Talking NPCs in your Phaser scene';
 
@@ -169,9 +170,12 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     let said = '';
     vite.stdout.on('data', (d) => (said += d));
     vite.stderr.on('data', (d) => (said += d));
-    const t0 = Date.now();
-    while (!said.includes('voice-agents broker:') && Date.now() - t0 < 60_000)
-      await new Promise((r) => setTimeout(r, 100));
+    await until(() => said.includes('voice-agents broker:'), {
+      what: 'the dev server to say what it runs',
+      timeout: 60_000,
+      interval: 100,
+      context: () => said,
+    });
     // The same host as Vite's own "Local:" line (the server was started with --host 127.0.0.1). Vite
     // colours its lines when it thinks a terminal reads them (CI=true does): compare the plain text.
     said = said.replace(/\x1b\[[0-9;]*m/g, '');

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute } from './helpers/player.js';
+import { poll } from '../helpers/poll.js';
 
 const IDLE_MS = 8_000;
 
@@ -58,14 +59,11 @@ describe('standing still at a villager until the agent ends the conversation', (
       return s;
     };
     // Her conversation ends (she goes idle) while the player stands there...
-    const silentSince = Date.now();
-    for (;;) {
-      const s = await watch();
-      if (s.npcs.find((n) => n.id === 'mira')!.state === 'idle') break;
-      if (Date.now() - silentSince > IDLE_MS + 20_000)
-        throw new Error('the idle timeout never ended the conversation');
-      await g.page.waitForTimeout(250);
-    }
+    await poll(watch, (s) => s.npcs.find((n) => n.id === 'mira')!.state === 'idle', {
+      what: 'the idle timeout to end the conversation',
+      timeout: IDLE_MS + 20_000,
+      interval: 250,
+    });
     expect(await soundToIdle).toBeGreaterThan(IDLE_MS - 2_000); // the timeout, not something else
     // ...and a while after, nothing shows up.
     for (const until = Date.now() + 3_000; Date.now() < until;) {

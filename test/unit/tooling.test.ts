@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageAliases } from '../../harness/repo.js';
 
@@ -41,5 +42,25 @@ describe('package layout', () => {
     expect(pkg.peerDependencies.howler).toMatch(/^\^2\.2/);
     expect(pkg.dependencies?.phaser).toBeUndefined();
     expect(pkg.dependencies?.howler).toBeUndefined();
+  });
+
+  // Issue 17.4: the aliases are written in harness/repo.ts (Vite, Vitest, the benches) and again as
+  // TypeScript `paths` in the tsconfigs that compile repo code; each path must name the same file.
+  it('every tsconfig that maps the package names maps them to the files harness/repo.ts does', () => {
+    const aliases = packageAliases('4');
+    const configs = [
+      'tsconfig.json',
+      'test/types/readme/tsconfig.json',
+      'test/types/consumer-3/tsconfig.json',
+      'test/types/consumer-4/tsconfig.json',
+    ];
+    for (const file of configs) {
+      const config = JSON.parse(readFileSync(`${root}${file}`, 'utf8'));
+      const paths: Record<string, string[]> = config.compilerOptions.paths;
+      const ours = Object.entries(paths).filter(([name]) => name.startsWith('phaser-voice-agents'));
+      expect(ours.length, file).toBeGreaterThan(0);
+      for (const [name, [target]] of ours)
+        expect(resolve(dirname(`${root}${file}`), target!), `${file}: ${name}`).toBe(aliases[name]);
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { sayings } from './understand/lexicon.js';
 import { lexiconFor } from './understand/match.js';
 import type { NpcDefinition } from '../../npc/types.js';
+import { NPC_DEFAULTS as D } from '../../npc/defaults.js';
 import type { ConversationInitiationClientData, DynamicVariableValue } from '../../protocol/index.js';
 import type { RecognizerHints } from '../speech/recognizer.js';
 import { substituteVariables } from '../speech/text.js';
@@ -19,10 +20,17 @@ export const DEFAULT_PERSONA: NpcDefinition = {
     first_message: "Hello! I'm the offline local agent. Type a message and I'll answer.",
     language: 'en',
   },
-  proximity: { radius: 96, exit_radius: 128, priority: 0, dwell_ms: 250, prewarm_radius: 192 },
-  bubble: { max_width: 220 },
+  // What a file that leaves these out gets (one source: npc/defaults.ts).
+  proximity: {
+    radius: D.radius,
+    exit_radius: D.exit_radius,
+    priority: D.priority,
+    dwell_ms: D.dwell_ms,
+    prewarm_radius: D.prewarm_radius,
+  },
+  bubble: { max_width: D.max_width },
   local: {
-    voice: { engine_voice: 'en-us', rate: 175, pitch: 50 },
+    voice: { engine_voice: D.engine_voice, rate: D.rate, pitch: D.pitch },
     replies: [
       { when: ['hello', 'hi', 'hey'], say: 'Hello there! What can I do for you?' },
       { when: ['bye', 'goodbye'], say: 'Goodbye!' },

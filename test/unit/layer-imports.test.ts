@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import { repoRoot } from '../../harness/repo.js';
+
+// Issue 17.1: the layers of plugin/ (docs/design.md §2) are held by lint rules, and `npm test` runs
+// lint. This proves each folder's rule fires on an import across its line and lets a legal one
+// through, so an edit of eslint.config.js cannot quietly switch a layer's rule off.
+const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
+  {
+    file: 'plugin/protocol/planted.ts',
+    forbidden: ['node:fs', 'phaser', '../session/index.js'],
+    allowed: ['./messages.js'],
+  },
+  {
+    file: 'plugin/proximity/planted.ts',
+    forbidden: ['../phaser/index.js', 'node:path'],
+    allowed: ['./grid.js'],
+  },
+  { file: 'plugin/npc/planted.ts', forbidden: ['node:fs', '../server/index.js'], allowed: ['./defaults.js'] },
+  {
+    file: 'plugin/session/planted.ts',
+    forbidden: ['../npc/index.js', '../audio/index.js', 'howler', 'node:net'],
+    allowed: ['../protocol/index.js', '../common/emitter.js'],
+  },
+  {
+    file: 'plugin/audio/planted.ts',
+    forbidden: ['../session/index.js', '../npc/index.js', '../server/index.js'],
+    allowed: ['../protocol/index.js', '../common/emitter.js'],
+  },
+  {
+    file: 'plugin/phaser/planted.ts',
+    forbidden: ['../server/index.js', '../vite/index.js', 'node:fs', 'ws'],
+    allowed: ['../audio/index.js', '../session/index.js', '../npc/index.js'],
+  },
+  {
+    file: 'plugin/common/planted.ts',
+    forbidden: ['../protocol/index.js', 'node:events', 'phaser'],
+    allowed: ['./emitter.js'],
+  },
+  {
+    file: 'plugin/server/agent/planted.ts',
+    forbidden: ['../../phaser/index.js', '../../audio/index.js', '../../vite/index.js', 'howler'],
+    allowed: ['../../npc/index.js', '../../protocol/index.js', 'node:fs', 'ws'],
+  },
+  {
+    file: 'plugin/vite/planted.ts',
+    forbidden: ['../phaser/index.js', '../session/index.js'],
+    allowed: ['../server/broker/mount.js', '../npc/index.js', 'node:fs', 'vite'],
+  },
+];
+
+describe('the layers of plugin/ are held by lint', () => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const lint = async (filePath: string, from: string) => {
+    const text = `import * as planted from '${from}';\nexport const p = planted;\n`;
+    return (await eslint.lintText(text, { filePath })).flatMap((r) => r.messages.map((m) => m.ruleId));
+  };
+
+  for (const c of CASES) {
+    const name = `${c.file.split('/')[1]}: ${c.forbidden.join(', ')} refused; ${c.allowed.join(', ')} allowed`;
+    it(name, async () => {
+      const refused = ['no-restricted-imports'];
+      for (const from of c.forbidden) expect(await lint(c.file, from), from).toEqual(refused);
+      for (const from of c.allowed) expect(await lint(c.file, from), from).toEqual([]);
+    });
+  }
+});
