@@ -121,3 +121,35 @@ describe('replies that follow other replies', () => {
     ]);
   });
 });
+
+describe('replies that depend on facts (issue 15.3)', () => {
+  const file = (local: string) => `name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n${local}`;
+
+  it('a condition tests a fact the game sets (local.facts) or a reply remembers', () => {
+    const src = file(
+      '  facts: [has_lantern]\n  replies:\n' +
+        "    - when: [password]\n      if: [has_lantern, '!told_password']\n      say: Silver moon.\n      remember: [told_password]\n" +
+        '    - when: [password]\n      if: [told_password, quest=done, quest!=started]\n      say: I told you.\n' +
+        '  fallback: Hmm.\n',
+    );
+    // quest is neither set by the game nor remembered: the only error, at its place in the list.
+    expect(errors(src)).toEqual([
+      `mira.npc.yaml:${lineOf(src, 'quest=done')}:27 local.replies[1].if tests "quest", a fact this file never names: declare it under local.facts (the game sets it) or remember it in a reply (known: has_lantern, told_password)`,
+      `mira.npc.yaml:${lineOf(src, 'quest=done')}:39 local.replies[1].if tests "quest", a fact this file never names: declare it under local.facts (the game sets it) or remember it in a reply (known: has_lantern, told_password)`,
+    ]);
+    expect(errors(src.replace('facts: [has_lantern]', 'facts: [has_lantern, quest]'))).toEqual([]);
+  });
+
+  it('a misspelt fact or a malformed condition is an error that names the line', () => {
+    const typo = file(
+      '  facts: [has_lantern]\n  replies:\n    - when: [lantern]\n      if: [has_lanten]\n      say: Ah.\n',
+    );
+    expect(errors(typo)).toEqual([
+      `mira.npc.yaml:${lineOf(typo, 'has_lanten]')}:12 local.replies[0].if tests "has_lanten", a fact this file never names: declare it under local.facts (the game sets it) or remember it in a reply (known: has_lantern)`,
+    ]);
+    const bad = file("  facts: [a]\n  replies:\n    - when: [x]\n      if: ['!a=b']\n      say: X.\n");
+    expect(errors(bad)).toEqual([
+      `mira.npc.yaml:${lineOf(bad, '!a=b')}:12 local.replies[0].if[0] "!a=b" is not a condition; write a fact name (has_lantern), !fact, fact=value or fact!=value`,
+    ]);
+  });
+});
