@@ -88,6 +88,26 @@ export function wer(ref: string, hyp: string): number {
 }
 
 /** Noise at about -30 dBFS mixed in: a room, not a studio. */
+/**
+ * Where the speech in `pcm` ends: the end of its last 10 ms window within 26 dB of its loudest one.
+ * eSpeak NG ends a sentence with silence, and end of speech is measured from the last voiced sample
+ * (a player hears their own last word end there), not from the end of the buffer.
+ */
+function voicedEnd(pcm: Int16Array): number {
+  const W = 160;
+  const rms: number[] = [];
+  for (let i = 0; i < pcm.length; i += W) {
+    let e = 0;
+    const end = Math.min(pcm.length, i + W);
+    for (let k = i; k < end; k++) e += pcm[k]! * pcm[k]!;
+    rms.push(Math.sqrt(e / Math.max(1, end - i)));
+  }
+  const floor = Math.max(...rms) * 0.05;
+  let last = rms.length - 1;
+  while (last > 0 && rms[last]! < floor) last--;
+  return Math.min(pcm.length, (last + 1) * W);
+}
+
 function withNoise(pcm: Int16Array, seed: number): Int16Array {
   let s = seed || 1;
   const out = new Int16Array(pcm.length);
@@ -142,7 +162,9 @@ async function playTyped(url: string, u: Utterance, n: number): Promise<Played> 
 }
 
 async function playSpoken(url: string, u: Utterance, n: number): Promise<Played> {
-  const speech = withNoise(espeakPcm16k(u.spoken, VOICES[n % VOICES.length]), n + 1);
+  const clean = espeakPcm16k(u.spoken, VOICES[n % VOICES.length]);
+  const spokenEnd = voicedEnd(clean);
+  const speech = withNoise(clean, n + 1);
   const c = await connect(url, u.npc, u.facts ?? MET_WITH[u.npc] ?? {}, `bench-spoken-${n}`);
   try {
     await until(() => c.frames.find((f) => f.msg.type === 'agent_response'));
@@ -160,7 +182,7 @@ async function playSpoken(url: string, u: Utterance, n: number): Promise<Played>
           user_audio_chunk: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
         }),
       );
-      if (k + 320 >= speech.length && !endOfSpeech) endOfSpeech = performance.now();
+      if (k + 320 >= spokenEnd && !endOfSpeech) endOfSpeech = performance.now();
       const wait = t0 + (i + 1) * 20 - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (c.frames.slice(from).some((f) => f.msg.type === 'agent_response')) break;
