@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { BUSY_LINE } from '../../plugin/server/agent/conversation.js';
+import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
 import type { RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
@@ -20,10 +21,12 @@ interface Call {
   finished: boolean;
   cancelled: boolean;
   answer(r: string | RecognitionDeclined): void;
+  /** Answers to the peeks taken at the player's pauses, in order (only with `peeks: true`). */
+  peeks: ((r: string | RecognitionDeclined) => void)[];
 }
 
-/** A recognizer whose every utterance waits for the test to answer it. */
-function scripted(): Recognizer & { calls: Call[]; prepared: number } {
+/** A recognizer whose every utterance (and, with `peeks`, every peek) waits for the test to answer it. */
+function scripted({ peeks = false } = {}): Recognizer & { calls: Call[]; prepared: number } {
   const calls: Call[] = [];
   const r = {
     name: 'scripted',
@@ -35,9 +38,11 @@ function scripted(): Recognizer & { calls: Call[]; prepared: number } {
     start(_hints: unknown, _partial: unknown, options?: { owner?: object }) {
       let answer!: (x: string | RecognitionDeclined) => void;
       const result = new Promise<string | RecognitionDeclined>((resolve) => (answer = resolve));
-      const call: Call = { owner: options?.owner, finished: false, cancelled: false, answer };
+      const call: Call = { owner: options?.owner, finished: false, cancelled: false, answer, peeks: [] };
       calls.push(call);
+      const peek = () => new Promise<string | RecognitionDeclined>((resolve) => call.peeks.push(resolve));
       return {
+        ...(peeks ? { peek } : {}),
         write() {},
         finish() {
           call.finished = true;
@@ -118,5 +123,95 @@ describe('spoken turns and the recognizer', () => {
     expect(rec.calls.map((k) => k.cancelled)).toEqual([false, false]);
     c.close();
     await until(() => rec.calls.every((k) => k.cancelled));
+  });
+});
+
+// The detector reports a pause after 350 ms of silence and would end the turn after 600; the tests
+// send less silence than that, so only the early end can answer.
+describe('a pause that ends the turn (the brain is sure of the words)', () => {
+  let agent: LocalAgent | null = null;
+  afterEach(async () => {
+    await agent?.close();
+    agent = null;
+  });
+
+  async function start(recognizer: Recognizer): Promise<ScriptedClient> {
+    agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
+    const c = await ScriptedClient.connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    return c;
+  }
+  const say = (c: ScriptedClient, text: string, silenceMs: number) => {
+    for (const chunk of chunks20ms(speechLike(text))) c.sendAudio(chunk);
+    for (const chunk of chunks20ms(silence(silenceMs))) c.sendAudio(chunk);
+  };
+
+  it('answers at the pause when the words are a question the NPC answers, decoding them once', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'do you sell healing potions', 450);
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!('do you sell healing potions');
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
+    expect(c.of('user_transcript')[0]!.msg.user_transcription_event.user_transcript).toBe(
+      'do you sell healing potions',
+    );
+    // The peek was the turn's transcript: the utterance was released, never decoded again.
+    expect(rec.calls[0]!.finished).toBe(false);
+    expect(rec.calls[0]!.cancelled).toBe(true);
+    c.close();
+  });
+
+  it('waits for the full silence when the words are not enough, and uses the pause’s transcript then', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'the of and to', 450);
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!('the of and to');
+    // Not sure of those words: the turn is still open, nothing is said.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.of('agent_response')).toEqual([]);
+    for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk); // the silence reaches 600 ms
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe(QUIET_NPC.local.say_again ?? SAY_AGAIN);
+    expect(c.of('user_transcript')).toEqual([]); // asked again: the junk is not shown as heard
+    expect(rec.calls[0]!.finished).toBe(false);
+    c.close();
+  });
+
+  it('keeps the turn open when the player goes on after the pause, and answers the whole of it', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'where is the', 450);
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    say(c, 'guild master', 900); // voice again, then the silence that ends the turn
+    await until(() => rec.calls[0]!.finished);
+    // The peek's answer comes late and would be sure: it must not end or answer anything now.
+    rec.calls[0]!.peeks[0]!('potion');
+    rec.calls[0]!.answer('where is the guild master');
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.of('agent_response')).toHaveLength(1);
+    expect(rec.calls).toHaveLength(1);
+    c.close();
+  });
+
+  it('never ends a turn early without the pause length, or when switched off', async () => {
+    const rec = scripted({ peeks: true });
+    agent = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: rec,
+      llm: false,
+      speechEngine: 'babble',
+      vad: { pauseMs: 0 },
+    });
+    const c = await ScriptedClient.connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    say(c, 'do you sell healing potions', 900);
+    await until(() => rec.calls[0]?.finished === true);
+    expect(rec.calls[0]!.peeks).toEqual([]);
+    c.close();
   });
 });

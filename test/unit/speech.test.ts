@@ -164,6 +164,37 @@ describe('turn detection', () => {
     return { events, turnAt };
   }
 
+  it('reports a pause of 350 ms in confirmed speech once, and voice coming back; endTurn() ends the turn', async () => {
+    const events: string[] = [];
+    const d = await createTurnDetector({
+      onSpeechConfirmed: () => events.push('confirmed'),
+      onPause: () => events.push('pause'),
+      onResume: () => events.push('resume'),
+      onTurnEnd: () => events.push('turn'),
+      onDiscard: () => events.push('discard'),
+    });
+    const feed = (pcm: Int16Array) => {
+      for (const c of chunks20ms(pcm)) d.push(c);
+    };
+    feed(speechLike('do you sell healing potions'));
+    feed(silence(250));
+    expect(events).toEqual(['confirmed']); // not yet a pause
+    feed(silence(200));
+    expect(events).toEqual(['confirmed', 'pause']);
+    feed(silence(50));
+    expect(events).toEqual(['confirmed', 'pause']); // the same pause is reported once
+    feed(speechLike('and lanterns'));
+    expect(events).toEqual(['confirmed', 'pause', 'resume']);
+    feed(silence(450));
+    expect(events).toEqual(['confirmed', 'pause', 'resume', 'pause']);
+    d.endTurn();
+    expect(events).toEqual(['confirmed', 'pause', 'resume', 'pause', 'turn']);
+    d.endTurn(); // no turn in progress: nothing happens
+    feed(silence(1000));
+    expect(events.filter((e) => e === 'turn')).toHaveLength(1);
+    d.destroy();
+  });
+
   it('ends a turn after the hangover of silence, not before', async () => {
     const speech = speechLike('do you sell healing potions');
     const { events, turnAt } = await run([silence(300), speech, silence(1000)]);

@@ -53,6 +53,12 @@ export type BrainStep =
 export interface Brain {
   readonly name: string;
   respond(userText: string, ctx: BrainContext, signal: AbortSignal): AsyncIterable<BrainStep>;
+  /**
+   * Whether it would answer these words (spoken) rather than ask again: then a player's short pause
+   * ends their turn, instead of the full silence that ends a turn otherwise. Without it (an LLM,
+   * which answers anything) the agent always waits for that silence.
+   */
+  sure?(userText: string, ctx: BrainContext): boolean;
 }
 
 /** One matcher per NPC's replies (the plan's definition is shared by its conversations). */
@@ -119,26 +125,34 @@ export function understood(ctx: BrainContext): void {
 const enoughToAct = (evidence: number, words: number) =>
   evidence >= 1.5 || evidence / Math.max(1, words) >= 0.25;
 
+/**
+ * The local brain's reading of the player's words: the reply, whether its tool may run, and whether
+ * spoken words are too unsure to act on. Recognized speech that no reply explains, or that would
+ * act on too little of its reply, is more likely the recognizer's junk than the player's words.
+ */
+function decide(userText: string, ctx: BrainContext) {
+  // What the NPC said last: a reply's id, or its greeting when it has said nothing else yet.
+  const said = ctx.notes?.get(LAST_REPLY);
+  const after =
+    typeof said === 'string' ? said : ctx.history.some((t) => t.role === 'assistant') ? 'greeting' : undefined;
+  const { reply, toolAllowed, evidence, words } = matcherFor(ctx.plan.npc.local).understand(
+    userText,
+    after,
+    (name) => factOf(ctx, name),
+  );
+  const unsure = !reply || (!!reply.tool && toolAllowed && !enoughToAct(evidence, words));
+  return { reply, toolAllowed, unsure };
+}
+
 export function createLocalBrain(): Brain {
   return {
     name: 'npc-rules',
+    sure: (userText, ctx) => !decide(userText, ctx).unsure,
     async *respond(userText, ctx) {
       const local = ctx.plan.npc.local;
-      // What the NPC said last: a reply's id, or its greeting when it has said nothing else yet.
-      const said = ctx.notes?.get(LAST_REPLY);
-      const after =
-        typeof said === 'string'
-          ? said
-          : ctx.history.some((t) => t.role === 'assistant')
-            ? 'greeting'
-            : undefined;
-      const { reply, toolAllowed, evidence, words } = matcherFor(local).understand(userText, after, (name) =>
-        factOf(ctx, name),
-      );
-      // Recognized speech that no reply explains, or that would act on too little of its reply, is
-      // more likely the recognizer's junk than the player's words: ask again rather than answer
-      // something else. Asked once already, the fallback says what the NPC does know.
-      const unsure = !reply || (!!reply.tool && toolAllowed && !enoughToAct(evidence, words));
+      const { reply, toolAllowed, unsure } = decide(userText, ctx);
+      // Unsure of spoken words: ask again rather than answer something else. Asked once already,
+      // the fallback says what the NPC does know.
       if (ctx.spoken && unsure) {
         ctx.notes?.set(LAST_REPLY, '');
         yield { kind: 'text', text: unheardLine(ctx), final: true, unheard: true };
@@ -169,6 +183,7 @@ export function createLocalBrain(): Brain {
 export function cappedBrain(brain: Brain, maxChars: number): Brain {
   return {
     name: brain.name,
+    ...(brain.sure ? { sure: brain.sure.bind(brain) } : {}),
     async *respond(userText, ctx, signal) {
       let said = 0;
       for await (const step of brain.respond(userText, ctx, signal)) {

@@ -122,6 +122,8 @@ export class Conversation {
         this.#turns.interrupt();
       },
       turn: (t) => this.#onVoiceTurn(t),
+      // With the client's own recognizer its words are the turn's: no reason to cut the player short.
+      sure: (text) => !this.#clientAsr && this.#turns.wouldAnswer(text),
       crash: (err) => this.#crash(err),
     });
     this.#idle.input();

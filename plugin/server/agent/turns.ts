@@ -6,7 +6,7 @@
  */
 import type { ServerMessage, AudioFormatInfo } from '../../protocol/index.js';
 import { SentenceStream, splitSentences } from '../speech/text.js';
-import type { Brain, ChatTurn } from './brain.js';
+import type { Brain, BrainContext, ChatTurn } from './brain.js';
 import type { LocalAgentNotice } from './channel.js';
 import type { ContextStore } from './context-store.js';
 import type { SessionPlan } from './persona.js';
@@ -131,6 +131,34 @@ export class Turns {
     void this.#finish(turn);
   }
 
+  /**
+   * Whether the brain would answer these spoken words now rather than ask again (Brain.sure): the
+   * player's pause may then end their turn. False for a brain that cannot tell.
+   */
+  wouldAnswer(text: string): boolean {
+    const mind = this.#mind;
+    if (!mind?.brain.sure || !this.#open) return false;
+    return mind.brain.sure(text, this.#brainContext(mind, this.#history.slice(), new Map(), true));
+  }
+
+  #brainContext(
+    mind: TurnMind,
+    history: ChatTurn[],
+    toolResults: Map<string, string>,
+    spoken: boolean,
+  ): BrainContext {
+    return {
+      plan: mind.plan,
+      history,
+      context: this.#link.context.entries,
+      variables: mind.plan.variables,
+      toolResults,
+      notes: this.#brainNotes,
+      ...(mind.memory ? { memory: mind.memory } : {}),
+      spoken,
+    };
+  }
+
   /** The player's words. `heardAs`: spoken words, with the event id of their transcript (sent once the brain took them). */
   async reply(text: string, startedAt = performance.now(), heardAs?: number): Promise<void> {
     const mind = this.#mind;
@@ -146,16 +174,7 @@ export class Turns {
     let unheard = false;
     const steps = mind.brain.respond(
       text,
-      {
-        plan: mind.plan,
-        history,
-        context: link.context.entries,
-        variables: mind.plan.variables,
-        toolResults,
-        notes: this.#brainNotes,
-        ...(mind.memory ? { memory: mind.memory } : {}),
-        spoken: heardAs !== undefined,
-      },
+      this.#brainContext(mind, history, toolResults, heardAs !== undefined),
       turn.abort.signal,
     );
     for await (const step of steps) {

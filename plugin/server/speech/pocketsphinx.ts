@@ -268,7 +268,16 @@ export function createPocketsphinxRecognizer(
       const chunks: Buffer[] = [];
       let bytes = 0;
       let state: 'open' | 'finished' | 'cancelled' = 'open';
-      let cancelQueued: (() => void) | null = null;
+      /** Decodes submitted and not yet settled (a peek, then the finish): cancel() withdraws them. */
+      const jobs = new Set<() => void>();
+      const decode = async (audio: Buffer): Promise<string | RecognitionDeclined> => {
+        const job = pool.submit(startOptions.owner ?? stream, gram, audio);
+        jobs.add(job.cancel);
+        const r = await job.result;
+        jobs.delete(job.cancel);
+        if (dumpDir) dumpUtterance(dumpDir, audio, r.ok ? r.text : `declined-${r.reason}`);
+        return r.ok ? r.text.trim() : { declined: r.reason };
+      };
       const stream: RecognizerStream = {
         write(pcm) {
           if (state !== 'open' || bytes >= MAX_UTTERANCE_BYTES) return;
@@ -276,23 +285,23 @@ export function createPocketsphinxRecognizer(
           chunks.push(b);
           bytes += b.length;
         },
+        async peek(): Promise<string | RecognitionDeclined> {
+          if (state !== 'open') return { declined: 'cancelled' };
+          return decode(Buffer.concat(chunks, bytes));
+        },
         async finish(): Promise<string | RecognitionDeclined> {
           if (state !== 'open') return { declined: 'cancelled' };
           state = 'finished';
           const audio = Buffer.concat(chunks, bytes);
-          const job = pool.submit(startOptions.owner ?? stream, gram, audio);
           chunks.length = 0;
-          cancelQueued = job.cancel;
-          const r = await job.result;
-          cancelQueued = null;
-          if (dumpDir) dumpUtterance(dumpDir, audio, r.ok ? r.text : `declined-${r.reason}`);
-          return r.ok ? r.text.trim() : { declined: r.reason };
+          return decode(audio);
         },
         cancel() {
           if (state === 'cancelled') return;
           state = 'cancelled';
           chunks.length = 0;
-          cancelQueued?.();
+          for (const withdraw of jobs) withdraw();
+          jobs.clear();
         },
       };
       return stream;

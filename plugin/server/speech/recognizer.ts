@@ -27,6 +27,12 @@ export interface RecognitionDeclined {
 export interface RecognizerStream {
   /** 16 kHz mono PCM16 audio of the utterance, in order, pre-roll first. */
   write(pcm: Int16Array): void;
+  /**
+   * What the audio written so far says, while the utterance may go on (the player paused): lets the
+   * agent answer a complete question at a short pause. Optional; finish() is still called, or
+   * cancel() when the peek's answer was used.
+   */
+  peek?(): Promise<string | RecognitionDeclined>;
   /** The utterance ended: the transcript ('' when nothing was recognized), or why there is none. */
   finish(): Promise<string | RecognitionDeclined>;
   /** The utterance was dropped (too short, conversation closed): release everything. */

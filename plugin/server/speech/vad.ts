@@ -3,7 +3,9 @@
  * BSD) on 30 ms frames, plus our own rules so that a cough or a click is not a turn:
  * - speech starts after `startMs` of voiced frames in a row;
  * - it is "confirmed" (the moment a barge-in may happen) once it holds `minSpeechMs` of voice;
- * - it ends after `hangoverMs` of silence; a turn with less than `minSpeechMs` of voice is dropped.
+ * - it ends after `hangoverMs` of silence; a turn with less than `minSpeechMs` of voice is dropped;
+ * - a shorter pause (`pauseMs`) in confirmed speech is reported, so the agent may end the turn there
+ *   when what was said is a complete question (`endTurn()`), instead of waiting out the hangover.
  */
 import fvadInit from '@echogarden/fvad-wasm';
 
@@ -35,6 +37,11 @@ export interface TurnDetectorOptions {
   maxTurnMs?: number;
   /** Silence inside an utterance passed on at once; longer pauses wait until voice resumes. */
   keepSilenceMs?: number;
+  /**
+   * Silence after confirmed speech that is reported as a pause (`onPause`); 0 = never. Default 350
+   * ms. At least keepSilenceMs plus a frame, so the recognizer has then been given all it will be.
+   */
+  pauseMs?: number;
 }
 
 export interface TurnDetectorEvents {
@@ -49,6 +56,13 @@ export interface TurnDetectorEvents {
    */
   onSpeechAudio?(frame: Int16Array): void;
   onTurnEnd?(turn: { voicedMs: number; durationMs: number }): void;
+  /**
+   * Confirmed speech has paused for `pauseMs` (once per pause): everything the turn will give the
+   * recognizer has been given, unless voice resumes (`onResume`).
+   */
+  onPause?(): void;
+  /** Voice came back after `onPause`: the turn goes on. */
+  onResume?(): void;
   /** Voice that ended before `minSpeechMs`: not a turn. */
   onDiscard?(info: { voicedMs: number }): void;
 }
@@ -61,6 +75,8 @@ export interface TurnDetector {
   /** 16 kHz mono PCM16, any length. */
   push(pcm: Int16Array): void;
   readonly inSpeech: boolean;
+  /** End the turn in progress now, as the hangover would (after `onPause`: the words were enough). */
+  endTurn(): void;
   /** Forget any utterance in progress (e.g. the conversation ended). */
   reset(): void;
   destroy(): void;
@@ -78,6 +94,8 @@ export async function createTurnDetector(
   const preRollFrames = Math.ceil((options.preRollMs ?? 300) / FRAME_MS);
   const maxTurnMs = options.maxTurnMs ?? 15_000;
   const keepSilenceMs = options.keepSilenceMs ?? 240;
+  const pauseMs =
+    options.pauseMs === 0 ? Infinity : Math.max(options.pauseMs ?? 350, keepSilenceMs + FRAME_MS);
   /** Frames of a pause longer than keepSilenceMs, waiting for voice to resume (or the turn to end). */
   const held: Int16Array[] = [];
 
@@ -96,6 +114,7 @@ export async function createTurnDetector(
   let silenceRun = 0;
   let durationMs = 0;
   let confirmed = false;
+  let paused = false;
   let destroyed = false;
 
   const endTurn = (): void => {
@@ -110,6 +129,7 @@ export async function createTurnDetector(
     voicedMs = 0;
     durationMs = 0;
     confirmed = false;
+    paused = false;
   };
 
   const frame = (f: Int16Array): void => {
@@ -136,6 +156,10 @@ export async function createTurnDetector(
     }
     durationMs += FRAME_MS;
     if (voiced) {
+      if (paused) {
+        paused = false;
+        events.onResume?.();
+      }
       for (const h of held) events.onSpeechAudio?.(h);
       held.length = 0;
       events.onSpeechAudio?.(f.slice());
@@ -150,7 +174,11 @@ export async function createTurnDetector(
       if (silenceRun <= keepSilenceMs) events.onSpeechAudio?.(f.slice());
       else held.push(f.slice());
     }
-    if (silenceRun >= hangoverMs || durationMs >= maxTurnMs) endTurn();
+    if (silenceRun >= hangoverMs || durationMs >= maxTurnMs) return endTurn();
+    if (!paused && confirmed && silenceRun >= pauseMs) {
+      paused = true;
+      events.onPause?.();
+    }
   };
 
   return {
@@ -171,10 +199,14 @@ export async function createTurnDetector(
     get inSpeech() {
       return state === 'speech';
     },
+    endTurn() {
+      if (!destroyed && state === 'speech') endTurn();
+    },
     reset() {
       state = 'silence';
       voicedRun = voicedMs = silenceRun = durationMs = 0;
       confirmed = false;
+      paused = false;
       preRoll.length = 0;
       held.length = 0;
       pendingLen = 0;
