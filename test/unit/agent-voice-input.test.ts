@@ -215,3 +215,52 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
     c.close();
   });
 });
+
+// The browser's own recognizer (speechRecognition: 'browser') sends the player's words as
+// `user_message`, and the plugin connects with ?client_asr=1: the agent's recognizer is the fallback.
+describe('a client that recognizes speech itself', () => {
+  let agent: LocalAgent | null = null;
+  afterEach(async () => {
+    await agent?.close();
+    agent = null;
+  });
+
+  async function start(recognizer: Recognizer): Promise<ScriptedClient> {
+    agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
+    const c = await ScriptedClient.connect(agent.url, 'quiet', { query: '&client_asr=1' });
+    await c.waitType('conversation_initiation_metadata');
+    return c;
+  }
+
+  it('answers the client’s words once, and drops its own transcript of the same turn', async () => {
+    const rec = scripted();
+    const c = await start(rec);
+    speak(c);
+    await until(() => rec.calls[0]?.finished === true);
+    c.send({ type: 'user_message', text: 'do you sell healing potions' });
+    rec.calls[0]!.answer('where is the guild master'); // what our recognizer made of it
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
+    // Past the wait for the client's words (1.5 s): still one answer, and ours never shown.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(c.of('agent_response')).toHaveLength(1);
+    expect(c.of('user_transcript')).toEqual([]);
+    c.close();
+  });
+
+  it('answers from its own transcript when the client’s words do not come', async () => {
+    const rec = scripted();
+    const c = await start(rec);
+    speak(c);
+    await until(() => rec.calls[0]?.finished === true);
+    const answeredAt = performance.now();
+    rec.calls[0]!.answer('where is the guild master');
+    const reply = await c.waitType('agent_response', 8000);
+    expect(reply.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
+    expect(reply.at - answeredAt).toBeGreaterThan(1000); // it waited for the client first
+    expect(c.of('user_transcript')[0]!.msg.user_transcription_event.user_transcript).toBe(
+      'where is the guild master',
+    );
+    c.close();
+  });
+});

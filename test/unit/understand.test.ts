@@ -107,6 +107,19 @@ describe('picking the reply', () => {
     expect(m.understand('Do you like music?').reply).toBeUndefined();
   });
 
+  it('hears an NPC file’s own synonyms (local.synonyms), for that NPC only', () => {
+    const replies = [
+      { when: ['lantern'], say: 'A lantern is fifteen gold.' },
+      { when: ['rope'], say: 'Rope is five gold.' },
+    ];
+    const own = new ReplyMatcher(replies, { lantern: ['glowstick', 'moon jar'] });
+    expect(own.understand('Do you sell glowsticks?').reply?.say).toBe('A lantern is fifteen gold.');
+    expect(own.understand('how much for a moon jar').reply?.say).toBe('A lantern is fifteen gold.');
+    expect(own.understand('How much is rope?').reply?.say).toBe('Rope is five gold.');
+    // Another NPC (no such synonyms) does not take "glowstick" for a lantern.
+    expect(new ReplyMatcher(replies).understand('Do you sell glowsticks?').reply).toBeUndefined();
+  });
+
   it('a shared phrase never swallows a word a reply keys on ("what should I do next" still has "next")', () => {
     const pip = npcs.get('pip')!;
     const p = new ReplyMatcher(pip.local.replies, pip.local.synonyms);
