@@ -87,7 +87,6 @@ export function wer(ref: string, hyp: string): number {
   return r.length ? d[r.length]![h.length]! / r.length : 0;
 }
 
-/** Noise at about -30 dBFS mixed in: a room, not a studio. */
 /**
  * Where the speech in `pcm` ends: the end of its last 10 ms window within 26 dB of its loudest one.
  * eSpeak NG ends a sentence with silence, and end of speech is measured from the last voiced sample
@@ -108,6 +107,7 @@ function voicedEnd(pcm: Int16Array): number {
   return Math.min(pcm.length, (last + 1) * W);
 }
 
+/** Noise at about -30 dBFS mixed in: a room, not a studio. */
 function withNoise(pcm: Int16Array, seed: number): Int16Array {
   let s = seed || 1;
   const out = new Int16Array(pcm.length);

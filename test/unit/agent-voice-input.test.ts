@@ -149,7 +149,7 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
   it('answers at the pause when the words are a question the NPC answers, decoding them once', async () => {
     const rec = scripted({ peeks: true });
     const c = await start(rec);
-    say(c, 'do you sell healing potions', 450);
+    say(c, 'do you sell healing potions', 500);
     await until(() => rec.calls[0]?.peeks.length === 1);
     rec.calls[0]!.peeks[0]!('do you sell healing potions');
     const reply = await c.waitType('agent_response');
@@ -166,13 +166,13 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
   it('waits for the full silence when the words are not enough, and uses the pause’s transcript then', async () => {
     const rec = scripted({ peeks: true });
     const c = await start(rec);
-    say(c, 'the of and to', 450);
+    say(c, 'the of and to', 500);
     await until(() => rec.calls[0]?.peeks.length === 1);
     rec.calls[0]!.peeks[0]!('the of and to');
     // Not sure of those words: the turn is still open, nothing is said.
     await new Promise((r) => setTimeout(r, 300));
     expect(c.of('agent_response')).toEqual([]);
-    for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk); // the silence reaches 600 ms
+    for (const chunk of chunks20ms(silence(300))) c.sendAudio(chunk); // the silence passes 600 ms
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe(QUIET_NPC.local.say_again ?? SAY_AGAIN);
     expect(c.of('user_transcript')).toEqual([]); // asked again: the junk is not shown as heard
@@ -183,18 +183,22 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
   it('keeps the turn open when the player goes on after the pause, and answers the whole of it', async () => {
     const rec = scripted({ peeks: true });
     const c = await start(rec);
-    say(c, 'where is the', 450);
+    say(c, 'where is the', 500);
     await until(() => rec.calls[0]?.peeks.length === 1);
-    say(c, 'guild master', 900); // voice again, then the silence that ends the turn
-    await until(() => rec.calls[0]!.finished);
-    // The peek's answer comes late and would be sure: it must not end or answer anything now.
+    say(c, 'guild master', 900); // voice again, a second pause, then the silence that ends the turn
+    await until(() => rec.calls[0]!.peeks.length === 2);
+    // The first pause's answer comes late and would be sure: it must not end or answer anything.
     rec.calls[0]!.peeks[0]!('potion');
-    rec.calls[0]!.answer('where is the guild master');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.of('agent_response')).toEqual([]);
+    // The second pause heard the whole question: that is the turn's transcript.
+    rec.calls[0]!.peeks[1]!('where is the guild master');
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
     await new Promise((r) => setTimeout(r, 200));
     expect(c.of('agent_response')).toHaveLength(1);
     expect(rec.calls).toHaveLength(1);
+    expect(rec.calls[0]!.finished).toBe(false);
     c.close();
   });
 

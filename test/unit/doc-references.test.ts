@@ -10,11 +10,14 @@ const SCANNED = ['plugin', 'bench', 'test', 'harness', 'scripts', 'sample-game',
 const FILES = ['README.md', 'eslint.config.js', 'vitest.config.ts', 'vite.config.ts', 'package.json'];
 const TEXT = /\.(ts|mts|js|json|md|yaml|tsv|sh)$|^run$/;
 
+/** Written while the tests run (results, the README examples' generated/): not the repository's text. */
+const SKIPPED = new Set(['node_modules', 'results', 'generated', 'test-results']);
+
 function walk(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'results' || (name.startsWith('.') && name !== '.ci')) continue;
+    if (SKIPPED.has(name) || (name.startsWith('.') && name !== '.ci')) continue;
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
+    if (statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p, out);
     else if (TEXT.test(name)) out.push(p);
   }
   return out;

@@ -13,7 +13,7 @@ const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
   },
   {
     file: 'plugin/proximity/planted.ts',
-    forbidden: ['../phaser/index.js', 'node:path'],
+    forbidden: ['../session/index.js', 'node:path'],
     allowed: ['./grid.js'],
   },
   { file: 'plugin/npc/planted.ts', forbidden: ['node:fs', '../server/index.js'], allowed: ['./defaults.js'] },

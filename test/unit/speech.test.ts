@@ -179,13 +179,13 @@ describe('turn detection', () => {
     feed(speechLike('do you sell healing potions'));
     feed(silence(250));
     expect(events).toEqual(['confirmed']); // not yet a pause
-    feed(silence(200));
+    feed(silence(250));
     expect(events).toEqual(['confirmed', 'pause']);
     feed(silence(50));
     expect(events).toEqual(['confirmed', 'pause']); // the same pause is reported once
     feed(speechLike('and lanterns'));
     expect(events).toEqual(['confirmed', 'pause', 'resume']);
-    feed(silence(450));
+    feed(silence(500));
     expect(events).toEqual(['confirmed', 'pause', 'resume', 'pause']);
     d.endTurn();
     expect(events).toEqual(['confirmed', 'pause', 'resume', 'pause', 'turn']);

@@ -134,7 +134,11 @@ function decide(userText: string, ctx: BrainContext) {
   // What the NPC said last: a reply's id, or its greeting when it has said nothing else yet.
   const said = ctx.notes?.get(LAST_REPLY);
   const after =
-    typeof said === 'string' ? said : ctx.history.some((t) => t.role === 'assistant') ? 'greeting' : undefined;
+    typeof said === 'string'
+      ? said
+      : ctx.history.some((t) => t.role === 'assistant')
+        ? 'greeting'
+        : undefined;
   const { reply, toolAllowed, evidence, words } = matcherFor(ctx.plan.npc.local).understand(
     userText,
     after,

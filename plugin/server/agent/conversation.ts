@@ -123,7 +123,8 @@ export class Conversation {
       },
       turn: (t) => this.#onVoiceTurn(t),
       // With the client's own recognizer its words are the turn's: no reason to cut the player short.
-      sure: (text) => !this.#clientAsr && this.#turns.wouldAnswer(text),
+      endsEarly: () => !this.#clientAsr && this.#turns.judges,
+      sure: (text) => this.#turns.wouldAnswer(text),
       crash: (err) => this.#crash(err),
     });
     this.#idle.input();

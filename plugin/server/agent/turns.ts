@@ -131,6 +131,11 @@ export class Turns {
     void this.#finish(turn);
   }
 
+  /** The brain can tell whether it would answer spoken words (see wouldAnswer). */
+  get judges(): boolean {
+    return !!this.#mind?.brain.sure && this.#open;
+  }
+
   /**
    * Whether the brain would answer these spoken words now rather than ask again (Brain.sure): the
    * player's pause may then end their turn. False for a brain that cannot tell.

@@ -29,6 +29,8 @@ interface VoiceInputHost {
   speechConfirmed(): void;
   /** A spoken turn ended: its transcript, or why there is none. */
   turn(result: SpokenTurn): void | Promise<void>;
+  /** Whether a pause may end the turn at all (the brain can judge spoken words; no client recognizer). */
+  endsEarly?(): boolean;
   /** Whether these words, heard at a pause, would be answered (the turn may end there). */
   sure?(text: string): boolean;
   crash(err: unknown): void;
@@ -101,8 +103,9 @@ export class VoiceInput {
   /** The player paused: decode what they said, and end the turn now if the NPC would answer it. */
   #peek(): void {
     const stream = this.#stream;
-    if (!stream?.peek || !this.#host.sure) return;
-    const result = stream.peek();
+    if (!stream?.peek || !this.#host.sure || !this.#host.endsEarly?.()) return;
+    // A recognizer whose peek fails has simply not peeked: the turn ends on the silence.
+    const result = stream.peek().catch((): RecognitionDeclined => ({ declined: 'failed' }));
     const early = (this.#early = { stream, result });
     void result.then((r) => {
       // Still the same pause of the same turn (no voice since, the hangover has not ended it).
@@ -123,9 +126,11 @@ export class VoiceInput {
     this.#finishing.add(stream);
     let result: string | RecognitionDeclined;
     try {
-      // Nothing was said after the pause: its transcript is the turn's (decoding again would repeat it).
+      // Nothing was said after the pause: its transcript (or why there is none) is the turn's.
+      // Decoding again would repeat the work, and would take the place of a newer turn's decode.
       const peeked = early ? await early : null;
-      if (peeked !== null && !isDeclined(peeked)) {
+      const failed = peeked !== null && isDeclined(peeked) && peeked.declined === 'failed';
+      if (peeked !== null && !failed) {
         result = peeked;
         stream.cancel();
       } else result = await stream.finish();
