@@ -231,6 +231,25 @@ describe('speech limits (issue 12.2)', () => {
     await until(() => a.handler.sessions === 0);
   });
 
+  it('refuses an override of the wrong type with override_error and 1008; a malformed message part is skipped', async () => {
+    const a = await agentWith();
+    const bad = await ScriptedClient.connect(a.url, 'fault', {
+      init: { ...INIT, conversation_config_override: { asr: { keywords: ['lantern', 5] } } },
+    });
+    const { code, reason } = await within(bad.closed, 5000, 'close');
+    expect(code).toBe(1008);
+    expect(reason).toBe("Override for field 'keywords' must be a list of strings.");
+    expect(bad.frames.map((f) => f.msg.type)).toEqual(['error']);
+    // A multimodal message whose text is not text: nothing to answer, and the conversation goes on.
+    const c = await greeted(a);
+    const from = c.frames.length;
+    c.send({ type: 'multimodal_message', text: { text: 42 } });
+    c.send({ type: 'user_message', text: 'a potion please' });
+    const reply = await c.waitType('agent_response', 5000, from);
+    expect(reply.msg.agent_response_event.agent_response).toBe(POTION_REPLY);
+    expect(c.closeInfo).toBeNull();
+  });
+
   it('cuts a reply at the reply limit, and still speaks it whole', async () => {
     const echo = {
       ...FAULT_NPC,

@@ -160,3 +160,67 @@ describe('LLM brain (OpenAI-compatible, streamed)', () => {
     ).toEqual({ baseUrl: 'http://localhost:11434/v1', model: 'llama3', apiKey: 'k' });
   });
 });
+
+// A slow local model (Ollama or llama.cpp on a CPU) streams for longer than the timeout as a whole:
+// the timeout is for an answer that does not come or a stream that stops, not for a long answer.
+describe('LLM brain timeout', () => {
+  let slow: Server;
+  let agent: LocalAgent;
+  let stall = false;
+  beforeAll(async () => {
+    slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const words = ['The ', 'road ', 'north ', 'is ', 'long ', 'and ', 'cold.'];
+        let i = 0;
+        const next = (): void => {
+          if (res.destroyed) return;
+          if (i === words.length) {
+            res.end('data: [DONE]\n\n');
+            return;
+          }
+          res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: words[i++] } }] })}\n\n`);
+          // Stalled: one word, then nothing.
+          if (!(stall && i === 1)) setTimeout(next, 150);
+        };
+        next();
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/v1`;
+    agent = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: { baseUrl: url, model: 'slow-model', timeoutMs: 500 },
+      log: () => {},
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await agent.close();
+    slow.closeAllConnections();
+    await new Promise((r) => slow.close(r));
+  });
+
+  it('lets a model that keeps streaming finish an answer longer than the timeout', async () => {
+    stall = false;
+    const c = await ScriptedClient.connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'user_message', text: 'Which way is north?' });
+    const r = await c.waitType('agent_response', 10_000);
+    // Seven pieces 150 ms apart: about a second, twice the 500 ms limit.
+    expect(r.msg.agent_response_event.agent_response).toBe('The road north is long and cold.');
+    expect(c.of('error')).toEqual([]);
+    c.close();
+  });
+
+  it('ends the conversation with llm_timeout when the stream stops', async () => {
+    stall = true;
+    const c = await ScriptedClient.connect(agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'user_message', text: 'Which way is north?' });
+    const err = await c.waitType('error', 10_000);
+    expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'llm_timeout' });
+    expect((await c.closed).code).toBe(1002);
+  });
+});

@@ -12,6 +12,9 @@ import { TEST_NPC } from '../../harness/npcs.js';
 import { PROTOCOL_AGENT, QUIET_NPC, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
 
+/** What this plugin's session sends first: no source_info (the official SDKs name themselves in it). */
+const { source_info: _sdk, ...PLUGIN_INIT } = INIT;
+
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -125,7 +128,7 @@ describe('keep-alive, limits and bad input', () => {
     }
   });
 
-  it('at capacity a conversation waits in line like on the service: waiting, then admitted when a slot frees, or timed_out and closed', async () => {
+  it('at capacity an official SDK client waits in line without a word, and its first frame is still the metadata', async () => {
     const one = await createLocalAgent({
       npcs: [QUIET_NPC],
       recognizer: 'none',
@@ -136,7 +139,33 @@ describe('keep-alive, limits and bad input', () => {
     try {
       const a = await ScriptedClient.connect(one.url, 'quiet');
       await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(one.url, 'quiet');
+      const b = await ScriptedClient.connect(one.url, 'quiet'); // INIT names js_sdk, as @elevenlabs/client does
+      await until(() => (one.handler.health().sessions as { queued: number }).queued === 1);
+      expect(b.frames).toEqual([]);
+      a.close();
+      const first = await b.waitFor(() => true);
+      expect(first.msg.type).toBe('conversation_initiation_metadata');
+      b.send({ type: 'user_message', text: 'potion' });
+      await b.waitType('agent_response');
+      expect(b.of('queue_status')).toEqual([]);
+      b.close();
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('at capacity a conversation waits in line: told waiting, then admitted when a slot frees, or timed_out and closed', async () => {
+    const one = await createLocalAgent({
+      npcs: [QUIET_NPC],
+      recognizer: 'none',
+      llm: false,
+      speechEngine: 'babble',
+      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 },
+    });
+    try {
+      const a = await ScriptedClient.connect(one.url, 'quiet');
+      await a.waitType('conversation_initiation_metadata');
+      const b = await ScriptedClient.connect(one.url, 'quiet', { init: PLUGIN_INIT });
       expect((await b.waitType('queue_status')).msg.queue_status_event).toEqual({ status: 'waiting' });
       // What b sends while it waits is dropped, as the service does.
       b.send({ type: 'user_message', text: 'potion' });
@@ -162,7 +191,7 @@ describe('keep-alive, limits and bad input', () => {
     try {
       const a = await ScriptedClient.connect(impatient.url, 'quiet');
       await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(impatient.url, 'quiet');
+      const b = await ScriptedClient.connect(impatient.url, 'quiet', { init: PLUGIN_INIT });
       await b.waitType('queue_status');
       await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('timed_out'));
       expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);

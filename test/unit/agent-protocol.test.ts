@@ -197,6 +197,22 @@ describe('greeting and turns', () => {
     expect(answer.msg.agent_response_event.event_id).toBeGreaterThan(call.msg.client_tool_call.event_id);
   });
 
+  it('never reads a failed tool aloud: an error result leaves its {{tool.…}} out', async () => {
+    const c = await connect(local.agent.url, 'quiet');
+    await c.waitType('conversation_initiation_metadata');
+    c.send({ type: 'user_message', text: 'how much gold is in my purse' });
+    const call = await c.waitType('client_tool_call');
+    // What the official client answers for a tool the game did not register.
+    c.send({
+      type: 'client_tool_result',
+      tool_call_id: call.msg.client_tool_call.tool_call_id,
+      result: 'Client tool with name check_gold is not defined on client',
+      is_error: true,
+    });
+    const answer = await c.waitType('agent_response');
+    expect(answer.msg.agent_response_event.agent_response).toBe('You have gold.');
+  });
+
   it('sends a fire-and-forget tool call with expects_response false', async () => {
     const c = await connect(local.agent.url, 'quiet');
     await c.waitType('conversation_initiation_metadata');

@@ -72,6 +72,12 @@ describe('voice-agents init', () => {
     const bare = "import { defineConfig } from 'vite';\nexport default defineConfig({ base: './' });\n";
     expect(addVitePlugin(bare)).toContain('defineConfig({\n  plugins: [voiceAgents()], base: ');
     expect(addVitePlugin(addVitePlugin(bare)!)).toBe(addVitePlugin(bare));
+    // Prettier wraps a long import over lines: ours goes after the whole statement, not inside it.
+    const wrapped =
+      "import { defineConfig } from 'vite';\nimport {\n  somePlugin,\n  anotherPlugin,\n} from 'some-long-package-name';\n\nexport default defineConfig({ plugins: [somePlugin()] });\n";
+    expect(addVitePlugin(wrapped)).toBe(
+      "import { defineConfig } from 'vite';\nimport {\n  somePlugin,\n  anotherPlugin,\n} from 'some-long-package-name';\nimport { voiceAgents } from 'phaser-voice-agents/vite';\n\nexport default defineConfig({ plugins: [voiceAgents(), somePlugin()] });\n",
+    );
   });
 
   it('leaves a config it cannot edit safely alone and says exactly what to add', async () => {

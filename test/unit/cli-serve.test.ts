@@ -150,9 +150,20 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
       await new Promise((r) => foreign.once('error', () => r('refused')).once('open', () => r('open'))),
     ).toBe('refused');
 
+    // A game tab still talking when the server stops: its conversation ends, it does not hold the exit.
+    const held = new WebSocket(`${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`, ['convai']);
+    await new Promise<void>((resolve, reject) => {
+      held.once('open', () => held.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
+      held.once('message', () => resolve());
+      held.once('error', reject);
+    });
+    const heldClosed = new Promise<number>((r) => held.once('close', (code) => r(code)));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const stoppedAt = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000); // not the conversation's 60 s idle timeout
+    expect(await heldClosed).toBeGreaterThanOrEqual(1000);
     expect(out.text).not.toContain(KEY);
   }, 60_000);
 

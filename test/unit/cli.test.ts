@@ -127,9 +127,34 @@ describe('writing agent ids back into NPC files', () => {
     expect(withAgentId(missing, 'agent_9')).toBe(
       'name: A\nagent:\n    agent_id: agent_9\n    # the persona\n    prompt: { text: hi }\n',
     );
+    // An empty value with the space trimmed by an editor, in a CRLF file.
+    const empty = 'name: A\r\nagent:\r\n  agent_id:\r\n  prompt: { text: hi }\r\n';
+    expect(withAgentId(empty, 'agent_9')).toBe('name: A\r\nagent:\r\n  agent_id: agent_9\r\n  prompt: { text: hi }\r\n');
     const flow = 'name: A # who\nagent: { prompt: { text: hi } }\n';
     const out = withAgentId(flow, 'agent_9');
     expect(out).toContain('# who');
     expect(out).toContain('agent_id: agent_9');
+  });
+});
+
+describe('PATCH bodies', () => {
+  it('clears only the settings the last push sent, also when a whole group leaves the file', async () => {
+    const { patchBody } = await import('../../plugin/server/push/payload.js');
+    const before = {
+      conversation_config: {
+        agent: { first_message: 'Hi', prompt: { prompt: 'You sell.', temperature: 0.6 } },
+        asr: { keywords: ['Mira'] },
+        tts: { voice_id: 'v1', stability: 0.5 },
+      },
+    };
+    const after = { conversation_config: { agent: { first_message: 'Hi', prompt: { prompt: 'You sell.' } } } };
+    expect(patchBody(before, after)).toEqual({
+      conversation_config: {
+        agent: { first_message: 'Hi', prompt: { prompt: 'You sell.', temperature: null } },
+        asr: { keywords: null },
+        tts: { voice_id: null, stability: null },
+      },
+    });
+    expect(patchBody(undefined, after)).toEqual(after);
   });
 });

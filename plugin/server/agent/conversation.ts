@@ -249,8 +249,13 @@ export class Conversation {
   async #queueThenStart(init: ConversationInitiationClientData, wait: () => Promise<boolean>): Promise<void> {
     this.#state = 'queued';
     this.#idle.pause(); // waiting is not the player's silence
-    const status = (s: 'waiting' | 'admitted' | 'timed_out') =>
-      this.#send({ type: 'queue_status', queue_status_event: { status: s } });
+    // The official SDKs (they name themselves in source_info) take the metadata as the first frame
+    // or never start (docs/convai-protocol.md §1.6): they wait in line without a word. Other clients,
+    // this plugin's session among them, are told where they stand.
+    const tell = init.source_info === undefined;
+    const status = (s: 'waiting' | 'admitted' | 'timed_out') => {
+      if (tell) this.#send({ type: 'queue_status', queue_status_event: { status: s } });
+    };
     status('waiting');
     const ok = await wait();
     if (this.#state !== 'queued') return; // closed meanwhile
@@ -326,7 +331,9 @@ export class Conversation {
         return;
       case 'multimodal_message':
         this.#idle.input();
-        if (msg.text?.text?.trim()) return this.#turns.reply(msg.text.text.trim());
+        // Only its text part, and only text: a malformed part is not worth ending the conversation.
+        if (typeof msg.text?.text === 'string' && msg.text.text.trim())
+          return this.#turns.reply(msg.text.text.trim());
         return;
       case 'contextual_update': {
         this.#idle.input();

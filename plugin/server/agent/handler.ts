@@ -226,17 +226,16 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
         agentId,
         npc,
         format,
-        ticket
-          ? async () => {
-              const ok = await ticket.admitted;
-              // A slot handed over as the socket closed is given straight back.
-              if (ok && c.closed) admission.release(address);
-              else if (ok) holdsSlot = true;
-              return ok;
-            }
-          : undefined,
+        ticket ? () => ticket.admitted : undefined,
         url.searchParams.get('client_asr') === '1',
       );
+      // The slot is this socket's from the moment it is handed over, whether or not the client has
+      // sent its initiation yet: a socket that leaves (or times out) in between gives it back.
+      void ticket?.admitted.then((ok) => {
+        if (!ok) return;
+        if (c.closed) admission.release(address);
+        else holdsSlot = true;
+      });
       if (refusal && !ticket) return c.fail(refusal.code, refusal.errorType, refusal.message);
       conversations.add(c);
       pending.initTimer = setTimeout(() => {
@@ -278,6 +277,9 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
         );
         return true;
       }
+      // Until `ws` takes the socket over (after the agent is ready, which takes seconds at boot), an
+      // upgrade socket has no error listener of Node's either: a client reset would crash the process.
+      socket.on('error', () => socket.destroy());
       ready.then(
         () => accept(req, socket, head, url),
         () => socket.destroy(),

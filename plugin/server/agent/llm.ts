@@ -13,7 +13,11 @@ export interface LlmConfig {
   apiKey?: string;
   temperature?: number;
   maxTokens?: number;
-  /** No first token after this long fails the turn (the real service uses ~20 s). */
+  /**
+   * No answer after this long, or a stream that then sends nothing for this long, fails the turn
+   * (the real service waits about 20 s for a first token). A slow model that keeps streaming is
+   * never cut off.
+   */
   timeoutMs?: number;
 }
 
@@ -88,7 +92,16 @@ export function createLlmBrain(config: LlmConfig): Brain {
           { role: 'user', content: userText },
         ],
       };
-      const timeout = AbortSignal.timeout(config.timeoutMs ?? 20_000);
+      // Not AbortSignal.timeout: the same signal also cuts the body, and a slow local model's answer
+      // may take longer than the limit as a whole. The timer restarts with every piece that arrives.
+      const limitMs = config.timeoutMs ?? 20_000;
+      const timeout = new AbortController();
+      const arm = () => setTimeout(() => timeout.abort(), limitMs).unref();
+      let timer = arm();
+      const stillAnswering = (): void => {
+        clearTimeout(timer);
+        timer = arm();
+      };
       let res: Response;
       try {
         res = await fetch(url, {
@@ -99,11 +112,13 @@ export function createLlmBrain(config: LlmConfig): Brain {
             ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
           },
           body: JSON.stringify(body),
-          signal: AbortSignal.any([signal, timeout]),
+          signal: AbortSignal.any([signal, timeout.signal]),
         });
       } catch (err) {
+        clearTimeout(timer);
         if (signal.aborted) return;
-        if (timeout.aborted) throw new LlmError('The language model did not answer in time.', 'llm_timeout');
+        if (timeout.signal.aborted)
+          throw new LlmError('The language model did not answer in time.', 'llm_timeout');
         throw new LlmError(
           'The language model is unreachable.',
           'llm_error',
@@ -111,6 +126,7 @@ export function createLlmBrain(config: LlmConfig): Brain {
         );
       }
       if (!res.ok || !res.body) {
+        clearTimeout(timer);
         const detail = await res.text().catch(() => '');
         throw new LlmError(
           `The language model answered HTTP ${res.status}.`,
@@ -126,6 +142,7 @@ export function createLlmBrain(config: LlmConfig): Brain {
       let said = '';
       try {
         read: for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          stillAnswering();
           buffer += decoder.decode(chunk, { stream: true });
           let nl: number;
           while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -155,8 +172,10 @@ export function createLlmBrain(config: LlmConfig): Brain {
         }
       } catch (err) {
         if (signal.aborted) return;
-        if (timeout.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
+        if (timeout.signal.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
         throw new LlmError(`The language model stream failed: ${(err as Error).message}`, 'llm_error');
+      } finally {
+        clearTimeout(timer);
       }
       const rest = marker.end();
       // No words at all (only the marker, or nothing) to spoken words: as good as not understood.

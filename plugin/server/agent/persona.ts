@@ -102,6 +102,31 @@ function voiceFor(
   return { engineVoice, rate, pitch: base.pitch };
 }
 
+/**
+ * The override fields the agent reads, each of the type the service takes: a client that sends
+ * another (a number for a keyword, say) is refused like the service refuses it, not crashed.
+ */
+type Overrides = NonNullable<ConversationInitiationClientData['conversation_config_override']>;
+
+function misfit(o: Overrides): string | null {
+  const fields: [unknown, string, 'string' | 'number' | 'boolean'][] = [
+    [o.agent?.prompt?.prompt, 'prompt', 'string'],
+    [o.agent?.first_message, 'first_message', 'string'],
+    [o.agent?.language, 'language', 'string'],
+    [o.tts?.voice_id, 'voice_id', 'string'],
+    [o.tts?.speed, 'speed', 'number'],
+    [o.conversation?.text_only, 'text_only', 'boolean'],
+  ];
+  for (const [value, name, type] of fields)
+    if (value !== undefined && value !== null && typeof value !== type)
+      return `Override for field '${name}' must be a ${type}, got ${JSON.stringify(value).slice(0, 40)}.`;
+  const keywords: unknown = o.asr?.keywords;
+  const list = Array.isArray(keywords) && keywords.every((k) => typeof k === 'string');
+  if (keywords !== undefined && keywords !== null && !list)
+    return "Override for field 'keywords' must be a list of strings.";
+  return null;
+}
+
 export function buildPlan(
   npc: NpcDefinition,
   init: ConversationInitiationClientData,
@@ -109,6 +134,8 @@ export function buildPlan(
   maxFirstMessageChars = Infinity,
 ): PlanResult {
   const o = init.conversation_config_override ?? {};
+  const wrong = misfit(o);
+  if (wrong) return { ok: false, code: 1008, errorType: 'override_error', message: wrong };
   const variables: Record<string, DynamicVariableValue> = {
     ...(npc.agent.dynamic_variables ?? {}),
     ...(init.dynamic_variables ?? {}),

@@ -17,7 +17,11 @@ export class ToolCalls {
     this.#send = send;
   }
 
-  /** Resolves with the result text (`error: …` for errors), or null when nothing is awaited. */
+  /**
+   * Resolves with the result text, or null: nothing was awaited, the turn was interrupted, or the
+   * tool failed or did not answer in time. A failure is not a value: a reply's `{{tool.…}}` then
+   * has none and is left out, so an NPC never reads "error: …" aloud.
+   */
   call(
     name: string,
     parameters: Record<string, unknown>,
@@ -45,7 +49,7 @@ export class ToolCalls {
         resolve(result);
       };
       const onAbort = (): void => done(null);
-      const timer = setTimeout(() => done('error: client_timeout'), this.#timeoutMs);
+      const timer = setTimeout(() => done(null), this.#timeoutMs);
       signal.addEventListener('abort', onAbort);
       this.#waiters.set(id, done);
     });
@@ -53,7 +57,7 @@ export class ToolCalls {
 
   /** A `client_tool_result` arrived; unknown ids (late, duplicate) are ignored. */
   result(toolCallId: string, result: string, isError: boolean): void {
-    this.#waiters.get(toolCallId)?.(isError ? `error: ${result}` : result);
+    this.#waiters.get(toolCallId)?.(isError ? null : result);
   }
 
   cancelAll(): void {

@@ -63,8 +63,9 @@ export function addVitePlugin(source: string): string | null {
     const at = config.index + config[0].length;
     out = `${source.slice(0, at)}\n  plugins: [voiceAgents()],${source.slice(at)}`;
   }
-  // The import goes after the last import line (or first, when there is none).
-  const imports = [...out.matchAll(/^import[^\n]*;?[ \t]*$/gm)];
+  // The import goes after the last import statement (or first, when there is none). A statement may
+  // span lines (`import {\n  a,\n} from 'x'`, as Prettier wraps it): it ends at its module name.
+  const imports = [...out.matchAll(/^import\s[^;]*?from\s*(['"])[^'"\n]*\1[ \t]*;?|^import\s*(['"])[^'"\n]*\2[ \t]*;?/gm)];
   const last = imports.at(-1);
   if (!last) return `${IMPORT}\n${out}`;
   const end = last.index + last[0].length;

@@ -209,8 +209,12 @@ export async function run(argv: string[]): Promise<number> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      server.closeAllConnections();
-      server.close(() => void mount.close().then(() => done(0)));
+      // The conversations first: server.close() waits for upgraded sockets, which closeAllConnections
+      // does not end, so with a game tab open it would wait for the conversations' idle timeout.
+      void mount.close().then(() => {
+        server.closeAllConnections();
+        server.close(() => done(0));
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -23,7 +23,9 @@ export function withAgentId(source: string, agentId: string): string {
     if (pair && isScalar(pair.value) && pair.value.range) {
       const [start, end] = pair.value.range;
       const q = source[start] === "'" || source[start] === '"' ? source[start] : '';
-      return source.slice(0, start) + q + agentId + q + source.slice(end);
+      // `agent_id:` with nothing after it (an editor trimmed the space): the value's place is the colon's end.
+      const gap = source[start - 1] === ':' ? ' ' : '';
+      return source.slice(0, start) + gap + q + agentId + q + source.slice(end);
     }
     // Add the line right under `agent:`, indented like the group's first key.
     const firstKey = agent.items[0]?.key;

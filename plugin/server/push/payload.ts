@@ -104,16 +104,24 @@ const isGroup = (v: Json | undefined): v is { [k: string]: Json } =>
 
 /**
  * The PATCH body: the new payload, plus an explicit `null` for every setting the last push sent that
- * the file no longer has (the API keeps a field a PATCH leaves out). Lists are replaced whole.
+ * the file no longer has (the API keeps a field a PATCH leaves out). Lists are replaced whole. A group
+ * the file dropped (all of `agent.voice`) clears the settings in it that were sent, not the whole
+ * group: `tts: null` would wipe what the file never managed (the output format, the model), or be refused.
  */
 export function patchBody(before: Json | undefined, after: Json): Json {
   if (!isGroup(before) || !isGroup(after)) return after;
   const out: { [k: string]: Json } = { ...after };
   for (const [k, was] of Object.entries(before)) {
-    if (!(k in after)) out[k] = null;
+    if (!(k in after)) out[k] = cleared(was);
     else if (isGroup(was) && isGroup(after[k])) out[k] = patchBody(was, after[k]);
   }
   return out;
+}
+
+/** `was` with every setting in it null and its groups kept. */
+function cleared(was: Json): Json {
+  if (!isGroup(was)) return null;
+  return Object.fromEntries(Object.entries(was).map(([k, v]) => [k, cleared(v)]));
 }
 
 function flatten(v: Json | undefined, prefix = '', out = new Map<string, string>()): Map<string, string> {
