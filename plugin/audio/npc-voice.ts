@@ -35,6 +35,11 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #lastTurn = -1;
   #flushedTurn = -1;
   #currentTurn = -1;
+  /**
+   * Added to the agent's turn ids: after restart() (a new conversation, whose ids start over) the
+   * new ids continue above the old ones, so the voice and its processor only ever see ids grow.
+   */
+  #base = 0;
   #playing = false;
   #mark = { played: 0, time: 0 };
   #mode: VoiceMode = 'listening';
@@ -83,7 +88,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
 
   /** The turn (event id) now playing, or -1. */
   get turnId(): number {
-    return this.#currentTurn;
+    return this.#ours(this.#currentTurn);
   }
 
   /** Milliseconds of the current turn played so far (for revealing bubble text with `alignment`). */
@@ -120,7 +125,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (this.#disposed || pcm.length === 0) return;
     if (!Number.isInteger(sampleRate) || sampleRate < 3000 || sampleRate > 192000)
       throw new RangeError(`NpcVoice.push: bad sample rate ${sampleRate}`);
-    const turn = turnId ?? Math.max(this.#lastTurn, this.#flushedTurn + 1, 0);
+    const turn = turnId !== undefined ? turnId + this.#base : Math.max(this.#lastTurn, this.#flushedTurn + 1, 0);
     if (turn <= this.#flushedTurn) return;
     this.#lastTurn = Math.max(this.#lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer
@@ -148,7 +153,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
    */
   flush(turnId?: number): void {
     if (this.#disposed) return;
-    const t = turnId ?? Math.max(this.#lastTurn, 0);
+    const t = turnId !== undefined ? turnId + this.#base : Math.max(this.#lastTurn, 0);
     this.#flushedTurn = Math.max(this.#flushedTurn, t);
     this.#pending = this.#pending.filter((p) => p.turn > this.#flushedTurn);
     this.#graph?.node.port.postMessage({ t: 'flush', turn: this.#flushedTurn });
@@ -182,6 +187,21 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #moved(): void {
     if (this.#playing || this.#mode === 'speaking' || this.#pending.length > 0) this.#applyPosition(false);
     else this.#positionDirty = true;
+  }
+
+  /**
+   * The agent's turn ids start over (a new conversation on this voice, as after a reconnect): what
+   * is queued or playing belongs to the old conversation and fades out, and ids from now on are new.
+   */
+  restart(): void {
+    if (this.#disposed) return;
+    this.flush(); // the newest turn pushed and everything before it
+    this.#base = Math.max(this.#lastTurn, this.#flushedTurn) + 1;
+  }
+
+  /** A processor turn id as the agent numbers it (-1: a turn of a conversation before restart()). */
+  #ours(turn: number): number {
+    return turn >= this.#base ? turn - this.#base : -1;
   }
 
   setVolume(v: number): void {
@@ -310,14 +330,14 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
         this.#playing = true;
         if (this.#positionDirty) this.#applyPosition(false); // moved between push and playback
         clearTimeout(this.#drainTimer);
-        this.emit('turnstart', m.turn);
+        this.emit('turnstart', this.#ours(m.turn));
         this.#setMode('speaking', m.turn);
         break;
       case 'resume':
         this.#playing = true;
         clearTimeout(this.#drainTimer);
         this.#underruns++;
-        this.emit('underrun', m.turn);
+        this.emit('underrun', this.#ours(m.turn));
         this.#setMode('speaking', m.turn);
         break;
       case 'starve':
@@ -327,7 +347,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
         break;
       case 'flushed':
         this.#playing = false;
-        this.emit('flushed', m.turn, (m.played / (this.#graph?.ctx.sampleRate ?? 48000)) * 1000);
+        this.emit('flushed', this.#ours(m.turn), (m.played / (this.#graph?.ctx.sampleRate ?? 48000)) * 1000);
         break;
       case 'end':
         break;
@@ -337,7 +357,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
   #setMode(mode: VoiceMode, turn = this.#currentTurn): void {
     if (mode === this.#mode) return;
     this.#mode = mode;
-    if (mode === 'speaking') this.emit('speaking', turn);
+    if (mode === 'speaking') this.emit('speaking', this.#ours(turn));
     else this.emit('listening');
   }
 }

@@ -37,6 +37,8 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   #mic: MicCapture | null = null;
   #micRate = 0;
   #starting = false;
+  /** Counts mic starts: only the latest one settles `#starting` (see want). */
+  #attempt = 0;
   #failed = false;
   #micFailed = false;
   /**
@@ -177,12 +179,13 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
   want(rate: number): void {
     this.#wantRate = rate;
     if (rate <= 0 || this.mode === 'muted' || this.#micFailed) {
-      this.#starting = false;
+      this.#abandonStart();
       this.#mic?.stop();
       return;
     }
     if (!this.#ensure() || !this.#bridge) return;
     if (this.#mic && this.#micRate !== rate) {
+      this.#abandonStart();
       this.#mic.dispose();
       this.#mic = null;
     }
@@ -211,20 +214,29 @@ export class AudioLink extends Emitter<AudioLinkEvents> {
     }
     if (this.#mic.isOpen || this.#starting) return;
     const mic = this.#mic;
+    const attempt = ++this.#attempt;
     this.#starting = true;
     void mic.start().finally(() => {
-      if (this.#mic !== mic) return;
+      // Only the latest start settles the state: an abandoned one (the player walked off and back
+      // while the permission prompt was up) coming back must not start yet another.
+      if (this.#mic !== mic || attempt !== this.#attempt) return;
       this.#starting = false;
       // The conversation may have ended (or moved) while the permission prompt was up.
       if (!mic.isOpen || this.#wantRate !== this.#micRate) this.want(this.#wantRate);
     });
   }
 
+  /** A start in flight no longer counts (its mic was stopped or replaced): the next want() starts anew. */
+  #abandonStart(): void {
+    this.#starting = false;
+    this.#attempt++;
+  }
+
   dispose(): void {
     this.#gen++;
     this.#micLoading = false;
     this.#wantRate = 0;
-    this.#starting = false;
+    this.#abandonStart();
     this.#mic?.dispose();
     this.#mic = null;
     this.mixer?.dispose();

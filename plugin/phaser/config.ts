@@ -6,7 +6,7 @@ import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor
 import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
 import type { LineOfSight } from '../proximity/index.js';
-import type { SessionLike } from './conversation.js';
+import type { SessionLike } from './conversation-parts.js';
 import { getServedEndpoints, type ServedEndpoints } from '../npc/live.js';
 
 /** Every connection, audio and behaviour setting of the plugin, set in one place with `configure()`. */

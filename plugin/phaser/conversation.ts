@@ -1,40 +1,18 @@
-import type { AgentAudioChunk, AgentSessionEvents, SessionState } from '../session/types.js';
+import type { AgentAudioChunk } from '../session/types.js';
 import type { ClientToolHandler } from '../session/tools.js';
-import type { NpcVoice } from '../audio/index.js';
 import type { EndReason } from '../protocol/index.js';
 import { TurnReveal } from './bubble/reveal.js';
-import type { SpeechBubble } from './bubble/view.js';
 import { cleanAgentText } from './bubble/text.js';
-import type { NpcEvents, NpcState, ToolHandler, VoiceAgentsError } from './events.js';
+import type { NpcState, VoiceAgentsError } from './events.js';
+import type {
+  ConversationBubble,
+  ConversationInputs,
+  ConversationVoice,
+  NpcEmission,
+  SessionLike,
+} from './conversation-parts.js';
 import { Emitter } from '../common/emitter.js';
-
-/** The part of AgentSession a conversation uses (so tests and alternative transports can stand in). */
-export interface SessionLike {
-  readonly state: SessionState;
-  on<K extends keyof AgentSessionEvents>(event: K, fn: AgentSessionEvents[K]): () => void;
-  connect(): Promise<unknown>;
-  close(): unknown;
-  sendAudio(pcm: Int16Array): void;
-  sendText(text: string): void;
-  sendContextualUpdate(text: string, contextId?: string): void;
-  interrupt(): void;
-  registerTool(name: string, handler: ClientToolHandler): () => void;
-}
-
-/**
- * The part of NpcVoice a conversation (and the plugin, through `conversation.voice`) uses. Picked
- * from the real class, so a renamed member breaks stand-ins at compile time.
- */
-export type ConversationVoice = Pick<
-  NpcVoice,
-  'on' | 'push' | 'flush' | 'dispose' | 'turnId' | 'playbackPositionMs' | 'mode' | 'level' | 'setPosition'
->;
-
-/** The part of SpeechBubble a conversation drives. */
-export type ConversationBubble = Pick<SpeechBubble, 'turnId' | 'show' | 'correct' | 'cutAt' | 'end'>;
-
-/** One of an NPC's public events with its arguments, e.g. `['response', text, eventId]`. */
-export type NpcEmission = { [K in keyof NpcEvents]: [K, ...Parameters<NpcEvents[K]>] }[keyof NpcEvents];
+import { SessionError } from '../session/errors.js';
 
 /**
  * What a conversation reports. It owns none of its NPC's state: whoever owns that (the director)
@@ -49,17 +27,6 @@ interface ConversationEvents {
   'player:said': (text: string) => void;
   /** The session ended (not reported for a disposed conversation). */
   end: (reason: EndReason) => void;
-}
-
-/** What a conversation asks about its NPC and the game, read when it needs them (never pushed). */
-export interface ConversationInputs {
-  now(): number;
-  /** Current per-key context facts, sent when the conversation opens. */
-  contexts(): ReadonlyMap<string, string>;
-  toolHandler(name: string): ToolHandler | undefined;
-  hasToolListener(name: string): boolean;
-  /** Every tool name the game answers or listens for right now. */
-  toolNames(): string[];
 }
 
 /** A voice quiet this long has finished its turn (a late chunk is far quicker than this). */
@@ -86,6 +53,8 @@ export class Conversation extends Emitter<ConversationEvents> {
   readonly #respondedAt = new Map<number, number>();
   readonly #corrected = new Set<number>();
   readonly #startedTurns = new Set<number>();
+  /** The voice reported that it cannot play (see the constructor). */
+  #voiceless = false;
   readonly #sentContext = new Map<string, string>();
   #disposed = false;
   #opened = false;
@@ -119,6 +88,7 @@ export class Conversation extends Emitter<ConversationEvents> {
         if (st === 'connecting') this.emit('state', 'connecting');
       }),
       s.on('conversation:start', (info) => {
+        if (info.reconnectAttempt > 0) this.#startOver();
         this.#opened = true;
         this.conversationId = info.conversationId;
         this.inputRate = info.inputFormat.sampleRate;
@@ -191,6 +161,11 @@ export class Conversation extends Emitter<ConversationEvents> {
           // Not the end of the bubble by itself: a late chunk (underrun) also drains the queue.
           this.#quietSince = this.#in.now();
           if (this.#opened && !this.#disposed) this.emit('state', this.#active ? 'listening' : 'ready');
+        }),
+        // Its processor could not load (a Content-Security-Policy, a page without AudioWorklet): the
+        // turns it cannot play are read at their own pace instead of waiting for playback forever.
+        voice.on('error', () => {
+          this.#voiceless = true;
         }),
       );
     }
@@ -286,6 +261,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     for (const k of this.#respondedAt.keys()) if (k < eventId - 8) this.#respondedAt.delete(k);
     const clean = cleanAgentText(text, 'drop').text;
     this.emit('npc', 'response', clean, eventId);
+    if (this.#disposed) return; // a listener detached the NPC: its bubble is gone
     const reveal = this.#revealFor(eventId);
     reveal.setText(clean); // the same text whatever the tag style: tags only add emotes
     this.bubble.show(text, this.#in.now(), { turnId: eventId, followsAudio: this.voice !== null, reveal });
@@ -301,7 +277,21 @@ export class Conversation extends Emitter<ConversationEvents> {
       cleanAgentText(original, 'drop').text,
       eventId,
     );
-    if (this.bubble.turnId === eventId) this.bubble.correct(corrected, this.#in.now());
+    if (!this.#disposed && this.bubble.turnId === eventId) this.bubble.correct(corrected, this.#in.now());
+  }
+
+  /**
+   * A reconnect opened a new conversation, whose turn ids start over: nothing keyed by the old ids
+   * may stand (a new turn 3 is not the old turn 3), and what the old one was saying has ended.
+   */
+  #startOver(): void {
+    this.#cutBubble();
+    this.voice?.restart();
+    this.#reveals.clear();
+    this.#respondedAt.clear();
+    this.#corrected.clear();
+    this.#startedTurns.clear();
+    if (this.#held) this.#held = [];
   }
 
   /**
@@ -328,7 +318,7 @@ export class Conversation extends Emitter<ConversationEvents> {
       // while prewarmed: the greeting's audio is held back, not missing.
       const at = this.#respondedAt.get(turnId);
       const r = this.#reveals.get(turnId);
-      if (this.#held || at === undefined || !r || r.hasAudio) return null;
+      if (this.#held || at === undefined || !r || (r.hasAudio && !this.#voiceless)) return null;
       const waited = this.#in.now() - at - TEXT_ONLY_AFTER_MS;
       return waited > 0 ? waited : null;
     }
@@ -349,16 +339,29 @@ export class Conversation extends Emitter<ConversationEvents> {
       this.#typedEarly.push(text);
       return true;
     }
-    if (!this.isOpen) return false;
+    if (!this.isOpen || !this.#sent(() => this.session.sendText(text))) return false;
     this.#userTurnEndedAt = this.#in.now();
-    this.session.sendText(text);
     return true;
   }
 
   sendContext(key: string, text: string): void {
     if (!this.isOpen || this.#sentContext.get(key) === text) return;
-    this.#sentContext.set(key, text);
-    this.session.sendContextualUpdate(text, key);
+    if (this.#sent(() => this.session.sendContextualUpdate(text, key))) this.#sentContext.set(key, text);
+  }
+
+  /**
+   * Whether a send went out. When the agent closes the socket, the session says `open` for one more
+   * round trip while the socket is already closing, and a send then throws: that is a message lost
+   * with the conversation (whose end follows), not an exception for the game's update loop.
+   */
+  #sent(send: () => void): boolean {
+    try {
+      send();
+      return true;
+    } catch (err) {
+      if (err instanceof SessionError) return false;
+      throw err;
+    }
   }
 
   /** The local interrupt: stop this turn now; the bubble keeps what was heard. */

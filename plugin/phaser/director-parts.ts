@@ -2,13 +2,13 @@
 // reports) and the pure helpers it decides with.
 import type { EndReason } from '../protocol/index.js';
 import type { NpcDefinition } from '../npc/types.js';
+import type { Conversation } from './conversation.js';
 import type {
-  Conversation,
   ConversationBubble,
   ConversationInputs,
   ConversationVoice,
   NpcEmission,
-} from './conversation.js';
+} from './conversation-parts.js';
 import { DEFAULT_CONFIG, type VoiceAgentsConfig } from './config.js';
 import { ProximityTracker } from '../proximity/index.js';
 import type { BubbleStyle } from './bubble/style.js';

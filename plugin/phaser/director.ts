@@ -33,6 +33,8 @@ class Talk<B extends DirectedBubble> implements NpcTalk, SyncedNpc {
   quietNext = false;
   /** The last level given to the mouth callback. */
   mouth = 0;
+  /** The mouth callback threw once (said then, not again every frame). */
+  mouthFailed = false;
   /** Being detached: a detach from a listener of its last events (or its object's destroy) is a no-op. */
   leaving = false;
   index = -1;
@@ -120,6 +122,7 @@ export class ConversationDirector<
   /** The scene shut down: every NPC leaves, the microphone closes, and a restart starts clean. */
   stop(): void {
     this.#running = false;
+    this.#pushToTalkHeld = false; // a key held across a restart is not held in the next scene
     for (const h of [...this.#npcs.values()]) this.detach(h);
     this.#tracker = newTracker(this.#parts.config());
     this.#positions = new PositionSync(this.#tracker);
@@ -254,8 +257,20 @@ export class ConversationDirector<
       if (!voice) continue;
       voice.setPosition(h.gameObject.x, h.gameObject.y);
       const level = t.state === 'speaking' ? voice.level : 0;
-      if (level > 0 || t.mouth > 0) h.mouth(level);
+      if (level > 0 || t.mouth > 0) this.#mouth(h, t, level);
       t.mouth = level;
+    }
+  }
+
+  /** The game's mouth callback runs inside the frame: a throw must not stop the game's loop. */
+  #mouth(h: N, t: Talk<B>, level: number): void {
+    try {
+      h.mouth(level);
+    } catch (cause) {
+      if (t.mouthFailed) return;
+      t.mouthFailed = true;
+      const message = `onMouth threw (${(cause as Error)?.message ?? String(cause)}); the NPC talks on without it`;
+      this.emit('npc', h, 'error', { kind: 'callback', message, cause });
     }
   }
 
@@ -352,10 +367,13 @@ export class ConversationDirector<
     c.dispose();
     if (t.mouth > 0) {
       t.mouth = 0;
-      h.mouth(0); // the voice stopped mid-word: close the mouth
+      this.#mouth(h, t, 0); // the voice stopped mid-word: close the mouth
     }
     this.#tracker.setSpeaking(h.id, false);
     this.#setState(h, t, 'idle');
+    // Ended idle, the NPC stays active with no conversation: nothing may listen any more (the
+    // recording light goes off) until the player wakes it.
+    if (this.#active === h) this.#updateMic();
     this.emit('npc', h, 'conversation:end', reason);
     if (error) this.emit('npc', h, 'error', error);
   }

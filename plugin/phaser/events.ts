@@ -49,7 +49,8 @@ export interface VoiceAgentsError {
     | 'mic' // microphone denied, missing, unplugged or revoked, or its code failed to load (typing keeps working)
     | 'audio' // no Web Audio (Howler missing or HTML5-only), autoplay blocked
     | 'config' // the plugin was misconfigured (no agent URL, bad NPC definition)
-    | 'tool'; // a tool handler threw
+    | 'tool' // a tool handler threw
+    | 'callback'; // a game callback called every frame threw (onMouth, lineOfSight, bubbleAvoid): said once, the frame goes on
   message: string;
   /** The conversation end reason for kind 'ended'. */
   reason?: EndReason;

@@ -2,7 +2,8 @@ import type * as Phaser from 'phaser';
 import { Emitter } from '../common/emitter.js';
 import type { NpcDefinition } from '../npc/types.js';
 import { factText } from '../npc/conditions.js';
-import type { Conversation, NpcEmission } from './conversation.js';
+import type { Conversation } from './conversation.js';
+import type { NpcEmission } from './conversation-parts.js';
 import type { NpcEvents, NpcState, ToolHandler } from './events.js';
 import type { NpcTalk } from './director-parts.js';
 

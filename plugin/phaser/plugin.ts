@@ -14,6 +14,8 @@ import { SceneVisuals } from './visuals.js';
 import type { OverlayInfo } from './overlay.js';
 import type { SpeechBubble } from './bubble/view.js';
 import type { ProximityTracker } from '../proximity/index.js';
+import { guarded } from './guarded.js';
+import type { VoiceAgentsError } from './events.js';
 
 /**
  * The scene plugin: NPC agents on game objects, proximity switching, the microphone routed to the
@@ -49,6 +51,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   ];
   #running = false;
   #unsubs: (() => void)[] = [];
+  /** Errors said before the scene's first frame (see #reportOnceRunning); null once it has run. */
+  #beforeFirstFrame: VoiceAgentsError[] | null = [];
 
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
     super(scene, pluginManager, pluginKey);
@@ -104,7 +108,7 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
       this.#unsubs.push(
         onNpcUpdate((def) => this.updateNpc(def)),
         onNpcError((e) =>
-          this.pluginError({
+          this.#reportOnceRunning({
             kind: 'config',
             message: `${e.file}: ${e.errors.length} error(s); ${e.id} ${
               e.silent ? 'stays silent until the file is fixed' : 'keeps its last good version'
@@ -116,8 +120,18 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     }
   }
 
+  /**
+   * Files broken when the scene starts are reported at START, before the game's create() has
+   * subscribed to plugin:error: those wait for the first frame, when every listener is there.
+   */
+  #reportOnceRunning(e: VoiceAgentsError): void {
+    if (this.#beforeFirstFrame) this.#beforeFirstFrame.push(e);
+    else this.pluginError(e);
+  }
+
   #onShutdown(): void {
     this.#running = false;
+    this.#beforeFirstFrame = [];
     const ev = this.systems!.events;
     ev.off(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
     ev.off(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
@@ -145,10 +159,30 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
 
   /** Connection, audio and behaviour settings in one place. Merged over what was set before. */
   configure(config: VoiceAgentsConfig): this {
-    this.#config = { ...this.#config, ...config };
-    this.#director.configure(config);
+    const c = this.#guarded(config);
+    this.#config = { ...this.#config, ...c };
+    this.#director.configure(c);
     if (config.micMode !== undefined) this.setMicMode(config.micMode);
     return this;
+  }
+
+  /**
+   * The game's callbacks the plugin calls every frame, made unable to stop the frame: a throw is one
+   * 'callback' error (not one a frame), and the frame goes on as if the callback had no say.
+   */
+  #guarded(config: VoiceAgentsConfig): VoiceAgentsConfig {
+    const out = { ...config };
+    const report = (name: string) => (cause: unknown) =>
+      this.pluginError({
+        kind: 'callback',
+        message: `${name} threw (${(cause as Error)?.message ?? String(cause)}); the frame goes on without it`,
+        cause,
+      });
+    const los = config.lineOfSight;
+    if (los) out.lineOfSight = guarded(los, true, report('lineOfSight'));
+    const avoid = config.bubbleAvoid;
+    if (avoid) out.bubbleAvoid = guarded(avoid, [], report('bubbleAvoid'));
+    return out;
   }
 
   /** The settings in effect. */
@@ -298,6 +332,11 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
   // Per frame
 
   #onPostUpdate(time: number): void {
+    const early = this.#beforeFirstFrame;
+    if (early) {
+      this.#beforeFirstFrame = null;
+      for (const e of early) this.pluginError(e);
+    }
     const lp = this.#listenerPos;
     if (!listenerPoint(this.#listenerTarget, this.scene!.cameras.main, lp)) this.#listenerTarget = null; // its game object was destroyed: the camera takes over
     this.#director.frame(lp.x, lp.y, time);

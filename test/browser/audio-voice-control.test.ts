@@ -80,6 +80,36 @@ describe('NpcVoice playback', () => {
     expect(errors).toEqual([]);
   });
 
+  it('after restart() (a reconnect: the agent numbers its turns from 1 again) a low turn id plays and reports its id', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { Howler, audio } = lab;
+      const bridge = new audio.HowlerBridge(Howler);
+      const voice = new audio.NpcVoice(bridge);
+      const modes: string[] = [];
+      voice.on('speaking', (t: number) => modes.push(`speaking:${t}`));
+      voice.on('listening', () => modes.push('listening'));
+      voice.push(lab.tone(440, 16000, 1, 0.5), 16000, 9);
+      await lab.until(() => voice.mode === 'speaking', 3000);
+      voice.flush(); // the player cut turn 9 off
+      voice.push(lab.tone(440, 16000, 0.3, 0.5), 16000, 2); // same conversation: an older turn, dropped
+      await new Promise((res) => setTimeout(res, 300));
+      const playedOld = modes.includes('speaking:2');
+      voice.restart();
+      voice.push(lab.tone(660, 16000, 0.4, 0.5), 16000, 2);
+      await lab.until(() => modes.includes('speaking:2'), 3000, "the new conversation's turn 2");
+      const turnId = voice.turnId;
+      await lab.until(() => voice.mode === 'listening', 3000);
+      voice.dispose();
+      return { playedOld, turnId, modes };
+    });
+    expect(r.playedOld).toBe(false);
+    expect(r.turnId).toBe(2);
+    expect(r.modes).toEqual(['speaking:9', 'listening', 'speaking:2', 'listening']);
+    expect(errors).toEqual([]);
+  });
+
   it('plays wire bytes in ulaw_8000 and pcm_24000 at the right pitch and length', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {

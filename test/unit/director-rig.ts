@@ -7,7 +7,8 @@ import type { AudioFormatInfo } from '../../plugin/protocol/format.js';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import type { MicMode } from '../../plugin/audio/index.js';
 import type { NpcDefinition } from '../../plugin/npc/types.js';
-import type { SessionLike } from '../../plugin/phaser/conversation.js';
+import type { ConversationVoice, SessionLike } from '../../plugin/phaser/conversation-parts.js';
+import type { NpcVoiceEvents } from '../../plugin/audio/index.js';
 import type { BubbleStyle } from '../../plugin/phaser/bubble/style.js';
 import type { DirectedBubble, DirectedNpc, DirectorParts } from '../../plugin/phaser/director-parts.js';
 import { ConversationDirector } from '../../plugin/phaser/director.js';
@@ -110,6 +111,27 @@ export class FakeNpc implements DirectedNpc {
   mouth(level: number): void {
     this.mouths.push(level);
   }
+}
+
+/** A voice the test makes speak (`fire('speaking', 1)`) at a level it sets. */
+export class FakeVoice implements ConversationVoice {
+  turnId = -1;
+  playbackPositionMs = 0;
+  mode: 'speaking' | 'listening' = 'listening';
+  level = 0;
+  readonly #fns = new Map<keyof NpcVoiceEvents, ((...a: never[]) => void)[]>();
+  on<K extends keyof NpcVoiceEvents>(e: K, fn: NpcVoiceEvents[K]): () => void {
+    this.#fns.set(e, [...(this.#fns.get(e) ?? []), fn]);
+    return () => this.#fns.set(e, (this.#fns.get(e) ?? []).filter((f) => f !== fn));
+  }
+  fire<K extends keyof NpcVoiceEvents>(e: K, ...a: Parameters<NpcVoiceEvents[K]>): void {
+    for (const f of this.#fns.get(e) ?? []) (f as (...args: typeof a) => void)(...a);
+  }
+  push(): void {}
+  flush(): void {}
+  restart(): void {}
+  dispose(): void {}
+  setPosition(): void {}
 }
 
 export class FakeBubble implements DirectedBubble {

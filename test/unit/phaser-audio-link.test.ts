@@ -30,8 +30,10 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
  * A link whose mic chunk is fetched by the test. `shared`: wrapped in lazy() as the plugin's own
  * loader is, so every link of the page shares one fetch (a restarted scene's link among them).
  */
-function rig(opts: { micMode?: MicMode; shared?: boolean } = {}) {
+function rig(opts: { micMode?: MicMode; shared?: boolean; prompt?: boolean } = {}) {
   const fetches: { resolve: (m: MicModule) => void; reject: (e: unknown) => void }[] = [];
+  /** With `prompt`: each start() waits for the test to answer the browser's permission prompt. */
+  const prompts: { mic: MicCapture; allow: () => void }[] = [];
   const fetchChunk = () => new Promise<MicModule>((resolve, reject) => fetches.push({ resolve, reject }));
   const mics: FakeMic[] = [];
 
@@ -41,6 +43,7 @@ function rig(opts: { micMode?: MicMode; shared?: boolean } = {}) {
     starts = 0;
     pttHeld = false;
     #open = false;
+    #stops = 0;
     constructor(bridge: HowlerBridge, options: MicCaptureOptions = {}) {
       super(bridge, options);
       this.rate = options.sampleRate ?? 16000;
@@ -51,11 +54,18 @@ function rig(opts: { micMode?: MicMode; shared?: boolean } = {}) {
     }
     override async start(): Promise<boolean> {
       this.starts++;
+      if (opts.prompt) {
+        const stopsBefore = this.#stops;
+        await new Promise<void>((allow) => prompts.push({ mic: this, allow }));
+        // As MicCapture: stopped while the prompt was up, the answer opens nothing.
+        if (this.#stops !== stopsBefore) return false;
+      }
       this.#open = true;
       this.emit('open');
       return true;
     }
     override stop(): void {
+      this.#stops++;
       super.stop();
       if (!this.#open) return;
       this.#open = false;
@@ -87,7 +97,7 @@ function rig(opts: { micMode?: MicMode; shared?: boolean } = {}) {
     fetches[i]!.reject(cause);
     await settle();
   };
-  return { link, fetches, mics, errors, micEvents, arrive, fail };
+  return { link, fetches, mics, errors, micEvents, arrive, fail, prompts };
 }
 
 describe('AudioLink: the microphone chunk arriving late', () => {
@@ -241,5 +251,43 @@ describe('AudioLink: Howler without Web Audio (HTML5 Audio mode)', () => {
     await r.arrive(0);
     expect(r.mics.map((m) => m.starts)).toEqual([1]);
     expect(r.errors).toHaveLength(1);
+  });
+});
+
+describe('AudioLink: the mic asked for again while the permission prompt is up', () => {
+  it('the player walks off and back during the prompt: one more prompt, then one open mic, not a loop of prompts', async () => {
+    const r = rig({ prompt: true });
+    r.link.want(16000);
+    await r.arrive(0);
+    expect(r.prompts).toHaveLength(1);
+    r.link.want(0);
+    r.link.want(16000);
+    expect(r.prompts).toHaveLength(2);
+    r.prompts[0]!.allow(); // the abandoned prompt's answer
+    await settle();
+    expect(r.prompts).toHaveLength(2);
+    expect(r.micEvents).toEqual([]);
+    r.prompts[1]!.allow();
+    await settle();
+    expect(r.mics.map((m) => m.isOpen)).toEqual([true]);
+    expect(r.micEvents).toEqual([true]);
+    expect(r.prompts).toHaveLength(2);
+  });
+
+  it('the next NPC speaks another rate during the prompt: the new mic asks, and opens at that rate', async () => {
+    const r = rig({ prompt: true });
+    r.link.want(16000);
+    await r.arrive(0);
+    r.link.retry();
+    r.link.want(24000);
+    await settle();
+    expect(r.prompts.map((p) => (p.mic as { rate?: number }).rate)).toEqual([16000, 24000]);
+    r.prompts[0]!.allow();
+    r.prompts[1]!.allow();
+    await settle();
+    expect(r.mics.map((m) => [m.rate, m.isOpen])).toEqual([
+      [16000, false],
+      [24000, true],
+    ]);
   });
 });

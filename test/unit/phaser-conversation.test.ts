@@ -3,12 +3,12 @@ import WebSocket from 'ws';
 import { AgentSession } from '../../plugin/session/index.js';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import { int16ToBase64 } from '../../plugin/protocol/index.js';
-import {
-  Conversation,
-  type ConversationBubble,
-  type ConversationInputs,
-  type ConversationVoice,
-} from '../../plugin/phaser/conversation.js';
+import { Conversation } from '../../plugin/phaser/conversation.js';
+import type {
+  ConversationBubble,
+  ConversationInputs,
+  ConversationVoice,
+} from '../../plugin/phaser/conversation-parts.js';
 import type { NpcVoiceEvents } from '../../plugin/audio/index.js';
 import type { ToolHandler } from '../../plugin/phaser/events.js';
 import {
@@ -17,6 +17,8 @@ import {
   type ServerConnection,
 } from '../helpers/scripted-server.js';
 import { until } from '../helpers/events.js';
+import { FakeSession } from './director-rig.js';
+import { SessionError } from '../../plugin/session/index.js';
 
 // One conversation's glue (session events -> voice, bubble and NPC events), with a real AgentSession
 // over a real `ws` connection to a scripted server. The voice and the bubble are recorders: what
@@ -53,6 +55,10 @@ class RecVoice implements ConversationVoice {
   }
   flush() {
     this.flushes++;
+  }
+  restarts = 0;
+  restart() {
+    this.restarts++;
   }
   setPosition(x: number, y: number) {
     this.position = { x, y };
@@ -106,11 +112,13 @@ afterEach(async () => {
   await server.close();
 });
 
-async function rig(opts: { prewarm?: boolean; tools?: Record<string, ToolHandler>; listen?: string[] } = {}) {
+async function rig(
+  opts: { prewarm?: boolean; tools?: Record<string, ToolHandler>; listen?: string[]; reconnect?: boolean } = {},
+) {
   const session = new AgentSession({
     endpoint: { kind: 'url', url: server.url },
     WebSocket,
-    reconnect: false,
+    reconnect: opts.reconnect ? { baseDelayMs: 10 } : false,
   });
   const voice = new RecVoice();
   const bubble = new RecBubble();
@@ -256,6 +264,18 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     held.conv.dispose();
   });
 
+  it('a voice that cannot play (its processor refused) does not hold its words back: they are read', async () => {
+    const r = await rig();
+    r.server.send(audio(5));
+    r.server.send({ type: 'agent_response', agent_response_event: { agent_response: 'Unheard words.', event_id: 5 } });
+    await until(() => r.bubble.shown.length === 1 && r.voice.pushes.length === 1);
+    r.clock.skipped += 1000;
+    expect(r.conv.positionFor(5)).toBeNull(); // audio came: the bubble waits for it to play
+    r.voice.fire('error', new Error('blocked by the Content-Security-Policy'));
+    expect(r.conv.positionFor(5)).toBeGreaterThan(100);
+    r.conv.dispose();
+  });
+
   it("a barge-in's correction replaces the bubble with what was actually said", async () => {
     const r = await rig();
     r.server.send({
@@ -323,6 +343,25 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     r.conv.dispose();
   });
 
+  it('after a reconnect the new conversation\'s turns play and show, though their ids start over', async () => {
+    const r = await rig({ reconnect: true });
+    r.server.send(audio(7));
+    r.server.send({ type: 'agent_response', agent_response_event: { agent_response: 'Old words.', event_id: 7 } });
+    await until(() => r.bubble.shown.includes('Old words.'));
+    r.conv.skip(); // the player cut it off: the voice has flushed turn 7 and everything before it
+    r.server.drop();
+    const again = await server.connection(1);
+    await again.nextOfType('conversation_initiation_client_data');
+    again.sendMetadata();
+    await until(() => r.voice.restarts === 1);
+    again.send(audio(1));
+    again.send({ type: 'agent_response', agent_response_event: { agent_response: 'New words.', event_id: 1 } });
+    await until(() => r.bubble.shown.includes('New words.'));
+    expect(r.voice.pushes.at(-1)!.turn).toBe(1);
+    expect(r.bubble.turnId).toBe(1);
+    r.conv.dispose();
+  });
+
   it('the server ending the conversation is reported once; dispose removes every listener it added', async () => {
     const r = await rig();
     expect(r.voice.listeners()).toBeGreaterThan(0);
@@ -362,6 +401,39 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     await until(() => ended.length === 1);
     expect(ended[0]).toMatchObject({ kind: 'error', error: 'connection' });
     expect(events.filter((e) => e[0] === 'error')).toEqual([]); // the plugin reports it once, from the end reason
+    conv.dispose();
+  });
+});
+
+/** The agent closed the socket: for one round trip the session still says open, and a send throws. */
+class ClosingSession extends FakeSession {
+  override sendText(): void {
+    throw new SessionError('invalid_state', 'Cannot send while the session is open');
+  }
+  override sendContextualUpdate(): void {
+    throw new SessionError('invalid_state', 'Cannot send while the session is open');
+  }
+}
+
+describe('Conversation: a socket closing under it', () => {
+  it('drops what the game sends instead of throwing into its update loop, and still opens fully', () => {
+    const session = new ClosingSession();
+    const inputs: ConversationInputs = {
+      contexts: () => new Map([['inventory', 'The player holds a torch.']]),
+      toolHandler: () => undefined,
+      hasToolListener: () => false,
+      toolNames: () => [],
+      now: () => 0,
+    };
+    const conv = new Conversation(inputs, session, null, new RecBubble());
+    const states: string[] = [];
+    conv.on('state', (s) => states.push(s));
+    conv.activate();
+    void conv.connect();
+    session.open('conv-1'); // sending the context facts on open throws inside the session
+    expect(states).toContain('listening');
+    expect(conv.sendText('hello?')).toBe(false);
+    expect(() => conv.sendContext('weather', 'rain')).not.toThrow();
     conv.dispose();
   });
 });

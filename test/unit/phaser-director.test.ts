@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import type { NpcTalk } from '../../plugin/phaser/director-parts.js';
-import { closedByGame, FakeNpc, FakeSession, setup } from './director-rig.js';
+import { closedByGame, FakeNpc, FakeSession, FakeVoice, setup } from './director-rig.js';
 
 describe('ConversationDirector: one owner of NPC conversation state, reporting through events', () => {
   it('walking up opens, activates and opens the mic; walking away releases it, then closes', () => {
@@ -102,6 +102,9 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     sessions[0]!.end(idle);
     expect(log.splice(0)).toEqual([
       ['mira', 'state', 'idle', 'listening'],
+      // Nothing to talk to until the player wakes her: the mic closes (the recording light goes off).
+      ['mic', 0],
+      ['speech', false, false, 'en'],
       ['mira', 'conversation:end', idle],
     ]);
     expect(director.active).toBe(mira); // no error, no 'active' false: the player is still there
@@ -164,6 +167,20 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     expect(log).toEqual([
       ['mic', 16000],
       ['speech', true, true, 'en'],
+      ['mic', 16000],
+      ['speech', true, false, 'en'],
+    ]);
+  });
+
+  it('push-to-talk held when the scene stops is not held in the restarted scene', () => {
+    const { director, log, talkingToMira } = setup({ speechRecognition: 'browser' });
+    talkingToMira();
+    director.pushToTalk(true); // the key is down as the scene restarts (its key-up never comes)
+    director.stop();
+    director.start();
+    talkingToMira();
+    director.setMicMode('push-to-talk');
+    expect(log).toEqual([
       ['mic', 16000],
       ['speech', true, false, 'en'],
     ]);
@@ -246,6 +263,25 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     expect(bubbles[0]!.style?.maxWidth).toBe(320);
     expect(director.talk(mira)?.pendingReload).toBe(true);
     expect(director.updateNpc({ ...wider, id: 'nobody' })).toBe(false);
+  });
+
+  it("a game's mouth callback that throws is reported once as the NPC's error, and the frames go on", () => {
+    const { director, log, audio, talkingToMira } = setup();
+    const voice = new FakeVoice();
+    audio.createVoice = () => voice;
+    const { mira } = talkingToMira();
+    mira.mouth = () => {
+      throw new Error('no such sprite frame');
+    };
+    voice.level = 0.4;
+    voice.fire('speaking', 1);
+    for (let f = 1; f <= 5; f++) expect(() => director.frame(100, 0, f * 16)).not.toThrow();
+    const errors = log.filter((e) => e[1] === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![2]).toMatchObject({
+      kind: 'callback',
+      message: expect.stringContaining('onMouth threw (no such sprite frame)'),
+    });
   });
 
   it('refuses a second NPC with the same id or on the same object', () => {
