@@ -196,9 +196,22 @@ export class Conversation extends Emitter<ConversationEvents> {
   #toolProxy(name: string): ClientToolHandler {
     return (params, call) => {
       const h = this.#in.toolHandler(name);
-      if (h) return h(params, call);
-      if (this.#in.hasToolListener(name)) return undefined; // the default success result
-      throw new Error(`Client tool with name ${name} is not defined on client`);
+      if (!h) {
+        if (this.#in.hasToolListener(name)) return undefined; // the default success result
+        throw new Error(`Client tool with name ${name} is not defined on client`);
+      }
+      // The agent gets an error result either way; the game hears that its own handler failed.
+      const failed = (err: unknown): never => {
+        const message = `The ${name} tool handler threw: ${(err as Error)?.message ?? String(err)}`;
+        this.emit('npc', 'error', { kind: 'tool', message, cause: err });
+        throw err;
+      };
+      try {
+        const result = h(params, call);
+        return result instanceof Promise ? result.catch(failed) : result;
+      } catch (err) {
+        return failed(err);
+      }
     };
   }
 
@@ -292,6 +305,7 @@ export class Conversation extends Emitter<ConversationEvents> {
     this.#corrected.clear();
     this.#startedTurns.clear();
     if (this.#held) this.#held = [];
+    this.#heldSamples = 0;
   }
 
   /**

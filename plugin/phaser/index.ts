@@ -7,7 +7,7 @@ export { NpcHandle } from './npc-handle.js';
 export type { AttachOptions, Positioned } from './npc-handle.js';
 export type { NpcEvents, PluginEvents, NpcState, ToolHandler, VoiceAgentsError } from './events.js';
 export type { ScreenRect, VoiceAgentsConfig } from './config.js';
-export type { SessionLike } from './conversation.js';
+export type { SessionLike } from './conversation-parts.js';
 export { cleanAgentText } from './bubble/text.js';
 export type { TagMode, Emote } from './bubble/text.js';
 // An NPC's agent configuration as session initiation data (overrides and dynamic variables).

@@ -343,6 +343,40 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     r.conv.dispose();
   });
 
+  it("a game handler that throws (or rejects) is the agent's error result and the NPC's 'tool' error", async () => {
+    const r = await rig({
+      tools: {
+        give_item: () => {
+          throw new Error('inventory full');
+        },
+        open_shop: () => Promise.reject(new Error('shop closed')),
+      },
+    });
+    for (const [name, id] of [
+      ['give_item', 't1'],
+      ['open_shop', 't2'],
+    ] as const)
+      r.server.send({
+        type: 'client_tool_call',
+        client_tool_call: { tool_name: name, tool_call_id: id, parameters: {}, event_id: 5, expects_response: true },
+      });
+    const results = await Promise.all(
+      ['t1', 't2'].map((id) =>
+        r.server.next<any>((m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id),
+      ),
+    );
+    expect(results.map((m) => [m.is_error, m.result])).toEqual([
+      [true, 'inventory full'],
+      [true, 'shop closed'],
+    ]);
+    const errors = r.events.filter((e) => e[0] === 'error').map((e) => e[1]);
+    expect(errors).toEqual([
+      expect.objectContaining({ kind: 'tool', message: 'The give_item tool handler threw: inventory full' }),
+      expect.objectContaining({ kind: 'tool', message: 'The open_shop tool handler threw: shop closed' }),
+    ]);
+    r.conv.dispose();
+  });
+
   it('after a reconnect the new conversation\'s turns play and show, though their ids start over', async () => {
     const r = await rig({ reconnect: true });
     r.server.send(audio(7));

@@ -126,8 +126,9 @@ export function createLlmBrain(config: LlmConfig): Brain {
         );
       }
       if (!res.ok || !res.body) {
-        clearTimeout(timer);
+        // Reading the error body is still under the timer: a body that stalls must not hold the turn.
         const detail = await res.text().catch(() => '');
+        clearTimeout(timer);
         throw new LlmError(
           `The language model answered HTTP ${res.status}.`,
           'llm_error',
