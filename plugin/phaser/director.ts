@@ -17,30 +17,12 @@ import {
 } from './director-parts.js';
 import { createSessionFor, type VoiceAgentsConfig } from './config.js';
 import type { NpcState } from './events.js';
-import { PositionSync, type SyncedNpc } from './position-sync.js';
+import { PositionSync } from './position-sync.js';
 import { proximityFromNpc } from './npc-proximity.js';
 import { resolveBubbleStyle } from './bubble/style.js';
+import { Talk } from './talk.js';
 
 const CLOSED_BY_GAME: EndReason = { kind: 'user', code: 1000, reason: 'Closed by the game' };
-
-/** Written by the director only (the class is not exported: others see NpcTalk). */
-class Talk<B extends DirectedBubble> implements NpcTalk, SyncedNpc {
-  state: NpcState = 'idle';
-  conversation: Conversation | null = null;
-  bubble: B | null = null;
-  pendingReload = false;
-  /** The last conversation ended idle: the next one opens without a greeting. */
-  quietNext = false;
-  /** The last level given to the mouth callback. */
-  mouth = 0;
-  /** The mouth callback threw once (said then, not again every frame). */
-  mouthFailed = false;
-  /** Being detached: a detach from a listener of its last events (or its object's destroy) is a no-op. */
-  leaving = false;
-  index = -1;
-  slot = -1;
-  constructor(readonly gameObject: { readonly x: number; readonly y: number }) {}
-}
 
 /**
  * Who the player talks to, and everything that follows from it, without Phaser: the attached NPCs,
@@ -117,6 +99,13 @@ export class ConversationDirector<
   /** The scene runs: the microphone may open. */
   start(): void {
     this.#running = true;
+  }
+
+  /** The scene paused or slept (false), or runs again (true): the microphone follows. */
+  setRunning(running: boolean): void {
+    if (running === this.#running) return;
+    this.#running = running;
+    this.#updateMic();
   }
 
   /** The scene shut down: every NPC leaves, the microphone closes, and a restart starts clean. */
@@ -257,22 +246,15 @@ export class ConversationDirector<
       if (!voice) continue;
       voice.setPosition(h.gameObject.x, h.gameObject.y);
       const level = t.state === 'speaking' ? voice.level : 0;
-      if (level > 0 || t.mouth > 0) this.#mouth(h, t, level);
+      if (level > 0 || t.mouth > 0) t.moveMouth(h, level, this.#mouthFailed);
       t.mouth = level;
     }
   }
 
-  /** The game's mouth callback runs inside the frame: a throw must not stop the game's loop. */
-  #mouth(h: N, t: Talk<B>, level: number): void {
-    try {
-      h.mouth(level);
-    } catch (cause) {
-      if (t.mouthFailed) return;
-      t.mouthFailed = true;
-      const message = `onMouth threw (${(cause as Error)?.message ?? String(cause)}); the NPC talks on without it`;
-      this.emit('npc', h, 'error', { kind: 'callback', message, cause });
-    }
-  }
+  readonly #mouthFailed = (h: N, cause: unknown): void => {
+    const message = `onMouth threw (${(cause as Error)?.message ?? String(cause)}); the NPC talks on without it`;
+    this.emit('npc', h, 'error', { kind: 'callback', message, cause });
+  };
 
   #apply(changes: readonly ProximityChange[]): void {
     for (const ch of changes) {
@@ -367,7 +349,7 @@ export class ConversationDirector<
     c.dispose();
     if (t.mouth > 0) {
       t.mouth = 0;
-      this.#mouth(h, t, 0); // the voice stopped mid-word: close the mouth
+      t.moveMouth(h, 0, this.#mouthFailed); // the voice stopped mid-word: close the mouth
     }
     this.#tracker.setSpeaking(h.id, false);
     this.#setState(h, t, 'idle');

@@ -104,6 +104,18 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     const ev = this.systems!.events;
     ev.on(Phaser.Scenes.Events.POST_UPDATE, this.#onPostUpdate, this);
     ev.once(Phaser.Scenes.Events.SHUTDOWN, this.#onShutdown, this);
+    // A paused or sleeping scene (a menu over it): nobody is walking up to anyone, so nothing listens.
+    const S = Phaser.Scenes.Events;
+    for (const [event, running] of [
+      [S.PAUSE, false],
+      [S.SLEEP, false],
+      [S.RESUME, true],
+      [S.WAKE, true],
+    ] as const) {
+      const fn = () => this.#director.setRunning(running);
+      ev.on(event, fn);
+      this.#unsubs.push(() => ev.off(event, fn));
+    }
     if (this.#config.hotReload !== false) {
       this.#unsubs.push(
         onNpcUpdate((def) => this.updateNpc(def)),

@@ -172,6 +172,20 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     ]);
   });
 
+  it('a paused or sleeping scene closes the mic; running again opens it for the conversation still there', () => {
+    const { director, log, talkingToMira } = setup();
+    talkingToMira();
+    director.setRunning(false);
+    director.setRunning(false); // a second pause changes nothing
+    director.setRunning(true);
+    expect(log).toEqual([
+      ['mic', 0],
+      ['speech', false, false, 'en'],
+      ['mic', 16000],
+      ['speech', false, false, 'en'],
+    ]);
+  });
+
   it('push-to-talk held when the scene stops is not held in the restarted scene', () => {
     const { director, log, talkingToMira } = setup({ speechRecognition: 'browser' });
     talkingToMira();
