@@ -62,14 +62,42 @@ function* objectLayers(
   }
 }
 
-/** 1-based line/column of a Tiled object's `"id": n` in the JSON text, when it can be found. */
+/** Where each `"objects": [ … ]` array of the JSON text starts and ends (string contents skipped). */
+function objectArrays(source: string): [number, number][] {
+  const out: [number, number][] = [];
+  const open = /"objects"\s*:\s*\[/g;
+  for (let m = open.exec(source); m; m = open.exec(source)) {
+    let depth = 0;
+    let i = m.index + m[0].length - 1;
+    for (; i < source.length; i++) {
+      const c = source[i];
+      if (c === '"') {
+        for (i++; i < source.length && source[i] !== '"'; i++) if (source[i] === '\\') i++;
+      } else if (c === '[' || c === '{') depth++;
+      else if ((c === ']' || c === '}') && --depth === 0) break;
+    }
+    out.push([m.index, i]);
+    open.lastIndex = i;
+  }
+  return out;
+}
+
+/**
+ * 1-based line/column of a Tiled object's `"id": n` in the JSON text, when it can be found. Only
+ * inside the map's object arrays: layers have ids too, from the same small numbers, and come first.
+ */
 function locate(source: string | undefined, objectId: number | undefined): { line: number; column: number } {
   if (!source || objectId === undefined) return { line: 1, column: 1 };
-  const m = new RegExp(`"id"\\s*:\\s*${objectId}(?![0-9])`).exec(source);
-  if (!m) return { line: 1, column: 1 };
-  const before = source.slice(0, m.index);
-  const line = before.split('\n').length;
-  return { line, column: m.index - before.lastIndexOf('\n') };
+  const id = new RegExp(`"id"\\s*:\\s*${objectId}(?![0-9])`, 'g');
+  for (const [start, end] of objectArrays(source)) {
+    id.lastIndex = start;
+    const m = id.exec(source);
+    if (!m || m.index > end) continue;
+    const before = source.slice(0, m.index);
+    const line = before.split('\n').length;
+    return { line, column: m.index - before.lastIndexOf('\n') };
+  }
+  return { line: 1, column: 1 };
 }
 
 export function npcPlacementsFromTiled(

@@ -166,6 +166,9 @@ export function createSessionFor(
         : {}),
     }),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
+    // A reconnect asks the agent not to greet again with a first_message override, which a real
+    // agent refuses (1008) unless it allows that override: where none may be sent, it greets again.
+    ...(sendOverrides ? {} : { reconnect: { replayGreeting: true } }),
   };
   try {
     return c.createSession ? c.createSession(options, npc) : new AgentSession(options);

@@ -145,8 +145,13 @@ export async function loadNpcDir(dir: string, opts: { cwd?: string } = {}): Prom
   for (const path of listing.paths) {
     const file = displayName(path, opts.cwd);
     const entry: LoadedNpcFile = { path, file };
+    // Listed a moment ago and gone now (a branch switch, several files deleted at once): not an NPC.
+    const text = await readNpcFile(path, file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (text === null) continue;
     result.files.push(entry);
-    const text = await readNpcFile(path, file);
     if (typeof text !== 'string') {
       result.errors.push(text);
       continue;

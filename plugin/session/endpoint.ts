@@ -135,6 +135,13 @@ async function fetchSignedUrl(
     const wait = parseRetryAfter(response.headers.get('retry-after'), Date.now());
     throw brokerError('rate_limited', 'The signed-URL broker is rate limiting this client', wait);
   }
+  // A gateway answer (the broker could not reach the voice service, or it timed out) is passing
+  // trouble, retried like a dropped socket; anything else (no key, a refused page) is not.
+  if (response.status === 502 || response.status === 504)
+    throw brokerError(
+      'connection',
+      `The signed-URL broker at ${endpoint.brokerUrl} could not reach the voice service (HTTP ${response.status})`,
+    );
   if (!response.ok)
     throw brokerError(
       'broker',

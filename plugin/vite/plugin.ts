@@ -94,6 +94,7 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
   async function scanDir(): Promise<void> {
     const res = await loadNpcDir(npcDir, { cwd: root });
     skipped = res.warnings.filter((w) => w.code === 'skipped-file');
+    const before = new Map(files);
     files.clear();
     for (const f of res.files) files.set(f.path, f.npc ? { npc: f.npc } : { errors: [] });
     for (const e of res.errors) {
@@ -101,7 +102,11 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       const s = files.get(path);
       if (s) {
         s.errors = [...(s.errors ?? []), e];
-        delete s.npc;
+        // A file broken now keeps its last good version, as a broken save does (another file was
+        // added or removed: that is no reason for this NPC to drop out of the game).
+        const last = before.get(path)?.npc;
+        if (last) s.npc = last;
+        else delete s.npc;
       }
     }
     await updateToolTypes();
@@ -306,14 +311,21 @@ export function voiceAgents(options: VoiceAgentsOptions = {}): Plugin {
       });
       const onAddOrRemove = (path: string) => {
         if (!isNpcFile(path)) return;
-        void scanDir().then(() => {
-          mount?.setNpcs(goodNpcs());
-          const mod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_NPCS);
-          if (mod) {
-            server.moduleGraph.invalidateModule(mod);
-            server.ws.send({ type: 'full-reload' });
-          }
-        });
+        // A rejection here would end the dev server (nothing handles it): it is said instead.
+        scanDir().then(
+          () => {
+            mount?.setNpcs(goodNpcs());
+            const mod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_NPCS);
+            if (mod) {
+              server.moduleGraph.invalidateModule(mod);
+              server.ws.send({ type: 'full-reload' });
+            }
+          },
+          (err: unknown) =>
+            server.config.logger.error(
+              `voice-agents: could not read the NPC folder again: ${(err as Error)?.message ?? String(err)}`,
+            ),
+        );
       };
       server.watcher.on('add', onAddOrRemove);
       server.watcher.on('unlink', onAddOrRemove);

@@ -190,6 +190,18 @@ describe('signed-URL broker', () => {
     expect(JSON.parse(r.body)).toEqual({ error: 'the voice service refused the request (status 401)' });
   });
 
+  it("passes the voice service's rate limit on as one, with its wait", async () => {
+    upstreamReply = (_req, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
+      res.end('{"detail":"too many concurrent requests"}');
+    };
+    const base = await startBroker();
+    const r = await get(`${base}/voice-agents/signed-url?npc=mira`, { origin: 'https://game.example' });
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toBe('7');
+    expect(JSON.parse(r.body)).toEqual({ error: 'the voice service refused the request (status 429)' });
+  });
+
   it('rejects an upstream answer that is not a WebSocket URL or that contains the key', async () => {
     let body: unknown = { signed_url: `wss://x.example/?k=${KEY}` };
     upstreamReply = (_req, res) => {

@@ -87,6 +87,22 @@ describe('NPC placement from a Tiled map', () => {
     expect(errors.map((e) => e.code)).toEqual(['unknown-npc', 'required', 'duplicate-id']);
   });
 
+  it('points at the object, not at a layer with the same id earlier in the file', () => {
+    // Tiled numbers layers and objects separately from 1: the ground layer is "id": 1 too.
+    const map = {
+      layers: [
+        { type: 'tilelayer', id: 1, name: 'ground', data: [1, 2, 3] },
+        { type: 'objectgroup', id: 2, name: 'npcs', objects: [{ id: 1, name: 'mirra', x: 0, y: 0 }] },
+      ],
+    };
+    const source = JSON.stringify(map, null, 2);
+    const { errors } = npcPlacementsFromTiled(map, npcs, { mapFile: 'town.json', source });
+    const lines = source.split('\n');
+    const objectLine = lines.findIndex((l, i) => l.includes('"id": 1,') && lines[i + 1]!.includes('"mirra"')) + 1;
+    expect(objectLine).toBeGreaterThan(lines.findIndex((l) => l.includes('"id": 1,')) + 1);
+    expect(errors.map((e) => e.line)).toEqual([objectLine]);
+  });
+
   it('says so when the map has no NPC layer or is not a map', () => {
     expect(npcPlacementsFromTiled({ layers: [] }, npcs).errors[0]!.message).toBe(
       'the map has no object layer named "npcs" for NPCs',

@@ -110,6 +110,17 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
     expect(await greeting('pip')).toBe('Pip again. New list today.');
   }, 40_000);
 
+  it("keeps a broken file's last good version when another NPC file is added", async () => {
+    // pip.npc.yaml is still broken from the test above, and its last good version in use.
+    expect(await greeting('pip')).toBe('Pip again. New list today.');
+    await writeFile(
+      join(dir, 'npcs', 'guard2.npc.yaml'),
+      'name: Second Guard\nagent:\n  prompt: { text: You guard the bridge. }\n  first_message: Halt.\nlocal:\n  replies:\n    - when: [bridge]\n      say: Nobody crosses.\n  fallback: Move along.\n',
+    );
+    await expect.poll(() => greeting('guard2'), { timeout: 15_000, interval: 200 }).toBe('Halt.');
+    expect(await greeting('pip')).toBe('Pip again. New list today.');
+  }, 40_000);
+
   it('picks up a fixing save whose change event the file watcher lost, right after one it delivered', async () => {
     // A save is often a truncate then a write; the hot-reload browser test saw the second event
     // go missing (3 fixing saves in 105 never reached the page). Here the loss is made certain:

@@ -122,6 +122,22 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     expect(sessions[1]!.texts).toEqual(['are you there?']);
   });
 
+  it('a session for a real agent (no overrides allowed) reconnects without asking it to skip its greeting', () => {
+    const options: { reconnect?: unknown; override?: unknown }[] = [];
+    const { director } = setup({
+      brokerUrl: 'https://game.example/voice-agents/signed-url',
+      createSession: (o) => {
+        options.push({ reconnect: o.reconnect, override: o.initiation?.conversation_config_override });
+        return new FakeSession();
+      },
+    });
+    const real = new FakeNpc('mira', 100);
+    real.setDefinition({ ...real.definition, agent: { ...real.definition.agent, agent_id: 'agent_mira_live' } });
+    director.add(real);
+    director.frame(100, 0, 0);
+    expect(options).toEqual([{ reconnect: { replayGreeting: true }, override: undefined }]);
+  });
+
   it('an error end deactivates the NPC and reports the reason as the NPC error', () => {
     const { log, talkingToMira } = setup();
     const { session } = talkingToMira();

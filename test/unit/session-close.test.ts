@@ -331,6 +331,29 @@ describe('signed URLs from the broker', () => {
     ]);
   });
 
+  it('retries a broker that could not reach the voice service (502) like a dropped connection', async () => {
+    const { session, conn } = await open({
+      endpoint: { kind: 'broker', brokerUrl },
+      reconnect: { baseDelayMs: 10 },
+    });
+    const base = respond;
+    respond = (res, n) => {
+      if (n === 2) {
+        res.statusCode = 502;
+        res.end('{"error":"the voice service could not be reached"}');
+      } else base(res, n);
+    };
+    const rec = recordEvents(session, ['reconnecting']);
+    conn.drop();
+    const second = await server().connection(1, 5000);
+    second.sendMetadata();
+    await waitForEvent(session, 'conversation:start');
+    expect(rec.of('reconnecting').map((r) => [r.attempt, r.cause.kind === 'error' && r.cause.error])).toEqual([
+      [1, 'connection'],
+      [2, 'connection'],
+    ]);
+  });
+
   it('reports a broker that answers without a signed URL', async () => {
     respond = (res) => res.end('{"url":"nope"}');
     const session = make({ endpoint: { kind: 'broker', brokerUrl } });

@@ -158,8 +158,14 @@ export function createBroker(opts: BrokerOptions): Broker {
     // Upstream bodies are never relayed: they are not ours to show and could quote the request.
     if (!upstream.ok) {
       await upstream.body?.cancel().catch(() => undefined);
-      const status = upstream.status === 429 ? 503 : 502;
-      return { status, body: { error: `the voice service refused the request (status ${upstream.status})` } };
+      const error = `the voice service refused the request (status ${upstream.status})`;
+      // The service limiting us is passed on as a limit (the client waits and tries again); any other
+      // refusal is the broker's gateway failing (502).
+      if (upstream.status === 429) {
+        const retryAfter = upstream.headers.get('retry-after');
+        return { status: 429, body: { error }, headers: { 'Retry-After': retryAfter ?? '5' } };
+      }
+      return { status: 502, body: { error } };
     }
     let signed: unknown;
     try {
