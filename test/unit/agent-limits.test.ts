@@ -136,12 +136,14 @@ describe('one client cannot take every slot (issue 12.7)', () => {
       trustProxy: true,
       limits: { maxSessionsPerClient: 2, initTimeoutMs: 60_000 },
     });
-    const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
+    // The proxy appends the address it saw; what comes before is whatever the client wrote.
+    const from = (ip: string, claimed = '10.9.9.9') => ({ 'x-forwarded-for': `${claimed}, ${ip}` });
     const first = await Promise.all([
       rawSocket(proxied, from('203.0.113.1')),
       rawSocket(proxied, from('203.0.113.1')),
     ]);
-    const over = await rawSocket(proxied, from('203.0.113.1'));
+    // Claiming another address first does not make a third connection another client.
+    const over = await rawSocket(proxied, from('203.0.113.1', '198.51.100.77'));
     expect((await within(over.closed, 5000, 'refusal')).code).toBe(1002);
     // Another player behind the same proxy (same socket address) still gets in.
     const other = await rawSocket(proxied, from('203.0.113.2'));

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AgentLimits } from './runtime.js';
+import { forwardedClient } from '../forwarded.js';
 
 interface Refusal {
   code: 1002;
@@ -26,9 +27,8 @@ interface QueueTicket {
 /** `::ffff:127.0.0.1` and `127.0.0.1` are one client. Behind a trusted proxy: the forwarded client. */
 export function clientAddress(req: IncomingMessage, trustProxy = false): string {
   if (trustProxy) {
-    const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first.slice(0, 64);
+    const forwarded = forwardedClient(req);
+    if (forwarded) return forwarded;
   }
   const a = req.socket.remoteAddress ?? 'unknown';
   return a.startsWith('::ffff:') ? a.slice(7) : a;

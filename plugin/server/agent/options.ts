@@ -44,8 +44,8 @@ export interface LocalAgentOptions {
   vad?: TurnDetectorOptions;
   /**
    * Behind a reverse proxy every player arrives from the proxy's address: set true to count the
-   * per-client cap by the first X-Forwarded-For address instead. Only behind a proxy you run (a
-   * client can write that header itself).
+   * per-client cap by the address the proxy appended to X-Forwarded-For (its last entry) instead.
+   * Only behind one proxy you run: the entries before it are whatever the client wrote.
    */
   trustProxy?: boolean;
   /**

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NpcDefinition } from '../../npc/index.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { forwardedClient } from '../forwarded.js';
 
 export const DEFAULT_BROKER_PATH = '/voice-agents/signed-url';
 export const DEFAULT_BASE_URL = 'https://api.elevenlabs.io';
@@ -31,7 +32,7 @@ export interface BrokerOptions {
   fetch?: typeof fetch;
   /** URL path answered; default /voice-agents/signed-url. */
   path?: string;
-  /** Use the first X-Forwarded-For address as the client (only behind a trusted proxy). */
+  /** Count clients by the address the trusted proxy in front appended to X-Forwarded-For (its last entry). */
   trustProxy?: boolean;
   /** One line per request, already free of secrets. Default: silent. */
   log?: (line: string) => void;
@@ -103,9 +104,8 @@ export function createBroker(opts: BrokerOptions): Broker {
 
   function clientKey(req: IncomingMessage): string {
     if (opts.trustProxy) {
-      const fwd = req.headers['x-forwarded-for'];
-      const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-      if (first) return first;
+      const forwarded = forwardedClient(req);
+      if (forwarded) return forwarded;
     }
     return req.socket.remoteAddress ?? 'unknown';
   }
