@@ -141,6 +141,9 @@ describe('signed-URL broker', () => {
     // Same-origin GET fetches carry a Referer but no Origin.
     expect((await get(url, { referer: `${base}/index.html` })).status).toBe(200);
     expect((await get(url, { origin: base })).status).toBe(200);
+    // A page with Referrer-Policy: no-referrer sends neither; the browser still says same-origin.
+    expect((await get(url, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await get(url, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
 
   it('can be limited to the allowlist only', async () => {

@@ -92,7 +92,9 @@ export function createBroker(opts: BrokerOptions): Broker {
   }
 
   function originAllowed(origin: string | undefined, req: IncomingMessage): boolean {
-    if (!origin) return false;
+    // No Origin and no Referer: a same-origin fetch from a page with `Referrer-Policy: no-referrer`
+    // still says where it comes from in Sec-Fetch-Site (a header pages cannot set).
+    if (!origin) return opts.allowSameOrigin !== false && req.headers['sec-fetch-site'] === 'same-origin';
     if (origins.has(origin)) return true;
     if (opts.allowSameOrigin === false) return false;
     try {
