@@ -33,6 +33,8 @@ import type { RouterContext } from './receive.js';
 import type { AgentSessionEvents, AgentSessionOptions, ConversationInfo, SessionState } from './types.js';
 
 const USER_ENDED = 'User ended conversation';
+/** How long after an error frame a close is still explained by it (ms). */
+const RECENT_ERROR_MS = 5000;
 const AGENT_ENDED = 'Agent ended the call';
 
 export class AgentSession {
@@ -56,7 +58,8 @@ export class AgentSession {
   #socket: Socket | undefined;
   #info: ConversationInfo | undefined;
   #latencyMs: number | undefined;
-  #lastError: ServerErrorInfo | undefined;
+  /** The server's last error frame and when it came (see #recentError). */
+  #lastError: { info: ServerErrorInfo; at: number } | undefined;
   /** Set when we decide how the conversation ends before the socket has finished closing. */
   #pendingEnd: EndReason | undefined;
   #endReason: EndReason | undefined;
@@ -88,7 +91,7 @@ export class AgentSession {
       outputFormat: () => this.#info?.outputFormat,
       isOpen: () => this.#state === 'open',
       setLatency: (ms) => (this.#latencyMs = ms),
-      setLastError: (info) => (this.#lastError = info),
+      setLastError: (info) => (this.#lastError = { info, at: this.#now() }),
       endByAgent: () =>
         this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' }),
       queueStatus: (status) => {
@@ -290,7 +293,7 @@ export class AgentSession {
       metadataTimeoutMs: this.#options.metadataTimeoutMs ?? 10_000,
       queueWaitMs: this.#options.queueWaitMs ?? 120_000,
       router: this.#router,
-      lastError: () => this.#lastError,
+      lastError: () => this.#recentError(),
       setSocket: (socket) => (this.#socket = socket),
       currentSocket: () => this.#socket,
       setTimer: (fn, ms) => this.#timers.set(fn, ms),
@@ -319,9 +322,19 @@ export class AgentSession {
     return info;
   }
 
+  /**
+   * The server's error frame, if it came just before now: the service sends one right before the
+   * close it explains. An older one (a non-fatal error earlier in the conversation) says nothing
+   * about a connection that drops later.
+   */
+  #recentError(): ServerErrorInfo | undefined {
+    const e = this.#lastError;
+    return e && this.#now() - e.at < RECENT_ERROR_MS ? e.info : undefined;
+  }
+
   #closedAfterOpen(code: number, reason: string): void {
     if (this.#pendingEnd) return this.#finish(this.#pendingEnd);
-    const end = this.#line.busy ? BUSY : classifyClose({ code, reason, lastError: this.#lastError });
+    const end = this.#line.busy ? BUSY : classifyClose({ code, reason, lastError: this.#recentError() });
     if (this.#reconnect && shouldReconnect(end)) void this.#reconnectLoop(this.#reconnect, end);
     else this.#finish(end);
   }

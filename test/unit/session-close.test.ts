@@ -86,6 +86,22 @@ describe('how a conversation ends', () => {
     expect(server().connections).toHaveLength(1);
   });
 
+  it('an error frame from long before does not explain a later close', async () => {
+    let clock = 0;
+    const { session, conn } = await open({ now: () => clock, reconnect: false });
+    // A non-fatal error early in the conversation (the service goes on after it)...
+    conn.send({
+      type: 'error',
+      error_event: { code: 1002, message: 'This request exceeds your quota limit.', error_type: 'quota' },
+    });
+    await waitForEvent(session, 'error');
+    clock += 60_000;
+    // ...and a minute later a plain protocol close: not the quota.
+    conn.close(1002, '');
+    await session.closed;
+    expect(session.endReason).toMatchObject({ kind: 'error', error: 'operational', code: 1002 });
+  });
+
   it('the end_call system tool ends the conversation as ended by the agent', async () => {
     const { session, conn } = await open();
     conn.send({
