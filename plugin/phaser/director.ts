@@ -105,6 +105,12 @@ export class ConversationDirector<
   setRunning(running: boolean): void {
     if (running === this.#running) return;
     this.#running = running;
+    // Phaser drops the keys of a paused scene without a key-up: a key held as the menu opened must
+    // not count as held when the game runs again.
+    if (!running && this.#pushToTalkHeld) {
+      this.#pushToTalkHeld = false;
+      this.#parts.audio.talk(false);
+    }
     this.#updateMic();
   }
 

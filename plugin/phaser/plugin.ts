@@ -94,7 +94,11 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     ev.on(Phaser.Scenes.Events.START, this.#onStart, this);
     ev.once(Phaser.Scenes.Events.DESTROY, this.#onDestroy, this);
     const status = this.systems!.settings.status;
-    if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) this.#onStart();
+    if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) {
+      this.#onStart();
+      // Installed into a scene that is paused or asleep right now: it listens once the scene runs.
+      if (status === Phaser.Scenes.PAUSED || status === Phaser.Scenes.SLEEPING) this.#director.setRunning(false);
+    }
   }
 
   #onStart(): void {

@@ -52,7 +52,12 @@ async function listNpcFiles(root: string, cwd: string | undefined): Promise<List
       error: { file: displayName(path, cwd), line: 1, column: 1, path: '', code, message },
     });
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    // A subfolder that is gone by the time it is read (a branch switch mid-scan) has no NPCs; only
+    // the NPC folder itself missing is an error.
+    const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (dir !== root && err.code === 'ENOENT') return [];
+      throw err;
+    });
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = join(dir, e.name);
@@ -74,7 +79,8 @@ async function listNpcFiles(root: string, cwd: string | undefined): Promise<List
           );
           continue;
         }
-        const st = await stat(real);
+        const st = await stat(real).catch(() => undefined);
+        if (!st) continue; // removed while the folder was read
         isDir = st.isDirectory();
         isFile = st.isFile();
         // A link to a folder already listed (or to one of its parents) would list it forever.

@@ -189,7 +189,8 @@ describe('signed-URL broker', () => {
     };
     const base = await startBroker();
     const r = await get(`${base}/voice-agents/signed-url?npc=mira`, { origin: 'https://game.example' });
-    expect(r.status).toBe(502);
+    // A wrong key does not pass by retrying: 500, which the client does not retry (a 5xx upstream is 502).
+    expect(r.status).toBe(500);
     expect(JSON.parse(r.body)).toEqual({ error: 'the voice service refused the request (status 401)' });
   });
 

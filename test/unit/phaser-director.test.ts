@@ -189,8 +189,12 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
   });
 
   it('a paused or sleeping scene closes the mic; running again opens it for the conversation still there', () => {
-    const { director, log, talkingToMira } = setup();
+    const talked: boolean[] = [];
+    const { director, log, audio, talkingToMira } = setup();
+    audio.talk = (down) => talked.push(down);
     talkingToMira();
+    director.pushToTalk(true); // held as the menu opens; Phaser drops the key without a key-up
+    log.length = 0;
     director.setRunning(false);
     director.setRunning(false); // a second pause changes nothing
     director.setRunning(true);
@@ -200,6 +204,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
       ['mic', 16000],
       ['speech', false, false, 'en'],
     ]);
+    expect(talked).toEqual([true, false]); // released by the pause, not held again after it
   });
 
   it('push-to-talk held when the scene stops is not held in the restarted scene', () => {

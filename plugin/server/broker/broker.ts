@@ -167,7 +167,9 @@ export function createBroker(opts: BrokerOptions): Broker {
         const retryAfter = upstream.headers.get('retry-after');
         return { status: 429, body: { error }, headers: { 'Retry-After': retryAfter ?? '5' } };
       }
-      return { status: 502, body: { error } };
+      // The service failing (5xx) may pass and is a gateway error the client retries; a refusal
+      // (a wrong key, an agent that is gone) will not pass and is the broker's own failure.
+      return { status: upstream.status >= 500 ? 502 : 500, body: { error } };
     }
     let signed: unknown;
     try {

@@ -27,8 +27,8 @@ or .env), the signed-URL broker, and with --local-agent the offline local agent.
                       .mygame.example for it and its subdomains); others get 403 (DNS rebinding)
   --allow-origin URL  another page origin allowed to use the voice endpoints (the served page always is)
   --local-agent       also mount the offline local agent (off by default in production)
-  --trust-proxy       behind your reverse proxy: rate limits and per-client caps go by the first
-                      X-Forwarded-For address (without it every player shares the proxy's)
+  --trust-proxy       behind your reverse proxy: rate limits and per-client caps go by the address
+                      it appended to X-Forwarded-For (without it every player shares the proxy's)
 `;
 
 const TYPES: Record<string, string> = {
