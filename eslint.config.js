@@ -212,6 +212,25 @@ export default tseslint.config(
       ],
     },
   },
+  // Tests measure nothing with bench code: what both need is in harness/. Only the types of the
+  // bench pages' window APIs are shared (test/types/window.ts declares every page's API).
+  {
+    files: ['test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/bench/**'],
+              allowTypeImports: true,
+              message: 'Tests import shared helpers from harness/, never bench code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['sample-game/**'],
     rules: {

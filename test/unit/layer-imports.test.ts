@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../../harness/repo.js';
 
-// Issue 17.1: the layers of plugin/ (docs/design.md §2) are held by lint rules, and `npm test` runs
+// Issue 17.1: the layers of plugin/ (docs/design.md §2) and the test tier are held by lint rules, and `npm test` runs
 // lint. This proves each folder's rule fires on an import across its line and lets a legal one
 // through, so an edit of eslint.config.js cannot quietly switch a layer's rule off.
 const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
@@ -43,6 +43,11 @@ const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
     allowed: ['../../npc/index.js', '../../protocol/index.js', 'node:fs', 'ws'],
   },
   {
+    file: 'test/unit/planted.test.ts',
+    forbidden: ['../../bench/lib/report.js'],
+    allowed: ['../../harness/repo.js', '../../plugin/index.js'],
+  },
+  {
     file: 'plugin/vite/planted.ts',
     forbidden: ['../phaser/index.js', '../session/index.js'],
     allowed: ['../server/broker/mount.js', '../npc/index.js', 'node:fs', 'vite'],
@@ -57,7 +62,7 @@ describe('the layers of plugin/ are held by lint', () => {
   };
 
   for (const c of CASES) {
-    const name = `${c.file.split('/')[1]}: ${c.forbidden.join(', ')} refused; ${c.allowed.join(', ')} allowed`;
+    const name = `${c.file.replace(/\/planted.*$/, '')}: ${c.forbidden.join(', ')} refused; ${c.allowed.join(', ')} allowed`;
     it(name, async () => {
       const refused = ['no-restricted-imports'];
       for (const from of c.forbidden) expect(await lint(c.file, from), from).toEqual(refused);
