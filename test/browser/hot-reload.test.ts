@@ -87,7 +87,7 @@ describe('NPC file hot reload in the running page', () => {
     expect(await page.evaluate(() => window.__sameObject)).toBe(true);
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     // The watcher reporting the same save again (it does, on a loaded machine) is not an update.
-    await expect.poll(() => text('updates')).toBe('1');
+    await expect.poll(() => text('updates'), { timeout: 15_000 }).toBe('1');
     server.watcher.emit('change', file);
     await new Promise((r) => setTimeout(r, 500)); // an update would take a few ms; nothing to poll for
     expect(await text('updates')).toBe('1');
@@ -104,7 +104,7 @@ describe('NPC file hot reload in the running page', () => {
     const overlay = (await overlayText())!;
     expect(overlay).toContain(`mira.npc.yaml:${brokenLine}:`);
     expect(overlay).toContain('stability: 1.5'); // the code frame shows the offending line
-    await expect.poll(() => text('error')).toContain(`${brokenLine}:`);
+    await expect.poll(() => text('error'), { timeout: 15_000 }).toContain(`${brokenLine}:`);
     expect(await text('error')).toContain('stability must be between 0 and 1, got 1.5');
     expect(await text('first')).toBe('Fresh stock just arrived!');
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
@@ -112,7 +112,7 @@ describe('NPC file hot reload in the running page', () => {
     // 3. Fixing it applies the new text, closes the overlay, still without a reload.
     await writeFile(file, original.replace(/^name: .*/m, 'name: Fixed and friendly.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Fixed and friendly.');
-    await expect.poll(overlayText).toBeNull();
+    await expect.poll(overlayText, { timeout: 15_000 }).toBeNull();
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     expect(await text('updates')).toBe('2');
     expect(errors.filter((e) => !e.includes('[vite]') && !e.includes('Failed to load resource'))).toEqual([]);
@@ -181,11 +181,11 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe(count(0));
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
-    await expect.poll(() => text('error')).toContain('stability must be between 0 and 1, got 1.5');
-    await expect.poll(overlayText).toContain('the game keeps the last good version');
+    await expect.poll(() => text('error'), { timeout: 15_000 }).toContain('stability must be between 0 and 1, got 1.5');
+    await expect.poll(overlayText, { timeout: 15_000 }).toContain('the game keeps the last good version');
     await writeFile(file, original.replace(/^name: .*/m, 'name: Mended.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Mended.');
-    await expect.poll(overlayText).toBeNull();
+    await expect.poll(overlayText, { timeout: 15_000 }).toBeNull();
 
     // 2. A file broken since the server first saw it: a stand-in that says why, until it is fixed.
     const warden = join(dir, 'npcs', 'warden.npc.yaml');
@@ -204,7 +204,7 @@ describe('NPC file hot reload in the running page', () => {
       )
       .toContain('warden.npc.yaml:4:3');
     expect(await text('count')).toBe(count(0)); // the NPC list holds only the good files
-    await expect.poll(overlayText).toContain('this NPC stays silent until the file is fixed');
+    await expect.poll(overlayText, { timeout: 15_000 }).toContain('this NPC stays silent until the file is fixed');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');
     await expect.poll(() => page.evaluate(() => window.__directUnavailable), { timeout: 15_000 }).toBeNull();
     await expect.poll(() => text('count'), { timeout: 15_000 }).toBe(count(1));

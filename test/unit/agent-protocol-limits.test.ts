@@ -89,13 +89,15 @@ describe('keep-alive, limits and bad input', () => {
       recognizer: 'none',
       llm: false,
       speechEngine: 'babble',
-      limits: { idleTimeoutMs: 400 },
+      // 15 keep-alives per timeout: a stalled test process (the agent runs in it) cannot idle out the
+      // active client by accident.
+      limits: { idleTimeoutMs: 1500 },
     });
     try {
       const active = await ScriptedClient.connect(idle.url, 'quiet');
       const timer = setInterval(() => active.send({ type: 'user_activity' }), 100);
       const c = await ScriptedClient.connect(idle.url, 'quiet');
-      const err = await c.waitType('error', 3000);
+      const err = await c.waitType('error', 6000);
       expect(err.msg.error_event).toMatchObject({ code: 1002, error_type: 'transport_receive_timeout' });
       expect((await c.closed).code).toBe(1002);
       expect(active.closeInfo).toBeNull();

@@ -13,7 +13,8 @@ const queue = (status: string) => ({ type: 'queue_status' as const, queue_status
 
 describe('queue_status before the conversation opens', () => {
   it('waits past the metadata timeout while the service says waiting, then opens when admitted', async () => {
-    const session = make({ metadataTimeoutMs: 150 });
+    // Long enough for the handshake on a loaded machine; the wait below still outlasts three of them.
+    const session = make({ metadataTimeoutMs: 1000 });
     const events = recordEvents(session, ['queue', 'state']);
     const connected = session.connect();
     const conn = await server().connection(0);
@@ -21,7 +22,7 @@ describe('queue_status before the conversation opens', () => {
     conn.send(queue('waiting'));
     await until(() => events.of('queue').length === 1);
     // Three metadata timeouts pass: still connecting, not failed.
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 3000));
     expect(session.state).toBe('connecting');
     conn.send(queue('admitted'));
     conn.sendMetadata();
