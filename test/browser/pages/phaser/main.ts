@@ -88,6 +88,8 @@ const rms = (a: AnalyserNode) => {
 };
 
 const log: string[] = [];
+/** When things happened, on the page's clock (a test measures the plugin, not its own round trips). */
+const marks = new Map<string, number>();
 /** Each plugin:error as `kind:<cause's name>:<cause's kind>`, to check the typed causes. */
 const errorCauses: string[] = [];
 /** What the mouth-flap hook saw: the loudest level, and the last call. */
@@ -146,7 +148,10 @@ class Town extends Phaser.Scene {
       errorCauses.push(`${e.kind}:${cause?.name ?? ''}:${cause?.kind ?? ''}`);
     });
     va.on('error', (npc, e) => log.push(`error:${npc.id}:${e.kind}:${e.message}`));
-    this.handle.on('state', (s: string) => log.push(`state:${s}`));
+    this.handle.on('state', (s: string) => {
+      log.push(`state:${s}`);
+      marks.set(`state:${s}`, performance.now());
+    });
     // A designer-facing action with no protocol knowledge: just listen for the tool.
     this.handle.on('tool:open_shop', (params) => log.push(`tool:open_shop:${JSON.stringify(params)}`));
     va.on('transcript', (npc, text) => log.push(`transcript:${npc.id}:${text}`));
@@ -200,8 +205,11 @@ const phaserLab = {
   micRequests: () => micRequests,
   textRenders: () => textRenders,
   movePlayer(x: number, y: number) {
+    marks.set('moved', performance.now());
     scene().player.setPosition(x, y);
   },
+  /** Page time (ms) of the last `moved` or `state:<state>`, or null. */
+  mark: (name: string) => marks.get(name) ?? null,
   sendText(text: string) {
     return scene().voiceAgents.sendText(text);
   },
