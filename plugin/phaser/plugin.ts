@@ -97,7 +97,8 @@ export class VoiceAgentsPlugin extends EventfulScenePlugin {
     if (status >= Phaser.Scenes.START && status < Phaser.Scenes.SHUTDOWN) {
       this.#onStart();
       // Installed into a scene that is paused or asleep right now: it listens once the scene runs.
-      if (status === Phaser.Scenes.PAUSED || status === Phaser.Scenes.SLEEPING) this.#director.setRunning(false);
+      if (status === Phaser.Scenes.PAUSED || status === Phaser.Scenes.SLEEPING)
+        this.#director.setRunning(false);
     }
   }
 

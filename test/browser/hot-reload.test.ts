@@ -181,7 +181,9 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe(count(0));
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
-    await expect.poll(() => text('error'), { timeout: 15_000 }).toContain('stability must be between 0 and 1, got 1.5');
+    await expect
+      .poll(() => text('error'), { timeout: 15_000 })
+      .toContain('stability must be between 0 and 1, got 1.5');
     await expect.poll(overlayText, { timeout: 15_000 }).toContain('the game keeps the last good version');
     await writeFile(file, original.replace(/^name: .*/m, 'name: Mended.'));
     await expect.poll(() => text('first'), { timeout: 15_000 }).toBe('Mended.');
@@ -204,7 +206,9 @@ describe('NPC file hot reload in the running page', () => {
       )
       .toContain('warden.npc.yaml:4:3');
     expect(await text('count')).toBe(count(0)); // the NPC list holds only the good files
-    await expect.poll(overlayText, { timeout: 15_000 }).toContain('this NPC stays silent until the file is fixed');
+    await expect
+      .poll(overlayText, { timeout: 15_000 })
+      .toContain('this NPC stays silent until the file is fixed');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');
     await expect.poll(() => page.evaluate(() => window.__directUnavailable), { timeout: 15_000 }).toBeNull();
     await expect.poll(() => text('count'), { timeout: 15_000 }).toBe(count(1));

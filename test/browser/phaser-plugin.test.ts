@@ -134,6 +134,7 @@ for (const phaser of ['4', '3'] as const) {
         const waited = await page.evaluate(
           () => window.phaserLab.mark('state:speaking')! - window.phaserLab.mark('moved')!,
         );
+        expect(waited).toBeGreaterThanOrEqual(0);
         expect(waited).toBeLessThan(1500);
         expect(speaking.conversationId).toBe(ready.conversationId);
         expect((await log(page)).filter((l) => l === 'start:mira')).toHaveLength(1);

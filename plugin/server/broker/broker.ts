@@ -161,8 +161,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     if (!upstream.ok) {
       await upstream.body?.cancel().catch(() => undefined);
       const error = `the voice service refused the request (status ${upstream.status})`;
-      // The service limiting us is passed on as a limit (the client waits and tries again); any other
-      // refusal is the broker's gateway failing (502).
+      // The service limiting us is passed on as a limit (the client waits and tries again).
       if (upstream.status === 429) {
         const retryAfter = upstream.headers.get('retry-after');
         return { status: 429, body: { error }, headers: { 'Retry-After': retryAfter ?? '5' } };
