@@ -12,7 +12,8 @@ export class ConversationLog {
   #shown = 0;
   #captionText = '';
   readonly #onKey = (e: KeyboardEvent) => {
-    // The game does not see keys while the log is read; L and Esc close it.
+    // The game does not see key-downs while the log is read (key-ups go through, so a key held when
+    // it opened is released in the game too); L and Esc close it.
     e.stopPropagation();
     if (e.type === 'keydown' && (e.key === 'Escape' || e.key === 'l' || e.key === 'L')) {
       e.preventDefault();
@@ -26,7 +27,6 @@ export class ConversationLog {
     this.#talk = talk;
     talk.onLog = () => this.render();
     this.#panel?.addEventListener('keydown', this.#onKey);
-    this.#panel?.addEventListener('keyup', this.#onKey);
   }
 
   get open(): boolean {
@@ -106,7 +106,6 @@ export class ConversationLog {
   destroy(): void {
     this.#talk.onLog = null;
     this.#panel?.removeEventListener('keydown', this.#onKey);
-    this.#panel?.removeEventListener('keyup', this.#onKey);
     this.close();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Enter text box: a real DOM <input> (index.html #talk-box), so typing, IME and paste work as in
- * any web page. Its key events stop at the form, so Phaser never sees the player's typing (no walking,
- * no push-to-talk while typing a space).
+ * any web page. Its key-downs stop at the form, so Phaser never sees the player's typing (no walking,
+ * no push-to-talk while typing a space). Key-ups go through: a key held when the box opened and let
+ * go while typing must be released in the game too, or the player walks on by themselves.
  */
 import type { Talk } from '../game/talk.js';
 
@@ -41,7 +42,6 @@ export class TextBox {
     this.#counter = document.querySelector<HTMLElement>('#talk-count');
     this.#input?.addEventListener('input', this.#count);
     this.#form?.addEventListener('keydown', this.#stop);
-    this.#form?.addEventListener('keyup', this.#stop);
     this.#form?.addEventListener('submit', this.#submit);
     this.#input?.addEventListener('blur', this.#blur);
   }
@@ -66,7 +66,6 @@ export class TextBox {
   destroy(): void {
     this.close();
     this.#form?.removeEventListener('keydown', this.#stop);
-    this.#form?.removeEventListener('keyup', this.#stop);
     this.#form?.removeEventListener('submit', this.#submit);
     this.#input?.removeEventListener('blur', this.#blur);
     this.#input?.removeEventListener('input', this.#count);
