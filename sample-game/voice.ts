@@ -7,6 +7,7 @@ import { Howler } from 'howler';
 import type { NpcDefinition, NpcHandle } from 'phaser-voice-agents';
 import { npcById, npcFileErrors, voiceAgentsEndpoints } from 'virtual:voice-agents/npcs';
 import type { NpcActor } from './game/actors.js';
+import type { Problem } from './game/talk.js';
 import { ASR_UNAVAILABLE, NO_VOICE_SERVICE, describeError, describeReconnect } from './game/problems.js';
 import type { VillageScene } from './scenes/VillageScene.js';
 import type { HudScene } from './scenes/HudScene.js';
@@ -58,6 +59,14 @@ export function setupVoice(scene: VillageScene): void {
   let recognizer: boolean | null = null;
   let pressing = false;
   let asrTimer: ReturnType<typeof setTimeout> | undefined;
+  let otherTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Shows a problem; one that nothing else clears ('other') is said for a while, then goes (the console keeps it). */
+  const say = (p: Problem): void => {
+    talk.problem(p);
+    if (p.id !== 'other') return;
+    clearTimeout(otherTimer);
+    otherTimer = setTimeout(() => talk.clear('other'), 8000);
+  };
 
   va.configure({
     howler: Howler,
@@ -152,6 +161,7 @@ export function setupVoice(scene: VillageScene): void {
     }),
     va.on('conversation:start', () => {
       talk.clear('agent-unreachable');
+      talk.clear('agent-busy');
       talk.clear('reconnecting');
     }),
     va.on('conversation:end', () => talk.clear('reconnecting')),
@@ -181,13 +191,20 @@ export function setupVoice(scene: VillageScene): void {
       console.warn(`[thornbury] ${npc.id}: ${e.kind}: ${e.message}`);
       const actor = actors.get(npc);
       const here = actor !== undefined && (talk.target === actor || talk.nearby === actor);
-      talk.problem({ ...describeError(e, here ? actor.name : undefined), detail: `${npc.id}: ${e.message}` });
+      say({ ...describeError(e, here ? actor.name : undefined), detail: `${npc.id}: ${e.message}` });
     }),
     va.on('plugin:error', (e) => {
       console.warn(`[thornbury] ${e.kind}: ${e.message}`);
-      talk.problem({ ...describeError(e), detail: e.message });
+      say({ ...describeError(e), detail: e.message });
     }),
   ];
+  // Sound comes back with the player's next click or key: the warning goes with it.
+  const ctx = Howler.ctx as AudioContext | null;
+  const onSound = () => {
+    if (ctx?.state === 'running') talk.clear('audio-locked');
+  };
+  ctx?.addEventListener('statechange', onSound);
+  offs.push(() => ctx?.removeEventListener('statechange', onSound));
 
   /** Shown when the player tries to speak to the local agent and it cannot hear words. */
   const warnIfDeaf = () => {
@@ -246,6 +263,7 @@ export function setupVoice(scene: VillageScene): void {
     state.off('changed', tellEveryone);
     for (const off of offs) off();
     clearTimeout(asrTimer);
+    clearTimeout(otherTimer);
     talk.controls = null;
   });
 

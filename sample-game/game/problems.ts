@@ -30,6 +30,29 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
       title: 'Sound is off.',
       action: 'Click the game or press any key to turn sound on.',
     };
+  // A conversation the agent ended for a reason the player can act on: not "can't reach".
+  const ended = e.kind === 'ended' && e.reason?.kind === 'error' ? e.reason.error : undefined;
+  const name = who ?? 'The villager';
+  if (ended === 'busy' || ended === 'rate_limited')
+    return {
+      id: 'agent-busy',
+      title: `${name} is busy.`,
+      action: 'Too many people are talking to them right now. Walk up again in a moment, or press Enter to type.',
+    };
+  if (ended === 'max_duration')
+    return {
+      id: 'agent-busy',
+      title: `${name} has talked for as long as one conversation may last.`,
+      action: 'Step away and walk up again to start a new one.',
+    };
+  if (ended === 'quota')
+    return {
+      id: 'agent-unreachable',
+      title: "The voice service's allowance is used up.",
+      action: 'The villagers cannot talk until it is renewed; the rest of the game goes on.',
+    };
+  if (ended === 'config' || ended === 'override' || ended === 'dynamic_variable')
+    return { id: 'npc-files', title: `${name}'s agent is not set up for this game.`, action: e.message };
   if (e.kind === 'connection' || e.kind === 'ended')
     return {
       id: 'agent-unreachable',

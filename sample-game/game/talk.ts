@@ -13,6 +13,7 @@ export interface Problem {
     | 'mic-missing'
     | 'asr-unavailable'
     | 'agent-unreachable'
+    | 'agent-busy'
     | 'reconnecting'
     | 'audio-locked'
     | 'npc-files'

@@ -2,6 +2,7 @@
  * The sample game's HUD explains every plugin error in plain words with something the player can
  * do, and never shows a raw error object.
  */
+import type { EndReason } from '../../plugin/protocol/index.js';
 import { talkLine } from '../../sample-game/hud/talk-line.js';
 import { micBarsLit } from '../../sample-game/hud/mic-meter.js';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,24 @@ describe('sample game: problems in plain words', () => {
     expect(describeError({ kind: 'ended', message: 'closed 1011' }).title).toBe(
       "Can't reach the villagers' voices.",
     );
+  });
+
+  it("a conversation the agent ended says why in the player's terms, not \"can't reach\"", () => {
+    const ended = (error: string) =>
+      describeError(
+        {
+          kind: 'ended',
+          message: 'closed',
+          reason: { kind: 'error', error, code: 1002, reason: '', message: 'closed' } as EndReason,
+        },
+        'Mira',
+      );
+    expect(ended('busy')).toMatchObject({ id: 'agent-busy', title: 'Mira is busy.' });
+    expect(ended('rate_limited').id).toBe('agent-busy');
+    expect(ended('max_duration').title).toBe('Mira has talked for as long as one conversation may last.');
+    expect(ended('quota').title).toBe("The voice service's allowance is used up.");
+    expect(ended('override')).toMatchObject({ id: 'npc-files', title: "Mira's agent is not set up for this game." });
+    expect(ended('connection').title).toBe("Can't reach Mira's voice.");
   });
 
   it('locked audio asks for a click; a broken NPC file shows its message', () => {
