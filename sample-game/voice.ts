@@ -232,8 +232,12 @@ export function setupVoice(scene: VillageScene): void {
       talk.clear('asr-unavailable');
       talk.lastHeard = text;
       const to = va.activeNpc;
-      if (!va.sendText(text)) state.emit('toast', 'Nobody is listening: walk up to a villager first.');
-      else if (to) talk.logLine({ speaker: 'player', npc: to.name, text });
+      if (!va.sendText(text)) {
+        state.emit('toast', 'Nobody is listening yet: step closer, then press Enter to send.');
+        return false;
+      }
+      if (to) talk.logLine({ speaker: 'player', npc: to.name, text });
+      return true;
     },
     skip() {
       va.skip();

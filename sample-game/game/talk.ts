@@ -27,7 +27,8 @@ export interface Problem {
 export interface TalkControls {
   pushToTalk(down: boolean): void;
   toggleMicMode(): void;
-  sendText(text: string): void;
+  /** False when nobody is listening yet: the words were not sent. */
+  sendText(text: string): boolean;
   skip(): void;
   toggleDebug(): void;
 }

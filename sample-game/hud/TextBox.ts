@@ -12,15 +12,23 @@ export class TextBox {
   readonly #target: HTMLElement | null;
   readonly #stop = (e: KeyboardEvent) => {
     e.stopPropagation();
-    if (e.type === 'keydown' && e.key === 'Escape') this.close();
+    if (e.type === 'keydown' && e.key === 'Escape') {
+      if (this.#input) this.#input.value = ''; // Esc throws the words away; losing focus keeps them
+      this.close();
+    }
   };
   readonly #submit = (e: SubmitEvent) => {
     e.preventDefault();
     const value = this.#input?.value.trim() ?? '';
     this.close();
-    if (value) this.#onSend(value);
+    // Not sent (nobody listening yet): the words wait in the box for the next Enter.
+    this.#draft = value && !this.#onSend(value) ? value : '';
   };
-  readonly #blur = () => this.close();
+  /** Focus went elsewhere (alt-tab, a click on the page): the words wait for the box to open again. */
+  readonly #blur = () => {
+    this.#draft = this.#input?.value ?? '';
+    this.close();
+  };
   /** The limit shown while typing: a long message is never cut without the player seeing it. */
   readonly #count = () => {
     if (!this.#counter || !this.#input) return;
@@ -31,9 +39,11 @@ export class TextBox {
   };
   readonly #counter: HTMLElement | null;
   readonly #talk: Talk;
-  readonly #onSend: (text: string) => void;
+  readonly #onSend: (text: string) => boolean;
+  /** Words the player wrote that have not reached anyone yet (restored when the box opens). */
+  #draft = '';
 
-  constructor(talk: Talk, onSend: (text: string) => void) {
+  constructor(talk: Talk, onSend: (text: string) => boolean) {
     this.#talk = talk;
     this.#onSend = onSend;
     this.#form = document.querySelector<HTMLFormElement>('#talk-box');
@@ -50,7 +60,7 @@ export class TextBox {
     if (!this.#form || !this.#input) return;
     if (this.#target) this.#target.textContent = who;
     this.#form.classList.add('open');
-    this.#input.value = '';
+    this.#input.value = this.#draft;
     this.#count();
     this.#talk.typing = true;
     // Focus after this keydown finishes, or the Enter that opened the box would submit it.

@@ -94,7 +94,7 @@ export class HudScene extends Phaser.Scene {
 
     this.#startedAt = this.time.now;
     this.#announce = new Announcements(this);
-    this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t));
+    this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t) ?? false);
     this.#log = new ConversationLog(this.#talk);
     this.#bindKeys();
     this.#state.on('toast', this.#toast, this);
