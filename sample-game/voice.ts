@@ -254,9 +254,13 @@ export function setupVoice(scene: VillageScene): void {
     for (const [h, actor] of actors) actor.bubble = h.bubbleText;
   };
   scene.events.on('update', onUpdate);
-  // Captions: the words the active villager has spoken so far in this line (what its bubble shows).
+  // Captions: the words a villager has spoken so far in this line (what its bubble shows): the active
+  // one while it speaks, else whoever is still speaking (the player walked on mid-sentence), else the
+  // active one's last line.
   const onCaption = () => {
-    const npc = va.activeNpc ?? [...handleOf.values()].find((h) => h.state === 'speaking') ?? null;
+    const active = va.activeNpc;
+    const speaking = [...handleOf.values()].find((h) => h.state === 'speaking');
+    const npc = (active?.state === 'speaking' ? active : (speaking ?? active)) ?? null;
     talk.caption = npc?.bubbleText ?? '';
     talk.captionSpeaker = npc?.name ?? '';
   };

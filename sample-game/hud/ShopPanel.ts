@@ -91,6 +91,12 @@ export class ShopPanel {
     scene.tweens.add({ targets: this.#root, scale: 1, alpha: 1, duration: 140, ease: 'Back.out' });
   }
 
+  /** Where the panel covers the screen (the speech bubbles keep out of it). */
+  get rect(): { x: number; y: number; width: number; height: number } {
+    const b = this.#root.getBounds();
+    return { x: b.x, y: b.y, width: b.width, height: b.height };
+  }
+
   get open(): boolean {
     return this.#root.active;
   }

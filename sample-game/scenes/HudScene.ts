@@ -169,14 +169,15 @@ export class HudScene extends Phaser.Scene {
       this.registry.set('panelOpen', false);
     }
     // microphone
-    const denied = t.problems.has('mic-denied') || t.problems.has('mic-missing');
+    const missing = t.problems.has('mic-missing');
+    const denied = t.problems.has('mic-denied') || missing;
     this.#micIcon.setFrame(denied || !t.micOpen ? 0 : t.micLive ? 2 : 1);
     const lit = t.micLive ? micBarsLit(t.micLevel, this.#micBars.length) : 0;
     this.#micBars.forEach((b, i) =>
       b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
     );
     const mode = t.micMode === 'open' ? 'Open mic' : 'Push-to-talk';
-    this.#micText.setText(denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
+    this.#micText.setText(missing ? 'No mic' : denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
     // conversation
     const who = t.target;
     const colors: Record<string, number> = {
@@ -293,6 +294,8 @@ export class HudScene extends Phaser.Scene {
   /** Where the HUD covers the world, for the plugin's `bubbleAvoid`: speech bubbles stay clear. */
   panelRects(): ScreenRect[] {
     const rects = [...this.#fixedPanels];
+    // The shop opens over the middle of the screen, where the shopkeeper stands: her words go beside it.
+    if (this.#shop?.open) rects.push(this.#shop.rect);
     for (const c of [this.#problems, this.#quest, this.#inventory, this.#hints]) {
       if (!c?.visible || c.length === 0) continue;
       const b = c.getBounds();
