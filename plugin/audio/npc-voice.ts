@@ -125,7 +125,8 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     if (this.#disposed || pcm.length === 0) return;
     if (!Number.isInteger(sampleRate) || sampleRate < 3000 || sampleRate > 192000)
       throw new RangeError(`NpcVoice.push: bad sample rate ${sampleRate}`);
-    const turn = turnId !== undefined ? turnId + this.#base : Math.max(this.#lastTurn, this.#flushedTurn + 1, 0);
+    const turn =
+      turnId !== undefined ? turnId + this.#base : Math.max(this.#lastTurn, this.#flushedTurn + 1, 0);
     if (turn <= this.#flushedTurn) return;
     this.#lastTurn = Math.max(this.#lastTurn, turn);
     const own = pcm.slice(); // ours to transfer; the caller keeps its buffer

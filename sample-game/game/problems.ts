@@ -37,7 +37,8 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
     return {
       id: 'agent-busy',
       title: `${name} is busy.`,
-      action: 'Too many people are talking to them right now. Walk up again in a moment, or press Enter to type.',
+      action:
+        'Too many people are talking to them right now. Walk up again in a moment, or press Enter to type.',
     };
   if (ended === 'max_duration')
     return {

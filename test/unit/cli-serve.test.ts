@@ -151,7 +151,9 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
     ).toBe('refused');
 
     // A game tab still talking when the server stops: its conversation ends, it does not hold the exit.
-    const held = new WebSocket(`${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`, ['convai']);
+    const held = new WebSocket(`${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`, [
+      'convai',
+    ]);
     await new Promise<void>((resolve, reject) => {
       held.once('open', () => held.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
       held.once('message', () => resolve());

@@ -129,7 +129,9 @@ describe('writing agent ids back into NPC files', () => {
     );
     // An empty value with the space trimmed by an editor, in a CRLF file.
     const empty = 'name: A\r\nagent:\r\n  agent_id:\r\n  prompt: { text: hi }\r\n';
-    expect(withAgentId(empty, 'agent_9')).toBe('name: A\r\nagent:\r\n  agent_id: agent_9\r\n  prompt: { text: hi }\r\n');
+    expect(withAgentId(empty, 'agent_9')).toBe(
+      'name: A\r\nagent:\r\n  agent_id: agent_9\r\n  prompt: { text: hi }\r\n',
+    );
     const flow = 'name: A # who\nagent: { prompt: { text: hi } }\n';
     const out = withAgentId(flow, 'agent_9');
     expect(out).toContain('# who');
@@ -147,7 +149,9 @@ describe('PATCH bodies', () => {
         tts: { voice_id: 'v1', stability: 0.5 },
       },
     };
-    const after = { conversation_config: { agent: { first_message: 'Hi', prompt: { prompt: 'You sell.' } } } };
+    const after = {
+      conversation_config: { agent: { first_message: 'Hi', prompt: { prompt: 'You sell.' } } },
+    };
     expect(patchBody(before, after)).toEqual({
       conversation_config: {
         agent: { first_message: 'Hi', prompt: { prompt: 'You sell.', temperature: null } },

@@ -122,7 +122,11 @@ export class FakeVoice implements ConversationVoice {
   readonly #fns = new Map<keyof NpcVoiceEvents, ((...a: never[]) => void)[]>();
   on<K extends keyof NpcVoiceEvents>(e: K, fn: NpcVoiceEvents[K]): () => void {
     this.#fns.set(e, [...(this.#fns.get(e) ?? []), fn]);
-    return () => this.#fns.set(e, (this.#fns.get(e) ?? []).filter((f) => f !== fn));
+    return () =>
+      this.#fns.set(
+        e,
+        (this.#fns.get(e) ?? []).filter((f) => f !== fn),
+      );
   }
   fire<K extends keyof NpcVoiceEvents>(e: K, ...a: Parameters<NpcVoiceEvents[K]>): void {
     for (const f of this.#fns.get(e) ?? []) (f as (...args: typeof a) => void)(...a);

@@ -98,7 +98,8 @@ describe('NPC placement from a Tiled map', () => {
     const source = JSON.stringify(map, null, 2);
     const { errors } = npcPlacementsFromTiled(map, npcs, { mapFile: 'town.json', source });
     const lines = source.split('\n');
-    const objectLine = lines.findIndex((l, i) => l.includes('"id": 1,') && lines[i + 1]!.includes('"mirra"')) + 1;
+    const objectLine =
+      lines.findIndex((l, i) => l.includes('"id": 1,') && lines[i + 1]!.includes('"mirra"')) + 1;
     expect(objectLine).toBeGreaterThan(lines.findIndex((l) => l.includes('"id": 1,')) + 1);
     expect(errors.map((e) => e.line)).toEqual([objectLine]);
   });

@@ -113,7 +113,12 @@ afterEach(async () => {
 });
 
 async function rig(
-  opts: { prewarm?: boolean; tools?: Record<string, ToolHandler>; listen?: string[]; reconnect?: boolean } = {},
+  opts: {
+    prewarm?: boolean;
+    tools?: Record<string, ToolHandler>;
+    listen?: string[];
+    reconnect?: boolean;
+  } = {},
 ) {
   const session = new AgentSession({
     endpoint: { kind: 'url', url: server.url },
@@ -267,7 +272,10 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
   it('a voice that cannot play (its processor refused) does not hold its words back: they are read', async () => {
     const r = await rig();
     r.server.send(audio(5));
-    r.server.send({ type: 'agent_response', agent_response_event: { agent_response: 'Unheard words.', event_id: 5 } });
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Unheard words.', event_id: 5 },
+    });
     await until(() => r.bubble.shown.length === 1 && r.voice.pushes.length === 1);
     r.clock.skipped += 1000;
     expect(r.conv.positionFor(5)).toBeNull(); // audio came: the bubble waits for it to play
@@ -358,7 +366,13 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     ] as const)
       r.server.send({
         type: 'client_tool_call',
-        client_tool_call: { tool_name: name, tool_call_id: id, parameters: {}, event_id: 5, expects_response: true },
+        client_tool_call: {
+          tool_name: name,
+          tool_call_id: id,
+          parameters: {},
+          event_id: 5,
+          expects_response: true,
+        },
       });
     const results = await Promise.all(
       ['t1', 't2'].map((id) =>
@@ -377,10 +391,13 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     r.conv.dispose();
   });
 
-  it('after a reconnect the new conversation\'s turns play and show, though their ids start over', async () => {
+  it("after a reconnect the new conversation's turns play and show, though their ids start over", async () => {
     const r = await rig({ reconnect: true });
     r.server.send(audio(7));
-    r.server.send({ type: 'agent_response', agent_response_event: { agent_response: 'Old words.', event_id: 7 } });
+    r.server.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'Old words.', event_id: 7 },
+    });
     await until(() => r.bubble.shown.includes('Old words.'));
     r.conv.skip(); // the player cut it off: the voice has flushed turn 7 and everything before it
     r.server.drop();
@@ -389,7 +406,10 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     again.sendMetadata();
     await until(() => r.voice.restarts === 1);
     again.send(audio(1));
-    again.send({ type: 'agent_response', agent_response_event: { agent_response: 'New words.', event_id: 1 } });
+    again.send({
+      type: 'agent_response',
+      agent_response_event: { agent_response: 'New words.', event_id: 1 },
+    });
     await until(() => r.bubble.shown.includes('New words.'));
     expect(r.voice.pushes.at(-1)!.turn).toBe(1);
     expect(r.bubble.turnId).toBe(1);

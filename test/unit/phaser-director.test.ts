@@ -132,7 +132,10 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
       },
     });
     const real = new FakeNpc('mira', 100);
-    real.setDefinition({ ...real.definition, agent: { ...real.definition.agent, agent_id: 'agent_mira_live' } });
+    real.setDefinition({
+      ...real.definition,
+      agent: { ...real.definition.agent, agent_id: 'agent_mira_live' },
+    });
     director.add(real);
     director.frame(100, 0, 0);
     expect(options).toEqual([{ reconnect: { replayGreeting: true }, override: undefined }]);

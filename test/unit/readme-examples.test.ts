@@ -31,7 +31,9 @@ function examples(): { section: string; code: string }[] {
 
 /** Every ```yaml block of README.md that is a whole NPC file (it has `name:` and `agent:`). */
 function npcFileExamples(): string[] {
-  const blocks = readFileSync(`${root}README.md`, 'utf8').split(/^```yaml\s*$/m).slice(1);
+  const blocks = readFileSync(`${root}README.md`, 'utf8')
+    .split(/^```yaml\s*$/m)
+    .slice(1);
   return blocks.map((b) => b.split(/^```\s*$/m)[0]!).filter((b) => /^name:/m.test(b) && /^agent:/m.test(b));
 }
 

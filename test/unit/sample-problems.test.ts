@@ -63,7 +63,7 @@ describe('sample game: problems in plain words', () => {
     );
   });
 
-  it("a conversation the agent ended says why in the player's terms, not \"can't reach\"", () => {
+  it('a conversation the agent ended says why in the player\'s terms, not "can\'t reach"', () => {
     const ended = (error: string) =>
       describeError(
         {
@@ -77,7 +77,10 @@ describe('sample game: problems in plain words', () => {
     expect(ended('rate_limited').id).toBe('agent-busy');
     expect(ended('max_duration').title).toBe('Mira has talked for as long as one conversation may last.');
     expect(ended('quota').title).toBe("The voice service's allowance is used up.");
-    expect(ended('override')).toMatchObject({ id: 'npc-files', title: "Mira's agent is not set up for this game." });
+    expect(ended('override')).toMatchObject({
+      id: 'npc-files',
+      title: "Mira's agent is not set up for this game.",
+    });
     expect(ended('connection').title).toBe("Can't reach Mira's voice.");
   });
 

@@ -364,10 +364,12 @@ describe('signed URLs from the broker', () => {
     const second = await server().connection(1, 5000);
     second.sendMetadata();
     await waitForEvent(session, 'conversation:start');
-    expect(rec.of('reconnecting').map((r) => [r.attempt, r.cause.kind === 'error' && r.cause.error])).toEqual([
-      [1, 'connection'],
-      [2, 'connection'],
-    ]);
+    expect(rec.of('reconnecting').map((r) => [r.attempt, r.cause.kind === 'error' && r.cause.error])).toEqual(
+      [
+        [1, 'connection'],
+        [2, 'connection'],
+      ],
+    );
   });
 
   it('reports a broker that answers without a signed URL', async () => {

@@ -173,7 +173,8 @@ export function createLlmBrain(config: LlmConfig): Brain {
         }
       } catch (err) {
         if (signal.aborted) return;
-        if (timeout.signal.aborted) throw new LlmError('The language model stopped answering.', 'llm_timeout');
+        if (timeout.signal.aborted)
+          throw new LlmError('The language model stopped answering.', 'llm_timeout');
         throw new LlmError(`The language model stream failed: ${(err as Error).message}`, 'llm_error');
       } finally {
         clearTimeout(timer);

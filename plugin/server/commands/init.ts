@@ -65,7 +65,9 @@ export function addVitePlugin(source: string): string | null {
   }
   // The import goes after the last import statement (or first, when there is none). A statement may
   // span lines (`import {\n  a,\n} from 'x'`, as Prettier wraps it): it ends at its module name.
-  const imports = [...out.matchAll(/^import\s[^;]*?from\s*(['"])[^'"\n]*\1[ \t]*;?|^import\s*(['"])[^'"\n]*\2[ \t]*;?/gm)];
+  const imports = [
+    ...out.matchAll(/^import\s[^;]*?from\s*(['"])[^'"\n]*\1[ \t]*;?|^import\s*(['"])[^'"\n]*\2[ \t]*;?/gm),
+  ];
   const last = imports.at(-1);
   if (!last) return `${IMPORT}\n${out}`;
   const end = last.index + last[0].length;
