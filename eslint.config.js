@@ -21,8 +21,19 @@ const pureBan = {
       message: 'Pure folders must not import engines, DOM or Node libraries.',
     },
     {
-      group: ['**/session/**', '**/audio/**', '**/phaser/**', '**/vite/**', '**/server/**'],
-      message: 'Pure folders import nothing of ours outside the pure folders.',
+      // Each pure folder stands alone (docs/design.md §2): not even another pure folder or common.
+      group: [
+        '**/session/**',
+        '**/audio/**',
+        '**/phaser/**',
+        '**/vite/**',
+        '**/server/**',
+        '**/common/**',
+        '**/protocol/**',
+        '**/proximity/**',
+        '**/npc/**',
+      ],
+      message: 'A pure folder (protocol, proximity, npc) imports nothing of ours outside itself.',
     },
   ],
 };
@@ -228,6 +239,20 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+      // One polling helper (issue 17.5): poll()/until() in test/helpers/poll.ts, whose timeout says
+      // what was awaited and what was last seen.
+      'no-restricted-properties': [
+        'error',
+        ...[
+          ['expect', 'poll'],
+          ['vi', 'waitFor'],
+          ['vi', 'waitUntil'],
+        ].map(([object, property]) => ({
+          object,
+          property,
+          message: 'Wait with poll() or until() from test/helpers/poll.ts.',
+        })),
       ],
     },
   },

@@ -19,7 +19,7 @@ import { MAX_NPC_FILE_CHARS, oversizeError, scanDocument } from './limits.js';
 import { checkTemplates } from './variables.js';
 import { checkReplies } from './reply-rules.js';
 import { checkTools } from './tool-rules.js';
-import { exitRadiusFor, prewarmRadiusFor } from './proximity-defaults.js';
+import { exitRadiusFor, prewarmRadiusFor } from './defaults.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 

@@ -3,15 +3,8 @@
  * exit radius a third further, prewarm radius twice the radius (at least the exit radius), dwell
  * 250 ms, priority 0. One rule for YAML files and for definitions a game builds in code.
  */
-import { MAX_RADIUS, NPC_DEFAULTS } from './defaults.js';
+import { exitRadiusFor, NPC_DEFAULTS, prewarmRadiusFor } from './defaults.js';
 import type { NpcProximity } from './types.js';
-
-/** The exit radius of an NPC file that gives only its radius: a third further, at most MAX_RADIUS. */
-export const exitRadiusFor = (radius: number): number => Math.min(MAX_RADIUS, Math.round((radius * 4) / 3));
-
-/** The prewarm radius of a file that does not give one: twice the radius, at least the exit radius. */
-export const prewarmRadiusFor = (radius: number, exitRadius: number): number =>
-  Math.min(MAX_RADIUS, Math.max(exitRadius, radius * 2));
 
 export function completeProximity(p: Partial<NpcProximity> | undefined): NpcProximity {
   const radius = p?.radius ?? NPC_DEFAULTS.radius;

@@ -1,5 +1,6 @@
 import type { AgentAudioChunk } from '../session/types.js';
 import type { ClientToolHandler } from '../session/tools.js';
+import { gameToolHandler } from './conversation-tools.js';
 import type { EndReason } from '../protocol/index.js';
 import { TurnReveal } from './bubble/reveal.js';
 import { cleanAgentText } from './bubble/text.js';
@@ -194,25 +195,9 @@ export class Conversation extends Emitter<ConversationEvents> {
   }
 
   #toolProxy(name: string): ClientToolHandler {
-    return (params, call) => {
-      const h = this.#in.toolHandler(name);
-      if (!h) {
-        if (this.#in.hasToolListener(name)) return undefined; // the default success result
-        throw new Error(`Client tool with name ${name} is not defined on client`);
-      }
-      // The agent gets an error result either way; the game hears that its own handler failed.
-      const failed = (err: unknown): never => {
-        const message = `The ${name} tool handler threw: ${(err as Error)?.message ?? String(err)}`;
-        this.emit('npc', 'error', { kind: 'tool', message, cause: err });
-        throw err;
-      };
-      try {
-        const result = h(params, call);
-        return result instanceof Promise ? result.catch(failed) : result;
-      } catch (err) {
-        return failed(err);
-      }
-    };
+    return gameToolHandler(name, this.#in, (message, cause) =>
+      this.emit('npc', 'error', { kind: 'tool', message, cause }),
+    );
   }
 
   async connect(): Promise<void> {

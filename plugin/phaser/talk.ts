@@ -3,7 +3,10 @@ import type { DirectedBubble, DirectedNpc, NpcTalk } from './director-parts.js';
 import type { NpcState } from './events.js';
 import type { SyncedNpc } from './position-sync.js';
 
-/** One NPC's conversation state. Written by the director only: everyone else sees NpcTalk. */
+/**
+ * One NPC's conversation state. Written by the director only (and `slot` by its PositionSync, which
+ * keeps it as the NPC's place in the sync's list): everyone else sees NpcTalk.
+ */
 export class Talk<B extends DirectedBubble> implements NpcTalk, SyncedNpc {
   state: NpcState = 'idle';
   conversation: Conversation | null = null;

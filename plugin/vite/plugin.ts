@@ -22,6 +22,7 @@ import {
   type VoiceAgentsMount,
 } from '../server/broker/mount.js';
 import type { BrokerOptions } from '../server/broker/broker.js';
+import { silentNpc } from './silent-npc.js';
 import { LIVE_MODULE, liveModuleFile, npcModuleCode, overlayError, virtualNpcsCode } from './codegen.js';
 import { toolTypesPath, writeToolTypes } from './tool-types.js';
 import { mountVoiceAgents, type HostServer } from './serve.js';
@@ -46,26 +47,6 @@ export interface VoiceAgentsOptions {
    * when the project has a `src` folder.
    */
   toolTypes?: string | false;
-}
-
-/**
- * Stands in for an NPC whose file has been broken since the server started: the game gets an NPC
- * that is attached like the others but never opens a conversation, until its file compiles.
- */
-function silentNpc(path: string, errors: NpcFileError[]): NpcDefinition {
-  const id = npcIdFromFileName(path);
-  const stub = compileNpcFile(
-    `name: ${JSON.stringify(id)}\nagent:\n  prompt: { text: "(this NPC file has errors)" }\n`,
-    `${id}.npc.yaml`,
-  );
-  if (!stub.ok) throw new Error(`internal: the stand-in for ${id} did not compile`);
-  const first = errors[0];
-  return {
-    ...stub.npc,
-    unavailable: first
-      ? `${first.file}:${first.line}:${first.column} ${first.message}`
-      : `${id}.npc.yaml has errors`,
-  };
 }
 
 interface FileState {

@@ -2,6 +2,7 @@
 // barge-in, the wire's audio formats, what a voice reports (state, position, level), Howler
 // replacing or suspending its context, and autoplay. audio-voice.test.ts: streaming and space.
 import { describe, expect, it } from 'vitest';
+import { poll } from '../helpers/poll.js';
 import { launchBrowser } from '../../harness/browser.js';
 import { watchPage } from '../helpers/browser.js';
 import { useAudioLab } from './audio-lab.js';
@@ -266,13 +267,12 @@ describe('HowlerBridge autoplay', () => {
       const { errors } = watchPage(page);
       await page.goto(lab.url('?probe=autoplay'));
       // Read the state with textContent only: page.evaluate would grant a user activation.
-      const text = async (want: string) => {
-        for (let i = 0; i < 200; i++) {
-          if ((await page.textContent('#state')) === want) return want;
-          await new Promise((res) => setTimeout(res, 25));
-        }
-        return page.textContent('#state');
-      };
+      const text = (want: string) =>
+        poll(
+          () => page.textContent('#state'),
+          (v) => v === want,
+          { what: `#state to read ${want}`, timeout: 5000, interval: 25 },
+        );
       expect(await text('blocked')).toBe('blocked');
       await page.click('#gesture');
       expect(await text('running')).toBe('running');

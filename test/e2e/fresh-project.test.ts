@@ -24,7 +24,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../harness/browser.js';
 import { repoRoot } from '../../harness/repo.js';
 import { compileNpcFile } from '../../plugin/npc/index.js';
-import { until } from '../helpers/poll.js';
+import { poll, until } from '../helpers/poll.js';
 
 const SECTION = '## Talking NPCs in your Phaser scene';
 
@@ -184,7 +184,11 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
     expect(said).toContain('voice-agents broker: off');
     // The dev server wrote the NPC files' tool types into src/; the project still type-checks with them.
     const toolTypes = join(dir, 'src/voice-agents-tools.d.ts');
-    await expect.poll(() => existsSync(toolTypes), { timeout: 30_000 }).toBe(true);
+    await poll(
+      () => existsSync(toolTypes),
+      (v) => v === true,
+      { what: 'existsSync(toolTypes) to be true', timeout: 30_000, interval: 50 },
+    );
     expect(readFileSync(toolTypes, 'utf8')).toContain("declare module 'phaser-voice-agents'");
     const tscAgain = await run('npx tsc --noEmit -p .', dir, 120_000);
     expect(tscAgain.out).toBe('');
@@ -204,9 +208,11 @@ describe.each(['4', '3.90'])('a fresh Vite + TypeScript game with Phaser %s, fro
         ws.on('framereceived', (f) => frames.push(String(f.payload)));
     });
     await page.goto(`http://127.0.0.1:${port}/`);
-    await expect
-      .poll(() => frames.some((f) => f.includes('"agent_response"')), { timeout: 60_000 })
-      .toBe(true);
+    await poll(
+      () => frames.some((f) => f.includes('"agent_response"')),
+      (v) => v === true,
+      { what: 'the greeting (agent_response) on the socket', timeout: 60_000, interval: 50 },
+    );
     const response = JSON.parse(frames.find((f) => f.includes('"agent_response"'))!);
     expect(response.agent_response_event.agent_response).toBe(greeting.npc.agent.first_message);
     expect(errors).toEqual([]);

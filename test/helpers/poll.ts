@@ -14,7 +14,11 @@ export interface PollOptions {
   context?: () => unknown;
 }
 
-/** Reads `read()` until `ok(value)` holds and returns that value; throws on timeout with the last value. */
+/**
+ * Reads `read()` until `ok(value)` holds and returns that value; throws on timeout with the last value.
+ * A read that throws counts as not yet (a page reloading under a read throws until it is back, as
+ * vitest's expect.poll also allows); on timeout the last error is what was last seen.
+ */
 export async function poll<T>(
   read: () => T | Promise<T>,
   ok: (value: T) => boolean,
@@ -22,11 +26,17 @@ export async function poll<T>(
 ): Promise<T> {
   const end = Date.now() + timeout;
   for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
+    let seen: string;
+    try {
+      const value = await read();
+      if (ok(value)) return value;
+      seen = show(value);
+    } catch (err) {
+      seen = `an error: ${(err as Error)?.message ?? String(err)}`;
+    }
     if (Date.now() > end) {
       const more = context ? `; ${show(await Promise.resolve(context()).catch(() => null))}` : '';
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${show(value)}${more}`);
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${seen}${more}`);
     }
     await new Promise((r) => setTimeout(r, interval));
   }

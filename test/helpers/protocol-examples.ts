@@ -144,7 +144,7 @@ export const SERVER_EXAMPLES: ServerMessage[] = [
   { type: 'error', message: 'received 1002 (protocol error) This request exceeds your quota limit.' },
 ];
 
-/** One valid example of every client message in §2.2. */
+/** One valid example of every client message in docs/convai-protocol.md §2.2. */
 export const CLIENT_EXAMPLES: ClientMessage[] = [
   { user_audio_chunk: 'AAB4AKz+AAKz/wAEAPgsAQ==' },
   {

@@ -8,15 +8,19 @@ import { repoRoot } from '../../harness/repo.js';
 const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
   {
     file: 'plugin/protocol/planted.ts',
-    forbidden: ['node:fs', 'phaser', '../session/index.js'],
+    forbidden: ['node:fs', 'phaser', '../session/index.js', '../npc/index.js', '../proximity/index.js'],
     allowed: ['./messages.js'],
   },
   {
     file: 'plugin/proximity/planted.ts',
-    forbidden: ['../session/index.js', 'node:path'],
+    forbidden: ['../session/index.js', 'node:path', '../npc/index.js', '../protocol/index.js'],
     allowed: ['./grid.js'],
   },
-  { file: 'plugin/npc/planted.ts', forbidden: ['node:fs', '../server/index.js'], allowed: ['./defaults.js'] },
+  {
+    file: 'plugin/npc/planted.ts',
+    forbidden: ['node:fs', '../server/index.js', '../proximity/index.js', '../common/emitter.js'],
+    allowed: ['./defaults.js'],
+  },
   {
     file: 'plugin/session/planted.ts',
     forbidden: ['../npc/index.js', '../audio/index.js', 'howler', 'node:net'],
@@ -69,4 +73,26 @@ describe('the layers of plugin/ are held by lint', () => {
       for (const from of c.allowed) expect(await lint(c.file, from), from).toEqual([]);
     });
   }
+});
+
+describe('tests wait with the one polling helper', () => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const lint = async (body: string) =>
+    (
+      await eslint.lintText(`${body}\n`, {
+        filePath: 'test/unit/planted.test.ts',
+      })
+    ).flatMap((r) => r.messages.map((m) => m.ruleId));
+
+  it("vitest's expect.poll and vi.waitFor are refused; poll() from test/helpers is not", async () => {
+    expect(await lint("import { expect } from 'vitest';\nawait expect.poll(() => 1).toBe(1);")).toEqual([
+      'no-restricted-properties',
+    ]);
+    expect(await lint("import { vi } from 'vitest';\nawait vi.waitFor(() => 1);")).toEqual([
+      'no-restricted-properties',
+    ]);
+    expect(
+      await lint("import { poll } from '../helpers/poll.js';\nawait poll(() => 1, (v) => v === 1);"),
+    ).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { poll } from '../helpers/poll.js';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,17 +96,21 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
     const original = await readFile(file, 'utf8');
     expect(await greeting('pip')).toBe("Pip here. Want to hear what's left on your list?");
     await writeFile(file, original.replace(/first_message: .*/, 'first_message: Pip again. New list today.'));
-    await expect
-      .poll(() => greeting('pip'), { timeout: 15_000, interval: 200 })
-      .toBe('Pip again. New list today.');
+    await poll(
+      () => greeting('pip'),
+      (v) => v === 'Pip again. New list today.',
+      { what: "Pip's new greeting", timeout: 15_000, interval: 200 },
+    );
     await writeFile(
       file,
       original.replace(/first_message: .*/, 'first_message: Never heard.').replace('rate: 200', 'rate: 9000'),
     );
     // The terminal running `npm run dev` names the file, line and problem…
-    await expect
-      .poll(() => logged.join('\n'), { timeout: 15_000 })
-      .toMatch(/pip\.npc\.yaml:\d+:\d+ local\.voice\.rate must be between 80 and 450, got 9000/);
+    await poll(
+      () => logged.join('\n'),
+      (v) => /pip\.npc\.yaml:\d+:\d+ local\.voice\.rate must be between 80 and 450, got 9000/.test(v),
+      { what: 'the terminal to name pip.npc.yaml, its line and the bad rate', timeout: 15_000, interval: 50 },
+    );
     // …and conversations keep the last good version.
     expect(await greeting('pip')).toBe('Pip again. New list today.');
   }, 40_000);
@@ -117,7 +122,11 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
       join(dir, 'npcs', 'guard2.npc.yaml'),
       'name: Second Guard\nagent:\n  prompt: { text: You guard the bridge. }\n  first_message: Halt.\nlocal:\n  replies:\n    - when: [bridge]\n      say: Nobody crosses.\n  fallback: Move along.\n',
     );
-    await expect.poll(() => greeting('guard2'), { timeout: 15_000, interval: 200 }).toBe('Halt.');
+    await poll(
+      () => greeting('guard2'),
+      (v) => v === 'Halt.',
+      { what: "greeting('guard2') to be 'Halt.'", timeout: 15_000, interval: 200 },
+    );
     expect(await greeting('pip')).toBe('Pip again. New list today.');
   }, 40_000);
 
@@ -138,14 +147,18 @@ describe('Vite dev server with the voiceAgents plugin', { timeout: 40_000 }, () 
     try {
       const before = logged.length;
       await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
-      const t0 = Date.now();
-      while (!logged.slice(before).some((l) => l.includes('nme is not a known field'))) {
-        if (Date.now() - t0 > 10_000) throw new Error('the broken save was never compiled');
-        await new Promise((r) => setImmediate(r));
-      }
+      await until(() => logged.slice(before).some((l) => l.includes('nme is not a known field')), {
+        what: 'the broken save to be compiled',
+        timeout: 10_000,
+        interval: 0,
+      });
       dropUntil = Date.now() + 50;
       await writeFile(file, original.replace(/first_message: .*/, 'first_message: Heard after all.'));
-      await expect.poll(() => greeting('mira'), { timeout: 5_000, interval: 100 }).toBe('Heard after all.');
+      await poll(
+        () => greeting('mira'),
+        (v) => v === 'Heard after all.',
+        { what: "greeting('mira') to be 'Heard after all.'", timeout: 5_000, interval: 100 },
+      );
     } finally {
       watcher.emit = realEmit;
       await writeFile(file, original);
