@@ -6,6 +6,7 @@
 import { isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { offsetOf, report, type WalkContext } from './walk-context.js';
 import { parseCondition } from './conditions.js';
+import { forEachInFile } from './validate.js';
 
 const deref = (ctx: WalkContext, v: unknown): unknown => (isAlias(v) ? ctx.aliases.get(v) : v);
 
@@ -37,7 +38,7 @@ export function checkReplies(
     return offsetOf(v ?? item, offsetOf(seq, 0));
   };
   const ids = new Map<string, number>();
-  replies.forEach((r, i) => {
+  forEachInFile(replies, (r, i) => {
     if (r.id === undefined) return;
     const first = ids.get(r.id);
     if (first !== undefined)
@@ -51,8 +52,8 @@ export function checkReplies(
       );
     else ids.set(r.id, i);
   });
-  replies.forEach((r, i) =>
-    r.after?.forEach((name, j) => {
+  forEachInFile(replies, (r, i) =>
+    forEachInFile(r.after ?? [], (name, j) => {
       if (name === 'greeting' || ids.has(name)) return;
       const known = [...ids.keys(), 'greeting'].join(', ');
       report(
@@ -67,8 +68,8 @@ export function checkReplies(
   );
   // Conditions: well formed, and on facts this file knows (set by the game, or remembered here).
   const known = new Set([...(out.local?.facts ?? []), ...replies.flatMap((r) => r.remember ?? [])]);
-  replies.forEach((r, i) =>
-    r.if?.forEach((text, j) => {
+  forEachInFile(replies, (r, i) =>
+    forEachInFile(r.if ?? [], (text, j) => {
       const c = parseCondition(text);
       if (!c) {
         report(

@@ -7,6 +7,7 @@
 import { isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { offsetOf, report, type WalkContext } from './walk-context.js';
 import type { NpcClientTool } from './types.js';
+import { forEachInFile } from './validate.js';
 
 const deref = (ctx: WalkContext, v: unknown): unknown => (isAlias(v) ? ctx.aliases.get(v) : v);
 
@@ -68,7 +69,7 @@ export function checkTools(ctx: WalkContext, root: YAMLMap, out: Out): void {
   const tools = out.agent?.tools ?? [];
   const at = (path: (string | number)[]) => offsetOf(nodeAt(ctx, root, path), 0);
   const byName = new Map<string, NpcClientTool>();
-  tools.forEach((t, i) => {
+  forEachInFile(tools, (t, i) => {
     if (byName.has(t.name))
       report(
         ctx,
@@ -90,7 +91,7 @@ export function checkTools(ctx: WalkContext, root: YAMLMap, out: Out): void {
         `agent.tools[${i}].parameters ${problem} (a JSON Schema object, e.g. { type: object, properties: { item: { type: string } } })`,
       );
   });
-  out.local?.replies?.forEach((r, i) => {
+  forEachInFile(out.local?.replies ?? [], (r, i) => {
     // A tool already reported as malformed (a bad name, a wrong type) is not checked again.
     if (!r.tool || typeof r.tool.name !== 'string') return;
     if (ctx.errors.some((e) => e.path.startsWith(`local.replies[${i}].tool`))) return;

@@ -10,6 +10,17 @@ import { closest } from './suggest.js';
 import { ABSENT, label, offsetOf, report, type WalkContext } from './walk-context.js';
 import { chargeAliasValue, plainValue, walkAlias } from './aliases.js';
 
+/** For a list whose invalid items were dropped: each kept item's index in the file. */
+const FILE_INDEXES = new WeakMap<readonly unknown[], number[]>();
+
+/**
+ * forEach over a validated list with each item's index in the file, so a later check names the
+ * item the designer wrote (local.replies[2]) even when an invalid item before it was dropped.
+ */
+export function forEachInFile<T>(list: readonly T[], fn: (item: T, i: number) => void): void {
+  const at = FILE_INDEXES.get(list);
+  list.forEach((item, k) => fn(item, at?.[k] ?? k));
+}
 export { ABSENT, offsetOf, report, newExpansion, type WalkContext } from './walk-context.js';
 
 /** Short, quoted rendering of a value for messages: got "hot", got 1.5, got a list. */
@@ -104,10 +115,15 @@ export function walk(ctx: WalkContext, node: unknown, schema: SchemaNode, path: 
         return typeError('a list', hint);
       }
       const out: unknown[] = [];
+      const kept: number[] = [];
       node.items.forEach((item, i) => {
         const v = walk(ctx, item, schema.items, `${path}[${i}]`, offset);
-        if (v !== ABSENT) out.push(v);
+        if (v !== ABSENT) {
+          out.push(v);
+          kept.push(i);
+        }
       });
+      if (kept.length < node.items.length) FILE_INDEXES.set(out, kept);
       if (schema.minItems !== undefined && node.items.length < schema.minItems) {
         report(
           ctx,

@@ -122,6 +122,33 @@ describe('replies that follow other replies', () => {
   });
 });
 
+describe('an invalid list item does not shift the indexes of later errors', () => {
+  it('a reply after a malformed one is named by its own place in the file', () => {
+    const src =
+      'name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n  replies:\n' +
+      '    - just words\n    - id: a\n      when: [x]\n      say: X.\n    - id: a\n      when: [y]\n      say: Y.\n';
+    const all = errors(src);
+    expect(all).toContain(
+      `mira.npc.yaml:${lineOf(src, 'id: a') + 3}:11 local.replies[2].id "a" is also the id of local.replies[1]; reply ids must differ`,
+    );
+    expect(all.some((e) => e.includes('local.replies[1].id'))).toBe(false);
+  });
+
+  it('a reply calling an undeclared tool after a malformed tool declaration and reply', () => {
+    const src =
+      `${HEAD}    - 42\n    - name: open_shop\n      description: Twice.\n` +
+      'local:\n  replies:\n    - 7\n    - when: [gate]\n      say: Open.\n      tool: { name: open_gate }\n';
+    const all = errors(src);
+    expect(all).toContain(
+      `mira.npc.yaml:${lineOf(src, 'description: Twice.') - 1}:13 agent.tools[2].name "open_shop" is declared twice; each tool needs its own name`,
+    );
+    const undeclared = new RegExp(
+      `^mira\\.npc\\.yaml:${lineOf(src, 'name: open_gate')}:\\d+ local\\.replies\\[1\\]\\.tool\\.name "open_gate" is not declared in agent\\.tools`,
+    );
+    expect(all.filter((e) => undeclared.test(e))).toHaveLength(1);
+  });
+});
+
 describe('replies that depend on facts (issue 15.3)', () => {
   const file = (local: string) => `name: Aldric\nagent:\n  prompt: { text: A wizard. }\nlocal:\n${local}`;
 
