@@ -342,3 +342,26 @@ describe.skipIf(!sphinxInstalled)('recognizer dump (VOICE_AGENTS_ASR_DUMP)', () 
     }
   });
 });
+
+describe.skipIf(!sphinxInstalled)("the recognizer's real-time allowance", () => {
+  it('a peek at a pause and the end of the turn pay once for the audio, so a turn with pauses is not "too fast"', async () => {
+    // 3 s of allowance: a 2.4 s start, a peek at the pause, 0.5 s more, the end. Charged for all of
+    // it twice (2.4 + 2.9 s), the end was refused and the player heard "say that again".
+    const rec = createPocketsphinxRecognizer({ burstMs: 3000 })!;
+    try {
+      const stream = rec.start({ phrases: ['healing potions'], keywords: [] }, () => {});
+      const start = new Int16Array(16000 * 2.4);
+      start.set(speechLike('do you sell').subarray(0, start.length));
+      stream.write(start);
+      expect(typeof (await stream.peek!())).toBe('string');
+      stream.write(speechLike('potions').subarray(0, 8000));
+      expect(typeof (await stream.finish())).toBe('string');
+      // Audio beyond the allowance is still refused: a fresh 4 s utterance from the same owner.
+      const flood = rec.start({ phrases: ['healing potions'], keywords: [] }, () => {}, { owner: stream });
+      flood.write(new Int16Array(16000 * 4));
+      expect(await flood.finish()).toEqual({ declined: 'too_fast' });
+    } finally {
+      await rec.close();
+    }
+  });
+});

@@ -270,11 +270,17 @@ export function createPocketsphinxRecognizer(
       let state: 'open' | 'finished' | 'cancelled' = 'open';
       /** Decodes submitted and not yet settled (a peek, then the finish): cancel() withdraws them. */
       const jobs = new Set<() => void>();
+      /** Bytes already charged against the owner's real-time credit by an accepted decode. */
+      let charged = 0;
       const decode = async (audio: Buffer): Promise<string | RecognitionDeclined> => {
-        const job = pool.submit(startOptions.owner ?? stream, gram, audio);
+        const job = pool.submit(startOptions.owner ?? stream, gram, audio, audio.length - charged);
+        const before = charged;
+        charged = audio.length;
         jobs.add(job.cancel);
         const r = await job.result;
         jobs.delete(job.cancel);
+        // Refused for speed, it took no credit: the next decode pays for this audio.
+        if (!r.ok && r.reason === 'too_fast' && charged === audio.length) charged = before;
         if (dumpDir) dumpUtterance(dumpDir, audio, r.ok ? r.text : `declined-${r.reason}`);
         return r.ok ? r.text.trim() : { declined: r.reason };
       };

@@ -98,8 +98,18 @@ export class RecognizerPool {
       this.#idle(this.#add(key));
   }
 
-  /** Queue one utterance; `cancel` withdraws it (a running decode finishes, its result is dropped). */
-  submit(owner: object, key: string, pcm: Buffer): { result: Promise<PoolResult>; cancel(): void } {
+  /**
+   * Queue one utterance; `cancel` withdraws it (a running decode finishes, its result is dropped).
+   * `chargeBytes` is the audio charged against the owner's real-time credit, all of `pcm` unless
+   * said: a stream decoding its utterance again (a peek at a pause, then the end) pays only for the
+   * audio the player has said since, so pauses cannot make a turn look faster than real time.
+   */
+  submit(
+    owner: object,
+    key: string,
+    pcm: Buffer,
+    chargeBytes = pcm.length,
+  ): { result: Promise<PoolResult>; cancel(): void } {
     let settle!: (r: PoolResult) => void;
     const result = new Promise<PoolResult>((resolve) => (settle = resolve));
     const job: Job = { owner, key, pcm, state: 'queued', retried: false, timer: null, settle: () => {} };
@@ -118,7 +128,7 @@ export class RecognizerPool {
     const now = this.#now();
     o.credit = Math.min(this.#o.burstMs, o.credit + (now - o.at));
     o.at = now;
-    const audioMs = pcm.length / BYTES_PER_MS;
+    const audioMs = chargeBytes / BYTES_PER_MS;
     if (audioMs > o.credit) {
       job.settle({ ok: false, reason: 'too_fast' });
       return { result, cancel };
