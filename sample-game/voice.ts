@@ -219,13 +219,22 @@ export function setupVoice(scene: VillageScene): void {
     pushToTalk(down) {
       if (down === pressing) return;
       pressing = down;
+      if (down && va.micMode === 'muted') {
+        va.skip(); // Space still takes the floor from a villager mid-sentence
+        state.emit('toast', 'The mic is off: M turns it on, Enter types.');
+        return;
+      }
       if (down) {
         va.pushToTalkStart();
         warnIfDeaf();
       } else va.pushToTalkStop();
     },
     toggleMicMode() {
-      va.setMicMode(va.micMode === 'open' ? 'push-to-talk' : 'open');
+      // Off is for a player without a microphone, or who would rather type: in push-to-talk the
+      // microphone opens (and the browser asks for it) as a conversation starts, ready for Space.
+      va.setMicMode(
+        va.micMode === 'push-to-talk' ? 'open' : va.micMode === 'open' ? 'muted' : 'push-to-talk',
+      );
       if (va.micMode === 'open') warnIfDeaf();
     },
     sendText(text) {
@@ -248,7 +257,7 @@ export function setupVoice(scene: VillageScene): void {
   };
 
   const onUpdate = () => {
-    talk.micMode = va.micMode === 'open' ? 'open' : 'push';
+    talk.micMode = va.micMode === 'open' ? 'open' : va.micMode === 'muted' ? 'off' : 'push';
     talk.micLevel = va.micLevel;
     talk.micLive = va.micOpen && (va.micMode === 'open' || pressing);
     for (const [h, actor] of actors) actor.bubble = h.bubbleText;

@@ -18,10 +18,13 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
         action:
           "Allow microphone access (the icon in the browser's address bar), then walk up again. Typing works now: press Enter.",
       };
+    // The browser's own words ("Could not start audio source") go to the console and the debug
+    // handle (detail), not to the player.
     return {
       id: 'mic-denied',
       title: 'The microphone could not start.',
-      action: `${e.message}. Press Enter to type instead.`,
+      action:
+        'Walk up to the villager again to retry, or press Enter to type. (The browser console says why.)',
     };
   }
   if (e.kind === 'audio')
@@ -63,7 +66,11 @@ export function describeError(e: VoiceAgentsError, who?: string): Problem {
         'The voice service is not answering. Check that the game server (npm run dev) is still running and your connection is up, then walk up again.',
     };
   if (e.kind === 'config') return { id: 'npc-files', title: 'An NPC file has a problem.', action: e.message };
-  return { id: 'other', title: 'Something went wrong.', action: e.message };
+  return {
+    id: 'other',
+    title: 'Something went wrong.',
+    action: 'The villagers may not answer for a moment: walk up again, or press Enter to type.',
+  };
 }
 
 /** The connection dropped mid-conversation and the plugin is reopening it. */

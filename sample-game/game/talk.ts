@@ -4,7 +4,8 @@
  */
 import type { NpcActor } from './actors.js';
 
-export type MicMode = 'push' | 'open';
+/** Push-to-talk, open mic, or off: typing only, and the browser never asks for the microphone. */
+export type MicMode = 'push' | 'open' | 'off';
 
 /** A problem in plain words, with what the player can do about it. */
 export interface Problem {
@@ -26,6 +27,7 @@ export interface Problem {
 
 export interface TalkControls {
   pushToTalk(down: boolean): void;
+  /** M: push-to-talk -> open mic -> mic off -> push-to-talk. */
   toggleMicMode(): void;
   /** False when nobody is listening yet: the words were not sent. */
   sendText(text: string): boolean;

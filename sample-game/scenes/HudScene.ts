@@ -3,7 +3,7 @@ import { Howler } from 'howler';
 import type { ScreenRect } from 'phaser-voice-agents';
 import { ITEMS, ITEM_NAMES } from '../game/looks.js';
 import { QUEST_STEPS, type GameState } from '../game/state.js';
-import type { Talk } from '../game/talk.js';
+import type { MicMode, Talk } from '../game/talk.js';
 import type { VillageScene } from './VillageScene.js';
 import { ShopPanel } from '../hud/ShopPanel.js';
 import { hintRow, text, type Hint } from '../hud/widgets.js';
@@ -14,6 +14,7 @@ import { micBarsLit } from '../hud/mic-meter.js';
 import { Announcements } from '../hud/announcements.js';
 
 const VOLUME_KEY = 'thornbury.volume';
+const MODE_NAMES: Record<MicMode, string> = { push: 'Push-to-talk', open: 'Open mic', off: 'Mic off' };
 /** The HUD runs as its own scene at zoom 1, over the village, so text stays crisp. */
 export class HudScene extends Phaser.Scene {
   #talk!: Talk;
@@ -176,8 +177,18 @@ export class HudScene extends Phaser.Scene {
     this.#micBars.forEach((b, i) =>
       b.setFillStyle(i < lit ? (i < 6 ? 0x7fd06a : i < 8 ? 0xf4d35e : 0xd8453d) : 0x4a3b5c),
     );
-    const mode = t.micMode === 'open' ? 'Open mic' : 'Push-to-talk';
-    this.#micText.setText(missing ? 'No mic' : denied ? 'Mic blocked' : t.micLive ? `${mode}: on` : mode);
+    const mode = MODE_NAMES[t.micMode];
+    this.#micText.setText(
+      t.micMode === 'off'
+        ? mode
+        : missing
+          ? 'No mic'
+          : denied
+            ? 'Mic blocked'
+            : t.micLive
+              ? `${mode}: on`
+              : mode,
+    );
     // conversation
     const who = t.target;
     const colors: Record<string, number> = {
@@ -201,9 +212,9 @@ export class HudScene extends Phaser.Scene {
   #updateHints(): void {
     const t = this.#talk;
     const who = t.target ?? t.nearby;
-    const micUsable = !['mic-denied', 'mic-missing', 'asr-unavailable'].some((id) =>
-      t.problems.has(id as never),
-    );
+    const micUsable =
+      t.micMode !== 'off' &&
+      !['mic-denied', 'mic-missing', 'asr-unavailable'].some((id) => t.problems.has(id as never));
     let hints: Hint[];
     if (!this.#village.started) hints = [];
     else if (t.typing)
@@ -222,6 +233,11 @@ export class HudScene extends Phaser.Scene {
         micUsable ? { keys: ['Space'], text: 'Interrupt' } : { keys: ['Enter'], text: `Type to ${who.name}` },
         ...(micUsable ? [{ keys: ['Enter'], text: 'Type' }] : []),
       ];
+    else if (t.target && t.micMode === 'off')
+      hints = [
+        { keys: ['Enter'], text: `Type to ${t.target.name}` },
+        { keys: ['M'], text: 'Mic on' },
+      ];
     else if (t.target && !micUsable)
       hints = [
         { keys: ['Enter'], text: `Type to ${t.target.name}` },
@@ -230,7 +246,7 @@ export class HudScene extends Phaser.Scene {
     else if (t.target && t.micMode === 'open' && t.micOpen)
       hints = [
         { keys: [], text: `Just speak to ${t.target.name}` },
-        { keys: ['M'], text: 'Push-to-talk' },
+        { keys: ['M'], text: 'Mic off' },
         { keys: ['Enter'], text: 'Type' },
       ];
     else if (who && !t.target)
@@ -305,7 +321,9 @@ export class HudScene extends Phaser.Scene {
   }
 
   #updateProblems(): void {
-    const list = [...this.#talk.problems.values()];
+    // With the mic off by choice, what keeps the mic from working is beside the point until it is on.
+    const off = this.#talk.micMode === 'off';
+    const list = [...this.#talk.problems.values()].filter((p) => !(off && p.id.startsWith('mic-')));
     const key = JSON.stringify(list);
     if (key === this.#problemKey) return;
     this.#problemKey = key;

@@ -234,9 +234,17 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
       expect(opened.max).toBeGreaterThan(0);
       expect(opened.top).toBeGreaterThanOrEqual(opened.max - 8); // opens at the newest line
       await g.page.keyboard.press('Home');
-      await expect.poll(async () => (await scroll()).top).toBe(0);
+      await poll(
+        async () => (await scroll()).top,
+        (v) => v === 0,
+        { what: 'scroll().top to be 0', interval: 50 },
+      );
       await g.page.keyboard.press('PageDown');
-      await expect.poll(async () => (await scroll()).top).toBeGreaterThan(0);
+      await poll(
+        async () => (await scroll()).top,
+        (v) => v > 0,
+        { what: 'scroll().top above 0', interval: 50 },
+      );
       // The game does not walk while the log is read.
       const at = (await snapshot(g.page)).player;
       await g.page.keyboard.press('ArrowDown');
@@ -254,9 +262,11 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     await g.page.keyboard.press('c');
     await typeToNpc(g.page, LANTERN_QUESTION);
     const captions = g.page.locator('#captions');
-    await expect
-      .poll(() => captions.innerText(), { timeout: 30_000 })
-      .toMatch(/^Mira the Merchant: A lantern/);
+    await poll(
+      () => captions.innerText(),
+      (v) => /^Mira the Merchant: A lantern/.test(v),
+      { what: 'the captions to show her answer', timeout: 30_000, interval: 50 },
+    );
     // It follows the voice: shorter than her whole line while she is still saying it.
     const partial = await captions.innerText();
     const whole = npc(await snapshot(g.page), 'mira').said;
@@ -264,8 +274,39 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(whole.startsWith(words)).toBe(true);
     await untilSpoken(g, 'mira', 'her answer');
     await g.page.keyboard.press('c');
-    await expect.poll(() => captions.isVisible()).toBe(false);
+    await poll(
+      () => captions.isVisible(),
+      (v) => v === false,
+      { what: 'captions.isVisible() to be false', interval: 50 },
+    );
   }, 60_000);
+
+  it('M cycles open mic, mic off and push-to-talk: off releases the microphone, typing still reaches Mira, and on opens it again', async () => {
+    await g.page.keyboard.press('m');
+    await waitForGame(g.page, (s) => s.talk.micMode === 'open' && s.talk.micOpen, 'open mic');
+    await g.page.keyboard.press('m');
+    const off = await waitForGame(g.page, (s) => s.talk.micMode === 'off' && !s.talk.micOpen, 'the mic off');
+    expect(off.talk.target).toBe('mira'); // still talking to her
+    await poll(
+      () => micTracks(g.page),
+      (t) => t.live === 0,
+      { what: 'the microphone track to stop' },
+    );
+    // A player without a microphone talks by typing.
+    await resetRecord(g.page, 'mira');
+    await typeToNpc(g.page, LANTERN_QUESTION);
+    const heard = await untilSpoken(g, 'mira', 'her answer to the typed question');
+    expect(heard.said.at(-1)).toContain(LANTERN_REPLY);
+    expect((await micTracks(g.page)).live).toBe(0); // answering did not open it
+    await g.page.keyboard.press('m');
+    await waitForGame(
+      g.page,
+      (s) => s.talk.micMode === 'push' && s.talk.micOpen,
+      'push-to-talk again',
+      15_000,
+    );
+    expect((await micTracks(g.page)).live).toBe(1);
+  }, 120_000);
 
   it("Mira's open_shop tool opens the shop; buying a lantern changes the inventory", async () => {
     await typeToNpc(g.page, 'Show me your wares');

@@ -46,6 +46,17 @@ describe('sample game: problems in plain words', () => {
     }
   });
 
+  it("the browser's or the plugin's own words stay out of the player's text (they are in the console)", () => {
+    const failed = describeError(mic('failed'));
+    expect(failed.title).toBe('The microphone could not start.');
+    expect(failed.action).not.toContain('mic failed');
+    expect(failed.action).toMatch(/press Enter to type/);
+    const other = describeError({ kind: 'callback', message: 'onMouth threw (x is not a function)' });
+    expect(other.id).toBe('other');
+    expect(other.action).not.toContain('onMouth');
+    expect(other.action).toMatch(/press Enter to type/);
+  });
+
   it('a dropped connection names the villager and counts the reconnect attempts', () => {
     const p = describeReconnect('Mira', 2, 5);
     expect(p.id).toBe('reconnecting');
