@@ -31,6 +31,10 @@ async function text(id: string): Promise<string> {
   return (await page.locator(`#${id}`).textContent()) ?? '';
 }
 
+/** Waits for what the page (or Vite's overlay) shows: a hot update takes a moment to arrive. */
+const untilPage = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string) =>
+  poll(read, ok, { what, timeout: 15_000, interval: 50 });
+
 async function overlayText(): Promise<string | null> {
   return page.evaluate(() => {
     const o = document.querySelector('vite-error-overlay');
@@ -83,19 +87,19 @@ describe('NPC file hot reload in the running page', () => {
 
     // 1. A good edit shows up live.
     await writeFile(file, original.replace(/^name: .*/m, 'name: Fresh stock just arrived!'));
-    await poll(
+    await untilPage(
       () => text('first'),
       (v) => v === 'Fresh stock just arrived!',
-      { what: "text('first') to be 'Fresh stock just arrived!'", timeout: 15_000, interval: 50 },
+      "text('first') to be 'Fresh stock just arrived!'",
     );
     expect(await text('direct')).toBe('Fresh stock just arrived!');
     expect(await page.evaluate(() => window.__sameObject)).toBe(true);
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     // The watcher reporting the same save again (it does, on a loaded machine) is not an update.
-    await poll(
+    await untilPage(
       () => text('updates'),
       (v) => v === '1',
-      { what: "text('updates') to be '1'", timeout: 15_000, interval: 50 },
+      "text('updates') to be '1'",
     );
     server.watcher.emit('change', file);
     await new Promise((r) => setTimeout(r, 500)); // an update would take a few ms; nothing to poll for
@@ -107,22 +111,18 @@ describe('NPC file hot reload in the running page', () => {
       .replace('stability: 0.55', 'stability: 1.5');
     await writeFile(file, broken);
     const brokenLine = broken.split('\n').findIndex((l) => l.includes('stability: 1.5')) + 1;
-    await poll(
+    await untilPage(
       overlayText,
       (v) => !!v?.includes('agent.voice.voice_settings.stability must be between 0 and 1, got 1.5'),
-      {
-        what: 'the overlay or page to say "agent.voice.voice_settings.stability must be between 0 and 1, got 1.5"',
-        timeout: 15_000,
-        interval: 50,
-      },
+      'the overlay or page to say "agent.voice.voice_settings.stability must be between 0 and 1, got 1.5"',
     );
     const overlay = (await overlayText())!;
     expect(overlay).toContain(`mira.npc.yaml:${brokenLine}:`);
     expect(overlay).toContain('stability: 1.5'); // the code frame shows the offending line
-    await poll(
+    await untilPage(
       () => text('error'),
       (v) => !!v?.includes(`${brokenLine}:`),
-      { what: `text('error') to contain ${brokenLine}:`, timeout: 15_000, interval: 50 },
+      `text('error') to contain ${brokenLine}:`,
     );
     expect(await text('error')).toContain('stability must be between 0 and 1, got 1.5');
     expect(await text('first')).toBe('Fresh stock just arrived!');
@@ -130,16 +130,12 @@ describe('NPC file hot reload in the running page', () => {
 
     // 3. Fixing it applies the new text, closes the overlay, still without a reload.
     await writeFile(file, original.replace(/^name: .*/m, 'name: Fixed and friendly.'));
-    await poll(
+    await untilPage(
       () => text('first'),
       (v) => v === 'Fixed and friendly.',
-      { what: "text('first') to be 'Fixed and friendly.'", timeout: 15_000, interval: 50 },
+      "text('first') to be 'Fixed and friendly.'",
     );
-    await poll(overlayText, (v) => v === null, {
-      what: 'overlayText to be null',
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(overlayText, (v) => v === null, 'overlayText to be null');
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
     expect(await text('updates')).toBe('2');
     expect(errors.filter((e) => !e.includes('[vite]') && !e.includes('Failed to load resource'))).toEqual([]);
@@ -154,16 +150,16 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('first')).toBe('Mira the Merchant');
     const loadId = await page.evaluate(() => window.__loadId);
     await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
-    await poll(overlayText, (v) => !!v?.includes('nme is not a known field; did you mean name?'), {
-      what: 'the overlay or page to say "nme is not a known field; did you mean name?"',
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(
+      overlayText,
+      (v) => !!v?.includes('nme is not a known field; did you mean name?'),
+      'the overlay or page to say "nme is not a known field; did you mean name?"',
+    );
     await writeFile(file, original.replace(/^name: .*/m, 'name: Back in business.'));
-    await poll(
+    await untilPage(
       () => text('first'),
       (v) => v === 'Back in business.',
-      { what: "text('first') to be 'Back in business.'", timeout: 15_000, interval: 50 },
+      "text('first') to be 'Back in business.'",
     );
     expect(await overlayText()).toBeNull();
     expect(await page.evaluate(() => window.__loadId)).toBe(loadId);
@@ -180,33 +176,29 @@ describe('NPC file hot reload in the running page', () => {
       'name: Gate Guard\nagent:\n  prompt: { text: You guard the gate. }\n  langauge: en\n',
     );
     // A new file reloads the NPC list; the overlay names the problem in the new file.
-    await poll(
+    await untilPage(
       overlayText,
       (v) =>
         !!v?.includes(
           'guard.npc.yaml:4:3 agent.langauge is not a known field in agent; did you mean language?',
         ),
-      {
-        what: 'the overlay or page to say "guard.npc.yaml:4:3 agent.langauge is not a known field in agent; did you mean language?"',
-        timeout: 15_000,
-        interval: 50,
-      },
+      'the overlay or page to say "guard.npc.yaml:4:3 agent.langauge is not a known field in agent; did you mean language?"',
     );
     // The page's own list comes by the module update, a separate message from Vite's overlay.
-    await poll(
+    await untilPage(
       () => text('fileErrors'),
       (v) => v === '1',
-      { what: "text('fileErrors') to be '1'", timeout: 15_000, interval: 50 },
+      "text('fileErrors') to be '1'",
     );
     expect(await text('count')).toBe('1');
     await writeFile(
       guard,
       'name: Gate Guard\nagent:\n  prompt: { text: You guard the gate. }\n  language: en\n',
     );
-    await poll(
+    await untilPage(
       () => text('count'),
       (v) => v === '2',
-      { what: "text('count') to be '2'", timeout: 15_000, interval: 50 },
+      "text('count') to be '2'",
     );
     expect(await text('fileErrors')).toBe('0');
     expect(await overlayText()).toBeNull();
@@ -221,11 +213,11 @@ describe('NPC file hot reload in the running page', () => {
     const good = Number(await text('count'));
     const count = (more: number) => String(good + more);
     await writeFile(file, original.replace('stability: 0.55', 'stability: 1.5'));
-    await poll(overlayText, (v) => !!v?.includes('stability must be between 0 and 1, got 1.5'), {
-      what: 'the overlay or page to say "stability must be between 0 and 1, got 1.5"',
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(
+      overlayText,
+      (v) => !!v?.includes('stability must be between 0 and 1, got 1.5'),
+      'the overlay or page to say "stability must be between 0 and 1, got 1.5"',
+    );
 
     // 1. Refresh: no HTTP 500, the game starts with the last good version, and hears why.
     await page.reload();
@@ -233,61 +225,53 @@ describe('NPC file hot reload in the running page', () => {
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe(count(0));
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
-    await poll(
+    await untilPage(
       () => text('error'),
       (v) => !!v?.includes('stability must be between 0 and 1, got 1.5'),
-      {
-        what: 'the overlay or page to say "stability must be between 0 and 1, got 1.5"',
-        timeout: 15_000,
-        interval: 50,
-      },
+      'the overlay or page to say "stability must be between 0 and 1, got 1.5"',
     );
-    await poll(overlayText, (v) => !!v?.includes('the game keeps the last good version'), {
-      what: "overlayText to contain 'the game keeps the last good version'",
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(
+      overlayText,
+      (v) => !!v?.includes('the game keeps the last good version'),
+      "overlayText to contain 'the game keeps the last good version'",
+    );
     await writeFile(file, original.replace(/^name: .*/m, 'name: Mended.'));
-    await poll(
+    await untilPage(
       () => text('first'),
       (v) => v === 'Mended.',
-      { what: "text('first') to be 'Mended.'", timeout: 15_000, interval: 50 },
+      "text('first') to be 'Mended.'",
     );
-    await poll(overlayText, (v) => v === null, {
-      what: 'overlayText to be null',
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(overlayText, (v) => v === null, 'overlayText to be null');
 
     // 2. A file broken since the server first saw it: a stand-in that says why, until it is fixed.
     const warden = join(dir, 'npcs', 'warden.npc.yaml');
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  langauge: en\n');
     const wardenUrl = `${base}/test/browser/pages/hot-reload/index.html?file=${encodeURIComponent(`/@fs${warden}`)}`;
-    await poll(
+    await untilPage(
       async () => {
         await page.goto(wardenUrl);
         await page.waitForFunction(() => window.__ready === true && window.__directUnavailable !== undefined);
         return page.evaluate(() => window.__directUnavailable);
       },
       (v) => !!v?.includes('warden.npc.yaml:4:3'),
-      { what: "the stand-in's reason to name warden.npc.yaml:4:3", timeout: 15_000, interval: 50 },
+      "the stand-in's reason to name warden.npc.yaml:4:3",
     );
     expect(await text('count')).toBe(count(0)); // the NPC list holds only the good files
-    await poll(overlayText, (v) => !!v?.includes('this NPC stays silent until the file is fixed'), {
-      what: 'the overlay or page to say "this NPC stays silent until the file is fixed"',
-      timeout: 15_000,
-      interval: 50,
-    });
+    await untilPage(
+      overlayText,
+      (v) => !!v?.includes('this NPC stays silent until the file is fixed'),
+      'the overlay or page to say "this NPC stays silent until the file is fixed"',
+    );
     await writeFile(warden, 'name: Warden\nagent:\n  prompt: { text: You keep watch. }\n  language: en\n');
-    await poll(
+    await untilPage(
       () => page.evaluate(() => window.__directUnavailable),
       (v) => v === null,
-      { what: 'page.evaluate(() => window.__directUnavailable) to be null', timeout: 15_000, interval: 50 },
+      'page.evaluate(() => window.__directUnavailable) to be null',
     );
-    await poll(
+    await untilPage(
       () => text('count'),
       (v) => v === count(1),
-      { what: "text('count') to be count(1)", timeout: 15_000, interval: 50 },
+      "text('count') to be count(1)",
     );
 
     // 3. Deleted while the server runs: the list shrinks, the server does not crash on the missing file.
@@ -295,10 +279,10 @@ describe('NPC file hot reload in the running page', () => {
     await page.waitForFunction(() => window.__ready === true);
     const before = serverErrors.length;
     await unlink(warden);
-    await poll(
+    await untilPage(
       () => text('count'),
       (v) => v === count(0),
-      { what: "text('count') to be count(0)", timeout: 15_000, interval: 50 },
+      "text('count') to be count(0)",
     );
     expect(serverErrors.slice(before).filter((e) => /ENOENT|Internal server error/.test(e))).toEqual([]);
   });
