@@ -15,6 +15,8 @@ export const GPL_MARKERS = [/espeak/i, /GNU General Public License/i, /\bGPL-?[2
 /** The ceiling of the browser entry, min+gzip, in bytes (issue 17.6: 32 KB, a KB being 1,024 bytes). */
 export const ENTRY_CEILING_BYTES = 32 * 1024;
 
+const gz = (code: string) => gzipSync(code, { level: 9 }).length;
+
 export interface Bundle {
   /** The entry chunk and the chunks it imports statically: what a game downloads with the plugin. */
   raw: number;
@@ -26,6 +28,11 @@ export interface Bundle {
   code: string;
 }
 
+/**
+ * The browser entry as a library (Vite lib mode): the figure the bench compares with the official
+ * client, bundled the same way. Chunks it imports statically are gzipped one by one, as they are
+ * emitted here; a game's own build merges them into its main chunk instead (see {@link gameGrowth}).
+ */
 export async function bundle(label: string, entrySource: string): Promise<Bundle> {
   // Inside the repo so bare imports resolve from node_modules.
   mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
@@ -51,7 +58,6 @@ export async function bundle(label: string, entrySource: string): Promise<Bundle
   const outDir = join(dir, 'out');
   const files = readdirSync(outDir).filter((f) => f.endsWith('.js'));
   const read = (f: string) => readFileSync(join(outDir, f), 'utf8');
-  const gz = (code: string) => gzipSync(code, { level: 9 }).length;
   // A chunk the entry imports statically (a module shared with a lazy chunk) is downloaded with
   // the entry, not on demand: count it in. Only what sits behind import() is on demand.
   const eager = new Set(['bundle.js']);
@@ -74,4 +80,83 @@ export async function bundle(label: string, entrySource: string): Promise<Bundle
     lazyChunks: lazy.length,
     code: [...eagerCode, ...lazy].join('\n'),
   };
+}
+
+/** A game's scene: the same code with and without the plugin, so the difference is the plugin's. */
+const GAME = `import * as Phaser from 'phaser';
+import { Howler } from 'howler';
+class Village extends Phaser.Scene {
+  create() {
+    const player = this.add.rectangle(400, 300, 16, 24, 0x4488cc);
+    const mira = this.add.rectangle(460, 300, 16, 24, 0xcc8844);
+    PLUGIN_SCENE
+  }
+}
+Howler.volume(1);
+new Phaser.Game({ audio: { context: Howler.ctx }, PLUGIN_CONFIG scene: [Village] });
+`;
+
+export interface GameGrowth {
+  /** Bytes the plugin adds to the game's main chunk, min+gzip: what every player downloads. */
+  gzip: number;
+  raw: number;
+  /** The chunks the plugin adds behind dynamic imports, gzipped one by one. */
+  lazyGzip: number;
+  lazyChunks: number;
+  /** The plugin's code in the game (main chunk and lazy chunks), for the licence scan. */
+  code: string;
+}
+
+/**
+ * What a game downloads because of the plugin, measured the way a game ships: a Vite app build
+ * (minified, phaser and howler external) of a scene that registers the plugin and attaches an NPC
+ * as the README shows, minus the same build without those lines. Unlike lib mode, an app build
+ * keeps modules shared with lazy chunks in the main chunk, strips pure annotations, and adds Vite's
+ * preload helper for the dynamic imports: all of that is what a player downloads.
+ */
+export async function gameGrowth(): Promise<GameGrowth> {
+  const plugin = JSON.stringify(join(root, 'plugin/index.ts'));
+  const withPlugin =
+    `import { voiceAgentsPlugin } from ${plugin};\n` +
+    GAME.replace(
+      'PLUGIN_SCENE',
+      `this.voiceAgents.configure({ howler: Howler });
+    this.voiceAgents.setListener(player);
+    this.voiceAgents.attach(mira, { id: 'mira', name: 'Mira' });`,
+    ).replace('PLUGIN_CONFIG', 'plugins: { scene: [voiceAgentsPlugin()] },');
+  const without = GAME.replace('PLUGIN_SCENE', '').replace('PLUGIN_CONFIG', '');
+  const [a, b] = [await appBuild('game-without', without), await appBuild('game-with', withPlugin)];
+  return {
+    gzip: b.mainGzip - a.mainGzip,
+    raw: b.main.length - a.main.length,
+    lazyGzip: b.lazy.reduce((n, c) => n + gz(c), 0),
+    lazyChunks: b.lazy.length,
+    code: [b.main, ...b.lazy].join('\n'),
+  };
+}
+
+async function appBuild(label: string, source: string) {
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
+  const entry = join(dir, 'main.js');
+  writeFileSync(entry, source);
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      outDir: join(dir, 'out'),
+      emptyOutDir: true,
+      rollupOptions: { input: entry, external: ['phaser', 'howler'] },
+    },
+  });
+  const assets = join(dir, 'out/assets');
+  const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const mainFile = files.find((f) => f.startsWith('main'));
+  if (!mainFile) throw new Error(`the ${label} build made no main chunk (${files.join(', ')})`);
+  const read = (f: string) => readFileSync(join(assets, f), 'utf8');
+  const main = read(mainFile);
+  const lazy = files.filter((f) => f !== mainFile).map(read);
+  rmSync(dir, { recursive: true, force: true });
+  return { main, mainGzip: gz(main), lazy };
 }

@@ -95,3 +95,13 @@ export function designResampler(
   }
   return { inRate, outRate, L, M, K, taps, delay: K / 2 };
 }
+
+const designs = new Map<string, ResamplerDesign>();
+
+/** Filter designs are a few ms of main-thread work each, so they are cached per rate pair. */
+export function cachedDesign(inRate: number, outRate: number): ResamplerDesign {
+  const key = `${inRate}>${outRate}`;
+  let d = designs.get(key);
+  if (!d) designs.set(key, (d = designResampler(inRate, outRate)));
+  return d;
+}

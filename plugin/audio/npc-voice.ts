@@ -1,11 +1,10 @@
 import { Emitter } from '../common/emitter.js';
 import type { HowlerBridge } from './howler-bridge.js';
-import { bytesToPcm16, cachedDesign } from './pcm.js';
+import { bytesToPcm16 } from './pcm.js';
 import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { voiceOptions, type NpcVoiceEvents, type NpcVoiceOptions, type VoiceMode } from './voice-options.js';
 import { lazy } from '../common/lazy.js';
 import type { VoiceOut } from './worklets/voice-processor.js';
-import { loadWorklet } from './worklet-loader.js';
 import {
   buildVoiceGraph,
   placeVoice,
@@ -26,7 +25,7 @@ interface Pending {
  * `session.on('interruption', () => voice.flush())`.
  */
 export class NpcVoice extends Emitter<NpcVoiceEvents> {
-  #graph: VoiceGraph | null = null;
+  #graph: LoadedGraph | null = null;
   #gen = 0;
   #pending: Pending[] = [];
   readonly #opts: Required<NpcVoiceOptions>;
@@ -253,7 +252,7 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     for (const p of list) {
       if (!g.rates.has(p.rate)) {
         g.rates.add(p.rate);
-        g.node.port.postMessage({ t: 'design', d: cachedDesign(p.rate, g.ctx.sampleRate) });
+        g.node.port.postMessage({ t: 'design', d: g.code.cachedDesign(p.rate, g.ctx.sampleRate) });
       }
     }
     g.node.port.postMessage(
@@ -267,18 +266,21 @@ export class NpcVoice extends Emitter<NpcVoiceEvents> {
     const gen = ++this.#gen;
     this.#fetchFailedAt = -1;
     let fetched = false;
-    voiceWorkletJs()
-      .then((js) => {
+    voiceCode()
+      .then((code) => {
         fetched = true;
-        if (gen !== this.#gen || this.#disposed) return false;
-        return loadWorklet(ctx, VOICE_PROCESSOR, js).then(() => true);
+        if (gen !== this.#gen || this.#disposed) return null;
+        return code.loadWorklet(ctx, VOICE_PROCESSOR, code.js).then(() => code);
       })
       .then(
-        (loaded) => {
-          if (!loaded || gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
-          this.#graph = buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
-            this.#onWorklet(m),
-          );
+        (code) => {
+          if (!code || gen !== this.#gen || this.#disposed || ctx.state === 'closed') return;
+          this.#graph = {
+            ...buildVoiceGraph(ctx, this.#opts, this.#bridge.output, this.#levelBuf.length, (m) =>
+              this.#onWorklet(m),
+            ),
+            code,
+          };
           this.#applyPosition(true);
           this.#sendPending();
         },
@@ -371,11 +373,14 @@ const MAX_WAITING_S = 20;
 /** How often `level` reads the analyser (seconds). */
 const LEVEL_INTERVAL_S = 0.03;
 
-/**
- * The voice processor's code is its own chunk: a voice's first graph waits for it while the
- * conversation's WebSocket is still connecting, so it costs the player nothing and the game's first
- * download carries 1.6 KB less.
- */
-const voiceWorkletJs = lazy(() =>
-  import('./worklets/voice-processor.js').then((m) => m.voiceWorkletJs(VOICE_PROCESSOR)),
+/** The voice's audio-thread code and what loads and feeds it: one chunk, fetched for the first voice. */
+const voiceCode = lazy(() =>
+  import('./voice-code.js').then((m) => ({
+    js: m.voiceWorkletJs(VOICE_PROCESSOR),
+    loadWorklet: m.loadWorklet,
+    cachedDesign: m.cachedDesign,
+  })),
 );
+
+/** A voice's graph, with the code it was built from (so feeding it needs no second fetch). */
+type LoadedGraph = VoiceGraph & { code: Awaited<ReturnType<typeof voiceCode>> };

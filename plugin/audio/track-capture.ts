@@ -1,4 +1,4 @@
-import { cachedDesign } from './pcm.js';
+import { cachedDesign } from './fir.js';
 import { Resampler } from './resampler.js';
 
 /**

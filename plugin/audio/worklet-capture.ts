@@ -1,5 +1,5 @@
 import { MIC_PROCESSOR, MIC_WORKLET_JS } from './worklets/mic-processor.js';
-import { cachedDesign } from './pcm.js';
+import { cachedDesign } from './fir.js';
 import type { CaptureSink } from './track-capture.js';
 import { loadWorklet } from './worklet-loader.js';
 

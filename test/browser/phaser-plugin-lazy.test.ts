@@ -17,7 +17,7 @@ import {
 import type { PhaserPageConfig } from './pages/phaser/main.js';
 
 const MIC_CHUNK = /\/plugin\/audio\/mic-capture\.ts(\?.*)?$/;
-const VOICE_CHUNK = /\/plugin\/audio\/worklets\/voice-processor\.ts(\?.*)?$/;
+const VOICE_CHUNK = /\/plugin\/audio\/voice-code\.ts(\?.*)?$/;
 
 /**
  * The test page with `cfg`, watched from before it loads: every request for the microphone's chunk,
