@@ -290,6 +290,21 @@ export const FIGURES: FigureDef[] = [
     peerName: OFFICIAL,
   },
   {
+    metric: "bundle: a game's first download",
+    definition:
+      'what registering the plugin adds to a Vite app build of a scene, minified + gzip (issue 17 ceiling, 1 KB = 1,024 B)',
+    bench: 'bundle-size',
+    unit: 'KB',
+    goal: 'max',
+    target: 32,
+    targetText: '≤ 32 KB',
+    value: (r) => {
+      const b = num(r, 'bundle-size', 'gameFirstDownload.gzipBytes');
+      return b === undefined ? undefined : Math.round((b / 1024) * 100) / 100;
+    },
+    plausible: (kb) => kb > 1,
+  },
+  {
     metric: 'memory: Node heap growth',
     definition: '30 simulated minutes of conversation, session + local agent, after forced GC',
     bench: 'soak',
