@@ -3,10 +3,10 @@
  * external) and measured: what a game downloads with it, min+gzip, and what loads on demand. The
  * bundle-size bench reports it against the design's target and issue 17's ceiling.
  */
-import { build } from 'vite';
+import { build, type Rolldown } from 'vite';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { repoRoot as root } from './repo.js';
 
 /** Signs of GPL code (eSpeak NG is GPL and must stay on the server): none may reach the browser. */
@@ -96,16 +96,33 @@ Howler.volume(1);
 new Phaser.Game({ audio: { context: Howler.ctx }, PLUGIN_CONFIG scene: [Village] });
 `;
 
+/** A chunk the plugin adds behind a dynamic import, and when a game fetches it. */
+export interface LazyChunk {
+  /** The module the chunk is named after (repo-relative), or the chunk's name for a shared one. */
+  module: string;
+  gzip: number;
+  /** Fetched as part of a player's first conversation (the voice and microphone code). */
+  firstConversation: boolean;
+}
+
 export interface GameGrowth {
   /** Bytes the plugin adds to the game's main chunk, min+gzip: what every player downloads. */
   gzip: number;
   raw: number;
   /** The chunks the plugin adds behind dynamic imports, gzipped one by one. */
+  lazy: LazyChunk[];
   lazyGzip: number;
-  lazyChunks: number;
+  /** What the first conversation fetches on top of the first download (voice and microphone chunks). */
+  firstConversationGzip: number;
   /** The plugin's code in the game (main chunk and lazy chunks), for the licence scan. */
   code: string;
 }
+
+/**
+ * What opening a conversation imports (npc-voice.ts and audio-link.ts): their chunks and the
+ * chunks those import are fetched when a player first comes near an NPC, prewarm included.
+ */
+const FIRST_CONVERSATION = ['plugin/audio/voice-code.ts', 'plugin/audio/mic-capture.ts'];
 
 /**
  * What a game downloads because of the plugin, measured the way a game ships: a Vite app build
@@ -126,12 +143,31 @@ export async function gameGrowth(): Promise<GameGrowth> {
     ).replace('PLUGIN_CONFIG', 'plugins: { scene: [voiceAgentsPlugin()] },');
   const without = GAME.replace('PLUGIN_SCENE', '').replace('PLUGIN_CONFIG', '');
   const [a, b] = [await appBuild('game-without', without), await appBuild('game-with', withPlugin)];
+  const lazy = b.lazy.map(({ chunk, gzip }) => ({
+    module: chunk.facadeModuleId ? relative(root, chunk.facadeModuleId) : chunk.name,
+    gzip,
+    firstConversation: false,
+  }));
+  // Each first-conversation chunk and, transitively, the chunks it imports.
+  const byFile = new Map(b.lazy.map((c, i) => [c.chunk.fileName, i]));
+  const queue = lazy.flatMap((c, i) => (FIRST_CONVERSATION.includes(c.module) ? [i] : []));
+  if (queue.length !== FIRST_CONVERSATION.length)
+    throw new Error(
+      `expected lazy chunks for ${FIRST_CONVERSATION.join(', ')}, got ${lazy.map((c) => c.module)}`,
+    );
+  while (queue.length) {
+    const i = queue.pop()!;
+    if (lazy[i]!.firstConversation) continue;
+    lazy[i]!.firstConversation = true;
+    for (const f of b.lazy[i]!.chunk.imports) if (byFile.has(f)) queue.push(byFile.get(f)!);
+  }
   return {
     gzip: b.mainGzip - a.mainGzip,
     raw: b.main.length - a.main.length,
-    lazyGzip: b.lazy.reduce((n, c) => n + gz(c), 0),
-    lazyChunks: b.lazy.length,
-    code: [b.main, ...b.lazy].join('\n'),
+    lazy,
+    lazyGzip: lazy.reduce((n, c) => n + c.gzip, 0),
+    firstConversationGzip: lazy.reduce((n, c) => n + (c.firstConversation ? c.gzip : 0), 0),
+    code: [b.main, ...b.lazy.map((c) => c.chunk.code)].join('\n'),
   };
 }
 
@@ -140,23 +176,25 @@ async function appBuild(label: string, source: string) {
   const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
   const entry = join(dir, 'main.js');
   writeFileSync(entry, source);
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      outDir: join(dir, 'out'),
-      emptyOutDir: true,
-      rollupOptions: { input: entry, external: ['phaser', 'howler'] },
-    },
-  });
-  const assets = join(dir, 'out/assets');
-  const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
-  const mainFile = files.find((f) => f.startsWith('main'));
-  if (!mainFile) throw new Error(`the ${label} build made no main chunk (${files.join(', ')})`);
-  const read = (f: string) => readFileSync(join(assets, f), 'utf8');
-  const main = read(mainFile);
-  const lazy = files.filter((f) => f !== mainFile).map(read);
-  rmSync(dir, { recursive: true, force: true });
-  return { main, mainGzip: gz(main), lazy };
+  try {
+    const result = await build({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        outDir: join(dir, 'out'),
+        emptyOutDir: true,
+        rollupOptions: { input: entry, external: ['phaser', 'howler'] },
+      },
+    });
+    const chunks = (Array.isArray(result) ? result : [result])
+      .flatMap((r) => ('output' in r ? r.output : []))
+      .filter((o): o is Rolldown.OutputChunk => o.type === 'chunk');
+    const main = chunks.find((c) => c.isEntry);
+    if (!main) throw new Error(`the ${label} build made no entry chunk`);
+    const lazy = chunks.filter((c) => c !== main).map((chunk) => ({ chunk, gzip: gz(chunk.code) }));
+    return { main: main.code, mainGzip: gz(main.code), lazy };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
