@@ -53,224 +53,251 @@ const noPrivateKeyword = {
   message: 'Use a #private member, not the private keyword (one convention in the codebase).',
 };
 
-export default tseslint.config(
-  {
-    ignores: [
-      'dist/**',
-      'dist-game/**',
-      'node_modules/**',
-      'test-results/**',
-      'bench/results/**',
-      'assets/**',
-      'test/types/readme/generated/**',
-    ],
-  },
-  ...tseslint.configs.recommended,
-  {
-    rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-explicit-any': 'off',
-      'no-restricted-syntax': ['error', noPrivateKeyword],
-    },
-  },
-  {
-    files: ['plugin/protocol/**', 'plugin/proximity/**', 'plugin/npc/**'],
-    rules: { 'no-restricted-imports': ['error', pureBan] },
-  },
-  {
-    files: ['plugin/session/**', 'plugin/audio/**', 'plugin/phaser/**', 'plugin/index.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-            {
-              group: ['ws', 'vite', '**/server/**', '**/vite/**'],
-              message: 'Browser code must not import Node-only code.',
-            },
-          ],
-        },
+/**
+ * A no-restricted-imports group (gitignore-style globs, as that rule reads them) as a regular
+ * expression over an import specifier. Only the forms this file uses; any other form throws, so a
+ * new pattern cannot silently go unmirrored.
+ */
+function specifierRegex(glob) {
+  const seg = (g) => g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  let m;
+  if ((m = /^\*\*\/([^*/]+)\/\*\*$/.exec(glob))) return `(^|/)${seg(m[1])}/`;
+  if ((m = /^(\.\.\/)+\*\*$/.exec(glob))) return `^${seg(glob.slice(0, -2))}`;
+  if ((m = /^((\.\.\/)+)([^*/]+)\/\*\*$/.exec(glob))) return `^${seg(m[1] + m[3])}/`;
+  if (!glob.includes('/')) return `(^|/)${seg(glob)}(/|$)`;
+  throw new Error(`eslint.config.js: no dynamic-import mirror for the pattern ${glob}`);
+}
+
+/**
+ * no-restricted-imports sees import declarations only. Every layer rule is mirrored onto import()
+ * and import('…') types (no-restricted-syntax), so a lazy or type-position import cannot cross a
+ * layer either. A config object's own no-restricted-syntax entries are kept.
+ */
+function withDynamicImports(config) {
+  const restricted = config.rules?.['no-restricted-imports'];
+  if (!restricted) return config;
+  const selectors = [];
+  for (const p of restricted[1].patterns ?? []) {
+    const re = `/${p.group.map(specifierRegex).join('|').replace(/\//g, '\\/')}/`;
+    selectors.push({ selector: `ImportExpression[source.value=${re}]`, message: p.message });
+    if (!p.allowTypeImports)
+      selectors.push({ selector: `TSImportType[source.value=${re}]`, message: p.message });
+  }
+  const own = config.rules['no-restricted-syntax']?.slice(1) ?? [noPrivateKeyword];
+  return { ...config, rules: { ...config.rules, 'no-restricted-syntax': ['error', ...own, ...selectors] } };
+}
+
+export default tseslint
+  .config(
+    {
+      ignores: [
+        'dist/**',
+        'dist-game/**',
+        'node_modules/**',
+        'test-results/**',
+        'bench/results/**',
+        'assets/**',
+        'test/types/readme/generated/**',
       ],
     },
-  },
-  // The layers below the Phaser plugin stay apart (docs/design.md §2): the session speaks the protocol and
-  // knows no NPCs, sounds or scenes; the audio layer knows no sessions or NPCs. Shared helpers
-  // (the typed emitter) live in plugin/common.
-  {
-    files: ['plugin/session/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-            {
-              group: ['ws', 'vite', 'phaser', 'howler', '**/server/**', '**/vite/**'],
-              message: 'The session is browser and Node code without engines.',
-            },
-            {
-              group: ['**/npc/**', '**/audio/**', '**/phaser/**', '**/proximity/**'],
-              message: 'The session imports the protocol (and plugin/common) only.',
-            },
-          ],
-        },
-      ],
+    ...tseslint.configs.recommended,
+    {
+      rules: {
+        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+        '@typescript-eslint/no-explicit-any': 'off',
+        'no-restricted-syntax': ['error', noPrivateKeyword],
+      },
     },
-  },
-  {
-    files: ['plugin/audio/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-            {
-              group: ['ws', 'vite', '**/server/**', '**/vite/**'],
-              message: 'Browser code must not import Node-only code.',
-            },
-            {
-              group: ['**/session/**', '**/npc/**', '**/phaser/**', '**/proximity/**'],
-              message: 'The audio layer imports the protocol (and plugin/common) only.',
-            },
-          ],
-        },
-      ],
+    {
+      files: ['plugin/protocol/**', 'plugin/proximity/**', 'plugin/npc/**'],
+      rules: { 'no-restricted-imports': ['error', pureBan] },
     },
-  },
-  // plugin/common holds what browser and Node layers share (the typed emitter, a lazy value): it
-  // stands on nothing, so any layer may use it without depending on another.
-  {
-    files: ['plugin/common/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: nodeModules, message: 'plugin/common runs in browsers too: no Node built-ins.' },
-            {
-              group: ['phaser', 'howler', 'ws', 'vite', 'playwright-core'],
-              message: 'plugin/common uses no engines or libraries.',
-            },
-            { group: ['../**'], message: 'plugin/common imports nothing of ours outside itself.' },
-          ],
-        },
-      ],
+    {
+      files: ['plugin/session/**', 'plugin/audio/**', 'plugin/phaser/**', 'plugin/index.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+              {
+                group: ['ws', 'vite', '**/server/**', '**/vite/**'],
+                message: 'Browser code must not import Node-only code.',
+              },
+            ],
+          },
+        ],
+      },
     },
-  },
-  // Node code: the local agent, the broker and the CLI (server), and the Vite plugin (vite), which
-  // mounts them. Neither reaches into the browser layers; the server does not know the Vite plugin.
-  {
-    files: ['plugin/server/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            browserLayers,
-            { group: ['vite', '**/vite/**'], message: 'The server does not depend on the Vite plugin.' },
-          ],
-        },
-      ],
+    // The layers below the Phaser plugin stay apart (docs/design.md §2): the session speaks the protocol and
+    // knows no NPCs, sounds or scenes; the audio layer knows no sessions or NPCs. Shared helpers
+    // (the typed emitter) live in plugin/common.
+    {
+      files: ['plugin/session/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+              {
+                group: ['ws', 'vite', 'phaser', 'howler', '**/server/**', '**/vite/**'],
+                message: 'The session is browser and Node code without engines.',
+              },
+              {
+                group: ['**/npc/**', '**/audio/**', '**/phaser/**', '**/proximity/**'],
+                message: 'The session imports the protocol (and plugin/common) only.',
+              },
+            ],
+          },
+        ],
+      },
     },
-  },
-  {
-    files: ['plugin/vite/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [browserLayers] }] },
-  },
-  // Benches measure the product with the shared harness (harness/), never with test code: a bench
-  // that imports a test helper breaks when a test is tidied, and ties bench numbers to test internals.
-  // The harness itself stands on the plugin alone.
-  {
-    files: ['bench/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/test/**'],
-              message: 'Benches import shared helpers from harness/, never from test/.',
-            },
-          ],
-        },
-      ],
-      // no-restricted-imports does not see import(): a lazy import of a test module is caught here.
-      'no-restricted-syntax': [
-        'error',
-        noPrivateKeyword,
-        {
-          selector: 'ImportExpression[source.value=/(^|\\/)test\\//]',
-          message: 'Benches import shared helpers from harness/, never from test/.',
-        },
-      ],
+    {
+      files: ['plugin/audio/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+              {
+                group: ['ws', 'vite', '**/server/**', '**/vite/**'],
+                message: 'Browser code must not import Node-only code.',
+              },
+              {
+                group: ['**/session/**', '**/npc/**', '**/phaser/**', '**/proximity/**'],
+                message: 'The audio layer imports the protocol (and plugin/common) only.',
+              },
+            ],
+          },
+        ],
+      },
     },
-  },
-  {
-    files: ['harness/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/test/**', '**/bench/**'],
-              message: 'harness/ is shared by tests and benches, so it imports neither.',
-            },
-          ],
-        },
-      ],
+    // plugin/common holds what browser and Node layers share (the typed emitter, a lazy value): it
+    // stands on nothing, so any layer may use it without depending on another.
+    {
+      files: ['plugin/common/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: nodeModules, message: 'plugin/common runs in browsers too: no Node built-ins.' },
+              {
+                group: ['phaser', 'howler', 'ws', 'vite', 'playwright-core'],
+                message: 'plugin/common uses no engines or libraries.',
+              },
+              { group: ['../**'], message: 'plugin/common imports nothing of ours outside itself.' },
+            ],
+          },
+        ],
+      },
     },
-  },
-  // Tests measure nothing with bench code: what both need is in harness/. Only the types of the
-  // bench pages' window APIs are shared (test/types/window.ts declares every page's API).
-  {
-    files: ['test/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/bench/**'],
-              allowTypeImports: true,
-              message: 'Tests import shared helpers from harness/, never bench code.',
-            },
-          ],
-        },
-      ],
-      // One polling helper (issue 17.5): poll()/until() in test/helpers/poll.ts, whose timeout says
-      // what was awaited and what was last seen.
-      'no-restricted-properties': [
-        'error',
-        ...[
-          ['expect', 'poll'],
-          ['vi', 'waitFor'],
-          ['vi', 'waitUntil'],
-        ].map(([object, property]) => ({
-          object,
-          property,
-          message: 'Wait with poll() or until() from test/helpers/poll.ts.',
-        })),
-      ],
+    // Node code: the local agent, the broker and the CLI (server), and the Vite plugin (vite), which
+    // mounts them. Neither reaches into the browser layers; the server does not know the Vite plugin.
+    {
+      files: ['plugin/server/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              browserLayers,
+              { group: ['vite', '**/vite/**'], message: 'The server does not depend on the Vite plugin.' },
+            ],
+          },
+        ],
+      },
     },
-  },
-  {
-    files: ['sample-game/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../plugin/**', '../../plugin/**'],
-              message:
-                'The sample game uses only the package entry points (phaser-voice-agents, /vite, /server).',
-            },
-          ],
-        },
-      ],
+    {
+      files: ['plugin/vite/**'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [browserLayers] }] },
     },
-  },
-);
+    // Benches measure the product with the shared harness (harness/), never with test code: a bench
+    // that imports a test helper breaks when a test is tidied, and ties bench numbers to test internals.
+    // The harness itself stands on the plugin alone.
+    {
+      files: ['bench/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: ['**/test/**'],
+                message: 'Benches import shared helpers from harness/, never from test/.',
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      files: ['harness/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: ['**/test/**', '**/bench/**'],
+                message: 'harness/ is shared by tests and benches, so it imports neither.',
+              },
+            ],
+          },
+        ],
+      },
+    },
+    // Tests measure nothing with bench code: what both need is in harness/. Only the types of the
+    // bench pages' window APIs are shared (test/types/window.ts declares every page's API).
+    {
+      files: ['test/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: ['**/bench/**'],
+                allowTypeImports: true,
+                message: 'Tests import shared helpers from harness/, never bench code.',
+              },
+            ],
+          },
+        ],
+        // One polling helper (issue 17.5): poll()/until() in test/helpers/poll.ts, whose timeout says
+        // what was awaited and what was last seen.
+        'no-restricted-properties': [
+          'error',
+          ...[
+            ['expect', 'poll'],
+            ['vi', 'waitFor'],
+            ['vi', 'waitUntil'],
+          ].map(([object, property]) => ({
+            object,
+            property,
+            message: 'Wait with poll() or until() from test/helpers/poll.ts.',
+          })),
+        ],
+      },
+    },
+    {
+      files: ['sample-game/**'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: ['../plugin/**', '../../plugin/**'],
+                message:
+                  'The sample game uses only the package entry points (phaser-voice-agents, /vite, /server).',
+              },
+            ],
+          },
+        ],
+      },
+    },
+  )
+  .map(withDynamicImports);

@@ -5,7 +5,7 @@ import { repoRoot } from '../../harness/repo.js';
 // Issue 17.1: the layers of plugin/ (docs/design.md §2) and the test tier are held by lint rules, and `npm test` runs
 // lint. This proves each folder's rule fires on an import across its line and lets a legal one
 // through, so an edit of eslint.config.js cannot quietly switch a layer's rule off.
-const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
+const CASES: { file: string; forbidden: string[]; allowed: string[]; typesAllowed?: boolean }[] = [
   {
     file: 'plugin/protocol/planted.ts',
     forbidden: ['node:fs', 'phaser', '../session/index.js', '../npc/index.js', '../proximity/index.js'],
@@ -50,6 +50,8 @@ const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
     file: 'test/unit/planted.test.ts',
     forbidden: ['../../bench/lib/report.js'],
     allowed: ['../../harness/repo.js', '../../plugin/index.js'],
+    // Tests may share the types of the bench pages' window APIs, never their code.
+    typesAllowed: true,
   },
   {
     file: 'plugin/vite/planted.ts',
@@ -60,17 +62,27 @@ const CASES: { file: string; forbidden: string[]; allowed: string[] }[] = [
 
 describe('the layers of plugin/ are held by lint', () => {
   const eslint = new ESLint({ cwd: repoRoot });
-  const lint = async (filePath: string, from: string) => {
-    const text = `import * as planted from '${from}';\nexport const p = planted;\n`;
-    return (await eslint.lintText(text, { filePath })).flatMap((r) => r.messages.map((m) => m.ruleId));
+  // The three ways a module can name another: a declaration, a lazy import(), a type position.
+  const FORMS = {
+    static: (from: string) => `import * as planted from '${from}';\nexport const p = planted;\n`,
+    lazy: (from: string) => `export const p = () => import('${from}');\n`,
+    type: (from: string) => `export type P = import('${from}').Planted;\n`,
   };
+  const lint = async (filePath: string, text: string) =>
+    (await eslint.lintText(text, { filePath })).flatMap((r) => r.messages.map((m) => m.ruleId));
 
   for (const c of CASES) {
     const name = `${c.file.replace(/\/planted.*$/, '')}: ${c.forbidden.join(', ')} refused; ${c.allowed.join(', ')} allowed`;
     it(name, async () => {
-      const refused = ['no-restricted-imports'];
-      for (const from of c.forbidden) expect(await lint(c.file, from), from).toEqual(refused);
-      for (const from of c.allowed) expect(await lint(c.file, from), from).toEqual([]);
+      for (const from of c.forbidden) {
+        expect(await lint(c.file, FORMS.static(from)), from).toEqual(['no-restricted-imports']);
+        expect(await lint(c.file, FORMS.lazy(from)), `import('${from}')`).toEqual(['no-restricted-syntax']);
+        expect(await lint(c.file, FORMS.type(from)), `import('${from}') type`).toEqual(
+          c.typesAllowed ? [] : ['no-restricted-syntax'],
+        );
+      }
+      for (const from of c.allowed)
+        for (const form of Object.values(FORMS)) expect(await lint(c.file, form(from)), from).toEqual([]);
     });
   }
 });
