@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { BUSY_LINE } from '../../plugin/server/agent/conversation.js';
 import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
-import type { RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
+import type { Recognition, RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
@@ -22,7 +22,7 @@ interface Call {
   cancelled: boolean;
   answer(r: string | RecognitionDeclined): void;
   /** Answers to the peeks taken at the player's pauses, in order (only with `peeks: true`). */
-  peeks: ((r: string | RecognitionDeclined) => void)[];
+  peeks: ((r: Recognition) => void)[];
 }
 
 /** A recognizer whose every utterance (and, with `peeks`, every peek) waits for the test to answer it. */
@@ -40,7 +40,7 @@ function scripted({ peeks = false } = {}): Recognizer & { calls: Call[]; prepare
       const result = new Promise<string | RecognitionDeclined>((resolve) => (answer = resolve));
       const call: Call = { owner: options?.owner, finished: false, cancelled: false, answer, peeks: [] };
       calls.push(call);
-      const peek = () => new Promise<string | RecognitionDeclined>((resolve) => call.peeks.push(resolve));
+      const peek = () => new Promise<Recognition>((resolve) => call.peeks.push(resolve));
       return {
         ...(peeks ? { peek } : {}),
         write() {},
@@ -160,6 +160,22 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
     // The peek was the turn's transcript: the utterance was released, never decoded again.
     expect(rec.calls[0]!.finished).toBe(false);
     expect(rec.calls[0]!.cancelled).toBe(true);
+    c.close();
+  });
+
+  it('answers at the pause when the best reading is junk but 4 of its readings agree on a reply', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'bye then', 500); // 500 ms of silence: only the pause can end this turn
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!({
+      text: 'the of and to',
+      alternatives: ['the of', 'bye', 'bye now', 'wave bye', 'bye bye'],
+    });
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('Safe travels!');
+    expect(c.of('user_transcript')[0]!.msg.user_transcription_event.user_transcript).toBe('bye');
+    expect(rec.calls[0]!.finished).toBe(false);
     c.close();
   });
 

@@ -8,6 +8,7 @@ import { substituteVariables } from '../speech/text.js';
 import type { SessionPlan } from './persona.js';
 import type { NpcLocalConfig, NpcLocalReply } from '../../npc/types.js';
 import { ReplyMatcher, type ReplyRule } from './understand/match.js';
+import { voteOnReadings } from './understand/vote.js';
 import { factValue } from '../../npc/conditions.js';
 
 export interface ChatTurn {
@@ -59,6 +60,11 @@ export interface Brain {
    * which answers anything) the agent always waits for that silence.
    */
   sure?(userText: string, ctx: BrainContext): boolean;
+  /**
+   * Which of the recognizer's readings of spoken words to take (`readings`: its n-best list, best
+   * first), before respond() and the transcript the player is shown. Without it, the best reading.
+   */
+  hear?(best: string, readings: readonly string[], ctx: BrainContext): string;
 }
 
 /** One matcher per NPC's replies (the plan's definition is shared by its conversations). */
@@ -152,6 +158,13 @@ export function createLocalBrain(): Brain {
   return {
     name: 'npc-rules',
     sure: (userText, ctx) => !decide(userText, ctx).unsure,
+    // Only a reading that would be answered votes, each for the reply it reaches (the same reply
+    // object for the same rule, whatever words reached it).
+    hear: (best, readings, ctx) =>
+      voteOnReadings(best, readings, (text) => {
+        const d = decide(text, ctx);
+        return d.unsure ? null : d.reply;
+      }),
     async *respond(userText, ctx) {
       const local = ctx.plan.npc.local;
       const { reply, toolAllowed, unsure } = decide(userText, ctx);
@@ -188,6 +201,7 @@ export function cappedBrain(brain: Brain, maxChars: number): Brain {
   return {
     name: brain.name,
     ...(brain.sure ? { sure: brain.sure.bind(brain) } : {}),
+    ...(brain.hear ? { hear: brain.hear.bind(brain) } : {}),
     async *respond(userText, ctx, signal) {
       let said = 0;
       for await (const step of brain.respond(userText, ctx, signal)) {

@@ -124,7 +124,7 @@ export class Conversation {
       turn: (t) => this.#onVoiceTurn(t),
       // With the client's own recognizer its words are the turn's: no reason to cut the player short.
       endsEarly: () => !this.#clientAsr && this.#turns.judges,
-      sure: (text) => this.#turns.wouldAnswer(text),
+      sure: (text, readings) => this.#turns.wouldAnswer(text, readings),
       crash: (err) => this.#crash(err),
     });
     this.#idle.input();
@@ -387,7 +387,7 @@ export class Conversation {
       );
       return;
     }
-    if (t.kind === 'heard') return this.#turns.reply(t.text, t.endedAt, t.eventId);
+    if (t.kind === 'heard') return this.#turns.reply(t.text, t.endedAt, t.eventId, t.readings);
     const line = this.#voiceLines.lineFor(t.kind);
     if (line) this.#turns.speakLine(line, { record: false });
   }

@@ -140,10 +140,16 @@ export class Turns {
    * Whether the brain would answer these spoken words now rather than ask again (Brain.sure): the
    * player's pause may then end their turn. False for a brain that cannot tell.
    */
-  wouldAnswer(text: string): boolean {
+  wouldAnswer(text: string, readings?: readonly string[]): boolean {
     const mind = this.#mind;
     if (!mind?.brain.sure || !this.#open) return false;
-    return mind.brain.sure(text, this.#brainContext(mind, this.#history.slice(), new Map(), true));
+    const ctx = this.#brainContext(mind, this.#history.slice(), new Map(), true);
+    return mind.brain.sure(this.#hear(mind, text, readings, ctx), ctx);
+  }
+
+  /** The reading of spoken words the brain takes (Brain.hear), when the recognizer gave several. */
+  #hear(mind: TurnMind, best: string, readings: readonly string[] | undefined, ctx: BrainContext): string {
+    return readings?.length && mind.brain.hear ? mind.brain.hear(best, readings, ctx) : best;
   }
 
   #brainContext(
@@ -164,13 +170,26 @@ export class Turns {
     };
   }
 
-  /** The player's words. `heardAs`: spoken words, with the event id of their transcript (sent once the brain took them). */
-  async reply(text: string, startedAt = performance.now(), heardAs?: number): Promise<void> {
+  /**
+   * The player's words. `heardAs`: spoken words, with the event id of their transcript (sent once the
+   * brain took them); `readings`: the recognizer's other readings of them, best first.
+   */
+  async reply(
+    heardText: string,
+    startedAt = performance.now(),
+    heardAs?: number,
+    readings?: readonly string[],
+  ): Promise<void> {
     const mind = this.#mind;
     if (!mind || !this.#open) return;
     const link = this.#link;
     const turn = this.#newTurn();
     const history = this.#history.slice();
+    // The reading taken is what the player is shown and what the history keeps: the words answered.
+    const text =
+      heardAs === undefined
+        ? heardText
+        : this.#hear(mind, heardText, readings, this.#brainContext(mind, history, new Map(), true));
     const said: ChatTurn = { role: 'user', content: text };
     this.#history.push(said);
     if (this.#history.length > HISTORY_TURNS) this.#history.splice(0, this.#history.length - HISTORY_TURNS);

@@ -13,6 +13,8 @@
  */
 import {
   isDeclined,
+  transcriptOf,
+  type Recognition,
   type RecognitionDeclined,
   type RecognizerHints,
   type RecognizerStream,
@@ -31,13 +33,20 @@ interface VoiceInputHost {
   turn(result: SpokenTurn): void | Promise<void>;
   /** Whether a pause may end the turn at all (the brain can judge spoken words; no client recognizer). */
   endsEarly?(): boolean;
-  /** Whether these words, heard at a pause, would be answered (the turn may end there). */
-  sure?(text: string): boolean;
+  /** Whether these words (or one of their readings), heard at a pause, would be answered (the turn may end there). */
+  sure?(text: string, readings?: readonly string[]): boolean;
   crash(err: unknown): void;
 }
 
 export type SpokenTurn = (
-  | { kind: 'heard'; text: string; eventId: number; endedAt: number }
+  | {
+      kind: 'heard';
+      text: string;
+      /** The recognizer's readings of the utterance, best first, when it gave them (n-best). */
+      readings?: readonly string[];
+      eventId: number;
+      endedAt: number;
+    }
   /** No recognizer is installed. */
   | { kind: 'no_recognizer' }
   /** The recognizer returned nothing. */
@@ -55,7 +64,7 @@ export class VoiceInput {
   #detector: Promise<TurnDetector> | null = null;
   #stream: RecognizerStream | null = null;
   /** The peek taken at the current stream's pause; null once voice resumed or the turn ended. */
-  #early: { stream: RecognizerStream; result: Promise<string | RecognitionDeclined> } | null = null;
+  #early: { stream: RecognizerStream; result: Promise<Recognition> } | null = null;
   /** Turns that ended and wait for their transcript: cancelled if the conversation closes. */
   readonly #finishing = new Set<RecognizerStream>();
   #prepared = false;
@@ -110,7 +119,9 @@ export class VoiceInput {
     void result.then((r) => {
       // Still the same pause of the same turn (no voice since, the hangover has not ended it).
       if (this.#early !== early || this.#stream !== stream || this.#closed) return;
-      if (isDeclined(r) || r === '' || !this.#host.sure?.(r)) return;
+      if (isDeclined(r)) return;
+      const { text, alternatives } = transcriptOf(r);
+      if (text === '' || !this.#host.sure?.(text, alternatives)) return;
       void this.#detector?.then((d) => d.endTurn());
     });
   }
@@ -124,7 +135,7 @@ export class VoiceInput {
     const early = this.#early?.stream === stream ? this.#early.result : null;
     this.#early = null;
     this.#finishing.add(stream);
-    let result: string | RecognitionDeclined;
+    let result: Recognition;
     try {
       // Nothing was said after the pause: its transcript (or why there is none) is the turn's.
       // Decoding again would repeat the work, and would take the place of a newer turn's decode.
@@ -146,9 +157,15 @@ export class VoiceInput {
     }
     this.#rt.metrics.spokenTurns.decoded++;
     this.#rt.metrics.asrMs.push(performance.now() - endedAt);
-    return this.#host.turn(
-      result ? { kind: 'heard', text: result, eventId, endedAt } : { kind: 'not_understood' },
-    );
+    const { text, alternatives } = transcriptOf(result);
+    if (!text) return this.#host.turn({ kind: 'not_understood' });
+    return this.#host.turn({
+      kind: 'heard',
+      text,
+      ...(alternatives?.length ? { readings: alternatives } : {}),
+      eventId,
+      endedAt,
+    });
   }
 
   #cancel(): void {

@@ -16,7 +16,7 @@ import type { RecognizerStats } from './recognizer.js';
 import type { Decoder } from './sphinx-process.js';
 
 type PoolResult =
-  | { ok: true; text: string }
+  | { ok: true; text: string; alternatives?: string[] }
   | { ok: false; reason: 'busy' | 'too_fast' | 'failed' | 'superseded' | 'cancelled' };
 
 export interface PoolOptions {
@@ -238,7 +238,7 @@ export class RecognizerPool {
       const i = this.#slots.indexOf(slot);
       if (i >= 0) this.#slots.splice(i, 1);
     } else this.#idle(slot);
-    if (outcome.ok) job.settle({ ok: true, text: outcome.text });
+    if (outcome.ok) job.settle(outcome);
     else if (this.#closed) job.settle({ ok: false, reason: 'cancelled' });
     else if (owner.queued) job.settle({ ok: false, reason: 'superseded' });
     else if (job.state === 'running' && !job.retried) {

@@ -24,6 +24,22 @@ export interface RecognitionDeclined {
   declined: 'busy' | 'too_fast' | 'failed' | 'superseded' | 'cancelled';
 }
 
+/**
+ * A transcript with the recognizer's other readings of the same audio. A recognizer may return a
+ * plain string instead; only one that can list readings (pocketsphinx's n-best) needs this.
+ */
+export interface Transcript {
+  text: string;
+  /**
+   * Readings of the utterance, best first (the top one may repeat `text`): when the NPC cannot place
+   * `text`, readings that agree on one reply may (../agent/understand/vote.ts).
+   */
+  alternatives?: readonly string[];
+}
+
+/** What a recognizer made of one utterance. */
+export type Recognition = string | Transcript | RecognitionDeclined;
+
 export interface RecognizerStream {
   /** 16 kHz mono PCM16 audio of the utterance, in order, pre-roll first. */
   write(pcm: Int16Array): void;
@@ -32,9 +48,9 @@ export interface RecognizerStream {
    * agent answer a complete question at a short pause. Optional; finish() is still called, or
    * cancel() when the peek's answer was used.
    */
-  peek?(): Promise<string | RecognitionDeclined>;
+  peek?(): Promise<Recognition>;
   /** The utterance ended: the transcript ('' when nothing was recognized), or why there is none. */
-  finish(): Promise<string | RecognitionDeclined>;
+  finish(): Promise<Recognition>;
   /** The utterance was dropped (too short, conversation closed): release everything. */
   cancel(): void;
 }
@@ -69,5 +85,8 @@ export interface Recognizer {
   close?(): void | Promise<void>;
 }
 
-export const isDeclined = (r: string | RecognitionDeclined): r is RecognitionDeclined =>
-  typeof r !== 'string';
+export const isDeclined = (r: Recognition): r is RecognitionDeclined =>
+  typeof r !== 'string' && 'declined' in r;
+
+/** A recognition that is not declined, as a transcript (a plain string has no other readings). */
+export const transcriptOf = (r: string | Transcript): Transcript => (typeof r === 'string' ? { text: r } : r);

@@ -13,13 +13,22 @@
  * regular file first (decoded as a whole: the audio is complete when a turn ends). The pipeline runs
  * in its own process group (`detached`) so kill() takes every process of it; if this process dies
  * instead, `cat` sees EOF, pocketsphinx reaches the end of its control file and everything exits.
+ *
+ * N-best: with `nbest`, the decoder also writes each utterance's best readings to `<uttid>.nbest`
+ * (./nbest.ts), but only after it printed the hypothesis line. Its log (stderr, into the same pipe)
+ * ends each utterance with `<uttid> done ---`, written after that file is closed: that line, not
+ * the hypothesis, says the list is complete. A decoder that never says so (a build that logs
+ * differently, a `-logfn` among the arguments) still answers, NBEST_GRACE_MS later, without a list.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseNbest } from './nbest.js';
 
-export type DecodeOutcome = { ok: true; text: string } | { ok: false; reason: 'died' | 'timeout' };
+export type DecodeOutcome =
+  /** `alternatives`: the decoder's n-best readings, best first, when it was asked for them and wrote them. */
+  { ok: true; text: string; alternatives?: string[] } | { ok: false; reason: 'died' | 'timeout' };
 
 /** What the pool needs from a decoder process (tests substitute fakes). */
 export interface Decoder {
@@ -45,31 +54,70 @@ interface SphinxProcessOptions {
   key: string;
   /** Scheduling priority of the decoder (`nice`, 0-19). */
   niceness: number;
+  /** Readings per utterance to return besides the hypothesis (0 or absent: none). */
+  nbest?: number;
 }
 
 // `nice`: decoding is background work. Under CPU contention the agent's event loop and speech
 // synthesis (latency-critical for every conversation) go first; a decoder that falls behind makes
 // utterances wait, and the pool declines those that wait too long (the player is told).
 const PIPELINE =
-  'n=$1; shift; cat | nice -n "$n" "$@" -ctl /dev/stdin -hyp /dev/stdout -adcin yes -cepext .raw | cat';
+  'n=$1; shift; cat | nice -n "$n" "$@" -ctl /dev/stdin -hyp /dev/stdout -adcin yes -cepext .raw 2>&1 | cat';
 const HYP = /^(.*?) ?\((\S+) (-?\d+)\)$/;
+/** The decoder's log line after everything of one utterance, n-best file included, is written. */
+const DONE = /^(\S+) done -+$/;
+/**
+ * How long after the hypothesis the n-best list may take (ms). Writing 20 readings takes a few ms;
+ * this bounds what a decoder that never logs the end of an utterance adds to every turn.
+ */
+const NBEST_GRACE_MS = 250;
 let counter = 0;
+
+/** The utterance's readings ([] when the file is missing or unreadable); the file is removed. */
+async function takeNbest(file: string): Promise<string[]> {
+  try {
+    return parseNbest(await readFile(file, 'utf8'));
+  } catch {
+    return [];
+  } finally {
+    await rm(file, { force: true }).catch(() => {});
+  }
+}
 
 export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
   const id = ++counter;
   const name = `utt${id}`;
   const file = join(opts.dir, `${name}.raw`);
+  const nbest = Math.max(0, Math.floor(opts.nbest ?? 0));
+  const nbestFile = (uttid: string): string => join(opts.dir, `${uttid}.nbest`);
+  const nbestArgs = nbest
+    ? ['-nbest', String(nbest), '-nbestdir', opts.dir, '-nbestext', '.nbest']
+    : ['-logfn', '/dev/null'];
   const child: ChildProcess = spawn(
     'sh',
-    ['-c', PIPELINE, 'sh', String(opts.niceness), opts.binary, '-cepdir', opts.dir, ...opts.args],
+    [
+      '-c',
+      PIPELINE,
+      'sh',
+      String(opts.niceness),
+      opts.binary,
+      '-cepdir',
+      opts.dir,
+      ...nbestArgs,
+      ...opts.args,
+    ],
     {
       stdio: ['pipe', 'pipe', 'ignore'],
       detached: true,
     },
   );
   let alive = true;
-  let waiting: ((o: DecodeOutcome) => void) | null = null;
+  /** `listed`: the n-best file of the utterance is complete (read it); false: answer without it. */
+  let waiting: ((o: DecodeOutcome & { listed?: boolean }) => void) | null = null;
   let wanted = '';
+  /** The wanted utterance's hypothesis, held until its n-best file is complete. */
+  let heard: string | null = null;
+  let grace: ReturnType<typeof setTimeout> | null = null;
   let seq = 0;
   let buffered = '';
   const exited = new Promise<void>((resolve) =>
@@ -90,9 +138,24 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
     buffered += d;
     let nl: number;
     while ((nl = buffered.indexOf('\n')) >= 0) {
-      const m = HYP.exec(buffered.slice(0, nl).trim());
+      const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (m && m[2] === wanted) waiting?.({ ok: true, text: m[1]!.trim() });
+      const m = HYP.exec(line);
+      // The log repeats the hypothesis line: the first one is the answer.
+      if (m && m[2] === wanted && heard === null) {
+        heard = m[1]!.trim();
+        if (!nbest) waiting?.({ ok: true, text: heard });
+        else
+          grace ??= setTimeout(
+            () => waiting?.({ ok: true, text: heard ?? '', listed: false }),
+            NBEST_GRACE_MS,
+          );
+        continue;
+      }
+      const done = nbest ? DONE.exec(line) : null;
+      if (done && done[1] === wanted && heard !== null) waiting?.({ ok: true, text: heard, listed: true });
+      // An utterance answered without its list (timeout, grace): its file is written now.
+      else if (done) void rm(nbestFile(done[1]!), { force: true }).catch(() => {});
     }
     // A line without an end is not a hypothesis we asked for: do not let it grow without bound.
     if (buffered.length > 64 * 1024) buffered = '';
@@ -125,21 +188,29 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
     kill,
     async decode(pcm, timeoutMs) {
       if (!alive) return { ok: false, reason: 'died' };
-      wanted = `${name}_${++seq}`;
-      const outcome = new Promise<DecodeOutcome>((resolve) => (waiting = resolve));
+      const uttid = (wanted = `${name}_${++seq}`);
+      heard = null;
+      const outcome = new Promise<DecodeOutcome & { listed?: boolean }>((resolve) => (waiting = resolve));
       const timer = setTimeout(() => waiting?.({ ok: false, reason: 'timeout' }), timeoutMs);
       try {
         await writeFile(file, pcm);
-        if (alive) child.stdin!.write(`${name} 0 -1 ${wanted}\n`);
+        if (alive) child.stdin!.write(`${name} 0 -1 ${uttid}\n`);
         const o = await outcome;
-        if (!o.ok) kill(); // a decoder that timed out is in an unknown state: replace it
-        return o;
+        if (!o.ok) {
+          kill(); // a decoder that timed out is in an unknown state: replace it
+          return o;
+        }
+        if (!o.listed) return { ok: true, text: o.text };
+        return { ok: true, text: o.text, alternatives: await takeNbest(nbestFile(uttid)) };
       } catch {
         kill();
         return { ok: false, reason: 'died' };
       } finally {
         clearTimeout(timer);
+        if (grace) clearTimeout(grace);
+        grace = null;
         waiting = null;
+        wanted = '';
       }
     },
   };
