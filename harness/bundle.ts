@@ -97,7 +97,7 @@ new Phaser.Game({ audio: { context: Howler.ctx }, PLUGIN_CONFIG scene: [Village]
 `;
 
 /** A chunk the plugin adds behind a dynamic import, and when a game fetches it. */
-export interface LazyChunk {
+interface LazyChunk {
   /** The module the chunk is named after (repo-relative), or the chunk's name for a shared one. */
   module: string;
   gzip: number;
@@ -105,7 +105,7 @@ export interface LazyChunk {
   firstConversation: boolean;
 }
 
-export interface GameGrowth {
+interface GameGrowth {
   /** Bytes the plugin adds to the game's main chunk, min+gzip: what every player downloads. */
   gzip: number;
   raw: number;
