@@ -20,21 +20,19 @@ import {
 } from '../protocol/index.js';
 import { EventBus, type Unsubscribe } from '../common/emitter.js';
 import { resolveEndpoint } from './endpoint.js';
-import { AttemptFailed, attemptFailure, BUSY, openConversation } from './attempt.js';
+import { Attempt, AttemptFailed, attemptFailure, BUSY } from './attempt.js';
 import { AgentLine } from './line.js';
 import { SessionError } from './errors.js';
 import { buildInitiation } from './initiation.js';
 import { reconnectDelay, resolveReconnect, shouldReconnect, type ResolvedReconnect } from './reconnect.js';
-import type { Socket, WebSocketConstructor } from './socket.js';
-import { SessionTimers } from './timers.js';
+import type { WebSocketConstructor } from './socket.js';
+import { ReconnectPause } from './pause.js';
 import { ToolRegistry, type ClientToolHandler } from './tools.js';
 import { TurnTracker } from './turns.js';
-import type { RouterContext } from './receive.js';
+import { FrameRouter } from './receive.js';
 import type { AgentSessionEvents, AgentSessionOptions, ConversationInfo, SessionState } from './types.js';
 
 const USER_ENDED = 'User ended conversation';
-/** How long after an error frame a close is still explained by it (ms). */
-const RECENT_ERROR_MS = 5000;
 const AGENT_ENDED = 'Agent ended the call';
 
 export class AgentSession {
@@ -50,20 +48,18 @@ export class AgentSession {
   });
   readonly #tools = new ToolRegistry();
   readonly #turns: TurnTracker;
-  readonly #router: RouterContext;
   readonly #line = new AgentLine();
+  readonly #router: FrameRouter;
   #state: SessionState = 'idle';
   #droppedAudioMs = 0;
   #dropping = false;
-  #socket: Socket | undefined;
+  /** The connection of the current conversation, or of the latest try to open one. */
+  #connection: Attempt | undefined;
   #info: ConversationInfo | undefined;
-  #latencyMs: number | undefined;
-  /** The server's last error frame and when it came (see #recentError). */
-  #lastError: { info: ServerErrorInfo; at: number } | undefined;
   /** Set when we decide how the conversation ends before the socket has finished closing. */
   #pendingEnd: EndReason | undefined;
   #endReason: EndReason | undefined;
-  readonly #timers = new SessionTimers();
+  readonly #pause = new ReconnectPause();
   /** When each reconnect attempt started (session clock), for the sliding-window budget. */
   #attemptTimes: number[] = [];
   readonly #closed: Promise<void>;
@@ -82,23 +78,17 @@ export class AgentSession {
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#now = options.now ?? (() => performance.now());
     this.#turns = new TurnTracker(this.#now);
-    this.#router = {
+    const parts = {
       events: this.#events,
       turns: this.#turns,
       tools: this.#tools,
+      line: this.#line,
       now: this.#now,
-      socket: () => this.#socket,
-      outputFormat: () => this.#info?.outputFormat,
-      isOpen: () => this.#state === 'open',
-      setLatency: (ms) => (this.#latencyMs = ms),
-      setLastError: (info) => (this.#lastError = { info, at: this.#now() }),
-      endByAgent: () =>
-        this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' }),
-      queueStatus: (status) => {
-        this.#line.status(status, (frame) => this.#socket?.send(frame));
-        this.#events.fire('queue', { status });
-      },
     };
+    this.#router = new FrameRouter(parts, this);
+    this.#router.on('agentEnded', () =>
+      this.#endWith({ kind: 'agent', code: CloseCode.Normal, reason: AGENT_ENDED, via: 'end_call' }),
+    );
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const [name, handler] of Object.entries(options.clientTools ?? {}))
       this.#tools.register(name, handler);
@@ -118,7 +108,7 @@ export class AgentSession {
   }
   /** The server's round-trip estimate (`ping_ms` of the last ping that carried one). */
   get latencyMs(): number | undefined {
-    return this.#latencyMs;
+    return this.#router.latencyMs;
   }
   /** End of the player's last turn -> first audio of the reply, in ms (session clock). */
   get lastTurnFirstAudioMs(): number | undefined {
@@ -186,8 +176,9 @@ export class AgentSession {
     if (this.#state === 'idle') return this.#finish(reason);
     this.#pendingEnd = reason;
     this.#setState('closing');
-    this.#timers.wake();
-    if (this.#socket) this.#socket.close(reason.code, reason.reason, this.#options.closeTimeoutMs ?? 2000);
+    this.#pause.wake();
+    if (this.#connection?.live)
+      this.#connection.close(reason.code, reason.reason, this.#options.closeTimeoutMs ?? 2000);
     // Between attempts (resolving an endpoint, waiting to reconnect) there is no socket to wait for.
     else this.#finish(reason);
   }
@@ -201,11 +192,12 @@ export class AgentSession {
    * Also false, dropping the chunk, while more than `maxAudioBacklogMs` of audio waits to leave.
    */
   sendAudio(samples: Int16Array): boolean {
-    if (this.#state !== 'open' || !this.#socket || !this.#info || this.#line.waiting) return false;
+    const connection = this.#connection;
+    if (this.#state !== 'open' || !connection?.live || !this.#info || this.#line.waiting) return false;
     const frame = encodeUserAudioChunk(encodeSamples(samples, this.#info.inputFormat));
     const chunkMs = (samples.length / this.#info.inputFormat.sampleRate) * 1000;
     // The backlog in milliseconds of audio, from the bytes this very frame format takes per ms.
-    const backlogMs = chunkMs > 0 ? (this.#socket.bufferedAmount / frame.length) * chunkMs : 0;
+    const backlogMs = chunkMs > 0 ? (connection.bufferedAmount / frame.length) * chunkMs : 0;
     if (backlogMs > (this.#options.maxAudioBacklogMs ?? 1000)) {
       this.#droppedAudioMs += chunkMs;
       if (!this.#dropping) {
@@ -215,7 +207,7 @@ export class AgentSession {
       return false;
     }
     this.#dropping = false;
-    return this.#socket.send(frame);
+    return connection.send(frame);
   }
 
   /** Milliseconds of microphone audio dropped because the network could not keep up. */
@@ -266,7 +258,7 @@ export class AgentSession {
     const frame = encodeClientMessage(message);
     // Waiting in the agent's line: held, and sent in order once admitted.
     if (this.#state === 'open' && this.#line.hold(frame)) return;
-    if (this.#state !== 'open' || !this.#socket?.send(frame)) {
+    if (this.#state !== 'open' || !this.#connection?.send(frame)) {
       throw new SessionError('invalid_state', `Cannot send while the session is ${this.#state}`);
     }
   }
@@ -285,22 +277,27 @@ export class AgentSession {
       this.#options.fetch ?? globalThis.fetch?.bind(globalThis),
     );
     if (this.#ending()) throw new AttemptFailed(this.#pendingEnd ?? this.#endReason!);
-    this.#lastError = undefined;
-    return openConversation({
+    const attempt = new Attempt({
       WebSocket: this.#WebSocket,
       url,
       initiation: () => encodeClientMessage(this.#initiation(reconnectAttempt)),
       metadataTimeoutMs: this.#options.metadataTimeoutMs ?? 10_000,
       queueWaitMs: this.#options.queueWaitMs ?? 120_000,
-      router: this.#router,
-      lastError: () => this.#recentError(),
-      setSocket: (socket) => (this.#socket = socket),
-      currentSocket: () => this.#socket,
-      setTimer: (fn, ms) => this.#timers.set(fn, ms),
-      clearTimer: (timer) => this.#timers.clear(timer),
-      onMetadata: (message) => this.#opened(message, reconnectAttempt),
-      onClosedAfterOpen: (code, reason) => this.#closedAfterOpen(code, reason),
+      now: this.#now,
     });
+    this.#connection = attempt;
+    // Subscribed in the task that opened the socket, so before anything can arrive on it.
+    const router = this.#router;
+    let info: ConversationInfo | undefined;
+    attempt.on('opened', (message) => (info = this.#opened(message, reconnectAttempt)));
+    attempt.on('message', (message) => router.route(message, attempt));
+    attempt.on('unreadable', (error) => router.unreadable(error));
+    attempt.on('serverError', (message) => router.serverError(message));
+    attempt.on('queue', (status) => this.#events.fire('queue', { status }));
+    attempt.on('closed', (code, reason, lastError) => this.#closedAfterOpen(code, reason, lastError));
+    await attempt.ready;
+    // `ready` resolves only after `opened`.
+    return info!;
   }
 
   #opened(message: ConversationInitiationMetadataMessage, reconnectAttempt: number): ConversationInfo {
@@ -322,19 +319,9 @@ export class AgentSession {
     return info;
   }
 
-  /**
-   * The server's error frame, if it came just before now: the service sends one right before the
-   * close it explains. An older one (a non-fatal error earlier in the conversation) says nothing
-   * about a connection that drops later.
-   */
-  #recentError(): ServerErrorInfo | undefined {
-    const e = this.#lastError;
-    return e && this.#now() - e.at < RECENT_ERROR_MS ? e.info : undefined;
-  }
-
-  #closedAfterOpen(code: number, reason: string): void {
+  #closedAfterOpen(code: number, reason: string, lastError: ServerErrorInfo | undefined): void {
     if (this.#pendingEnd) return this.#finish(this.#pendingEnd);
-    const end = this.#line.busy ? BUSY : classifyClose({ code, reason, lastError: this.#recentError() });
+    const end = this.#line.busy ? BUSY : classifyClose({ code, reason, lastError });
     if (this.#reconnect && shouldReconnect(end)) void this.#reconnectLoop(this.#reconnect, end);
     else this.#finish(end);
   }
@@ -351,7 +338,7 @@ export class AgentSession {
       this.#attemptTimes.push(now);
       const delayMs = reconnectDelay(attempt, policy, last, retryAfterMs);
       this.#events.fire('reconnecting', { attempt, maxAttempts: policy.maxAttempts, delayMs, cause: last });
-      await this.#timers.sleep(delayMs);
+      await this.#pause.sleep(delayMs);
       if (this.#ending()) return;
       try {
         await this.#attempt(attempt);
@@ -376,10 +363,10 @@ export class AgentSession {
   #finish(reason: EndReason): void {
     if (this.#state === 'closed') return;
     const end = this.#pendingEnd ?? reason;
-    this.#timers.clearAll();
+    this.#pause.wake();
     // Unreachable in normal flow (the socket reports its close first), but never leave one open.
-    this.#socket?.close(CloseCode.Normal, USER_ENDED, 0);
-    this.#socket = undefined;
+    this.#connection?.close(CloseCode.Normal, USER_ENDED, 0);
+    this.#connection = undefined;
     this.#endReason = end;
     this.#setState('closed');
     this.#events.fire('conversation:end', end);

@@ -18,7 +18,7 @@ import {
   type UserAudioChunk,
 } from '../../plugin/protocol/index.js';
 
-const { make, open } = scriptedSessions();
+const { make, open, server } = scriptedSessions();
 
 describe('audio and interruptions', () => {
   it('delivers agent audio decoded at the output format with its event id and alignment', async () => {
@@ -240,6 +240,27 @@ describe('client tools', () => {
     expect(await resultFor(conn, 'w2')).toMatchObject({ is_error: true });
     expect(conn.received.filter((m) => 'type' in m && m.type === 'client_tool_result')).toHaveLength(1);
     expect(ran).toBe(1);
+  });
+
+  it('a result ready only after a reconnect is sent nowhere: the new conversation did not ask', async () => {
+    let finish!: (result: string) => void;
+    const { session, conn } = await open({
+      clientTools: { slow: () => new Promise<string>((resolve) => (finish = resolve)) },
+    });
+    const asked = waitForEvent(session, 'tool');
+    conn.send(call('slow', 's'));
+    await asked;
+    conn.drop();
+    const second = await server().connection(1);
+    await second.nextOfType('conversation_initiation_client_data');
+    second.sendMetadata();
+    await waitForEvent(session, 'conversation:start');
+    finish('late');
+    // Once the pong of a later ping is back the result has been handled: it would have gone first.
+    await sync(second);
+    session.sendText('after');
+    await second.nextOfType('user_message');
+    expect(second.received.filter((m) => 'type' in m && m.type === 'client_tool_result')).toEqual([]);
   });
 });
 
