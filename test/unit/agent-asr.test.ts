@@ -15,7 +15,7 @@ import { liveGroupMembers } from '../../plugin/server/speech/sphinx-process.js';
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 import { espeakPcm16k } from '../../harness/speech.js';
-import { until as untilTrue } from '../helpers/poll.js';
+import { until as untilTrue } from '../../harness/poll.js';
 import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
 import { loadNpcDir } from '../../plugin/server/npc-files.js';
 import { repoRoot } from '../../harness/repo.js';
