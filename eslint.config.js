@@ -266,8 +266,14 @@ export default tseslint
             ],
           },
         ],
-        // One polling helper (issue 17.5): poll()/until() in test/helpers/poll.ts, whose timeout says
-        // what was awaited and what was last seen.
+      },
+    },
+    // One polling helper (issue 17.5): poll()/until()/pollPage() in harness/poll.ts, whose timeout says
+    // what was awaited and what was last seen, for the tests and the benches alike. vitest's waits and
+    // Playwright's page.waitForFunction (on any object: a page, a frame) would be a second mechanism.
+    {
+      files: ['test/**', 'bench/**', 'harness/**'],
+      rules: {
         'no-restricted-properties': [
           'error',
           ...[
@@ -277,8 +283,13 @@ export default tseslint
           ].map(([object, property]) => ({
             object,
             property,
-            message: 'Wait with poll() or until() from test/helpers/poll.ts.',
+            message: 'Wait with poll() or until() from harness/poll.ts.',
           })),
+          {
+            property: 'waitForFunction',
+            message:
+              'Wait with pollPage() (a read that runs in the page) or poll() from harness/poll.ts, which says what it awaited.',
+          },
         ],
       },
     },

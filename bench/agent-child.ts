@@ -8,6 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLocalAgent, type CreateLocalAgentOptions } from '../plugin/server/agent/index.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
+import { until } from '../harness/poll.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as CreateLocalAgentOptions;
 const { npcs } = await loadNpcDir('assets/npcs');
@@ -73,7 +74,11 @@ process.on('message', (m: { cmd: string }) => {
 });
 // The bench that started this process is gone (crashed, killed): do not outlive it.
 process.on('disconnect', () => process.exit(0));
-// Measure the steady state: wait for the speech engine's background warm-up.
-while (!(agent.handler.health() as { speech: { warm: boolean } }).speech.warm)
-  await new Promise((r) => setTimeout(r, 50));
+// Measure the steady state: wait for the speech engine's background warm-up (a child that never warms
+// exits with the reason, which the bench's AgentChild.start reports, instead of hanging).
+await until(() => (agent.handler.health() as { speech: { warm: boolean } }).speech.warm, {
+  what: "the speech engine's warm-up",
+  timeout: 120_000,
+  interval: 50,
+});
 process.send!({ cmd: 'ready', url: agent.url });

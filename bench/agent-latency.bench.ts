@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { percentile, round, writeResult } from './lib/report.js';
 import { AgentChild, median } from './agent-lib.js';
+import { poll, until } from '../harness/poll.js';
 import { espeakPcm16k } from '../harness/speech.js';
 
 const TYPED_TURNS = Number(process.env.TURNS ?? 40);
@@ -43,20 +44,16 @@ function open(url: string): Promise<{ ws: WebSocket; frames: { at: number; msg: 
   );
 }
 
-async function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (performance.now() - start > timeoutMs) throw new Error('timeout');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
+/** How the bench waits for the agent's frames: every 1 ms (a frame's arrival time is stamped when it comes). */
+const WAIT = { timeout: 20_000, interval: 1 };
 
 async function typedRun(engine: string): Promise<{ server: number[]; client: number[]; engine: string }> {
   const agent = await AgentChild.start({ recognizer: 'none', speechEngine: engine });
   const { ws, frames } = await open(agent.url);
-  await until(() => frames.find((f) => f.msg.type === 'conversation_initiation_metadata'));
+  await until(() => frames.some((f) => f.msg.type === 'conversation_initiation_metadata'), {
+    what: 'the conversation metadata',
+    ...WAIT,
+  });
   await new Promise((r) => setTimeout(r, 100));
   await agent.reset();
   const client: number[] = [];
@@ -64,8 +61,11 @@ async function typedRun(engine: string): Promise<{ server: number[]; client: num
   for (let i = 0; i < TYPED_TURNS; i++) {
     const sentAt = performance.now();
     ws.send(JSON.stringify({ type: 'user_message', text: QUESTIONS[i % QUESTIONS.length] }));
-    const first = await until(() =>
-      frames.find((f) => f.msg.type === 'audio' && f.msg.audio_event.event_id > lastId && f.at >= sentAt),
+    const first = await poll(
+      () =>
+        frames.find((f) => f.msg.type === 'audio' && f.msg.audio_event.event_id > lastId && f.at >= sentAt),
+      (f) => f !== undefined,
+      { what: "the reply's first audio", ...WAIT },
     );
     client.push(first.at - sentAt);
     lastId = first.msg.audio_event.event_id;
@@ -88,7 +88,10 @@ async function voiceRun(): Promise<{ server: number[]; asr: number[] } | { skipp
   );
   const agent = await AgentChild.start({ recognizer: 'auto' });
   const { ws, frames } = await open(agent.url);
-  await until(() => frames.find((f) => f.msg.type === 'conversation_initiation_metadata'));
+  await until(() => frames.some((f) => f.msg.type === 'conversation_initiation_metadata'), {
+    what: 'the conversation metadata',
+    ...WAIT,
+  });
   await agent.reset();
   for (let i = 0; i < VOICE_TURNS; i++) {
     const speech = utterances[i % utterances.length]!;
@@ -107,9 +110,10 @@ async function voiceRun(): Promise<{ server: number[]; asr: number[] } | { skipp
       const wait = t0 + (n + 1) * 20 - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    await until(() =>
-      frames.filter((f) => f.msg.type === 'agent_response').length > before ? true : undefined,
-    );
+    await until(() => frames.filter((f) => f.msg.type === 'agent_response').length > before, {
+      what: "the agent's response",
+      ...WAIT,
+    });
     await new Promise((r) => setTimeout(r, 300));
   }
   const stats = await agent.stats();

@@ -18,6 +18,7 @@ import WebSocket from 'ws';
 import { createLocalAgent } from '../plugin/server/agent/index.js';
 import { AgentSession, type WebSocketConstructor } from '../plugin/session/index.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
+import { pollPage, until } from '../harness/poll.js';
 import { FAULT_NPC, GREETING } from '../harness/npcs.js';
 import { round, writeResult } from './lib/report.js';
 
@@ -156,9 +157,13 @@ async function nodeSoak() {
   );
   clearInterval(sampler);
   const wallS = (performance.now() - start) / 1000;
-  // Conversations the agent still winds down (playback estimates of the last turns) finish in seconds.
-  const deadline = Date.now() + 15_000;
-  while (agent.handler.sessions > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // Conversations the agent still winds down (playback estimates of the last turns) finish in seconds;
+  // any still open after 15 s are reported (agentSessionsLeft), not thrown.
+  await until(() => agent.handler.sessions === 0, {
+    what: "the agent's last conversations to wind down",
+    timeout: 15_000,
+    interval: 100,
+  }).catch(() => undefined);
   await new Promise((r) => setTimeout(r, 1000));
   const heapAfter = heapMb();
   samples.push({ simulatedMin: round(speechMs / 60_000, 1), heapMb: round(heapAfter) });
@@ -218,7 +223,15 @@ async function browserSoak() {
       playerAt: { x: 50, y: 50 },
     });
     await page.goto(`${base}/test/browser/pages/fault/index.html`);
-    await page.waitForFunction(() => window.__ready === true, null, { timeout: 60_000 });
+    await pollPage(
+      page,
+      () => window.__ready,
+      (r) => r === true,
+      {
+        what: 'the fault page to set window.__ready',
+        timeout: 60_000,
+      },
+    );
     await page.evaluate(() => window.fault.ready());
     const cdp = await page.context().newCDPSession(page);
     const heap = async () => {

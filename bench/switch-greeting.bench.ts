@@ -16,6 +16,7 @@ import { compileNpcFile } from '../plugin/npc/index.js';
 import type { NpcDefinition } from '../plugin/npc/types.js';
 import { createLocalAgent } from '../plugin/server/index.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
+import { poll, pollPage } from '../harness/poll.js';
 import { repoRoot } from '../harness/repo.js';
 import { percentile, round, writeResult } from './lib/report.js';
 
@@ -32,15 +33,8 @@ function loadNpc(): NpcDefinition {
   return r.npc;
 }
 
-async function poll<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** How the bench waits on the page between trials (not timed). */
+const WAIT = { timeout: 20_000, interval: 25 };
 
 const snapshot = (page: Page) => page.evaluate(() => window.phaserLab.snapshot());
 const movePlayer = (page: Page, x: number, y: number) =>
@@ -78,7 +72,15 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
     playerAt: FAR,
   });
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+  await pollPage(
+    page,
+    () => window.__creates,
+    (n) => n === 1,
+    {
+      what: 'the scene to create the plugin (window.__creates to be 1)',
+      timeout: 30_000,
+    },
+  );
   const samples: number[] = [];
   let misses = 0;
   for (let i = 0; i < TRIALS; i++) {
@@ -88,12 +90,12 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
       await poll(
         () => snapshot(page),
         (s) => s.npcState === 'ready',
-        'a prewarmed conversation',
+        { what: 'a prewarmed conversation', ...WAIT },
       );
       await poll(
         () => page.evaluate(() => [...window.phaserLab.log]),
         (l) => l.filter((x) => x.startsWith('response:')).length > i,
-        'the held greeting text',
+        { what: 'the held greeting text', ...WAIT },
       );
     }
     const ms = await moveAndListen(page, { x: NPC_AT.x - 40, y: NPC_AT.y });
@@ -103,12 +105,12 @@ async function runCase(kind: 'cold' | 'prewarmed', npc: NpcDefinition, agentUrl:
     await poll(
       () => snapshot(page),
       (s) => s.npcState === 'idle' && s.conversationId === null,
-      'the conversation to close',
+      { what: 'the conversation to close', ...WAIT },
     );
     await poll(
       () => page.evaluate(() => window.phaserLab.levels()),
       (l) => Math.max(l.L, l.R) === 0,
-      'silence',
+      { what: 'silence', ...WAIT },
     );
   }
   await browser.close();

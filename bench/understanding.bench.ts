@@ -20,6 +20,7 @@ import { AgentChild, median } from './agent-lib.js';
 import { percentile, round, writeResult } from './lib/report.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
 import { MET_WITH, readIntentSet, score, type Outcome, type Utterance } from '../harness/intent-set.js';
+import { until } from '../harness/poll.js';
 import { espeakPcm16k } from '../harness/speech.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -55,15 +56,8 @@ function connect(url: string, npc: string, facts: Record<string, string>, player
   });
 }
 
-async function until<T>(fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (performance.now() - start > timeoutMs) throw new Error('timeout');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+/** How the bench waits for the agent's frames (every 2 ms). */
+const WAIT = { timeout: 20_000, interval: 2 };
 
 /** Word error rate of `hyp` against `ref` (lower case, punctuation off). */
 export function wer(ref: string, hyp: string): number {
@@ -149,10 +143,16 @@ function outcomeOf(u: Utterance, frames: { msg: any }[], from: number): Outcome 
 async function playTyped(url: string, u: Utterance, n: number): Promise<Played> {
   const c = await connect(url, u.npc, u.facts ?? MET_WITH[u.npc] ?? {}, `bench-typed-${n}`);
   try {
-    await until(() => c.frames.find((f) => f.msg.type === 'agent_response')); // the greeting
+    await until(() => c.frames.some((f) => f.msg.type === 'agent_response'), {
+      what: 'the greeting',
+      ...WAIT,
+    });
     const from = c.frames.length;
     c.ws.send(JSON.stringify({ type: 'user_message', text: u.typed }));
-    await until(() => c.frames.slice(from).find((f) => f.msg.type === 'agent_response'));
+    await until(() => c.frames.slice(from).some((f) => f.msg.type === 'agent_response'), {
+      what: 'the answer to the typed line',
+      ...WAIT,
+    });
     await new Promise((r) => setTimeout(r, 50)); // a tool call sent just before its words
     const outcome = outcomeOf(u, c.frames, from);
     return { u, outcome, ...score(u, outcome) };
@@ -167,7 +167,10 @@ async function playSpoken(url: string, u: Utterance, n: number): Promise<Played>
   const speech = withNoise(clean, n + 1);
   const c = await connect(url, u.npc, u.facts ?? MET_WITH[u.npc] ?? {}, `bench-spoken-${n}`);
   try {
-    await until(() => c.frames.find((f) => f.msg.type === 'agent_response'));
+    await until(() => c.frames.some((f) => f.msg.type === 'agent_response'), {
+      what: 'the greeting',
+      ...WAIT,
+    });
     // Let the greeting play out (its audio arrives ahead of real time), then speak.
     await new Promise((r) => setTimeout(r, 400));
     const from = c.frames.length;
@@ -187,9 +190,11 @@ async function playSpoken(url: string, u: Utterance, n: number): Promise<Played>
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (c.frames.slice(from).some((f) => f.msg.type === 'agent_response')) break;
     }
-    await until(() => c.frames.slice(from).find((f) => f.msg.type === 'agent_response'), 15_000).catch(
-      () => undefined,
-    );
+    await until(() => c.frames.slice(from).some((f) => f.msg.type === 'agent_response'), {
+      what: 'the answer to the spoken line',
+      ...WAIT,
+      timeout: 15_000,
+    }).catch(() => undefined); // no answer is an outcome too, scored below
     await new Promise((r) => setTimeout(r, 50));
     const outcome = outcomeOf(u, c.frames, from);
     const transcript = c.frames

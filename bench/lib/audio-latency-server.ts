@@ -4,6 +4,7 @@
  * scripts, so both clients get the same service with nothing in between.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { until } from '../../harness/poll.js';
 
 export interface ScriptedConvai {
   /** The conversation URL the pages connect to. */
@@ -47,8 +48,12 @@ export async function startScriptedConvai(): Promise<ScriptedConvai> {
       // The pages connect one after another: whichever conversation begins next is this one.
       current = null;
       const value = await connect();
-      const t0 = Date.now();
-      while (!current && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
+      // Not connected within 5 s: `sock` is null, and the bench says which client failed.
+      await until(() => current !== null, {
+        what: "the page's conversation to connect",
+        timeout: 5000,
+        interval: 5,
+      }).catch(() => undefined);
       return { value, sock: current };
     },
     close: () => wss.close(),

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import WebSocket from 'ws';
+import { until } from '../../harness/poll.js';
 import { speechLike } from '../../harness/speech.js';
 import {
   AUDIO_HEAD,
@@ -232,8 +233,12 @@ export async function contextFlood(ctx: AttackContext): Promise<AttackDetails> {
       return;
     }
     ws.send(JSON.stringify({ type: 'user_message', text: QUESTION }));
-    const deadline = performance.now() + 10_000;
-    while (!reply && ws.readyState === WebSocket.OPEN && performance.now() < deadline) await sleep(20);
+    // Unanswered within 10 s (or the socket closed) counts as not answered.
+    await until(() => reply || ws.readyState !== WebSocket.OPEN, {
+      what: 'the answer under the flood',
+      timeout: 10_000,
+      interval: 20,
+    }).catch(() => undefined);
     if (reply) answered++;
     ws.terminate();
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Plugin, ViteDevServer } from 'vite';
 import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { pollPage } from '../../harness/poll.js';
 import { watchPage } from '../helpers/browser.js';
 
 const LAB = '/test/browser/pages/audio/lab.html';
@@ -38,7 +39,15 @@ export function useAudioLab(opts: { plugins?: Plugin[]; browser?: boolean } = {}
     const page = await in_.newPage();
     const { errors } = watchPage(page);
     await page.goto(url(query));
-    await page.waitForFunction(() => window.__ready === true);
+    await pollPage(
+      page,
+      () => window.__ready,
+      (r) => r === true,
+      {
+        what: 'the audio lab to set window.__ready',
+        timeout: 30_000,
+      },
+    );
     return { page, errors };
   };
   const own = (): Browser => {

@@ -2,7 +2,7 @@
 // barge-in, the wire's audio formats, what a voice reports (state, position, level), Howler
 // replacing or suspending its context, and autoplay. audio-voice.test.ts: streaming and space.
 import { describe, expect, it } from 'vitest';
-import { poll } from '../helpers/poll.js';
+import { poll } from '../../harness/poll.js';
 import { launchBrowser } from '../../harness/browser.js';
 import { watchPage } from '../helpers/browser.js';
 import { useAudioLab } from './audio-lab.js';

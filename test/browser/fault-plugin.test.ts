@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { pollPage } from '../../harness/poll.js';
 import { untilOnPage as until, watchPage } from '../helpers/browser.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
@@ -74,7 +75,15 @@ async function open(reconnect?: { baseDelayMs: number; maxAttempts: number }): P
     ...(reconnect ? { reconnect } : {}),
   });
   await p.goto(base + PAGE);
-  await p.waitForFunction(() => window.__ready === true, null, { timeout: 30_000 });
+  await pollPage(
+    p,
+    () => window.__ready,
+    (r) => r === true,
+    {
+      what: 'the fault page to set window.__ready',
+      timeout: 30_000,
+    },
+  );
   await t(p, 'ready');
   page = p;
   return p;

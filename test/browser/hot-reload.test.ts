@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { poll } from '../helpers/poll.js';
+import { poll, pollPage } from '../../harness/poll.js';
 import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,27 @@ async function text(id: string): Promise<string> {
 /** Waits for what the page (or Vite's overlay) shows: a hot update takes a moment to arrive. */
 const untilPage = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string) =>
   poll(read, ok, { what, timeout: 15_000, interval: 50 });
+
+/** The page has run its module (window.__ready); 30 s, as Playwright's wait gave it before. */
+const untilReady = () =>
+  pollPage(
+    page,
+    () => window.__ready,
+    (r) => r === true,
+    {
+      what: 'the page to set window.__ready',
+      timeout: 30_000,
+    },
+  );
+
+/** Ready, and the page has said whether the NPC it imports directly is held (a boolean). */
+const untilReadyAndHeld = () =>
+  pollPage(
+    page,
+    () => ({ ready: window.__ready, held: window.__directIsHeld }),
+    (s) => s.ready === true && s.held !== undefined,
+    { what: 'the page to set window.__ready and window.__directIsHeld', timeout: 30_000 },
+  );
 
 async function overlayText(): Promise<string | null> {
   return page.evaluate(() => {
@@ -80,7 +101,7 @@ describe('NPC file hot reload in the running page', () => {
   it('applies a saved prompt file without reloading, and keeps the last good version while it is broken', async () => {
     const { errors } = watchPage(page);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
+    await untilReadyAndHeld();
     expect(await text('first')).toBe('Mira the Merchant');
     expect(await page.evaluate(() => window.__directIsHeld)).toBe(true);
     const loadId = await page.evaluate(() => window.__loadId);
@@ -146,7 +167,7 @@ describe('NPC file hot reload in the running page', () => {
     // plugin closes its own overlay first so the running game survives a broken-then-fixed save.
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => window.__ready === true);
+    await untilReady();
     expect(await text('first')).toBe('Mira the Merchant');
     const loadId = await page.evaluate(() => window.__loadId);
     await writeFile(file, original.replace('name: Mira the Merchant', 'nme: Mira the Merchant'));
@@ -168,7 +189,7 @@ describe('NPC file hot reload in the running page', () => {
   it('shows a new broken NPC file in the overlay and adds the NPC once it is fixed', async () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => window.__ready === true);
+    await untilReady();
     expect(await text('count')).toBe('1');
     const guard = join(dir, 'npcs', 'guard.npc.yaml');
     await writeFile(
@@ -207,7 +228,7 @@ describe('NPC file hot reload in the running page', () => {
   it('a refresh while a file is broken still starts the page: with the last good version, or a silent stand-in', async () => {
     await writeFile(file, original);
     await page.goto(pageUrl());
-    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
+    await untilReadyAndHeld();
     const greeting = await text('first');
     // Earlier tests may have left good NPC files beside Mira: count from what is there now.
     const good = Number(await text('count'));
@@ -221,7 +242,7 @@ describe('NPC file hot reload in the running page', () => {
 
     // 1. Refresh: no HTTP 500, the game starts with the last good version, and hears why.
     await page.reload();
-    await page.waitForFunction(() => window.__ready === true && window.__directIsHeld !== undefined);
+    await untilReadyAndHeld();
     expect(await text('first')).toBe(greeting);
     expect(await text('count')).toBe(count(0));
     // Its onNpcError listener subscribed after the module ran: the current error is replayed to it.
@@ -250,8 +271,13 @@ describe('NPC file hot reload in the running page', () => {
     await untilPage(
       async () => {
         await page.goto(wardenUrl);
-        await page.waitForFunction(() => window.__ready === true && window.__directUnavailable !== undefined);
-        return page.evaluate(() => window.__directUnavailable);
+        const { unavailable } = await pollPage(
+          page,
+          () => ({ ready: window.__ready, unavailable: window.__directUnavailable }),
+          (s) => s.ready === true && s.unavailable !== undefined,
+          { what: 'the page to set window.__ready and window.__directUnavailable', timeout: 30_000 },
+        );
+        return unavailable;
       },
       (v) => !!v?.includes('warden.npc.yaml:4:3'),
       "the stand-in's reason to name warden.npc.yaml:4:3",
@@ -276,7 +302,7 @@ describe('NPC file hot reload in the running page', () => {
 
     // 3. Deleted while the server runs: the list shrinks, the server does not crash on the missing file.
     await page.goto(pageUrl());
-    await page.waitForFunction(() => window.__ready === true);
+    await untilReady();
     const before = serverErrors.length;
     await unlink(warden);
     await untilPage(

@@ -234,7 +234,13 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
       speechRecognition: 'browser',
     });
     await page.goto(rig.base + PAGE);
-    await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+    await until(
+      page,
+      () => page.evaluate(() => window.__creates),
+      (n) => n === 1,
+      'the scene to create the plugin (window.__creates to be 1)',
+      30_000,
+    );
     await until(
       page,
       () => log(page),

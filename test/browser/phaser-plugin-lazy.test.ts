@@ -36,7 +36,13 @@ async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block
   if (block) await page.route(block, (route) => route.abort('connectionfailed'));
   await page.addInitScript((c: PhaserPageConfig) => (window.phaserConfig = c), cfg);
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+  await until(
+    page,
+    () => page.evaluate(() => window.__creates),
+    (n) => n === 1,
+    'the scene to create the plugin (window.__creates to be 1)',
+    30_000,
+  );
   return { page, chunk, voiceChunk, errors };
 }
 

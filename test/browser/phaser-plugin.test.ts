@@ -61,7 +61,13 @@ for (const phaser of ['4', '3'] as const) {
 
       // Restart: shutdown leaves only the two listeners needed to come back, then it works again.
       await page.evaluate(() => window.phaserLab.restart());
-      await page.waitForFunction(() => window.__creates === 2);
+      await until(
+        page,
+        () => page.evaluate(() => window.__creates),
+        (n) => n === 2,
+        'the restarted scene to create the plugin again (window.__creates to be 2)',
+        30_000,
+      );
       expect(await counts(page)).toEqual(baseline);
       await greet(page, npc);
 

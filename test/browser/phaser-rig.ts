@@ -104,7 +104,13 @@ export async function openPage(browser: Browser, base: string, cfg: PhaserPageCo
     window.phaserConfig = c;
   }, cfg);
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => window.__creates === 1, null, { timeout: 30_000 });
+  await until(
+    page,
+    () => page.evaluate(() => window.__creates),
+    (n) => n === 1,
+    'the scene to create the plugin (window.__creates to be 1)',
+    30_000,
+  );
   return { page, errors };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { pollPage } from '../../harness/poll.js';
 import { watchPage } from '../helpers/browser.js';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 import { int16ToBase64, base64ToInt16, type UserAudioChunk } from '../../plugin/protocol/index.js';
@@ -31,7 +32,15 @@ async function open(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
   await page.goto(base + PAGE);
-  await page.waitForFunction(() => window.__ready === true);
+  await pollPage(
+    page,
+    () => window.__ready,
+    (r) => r === true,
+    {
+      what: 'the session page to set window.__ready',
+      timeout: 30_000,
+    },
+  );
   return { page, errors };
 }
 
@@ -85,7 +94,15 @@ describe('AgentSession in Chromium', () => {
       tool_call_id: 't1',
       result: 'waved',
     });
-    await page.waitForFunction(() => window.got!.audio.length === 1);
+    await pollPage(
+      page,
+      () => window.got!.audio.length,
+      (n) => n === 1,
+      {
+        what: "the page's session to deliver the one audio chunk",
+        timeout: 30_000,
+      },
+    );
     expect(await page.evaluate(() => window.got)).toMatchObject({
       audio: [[1, 24000, 1, -2, 30000]],
       responses: ['Hello from the server'],
@@ -153,7 +170,15 @@ describe('AgentSession in Chromium', () => {
     const second = await agent.connection(1);
     await second.nextOfType('conversation_initiation_client_data');
     second.sendMetadata({ conversationId: 'conv_again' });
-    await page.waitForFunction(() => window.session!.conversationId === 'conv_again');
+    await pollPage(
+      page,
+      () => window.session!.conversationId,
+      (id) => id === 'conv_again',
+      {
+        what: 'the session to reconnect into conversation conv_again',
+        timeout: 30_000,
+      },
+    );
     expect(await page.evaluate(() => window.reconnects)).toEqual([[1, 1006]]);
     await page.evaluate(() => window.session!.close());
   });

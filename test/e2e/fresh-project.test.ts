@@ -24,7 +24,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../harness/browser.js';
 import { repoRoot } from '../../harness/repo.js';
 import { compileNpcFile } from '../../plugin/npc/index.js';
-import { poll, until } from '../helpers/poll.js';
+import { poll, until } from '../../harness/poll.js';
 
 const SECTION = '## Talking NPCs in your Phaser scene';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute } from './helpers/player.js';
-import { poll } from '../helpers/poll.js';
+import { poll } from '../../harness/poll.js';
 
 const IDLE_MS = 8_000;
 

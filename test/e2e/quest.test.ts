@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installMeter, openGame, record, shot, type GameSession } from './helpers/game.js';
-import { poll } from '../helpers/poll.js';
+import { poll } from '../../harness/poll.js';
 import {
   ROUTES,
   snapshot,

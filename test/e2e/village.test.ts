@@ -16,7 +16,7 @@ import {
   type GameSession,
 } from './helpers/game.js';
 import { silentWavFile } from '../helpers/browser.js';
-import { poll } from '../helpers/poll.js';
+import { poll } from '../../harness/poll.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute, type Snapshot } from './helpers/player.js';
 
 /** An NPC in the snapshot, with its bubble text unwrapped (the bubble breaks lines to fit). */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { pollPage } from '../../harness/poll.js';
 import { micTracks, openGame, spokenWav, shot, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, waitForGame, walkRoute, waitForSaid } from './helpers/player.js';
 
@@ -97,13 +98,14 @@ describe.skipIf(!tools)(
       // What made the player misheard in a busy game: Chrome handed the track processor a fraction
       // of the microphone's frames, so the agent got 20-50 % of the audio. The capture moves off a
       // track processor that falls behind within about a second; from 3 s on, all of it goes out.
-      await g.page.waitForFunction(
+      await pollPage(
+        g.page,
         () => {
           const a = window.__sentAudio!;
-          return a.length > 0 && a[a.length - 1]![0] - a[0]![0] > 8000;
+          return a.length > 0 ? a[a.length - 1]![0] - a[0]![0] : 0;
         },
-        null,
-        { timeout: 30_000 },
+        (spanMs) => spanMs > 8000,
+        { what: 'more than 8 s of microphone audio sent', timeout: 30_000 },
       );
       const sent = await sentAfter(g.page, 3000);
       console.log(

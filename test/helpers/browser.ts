@@ -3,7 +3,7 @@ import type { Plugin } from 'vite';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { poll } from './poll.js';
+import { poll } from '../../harness/poll.js';
 
 /** Collects page errors and console errors so a test can assert none escaped. */
 export function watchPage(page: Page): { errors: string[] } {

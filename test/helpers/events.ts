@@ -101,5 +101,3 @@ function safeJson(v: unknown): string {
     return String(v);
   }
 }
-
-export { until } from './poll.js';

@@ -16,7 +16,7 @@ import { isDeclined, transcriptOf } from '../../plugin/server/speech/recognizer.
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 import { espeakPcm16k } from '../../harness/speech.js';
-import { until as untilTrue } from '../helpers/poll.js';
+import { until as untilTrue } from '../../harness/poll.js';
 import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
 import { loadNpcDir } from '../../plugin/server/npc-files.js';
 import { repoRoot } from '../../harness/repo.js';

@@ -1,7 +1,7 @@
 /** `voice-agents agent`: starts, prints its URL and the NPC files it loaded, serves, stops on SIGTERM. */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { until as untilTrue } from '../helpers/poll.js';
+import { until as untilTrue } from '../../harness/poll.js';
 
 const CLI = ['--import', 'tsx', 'plugin/server/cli.ts', 'agent'];
 

@@ -13,7 +13,7 @@ import {
   type CreateLocalAgentOptions,
   type LocalAgent,
 } from '../../plugin/server/agent/index.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { INIT, ScriptedClient } from './agent-harness.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
 import { TEST_NPC } from '../../harness/npcs.js';
-import { until as untilTrue } from '../helpers/poll.js';
+import { until as untilTrue } from '../../harness/poll.js';
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent } from '../../plugin/server/agent/index.js';
 import { agentFixture, ScriptedClient, INIT } from './agent-harness.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 import { PROTOCOL_AGENT, QUIET_NPC, chunks20ms } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';

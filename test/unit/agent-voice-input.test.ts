@@ -12,7 +12,7 @@ import type { Recognition, RecognitionDeclined, Recognizer } from '../../plugin/
 import { ScriptedClient } from './agent-harness.js';
 import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
-import { until as untilTrue } from '../helpers/poll.js';
+import { until as untilTrue } from '../../harness/poll.js';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 

@@ -14,7 +14,7 @@ describe('bench/ and harness/ imports', () => {
     expect(
       await lint(
         'bench/planted.bench.ts',
-        "import { poll } from '../test/helpers/poll.js';\nexport const p = poll;\n" +
+        "import { watchPage } from '../test/helpers/browser.js';\nexport const p = watchPage;\n" +
           "export const q = () => import('../test/unit/agent-fixtures.js');\n",
       ),
     ).toEqual(['no-restricted-imports', 'no-restricted-syntax']);
@@ -30,8 +30,8 @@ describe('bench/ and harness/ imports', () => {
     expect(
       await lint(
         'harness/planted.ts',
-        "import { poll } from '../test/helpers/poll.js';\nimport { round } from '../bench/lib/report.js';\n" +
-          'export const p = [poll, round];\n',
+        "import { watchPage } from '../test/helpers/browser.js';\nimport { round } from '../bench/lib/report.js';\n" +
+          'export const p = [watchPage, round];\n',
       ),
     ).toEqual(['no-restricted-imports', 'no-restricted-imports']);
   });

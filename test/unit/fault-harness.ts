@@ -6,7 +6,8 @@
 import WebSocket from 'ws';
 import type { EndReason } from '../../plugin/protocol/index.js';
 import { AgentSession, type AgentAudioChunk, type AgentSessionOptions } from '../../plugin/session/index.js';
-import { recordEvents, until } from '../helpers/events.js';
+import { recordEvents } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 
 /** `ws` that remembers its instances, so a test can count the listeners the session left behind. */
 export class CountingWebSocket extends WebSocket {

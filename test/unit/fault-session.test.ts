@@ -11,7 +11,7 @@ import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/ind
 import type { AgentSession } from '../../plugin/session/index.js';
 import { SessionError } from '../../plugin/session/index.js';
 import { startFaultProxy, type FaultProxy, type Faults } from '../helpers/fault-proxy.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 import {
   handles,

@@ -16,7 +16,7 @@ import {
   type DecodeResult,
 } from '../../plugin/protocol/index.js';
 import { AgentSession } from '../../plugin/session/index.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { CountingWebSocket, trapEscapes } from './fault-harness.js';
 
 const KINDS: DecodeErrorKind[] = [

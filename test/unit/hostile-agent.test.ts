@@ -9,7 +9,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import WebSocket from 'ws';
 import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { ScriptedClient } from './agent-harness.js';
 import { FAULT_NPC, GREETING, POTION_REPLY } from '../../harness/npcs.js';
 import { trapEscapes, type Escapes } from './fault-harness.js';

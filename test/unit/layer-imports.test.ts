@@ -87,16 +87,12 @@ describe('the layers of plugin/ are held by lint', () => {
   }
 });
 
-describe('tests wait with the one polling helper', () => {
+describe('tests and benches wait with the one polling helper', () => {
   const eslint = new ESLint({ cwd: repoRoot });
-  const lint = async (body: string) =>
-    (
-      await eslint.lintText(`${body}\n`, {
-        filePath: 'test/unit/planted.test.ts',
-      })
-    ).flatMap((r) => r.messages.map((m) => m.ruleId));
+  const lint = async (body: string, filePath = 'test/unit/planted.test.ts') =>
+    (await eslint.lintText(`${body}\n`, { filePath })).flatMap((r) => r.messages.map((m) => m.ruleId));
 
-  it("vitest's expect.poll and vi.waitFor are refused; poll() from test/helpers is not", async () => {
+  it("vitest's expect.poll and vi.waitFor are refused; poll() from harness/poll.ts is not", async () => {
     expect(await lint("import { expect } from 'vitest';\nawait expect.poll(() => 1).toBe(1);")).toEqual([
       'no-restricted-properties',
     ]);
@@ -104,7 +100,36 @@ describe('tests wait with the one polling helper', () => {
       'no-restricted-properties',
     ]);
     expect(
-      await lint("import { poll } from '../helpers/poll.js';\nawait poll(() => 1, (v) => v === 1);"),
+      await lint("import { poll } from '../../harness/poll.js';\nawait poll(() => 1, (v) => v === 1);"),
+    ).toEqual([]);
+  });
+
+  it("Playwright's page.waitForFunction is refused in test/, bench/ and harness/; pollPage() is not", async () => {
+    const planted =
+      "import type { Page } from 'playwright-core';\ndeclare const page: Page;\n" +
+      'await page.waitForFunction(() => document.title === "ready", null, { timeout: 30_000 });';
+    for (const file of [
+      'test/browser/planted.test.ts',
+      'test/e2e/helpers/planted.ts',
+      'bench/planted.bench.ts',
+      'bench/pages/planted/main.ts',
+      'harness/planted.ts',
+    ])
+      expect(await lint(planted, file), file).toEqual(['no-restricted-properties']);
+    // On a frame, or read through a variable: still refused.
+    expect(
+      await lint(
+        "import type { Frame } from 'playwright-core';\ndeclare const frame: Frame;\nawait frame.waitForFunction(() => true);",
+        'test/browser/planted.test.ts',
+      ),
+    ).toEqual(['no-restricted-properties']);
+    expect(
+      await lint(
+        "import type { Page } from 'playwright-core';\nimport { pollPage } from '../../harness/poll.js';\n" +
+          'declare const page: Page;\n' +
+          "await pollPage(page, () => document.title, (t) => t === 'ready', { what: 'the title', timeout: 30_000 });",
+        'test/browser/planted.test.ts',
+      ),
     ).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { voiceAgents } from '../../plugin/vite/index.js';
 import { schemaToType, toolTypesCode } from '../../plugin/vite/tool-types.js';
 import { loadNpcDir } from '../../plugin/server/npc-files.js';
 import { repoRoot } from '../../harness/repo.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 
 // Typed onTool parameters (issue 14.1): the Vite plugin writes declarations from agent.tools.
 // test/types/tool-params.ts checks with tsc that such a file types the handler's parameters.

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { poll } from '../helpers/poll.js';
+import { poll, until } from '../../harness/poll.js';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,6 @@ import { createServer, type ViteDevServer } from 'vite';
 import WebSocket from 'ws';
 import { voiceAgents } from '../../plugin/vite/index.js';
 import { repoRoot } from '../../harness/repo.js';
-import { until } from '../helpers/events.js';
 
 // The dev server as `npm run dev` runs it: one process with the plugin, the local agent mounted on
 // Vite's own port. Saving an NPC file changes what the next conversation's NPC says.

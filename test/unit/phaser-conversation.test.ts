@@ -5,7 +5,7 @@ import type { EndReason } from '../../plugin/protocol/index.js';
 import { Conversation } from '../../plugin/phaser/conversation.js';
 import type { ConversationInputs } from '../../plugin/phaser/conversation-parts.js';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
-import { until } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { FakeSession } from './director-rig.js';
 import { SessionError } from '../../plugin/session/index.js';
 import { audio, conversationRig, RecBubble } from './conversation-rig.js';

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SpeechInput } from '../../plugin/phaser/speech-input.js';
-import { until } from '../helpers/poll.js';
+import { until } from '../../harness/poll.js';
 
 const asr = { started: [] as string[], stops: 0, live: null as StandIn | null };
 

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitForEvent, recordEvents, until } from '../helpers/events.js';
+import { waitForEvent, recordEvents } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { scriptedSessions, TrackedWebSocket } from './session-setup.js';
 import { publicAgentUrl, REGION_ORIGINS } from '../../plugin/session/index.js';
 import type {

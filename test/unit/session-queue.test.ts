@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordEvents, until } from '../helpers/events.js';
+import { recordEvents } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { scriptedSessions } from './session-setup.js';
 import { SessionError } from '../../plugin/session/index.js';
 

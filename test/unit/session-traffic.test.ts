@@ -4,7 +4,8 @@
  * server's messages).
  */
 import { describe, it, expect } from 'vitest';
-import { waitForEvent, recordEvents, until } from '../helpers/events.js';
+import { waitForEvent, recordEvents } from '../helpers/events.js';
+import { until } from '../../harness/poll.js';
 import { audio, scriptedSessions, sync, TrackedWebSocket } from './session-setup.js';
 import { ClientToolError, DEFAULT_TOOL_RESULT, SessionError } from '../../plugin/session/index.js';
 import {

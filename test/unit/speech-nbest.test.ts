@@ -21,7 +21,7 @@ import { createPocketsphinxRecognizer } from '../../plugin/server/speech/pockets
 import { isDeclined, transcriptOf } from '../../plugin/server/speech/recognizer.js';
 import { buildLanguageModel } from '../../plugin/server/speech/player-lm.js';
 import { espeakPcm16k } from '../../harness/speech.js';
-import { poll } from '../helpers/poll.js';
+import { poll } from '../../harness/poll.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 

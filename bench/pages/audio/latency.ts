@@ -1,17 +1,14 @@
 // Bench page: one client per page (?client=ours | official), instrumented identically by
 // instrument.ts (imported first, before any client code runs).
 import { beepOff, beepOn, marks } from './instrument.js';
+import { until as untilTrue } from '../../../harness/poll.js';
 
 const params = new URLSearchParams(location.search);
 const client = params.get('client') ?? 'ours';
 
-const until = async (cond: () => boolean, ms: number, what: string): Promise<void> => {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`${client}: timeout waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-};
+/** The page's waits, on the shared helper: a read every 1 ms, the timeout naming this client. */
+const until = (cond: () => boolean, ms: number, what: string): Promise<void> =>
+  untilTrue(cond, { what: `${what} (${client})`, timeout: ms, interval: 1 });
 
 let glue = '';
 /** Our mic, to report at the end of a run which path it ended on ('auto' may leave the track processor). */

@@ -12,6 +12,7 @@ import { packageAliases, repoRoot } from '../../../harness/repo.js';
 import type { AgentLimits } from '../../../plugin/server/index.js';
 import { voiceAgents } from '../../../plugin/vite/index.js';
 import { espeakFile } from '../../../harness/speech.js';
+import { pollPage } from '../../../harness/poll.js';
 import { watchPage } from '../../helpers/browser.js';
 
 export const ARTIFACTS = join(repoRoot, 'test/e2e/artifacts');
@@ -72,7 +73,15 @@ export async function openGame(
   if (opts.initScript) await page.addInitScript(opts.initScript);
   await page.goto(url + '/');
   try {
-    await page.waitForFunction(() => window.__game?.ready === true, null, { timeout: 30_000 });
+    await pollPage(
+      page,
+      () => window.__game?.ready,
+      (r) => r === true,
+      {
+        what: 'the game to start (window.__game.ready)',
+        timeout: 30_000,
+      },
+    );
   } catch (e) {
     await browser.close().catch(() => undefined);
     await server.close();

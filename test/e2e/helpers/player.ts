@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 // The game's own read-only debug handle type: one definition, so the test cannot drift from the game.
 export type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
 import type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
-import { poll } from '../../helpers/poll.js';
+import { poll } from '../../../harness/poll.js';
 
 /** The player's speed in the game (sample-game/game/actors.ts), world px per second. */
 const WALK_SPEED = 84;
@@ -47,16 +47,26 @@ export async function walkTo(
       if (Math.abs(d) > 40) {
         await page.keyboard.down(key);
         try {
-          await page.waitForFunction(
-            ([ax, t, dir]) => {
-              const p = window.__game!.player[ax as 'x' | 'y'];
-              const w = (window.__walk ??= { p: Number.NaN, at: performance.now() });
-              if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
-              if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return true;
-              return performance.now() - w.at > 6000; // blocked: let the outer loop notice
+          const stopAt = target - Math.sign(d) * 24;
+          // Read often (a held key walks on between reads): every 10 ms, about a frame's time.
+          await poll(
+            () =>
+              page.evaluate(
+                ([ax, t, dir]) => {
+                  const p = window.__game!.player[ax as 'x' | 'y'];
+                  const w = (window.__walk ??= { p: Number.NaN, at: performance.now() });
+                  if (Math.abs(p - w.p) >= 0.5) Object.assign(w, { p, at: performance.now() });
+                  if ((dir as number) < 0 ? p <= (t as number) : p >= (t as number)) return true;
+                  return performance.now() - w.at > 6000; // blocked: let the outer loop notice
+                },
+                [axis, stopAt, Math.sign(d)] as const,
+              ),
+            (passed) => passed,
+            {
+              what: `the player holding ${key} to reach ${axis} = ${stopAt} (or stop moving for 6 s)`,
+              timeout: Math.max(1000, deadline - Date.now()),
+              interval: 10,
             },
-            [axis, target - Math.sign(d) * 24, Math.sign(d)] as const,
-            { polling: 'raf', timeout: Math.max(1000, deadline - Date.now()) },
           );
         } finally {
           await page.keyboard.up(key);

@@ -2,7 +2,7 @@
 // on Howler.masterGain (i.e. just before the destination, after Howler's mute/volume).
 import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
-import { until as untilTrue } from '../../../helpers/poll.js';
+import { until as untilTrue } from '../../../../harness/poll.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -66,10 +66,12 @@ async function record(ctx: AudioContext, from: AudioNode) {
      * the worklet's messages trail the audio thread), and returns the recording.
      */
     async stop() {
-      const until = ctx.currentTime;
-      const t0 = performance.now();
-      while ((T.length === 0 || T[T.length - 1]! < until - 0.003) && performance.now() - t0 < 3000)
-        await new Promise((r) => setTimeout(r, 5));
+      const upTo = ctx.currentTime;
+      // At most 3 s: then it stops with what has come, and the waveform checks see what is missing.
+      await untilTrue(() => T.length > 0 && T[T.length - 1]! >= upTo - 0.003, {
+        what: 'the recorder to receive every quantum rendered before stop()',
+        timeout: 3000,
+      }).catch(() => undefined);
       node.port.postMessage('stop');
       from.disconnect(node);
       node.port.onmessage = null;

@@ -1,9 +1,13 @@
 /**
- * The one polling helper of the tests (issue 17.5), in Node and in test pages alike (no imports):
- * wait for a condition instead of sleeping, and on timeout say what was awaited and what was last
- * seen, so a failure reads as a sentence.
+ * The one polling helper of the tests and the benches (issue 17.5), in Node and in test and bench
+ * pages alike (no imports that run: the page type is erased): wait for a condition instead of
+ * sleeping, and on timeout say what was awaited and what was last seen, so a failure reads as a
+ * sentence. Lint refuses the other mechanisms (vitest's expect.poll and vi.waitFor, Playwright's
+ * page.waitForFunction) in test/, bench/ and harness/.
  */
-export interface PollOptions {
+import type { Page } from 'playwright-core';
+
+interface PollOptions {
   /** What is awaited, for the timeout message ("the greeting"). */
   what?: string;
   /** Give up after this long (ms). Default 5000. */
@@ -17,8 +21,19 @@ export interface PollOptions {
 /**
  * Reads `read()` until `ok(value)` holds and returns that value; throws on timeout with the last value.
  * A read that throws counts as not yet (a page reloading under a read throws until it is back, as
- * vitest's expect.poll also allows); on timeout the last error is what was last seen.
+ * vitest's expect.poll also allows); on timeout the last error is what was last seen. An `ok` that is
+ * a type guard (`(f) => f !== undefined`) narrows the value returned.
  */
+export async function poll<T, U extends T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => value is U,
+  options?: PollOptions,
+): Promise<U>;
+export async function poll<T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  options?: PollOptions,
+): Promise<T>;
 export async function poll<T>(
   read: () => T | Promise<T>,
   ok: (value: T) => boolean,
@@ -48,6 +63,20 @@ export async function until(
   options: PollOptions = {},
 ): Promise<void> {
   await poll(condition, (v) => v, { what: condition.toString(), ...options });
+}
+
+/**
+ * poll() for a value read inside a browser page: `read` runs in the page (page.evaluate, so it sees
+ * the page's `window`) every 25 ms by default, and a read that throws while the page (re)loads counts
+ * as not yet. Say `what` is awaited: the read's source is no sentence.
+ */
+export function pollPage<T>(
+  page: Page,
+  read: () => T,
+  ok: (value: Awaited<T>) => boolean,
+  options: PollOptions & { what: string },
+): Promise<Awaited<T>> {
+  return poll(() => page.evaluate(read) as Promise<Awaited<T>>, ok, { interval: 25, ...options });
 }
 
 function show(v: unknown): string {
