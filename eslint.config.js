@@ -55,8 +55,9 @@ const noPrivateKeyword = {
 
 /**
  * A no-restricted-imports group (gitignore-style globs, as that rule reads them) as a regular
- * expression over an import specifier. Only the forms this file uses; any other form throws, so a
- * new pattern cannot silently go unmirrored.
+ * expression over an import specifier. Only the glob forms this file uses; any other throws, so a
+ * new pattern cannot silently go unmirrored. (The rule's `paths` option is not used here and not
+ * mirrored; an import() of a computed specifier cannot be checked by any rule.)
  */
 function specifierRegex(glob) {
   const seg = (g) => g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');

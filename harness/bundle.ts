@@ -163,7 +163,7 @@ export async function gameGrowth(): Promise<GameGrowth> {
   }
   return {
     gzip: b.mainGzip - a.mainGzip,
-    raw: b.main.length - a.main.length,
+    raw: Buffer.byteLength(b.main) - Buffer.byteLength(a.main),
     lazy,
     lazyGzip: lazy.reduce((n, c) => n + c.gzip, 0),
     firstConversationGzip: lazy.reduce((n, c) => n + (c.firstConversation ? c.gzip : 0), 0),

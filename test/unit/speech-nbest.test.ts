@@ -71,18 +71,20 @@ const nbestFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.nbes
 
 /**
  * Plays pocketsphinx_batch: answers every control line with `hello there`, writes the n-best file
- * (`good`), a garbled one, or none, then logs the end of the utterance, unless `quiet`.
+ * (`good`, `slow` a second late, `quietfile`), a garbled one, or none, then logs the end of the
+ * utterance, unless `quiet` or `quietfile`.
  */
 const fakeBatch = (mode: string) => `#!/bin/sh
 mode=${mode}; dir=
 while [ $# -gt 0 ]; do [ "$1" = -nbestdir ] && dir=$2; shift; done
 while read file s e id; do
   echo "hello there ($id -100)"
+  [ "$mode" = slow ] && sleep 1
   case $mode in
     garbled) printf 'no score here\\n\\001\\002 hello' > "$dir/$id.nbest" ;;
-    good) printf 'hello there -100\\nhallo there -120\\n' > "$dir/$id.nbest" ;;
+    good|slow|quietfile) printf 'hello there -100\\nhallo there -120\\n' > "$dir/$id.nbest" ;;
   esac
-  [ "$mode" = quiet ] || echo "$id done --------------------------------------"
+  case $mode in quiet|quietfile) ;; *) echo "$id done --------------------------------------" ;; esac
 done
 `;
 
@@ -120,6 +122,40 @@ describe('a decoder whose n-best list is missing or garbled still answers', () =
     expect(await d.decode(Buffer.alloc(3200), 5000)).toEqual({ ok: true, text: 'hello there' });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(d.alive).toBe(true);
+  });
+
+  it('one that writes lists but never logs their end leaves none behind, answering or killed', async () => {
+    const { d, dir: own } = fakeDecoder('quietfile');
+    for (let i = 0; i < 2; i++)
+      expect(await d.decode(Buffer.alloc(3200), 5000)).toEqual({ ok: true, text: 'hello there' });
+    await poll(
+      () => nbestFiles(own),
+      (f) => f.length === 0,
+      { what: 'the unread lists removed' },
+    );
+    d.kill();
+    await d.exited;
+    expect(nbestFiles(own)).toEqual([]);
+  });
+
+  it('a list later than the decode timeout: the hypothesis is the answer, the decoder is not replaced', async () => {
+    const { d, dir: own } = fakeDecoder('slow');
+    const pid = d.pid;
+    expect(await d.decode(Buffer.alloc(3200), 300)).toEqual({ ok: true, text: 'hello there' });
+    expect(d.alive).toBe(true);
+    expect(d.pid).toBe(pid);
+    // Its list arrives after the answer and is removed when its end is logged, which comes before
+    // the next utterance's answer; that one, the end now known to be logged, waits for its list.
+    expect(await d.decode(Buffer.alloc(3200), 5000)).toEqual({
+      ok: true,
+      text: 'hello there',
+      alternatives: ['hello there', 'hallo there'],
+    });
+    await poll(
+      () => nbestFiles(own),
+      (f) => f.length === 0,
+      { what: 'both lists removed' },
+    );
   });
 });
 

@@ -6,5 +6,12 @@ export { ASR_UNAVAILABLE_NOTICE } from './conversation.js';
 export { DEFAULT_PERSONA } from './persona.js';
 export type { AgentLimits, AgentMetrics } from './runtime.js';
 export { llmConfigFromEnv, type LlmConfig } from './llm.js';
-export type { Recognizer, RecognizerHints, RecognizerStream } from '../speech/recognizer.js';
+export type {
+  Recognition,
+  RecognitionDeclined,
+  Recognizer,
+  RecognizerHints,
+  RecognizerStream,
+  Transcript,
+} from '../speech/recognizer.js';
 export { createPocketsphinxRecognizer } from '../speech/pocketsphinx.js';

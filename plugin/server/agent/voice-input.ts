@@ -158,6 +158,8 @@ export class VoiceInput {
     this.#rt.metrics.spokenTurns.decoded++;
     this.#rt.metrics.asrMs.push(performance.now() - endedAt);
     const { text, alternatives } = transcriptOf(result);
+    // An empty best reading is the decoder's word that it heard no speech: its runners-up are then
+    // readings of noise, and a vote among them could run a tool on a cough. No vote.
     if (!text) return this.#host.turn({ kind: 'not_understood' });
     return this.#host.turn({
       kind: 'heard',

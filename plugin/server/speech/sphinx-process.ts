@@ -70,8 +70,17 @@ const DONE = /^(\S+) done -+$/;
  * How long after the hypothesis the n-best list may take (ms). Writing 20 readings takes a few ms;
  * this bounds what a decoder that never logs the end of an utterance adds to every turn.
  */
-const NBEST_GRACE_MS = 250;
+const NBEST_GRACE_MS = 500;
 let counter = 0;
+
+/** Names in `dir`, or none when it cannot be read (it is removed with the recognizer). */
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 /** The utterance's readings ([] when the file is missing or unreadable); the file is removed. */
 async function takeNbest(file: string): Promise<string[]> {
@@ -118,6 +127,8 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
   /** The wanted utterance's hypothesis, held until its n-best file is complete. */
   let heard: string | null = null;
   let grace: ReturnType<typeof setTimeout> | null = null;
+  /** This decoder logs `<uttid> done`: seen once, it is waited for instead of a grace period. */
+  let logsDone = false;
   let seq = 0;
   let buffered = '';
   const exited = new Promise<void>((resolve) =>
@@ -125,6 +136,10 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
       alive = false;
       waiting?.({ ok: false, reason: 'died' });
       rmSync(file, { force: true });
+      // Lists of utterances answered without them, whose end was never logged (killed, or a build
+      // that does not log it): this decoder's files go with it.
+      for (const f of nbest ? safeList(opts.dir) : [])
+        if (f.startsWith(`${name}_`) && f.endsWith('.nbest')) rmSync(join(opts.dir, f), { force: true });
       // `sh` is gone, but `cat` and the decoder may still be dying: exited means all of them.
       if (child.pid === undefined) resolve();
       else void untilGroupGone(child.pid).then(resolve);
@@ -145,7 +160,9 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
       if (m && m[2] === wanted && heard === null) {
         heard = m[1]!.trim();
         if (!nbest) waiting?.({ ok: true, text: heard });
-        else
+        // Once this decoder has logged the end of an utterance, it always will: wait for it (the
+        // decode's own timeout still bounds the wait). A build that has not yet gets a short grace.
+        else if (!logsDone)
           grace ??= setTimeout(
             () => waiting?.({ ok: true, text: heard ?? '', listed: false }),
             NBEST_GRACE_MS,
@@ -153,6 +170,7 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
         continue;
       }
       const done = nbest ? DONE.exec(line) : null;
+      if (done) logsDone = true;
       if (done && done[1] === wanted && heard !== null) waiting?.({ ok: true, text: heard, listed: true });
       // An utterance answered without its list (timeout, grace): its file is written now.
       else if (done) void rm(nbestFile(done[1]!), { force: true }).catch(() => {});
@@ -191,7 +209,14 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
       const uttid = (wanted = `${name}_${++seq}`);
       heard = null;
       const outcome = new Promise<DecodeOutcome & { listed?: boolean }>((resolve) => (waiting = resolve));
-      const timer = setTimeout(() => waiting?.({ ok: false, reason: 'timeout' }), timeoutMs);
+      // Timed out after the hypothesis (only its list was late): answer with it; the decoder is fine.
+      const timer = setTimeout(
+        () =>
+          waiting?.(
+            heard !== null ? { ok: true, text: heard, listed: false } : { ok: false, reason: 'timeout' },
+          ),
+        timeoutMs,
+      );
       try {
         await writeFile(file, pcm);
         if (alive) child.stdin!.write(`${name} 0 -1 ${uttid}\n`);
@@ -200,7 +225,11 @@ export function startSphinxProcess(opts: SphinxProcessOptions): Decoder {
           kill(); // a decoder that timed out is in an unknown state: replace it
           return o;
         }
-        if (!o.listed) return { ok: true, text: o.text };
+        if (!o.listed) {
+          // Its list, if the decoder wrote it already, is not read: removed now, or when its end is logged.
+          void rm(nbestFile(uttid), { force: true }).catch(() => {});
+          return { ok: true, text: o.text };
+        }
         return { ok: true, text: o.text, alternatives: await takeNbest(nbestFile(uttid)) };
       } catch {
         kill();
