@@ -38,6 +38,13 @@ const pureBan = {
   ],
 };
 
+/** Browser code (session, audio, phaser): no Node built-ins and no Node-only code of ours. */
+const noNodeBuiltins = { group: nodeModules, message: 'Browser code must not import Node built-ins.' };
+const noNodeOnly = {
+  group: ['ws', 'vite', '**/server/**', '**/vite/**'],
+  message: 'Browser code must not import Node-only code.',
+};
+
 /** For Node code (server, vite): the browser layers are out of reach. */
 const browserLayers = {
   group: ['phaser', 'howler', '**/phaser/**', '**/audio/**', '**/session/**', '**/proximity/**'],
@@ -119,13 +126,7 @@ export default tseslint
         'no-restricted-imports': [
           'error',
           {
-            patterns: [
-              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-              {
-                group: ['ws', 'vite', '**/server/**', '**/vite/**'],
-                message: 'Browser code must not import Node-only code.',
-              },
-            ],
+            patterns: [noNodeBuiltins, noNodeOnly],
           },
         ],
       },
@@ -140,7 +141,7 @@ export default tseslint
           'error',
           {
             patterns: [
-              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
+              noNodeBuiltins,
               {
                 group: ['ws', 'vite', 'phaser', 'howler', '**/server/**', '**/vite/**'],
                 message: 'The session is browser and Node code without engines.',
@@ -161,11 +162,8 @@ export default tseslint
           'error',
           {
             patterns: [
-              { group: nodeModules, message: 'Browser code must not import Node built-ins.' },
-              {
-                group: ['ws', 'vite', '**/server/**', '**/vite/**'],
-                message: 'Browser code must not import Node-only code.',
-              },
+              noNodeBuiltins,
+              noNodeOnly,
               {
                 group: ['**/session/**', '**/npc/**', '**/phaser/**', '**/proximity/**'],
                 message: 'The audio layer imports the protocol (and plugin/common) only.',

@@ -34,11 +34,7 @@ export interface Bundle {
  * emitted here; a game's own build merges them into its main chunk instead (see {@link gameGrowth}).
  */
 export async function bundle(label: string, entrySource: string): Promise<Bundle> {
-  // Inside the repo so bare imports resolve from node_modules.
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
-  const entry = join(dir, 'entry.js');
-  writeFileSync(entry, entrySource);
+  const { dir, entry } = scratchEntry(label, 'entry.js', entrySource);
   await build({
     root,
     configFile: false,
@@ -172,10 +168,7 @@ export async function gameGrowth(): Promise<GameGrowth> {
 }
 
 async function appBuild(label: string, source: string) {
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
-  const entry = join(dir, 'main.js');
-  writeFileSync(entry, source);
+  const { dir, entry } = scratchEntry(label, 'main.js', source);
   try {
     const result = await build({
       root,
@@ -197,4 +190,13 @@ async function appBuild(label: string, source: string) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A fresh directory with the entry module in it, inside the repo so bare imports resolve from node_modules. */
+function scratchEntry(label: string, name: string, source: string): { dir: string; entry: string } {
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const dir = mkdtempSync(join(root, `node_modules/.cache/bundle-${label}-`));
+  const entry = join(dir, name);
+  writeFileSync(entry, source);
+  return { dir, entry };
 }

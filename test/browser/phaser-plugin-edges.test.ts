@@ -18,6 +18,7 @@ import {
   walkAway,
   audioErrors,
   textDespiteAudioError,
+  untilCreated,
 } from './phaser-rig.js';
 
 describe('VoiceAgentsPlugin installed at run time', () => {
@@ -234,13 +235,7 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
       speechRecognition: 'browser',
     });
     await page.goto(rig.base + PAGE);
-    await until(
-      page,
-      () => page.evaluate(() => window.__creates),
-      (n) => n === 1,
-      'the scene to create the plugin (window.__creates to be 1)',
-      30_000,
-    );
+    await untilCreated(page);
     await until(
       page,
       () => log(page),

@@ -13,6 +13,7 @@ import {
   snapshot,
   textDespiteAudioError,
   useRig,
+  untilCreated,
 } from './phaser-rig.js';
 import type { PhaserPageConfig } from './pages/phaser/main.js';
 
@@ -36,13 +37,7 @@ async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block
   if (block) await page.route(block, (route) => route.abort('connectionfailed'));
   await page.addInitScript((c: PhaserPageConfig) => (window.phaserConfig = c), cfg);
   await page.goto(base + PAGE);
-  await until(
-    page,
-    () => page.evaluate(() => window.__creates),
-    (n) => n === 1,
-    'the scene to create the plugin (window.__creates to be 1)',
-    30_000,
-  );
+  await untilCreated(page);
   return { page, chunk, voiceChunk, errors };
 }
 

@@ -104,14 +104,19 @@ export async function openPage(browser: Browser, base: string, cfg: PhaserPageCo
     window.phaserConfig = c;
   }, cfg);
   await page.goto(base + PAGE);
-  await until(
+  await untilCreated(page);
+  return { page, errors };
+}
+
+/** The test page's scene has created the plugin `times` times (window.__creates). */
+export function untilCreated(page: Page, times = 1): Promise<unknown> {
+  return until(
     page,
     () => page.evaluate(() => window.__creates),
-    (n) => n === 1,
-    'the scene to create the plugin (window.__creates to be 1)',
+    (n) => n === times,
+    `the scene to create the plugin (window.__creates to be ${times})`,
     30_000,
   );
-  return { page, errors };
 }
 
 export const log = (page: Page) => page.evaluate(() => [...window.phaserLab.log]);
