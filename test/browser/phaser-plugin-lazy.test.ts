@@ -13,6 +13,7 @@ import {
   snapshot,
   textDespiteAudioError,
   useRig,
+  untilActive,
   untilCreated,
 } from './phaser-rig.js';
 import type { PhaserPageConfig } from './pages/phaser/main.js';
@@ -43,14 +44,7 @@ async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block
 
 /** The typed question answered and spoken to its end. */
 async function askLanterns(page: Page) {
-  // Typing goes to the active NPC: her conversation can start (prewarm) before the player's dwell
-  // makes her active, and a question typed before then has nobody to go to.
-  await until(
-    page,
-    () => snapshot(page),
-    (s) => s.active === 'mira',
-    'Mira to be the active NPC',
-  );
+  await untilActive(page);
   const from = (await log(page)).length;
   expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
   const answered = (l: string[]) =>

@@ -108,6 +108,20 @@ export async function openPage(browser: Browser, base: string, cfg: PhaserPageCo
   return { page, errors };
 }
 
+/**
+ * `id` is the active NPC. Typing goes to the active NPC, and a prewarmed conversation starts (and
+ * its greeting arrives as text) before the player's dwell makes her active: a question typed then
+ * has nobody to go to, so a test that types waits for this first.
+ */
+export function untilActive(page: Page, id = 'mira'): Promise<unknown> {
+  return until(
+    page,
+    () => snapshot(page),
+    (s) => s.active === id,
+    `${id} to be the active NPC`,
+  );
+}
+
 /** The test page's scene has created the plugin `times` times (window.__creates). */
 export function untilCreated(page: Page, times = 1): Promise<unknown> {
   return until(
@@ -153,6 +167,7 @@ export async function textDespiteAudioError(page: Page) {
     (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
     'the greeting as text and the audio error',
   );
+  await untilActive(page);
   const from = (await log(page)).length;
   expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
   await until(
