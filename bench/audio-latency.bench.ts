@@ -37,7 +37,7 @@ import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser.js';
-import { pollPage } from '../harness/poll.js';
+import { pageReady } from '../harness/poll.js';
 import { packageAliases } from '../harness/repo.js';
 import { median, round, writeResult } from './lib/report.js';
 import { sendTurn, startScriptedConvai } from './lib/audio-latency-server.js';
@@ -117,15 +117,7 @@ async function open(browser: Browser, client: Client): Promise<Side> {
   if (CHUNK_MS !== undefined) q.set('chunkMs', String(CHUNK_MS));
   if (CAPTURE !== 'auto') q.set('capture', CAPTURE);
   await page.goto(`${base}/bench/pages/audio/latency.html?${q}`);
-  await pollPage(
-    page,
-    () => window.__ready,
-    (r) => r === true,
-    {
-      what: 'the latency page to set window.__ready',
-      timeout: 30_000,
-    },
-  );
+  await pageReady(page, 'latency', 30_000);
   const { value: glue, sock } = await convai.accept(() =>
     page.evaluate((u) => window.latencyBench.start(u), convai.url),
   );

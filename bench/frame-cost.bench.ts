@@ -29,7 +29,7 @@ import { layoutBubbles, type BubbleBox } from '../plugin/phaser/bubble/layout.js
 import { createLocalAgent } from '../plugin/server/index.js';
 import { benchNpc, crossOriginIsolate } from './lib/frame-cost-setup.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
-import { pollPage } from '../harness/poll.js';
+import { pageReady } from '../harness/poll.js';
 import { round, writeResult } from './lib/report.js';
 import { mid, pct, spread, type Spread } from './lib/spread.js';
 import { grid, npcAt, serpentine, SPEED_PX_PER_FRAME } from './lib/walk.js';
@@ -142,15 +142,7 @@ async function browserFrameCost() {
       agentUrl: agent.url,
     });
     await page.goto(`${url}/bench/pages/frame-cost/index.html`);
-    await pollPage(
-      page,
-      () => window.__ready,
-      (r) => r === true,
-      {
-        what: 'the frame-cost page to set window.__ready',
-        timeout: 60_000,
-      },
-    );
+    await pageReady(page, 'frame-cost', 60_000);
     info = await page.evaluate(() => {
       const b = window.frameCostBench;
       return { version: b.version, isolated: b.isolated, resolutionUs: b.timerResolutionUs() };

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
 import { oursCodec } from './lib/ours-codec.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
-import { pollPage } from '../harness/poll.js';
+import { pageReady } from '../harness/poll.js';
 import { writeResult } from './lib/report.js';
 import { spread, type Spread } from './lib/spread.js';
 import {
@@ -87,15 +87,7 @@ try {
   chromeVersion = browser.version();
   const page = await browser.newPage();
   await page.goto(`${url}/bench/pages/codec/index.html`);
-  await pollPage(
-    page,
-    () => window.__ready,
-    (r) => r === true,
-    {
-      what: 'the codec page to set window.__ready',
-      timeout: 60_000,
-    },
-  );
+  await pageReady(page, 'codec', 60_000);
   chromeRounds = await page.evaluate((o) => window.codecBench.run(o), opts);
 } finally {
   await browser.close();

@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { createLocalAgent } from '../plugin/server/agent/index.js';
 import { AgentSession, type WebSocketConstructor } from '../plugin/session/index.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
-import { pollPage, until } from '../harness/poll.js';
+import { pageReady, until } from '../harness/poll.js';
 import { FAULT_NPC, GREETING } from '../harness/npcs.js';
 import { round, writeResult } from './lib/report.js';
 
@@ -223,15 +223,7 @@ async function browserSoak() {
       playerAt: { x: 50, y: 50 },
     });
     await page.goto(`${base}/test/browser/pages/fault/index.html`);
-    await pollPage(
-      page,
-      () => window.__ready,
-      (r) => r === true,
-      {
-        what: 'the fault page to set window.__ready',
-        timeout: 60_000,
-      },
-    );
+    await pageReady(page, 'fault', 60_000);
     await page.evaluate(() => window.fault.ready());
     const cdp = await page.context().newCDPSession(page);
     const heap = async () => {

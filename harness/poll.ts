@@ -79,6 +79,16 @@ export function pollPage<T>(
   return poll(() => page.evaluate(read) as Promise<Awaited<T>>, ok, { interval: 25, ...options });
 }
 
+/** A bench or test page has set `window.__ready` (its setup is done); `page` names it in a timeout. */
+export function pageReady(page: Page, name: string, timeout: number): Promise<unknown> {
+  return pollPage(
+    page,
+    () => (window as { __ready?: boolean }).__ready,
+    (r) => r === true,
+    { what: `the ${name} page to set window.__ready`, timeout },
+  );
+}
+
 function show(v: unknown): string {
   try {
     const s = JSON.stringify(v);

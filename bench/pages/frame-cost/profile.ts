@@ -8,7 +8,7 @@ import { benchNpc, crossOriginIsolate } from '../../lib/frame-cost-setup.js';
 import type { FrameCostConfig, RunOptions } from './frame-cost.js';
 import { createLocalAgent } from '../../../plugin/server/index.js';
 import { launchBrowser, startPageServer } from '../../../harness/browser.js';
-import { pollPage } from '../../../harness/poll.js';
+import { pageReady } from '../../../harness/poll.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = Number(process.env.N ?? 200);
@@ -24,15 +24,7 @@ try {
     agentUrl: agent.url,
   });
   await page.goto(`${url}/bench/pages/frame-cost/index.html`);
-  await pollPage(
-    page,
-    () => window.__ready,
-    (r) => r === true,
-    {
-      what: 'the frame-cost page to set window.__ready',
-      timeout: 60_000,
-    },
-  );
+  await pageReady(page, 'frame-cost', 60_000);
   const run = (o: RunOptions) => page.evaluate((o) => window.frameCostBench.run(o), o);
   await run({ n: 50, runs: 1, frames: 300 });
   const cdp = await page.context().newCDPSession(page);
