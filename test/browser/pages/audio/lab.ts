@@ -137,6 +137,23 @@ function span(a: Float32Array, threshold: number): { first: number; last: number
   return { first, last };
 }
 
+/** Silences of at least `minMs` between the first and last sample louder than `threshold`. */
+function gaps(a: Float32Array, threshold: number, rate: number, minMs: number): { at: number; ms: number }[] {
+  const { first, last } = span(a, threshold);
+  const out: { at: number; ms: number }[] = [];
+  let quietFrom = -1;
+  for (let i = first; i <= last; i++) {
+    if (Math.abs(a[i]!) <= threshold) {
+      if (quietFrom < 0) quietFrom = i;
+    } else if (quietFrom >= 0) {
+      const ms = ((i - quietFrom) / rate) * 1000;
+      if (ms >= minMs) out.push({ at: (quietFrom / rate) * 1000, ms });
+      quietFrom = -1;
+    }
+  }
+  return out;
+}
+
 function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0): Int16Array {
   const n = Math.round(rate * seconds);
   const out = new Int16Array(n);
@@ -211,6 +228,7 @@ const lab = {
   record,
   rms,
   span,
+  gaps,
   tone,
   until,
   events,
