@@ -43,7 +43,7 @@ export async function poll<T>(
   for (;;) {
     let seen: string;
     try {
-      const value = await read();
+      const value = await byDeadline(read(), end, timeout);
       if (ok(value)) return value;
       seen = show(value);
     } catch (err) {
@@ -87,6 +87,23 @@ export function pageReady(page: Page, name: string, timeout: number): Promise<un
     (r) => r === true,
     { what: `the ${name} page to set window.__ready`, timeout },
   );
+}
+
+/**
+ * A read that never answers (a page whose main thread is stuck, an evaluate lost in a navigation)
+ * must not hold the poll past its timeout: it then counts as a read that failed, and is left to
+ * settle on its own.
+ */
+function byDeadline<T>(value: T | Promise<T>, end: number, timeout: number): Promise<T> {
+  if (!(value instanceof Promise)) return Promise.resolve(value);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`a read had not answered when the ${timeout} ms ran out`)),
+      Math.max(0, end - Date.now()) + 1,
+    );
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(timer));
 }
 
 function show(v: unknown): string {

@@ -1,0 +1,56 @@
+// The polling helper every test and bench waits with: on timeout it says what was awaited and
+// what was last seen, and a read that never answers cannot hold a test past its timeout.
+import { describe, expect, it } from 'vitest';
+import { poll, until } from '../../harness/poll.js';
+
+describe('poll', () => {
+  it('returns the first value that passes, read again until then', async () => {
+    let n = 0;
+    const v = await poll(
+      () => ++n,
+      (x) => x >= 3,
+      { interval: 1 },
+    );
+    expect(v).toBe(3);
+    expect(n).toBe(3);
+  });
+
+  it('times out with what was awaited and the last value seen', async () => {
+    await expect(until(() => false, { what: 'the greeting', timeout: 50 })).rejects.toThrow(
+      /timed out after 50 ms waiting for the greeting; last seen: false/,
+    );
+  });
+
+  it('a read that throws counts as not yet, and its error is what was last seen', async () => {
+    let n = 0;
+    const v = await poll(
+      () => {
+        if (++n < 3) throw new Error('page reloading');
+        return 'back';
+      },
+      (x) => x === 'back',
+      { interval: 1 },
+    );
+    expect(v).toBe('back');
+    await expect(
+      poll(
+        () => {
+          throw new Error('page reloading');
+        },
+        () => true,
+        { what: 'the page', timeout: 30 },
+      ),
+    ).rejects.toThrow(/last seen: an error: page reloading/);
+  });
+
+  it('a read that never answers fails at the timeout instead of hanging', async () => {
+    const started = Date.now();
+    const never = new Promise<boolean>(() => {});
+    await expect(poll(() => never, Boolean, { what: 'a stuck page', timeout: 80 })).rejects.toThrow(
+      /timed out after 80 ms waiting for a stuck page; last seen: an error: a read had not answered/,
+    );
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(80);
+    expect(took).toBeLessThan(2000);
+  });
+});
