@@ -289,7 +289,11 @@ export class AgentSession {
     // Subscribed in the task that opened the socket, so before anything can arrive on it.
     const router = this.#router;
     let info: ConversationInfo | undefined;
-    attempt.on('opened', (message) => (info = this.#opened(message, reconnectAttempt)));
+    attempt.on('opened', (message) => {
+      // Taken before anything else runs, so nothing #opened does can leave `info` unset.
+      info = conversationInfo(message, reconnectAttempt);
+      this.#opened(message, info);
+    });
     attempt.on('message', (message) => router.route(message, attempt));
     attempt.on('unreadable', (error) => router.unreadable(error));
     attempt.on('serverError', (message) => router.serverError(message));
@@ -300,15 +304,7 @@ export class AgentSession {
     return info!;
   }
 
-  #opened(message: ConversationInitiationMetadataMessage, reconnectAttempt: number): ConversationInfo {
-    const ev = message.conversation_initiation_metadata_event;
-    const info: ConversationInfo = {
-      conversationId: ev.conversation_id,
-      // The decoder has already rejected formats outside the published set.
-      outputFormat: parseAudioFormat(ev.agent_output_audio_format)!,
-      inputFormat: parseAudioFormat(ev.user_input_audio_format ?? DEFAULT_AUDIO_FORMAT)!,
-      reconnectAttempt,
-    };
+  #opened(message: ConversationInitiationMetadataMessage, info: ConversationInfo): void {
     this.#info = info;
     this.#turns.reset();
     this.#line.reset();
@@ -316,7 +312,6 @@ export class AgentSession {
     if (this.#state === 'connecting') this.#setState('open');
     this.#events.fire('conversation:start', info);
     this.#events.fire('message', message);
-    return info;
   }
 
   #closedAfterOpen(code: number, reason: string, lastError: ServerErrorInfo | undefined): void {
@@ -381,4 +376,18 @@ export class AgentSession {
     this.#state = next;
     this.#events.fire('state', next, previous);
   }
+}
+
+function conversationInfo(
+  message: ConversationInitiationMetadataMessage,
+  reconnectAttempt: number,
+): ConversationInfo {
+  const ev = message.conversation_initiation_metadata_event;
+  return {
+    conversationId: ev.conversation_id,
+    // The decoder has already rejected formats outside the published set.
+    outputFormat: parseAudioFormat(ev.agent_output_audio_format)!,
+    inputFormat: parseAudioFormat(ev.user_input_audio_format ?? DEFAULT_AUDIO_FORMAT)!,
+    reconnectAttempt,
+  };
 }
