@@ -44,6 +44,8 @@ export interface GameSnapshot {
     ending: string;
     /** Every text shown over the map (bubbles, labels, the debug overlay's panel). */
     texts: string[];
+    /** The key hints along the bottom, as "keys: what" ("L: Log", "-+: Volume"). */
+    hints: string[];
   };
   talk: {
     target: string | null;
@@ -93,6 +95,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
         hud: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).panelRects() : [],
         bubbles: worldTexts(v).filter((t) => v.npcs.some((n) => n.bubble && n.bubble === t.text)),
         texts: worldTexts(v).map((t) => t.text),
+        hints: v.scene.isActive('hud') ? [...(v.scene.get('hud') as HudScene).hintTexts] : [],
         banner: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).bannerShown : '',
         ending: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).endingShown : '',
       },

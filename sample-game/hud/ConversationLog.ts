@@ -22,9 +22,12 @@ export class ConversationLog {
   };
 
   readonly #talk: Talk;
+  readonly #placeCaptions: (el: HTMLElement) => void;
 
-  constructor(talk: Talk) {
+  /** `placeCaptions` moves the caption line where it covers nothing (the HUD knows where that is). */
+  constructor(talk: Talk, placeCaptions: (el: HTMLElement) => void = () => {}) {
     this.#talk = talk;
+    this.#placeCaptions = placeCaptions;
     talk.onLog = () => this.render();
     this.#panel?.addEventListener('keydown', this.#onKey);
   }
@@ -101,6 +104,8 @@ export class ConversationLog {
     if (text === this.#captionText) return;
     this.#captionText = text;
     c.textContent = text;
+    // With each new text: the hints below may have changed, or the window been resized.
+    if (text) this.#placeCaptions(c);
   }
 
   destroy(): void {

@@ -27,6 +27,7 @@ export class HudScene extends Phaser.Scene {
   #npcDot!: Phaser.GameObjects.Arc;
   #hints?: Phaser.GameObjects.Container;
   #hintKey = '';
+  #hintTexts: string[] = [];
   #problems?: Phaser.GameObjects.Container;
   #problemKey = '';
   #inventory!: Phaser.GameObjects.Container;
@@ -55,6 +56,7 @@ export class HudScene extends Phaser.Scene {
     this.#micBars = [];
     this.#volBars = [];
     this.#hintKey = '';
+    this.#hintTexts = [];
     this.#problemKey = '';
     const { width } = this.scale;
 
@@ -96,7 +98,7 @@ export class HudScene extends Phaser.Scene {
     this.#startedAt = this.time.now;
     this.#announce = new Announcements(this);
     this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t) ?? false);
-    this.#log = new ConversationLog(this.#talk);
+    this.#log = new ConversationLog(this.#talk, (el) => this.#placeCaptions(el));
     this.#bindKeys();
     this.#state.on('toast', this.#toast, this);
     this.#state.on('quest', this.#onQuest, this);
@@ -264,15 +266,35 @@ export class HudScene extends Phaser.Scene {
       hints = [
         { keys: ['W', 'A', 'S', 'D'], text: 'or arrows: walk' },
         { keys: [], text: 'Walk up to a villager to talk' },
+        { keys: ['L'], text: 'Log' },
+        { keys: ['C'], text: 'Captions' },
+        { keys: ['-', '+'], text: 'Volume' },
         { keys: ['`'], text: 'Debug' },
       ];
     const key = JSON.stringify(hints);
     if (key === this.#hintKey) return;
     this.#hintKey = key;
+    this.#hintTexts = hints.map((h) => `${h.keys.join('')}: ${h.text}`);
     this.#hints?.destroy();
     this.#hints = hints.length
       ? hintRow(this, this.scale.width / 2, this.scale.height - 40, hints)
       : undefined;
+  }
+
+  /**
+   * Captions sit just above the key hints (page pixels, from where the canvas is and how it is
+   * scaled), so a player reading them still sees what the keys do.
+   */
+  #placeCaptions(el: HTMLElement): void {
+    const r = this.game.canvas.getBoundingClientRect();
+    const k = r.height / this.scale.height;
+    const above = this.#hints ? this.#hints.y - 14 : this.scale.height - 8;
+    el.style.bottom = `${Math.max(0, Math.round(window.innerHeight - (r.top + above * k)))}px`;
+  }
+
+  /** The key hints shown now, as "keys: what". */
+  get hintTexts(): readonly string[] {
+    return this.#hintTexts;
   }
 
   /** The ending card's text while it is up, or ''. */

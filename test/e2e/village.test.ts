@@ -85,6 +85,15 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     expect(s.npcs.find((n) => n.id === 'mira')!.name).toBe('Mira');
     expect(s.talk.target).toBeNull();
     expect(s.talk.micOpen).toBe(false);
+    // Every key the game answers to while walking is named at the bottom.
+    expect(s.screen.hints).toEqual([
+      'WASD: or arrows: walk',
+      ': Walk up to a villager to talk',
+      'L: Log',
+      'C: Captions',
+      '-+: Volume',
+      '`: Debug',
+    ]);
     // Enter with nobody near opens no text box whose words would go nowhere.
     await g.page.keyboard.press('Enter');
     await waitForGame(g.page, (x) => x.frame > s.frame + 10, 'a few frames');
@@ -272,6 +281,31 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     const whole = npc(await snapshot(g.page), 'mira').said;
     const words = partial.slice(partial.indexOf(': ') + 2).replace(/[.…\s]+$/, '');
     expect(whole.startsWith(words)).toBe(true);
+    // It covers none of the HUD: the key hints along the bottom stay readable under it.
+    const hud = (await snapshot(g.page)).screen.hud;
+    const { box, canvas, k } = await g.page.evaluate(() => {
+      const rect = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      };
+      const c = document.querySelector<HTMLCanvasElement>('#game canvas')!;
+      const canvas = rect(c);
+      return { box: rect(document.querySelector('#captions')!), canvas, k: canvas.height / c.height };
+    });
+    const onPage = hud.map((h) => ({
+      x: canvas.x + h.x * k,
+      y: canvas.y + h.y * k,
+      w: h.width * k,
+      h: h.height * k,
+    }));
+    const hints = onPage.filter((h) => h.y > canvas.y + canvas.height * 0.8);
+    expect(hints.length, JSON.stringify(hud)).toBeGreaterThan(0);
+    for (const h of onPage) {
+      const overlaps =
+        box.x < h.x + h.w && h.x < box.x + box.width && box.y < h.y + h.h && h.y < box.y + box.height;
+      expect(overlaps, `captions ${JSON.stringify(box)} over a HUD panel ${JSON.stringify(h)}`).toBe(false);
+    }
+    expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
     await untilSpoken(g, 'mira', 'her answer');
     await g.page.keyboard.press('c');
     await poll(
