@@ -40,17 +40,20 @@ export async function poll<T>(
   { what = 'a condition', timeout = 5000, interval = 5, context }: PollOptions = {},
 ): Promise<T> {
   const end = Date.now() + timeout;
+  let seen = 'nothing yet';
   for (;;) {
-    let seen: string;
     try {
-      const value = await byDeadline(read(), end, timeout);
+      // A read started before the deadline may finish a little after it (a page busy for a moment).
+      const value = await byDeadline(read(), end + READ_GRACE_MS);
       if (ok(value)) return value;
       seen = show(value);
     } catch (err) {
-      seen = `an error: ${(err as Error)?.message ?? String(err)}`;
+      const message = (err as Error)?.message ?? String(err);
+      // A stuck read says so, after the last value that was read: that is what was last seen.
+      seen = err instanceof StuckRead ? `${seen}, then ${message}` : `an error: ${message}`;
     }
     if (Date.now() > end) {
-      const more = context ? `; ${show(await Promise.resolve(context()).catch(() => null))}` : '';
+      const more = context ? `; ${show(await settled(context))}` : '';
       throw new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${seen}${more}`);
     }
     await new Promise((r) => setTimeout(r, interval));
@@ -89,21 +92,28 @@ export function pageReady(page: Page, name: string, timeout: number): Promise<un
   );
 }
 
+/** How long past the poll's deadline a read already started may take. */
+const READ_GRACE_MS = 1000;
+
+class StuckRead extends Error {}
+
 /**
  * A read that never answers (a page whose main thread is stuck, an evaluate lost in a navigation)
- * must not hold the poll past its timeout: it then counts as a read that failed, and is left to
- * settle on its own.
+ * must not hold the poll much past its timeout: it then counts as not yet, and is left to settle.
  */
-function byDeadline<T>(value: T | Promise<T>, end: number, timeout: number): Promise<T> {
+function byDeadline<T>(value: T | Promise<T>, deadline: number): Promise<T> {
   if (!(value instanceof Promise)) return Promise.resolve(value);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`a read had not answered when the ${timeout} ms ran out`)),
-      Math.max(0, end - Date.now()) + 1,
-    );
+    const ms = Math.max(0, deadline - Date.now());
+    timer = setTimeout(() => reject(new StuckRead(`a read had not answered after the deadline`)), ms);
   });
   return Promise.race([value, late]).finally(() => clearTimeout(timer));
+}
+
+/** The timeout message's context: what it returns, or null if it throws or does not answer (the same stuck page). */
+function settled(context: () => unknown): Promise<unknown> {
+  return byDeadline(Promise.resolve().then(context), Date.now() + READ_GRACE_MS).catch(() => null);
 }
 
 function show(v: unknown): string {
