@@ -103,14 +103,26 @@ describe('NpcVoice playback', () => {
       // everything it got and then 100 ms more, so the gap does not depend on how far the context
       // was behind when pacing began; then the late chunks arrive in a burst and pacing resumes.
       const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-      let stallMs = 0;
+      // From when the voice ran dry (it had been still for 30 ms when noticed) to the late push.
+      let heldMs = 0;
       for (let k = 0; k < 50; k++) {
         if (k === 20) {
-          // The resampler's filter holds back under 1 ms of what it was given, so 399 is 'all played'.
-          await lab.until(() => voice.playbackPositionMs >= 399, 4000, 'the first 400 ms played');
-          const dry = performance.now();
+          // Dry: near all 400 ms played, and its position (which runs with the context clock while it
+          // plays) stopped moving.
+          let last = -1;
+          let still = 0;
+          await lab.until(
+            () => {
+              const p = voice.playbackPositionMs;
+              if (p !== last) [last, still] = [p, performance.now()];
+              return p >= 390 && performance.now() - still >= 30;
+            },
+            4000,
+            'the voice to run dry',
+          );
+          const noticed = performance.now();
           await sleep(100);
-          stallMs = performance.now() - dry;
+          heldMs = performance.now() - noticed + 30;
         }
         voice.push(all.subarray(k * 320, (k + 1) * 320), 16000, 7);
         if (k < 19 || k >= 28) await sleep(20);
@@ -133,7 +145,7 @@ describe('NpcVoice playback', () => {
       for (let i = 1; i < 2000; i++) naive = Math.max(naive, Math.abs(Math.sin(w * i) * 0.3535));
       const underruns = voice.underruns;
       voice.dispose();
-      return { maxRes, naive, underruns, positionMs, stallMs, gaps, spanMs: ((last - first) / rate) * 1000 };
+      return { maxRes, naive, underruns, positionMs, heldMs, gaps, spanMs: ((last - first) / rate) * 1000 };
     });
     const msg = JSON.stringify(r);
     expect(r.underruns, msg).toBeGreaterThanOrEqual(1);
@@ -144,10 +156,12 @@ describe('NpcVoice playback', () => {
     expect(Math.abs(r.positionMs - 1000), msg).toBeLessThan(15);
     const silentMs = r.gaps.reduce((a, b) => a + b, 0);
     expect(Math.abs(r.spanMs - silentMs - 1000), msg).toBeLessThan(15);
-    // The player hears the stall and no more: the voice resumes as soon as the late chunk is there.
+    // The player hears the stall (at least the 100 ms held after the voice ran dry) and not much more:
+    // the voice resumes once the late chunk is there. The margin is for the pushed chunk's trip to
+    // the audio thread on a loaded machine; a voice that waited for more lead would exceed it.
     const longest = Math.max(0, ...r.gaps);
     expect(longest, msg).toBeGreaterThan(90);
-    expect(longest, msg).toBeLessThan(r.stallMs + 60);
+    expect(longest, msg).toBeLessThan(r.heldMs + 150);
     expect(errors).toEqual([]);
   });
 
