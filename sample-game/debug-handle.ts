@@ -46,6 +46,8 @@ export interface GameSnapshot {
     texts: string[];
     /** The key hints along the bottom, as "keys: what" ("L: Log", "-+: Volume"). */
     hints: string[];
+    /** The game's size in its own pixels (what the rectangles here are in). */
+    size: { width: number; height: number };
   };
   talk: {
     target: string | null;
@@ -96,6 +98,7 @@ export function exposeDebugHandle(game: Phaser.Game): void {
         bubbles: worldTexts(v).filter((t) => v.npcs.some((n) => n.bubble && n.bubble === t.text)),
         texts: worldTexts(v).map((t) => t.text),
         hints: v.scene.isActive('hud') ? [...(v.scene.get('hud') as HudScene).hintTexts] : [],
+        size: { width: v.scale.width, height: v.scale.height },
         banner: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).bannerShown : '',
         ending: v.scene.isActive('hud') ? (v.scene.get('hud') as HudScene).endingShown : '',
       },

@@ -93,6 +93,7 @@ export class ConversationLog {
   toggleCaptions(): boolean {
     if (!this.#captions) return false;
     this.#captions.hidden = !this.#captions.hidden;
+    this.replaceCaptions();
     return !this.#captions.hidden;
   }
 
@@ -104,8 +105,13 @@ export class ConversationLog {
     if (text === this.#captionText) return;
     this.#captionText = text;
     c.textContent = text;
-    // With each new text: the hints below may have changed, or the window been resized.
     if (text) this.#placeCaptions(c);
+  }
+
+  /** Place the caption line again (the HUD calls it when the hints under it change, or the window's size). */
+  replaceCaptions(): void {
+    const c = this.#captions;
+    if (c && !c.hidden && this.#captionText) this.#placeCaptions(c);
   }
 
   destroy(): void {

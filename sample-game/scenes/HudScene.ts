@@ -99,6 +99,11 @@ export class HudScene extends Phaser.Scene {
     this.#announce = new Announcements(this);
     this.#textBox = new TextBox(this.#talk, (t) => this.#talk.controls?.sendText(t) ?? false);
     this.#log = new ConversationLog(this.#talk, (el) => this.#placeCaptions(el));
+    const onResize = () => this.#log.replaceCaptions();
+    this.scale.on(Phaser.Scale.Events.RESIZE, onResize);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () =>
+      this.scale.off(Phaser.Scale.Events.RESIZE, onResize),
+    );
     this.#bindKeys();
     this.#state.on('toast', this.#toast, this);
     this.#state.on('quest', this.#onQuest, this);
@@ -279,6 +284,7 @@ export class HudScene extends Phaser.Scene {
     this.#hints = hints.length
       ? hintRow(this, this.scale.width / 2, this.scale.height - 40, hints)
       : undefined;
+    this.#log.replaceCaptions();
   }
 
   /**
@@ -288,7 +294,7 @@ export class HudScene extends Phaser.Scene {
   #placeCaptions(el: HTMLElement): void {
     const r = this.game.canvas.getBoundingClientRect();
     const k = r.height / this.scale.height;
-    const above = this.#hints ? this.#hints.y - 14 : this.scale.height - 8;
+    const above = (this.#hints ? this.#hints.getBounds().y : this.scale.height) - 6;
     el.style.bottom = `${Math.max(0, Math.round(window.innerHeight - (r.top + above * k)))}px`;
   }
 

@@ -94,6 +94,11 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
       '-+: Volume',
       '`: Debug',
     ]);
+    // And they fit on the screen: the hint row (the one panel along the bottom) is inside it.
+    const row = s.screen.hud.filter((r) => r.y > s.screen.size.height * 0.8);
+    expect(row.length).toBe(1);
+    expect(row[0]!.x).toBeGreaterThanOrEqual(0);
+    expect(row[0]!.x + row[0]!.width).toBeLessThanOrEqual(s.screen.size.width);
     // Enter with nobody near opens no text box whose words would go nowhere.
     await g.page.keyboard.press('Enter');
     await waitForGame(g.page, (x) => x.frame > s.frame + 10, 'a few frames');
@@ -281,25 +286,42 @@ describe('Thornbury, played with the keyboard (local agent)', () => {
     const whole = npc(await snapshot(g.page), 'mira').said;
     const words = partial.slice(partial.indexOf(': ') + 2).replace(/[.…\s]+$/, '');
     expect(whole.startsWith(words)).toBe(true);
-    // It covers none of the HUD: the key hints along the bottom stay readable under it.
-    const hud = (await snapshot(g.page)).screen.hud;
-    const { box, canvas, k } = await g.page.evaluate(() => {
-      const rect = (el: Element) => {
-        const r = el.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      };
-      const c = document.querySelector<HTMLCanvasElement>('#game canvas')!;
-      const canvas = rect(c);
-      return { box: rect(document.querySelector('#captions')!), canvas, k: canvas.height / c.height };
-    });
-    const onPage = hud.map((h) => ({
+    // It covers none of the HUD: the key hints along the bottom stay readable under it. The caption,
+    // where it is and the HUD panels are read at the same moment, while it shows her words.
+    const seen = await poll(
+      () =>
+        g.page.evaluate(() => {
+          const rect = (el: Element) => {
+            const r = el.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          };
+          const c = document.querySelector<HTMLCanvasElement>('#game canvas')!;
+          const captions = document.querySelector<HTMLElement>('#captions')!;
+          const canvas = rect(c);
+          const game = window.__game!;
+          return {
+            text: captions.innerText,
+            box: rect(captions),
+            canvas,
+            // Canvas pixels to page pixels: the HUD's rectangles are in the game's own pixels.
+            k: canvas.width / game.screen.size.width,
+            hud: game.screen.hud,
+            hints: game.screen.hints,
+          };
+        }),
+      (v) => v.text.startsWith('Mira the Merchant: ') && v.box.height > 0,
+      { what: 'the captions showing her words', timeout: 10_000, interval: 50 },
+    );
+    const { box, canvas, k } = seen;
+    const onPage = seen.hud.map((h) => ({
       x: canvas.x + h.x * k,
       y: canvas.y + h.y * k,
       w: h.width * k,
       h: h.height * k,
     }));
-    const hints = onPage.filter((h) => h.y > canvas.y + canvas.height * 0.8);
-    expect(hints.length, JSON.stringify(hud)).toBeGreaterThan(0);
+    const hintRow = onPage.filter((h) => h.y > canvas.y + canvas.height * 0.8);
+    expect(hintRow.length, JSON.stringify(seen)).toBe(1);
+    expect(seen.hints.length).toBeGreaterThan(0);
     for (const h of onPage) {
       const overlaps =
         box.x < h.x + h.w && h.x < box.x + box.width && box.y < h.y + h.h && h.y < box.y + box.height;
