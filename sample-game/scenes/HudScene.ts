@@ -6,7 +6,8 @@ import { QUEST_STEPS, type GameState } from '../game/state.js';
 import type { MicMode, Talk } from '../game/talk.js';
 import type { VillageScene } from './VillageScene.js';
 import { ShopPanel } from '../hud/ShopPanel.js';
-import { hintRow, text, type Hint } from '../hud/widgets.js';
+import { hintRow, text } from '../hud/widgets.js';
+import { keyHints } from '../hud/key-hints.js';
 import { TextBox } from '../hud/TextBox.js';
 import { ConversationLog } from '../hud/ConversationLog.js';
 import { talkLine } from '../hud/talk-line.js';
@@ -217,65 +218,7 @@ export class HudScene extends Phaser.Scene {
   }
 
   #updateHints(): void {
-    const t = this.#talk;
-    const who = t.target ?? t.nearby;
-    const micUsable =
-      t.micMode !== 'off' &&
-      !['mic-denied', 'mic-missing', 'asr-unavailable'].some((id) => t.problems.has(id as never));
-    let hints: Hint[];
-    if (!this.#village.started) hints = [];
-    else if (t.typing)
-      hints = [
-        { keys: ['Enter'], text: 'Send' },
-        { keys: ['Esc'], text: 'Cancel' },
-      ];
-    else if (this.#shop?.open)
-      hints = [
-        { keys: ['1-4'], text: 'Buy' },
-        { keys: ['Esc'], text: 'Close the shop' },
-      ];
-    else if (who && t.npcState === 'speaking' && t.target)
-      hints = [
-        { keys: ['Esc'], text: 'Skip' },
-        micUsable ? { keys: ['Space'], text: 'Interrupt' } : { keys: ['Enter'], text: `Type to ${who.name}` },
-        ...(micUsable ? [{ keys: ['Enter'], text: 'Type' }] : []),
-      ];
-    else if (t.target && t.micMode === 'off')
-      hints = [
-        { keys: ['Enter'], text: `Type to ${t.target.name}` },
-        { keys: ['M'], text: 'Mic on' },
-      ];
-    else if (t.target && !micUsable)
-      hints = [
-        { keys: ['Enter'], text: `Type to ${t.target.name}` },
-        { keys: [], text: '(speaking is unavailable, see the note above)' },
-      ];
-    else if (t.target && t.micMode === 'open' && t.micOpen)
-      hints = [
-        { keys: [], text: `Just speak to ${t.target.name}` },
-        { keys: ['M'], text: 'Mic off' },
-        { keys: ['Enter'], text: 'Type' },
-      ];
-    else if (who && !t.target)
-      hints = [
-        { keys: [], text: `Walk up to ${who.name} to talk` },
-        { keys: ['W', 'A', 'S', 'D'], text: 'or arrows: walk' },
-      ];
-    else if (who)
-      hints = [
-        { keys: ['Space'], text: `Hold to talk to ${who.name}` },
-        { keys: ['Enter'], text: 'Type' },
-        { keys: ['M'], text: 'Open mic' },
-      ];
-    else
-      hints = [
-        { keys: ['W', 'A', 'S', 'D'], text: 'or arrows: walk' },
-        { keys: [], text: 'Walk up to a villager to talk' },
-        { keys: ['L'], text: 'Log' },
-        { keys: ['C'], text: 'Captions' },
-        { keys: ['-', '+'], text: 'Volume' },
-        { keys: ['`'], text: 'Debug' },
-      ];
+    const hints = keyHints(this.#talk, this.#village.started, !!this.#shop?.open);
     const key = JSON.stringify(hints);
     if (key === this.#hintKey) return;
     this.#hintKey = key;
