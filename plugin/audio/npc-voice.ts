@@ -5,13 +5,8 @@ import { parseAudioFormat, ulawToInt16 } from '../protocol/index.js';
 import { voiceOptions, type NpcVoiceEvents, type NpcVoiceOptions, type VoiceMode } from './voice-options.js';
 import { lazy } from '../common/lazy.js';
 import type { VoiceOut } from './worklets/voice-processor.js';
-import {
-  buildVoiceGraph,
-  placeVoice,
-  teardownVoiceGraph,
-  VOICE_PROCESSOR,
-  type VoiceGraph,
-} from './voice-graph.js';
+import { buildVoiceGraph, placeVoice, teardownVoiceGraph, type VoiceGraph } from './voice-graph.js';
+import { VOICE_PROCESSOR } from './worklets/names.js';
 
 interface Pending {
   pcm: Int16Array;
@@ -376,7 +371,7 @@ const LEVEL_INTERVAL_S = 0.03;
 /** The voice's audio-thread code and what loads and feeds it: one chunk, fetched for the first voice. */
 const voiceCode = lazy(() =>
   import('./voice-code.js').then((m) => ({
-    js: m.voiceWorkletJs(VOICE_PROCESSOR),
+    js: m.VOICE_WORKLET_JS,
     loadWorklet: m.loadWorklet,
     cachedDesign: m.cachedDesign,
   })),

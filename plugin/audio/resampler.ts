@@ -4,10 +4,8 @@ import type { ResamplerDesign } from './fir.js';
  * Streams samples through the polyphase filter designed in fir.ts. It keeps a linear history
  * buffer (allocated once) and compacts it with copyWithin, so push/pull never allocate.
  *
- * One class for both places it runs: the main thread (track-processor capture) imports it; the
- * AudioWorklets get its source text (worklets/scope.ts), because an AudioWorkletGlobalScope cannot
- * import our modules. So it must stay self-contained: no imports used at run time, no helpers
- * outside the class, nothing a bundler would rewrite into a reference to module scope.
+ * One class for both places it runs: the main thread (track-processor capture) imports it, and the
+ * worklets' build bundles it into their module text (harness/worklets.ts).
  */
 export class Resampler {
   L: number;

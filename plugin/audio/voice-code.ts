@@ -4,6 +4,6 @@
  * worklet loader that adds it to a context, and the resampling filters it is handed. A voice's first
  * graph waits for it while the conversation's WebSocket is still connecting.
  */
-export { voiceWorkletJs } from './worklets/voice-processor.js';
+export { VOICE_WORKLET_JS } from './worklets/voice.built.js';
 export { loadWorklet } from './worklet-loader.js';
 export { cachedDesign } from './fir.js';

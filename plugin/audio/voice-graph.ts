@@ -5,12 +5,7 @@
  */
 import { distanceGain, stereoPan, type SpatialOptions } from './spatial.js';
 import type { VoiceOut } from './worklets/voice-processor.js';
-
-/**
- * The voice processor's registered name. It lives here, apart from the processor's code, because
- * nodes are made by name at once while the code is a chunk fetched when a context first needs it.
- */
-export const VOICE_PROCESSOR = 'pva-npc-voice';
+import { VOICE_PROCESSOR } from './worklets/names.js';
 
 export interface VoiceGraph {
   ctx: AudioContext;

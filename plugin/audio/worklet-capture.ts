@@ -1,4 +1,5 @@
-import { MIC_PROCESSOR, MIC_WORKLET_JS } from './worklets/mic-processor.js';
+import { MIC_WORKLET_JS } from './worklets/mic.built.js';
+import { MIC_PROCESSOR } from './worklets/names.js';
 import { cachedDesign } from './fir.js';
 import type { CaptureSink } from './track-capture.js';
 import { loadWorklet } from './worklet-loader.js';

@@ -1,15 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { designResampler } from '../../plugin/audio/fir.js';
-import { MIC_WORKLET_JS } from '../../plugin/audio/worklets/mic-processor.js';
-import { voiceWorkletJs } from '../../plugin/audio/worklets/voice-processor.js';
-import { VOICE_PROCESSOR } from '../../plugin/audio/voice-graph.js';
-import { repoRoot } from '../../harness/repo.js';
+import { MIC_WORKLET_JS } from '../../plugin/audio/worklets/mic.built.js';
+import { VOICE_WORKLET_JS } from '../../plugin/audio/worklets/voice.built.js';
 
-// The worklet module texts (what the browser is given) evaluated in Node with a minimal
-// AudioWorkletGlobalScope standing in for globalThis, to check that
-// process() allocates nothing in steady state (no garbage on the audio thread = no GC glitches).
+// The worklet module texts as the plugin ships them (built and minified from their TypeScript source
+// by `npm run build:worklets`) evaluated in Node with a minimal AudioWorkletGlobalScope standing in
+// for globalThis, to check that process() allocates nothing in steady state (no garbage on the audio
+// thread = no GC glitches). test/unit/worklets-built.test.ts checks the texts are built from the source.
 
 interface Proc {
   port: {
@@ -75,54 +74,9 @@ interface Modules {
   MIC_WORKLET_JS: string;
   VOICE_WORKLET_JS: string;
 }
-const compiled: Modules = { MIC_WORKLET_JS, VOICE_WORKLET_JS: voiceWorkletJs(VOICE_PROCESSOR) };
 
-/**
- * The module texts as a game's production build ships them: the worklets' entry bundled and fully
- * minified by Vite (an IIFE, minified like an app build; an ES library build keeps whitespace),
- * then evaluated. A minifier that made the processors refer to anything outside themselves (a
- * hoisted helper, a renamed import) breaks them here, not in a player's browser.
- */
-async function minified(): Promise<Modules> {
-  const { build } = await import('vite');
-  const result = (await build({
-    configFile: false,
-    root: repoRoot,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: true,
-      lib: {
-        entry: 'test/browser/pages/audio/worklets-entry.ts',
-        formats: ['iife'],
-        name: 'Worklets',
-        fileName: 'w',
-      },
-    },
-  })) as { output: { type: string; code?: string }[] } | { output: { type: string; code?: string }[] }[];
-  const out = Array.isArray(result) ? result[0]! : result;
-  const code = out.output.find((o) => o.type === 'chunk')!.code!;
-  return new Function(`${code}; return Worklets;`)() as Modules;
-}
-
-describe('the worklet modules of a minified build', () => {
-  let m: Modules;
-  beforeAll(async () => {
-    m = await minified();
-  }, 60_000);
-
-  it('carry no comments (they stay in the TypeScript source) and are smaller than the source', () => {
-    for (const js of [m.MIC_WORKLET_JS, m.VOICE_WORKLET_JS]) {
-      expect(js).not.toMatch(/\/\/|\/\*/);
-      expect(js.length).toBeLessThan(compiled.VOICE_WORKLET_JS.length);
-    }
-  });
-
-  allocationFree(() => m);
-});
-
-describe('the worklet modules as compiled (dev server, tests)', () => {
-  allocationFree(() => compiled);
+describe('the worklet modules as shipped', () => {
+  allocationFree(() => ({ MIC_WORKLET_JS, VOICE_WORKLET_JS }));
 });
 
 function allocationFree(modules: () => Modules): void {

@@ -1,7 +1,6 @@
 import type { ResamplerDesign } from '../fir.js';
-import { workletModule, type DefineProcessor } from './scope.js';
-
-export const MIC_PROCESSOR = 'pva-mic-capture';
+import { Resampler } from '../resampler.js';
+import type { DefineProcessor } from './scope.js';
 
 interface MicProcessorOptions {
   design: ResamplerDesign;
@@ -28,12 +27,10 @@ interface MicProcessorOptions {
  * is digital zero, so the signature is reliable. The worklet posts the run length (a number, only
  * when one happens) so MicCapture can count them: the fidelity tests use it to tell the browser's
  * inserted silence from anything our path could drop or repeat (it drops and repeats nothing).
- *
- * Runs in the worklet from its source text: nothing outside this function may be referenced.
  */
-const defineMicProcessor: DefineProcessor = (scope, Resampler, name) => {
+export const defineMicProcessor: DefineProcessor = (scope, name) => {
   class PvaMicCapture extends scope.AudioWorkletProcessor {
-    rs: InstanceType<typeof Resampler>;
+    rs: Resampler;
     chunkSamples: number;
     tmp: Float32Array;
     mono = new Float32Array(128);
@@ -116,6 +113,3 @@ const defineMicProcessor: DefineProcessor = (scope, Resampler, name) => {
   }
   scope.registerProcessor(name, PvaMicCapture);
 };
-
-/** The module text the loader adds to an AudioContext. */
-export const MIC_WORKLET_JS = workletModule(defineMicProcessor, MIC_PROCESSOR);

@@ -1,5 +1,6 @@
 import type { ResamplerDesign } from '../fir.js';
-import { workletModule, type DefineProcessor } from './scope.js';
+import { Resampler } from '../resampler.js';
+import type { DefineProcessor } from './scope.js';
 
 interface VoiceProcessorOptions {
   flushFadeMs: number;
@@ -49,11 +50,9 @@ export interface VoiceOut {
  *
  * Flush (barge-in/skip): a linear output fade over flushFade, then the queued chunks of that turn
  * and older ones are dropped. Later turns already queued play normally.
- *
- * Runs in the worklet from its source text: nothing outside this function may be referenced.
  */
-const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
-  type Rs = InstanceType<typeof Resampler>;
+export const defineVoiceProcessor: DefineProcessor = (scope, name) => {
+  type Rs = Resampler;
 
   class PvaNpcVoice extends scope.AudioWorkletProcessor {
     sr = scope.sampleRate;
@@ -280,6 +279,3 @@ const defineVoiceProcessor: DefineProcessor = (scope, Resampler, name) => {
   }
   scope.registerProcessor(name, PvaNpcVoice);
 };
-
-/** The worklet module registering the processor as `name` (the main thread names its nodes). */
-export const voiceWorkletJs = (name: string): string => workletModule(defineVoiceProcessor, name);
