@@ -29,6 +29,7 @@ export const movePlayer = (page: Page, x: number, y: number) =>
 /** Walk up to the NPC (which stands to the player's right) and check the greeting and the bubble. */
 export async function greet(page: Page, npc: NpcDefinition) {
   const rendersBefore = await page.evaluate(() => window.phaserLab.textRenders());
+  const textsBefore = await page.evaluate(() => window.phaserLab.bubbleTextCount());
   await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
   const first = npc.agent.first_message!;
   // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
@@ -49,22 +50,25 @@ export async function greet(page: Page, npc: NpcDefinition) {
     'greeting audio at the output tap',
   );
   expect(lr.R).toBeGreaterThan(lr.L * 1.8);
-  // The bubble reveals the first message as it is spoken: partial texts growing, then all of it.
-  const seen: number[] = [s.bubble.length];
+  // The bubble reveals the first message as it is spoken: partial texts growing, then all of it. The
+  // page records what each frame showed, so a test process too busy to poll often still sees it all.
   await until(
     page,
-    async () => {
-      const v = await snapshot(page);
-      seen.push(flat(v.bubble).length);
-      return v;
-    },
+    () => snapshot(page),
     (v) => flat(v.bubble) === flat(first),
     'the bubble to reveal the whole greeting',
     20_000,
   );
-  const partial = seen.filter((n) => n > 0 && n < flat(first).length);
+  const shown = (await page.evaluate((from) => window.phaserLab.bubbleTexts(from), textsBefore))
+    .map(flat)
+    .filter((t) => t.length > 0)
+    .filter((t, i, all) => t !== all[i - 1]);
+  expect(shown[shown.length - 1]).toBe(flat(first));
+  const partial = shown.filter((t) => t.length < flat(first).length);
   expect(partial.length).toBeGreaterThan(3);
-  for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]! - 1);
+  // Each text a beginning of the greeting, each longer than the one before.
+  for (const t of shown) expect(flat(first).startsWith(t)).toBe(true);
+  for (let i = 1; i < shown.length; i++) expect(shown[i]!.length).toBeGreaterThan(shown[i - 1]!.length);
   // Revealed character by character, drawn once: the bubble's first turn creates its three Text
   // objects (each renders when made, styled and given the greeting: 9), not one render per
   // character (about 80).

@@ -173,6 +173,14 @@ const game = new Phaser.Game({
 
 const scene = () => game.scene.getScene('town') as Town;
 
+// Every distinct text the NPC's bubble showed, checked after each game frame since the page loaded:
+// what a player saw, however seldom a busy test process gets to poll.
+const bubbleHistory: string[] = [];
+game.events.on('poststep', () => {
+  const text = scene()?.handle?.bubbleText ?? '';
+  if (bubbleHistory[bubbleHistory.length - 1] !== text) bubbleHistory.push(text);
+});
+
 const liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
 
 /**
@@ -273,6 +281,9 @@ const phaserLab = {
     };
   },
   watchBubble,
+  /** The bubble's texts from the `from`th on (see bubbleHistory). */
+  bubbleTexts: (from = 0) => bubbleHistory.slice(from),
+  bubbleTextCount: () => bubbleHistory.length,
   /** Waits `n` game frames. */
   frames(n: number): Promise<void> {
     return watchBubble(n).then(() => undefined);
