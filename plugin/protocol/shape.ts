@@ -18,21 +18,27 @@ interface Check {
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const oneOf = (values: readonly unknown[]): Check => ({
+// Each check's test is a type guard: the type it guards is what a field checked with it must be
+// (`Fits` below). The guards are annotations only; the code is what it was.
+const oneOf = <const V extends readonly unknown[]>(values: V) => ({
   expect: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
-  test: (v) => values.includes(v),
+  test: (v: unknown): v is V[number] => values.includes(v),
 });
-const arrayOf = (type: string): Check => ({
+interface TypeNames {
+  string: string;
+  number: number;
+}
+const arrayOf = <T extends keyof TypeNames>(type: T) => ({
   expect: `array of ${type}s`,
-  test: (v) => Array.isArray(v) && v.every((x) => typeof x === type),
+  test: (v: unknown): v is TypeNames[T][] => Array.isArray(v) && v.every((x) => typeof x === type),
 });
 
 // The tables (decode.ts) name their checks with these codes: written out as objects they were the
 // biggest part of the browser bundle (every field path spelled in full, once per field).
 const base = {
-  s: { expect: 'string', test: (v) => typeof v === 'string' },
-  n: { expect: 'number', test: (v) => typeof v === 'number' && Number.isFinite(v) },
-  b: { expect: 'boolean', test: (v) => typeof v === 'boolean' },
+  s: { expect: 'string', test: (v): v is string => typeof v === 'string' },
+  n: { expect: 'number', test: (v): v is number => typeof v === 'number' && Number.isFinite(v) },
+  b: { expect: 'boolean', test: (v): v is boolean => typeof v === 'boolean' },
   o: { expect: 'object', test: isObject },
   a: { expect: 'array', test: Array.isArray },
   S: arrayOf('string'),
@@ -68,10 +74,44 @@ export type Shape<M = never> = Record<string, Check> & { readonly __for?: M };
 
 // --- field specs, checked against the message types at compile time ----------------------------
 // A spec is `'path:code path.child:code? …'`. Each path must name a field of the message type in
-// messages.ts (or client-messages.ts) and each code a check in `base`, so renaming a field there
-// fails to compile in decode.ts, with the error naming the field (e.g. `no field "agent_respons"`).
+// messages.ts (or client-messages.ts) and each code a check in `base` that fits the field's type, so
+// renaming a field there, or changing its type, fails to compile in decode.ts, with the error naming
+// the field (e.g. `no field "agent_respons"`, `check "s" does not fit the type of event_id`).
 
 type Code = keyof typeof base;
+/** What passes code C's check: the type its test guards. */
+type Passes<C extends Code> = (typeof base)[C]['test'] extends (v: unknown) => v is infer G ? G : never;
+/** The widest field type C may check: what it passes, read-only arrays allowed; `o` any object. */
+type Kind<C extends Code> = C extends 'o'
+  ? object
+  : C extends 'a' | 'S' | 'N'
+    ? Readonly<Passes<C>>
+    : Passes<C>;
+/**
+ * Whether code C fits a field of type F (undefined left out, and null unless C passes null): F is
+ * of C's kind, and every value C passes is an F. So `s` fits `string` but not `number` nor a union
+ * of string literals (`part` does), `n?` fits `number | null`. `o` only tests for an object, so it
+ * fits any object field that is not an array (its children are checked by their own paths), and `a`
+ * any array field.
+ */
+type Fits<C extends Code, F> = [F] extends [Kind<C>]
+  ? C extends 'o'
+    ? [Extract<F, readonly unknown[]>] extends [never]
+      ? true
+      : false
+    : [Passes<C>] extends [F]
+      ? true
+      : false
+  : false;
+/** The type of the field at a dotted path of T (one or two levels). */
+type FieldAt<T, P extends string> = P extends keyof T
+  ? T[P]
+  : P extends `${infer A extends keyof T & string}.${infer B}`
+    ? B extends keyof NonNullable<T[A]>
+      ? NonNullable<T[A]>[B]
+      : never
+    : never;
+type Bare<C extends string> = C extends `${infer B}?` ? B : C;
 type ServerMsg<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
 type ClientMsg<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
 type SubPath<T, K extends keyof T & string> =
@@ -84,8 +124,13 @@ type SubPath<T, K extends keyof T & string> =
 type Paths<T> = { [K in keyof T & string]: K | SubPath<T, K> }[keyof T & string];
 type FieldOk<F extends string, T> = F extends `${infer P}:${infer C}`
   ? P extends Paths<T>
-    ? C extends Code | `${Code}?`
-      ? true
+    ? Bare<C> extends Code
+      ? Fits<
+          Bare<C>,
+          Exclude<FieldAt<T, P>, undefined | (null extends Passes<Bare<C>> ? never : null)>
+        > extends true
+        ? true
+        : `check "${C}" does not fit the type of ${P}`
       : `unknown check "${C}" on ${P}`
     : `no field "${P}"`
   : `not path:code: "${F}"`;

@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 // The decoder's field specs are checked against the message types (issue 17.4): renaming a field
-// in messages.ts, or misspelling one in a spec, fails to compile and the error names the field.
-// Proven on a copy of plugin/protocol with one edit, compiled by tsc as the repo compiles it.
+// in messages.ts or changing its type, misspelling one in a spec, or checking it with a code that
+// does not fit its type, fails to compile and the error names the field.
+// Proven on a copy of plugin/protocol with the edits, compiled by tsc as the repo compiles it.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
@@ -74,5 +75,24 @@ describe.concurrent('decoder specs tied to the message types', () => {
     const all = r.errors.join('\n');
     expect(all).toContain('no field \\"alignment.characters\\"');
     expect(all).toContain('unknown check \\"x?\\" on ping_ms');
+  }, 60_000);
+
+  it('a check code that does not fit its field, in a spec or after a type change, fails to compile', async () => {
+    const r = await compile((dir) => {
+      // A number field checked as a string, on both sides.
+      replaceIn(join(dir, 'decode.ts'), "'agent_response:s event_id:n'", "'agent_response:s event_id:s'");
+      replaceIn(join(dir, 'decode.ts'), "'tool_call_id:s is_approved:b'", "'tool_call_id:s is_approved:n'");
+      // Looser than the type: any string where the type allows four.
+      replaceIn(join(dir, 'decode.ts'), 'state:mcp', 'state:s');
+      // The spec is unchanged, the field's type is not.
+      replaceIn(join(dir, 'messages.ts'), '{ vad_score: number }', '{ vad_score: string }');
+    });
+    expect(r.ok).toBe(false);
+    const all = r.errors.join('\n');
+    expect(all).toContain('check \\"s\\" does not fit the type of event_id');
+    expect(all).toContain('check \\"n\\" does not fit the type of is_approved');
+    expect(all).toContain('check \\"s\\" does not fit the type of state');
+    expect(all).toContain('check \\"n\\" does not fit the type of vad_score');
+    expect(r.errors).toHaveLength(4);
   }, 60_000);
 });
