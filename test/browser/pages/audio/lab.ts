@@ -2,7 +2,7 @@
 // on Howler.masterGain (i.e. just before the destination, after Howler's mute/volume).
 import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
-import { until as untilTrue } from '../../../../harness/poll.js';
+import { poll, until as untilTrue } from '../../../../harness/poll.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -231,6 +231,7 @@ const lab = {
   gaps,
   tone,
   until,
+  poll,
   events,
   streams,
   micSession,
