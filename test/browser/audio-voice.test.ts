@@ -181,12 +181,17 @@ describe('NpcVoice playback', () => {
       talker.push(lab.tone(440, 16000, 5, 0.5), 16000, 1); // longer than the walk at any frame rate
       await lab.until(() => talker.mode === 'speaking', 3000);
       // Count automation events while the player walks 60 frames (one voice speaking, five silent).
-      const proto = AudioParam.prototype as any;
+      const proto = AudioParam.prototype;
       const real = proto.setTargetAtTime;
       const values: number[] = [];
-      proto.setTargetAtTime = function (v: number, ...a: unknown[]) {
+      proto.setTargetAtTime = function (
+        this: AudioParam,
+        v: number,
+        startTime: number,
+        timeConstant: number,
+      ) {
         values.push(v);
-        return real.call(this, v, ...a);
+        return real.call(this, v, startTime, timeConstant);
       };
       const t0 = bridge.context.currentTime;
       for (let i = 0; i < 60; i++) {

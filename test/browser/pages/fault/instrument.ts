@@ -6,14 +6,15 @@ import { instrumentAudioGraph } from '../../../../harness/audio-graph.js';
 const created: Record<string, number> = {};
 const count = (type: string) => (created[type] = (created[type] ?? 0) + 1);
 
-for (const name of Object.getOwnPropertyNames(BaseAudioContext.prototype)) {
+const contextProto = BaseAudioContext.prototype;
+for (const name of Object.getOwnPropertyNames(contextProto)) {
   if (!/^create[A-Z]/.test(name) || name === 'createBuffer' || name === 'createPeriodicWave') continue;
-  const original = (BaseAudioContext.prototype as any)[name];
+  const original: unknown = Reflect.get(contextProto, name);
   if (typeof original !== 'function') continue;
-  (BaseAudioContext.prototype as any)[name] = function (this: BaseAudioContext, ...args: unknown[]) {
+  Reflect.set(contextProto, name, function (this: BaseAudioContext, ...args: unknown[]): unknown {
     count(name.slice(6));
-    return original.apply(this, args);
-  };
+    return Reflect.apply(original, this, args);
+  });
 }
 const graph = instrumentAudioGraph();
 const NativeWorklet = window.AudioWorkletNode;
