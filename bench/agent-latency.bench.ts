@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import WebSocket from 'ws';
+import type { ServerMessage } from '../plugin/protocol/index.js';
 import { percentile, round, writeResult } from './lib/report.js';
 import { AgentChild, median } from './agent-lib.js';
 import { poll, until } from '../harness/poll.js';
@@ -23,11 +24,18 @@ const QUESTIONS = [
   'I want a refund',
 ];
 
-function open(url: string): Promise<{ ws: WebSocket; frames: { at: number; msg: any }[] }> {
+/** A frame from the local agent, stamped when it arrived. */
+interface Frame {
+  at: number;
+  msg: ServerMessage;
+}
+type AudioFrame = Frame & { msg: Extract<ServerMessage, { type: 'audio' }> };
+
+function open(url: string): Promise<{ ws: WebSocket; frames: Frame[] }> {
   const ws = new WebSocket(`${url}/v1/convai/conversation?agent_id=mira`, ['convai']);
-  const frames: { at: number; msg: any }[] = [];
+  const frames: Frame[] = [];
   ws.on('message', (d) => {
-    const msg = JSON.parse(d.toString());
+    const msg: ServerMessage = JSON.parse(d.toString()); // the local agent speaks the protocol (its tests decode every frame)
     frames.push({ at: performance.now(), msg });
     if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', event_id: msg.ping_event.event_id }));
   });
@@ -63,7 +71,10 @@ async function typedRun(engine: string): Promise<{ server: number[]; client: num
     ws.send(JSON.stringify({ type: 'user_message', text: QUESTIONS[i % QUESTIONS.length] }));
     const first = await poll(
       () =>
-        frames.find((f) => f.msg.type === 'audio' && f.msg.audio_event.event_id > lastId && f.at >= sentAt),
+        frames.find(
+          (f): f is AudioFrame =>
+            f.msg.type === 'audio' && f.msg.audio_event.event_id > lastId && f.at >= sentAt,
+        ),
       (f) => f !== undefined,
       { what: "the reply's first audio", ...WAIT },
     );

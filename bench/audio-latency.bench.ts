@@ -193,7 +193,7 @@ async function oneRun(run: number): Promise<RunResult> {
     await alternate(BARGE_TRIALS, bargeTrial);
     const info = async (s: Side) => await s.page.evaluate(() => window.latencyBench.info());
     const [oi, fi] = [await info(ours), await info(official)];
-    const setup = (i: Record<string, any>, s: Side) => ({
+    const setup = (i: typeof oi, s: Side) => ({
       glue: s.glue,
       chunkSamples: i.chunkSamples[0],
       trackRate: i.trackRate,

@@ -38,7 +38,16 @@ import { mid, pct } from './lib/spread.js';
 import { ATTACKS } from './lib/hostile-attacks.js';
 import { warmRecognizer } from './lib/hostile-attacks-load.js';
 import { Player, sleep, type Attack, type AttackDetails, type Reply } from './lib/hostile-wire.js';
-import { Sampler, alive, childPids, openTcp, peakRssMb, resetPeakRss, rssMb } from './lib/hostile-probe.js';
+import {
+  Sampler,
+  alive,
+  childPids,
+  openTcp,
+  peakRssMb,
+  resetPeakRss,
+  rssMb,
+  settle,
+} from './lib/hostile-probe.js';
 
 const REPLY_TARGET_MS = 2000;
 const RSS_TARGET_MB = 400;
@@ -159,18 +168,10 @@ async function phase(attack: Attack | null, tcpBaseline: number): Promise<Phase>
   const tcpAtEnd = crashedNow ? NaN : openTcp(s.pid, s.port);
   // Settle: the attack's sockets are gone from this side; wait until the agent has let go of them.
   const settleStart = performance.now();
-  let tcpAfter = tcpAtEnd;
-  let sessionsAfter = NaN;
-  while (!crashedNow && performance.now() - settleStart < SETTLE_MAX_MS) {
-    tcpAfter = openTcp(s.pid, s.port);
-    sessionsAfter = await s.agent.stats(IPC_TIMEOUT_MS).then(
-      (x) => x.sessions,
-      () => NaN,
-    );
-    if (Number.isNaN(sessionsAfter)) responsive = false;
-    if (tcpAfter <= tcpBaseline && sessionsAfter <= 1) break;
-    await sleep(250);
-  }
+  const settled = crashedNow
+    ? { tcp: tcpAtEnd, sessions: NaN, unresponsive: false }
+    : await settle(s.pid, s.port, tcpBaseline, () => s.agent.stats(IPC_TIMEOUT_MS), SETTLE_MAX_MS);
+  if (settled.unresponsive) responsive = false;
   return {
     ...out,
     rssStartMb,
@@ -180,8 +181,8 @@ async function phase(attack: Attack | null, tcpBaseline: number): Promise<Phase>
     peakRecognizers: sampler.peakRecognizers,
     peakTcp: sampler.peakTcp,
     tcpAtEnd,
-    tcpAfter,
-    sessionsAfter,
+    tcpAfter: settled.tcp,
+    sessionsAfter: settled.sessions,
     settleMs: performance.now() - settleStart,
     lagP99Ms: lag?.lagMs.p99 ?? NaN,
     lagMaxMs: lag?.lagMs.max ?? NaN,

@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { createLocalAgent } from '../plugin/server/agent/index.js';
 import { AgentSession, type WebSocketConstructor } from '../plugin/session/index.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
-import { pageReady, until } from '../harness/poll.js';
+import { pageReady, poll, until } from '../harness/poll.js';
 import { FAULT_NPC, GREETING } from '../harness/npcs.js';
 import { round, writeResult } from './lib/report.js';
 
@@ -32,6 +32,8 @@ type FaultPage = Window['fault'];
 type FaultCall = {
   [K in keyof FaultPage]: FaultPage[K] extends (...a: never[]) => unknown ? K : never;
 }[keyof FaultPage];
+/** What the fault page's snapshot() returns. */
+type Snapshot = Awaited<ReturnType<FaultPage['snapshot']>>;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -238,28 +240,21 @@ async function browserSoak() {
         args,
       ] as const) as Promise<Awaited<ReturnType<FaultPage[K]>>>;
     const snap = () => ev('snapshot');
-    const wait = async (ok: () => Promise<boolean>, what: string, ms = 20_000) => {
-      const end = Date.now() + ms;
-      while (!(await ok())) {
-        if (Date.now() > end) throw new Error(`soak: timed out waiting for ${what}`);
-        await page.waitForTimeout(20);
-      }
-    };
+    /** Polls the page's snapshot until `ok` holds: 20 s at most (a turn on a busy machine). */
+    const snapUntil = (ok: (s: Snapshot) => boolean, what: string) =>
+      poll(snap, ok, { what, timeout: 20_000, interval: 20 });
     const responses = () =>
       page.evaluate(() => window.fault.log.filter((l) => l.startsWith('response:')).length);
     const walkUp = async () => {
       await ev('movePlayer', 540, 300);
-      await wait(
-        async () => (await snap()).npcState === 'listening' && (await snap()).micOpen,
-        'the greeting to end',
-      );
+      await snapUntil((s) => s.npcState === 'listening' && s.micOpen, 'the greeting to end');
     };
     const walkAway = async () => {
       await ev('movePlayer', 50, 50);
-      await wait(async () => {
-        const s = await snap();
-        return s.npcState === 'idle' && !s.micOpen && s.liveTracks === 0;
-      }, 'the conversation to close');
+      await snapUntil(
+        (s) => s.npcState === 'idle' && !s.micOpen && s.liveTracks === 0,
+        'the conversation to close',
+      );
     };
     const wired = () => ev('audioNodes');
 
@@ -273,15 +268,16 @@ async function browserSoak() {
     for (let i = 0; i < BROWSER_TURNS; i++) {
       const before = await responses();
       await ev('sendText', QUESTIONS[i % QUESTIONS.length]!);
-      await wait(
-        async () => (await responses()) > before && (await snap()).npcState === 'speaking',
-        'a reply',
+      await poll(
+        async () => ({ responses: await responses(), state: (await snap()).npcState }),
+        (r) => r.responses > before && r.state === 'speaking',
+        { what: 'a reply', timeout: 20_000, interval: 20 },
       );
-      if (i % 5 === 4) await wait(async () => (await snap()).npcState === 'listening', 'the reply to end');
+      if (i % 5 === 4) await snapUntil((s) => s.npcState === 'listening', 'the reply to end');
       else {
         await page.waitForTimeout(250);
         await ev('skip');
-        await wait(async () => (await snap()).npcState !== 'speaking', 'the skip');
+        await snapUntil((s) => s.npcState !== 'speaking', 'the skip');
       }
       if (i % 10 === 9) {
         await walkAway();

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import type { ServerMessage } from '../plugin/protocol/index.js';
 import { AgentChild, median } from './agent-lib.js';
 import { percentile, round, writeResult } from './lib/report.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
@@ -33,15 +34,15 @@ const NOT_UNDERSTOOD = ["Sorry, I didn't catch that.", "Sorry, I didn't catch th
 
 interface Conn {
   ws: WebSocket;
-  frames: { at: number; msg: any }[];
+  frames: { at: number; msg: ServerMessage }[];
   close(): void;
 }
 
 function connect(url: string, npc: string, facts: Record<string, string>, player: string): Promise<Conn> {
   const ws = new WebSocket(`${url}/v1/convai/conversation?agent_id=${encodeURIComponent(npc)}`, ['convai']);
-  const frames: { at: number; msg: any }[] = [];
+  const frames: Conn['frames'] = [];
   ws.on('message', (d) => {
-    const msg = JSON.parse(d.toString());
+    const msg: ServerMessage = JSON.parse(d.toString()); // the local agent speaks the protocol (its tests decode every frame)
     frames.push({ at: performance.now(), msg });
     if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', event_id: msg.ping_event.event_id }));
   });
@@ -127,15 +128,19 @@ interface Played {
 const fallbacks = new Map<string, string>();
 const sayAgains = new Map<string, string>();
 
-function outcomeOf(u: Utterance, frames: { msg: any }[], from: number): Outcome {
+/** The frames of one message type, typed as that message. */
+function framesOf<T extends ServerMessage['type']>(frames: Conn['frames'], type: T) {
+  return frames.filter(
+    (f): f is { at: number; msg: Extract<ServerMessage, { type: T }> } => f.msg.type === type,
+  );
+}
+
+function outcomeOf(u: Utterance, frames: Conn['frames'], from: number): Outcome {
   const after = frames.slice(from);
-  const answer = after
-    .filter((f) => f.msg.type === 'agent_response')
-    .map((f) => f.msg.agent_response_event.agent_response as string)
+  const answer = framesOf(after, 'agent_response')
+    .map((f) => f.msg.agent_response_event.agent_response)
     .join(' ');
-  const tools = after
-    .filter((f) => f.msg.type === 'client_tool_call')
-    .map((f) => f.msg.client_tool_call.tool_name as string);
+  const tools = framesOf(after, 'client_tool_call').map((f) => f.msg.client_tool_call.tool_name);
   const sayAgain = NOT_UNDERSTOOD.includes(answer) || answer === sayAgains.get(u.npc);
   return { answer, tools, fallback: answer === fallbacks.get(u.npc), sayAgain };
 }
@@ -197,10 +202,8 @@ async function playSpoken(url: string, u: Utterance, n: number): Promise<Played>
     }).catch(() => undefined); // no answer is an outcome too, scored below
     await new Promise((r) => setTimeout(r, 50));
     const outcome = outcomeOf(u, c.frames, from);
-    const transcript = c.frames
-      .slice(from)
-      .filter((f) => f.msg.type === 'user_transcript')
-      .map((f) => f.msg.user_transcription_event.user_transcript as string)
+    const transcript = framesOf(c.frames.slice(from), 'user_transcript')
+      .map((f) => f.msg.user_transcription_event.user_transcript)
       .join(' ');
     const firstAudio = c.frames.slice(from).find((f) => f.msg.type === 'audio' && f.at > endOfSpeech);
     return {
@@ -241,6 +244,23 @@ await agent.close();
 const rate = (xs: Played[]) =>
   xs.length ? round((100 * xs.filter((x) => x.ok).length) / xs.length, 1) : null;
 const latencies = spoken.flatMap((s) => (s.endToAudioMs === undefined ? [] : [s.endToAudioMs]));
+/** The spoken lines' figures, when this machine can speak and hear them. */
+const heard = canSpeak
+  ? {
+      n: spoken.length,
+      voices: VOICES,
+      accuracyPercent: rate(spoken),
+      wrongTools: spoken.filter((t) => t.wrongTool).length,
+      sayAgain: spoken.filter((t) => t.outcome.sayAgain).length,
+      werMedian: round(median(spoken.map((s) => s.wer ?? 1)), 3),
+      endOfSpeechToFirstAudioMs: latencies.length
+        ? { n: latencies.length, median: round(median(latencies)), p95: round(percentile(latencies, 95)) }
+        : null,
+      misses: spoken
+        .filter((t) => !t.ok)
+        .map((t) => `${t.u.id} "${t.u.spoken}" heard "${t.transcript}": ${t.why}`),
+    }
+  : null;
 const result = {
   sets: SETS.map((p) => p.slice(root.length)),
   lines: lines.length,
@@ -250,22 +270,7 @@ const result = {
     wrongTools: typed.filter((t) => t.wrongTool).length,
     misses: typed.filter((t) => !t.ok).map((t) => `${t.u.id} "${t.u.typed}": ${t.why}`),
   },
-  spoken: canSpeak
-    ? {
-        n: spoken.length,
-        voices: VOICES,
-        accuracyPercent: rate(spoken),
-        wrongTools: spoken.filter((t) => t.wrongTool).length,
-        sayAgain: spoken.filter((t) => t.outcome.sayAgain).length,
-        werMedian: round(median(spoken.map((s) => s.wer ?? 1)), 3),
-        endOfSpeechToFirstAudioMs: latencies.length
-          ? { n: latencies.length, median: round(median(latencies)), p95: round(percentile(latencies, 95)) }
-          : null,
-        misses: spoken
-          .filter((t) => !t.ok)
-          .map((t) => `${t.u.id} "${t.u.spoken}" heard "${t.transcript}": ${t.why}`),
-      }
-    : { skipped: 'needs pocketsphinx_batch, espeak-ng and sox' },
+  spoken: heard ?? { skipped: 'needs pocketsphinx_batch, espeak-ng and sox' },
   targets: {
     typedAccuracyPercent: 90,
     spokenAccuracyPercent: 80,
@@ -273,12 +278,11 @@ const result = {
     endOfSpeechToFirstAudioMedianMs: 600,
   },
 };
-const s = result.spoken as Record<string, any>;
 writeResult('understanding', result, [
   `typed: ${result.typed.accuracyPercent}% of ${typed.length} lines right (target >= 90), ${result.typed.wrongTools} wrong tools (target 0)`,
-  canSpeak
-    ? `spoken: ${s.accuracyPercent}% of ${spoken.length} lines right (target >= 80), ${s.wrongTools} wrong tools, ${s.sayAgain} "say again", WER median ${s.werMedian}; end of speech -> first reply audio median ${s.endOfSpeechToFirstAudioMs?.median ?? '-'} ms, p95 ${s.endOfSpeechToFirstAudioMs?.p95 ?? '-'} ms (target median <= 600)`
+  heard
+    ? `spoken: ${heard.accuracyPercent}% of ${spoken.length} lines right (target >= 80), ${heard.wrongTools} wrong tools, ${heard.sayAgain} "say again", WER median ${heard.werMedian}; end of speech -> first reply audio median ${heard.endOfSpeechToFirstAudioMs?.median ?? '-'} ms, p95 ${heard.endOfSpeechToFirstAudioMs?.p95 ?? '-'} ms (target median <= 600)`
     : 'spoken: skipped (needs pocketsphinx_batch, espeak-ng and sox)',
   ...result.typed.misses.map((m) => `  typed miss ${m}`),
-  ...(canSpeak ? (s.misses as string[]).map((m) => `  spoken miss ${m}`) : []),
+  ...(heard ? heard.misses.map((m) => `  spoken miss ${m}`) : []),
 ]);

@@ -3,7 +3,7 @@
  * both drive. Test-only page helpers (error watchers, CSP, page-log polling) stay in test/helpers.
  */
 import { chromium, type Browser } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, type PluginOption, type ViteDevServer } from 'vite';
 import { existsSync } from 'node:fs';
 import { packageAliases, repoRoot } from './repo.js';
 
@@ -50,7 +50,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
  * import plugin sources directly. Port 0, loopback only.
  */
 export async function startPageServer(
-  extra: { phaser?: '3' | '4'; plugins?: any[] } = {},
+  extra: { phaser?: '3' | '4'; plugins?: PluginOption[] } = {},
 ): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     root: repoRoot,

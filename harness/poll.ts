@@ -69,6 +69,27 @@ export async function until(
 }
 
 /**
+ * The other side of poll(), for "nothing shows up for a while": reads `read()` every `interval` ms
+ * (default 5) for `duration` ms and throws at the first value for which `ok` fails, saying what
+ * should have held and what was seen. A read that throws fails it too (nothing is awaited here).
+ */
+export async function holds<T>(
+  read: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  { what, duration, interval = 5 }: { what: string; duration: number; interval?: number },
+): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (!ok(value)) {
+      throw new Error(`${what} stopped holding after ${Date.now() - start} ms; seen: ${show(value)}`);
+    }
+    if (Date.now() - start >= duration) return;
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
  * poll() for a value read inside a browser page: `read` runs in the page (page.evaluate, so it sees
  * the page's `window`) every 25 ms by default, and a read that throws while the page (re)loads counts
  * as not yet. Say `what` is awaited: the read's source is no sentence.

@@ -1,8 +1,10 @@
 /**
  * The hostile bench's view of the agent process from outside (Linux /proc): resident memory and its
- * peak, the process tree under it (recognizer decoders), and the TCP connections it holds open.
+ * peak, the process tree under it (recognizer decoders), and the TCP connections it holds open; and
+ * the wait after an attack until the agent has let go of its sockets.
  */
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { poll } from '../../harness/poll.js';
 
 const read = (path: string): string | null => {
   try {
@@ -108,6 +110,40 @@ export function openTcp(pid: number, port: number): number {
       if (f.length > 9 && f[1]!.endsWith(`:${hexPort}`) && f[3] !== '0A' && inodes.has(f[9]!)) n++;
     }
   return n;
+}
+
+/**
+ * After an attack, waits (`maxMs` at most, a reading every 250 ms) until the agent has let go of the
+ * attack's sockets: its open connections back to `tcpBaseline` and one session at most. Not letting
+ * go is a result, not a failure: the last reading is returned. `stats()` asks the agent over IPC (a
+ * session count of NaN when it does not answer, which makes the agent unresponsive); a reading poll() stopped waiting
+ * for at its deadline is still awaited, so a late IPC timeout still counts.
+ */
+export async function settle(
+  pid: number,
+  port: number,
+  tcpBaseline: number,
+  stats: () => Promise<{ sessions: number }>,
+  maxMs: number,
+): Promise<{ tcp: number; sessions: number; unresponsive: boolean }> {
+  const last = { tcp: NaN, sessions: NaN, unresponsive: false };
+  const read = async (): Promise<boolean> => {
+    last.tcp = openTcp(pid, port);
+    last.sessions = await stats().then(
+      (x) => x.sessions,
+      () => NaN,
+    );
+    if (Number.isNaN(last.sessions)) last.unresponsive = true;
+    return last.tcp <= tcpBaseline && last.sessions <= 1;
+  };
+  let reading: Promise<boolean> = Promise.resolve(true);
+  await poll(
+    () => (reading = read()),
+    (settled) => settled,
+    { what: "the agent to let go of the attack's sockets", timeout: maxMs, interval: 250 },
+  ).catch(() => undefined);
+  await reading;
+  return last;
 }
 
 /** Polls the process every `everyMs` and keeps the peaks (RSS, processes, connections). */

@@ -5,7 +5,7 @@ import { SpeechInput } from './speech-input.js';
 import type { AgentSessionOptions, Region, SessionEndpoint, WebSocketConstructor } from '../session/index.js';
 import type { VoiceAgentsError } from './events.js';
 import type { HowlerLike, MicMode, SpatialOptions } from '../audio/index.js';
-import type { LineOfSight } from '../proximity/index.js';
+import { PROXIMITY_DEFAULTS, type LineOfSight } from '../proximity/index.js';
 import type { SessionLike } from './conversation-parts.js';
 import { getServedEndpoints, type ServedEndpoints } from '../npc/live.js';
 
@@ -89,12 +89,12 @@ export interface VoiceAgentsConfig {
 export const DEFAULT_CONFIG = {
   region: 'global' as Region,
   overrides: 'local-only' as const,
-  maxConcurrent: 10,
+  maxConcurrent: PROXIMITY_DEFAULTS.maxConcurrent,
   micMode: 'push-to-talk' as MicMode,
   micChunkMs: 20,
   spatial: 'stereo' as const,
-  lingerMs: 1500,
-  switchMargin: 12,
+  lingerMs: PROXIMITY_DEFAULTS.lingerMs,
+  switchMargin: PROXIMITY_DEFAULTS.switchMargin,
   bubbles: true,
   markers: true,
   hotReload: true,

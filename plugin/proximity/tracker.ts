@@ -1,6 +1,7 @@
 import { SpatialGrid } from './grid.js';
 import {
   nearer,
+  PROXIMITY_DEFAULTS,
   validateConfig,
   type LineOfSight,
   type ProximityChange,
@@ -42,11 +43,11 @@ export class ProximityTracker {
   lineOfSight: LineOfSight | null;
 
   constructor(opts: ProximityOptions = {}) {
-    this.maxConcurrent = opts.maxConcurrent ?? 10;
-    this.lingerMs = opts.lingerMs ?? 1500;
-    this.switchMargin = opts.switchMargin ?? 12;
+    this.maxConcurrent = opts.maxConcurrent ?? PROXIMITY_DEFAULTS.maxConcurrent;
+    this.lingerMs = opts.lingerMs ?? PROXIMITY_DEFAULTS.lingerMs;
+    this.switchMargin = opts.switchMargin ?? PROXIMITY_DEFAULTS.switchMargin;
     this.lineOfSight = opts.lineOfSight ?? null;
-    this.#grid = new SpatialGrid(opts.cellSize ?? 256);
+    this.#grid = new SpatialGrid(opts.cellSize ?? PROXIMITY_DEFAULTS.cellSize);
   }
 
   get size(): number {

@@ -39,6 +39,17 @@ export interface ProximityOptions {
 }
 
 /**
+ * The tracker's settings where none are given: the one source of these numbers (the scene plugin's
+ * configure() defaults are these too).
+ */
+export const PROXIMITY_DEFAULTS: Readonly<Required<Omit<ProximityOptions, 'lineOfSight'>>> = {
+  maxConcurrent: 10,
+  lingerMs: 1500,
+  switchMargin: 12,
+  cellSize: 256,
+};
+
+/**
  * What changed in one update, in the order the caller should apply them: the old active NPC first,
  * then closes (which free slots), then opens, then the new active NPC.
  */

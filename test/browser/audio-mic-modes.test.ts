@@ -94,7 +94,7 @@ describe('MicCapture', () => {
         const { lab } = window;
         const loud = (c: Int16Array) => c.some((v) => Math.abs(v) > 1000);
         const npc = { speaking: false };
-        const count = async (s: any, n: number) => {
+        const count = async (s: Awaited<ReturnType<typeof lab.micSession>>, n: number) => {
           const from = s.chunks.length;
           await lab.until(() => s.chunks.length >= from + n, 5000);
           return s.chunks.slice(from, from + n).filter(loud).length;

@@ -136,7 +136,7 @@ describe('MicCapture', () => {
           let last = 0;
           const readable = real.readable.pipeThrough(
             new TransformStream({
-              async transform(frame: any, ctl) {
+              async transform(frame: AudioData, ctl) {
                 const wait = last + 60 - performance.now();
                 if (wait > 0) await new Promise((res) => setTimeout(res, wait));
                 last = performance.now();
@@ -188,7 +188,7 @@ describe('MicCapture', () => {
           return {
             readable: real.readable.pipeThrough(
               new TransformStream({
-                transform(frame: any, ctl) {
+                transform(frame: AudioData, ctl) {
                   if (n++ % 3 === 0) ctl.enqueue(frame);
                   else frame.close();
                 },
@@ -231,14 +231,14 @@ describe('MicCapture', () => {
           return {
             readable: real.readable.pipeThrough(
               new TransformStream({
-                transform(frame: any, ctl) {
+                transform(frame: AudioData, ctl) {
                   if (n++ === 0) return ctl.enqueue(frame);
                   ctl.enqueue({
                     numberOfFrames: frame.numberOfFrames,
                     numberOfChannels: frame.numberOfChannels,
                     sampleRate: frame.sampleRate,
                     timestamp: frame.timestamp - 600_000,
-                    copyTo: (d: Float32Array, o: unknown) => frame.copyTo(d, o),
+                    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
                     close: () => frame.close(),
                   });
                 },
@@ -283,7 +283,7 @@ describe('MicCapture', () => {
           return {
             readable: real.readable.pipeThrough(
               new TransformStream({
-                transform(frame: any, ctl) {
+                transform(frame: AudioData, ctl) {
                   if (t0 < 0) t0 = frame.timestamp;
                   const k = n++;
                   const ms = k === 0 ? 0 : OFF_MS[k % OFF_MS.length]!;
@@ -294,7 +294,7 @@ describe('MicCapture', () => {
                     numberOfChannels: frame.numberOfChannels,
                     sampleRate: frame.sampleRate,
                     timestamp: t0 + (k * frame.numberOfFrames * 1e6) / frame.sampleRate + at,
-                    copyTo: (d: Float32Array, o: unknown) => frame.copyTo(d, o),
+                    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
                     close: () => frame.close(),
                   });
                 },

@@ -229,7 +229,7 @@ describe('NpcVoice playback', () => {
         v.push(lab.tone(200 + i * 20, 24000, 0.2, 0.3), 24000, 1);
         return v;
       });
-      await lab.until(() => many.every((v: any) => v.mode === 'speaking'), 3000, 'all speaking');
+      await lab.until(() => many.every((v) => v.mode === 'speaking'), 3000, 'all speaking');
       const edgesWhilePlaying = lab.edgeCount();
       mixer.dispose();
       await new Promise((res) => setTimeout(res, 50));

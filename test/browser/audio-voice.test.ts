@@ -181,12 +181,17 @@ describe('NpcVoice playback', () => {
       talker.push(lab.tone(440, 16000, 5, 0.5), 16000, 1); // longer than the walk at any frame rate
       await lab.until(() => talker.mode === 'speaking', 3000);
       // Count automation events while the player walks 60 frames (one voice speaking, five silent).
-      const proto = AudioParam.prototype as any;
+      const proto = AudioParam.prototype;
       const real = proto.setTargetAtTime;
       const values: number[] = [];
-      proto.setTargetAtTime = function (v: number, ...a: unknown[]) {
+      proto.setTargetAtTime = function (
+        this: AudioParam,
+        v: number,
+        startTime: number,
+        timeConstant: number,
+      ) {
         values.push(v);
-        return real.call(this, v, ...a);
+        return real.call(this, v, startTime, timeConstant);
       };
       const t0 = bridge.context.currentTime;
       for (let i = 0; i < 60; i++) {
@@ -357,20 +362,21 @@ describe('NpcVoice playback', () => {
       voice.push(lab.tone(440, 16000, 3, 0.5), 16000, 1);
       await lab.until(() => voice.mode === 'speaking', 3000);
       // A new HRTF panner reads L=R until its database is loaded (~300 ms, longer under load):
-      // poll 100 ms windows.
-      let L = 0;
-      let R = 0;
-      const t0 = performance.now();
-      while (performance.now() - t0 < 2500) {
-        const rec = await lab.record(bridge.context, Howler.masterGain);
-        await lab.until(() => rec.frames >= 4410, 2000);
-        const w = await rec.stop();
-        L = lab.rms(w.L);
-        R = lab.rms(w.R);
-        if (L > 1.3 * R) break;
+      // record 100 ms windows until one is louder on the left.
+      try {
+        return await lab.poll(
+          async () => {
+            const rec = await lab.record(bridge.context, Howler.masterGain);
+            await lab.until(() => rec.frames >= 4410, 2000);
+            const w = await rec.stop();
+            return { L: lab.rms(w.L), R: lab.rms(w.R) };
+          },
+          (w) => w.L > 1.3 * w.R,
+          { what: 'a 100 ms window louder on the left', timeout: 2500, interval: 0 },
+        );
+      } finally {
+        voice.dispose();
       }
-      voice.dispose();
-      return { L, R };
     });
     expect(r.L).toBeGreaterThan(1.3 * r.R);
     expect(errors).toEqual([]);

@@ -16,7 +16,16 @@ interface Proc {
     postMessage: (m: unknown, t?: unknown) => void;
   };
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean;
-  [k: string]: any;
+}
+/** What the test reads of the mic processor (PvaMicCapture in plugin/audio/worklets/mic-processor.ts). */
+interface MicProc extends Proc {
+  free: Int16Array<ArrayBuffer>[];
+  cur: Int16Array<ArrayBuffer>;
+  grown: number;
+}
+/** What the test reads of the voice processor (PvaNpcVoice in plugin/audio/worklets/voice-processor.ts). */
+interface VoiceProc extends Proc {
+  state: 'idle' | 'playing' | 'starved' | 'flushing';
 }
 
 function load(src: string, rate: number): Record<string, new (o: unknown) => Proc> {
@@ -83,16 +92,17 @@ function allocationFree(modules: () => Modules): void {
   it('mic capture allocates nothing per render quantum: 44.1 kHz -> 16 kHz, 20 ms chunks from the pool', async () => {
     const reg = load(modules().MIC_WORKLET_JS, 44100);
     const Mic = Object.values(reg)[0]!;
+    // The class is defined inside the module text (no exported type): read as what the test uses.
     const proc = new Mic({
       processorOptions: { design: designResampler(44100, 16000), chunkSamples: 320, poolSize: 32 },
-    });
+    }) as MicProc;
     // The main thread hands each buffer back after its callback: here at once, without allocating.
-    const views = new Map<ArrayBuffer, Int16Array>(proc.free.map((v: Int16Array) => [v.buffer, v]));
+    const views = new Map<ArrayBuffer, Int16Array<ArrayBuffer>>(proc.free.map((v) => [v.buffer, v]));
     views.set(proc.cur.buffer, proc.cur);
     let chunks = 0;
     proc.port.postMessage = (buf: unknown) => {
       chunks++;
-      proc.free.push(views.get(buf as ArrayBuffer));
+      proc.free.push(views.get(buf as ArrayBuffer)!);
     };
     const input = [[new Float32Array(128).map((_, i) => Math.sin(i / 5) * 0.3)]];
     const run = (n: number) => {
@@ -113,7 +123,7 @@ function allocationFree(modules: () => Modules): void {
     const Voice = Object.values(reg)[0]!;
     const proc = new Voice({
       processorOptions: { flushFadeMs: 8, edgeFadeMs: 2, leadMs: 0, leadStepMs: 20, leadMaxMs: 160 },
-    });
+    }) as VoiceProc;
     const posts: unknown[] = [];
     proc.port.postMessage = (m: unknown) => posts.push(m);
     proc.port.onmessage!({ data: { t: 'design', d: designResampler(16000, 44100) } });

@@ -132,7 +132,8 @@ describe('AgentSession in Chromium', () => {
       try {
         await s.connect();
         return null;
-      } catch (e: any) {
+      } catch (e) {
+        if (!(e instanceof lab.SessionError)) throw e;
         return { kind: e.kind, endReason: e.endReason, state: s.state };
       }
     }, agent.url);

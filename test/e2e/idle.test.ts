@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
 import { ROUTES, snapshot, typeToNpc, waitForGame, walkRoute } from './helpers/player.js';
-import { poll } from '../../harness/poll.js';
+import { holds, poll } from '../../harness/poll.js';
 
 const IDLE_MS = 8_000;
 
@@ -66,10 +66,11 @@ describe('standing still at a villager until the agent ends the conversation', (
     });
     expect(await soundToIdle).toBeGreaterThan(IDLE_MS - 2_000); // the timeout, not something else
     // ...and a while after, nothing shows up.
-    for (const until = Date.now() + 3_000; Date.now() < until;) {
-      await watch();
-      await g.page.waitForTimeout(250);
-    }
+    await holds(
+      async () => (await watch()).talk,
+      (t) => t.problems.length === 0 && t.target === 'mira',
+      { what: 'no problem shown and mira the target', duration: 3_000, interval: 250 },
+    );
     expect([...problems]).toEqual([]);
     expect([...targets]).toEqual(['mira']);
     const before = (await snapshot(g.page)).npcs.find((n) => n.id === 'mira')!.said;

@@ -20,6 +20,11 @@ export interface Received {
   shapeError?: string;
 }
 
+/** A frame of the message type `T`, typed as that message. */
+export type Frame<T extends string> = Received & { msg: Extract<ServerMessage, { type: T }> };
+
+const isType = <T extends string>(f: Received, type: T): f is Frame<T> => f.msg.type === type;
+
 export interface ClientOptions {
   protocols?: string[];
   query?: string;
@@ -97,11 +102,13 @@ export class ScriptedClient {
     });
   }
 
-  of<T extends string>(type: T): Array<Received & { msg: Extract<ServerMessage, { type: T }> }> {
-    return this.frames.filter((f) => f.msg.type === type) as never;
+  of<T extends string>(type: T): Frame<T>[] {
+    return this.frames.filter((f): f is Frame<T> => isType(f, type));
   }
 
   /** Resolves with the first frame (from index `from`) matching `pred`; rejects on close or timeout. */
+  waitFor<F extends Received>(pred: (f: Received) => f is F, timeoutMs?: number, from?: number): Promise<F>;
+  waitFor(pred: (f: Received) => boolean, timeoutMs?: number, from?: number): Promise<Received>;
   waitFor(pred: (f: Received) => boolean, timeoutMs = 8000, from = 0): Promise<Received> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
@@ -131,10 +138,18 @@ export class ScriptedClient {
     });
   }
 
-  waitType<T extends string>(type: T, timeoutMs?: number, from?: number) {
-    return this.waitFor((f) => f.msg.type === type, timeoutMs, from) as Promise<
-      Received & { msg: Extract<ServerMessage, { type: T }> }
-    >;
+  waitType<T extends string>(type: T, timeoutMs?: number, from?: number): Promise<Frame<T>> {
+    return this.waitFor((f): f is Frame<T> => isType(f, type), timeoutMs, from);
+  }
+
+  /** waitType() for the first frame of `type` for which `where` also holds. */
+  waitTypeWhere<T extends string>(
+    type: T,
+    where: (f: Frame<T>) => boolean,
+    timeoutMs?: number,
+    from?: number,
+  ): Promise<Frame<T>> {
+    return this.waitFor((f): f is Frame<T> => isType(f, type) && where(f), timeoutMs, from);
   }
 
   /** Waits until audio of `eventId` stops arriving and its alignment spells the whole text. */
@@ -159,7 +174,7 @@ export class ScriptedClient {
 }
 
 /** PCM16 sample count of an audio frame. */
-export function frameSamples(f: Received & { msg: Extract<ServerMessage, { type: 'audio' }> }): number {
+export function frameSamples(f: Frame<'audio'>): number {
   return Buffer.from(f.msg.audio_event.audio_base_64, 'base64').length / 2;
 }
 

@@ -93,15 +93,13 @@ describe('LLM brain (OpenAI-compatible, streamed)', () => {
     c.send({ type: 'user_message', text: 'Tell me about the dragon' });
 
     // Audio of the reply arrives while the model is still generating.
-    const firstAudio = await c.waitFor(
-      (f) => f.msg.type === 'audio' && (f.msg as any).audio_event.event_id > 1,
-    );
-    const replyId = (firstAudio.msg as any).audio_event.event_id as number;
+    const firstAudio = await c.waitTypeWhere('audio', (f) => f.msg.audio_event.event_id > 1);
+    const replyId = firstAudio.msg.audio_event.event_id;
     expect(c.of('agent_response')).toHaveLength(1);
     release();
-    const r = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== greeting);
+    const r = await c.waitTypeWhere('agent_response', (f) => f !== greeting);
     const full = 'Ah, the dragon! It sleeps under the hill. Do not wake it.';
-    expect((r.msg as any).agent_response_event).toEqual({ agent_response: full, event_id: replyId });
+    expect(r.msg.agent_response_event).toEqual({ agent_response: full, event_id: replyId });
     await c.audioText(replyId, full);
 
     const req = requests.at(-1)!;

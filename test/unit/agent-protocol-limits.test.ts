@@ -6,6 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createLocalAgent } from '../../plugin/server/agent/index.js';
+import type { LocalAgentHealth } from '../../plugin/server/agent/options.js';
 import { agentFixture, ScriptedClient, INIT } from './agent-harness.js';
 import { until } from '../../harness/poll.js';
 import { TEST_NPC } from '../../harness/npcs.js';
@@ -26,11 +27,9 @@ describe('keep-alive, limits and bad input', () => {
     const c = await connect(local.agent.url, 'quiet');
     const first = await c.waitType('ping');
     expect(first.msg.ping_event.ping_ms ?? null).toBeNull();
-    const later = await c.waitFor(
-      (f) => f.msg.type === 'ping' && typeof (f.msg as any).ping_event.ping_ms === 'number',
-    );
-    expect((later.msg as any).ping_event.ping_ms).toBeGreaterThanOrEqual(0);
-    expect((later.msg as any).ping_event.ping_ms).toBeLessThan(1000);
+    const later = await c.waitTypeWhere('ping', (f) => typeof f.msg.ping_event.ping_ms === 'number');
+    expect(later.msg.ping_event.ping_ms).toBeGreaterThanOrEqual(0);
+    expect(later.msg.ping_event.ping_ms).toBeLessThan(1000);
   });
 
   it.each([
@@ -142,7 +141,7 @@ describe('keep-alive, limits and bad input', () => {
       const a = await ScriptedClient.connect(one.url, 'quiet');
       await a.waitType('conversation_initiation_metadata');
       const b = await ScriptedClient.connect(one.url, 'quiet'); // INIT names js_sdk, as @elevenlabs/client does
-      await until(() => (one.handler.health().sessions as { queued: number }).queued === 1);
+      await until(() => one.handler.health().sessions.queued === 1);
       expect(b.frames).toEqual([]);
       a.close();
       const first = await b.waitFor(() => true);
@@ -171,7 +170,7 @@ describe('keep-alive, limits and bad input', () => {
       expect((await b.waitType('queue_status')).msg.queue_status_event).toEqual({ status: 'waiting' });
       // What b sends while it waits is dropped, as the service does.
       b.send({ type: 'user_message', text: 'potion' });
-      await until(() => (one.handler.health().sessions as { queued: number }).queued === 1);
+      await until(() => one.handler.health().sessions.queued === 1);
       a.close();
       const admitted = await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('admitted'));
       expect(admitted).toBeDefined();
@@ -198,7 +197,7 @@ describe('keep-alive, limits and bad input', () => {
       await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('timed_out'));
       expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
       expect((await b.closed).code).toBe(1002);
-      await until(() => (impatient.handler.health().sessions as { queued: number }).queued === 0);
+      await until(() => impatient.handler.health().sessions.queued === 0);
       a.close();
     } finally {
       await impatient.close();
@@ -256,10 +255,10 @@ describe('HTTP endpoints and NPC selection', () => {
   });
 
   it('reports capabilities on the health endpoint', async () => {
-    const h = (await (await fetch(`${local.agent.httpUrl}/voice-agents/health`)).json()) as any;
-    expect(['espeak-ng', 'babble']).toContain(h.speech.engine);
-    expect(h.speech.thread).toBe('worker'); // synthesis never blocks the conversations' event loop
-    expect(h.npcs.map((n: any) => n.id)).toEqual(['tess', 'quiet']);
+    const h: LocalAgentHealth = await (await fetch(`${local.agent.httpUrl}/voice-agents/health`)).json();
+    expect(['espeak-ng', 'babble']).toContain(h.speech?.engine);
+    expect(h.speech?.thread).toBe('worker'); // synthesis never blocks the conversations' event loop
+    expect(h.npcs.map((n) => n.id)).toEqual(['tess', 'quiet']);
     expect(h.outputFormats).toContain('ulaw_8000');
   });
 
@@ -294,7 +293,7 @@ describe('HTTP endpoints and NPC selection', () => {
       speechEngine: 'babble',
     });
     try {
-      const h = fromDir.handler.health() as { npcs: { id: string }[] };
+      const h = fromDir.handler.health();
       expect(h.npcs.length).toBeGreaterThan(0);
       const c = await ScriptedClient.connect(fromDir.url, h.npcs[0]!.id);
       await c.waitType('conversation_initiation_metadata');

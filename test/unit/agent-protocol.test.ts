@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
+import type { LocalAgentHealth } from '../../plugin/server/agent/options.js';
 import { agentFixture, ScriptedClient, frameSamples, INIT } from './agent-harness.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 import { PROTOCOL_AGENT, silence, click, chunks20ms } from './agent-fixtures.js';
@@ -47,7 +48,7 @@ describe('handshake', () => {
     const c = await connect(local.agent.url, 'quiet');
     const notice = await c.waitType('local_agent_notice');
     expect(notice.raw).toContain('asr_unavailable');
-    const health = (await (await fetch(`${local.agent.httpUrl}/voice-agents/health`)).json()) as any;
+    const health: LocalAgentHealth = await (await fetch(`${local.agent.httpUrl}/voice-agents/health`)).json();
     expect(health.recognizer.available).toBe(false);
   });
 });
@@ -281,8 +282,8 @@ describe('listening and barge-in', () => {
     await c.waitType('audio');
     c.send({ type: 'user_message', text: 'healing potion' });
     const i = await c.waitType('interruption');
-    const r = await c.waitFor((f) => f.msg.type === 'agent_response' && f !== g);
-    const id = (r.msg as any).agent_response_event.event_id as number;
+    const r = await c.waitTypeWhere('agent_response', (f) => f !== g);
+    const id = r.msg.agent_response_event.event_id;
     expect(id).toBeGreaterThan(i.msg.interruption_event.event_id);
     expect(id).toBeGreaterThan(g.msg.agent_response_event.event_id);
   });

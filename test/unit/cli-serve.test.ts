@@ -110,7 +110,7 @@ describe('voice-agents serve', { timeout: 60_000 }, () => {
 
     // The local agent answers the ConvAI handshake on the same port.
     const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/convai/conversation?agent_id=pip`, ['convai']);
-    const first = await new Promise<any>((resolve, reject) => {
+    const first = await new Promise<{ type: string }>((resolve, reject) => {
       ws.once('open', () => ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
       ws.once('message', (d) => resolve(JSON.parse(d.toString())));
       ws.once('error', reject);

@@ -101,6 +101,17 @@ function paths(obj: unknown, prefix: (string | number)[] = []): (string | number
   return out;
 }
 
+/** The object or array at `path` (one of paths()'s, without its last key) in a parsed document. */
+function containerAt(doc: object, path: (string | number)[]): object {
+  let node: object = doc;
+  for (const k of path) {
+    const next: unknown = Reflect.get(node, k);
+    if (typeof next !== 'object' || next === null) throw new Error(`no object or array at ${path.join('.')}`);
+    node = next;
+  }
+  return node;
+}
+
 describe('NPC compiler under structure-aware fuzzing', () => {
   it('a real NPC file with any field replaced, deleted or renamed: a typed answer every time (1,000 files)', () => {
     const parsed = SAMPLES.map((s) => parseDocument(s).toJS() as Record<string, unknown>);
@@ -115,15 +126,14 @@ describe('NPC compiler under structure-aware fuzzing', () => {
           const doc = structuredClone(parsed[which]!);
           const all = paths(doc);
           const path = all[pick % all.length]!;
-          let parent: any = doc;
-          for (const k of path.slice(0, -1)) parent = parent[k];
+          const parent = containerAt(doc, path.slice(0, -1));
           const key = path.at(-1)!;
-          if (op === 'replace') parent[key] = value;
-          else if (op === 'delete') delete parent[key];
-          else if (op === 'wrap') parent[key] = [parent[key]];
+          if (op === 'replace') Reflect.set(parent, key, value);
+          else if (op === 'delete') Reflect.deleteProperty(parent, key);
+          else if (op === 'wrap') Reflect.set(parent, key, [Reflect.get(parent, key)]);
           else if (!Array.isArray(parent)) {
-            parent[newKey] = parent[key];
-            delete parent[key];
+            Reflect.set(parent, newKey, Reflect.get(parent, key));
+            Reflect.deleteProperty(parent, key);
           }
           let src: string;
           try {

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AgentSession } from '../../plugin/session/index.js';
-import type { EndReason } from '../../plugin/protocol/index.js';
+import type {
+  ClientToolResultMessage,
+  ContextualUpdateMessage,
+  EndReason,
+} from '../../plugin/protocol/index.js';
 import { Conversation } from '../../plugin/phaser/conversation.js';
 import type { ConversationInputs } from '../../plugin/phaser/conversation-parts.js';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
@@ -26,7 +30,7 @@ const rig = (opts?: Parameters<typeof conversationRig>[1]) => conversationRig(se
 describe('Conversation: one NPC conversation wired to voice, bubble and game events', () => {
   it('sends every context fact on open, keyed by context_id, and only changes afterwards', async () => {
     const r = await rig();
-    const first = await r.server.nextOfType<any>('contextual_update');
+    const first = await r.server.nextOfType<ContextualUpdateMessage>('contextual_update');
     expect(first).toEqual({
       type: 'contextual_update',
       text: 'The player holds a torch.',
@@ -34,7 +38,7 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     });
     r.conv.sendContext('inventory', 'The player holds a torch.'); // unchanged: not resent
     r.conv.sendContext('inventory', 'The player holds a lantern.');
-    const second = await r.server.next<any>(
+    const second = await r.server.next<ContextualUpdateMessage>(
       (m) => 'type' in m && m.type === 'contextual_update' && m !== first,
     );
     expect(second.text).toBe('The player holds a lantern.');
@@ -185,7 +189,9 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
     call('launch_rocket', 't3');
     const results = await Promise.all(
       ['t1', 't2', 't3'].map((id) =>
-        r.server.next<any>((m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id),
+        r.server.next<ClientToolResultMessage>(
+          (m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id,
+        ),
       ),
     );
     expect(results.map((m) => [m.tool_call_id, m.is_error, m.result])).toEqual([
@@ -227,7 +233,9 @@ describe('Conversation: one NPC conversation wired to voice, bubble and game eve
       });
     const results = await Promise.all(
       ['t1', 't2'].map((id) =>
-        r.server.next<any>((m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id),
+        r.server.next<ClientToolResultMessage>(
+          (m) => 'type' in m && m.type === 'client_tool_result' && m.tool_call_id === id,
+        ),
       ),
     );
     expect(results.map((m) => [m.is_error, m.result])).toEqual([

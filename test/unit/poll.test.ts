@@ -1,7 +1,8 @@
 // The polling helper every test and bench waits with: on timeout it says what was awaited and
-// what was last seen, and a read that never answers cannot hold a test past its timeout.
+// what was last seen, and a read that never answers cannot hold a test past its timeout; holds()
+// checks that a condition keeps holding for a while.
 import { describe, expect, it } from 'vitest';
-import { poll, until } from '../../harness/poll.js';
+import { holds, poll, until } from '../../harness/poll.js';
 
 describe('poll', () => {
   it('returns the first value that passes, read again until then', async () => {
@@ -72,5 +73,45 @@ describe('poll', () => {
       poll(() => false, Boolean, { what: 'the greeting', timeout: 40, context: () => never }),
     ).rejects.toThrow(/waiting for the greeting; last seen: false; null/);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('holds', () => {
+  it('reads for the whole duration while the condition holds', async () => {
+    const started = Date.now();
+    let n = 0;
+    await holds(
+      () => ++n,
+      (x) => x > 0,
+      { what: 'a positive count', duration: 60, interval: 10 },
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+    expect(n).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails at the first value that breaks it, saying what should have held and what was seen', async () => {
+    let n = 0;
+    await expect(
+      holds(
+        () => ({ problems: ++n < 3 ? [] : ['connection lost'] }),
+        (s) => s.problems.length === 0,
+        { what: 'no problem shown', duration: 5000, interval: 1 },
+      ),
+    ).rejects.toThrow(
+      /no problem shown stopped holding after \d+ ms; seen: {"problems":\["connection lost"\]}/,
+    );
+    expect(n).toBe(3);
+  });
+
+  it('a read that throws fails it', async () => {
+    await expect(
+      holds(
+        () => {
+          throw new Error('page gone');
+        },
+        () => true,
+        { what: 'the page', duration: 50 },
+      ),
+    ).rejects.toThrow(/page gone/);
   });
 });

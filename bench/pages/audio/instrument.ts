@@ -5,6 +5,7 @@
 //  - whatever connects into a destination (AudioDestinationNode, or the MediaStream destination
 //    the official client plays through) is also connected to a tap worklet that reports when the
 //    output becomes loud and when it falls 40 dB below its level.
+import { instrumentAudioGraph } from '../../../harness/audio-graph.js';
 
 const TAP_JS = `
 registerProcessor('bench-tap', class extends AudioWorkletProcessor {
@@ -65,27 +66,24 @@ class TappedAudioContext extends NativeAudioContext {
 }
 window.AudioContext = TappedAudioContext;
 
-const nativeConnect = AudioNode.prototype.connect as (...a: any[]) => any;
+// --- Output: whatever connects into a destination also feeds a tap (wired with the native connect,
+// as is all of this file's own wiring, so the hook does not see it) -----------------------------
 const tapped = new WeakSet<AudioNode>();
-(AudioNode.prototype as any).connect = function (this: AudioNode, dst: any, ...rest: any[]) {
-  const result = nativeConnect.call(this, dst, ...rest);
-  const isOut = dst instanceof AudioDestinationNode || dst instanceof MediaStreamAudioDestinationNode;
-  if (isOut && !tapped.has(this)) {
-    tapped.add(this);
-    const ready = tapReady.get(this.context);
-    void ready?.then(() => {
-      const tap = new AudioWorkletNode(this.context, 'bench-tap', {
-        numberOfInputs: 1,
-        numberOfOutputs: 0,
-        channelCount: 2,
-        channelCountMode: 'explicit',
-      });
-      tap.port.onmessage = (e) => (e.data === 'loud' ? marks.loud : marks.silent).push(performance.now());
-      nativeConnect.call(this, tap);
+const { nativeConnect } = instrumentAudioGraph((from, to) => {
+  const isOut = to instanceof AudioDestinationNode || to instanceof MediaStreamAudioDestinationNode;
+  if (!isOut || tapped.has(from)) return;
+  tapped.add(from);
+  void tapReady.get(from.context)?.then(() => {
+    const tap = new AudioWorkletNode(from.context, 'bench-tap', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 2,
+      channelCountMode: 'explicit',
     });
-  }
-  return result;
-};
+    tap.port.onmessage = (e) => (e.data === 'loud' ? marks.loud : marks.silent).push(performance.now());
+    nativeConnect(from, tap);
+  });
+});
 
 // --- Capture: where the microphone's stream enters a client's context --------------------------
 // Splits mic-to-wire into the browser's hop (mic context -> capturing context) and the client's own
@@ -103,7 +101,7 @@ AudioContext.prototype.createMediaStreamSource = function (this: AudioContext, s
     tap.port.onmessage = (e) => {
       if (e.data === 'loud') marks.captureLoud.push(performance.now());
     };
-    nativeConnect.call(source, tap);
+    nativeConnect(source, tap);
     marks.captureTaps++;
   });
   return source;
@@ -170,8 +168,8 @@ function ensureMic(): void {
   micGate = micCtx.createGain();
   micGate.gain.value = 0;
   micDest = micCtx.createMediaStreamDestination();
-  nativeConnect.call(osc, micGate);
-  nativeConnect.call(micGate, micDest);
+  nativeConnect(osc, micGate);
+  nativeConnect(micGate, micDest);
   osc.start();
   // "Sound enters the mic" = the tone is rendered by the mic's own graph (same tap as the output).
   void micCtx.audioWorklet.addModule(tapUrl).then(() => {
@@ -184,7 +182,7 @@ function ensureMic(): void {
     tap.port.onmessage = (e) => {
       if (e.data === 'loud') marks.micLoud.push(performance.now());
     };
-    nativeConnect.call(micGate, tap);
+    nativeConnect(micGate!, tap);
   });
 }
 navigator.mediaDevices.getUserMedia = async () => {

@@ -43,14 +43,14 @@ async function start(wsUrl: string): Promise<string> {
       ourMic = mic;
       captureRate = mic.captureRate;
       glue = `AgentSession + MicCapture (${mic.captureMethod})`;
-      howlerRate = (Howler as any).ctx?.sampleRate ?? 0;
+      howlerRate = Howler.ctx?.sampleRate ?? 0;
     } else {
       throw new Error('AgentSession missing');
     }
   } else {
     glue = '@elevenlabs/client Conversation.startSession (websocket)';
     const { Conversation } = await import('@elevenlabs/client');
-    await Conversation.startSession({ signedUrl: wsUrl, connectionType: 'websocket' } as any);
+    await Conversation.startSession({ signedUrl: wsUrl, connectionType: 'websocket' });
   }
   return glue;
 }

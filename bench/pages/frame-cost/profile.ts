@@ -31,29 +31,33 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 25 });
   await cdp.send('Profiler.start');
-  const res: any = await run({
+  const res = await run({
     n: N,
     runs: 1,
     frames: FRAMES,
     silent: !!process.env.SILENT,
     crowd: !!process.env.CROWD,
   });
-  const { profile }: any = await cdp.send('Profiler.stop');
-  const ms = res.runs[0].frameMs.slice().sort((a: number, b: number) => a - b);
-  console.log(`median frame ${ms[ms.length >> 1].toFixed(4)} ms over ${ms.length} frames`);
-  const byId = new Map<number, any>();
+  const { profile } = await cdp.send('Profiler.stop');
+  type ProfileNode = (typeof profile.nodes)[number];
+  const ms = res.runs[0]!.frameMs.slice().sort((a, b) => a - b);
+  console.log(`median frame ${ms[ms.length >> 1]!.toFixed(4)} ms over ${ms.length} frames`);
+  const byId = new Map<number, ProfileNode>();
   for (const n of profile.nodes) byId.set(n.id, n);
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const dt = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++)
-    dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + profile.timeDeltas[i] / 1000);
-  const name = (n: any) =>
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++)
+    dt.set(samples[i]!, (dt.get(samples[i]!) ?? 0) + deltas[i]! / 1000);
+  const node = (id: number): ProfileNode => byId.get(id)!; // ids from the same profile
+  const name = (n: ProfileNode) =>
     `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
   // Under the timed emit: an ancestor is `emit` in frame-cost.ts.
   const under = (id: number): boolean => {
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
-      const cf = byId.get(p).callFrame;
+      const cf = node(p).callFrame;
       if (cf.functionName === 'emit' && cf.url.includes('frame-cost.ts')) return true;
     }
     return false;
@@ -64,10 +68,10 @@ try {
   for (const [id, t] of dt) {
     if (!under(id)) continue;
     total += t;
-    self.set(name(byId.get(id)), (self.get(name(byId.get(id))) ?? 0) + t);
+    self.set(name(node(id)), (self.get(name(node(id))) ?? 0) + t);
     const seen = new Set<string>();
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
-      const k = name(byId.get(p));
+      const k = name(node(p));
       if (seen.has(k)) continue;
       seen.add(k);
       incl.set(k, (incl.get(k) ?? 0) + t);

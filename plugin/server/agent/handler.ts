@@ -29,7 +29,7 @@ import {
   type AgentMetrics,
   type AgentRuntime,
 } from './runtime.js';
-import type { LocalAgentEndpoint, LocalAgentOptions } from './options.js';
+import type { LocalAgentEndpoint, LocalAgentHealth, LocalAgentOptions } from './options.js';
 
 export const CONVERSATION_PATH = '/v1/convai/conversation';
 const SIGNED_URL_PATHS = ['/v1/convai/conversation/get-signed-url', '/v1/convai/conversation/get_signed_url'];
@@ -171,7 +171,7 @@ export function createLocalAgentHandler(options: LocalAgentOptions = {}): LocalA
     res.end(JSON.stringify(body));
   };
 
-  const health = (): Record<string, unknown> => ({
+  const health = (): LocalAgentHealth => ({
     ok: speech !== null,
     service: 'phaser-voice-agents local agent',
     protocol: 'convai',

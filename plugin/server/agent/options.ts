@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { NpcDefinition } from '../../npc/types.js';
 import type { AudioFormat } from '../../protocol/index.js';
 import type { EngineChoice } from '../speech/index.js';
-import type { Recognizer } from '../speech/recognizer.js';
+import type { Recognizer, RecognizerStats } from '../speech/recognizer.js';
 import type { TurnDetectorOptions } from '../speech/vad.js';
 import type { AccessOptions } from './access.js';
 import type { LlmConfig } from './llm.js';
@@ -56,6 +56,38 @@ export interface LocalAgentOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What the health endpoint answers and LocalAgentEndpoint.health() returns. A type, not an interface,
+ * so it is also a Record<string, unknown> (what a mounted handler's health() may return).
+ */
+export type LocalAgentHealth = {
+  /** The speech engine is loaded. */
+  ok: boolean;
+  service: string;
+  protocol: 'convai';
+  conversationPath: string;
+  /** null until the speech engine is loaded. */
+  speech: {
+    engine: string;
+    thread: 'worker' | 'main';
+    warm: boolean;
+    licence: string;
+    fallbackReason?: string;
+    voices: string[];
+  } | null;
+  outputFormats: readonly AudioFormat[];
+  defaultOutputFormat: AudioFormat;
+  inputFormat: 'pcm_16000';
+  recognizer:
+    | { available: true; name: string; load?: RecognizerStats }
+    | { available: false; name: null; notice: 'asr_unavailable'; hint: string };
+  /** The brain that answers: the NPC files' rules or the LLM. */
+  brain: string;
+  npcs: { id: string; name: string; agent_id: string | null }[];
+  sessions: { active: number; max: number; queued: number };
+  limits: AgentLimits;
+};
+
 export interface LocalAgentEndpoint {
   /** Resolves when the speech engine is warm and the NPC files are loaded. */
   readonly ready: Promise<void>;
@@ -65,7 +97,7 @@ export interface LocalAgentEndpoint {
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
   /** Replaces the NPCs for new conversations (hot reload); open conversations keep theirs. */
   setNpcs(npcs: readonly NpcDefinition[]): void;
-  health(): Record<string, unknown>;
+  health(): LocalAgentHealth;
   readonly metrics: AgentMetrics;
   readonly sessions: number;
   close(): Promise<void>;

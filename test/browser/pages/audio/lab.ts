@@ -2,7 +2,8 @@
 // on Howler.masterGain (i.e. just before the destination, after Howler's mute/volume).
 import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
-import { until as untilTrue } from '../../../../harness/poll.js';
+import { poll, until as untilTrue } from '../../../../harness/poll.js';
+import { instrumentAudioGraph } from '../../../../harness/audio-graph.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -192,21 +193,7 @@ async function micSession(opts: audio.MicCaptureOptions = {}) {
 }
 
 // Edge bookkeeping for the leak test: every connect() adds src->dst, disconnect() removes.
-const edges = new Map<AudioNode, Set<AudioNode | AudioParam>>();
-const origConnect = AudioNode.prototype.connect as (...a: any[]) => any;
-const origDisconnect = AudioNode.prototype.disconnect as (...a: any[]) => any;
-(AudioNode.prototype as any).connect = function (this: AudioNode, dst: any, ...rest: any[]) {
-  let set = edges.get(this);
-  if (!set) edges.set(this, (set = new Set()));
-  set.add(dst);
-  return origConnect.call(this, dst, ...rest);
-};
-(AudioNode.prototype as any).disconnect = function (this: AudioNode, ...args: any[]) {
-  if (args.length === 0 || typeof args[0] === 'number') edges.delete(this);
-  else edges.get(this)?.delete(args[0]);
-  return origDisconnect.apply(this, args);
-};
-const edgeCount = () => [...edges.values()].reduce((n, s) => n + s.size, 0);
+const { edgeCount } = instrumentAudioGraph();
 
 // ?probe=autoplay: create the bridge at load (no page.evaluate, which would grant a user
 // activation) and show its state, so a test can check the blocked -> gesture -> running path.
@@ -231,6 +218,7 @@ const lab = {
   gaps,
   tone,
   until,
+  poll,
   events,
   streams,
   micSession,

@@ -77,8 +77,11 @@ const levelBuf = new Float32Array(1024);
 // --- what the player is told, and what the session saw ----------------------------------------------
 const log: string[] = [];
 const told: string[] = [];
-/** Per conversation+event: character start times (ms from the turn's start) from the audio alignment. */
-const alignment = new Map<string, number[]>();
+/**
+ * Per conversation+event: character start times (ms from the turn's start) from the audio alignment,
+ * and how much audio of the turn has come (where the next chunk's times start).
+ */
+const alignment = new Map<string, { starts: number[]; durationMs: number }>();
 let steps = 0;
 let frames = 0;
 const rafTick = () => {
@@ -116,11 +119,10 @@ class Town extends Phaser.Scene {
         s.on('audio', (a) => {
           if (!a.alignment) return;
           const key = `${s.conversationId}:${a.eventId}`;
-          const list = alignment.get(key) ?? [];
-          const offset = (list as any).durationMs ?? 0;
-          for (const t of a.alignment.char_start_times_ms) list.push(offset + t);
-          (list as any).durationMs = offset + (a.pcm.length / a.sampleRate) * 1000;
-          alignment.set(key, list);
+          const turn = alignment.get(key) ?? { starts: [], durationMs: 0 };
+          for (const t of a.alignment.char_start_times_ms) turn.starts.push(turn.durationMs + t);
+          turn.durationMs += (a.pcm.length / a.sampleRate) * 1000;
+          alignment.set(key, turn);
         });
         s.on('reconnecting', (r) => log.push(`reconnecting:${r.attempt}:${r.delayMs}`));
         s.on('conversation:start', (c) => log.push(`connected:${c.reconnectAttempt}`));
@@ -260,7 +262,7 @@ const fault = {
     const voice = c?.voice;
     const session = c?.session;
     const key = session && voice ? `${session.conversationId}:${voice.turnId}` : '';
-    const starts = alignment.get(key) ?? [];
+    const starts = alignment.get(key)?.starts ?? [];
     const positionMs = voice?.playbackPositionMs ?? 0;
     return {
       npcState: h.state,

@@ -48,21 +48,27 @@ navigator.mediaDevices.getUserMedia = async (c) => {
 
 // Net listeners on window/document, to prove nothing the plugin touched keeps one after shutdown.
 const netListeners = new Map<string, number>();
+/** A number per listener, the same on every target. */
+const listenerIds = new WeakMap<EventListenerOrEventListenerObject, number>();
+let nextListenerId = 0;
+const key = (t: string, fn: EventListenerOrEventListenerObject) => {
+  let id = listenerIds.get(fn);
+  if (id === undefined) listenerIds.set(fn, (id = nextListenerId++));
+  return `${t}:${id}`;
+};
 for (const target of [window, document] as EventTarget[]) {
   const add = target.addEventListener.bind(target);
   const remove = target.removeEventListener.bind(target);
   const name = target === window ? 'window' : 'document';
   const live = new Set<string>();
-  const key = (t: string, fn: unknown) =>
-    `${t}:${String((fn as any)?.__id ?? ((fn as any).__id = Math.random()))}`;
-  target.addEventListener = (t: string, fn: any, o?: any) => {
+  target.addEventListener = (t, fn, o) => {
     if (fn && !live.has(key(t, fn))) {
       live.add(key(t, fn));
       netListeners.set(name, (netListeners.get(name) ?? 0) + 1);
     }
     add(t, fn, o);
   };
-  target.removeEventListener = (t: string, fn: any, o?: any) => {
+  target.removeEventListener = (t, fn, o) => {
     if (fn && live.delete(key(t, fn))) netListeners.set(name, (netListeners.get(name) ?? 0) - 1);
     remove(t, fn, o);
   };
@@ -96,11 +102,19 @@ const errorCauses: string[] = [];
 const mouth = { max: 0, last: -1, calls: 0 };
 let creates = 0;
 
-/** eventemitter3 listeners whose context is `ctx` (how Phaser emitters store subscriptions). */
-function listenersWithContext(emitter: any, ctxObj: unknown): number {
+/**
+ * eventemitter3 listeners whose context is `ctxObj`, on every event or on `event` only: read from the
+ * emitter's private `_events` (event name -> one listener or a list), how Phaser emitters store
+ * subscriptions with their context; their public API does not show the context.
+ */
+function listenersWithContext(emitter: object | undefined, ctxObj: unknown, event?: string): number {
+  const store = emitter && '_events' in emitter ? emitter._events : undefined;
+  if (typeof store !== 'object' || store === null) return 0;
+  const entries: unknown[] = event === undefined ? Object.values(store) : [Reflect.get(store, event)];
   let n = 0;
-  for (const entry of Object.values(emitter?._events ?? {})) {
-    for (const l of Array.isArray(entry) ? entry : [entry]) if ((l as any).context === ctxObj) n++;
+  for (const entry of entries) {
+    const list: unknown[] = Array.isArray(entry) ? entry : [entry];
+    for (const l of list) if (typeof l === 'object' && l && 'context' in l && l.context === ctxObj) n++;
   }
   return n;
 }
@@ -172,6 +186,11 @@ const game = new Phaser.Game({
 });
 
 const scene = () => game.scene.getScene('town') as Town;
+/** A scene's plugin and systems (what removeScene() returns), to count what they still hold. */
+interface SceneParts {
+  plugin: Town['voiceAgents'];
+  sys: Town['sys'];
+}
 
 // Every distinct text the NPC's bubble showed, checked after each game frame since the page loaded:
 // what a player saw, however seldom a busy test process gets to poll.
@@ -253,7 +272,7 @@ const phaserLab = {
   restart() {
     scene().scene.restart();
   },
-  removeScene() {
+  removeScene(): SceneParts {
     const s = scene();
     const plugin = s.voiceAgents;
     const sys = s.sys;
@@ -289,17 +308,17 @@ const phaserLab = {
     return watchBubble(n).then(() => undefined);
   },
   /** Listeners the plugin (or its NPC handles) hold on Phaser emitters, and net DOM listeners. */
-  listenerCounts(target?: { plugin: unknown; sys: any }) {
+  listenerCounts(target?: SceneParts) {
     const s = scene();
     const plugin = target?.plugin ?? s.voiceAgents;
     const sys = target?.sys ?? s.sys;
     return {
       sceneEvents: listenersWithContext(sys.events, plugin),
-      boot: listenersWithContext({ _events: { boot: sys.events?._events?.boot ?? [] } }, plugin),
+      boot: listenersWithContext(sys.events, plugin, 'boot'),
       gameEvents: listenersWithContext(game.events, plugin),
       player: s ? listenersWithContext(s.player, plugin) : 0,
       npcObject: s && s.npcObject.scene ? listenersWithContext(s.npcObject, plugin) : 0,
-      gameListeners: (plugin as any).listenerCount?.() ?? 0,
+      gameListeners: plugin.listenerCount(),
       window: netListeners.get('window') ?? 0,
       document: netListeners.get('document') ?? 0,
     };
