@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { pollPage } from '../../harness/poll.js';
 import { micTracks, openGame, spokenWav, shot, type GameSession } from './helpers/game.js';
+import { COUNT_SENT_AUDIO, sentAfter } from './helpers/sent-audio.js';
 import { ROUTES, snapshot, waitForGame, walkRoute, waitForSaid } from './helpers/player.js';
 
 function has(bin: string): boolean {
@@ -23,40 +23,6 @@ function has(bin: string): boolean {
 }
 
 const tools = has('espeak-ng') && has('sox') && has('pocketsphinx_batch');
-
-/**
- * Records the microphone audio the page puts on the wire (PCM16 at 16 kHz from the local agent):
- * when each chunk left and how many ms of audio it carried. A capture path that loses frames sends
- * less audio than time passes.
- */
-const COUNT_SENT_AUDIO = `(() => {
-  const sent = (window.__sentAudio = []);
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && data.startsWith('{"user_audio_chunk":"')) {
-      const b64 = data.length - 22 - 2;
-      const bytes = (b64 * 3) / 4 - (data.endsWith('=="}') ? 2 : data.endsWith('="}') ? 1 : 0);
-      sent.push([performance.now(), bytes / 2 / 16]);
-    }
-    return send.call(this, data);
-  };
-})();`;
-
-/** Audio sent (ms) from `fromMs` after the first chunk on, and the wall time that covers. */
-async function sentAfter(
-  page: Page,
-  fromMs: number,
-): Promise<{ audioMs: number; spanMs: number; firstMs: number }> {
-  const sent = await page.evaluate(() => window.__sentAudio!);
-  const t0 = sent[0]![0];
-  const later = sent.filter(([t]) => t >= t0 + fromMs);
-  const early = sent.filter(([t]) => t < t0 + fromMs);
-  return {
-    audioMs: later.reduce((n, [, ms]) => n + ms, 0),
-    spanMs: later.length ? later[later.length - 1]![0] - (t0 + fromMs) : 0,
-    firstMs: early.reduce((n, [, ms]) => n + ms, 0),
-  };
-}
 
 describe.skipIf(!tools)(
   'talking with the microphone (espeak-ng question, pocketsphinx in the local agent)',
