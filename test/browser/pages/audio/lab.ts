@@ -164,6 +164,53 @@ function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0
 }
 
 const until = (cond: () => boolean, ms = 5000, what = 'condition') => untilTrue(cond, { timeout: ms, what });
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const nextFrame = () => new Promise((res) => requestAnimationFrame(res));
+
+/**
+ * The largest residual of a pure sine's discrete second difference over [from, to): for
+ * x'' = -w^2 x it is ~0 everywhere except at a discontinuity (a gap or a click), where it is of the
+ * order of the amplitude.
+ */
+function sineResidual(a: Float32Array, freq: number, rate: number, from: number, to: number): number {
+  const w = (2 * Math.PI * freq) / rate;
+  const c = 4 * Math.sin(w / 2) ** 2;
+  let res = 0;
+  for (let i = from; i < to; i++)
+    res = Math.max(res, Math.abs(a[i + 1]! - 2 * a[i]! + a[i - 1]! + c * a[i]!));
+  return res;
+}
+
+/** A HowlerBridge on Howler's context and one NpcVoice on it. */
+function voiceRig(opts?: audio.NpcVoiceOptions) {
+  const bridge = new audio.HowlerBridge(Howler);
+  return { bridge, ctx: bridge.context, voice: new audio.NpcVoice(bridge, opts) };
+}
+
+/** A HowlerBridge on Howler's context and a VoiceMixer on it. */
+function mixerRig() {
+  const bridge = new audio.HowlerBridge(Howler);
+  return { bridge, mixer: new audio.VoiceMixer(bridge) };
+}
+
+/** The voice's mode changes in order: `speaking:<turn>` (or `speaking` without `turns`) and `listening`. */
+function modeLog(voice: audio.NpcVoice, turns = true): string[] {
+  const modes: string[] = [];
+  voice.on('speaking', (t: number) => modes.push(turns ? `speaking:${t}` : 'speaking'));
+  voice.on('listening', () => modes.push('listening'));
+  return modes;
+}
+
+/** Records Howler's output (its master gain, after its mute and volume) on `ctx`. */
+const recordOutput = (ctx: AudioContext) => record(ctx, Howler.masterGain);
+
+/** The RMS of each channel of Howler's output over at least `frames` frames, recorded now. */
+async function outputLevel(ctx: AudioContext, frames: number) {
+  const rec = await recordOutput(ctx);
+  await until(() => rec.frames >= frames, 2000);
+  const { L, R } = await rec.stop();
+  return { L: rms(L), R: rms(R) };
+}
 
 // Keep every stream getUserMedia hands out, so tests can check the tracks were stopped.
 const streams: MediaStream[] = [];
@@ -213,12 +260,20 @@ const lab = {
   Howler,
   audio,
   record,
+  recordOutput,
   rms,
   span,
   gaps,
   tone,
   until,
   poll,
+  sleep,
+  nextFrame,
+  sineResidual,
+  voiceRig,
+  mixerRig,
+  modeLog,
+  outputLevel,
   events,
   streams,
   micSession,
