@@ -221,6 +221,52 @@ navigator.mediaDevices.getUserMedia = async (c) => {
   return s;
 };
 
+/** How many of the microphone's PCM16 chunks hold a sample louder than 1000 (speech or tone, not silence). */
+const loudChunks = (chunks: Int16Array[]) => chunks.filter((c) => c.some((v) => Math.abs(v) > 1000)).length;
+/** The chunk lengths that occur, each once. */
+const chunkSizes = (chunks: Int16Array[]) => [...new Set(chunks.map((c) => c.length))];
+/** Every sample of the chunks, in order, as plain numbers (to hand back to the test). */
+function samplesOf(chunks: Int16Array[]): number[] {
+  const all: number[] = [];
+  for (const c of chunks) for (const v of c) all.push(v);
+  return all;
+}
+
+/** How many tracks of the streams getUserMedia handed out are not ended yet. */
+const liveTracks = () =>
+  streams.flatMap((st) => st.getTracks()).filter((t) => t.readyState !== 'ended').length;
+
+/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which tests remove, replace or wrap. */
+type TrackProcessorCtor = new (init: unknown) => { readable: ReadableStream };
+const trackProcessorWindow = window as { MediaStreamTrackProcessor?: unknown };
+const nativeTrackProcessor = trackProcessorWindow.MediaStreamTrackProcessor as TrackProcessorCtor;
+
+/**
+ * Every MediaStreamTrackProcessor made from now on hands its frames through the transformer that
+ * `each()` makes for it (frames delayed, dropped or restamped); `null` puts the browser's own back.
+ */
+function filterTrackFrames(each: (() => Transformer<AudioData, unknown>) | null): void {
+  trackProcessorWindow.MediaStreamTrackProcessor =
+    each === null
+      ? nativeTrackProcessor
+      : function (init: unknown) {
+          const real = new nativeTrackProcessor(init);
+          return { readable: real.readable.pipeThrough(new TransformStream(each())) };
+        };
+}
+
+/** `frame` stamped with another `timestamp` (µs): its samples and close() are the frame's own. */
+function restamped(frame: AudioData, timestamp: number) {
+  return {
+    numberOfFrames: frame.numberOfFrames,
+    numberOfChannels: frame.numberOfChannels,
+    sampleRate: frame.sampleRate,
+    timestamp,
+    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
+    close: () => frame.close(),
+  };
+}
+
 /** Opens a mic on Howler's context and collects every chunk with its arrival time. */
 async function micSession(opts: audio.MicCaptureOptions = {}) {
   const bridge = new audio.HowlerBridge(Howler);
@@ -277,6 +323,12 @@ const lab = {
   events,
   streams,
   micSession,
+  liveTracks,
+  loudChunks,
+  chunkSizes,
+  samplesOf,
+  filterTrackFrames,
+  restamped,
   edgeCount,
 };
 /** The audio lab page's test API: `window.lab` (declared in test/types/window.ts). */
