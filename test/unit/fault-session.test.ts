@@ -65,6 +65,13 @@ afterEach(async () => {
 
 type SessionOptions = Parameters<typeof makeSession>[1];
 
+/** [attempt, delay ms] of every reconnect makeSession's policy allows (25 ms doubling, 3 attempts). */
+const EVERY_ATTEMPT = [
+  [1, 25],
+  [2, 50],
+  [3, 100],
+];
+
 /** A session on `url` (closed after the test) and a recorder of its events. */
 function track(url: string, options: SessionOptions = {}) {
   const session = makeSession(url, options);
@@ -250,11 +257,7 @@ describe('the connection cut mid-turn', () => {
     session.on('conversation:start', () => proxy.cutClients());
     proxy.cutClients();
     const end = await t.ended;
-    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
-      [1, 25],
-      [2, 50],
-      [3, 100],
-    ]);
+    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual(EVERY_ATTEMPT);
     expect(end).toMatchObject({ kind: 'error', error: 'reconnect_failed' });
     expect(proxy.accepted()).toBe(4);
     expect(session.state).toBe('closed');
@@ -266,11 +269,7 @@ describe('the connection cut mid-turn', () => {
     proxy.faults.refuse = true;
     proxy.cutClients();
     const end = await t.ended;
-    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
-      [1, 25],
-      [2, 50],
-      [3, 100],
-    ]);
+    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual(EVERY_ATTEMPT);
     // Each attempt really waited its delay (measured between the events, minus scheduling slack).
     const at = t.times.map((x) => x.at);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(24);

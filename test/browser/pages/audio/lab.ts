@@ -4,6 +4,7 @@ import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
 import { poll, until as untilTrue } from '../../../../harness/poll.js';
 import { instrumentAudioGraph } from '../../../../harness/audio-graph.js';
+import { keepMicStreams } from '../mic-streams.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -213,13 +214,7 @@ async function outputLevel(ctx: AudioContext, frames: number) {
 }
 
 // Keep every stream getUserMedia hands out, so tests can check the tracks were stopped.
-const streams: MediaStream[] = [];
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+const streams = keepMicStreams();
 
 /** How many of the microphone's PCM16 chunks hold a sample louder than 1000 (speech or tone, not silence). */
 const loudChunks = (chunks: Int16Array[]) => chunks.filter((c) => c.some((v) => Math.abs(v) > 1000)).length;

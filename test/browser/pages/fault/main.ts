@@ -12,6 +12,8 @@ import {
   type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
+import { keepMicStreams } from '../mic-streams.js';
+import { townGameConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.faultConfig`. */
 export interface FaultPageConfig {
@@ -23,13 +25,7 @@ export interface FaultPageConfig {
 }
 const cfg = window.faultConfig;
 
-const streams: MediaStream[] = [];
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+const streams = keepMicStreams();
 
 Howler.autoSuspend = false;
 Howler.volume(1);
@@ -151,13 +147,7 @@ class Town extends Phaser.Scene {
 
 const game = new Phaser.Game({
   type: Phaser.CANVAS,
-  width: 800,
-  height: 600,
-  parent: 'game',
-  backgroundColor: '#2d3a4a',
-  scene: [Town],
-  banner: false,
-  audio: { context: ctx },
+  ...townGameConfig(Town, ctx),
   plugins: { scene: [voiceAgentsPlugin()] },
 });
 const scene = () => game.scene.getScene('town') as Town;

@@ -9,6 +9,8 @@ import {
   type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
+import { keepMicStreams } from '../mic-streams.js';
+import { townGameConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.phaserConfig`. */
 export interface PhaserPageConfig {
@@ -25,8 +27,6 @@ export interface PhaserPageConfig {
 }
 const cfg = window.phaserConfig;
 
-// Every microphone stream the page ever opened, to prove the tracks were stopped.
-const streams: MediaStream[] = [];
 let micRequests = 0;
 
 // Canvas renders of Text objects (each re-measures, redraws the canvas and uploads the texture):
@@ -38,13 +38,8 @@ textProto.updateText = function (this: unknown) {
   textRenders++;
   return updateText.call(this);
 };
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  micRequests++;
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+// Every microphone stream the page ever opened, to prove the tracks were stopped.
+const streams = keepMicStreams(() => micRequests++);
 
 // Net listeners on window/document, to prove nothing the plugin touched keeps one after shutdown.
 const netListeners = new Map<string, number>();
@@ -175,13 +170,7 @@ class Town extends Phaser.Scene {
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,
-  width: 800,
-  height: 600,
-  parent: 'game',
-  backgroundColor: '#2d3a4a',
-  scene: [Town],
-  banner: false,
-  audio: { context: ctx },
+  ...townGameConfig(Town, ctx),
   ...(cfg.runtimeInstall ? {} : { plugins: { scene: [voiceAgentsPlugin()] } }),
 });
 
