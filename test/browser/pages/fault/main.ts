@@ -9,18 +9,13 @@ import {
   AgentSession,
   voiceAgentsPlugin,
   type AgentSessionOptions,
-  type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
 import { keepMicStreams } from '../mic-streams.js';
-import { townGameConfig } from '../town-game.js';
+import { townGameConfig, type TownPageConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.faultConfig`. */
-export interface FaultPageConfig {
-  npc: NpcDefinition;
-  agentUrl: string;
-  npcAt: { x: number; y: number };
-  playerAt: { x: number; y: number };
+export interface FaultPageConfig extends TownPageConfig {
   reconnect?: { baseDelayMs: number; maxAttempts: number } | false;
 }
 const cfg = window.faultConfig;

@@ -10,14 +10,10 @@ import {
   type NpcHandle,
 } from 'phaser-voice-agents';
 import { keepMicStreams } from '../mic-streams.js';
-import { townGameConfig } from '../town-game.js';
+import { townGameConfig, type TownPageConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.phaserConfig`. */
-export interface PhaserPageConfig {
-  npc: NpcDefinition;
-  agentUrl: string;
-  npcAt: { x: number; y: number };
-  playerAt: { x: number; y: number };
+export interface PhaserPageConfig extends TownPageConfig {
   /** Install the plugin at run time from create() instead of the game config. */
   runtimeInstall?: boolean;
   /** configure({ speechRecognition }) */
