@@ -4,7 +4,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Plugin, ViteDevServer } from 'vite';
-import { launchBrowser, startPageServer } from '../../harness/browser.js';
+import { launchBrowser, startPageServer, type LaunchOptions } from '../../harness/browser.js';
 import { pollPage } from '../../harness/poll.js';
 import { watchPage } from '../helpers/browser.js';
 
@@ -54,5 +54,20 @@ export function useAudioLab(opts: { plugins?: Plugin[]; browser?: boolean } = {}
     if (!browser) throw new Error('useAudioLab: ask for { browser: true } to get one');
     return browser;
   };
-  return { open, url, browser: own };
+  /**
+   * Launches a Chromium of its own (`launch`: a fake microphone, its WAV), opens the lab in it, runs
+   * `body` and closes that browser however `body` ends.
+   */
+  const inOwnBrowser = async (
+    launch: LaunchOptions,
+    body: (t: { browser: Browser; page: Page; errors: string[] }) => Promise<void>,
+  ): Promise<void> => {
+    const b = await launchBrowser(launch);
+    try {
+      await body({ browser: b, ...(await open(b)) });
+    } finally {
+      await b.close();
+    }
+  };
+  return { open, url, browser: own, inOwnBrowser };
 }

@@ -7,22 +7,18 @@ import { bestCorrelation, readWav } from '../fixtures/audio-browser/fixtures.js'
 import { fx, METHODS } from './mic-rig.js';
 import { useAudioLab } from './audio-lab.js';
 
-const { open } = useAudioLab();
+const { inOwnBrowser, open } = useAudioLab();
 
 describe('MicCapture', () => {
   it('asks for echo cancellation, noise suppression and auto gain by default, and the speech still comes through', async () => {
-    const browser = await launchBrowser({ micWav: fx.speech16k });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
         await lab.until(() => s.chunks.length >= 130, 8000, '130 chunks');
         const settings = lab.streams[0]!.getAudioTracks()[0]!.getSettings();
         s.mic.stop();
-        const all: number[] = [];
-        for (const c of s.chunks) for (const v of c) all.push(v);
-        return { settings, samples: all };
+        return { settings, samples: lab.samplesOf(s.chunks) };
       });
       expect(r.settings.echoCancellation).toBe(true);
       expect(r.settings.noiseSuppression).toBe(true);
@@ -32,19 +28,14 @@ describe('MicCapture', () => {
       const { r: corr } = bestCorrelation(src.samples.subarray(0, 40000), got, 4000);
       expect(corr).toBeGreaterThan(0.6);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('push-to-talk, muted and open modes: silence keeps flowing, speech only while talking; meter reads the mic', async () => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
         const s = await lab.micSession({ voiceProcessing: false }); // push-to-talk by default
-        const loud = (c: Int16Array) => c.some((v) => Math.abs(v) > 1000);
         const window_ = async (n: number) => {
           const from = s.chunks.length;
           await lab.until(() => s.chunks.length >= from + n, 5000, `${n} chunks`);
@@ -52,23 +43,23 @@ describe('MicCapture', () => {
         };
         const out: Record<string, unknown> = {};
         // 2 s pattern (tone, silence, tone, silence): 120 chunks span every part of it.
-        out.pttIdleLoud = (await window_(100)).filter(loud).length;
+        out.pttIdleLoud = lab.loudChunks(await window_(100));
         let maxLevel = 0;
         const meter = setInterval(() => (maxLevel = Math.max(maxLevel, s.mic.level)), 10);
         s.mic.talkStart();
-        out.pttTalkingLoud = (await window_(100)).filter(loud).length;
+        out.pttTalkingLoud = lab.loudChunks(await window_(100));
         s.mic.talkEnd();
         await window_(2);
-        out.pttReleasedLoud = (await window_(100)).filter(loud).length;
+        out.pttReleasedLoud = lab.loudChunks(await window_(100));
         s.mic.setMode('muted');
         s.mic.talkStart();
-        out.mutedLoud = (await window_(100)).filter(loud).length;
+        out.mutedLoud = lab.loudChunks(await window_(100));
         s.mic.setMode('open');
         await window_(2);
-        out.openLoud = (await window_(100)).filter(loud).length;
+        out.openLoud = lab.loudChunks(await window_(100));
         clearInterval(meter);
         out.maxLevel = maxLevel;
-        out.sizes = [...new Set(s.chunks.map((c: Int16Array) => c.length))];
+        out.sizes = lab.chunkSizes(s.chunks);
         s.mic.stop();
         return out;
       });
@@ -81,23 +72,18 @@ describe('MicCapture', () => {
       expect(r.maxLevel).toBeGreaterThan(0.25);
       expect(r.sizes).toEqual([320]);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('open-mic echo guard: while an NPC speaks only input above the threshold is sent', async () => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
-        const loud = (c: Int16Array) => c.some((v) => Math.abs(v) > 1000);
         const npc = { speaking: false };
         const count = async (s: Awaited<ReturnType<typeof lab.micSession>>, n: number) => {
           const from = s.chunks.length;
           await lab.until(() => s.chunks.length >= from + n, 5000);
-          return s.chunks.slice(from, from + n).filter(loud).length;
+          return lab.loudChunks(s.chunks.slice(from, from + n));
         };
         // The tone is -9 dBFS RMS. A -3 dB threshold treats it as echo; -20 dB as the player.
         const strict = await lab.micSession({
@@ -123,15 +109,11 @@ describe('MicCapture', () => {
       expect(r.guarded).toBe(0);
       expect(r.passed).toBeGreaterThan(40);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('a denied microphone is a typed event; nothing throws', async () => {
-    const browser = await launchBrowser({ micWav: fx.speech16k, denyMic: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.speech16k, denyMic: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
         const s = await lab.micSession({ mode: 'open' });
@@ -139,9 +121,7 @@ describe('MicCapture', () => {
       });
       expect(r).toEqual({ ok: false, errors: ['denied'], open: false, held: false });
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('an unplugged device and a revoked permission are typed events that close the mic', async () => {
@@ -157,7 +137,7 @@ describe('MicCapture', () => {
         // What Chrome fires when the device goes away.
         lab.streams.at(-1)!.getAudioTracks()[0]!.dispatchEvent(new Event('ended'));
         const n = s.chunks.length;
-        await new Promise((r) => setTimeout(r, 100));
+        await lab.sleep(100);
         return {
           errors: s.errors,
           open: s.mic.isOpen,
@@ -192,9 +172,7 @@ describe('MicCapture', () => {
   });
 
   it.each(METHODS)('%s: keeps capturing across a Howler context replacement', async (method) => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async (method) => {
         const { lab } = window;
         // A worklet captures on Howler's own context here (the shared path) so its replacement
@@ -211,14 +189,14 @@ describe('MicCapture', () => {
         lab.Howler.unload();
         const n = s.chunks.length;
         await lab.until(() => s.chunks.length > n + 100, 5000, 'chunks after replacement');
-        const loud = s.chunks.slice(n).filter((c: Int16Array) => c.some((v) => Math.abs(v) > 1000)).length;
+        const loud = lab.loudChunks(s.chunks.slice(n));
         s.mic.stop();
         return {
           onHowler,
           replaced: lab.Howler.ctx !== oldCtx,
           oldState: oldCtx.state,
           loud,
-          sizes: [...new Set(s.chunks.map((c: Int16Array) => c.length))],
+          sizes: lab.chunkSizes(s.chunks),
         };
       }, method);
       expect(r.onHowler).toBe(method === 'worklet');
@@ -227,17 +205,13 @@ describe('MicCapture', () => {
       expect(r.loud).toBeGreaterThan(30);
       expect(r.sizes).toEqual([320]);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it.each(METHODS)(
     '%s: with Howler in HTML5 Audio mode (no Web Audio to share) the microphone still captures',
     async (method) => {
-      const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-      try {
-        const { page, errors } = await open(browser);
+      await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
         const r = await page.evaluate(async (method) => {
           const { lab } = window;
           // What a game gets with `Howler.usingWebAudio = false` (or html5 forced): no context.
@@ -259,7 +233,7 @@ describe('MicCapture', () => {
           mic.on('error', (e) => errs.push(e.kind));
           const ok = await mic.start();
           await lab.until(() => chunks.length > 60, 5000, 'chunks');
-          const loud = chunks.filter((c) => c.some((v) => Math.abs(v) > 1000)).length;
+          const loud = lab.loudChunks(chunks);
           const used = mic.captureMethod;
           const own = mic.captureContext !== null;
           mic.stop();
@@ -268,9 +242,7 @@ describe('MicCapture', () => {
         expect(r).toMatchObject({ ok: true, errs: [], used: method, own: method === 'worklet' });
         expect(r.loud).toBeGreaterThan(30);
         expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
     },
   );
 });

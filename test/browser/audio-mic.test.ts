@@ -4,27 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { launchBrowser } from '../../harness/browser.js';
 import { alignCapture, readWav } from '../fixtures/audio-browser/fixtures.js';
-import {
-  captureSpeech,
-  expectWholeSpeech,
-  fx,
-  METHODS,
-  type TrackProcessorCtor,
-  type TrackProcessorWindow,
-} from './mic-rig.js';
+import { captureSpeech, expectWholeSpeech, fx, METHODS, type TrackProcessorWindow } from './mic-rig.js';
 import { useAudioLab } from './audio-lab.js';
 
-const { open } = useAudioLab();
+const { inOwnBrowser, open } = useAudioLab();
 
 describe('MicCapture', () => {
   it.each(METHODS)(
     '%s: sends the microphone audio as 20 ms PCM16 chunks at 16 kHz, ~50 per second, and stops every track',
     async (method) => {
-      const browser = await launchBrowser({ micWav: fx.speech16k });
-      try {
-        const { page, errors } = await open(browser);
+      await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
         const r = await captureSpeech(page, method);
         expect(r.ok).toBe(true);
         expect(r.errors).toEqual([]);
@@ -49,42 +39,37 @@ describe('MicCapture', () => {
         );
         expect(a.startLag / 16, detail).toBeLessThan(500);
         expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
     },
   );
 
   it.each(METHODS)(
     '%s: loses and repeats nothing with every core kept busy by other processes',
     async (method) => {
-      const browser = await launchBrowser({ micWav: fx.speech16k });
       // Busy loops in separate processes, one per core, for the capture only (a few seconds, so
       // test files running beside this one are slowed, not starved): the audio threads compete with
       // them as they would on a player's loaded machine.
       let hogs: ChildProcess[] = [];
       try {
-        const { page, errors } = await open(browser);
-        hogs = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
-        const r = await captureSpeech(page, method);
-        for (const h of hogs) h.kill('SIGKILL');
-        expect(r.ok).toBe(true);
-        expect(r.usedMethod).toBe(method);
-        expect(r.sizes).toEqual([320]);
-        expectWholeSpeech(r);
-        expect(r.live).toBe(0);
-        expect(errors).toEqual([]);
+        await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
+          hogs = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+          const r = await captureSpeech(page, method);
+          for (const h of hogs) h.kill('SIGKILL');
+          expect(r.ok).toBe(true);
+          expect(r.usedMethod).toBe(method);
+          expect(r.sizes).toEqual([320]);
+          expectWholeSpeech(r);
+          expect(r.live).toBe(0);
+          expect(errors).toEqual([]);
+        });
       } finally {
         for (const h of hogs) h.kill('SIGKILL');
-        await browser.close();
       }
     },
   );
 
   it('auto reads the track where the browser can, and uses a worklet where it cannot or refuses', async () => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
         const w = window as TrackProcessorWindow;
@@ -95,7 +80,6 @@ describe('MicCapture', () => {
           s.mic.stop();
           return { method, errors: s.errors };
         };
-        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         const chrome = await run();
         delete w.MediaStreamTrackProcessor; // Firefox, Safari
         const without = await run();
@@ -103,10 +87,8 @@ describe('MicCapture', () => {
           throw new DOMException('refused', 'NotSupportedError');
         };
         const refused = await run();
-        w.MediaStreamTrackProcessor = native;
-        const live = lab.streams
-          .flatMap((st: MediaStream) => st.getTracks())
-          .filter((t: MediaStreamTrack) => t.readyState !== 'ended').length;
+        lab.filterTrackFrames(null);
+        const live = lab.liveTracks();
         return { chrome, without, refused, live };
       });
       expect(r.chrome).toEqual({ method: 'track-processor', errors: [] });
@@ -114,40 +96,30 @@ describe('MicCapture', () => {
       expect(r.refused).toEqual({ method: 'worklet', errors: [] });
       expect(r.live).toBe(0);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('auto: a track processor that hands frames over late or drops them gives way to the worklet, once per page', async () => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ browser, page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
-        const w = window as TrackProcessorWindow;
-        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         let processors = 0;
         // What Chrome did in a busy game: the real processor, but its frames reach the page at a
         // sixth of real time.
-        const late = function (init: unknown) {
+        const late = () => {
           processors++;
-          const real = new native(init);
           let last = 0;
-          const readable = real.readable.pipeThrough(
-            new TransformStream({
-              async transform(frame: AudioData, ctl) {
-                const wait = last + 60 - performance.now();
-                if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-                last = performance.now();
-                ctl.enqueue(frame);
-              },
-            }),
-          );
-          return { readable };
+          return {
+            async transform(frame: AudioData, ctl: TransformStreamDefaultController<unknown>) {
+              const wait = last + 60 - performance.now();
+              if (wait > 0) await lab.sleep(wait);
+              last = performance.now();
+              ctl.enqueue(frame);
+            },
+          };
         };
         const run = async (kind: 'late' | 'fine') => {
-          w.MediaStreamTrackProcessor = kind === 'fine' ? native : late;
+          lab.filterTrackFrames(kind === 'fine' ? null : late);
           const gum = lab.streams.length;
           const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
           const first = s.mic.captureMethod;
@@ -155,9 +127,9 @@ describe('MicCapture', () => {
           // Once the worklet has it, the chunks come in real time again: 2 s of them.
           const n0 = s.chunks.length;
           const t0 = performance.now();
-          await new Promise((res) => setTimeout(res, 2000));
+          await lab.sleep(2000);
           const perSecond = ((s.chunks.length - n0) * 1000) / (performance.now() - t0);
-          const loud = s.chunks.slice(n0).filter((c: Int16Array) => c.some((v) => Math.abs(v) > 1000)).length;
+          const loud = lab.loudChunks(s.chunks.slice(n0));
           s.mic.stop();
           return { first, perSecond, loud, opened: lab.streams.length - gum, errors: s.errors };
         };
@@ -180,72 +152,45 @@ describe('MicCapture', () => {
       const { page: page2 } = await open(browser);
       const d = await page2.evaluate(async () => {
         const { lab } = window;
-        const w = window as TrackProcessorWindow;
-        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
-        w.MediaStreamTrackProcessor = function (init: unknown) {
-          const real = new native(init);
+        lab.filterTrackFrames(() => {
           let n = 0;
           return {
-            readable: real.readable.pipeThrough(
-              new TransformStream({
-                transform(frame: AudioData, ctl) {
-                  if (n++ % 3 === 0) ctl.enqueue(frame);
-                  else frame.close();
-                },
-              }),
-            ),
+            transform(frame: AudioData, ctl: TransformStreamDefaultController<unknown>) {
+              if (n++ % 3 === 0) ctl.enqueue(frame);
+              else frame.close();
+            },
           };
-        };
+        });
         const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
         const first = s.mic.captureMethod;
         await lab.until(() => s.mic.captureMethod === 'worklet', 5000, 'the worklet to take over');
         const gaps = s.mic.inputGaps.count;
         s.mic.stop();
-        const live = lab.streams
-          .flatMap((st: MediaStream) => st.getTracks())
-          .filter((t: MediaStreamTrack) => t.readyState !== 'ended').length;
+        const live = lab.liveTracks();
         return { first, gaps, live, errors: s.errors };
       });
       expect(d.first).toBe('track-processor');
       expect(d.gaps).toBeGreaterThan(0);
       expect(d.live).toBe(0);
       expect(d.errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('auto: a microphone that starts late and then keeps time stays on the track processor', async () => {
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
-        const w = window as TrackProcessorWindow;
-        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         // The first frame, then the rest as if the device had paused 600 ms after it: timestamps
         // that jump back relative to the wall clock once, with no backlog to drain.
-        w.MediaStreamTrackProcessor = function (init: unknown) {
-          const real = new native(init);
+        lab.filterTrackFrames(() => {
           let n = 0;
           return {
-            readable: real.readable.pipeThrough(
-              new TransformStream({
-                transform(frame: AudioData, ctl) {
-                  if (n++ === 0) return ctl.enqueue(frame);
-                  ctl.enqueue({
-                    numberOfFrames: frame.numberOfFrames,
-                    numberOfChannels: frame.numberOfChannels,
-                    sampleRate: frame.sampleRate,
-                    timestamp: frame.timestamp - 600_000,
-                    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
-                    close: () => frame.close(),
-                  });
-                },
-              }),
-            ),
+            transform(frame: AudioData, ctl: TransformStreamDefaultController<unknown>) {
+              if (n++ === 0) return ctl.enqueue(frame);
+              ctl.enqueue(lab.restamped(frame, frame.timestamp - 600_000));
+            },
           };
-        };
+        });
         const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
         await lab.until(() => s.chunks.length >= 150, 8000, '3 s of chunks');
         const method = s.mic.captureMethod;
@@ -254,9 +199,7 @@ describe('MicCapture', () => {
       });
       expect(r).toEqual({ method: 'track-processor', errors: [] });
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('auto: frames stamped on a render grid (+9.4 / -7.9 ms off their place, as a track made by Web Audio) stay on the track processor', async () => {
@@ -266,42 +209,28 @@ describe('MicCapture', () => {
     // frame, in that pattern, on a fake device's real frames: a real Web Audio track left the track
     // processor once in a CI run with a core kept busy, where its own audio thread (which makes the
     // frames) was starved too, and the log could not say whether frames were dropped or late.
-    const browser = await launchBrowser({ micWav: fx.tones48k, loop: true });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.tones48k, loop: true }, async ({ page, errors }) => {
       const r = await page.evaluate(async () => {
         const { lab } = window;
-        const w = window as TrackProcessorWindow;
-        const native = w.MediaStreamTrackProcessor as TrackProcessorCtor;
         const OFF_MS = [9.4, -7.9, -1.5]; // what the render grid did; no drift over a cycle
         let late = 0;
-        w.MediaStreamTrackProcessor = function (init: unknown) {
-          const real = new native(init);
+        lab.filterTrackFrames(() => {
           let n = 0;
           let t0 = -1;
           let at = 0;
           return {
-            readable: real.readable.pipeThrough(
-              new TransformStream({
-                transform(frame: AudioData, ctl) {
-                  if (t0 < 0) t0 = frame.timestamp;
-                  const k = n++;
-                  const ms = k === 0 ? 0 : OFF_MS[k % OFF_MS.length]!;
-                  if (ms > 0) late++;
-                  at += ms * 1000;
-                  ctl.enqueue({
-                    numberOfFrames: frame.numberOfFrames,
-                    numberOfChannels: frame.numberOfChannels,
-                    sampleRate: frame.sampleRate,
-                    timestamp: t0 + (k * frame.numberOfFrames * 1e6) / frame.sampleRate + at,
-                    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
-                    close: () => frame.close(),
-                  });
-                },
-              }),
-            ),
+            transform(frame: AudioData, ctl: TransformStreamDefaultController<unknown>) {
+              if (t0 < 0) t0 = frame.timestamp;
+              const k = n++;
+              const ms = k === 0 ? 0 : OFF_MS[k % OFF_MS.length]!;
+              if (ms > 0) late++;
+              at += ms * 1000;
+              ctl.enqueue(
+                lab.restamped(frame, t0 + (k * frame.numberOfFrames * 1e6) / frame.sampleRate + at),
+              );
+            },
           };
-        };
+        });
         const s = await lab.micSession({ mode: 'open', voiceProcessing: false });
         await lab.until(() => s.chunks.length >= 300, 10000, '6 s of chunks');
         const method = s.mic.captureMethod;
@@ -316,39 +245,29 @@ describe('MicCapture', () => {
         errors: [],
       });
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('auto: a one-second main-thread stall is a hitch, not a busy page: the track processor keeps it all', async () => {
-    const browser = await launchBrowser({ micWav: fx.speech16k });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
       const r = await captureSpeech(page, 'auto', { thread: 'main', ms: 1000 });
       expect(r.ok).toBe(true);
       expect(r.usedMethod).toBe('track-processor');
       expectWholeSpeech(r);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it.each(METHODS)(
     '%s: a one-second main-thread stall delays the speech but loses none of it',
     async (method) => {
-      const browser = await launchBrowser({ micWav: fx.speech16k });
-      try {
-        const { page, errors } = await open(browser);
+      await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
         const r = await captureSpeech(page, method, { thread: 'main', ms: 1000 });
         expect(r.ok).toBe(true);
         expect(r.usedMethod).toBe(method);
         expectWholeSpeech(r);
         expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
     },
   );
 
@@ -358,9 +277,7 @@ describe('MicCapture', () => {
     // upstream of the worklet. This holds that thread on purpose, so the test checks that the
     // browser reports it (the allowance expectWholeSpeech grants rests on that report), that only
     // the windows around it are spoilt, and that the capture keeps time and order afterwards.
-    const browser = await launchBrowser({ micWav: fx.speech16k });
-    try {
-      const { page, errors } = await open(browser);
+    await inOwnBrowser({ micWav: fx.speech16k }, async ({ page, errors }) => {
       const r = await captureSpeech(page, 'worklet', { thread: 'audio', ms: 600 });
       expect(r.ok).toBe(true);
       expect(r.usedMethod).toBe('worklet');
@@ -369,8 +286,6 @@ describe('MicCapture', () => {
       // At most 20 ms of the speech missing and two windows garbled, every other window in order.
       expectWholeSpeech(r);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -15,16 +15,11 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const voice = new audio.NpcVoice(bridge);
-      const ctx = bridge.context;
-      const rec = await lab.record(ctx, Howler.masterGain);
+      const { ctx, voice } = lab.voiceRig();
+      const rec = await lab.recordOutput(ctx);
       const flushed: number[] = [];
       voice.on('flushed', (_t: number, ms: number) => flushed.push(ms));
-      const modes: string[] = [];
-      voice.on('speaking', (t: number) => modes.push(`speaking:${t}`));
-      voice.on('listening', () => modes.push('listening'));
+      const modes = lab.modeLog(voice);
       const turn = lab.tone(440, 16000, 3, 0.5);
       voice.push(turn.subarray(0, 32000), 16000, 4);
       await lab.until(() => voice.mode === 'speaking', 3000);
@@ -34,7 +29,7 @@ describe('NpcVoice playback', () => {
       voice.push(turn.subarray(32000), 16000, 4); // late chunks of the interrupted turn: dropped
       await lab.until(() => flushed.length === 1, 2000, 'flushed');
       const quietFrom = ctx.currentTime;
-      await new Promise((res) => setTimeout(res, 150));
+      await lab.sleep(150);
       voice.push(lab.tone(1000, 16000, 0.4, 0.5), 16000, 6);
       await lab.until(() => modes.includes('speaking:6'), 2000, 'next turn');
       await lab.until(() => voice.mode === 'listening', 3000);
@@ -49,11 +44,7 @@ describe('NpcVoice playback', () => {
           if (silentAt < 0) silentAt = i;
         } else silentAt = -1;
       }
-      const w = (2 * Math.PI * 440) / rate;
-      const c = 4 * Math.sin(w / 2) ** 2;
-      let res = 0;
-      for (let i = i0 - 4410; i < i0 + 4410; i++)
-        res = Math.max(res, Math.abs(L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!));
+      const res = lab.sineResidual(L, 440, rate, i0 - 4410, i0 + 4410);
       // Second turn: 1000 Hz is there.
       let nextLevel = 0;
       const iNext = iq + Math.round(0.15 * rate);
@@ -85,17 +76,13 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const voice = new audio.NpcVoice(bridge);
-      const modes: string[] = [];
-      voice.on('speaking', (t: number) => modes.push(`speaking:${t}`));
-      voice.on('listening', () => modes.push('listening'));
+      const { voice } = lab.voiceRig();
+      const modes = lab.modeLog(voice);
       voice.push(lab.tone(440, 16000, 1, 0.5), 16000, 9);
       await lab.until(() => voice.mode === 'speaking', 3000);
       voice.flush(); // the player cut turn 9 off
       voice.push(lab.tone(440, 16000, 0.3, 0.5), 16000, 2); // same conversation: an older turn, dropped
-      await new Promise((res) => setTimeout(res, 300));
+      await lab.sleep(300);
       const playedOld = modes.includes('speaking:2');
       voice.restart();
       voice.push(lab.tone(660, 16000, 0.4, 0.5), 16000, 2);
@@ -115,9 +102,7 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const voice = new audio.NpcVoice(bridge);
+      const { bridge, voice } = lab.voiceRig();
       // mu-law encoder (G.711) for the test signal: 400 Hz, 0.5 s at 8 kHz.
       const ulaw = (v: number) => {
         const sign = v < 0 ? 0x80 : 0;
@@ -135,7 +120,7 @@ describe('NpcVoice playback', () => {
         [bytesU, 'ulaw_8000', 1],
         [bytesP, 'pcm_24000', 2],
       ] as const) {
-        const rec = await lab.record(bridge.context, Howler.masterGain);
+        const rec = await lab.recordOutput(bridge.context);
         voice.pushEncoded(bytes, fmt, turn);
         await lab.until(() => voice.turnId === turn, 3000);
         await lab.until(() => voice.mode === 'listening', 3000);
@@ -159,13 +144,8 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const ctx = bridge.context;
-      const voice = new audio.NpcVoice(bridge);
-      const modes: string[] = [];
-      voice.on('speaking', () => modes.push('speaking'));
-      voice.on('listening', () => modes.push('listening'));
+      const { ctx, voice } = lab.voiceRig();
+      const modes = lab.modeLog(voice, false);
       voice.push(lab.tone(300, 22050, 1.0, 0.5), 22050, 2);
       await lab.until(() => voice.mode === 'speaking', 3000);
       const t0 = performance.now();
@@ -174,7 +154,7 @@ describe('NpcVoice playback', () => {
       while (voice.mode === 'speaking') {
         samples.push([performance.now() - t0, voice.playbackPositionMs, ctx.currentTime * 1000]);
         maxLevel = Math.max(maxLevel, voice.level);
-        await new Promise((res) => setTimeout(res, 50));
+        await lab.sleep(50);
       }
       const quietLevel = voice.level;
       const end = voice.playbackPositionMs;
@@ -199,10 +179,9 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
+      const { Howler } = lab;
       Howler.volume(1);
-      const bridge = new audio.HowlerBridge(Howler);
-      const mixer = new audio.VoiceMixer(bridge);
+      const { bridge, mixer } = lab.mixerRig();
       const contexts: AudioContext[] = [];
       bridge.on('context', (c: AudioContext) => contexts.push(c));
       const voice = mixer.createVoice();
@@ -215,7 +194,7 @@ describe('NpcVoice playback', () => {
       Howler.unload();
       await lab.until(() => contexts.length === 1, 2000, 'context event');
       voice.push(lab.tone(440, 16000, 0.6, 0.5), 16000, 1);
-      const rec = await lab.record(Howler.ctx, Howler.masterGain);
+      const rec = await lab.recordOutput(Howler.ctx);
       await lab.until(() => voice.mode === 'speaking', 3000, 'speaking on the new context');
       await lab.until(() => rec.frames > 8000, 2000);
       const { L } = await rec.stop();
@@ -232,7 +211,7 @@ describe('NpcVoice playback', () => {
       await lab.until(() => many.every((v) => v.mode === 'speaking'), 3000, 'all speaking');
       const edgesWhilePlaying = lab.edgeCount();
       mixer.dispose();
-      await new Promise((res) => setTimeout(res, 50));
+      await lab.sleep(50);
       return {
         autoSuspendWhileHeld,
         autoSuspendAfter: Howler.autoSuspend,

@@ -13,9 +13,7 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const mixer = new audio.VoiceMixer(bridge);
+      const { bridge, mixer } = lab.mixerRig();
       const out: {
         rate: number;
         maxRes: number;
@@ -28,7 +26,7 @@ describe('NpcVoice playback', () => {
       }[] = [];
       for (const rate of [16000, 24000, 44100]) {
         const voice = mixer.createVoice();
-        const rec = await lab.record(bridge.context, Howler.masterGain);
+        const rec = await lab.recordOutput(bridge.context);
         // 1.5 s of a 440 Hz sine cut into irregular chunks (37..1200 samples), pushed as a burst.
         const all = lab.tone(440, rate, 1.5, 0.5);
         let off = 0;
@@ -51,17 +49,10 @@ describe('NpcVoice playback', () => {
         const { first, last } = lab.span(L, 0.05);
         const a = first + Math.round(0.02 * ctxRate);
         const b = last - Math.round(0.02 * ctxRate);
-        // For a pure sine x'' = -w^2 x: the residual of the discrete second difference is ~0
-        // everywhere except at a discontinuity (a gap or a click), where it is of the order of A.
-        const w = (2 * Math.PI * 440) / ctxRate;
-        const c = 4 * Math.sin(w / 2) ** 2;
-        let maxRes = 0;
+        // A gap or a click is a discontinuity of the sine.
+        const maxRes = lab.sineResidual(L, 440, ctxRate, a, b);
         let peak = 0;
-        for (let i = a; i < b; i++) {
-          const e = L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!;
-          maxRes = Math.max(maxRes, Math.abs(e));
-          peak = Math.max(peak, Math.abs(L[i]!));
-        }
+        for (let i = a; i < b; i++) peak = Math.max(peak, Math.abs(L[i]!));
         // A gap would be smooth (the voice fades at an underrun), so also check the level never dips.
         const win = Math.round(0.005 * ctxRate);
         let minRms = Infinity;
@@ -94,15 +85,12 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const voice = new audio.NpcVoice(bridge);
-      const rec = await lab.record(bridge.context, Howler.masterGain);
+      const { bridge, voice } = lab.voiceRig();
+      const rec = await lab.recordOutput(bridge.context);
       const all = lab.tone(440, 16000, 1.0, 0.5);
       // Real-time pacing, 20 ms chunks. After chunk 19 the network stalls until the voice has played
       // everything it got and then 100 ms more, so the gap does not depend on how far the context
       // was behind when pacing began; then the late chunks arrive in a burst and pacing resumes.
-      const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
       // From when the voice ran dry (it had been still for 30 ms when noticed) to the late push.
       let heldMs = 0;
       for (let k = 0; k < 50; k++) {
@@ -121,11 +109,11 @@ describe('NpcVoice playback', () => {
             'the voice to run dry',
           );
           const noticed = performance.now();
-          await sleep(100);
+          await lab.sleep(100);
           heldMs = performance.now() - noticed + 30;
         }
         voice.push(all.subarray(k * 320, (k + 1) * 320), 16000, 7);
-        if (k < 19 || k >= 28) await sleep(20);
+        if (k < 19 || k >= 28) await lab.sleep(20);
       }
       await lab.until(() => voice.mode === 'listening', 4000, 'listening');
       const positionMs = voice.playbackPositionMs;
@@ -135,12 +123,9 @@ describe('NpcVoice playback', () => {
       } = await rec.stop();
       const { first, last } = lab.span(L, 0.02);
       const gaps = lab.gaps(L, 0.02, rate, 3).map((g) => g.ms);
-      const w = (2 * Math.PI * 440) / rate;
-      const c = 4 * Math.sin(w / 2) ** 2;
-      let maxRes = 0;
-      for (let i = first + 1; i < last; i++)
-        maxRes = Math.max(maxRes, Math.abs(L[i + 1]! - 2 * L[i]! + L[i - 1]! + c * L[i]!));
+      const maxRes = lab.sineResidual(L, 440, rate, first + 1, last);
       // What a hard cut of this sine would score, for scale.
+      const w = (2 * Math.PI * 440) / rate;
       let naive = 0;
       for (let i = 1; i < 2000; i++) naive = Math.max(naive, Math.abs(Math.sin(w * i) * 0.3535));
       const underruns = voice.underruns;
@@ -169,10 +154,9 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
+      const { Howler } = lab;
       Howler.volume(1);
-      const bridge = new audio.HowlerBridge(Howler);
-      const mixer = new audio.VoiceMixer(bridge);
+      const { bridge, mixer } = lab.mixerRig();
       const talker = mixer.createVoice();
       const silent = [0, 1, 2, 3, 4].map(() => mixer.createVoice());
       mixer.setListener(400, 300);
@@ -196,28 +180,28 @@ describe('NpcVoice playback', () => {
       const t0 = bridge.context.currentTime;
       for (let i = 0; i < 60; i++) {
         mixer.setListener(400 + i * 3, 300);
-        await new Promise((res) => requestAnimationFrame(res));
+        await lab.nextFrame();
       }
       const walkS = bridge.context.currentTime - t0;
       const scheduled = values.length;
       // Two moves in one instant: the second is put off, then made on a later frame although the
       // player has stopped there.
-      await new Promise((res) => setTimeout(res, 100));
+      await lab.sleep(100);
       mixer.setListener(600, 300);
       mixer.setListener(700, 300);
       for (let i = 0; i < 6; i++) {
         mixer.setListener(700, 300);
-        await new Promise((res) => requestAnimationFrame(res));
+        await lab.nextFrame();
       }
       proto.setTargetAtTime = real;
       const lastPan = values[values.length - 2];
       talker.flush();
       await lab.until(() => talker.mode === 'listening', 3000);
-      await new Promise((res) => setTimeout(res, 100)); // its fade-out is over
+      await lab.sleep(100); // its fade-out is over
       // The player is now at x=700; NPC 0 moves to its far left while silent, then speaks.
       const v = silent[0]!;
       v.setPosition(100, 300);
-      const rec = await lab.record(bridge.context, Howler.masterGain);
+      const rec = await lab.recordOutput(bridge.context);
       v.push(lab.tone(440, 16000, 0.5, 0.5), 16000, 2);
       await lab.until(() => v.mode === 'speaking', 3000);
       await lab.until(() => v.mode === 'listening', 3000);
@@ -251,28 +235,22 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const mixer = new audio.VoiceMixer(bridge);
+      const { Howler } = lab;
+      const { bridge, mixer } = lab.mixerRig();
       const voice = mixer.createVoice();
       mixer.setListener(400, 300);
       voice.setPosition(200, 300); // left of the player
       voice.push(lab.tone(440, 16000, 8, 0.5), 16000, 1);
       await lab.until(() => voice.mode === 'speaking', 3000);
-      const settle = () => new Promise((res) => setTimeout(res, 300));
-      const measure = async () => {
-        const rec = await lab.record(bridge.context, Howler.masterGain);
-        await lab.until(() => rec.frames >= 4410, 2000);
-        const { L, R } = await rec.stop();
-        return { L: lab.rms(L), R: lab.rms(R) };
-      };
+      const settle = () => lab.sleep(300);
+      const measure = () => lab.outputLevel(bridge.context, 4410);
       await settle();
       const left = await measure();
       // Walk past: the NPC moves 600 px to the right in ~0.5 s, a step per frame, while recording.
-      const rec = await lab.record(bridge.context, Howler.masterGain);
+      const rec = await lab.recordOutput(bridge.context);
       for (let x = 200; x <= 800; x += 20) {
         voice.setPosition(x, 300);
-        await new Promise((res) => setTimeout(res, 16));
+        await lab.sleep(16);
       }
       const walk = await rec.stop();
       await settle();
@@ -354,9 +332,7 @@ describe('NpcVoice playback', () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
-      const { Howler, audio } = lab;
-      const bridge = new audio.HowlerBridge(Howler);
-      const voice = new audio.NpcVoice(bridge, { model: 'hrtf' });
+      const { bridge, voice } = lab.voiceRig({ model: 'hrtf' });
       voice.setListener(0, 0);
       voice.setPosition(-150, -20);
       voice.push(lab.tone(440, 16000, 3, 0.5), 16000, 1);
@@ -365,12 +341,7 @@ describe('NpcVoice playback', () => {
       // record 100 ms windows until one is louder on the left.
       try {
         return await lab.poll(
-          async () => {
-            const rec = await lab.record(bridge.context, Howler.masterGain);
-            await lab.until(() => rec.frames >= 4410, 2000);
-            const w = await rec.stop();
-            return { L: lab.rms(w.L), R: lab.rms(w.R) };
-          },
+          () => lab.outputLevel(bridge.context, 4410),
           (w) => w.L > 1.3 * w.R,
           { what: 'a 100 ms window louder on the left', timeout: 2500, interval: 0 },
         );

@@ -51,7 +51,7 @@ export async function captureSpeech(page: Page, method: Method | 'auto', stall?:
       await lab.until(() => s.chunks.length >= 170, 15000, '170 chunks');
       // Chrome updates playbackStats about once a second: wait that long, still capturing, so the
       // underruns of the last second are in the reading (the extra chunks are checked too).
-      await new Promise((res) => setTimeout(res, 1100));
+      await lab.sleep(1100);
       const u1 = underruns(s.mic.captureContext);
       const render = {
         count: u1.underrunEvents - u0.underrunEvents,
@@ -71,22 +71,18 @@ export async function captureSpeech(page: Page, method: Method | 'auto', stall?:
         'capture context closed',
       );
       const afterStop = s.chunks.length;
-      const live = lab.streams
-        .flatMap((st: MediaStream) => st.getTracks())
-        .filter((t: MediaStreamTrack) => t.readyState !== 'ended').length;
+      const live = lab.liveTracks();
       // Chunks must stop with the mic: wait ten chunk periods and count again.
-      await new Promise((r) => setTimeout(r, 200));
-      const all: number[] = [];
-      for (const c of s.chunks) for (const v of c) all.push(v);
+      await lab.sleep(200);
       return {
         ok: s.ok,
-        sizes: [...new Set(s.chunks.map((c: Int16Array) => c.length))],
+        sizes: lab.chunkSizes(s.chunks),
         count,
         elapsed,
         afterStop,
         afterWait: s.chunks.length,
         live,
-        samples: all,
+        samples: lab.samplesOf(s.chunks),
         gaps,
         render,
         errors: s.errors,
@@ -103,9 +99,8 @@ export async function captureSpeech(page: Page, method: Method | 'auto', stall?:
 
 export type Method = 'track-processor' | 'worklet';
 
-/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which some tests remove or wrap in the page. */
+/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which a test removes or replaces in the page. */
 export type TrackProcessorWindow = { MediaStreamTrackProcessor?: unknown };
-export type TrackProcessorCtor = new (init: unknown) => { readable: ReadableStream };
 export const METHODS: Method[] = ['track-processor', 'worklet'];
 
 export type Capture = Awaited<ReturnType<typeof captureSpeech>>;

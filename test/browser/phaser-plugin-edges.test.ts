@@ -3,22 +3,23 @@
 // end, the browser's recognizer as the player's words, a page whose CSP refuses inline worklets.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { contentSecurityPolicy, silentWavFile, untilOnPage as until, watchPage } from '../helpers/browser.js';
-import type { PhaserPageConfig } from './pages/phaser/main.js';
+import type { Page } from 'playwright-core';
+import { contentSecurityPolicy, silentWavFile, untilOnPage as until } from '../helpers/browser.js';
 import {
-  NPC_AT,
-  PAGE,
+  BESIDE_NPC,
+  OUT_OF_REACH,
+  askLanterns,
+  audioErrors,
   counts,
   loadNpc,
   log,
   movePlayer,
-  openPage,
   snapshot,
+  textDespiteAudioError,
+  untilLog,
+  untilSnapshot,
   useRig,
   walkAway,
-  audioErrors,
-  textDespiteAudioError,
-  untilCreated,
 } from './phaser-rig.js';
 
 describe('VoiceAgentsPlugin installed at run time', () => {
@@ -26,22 +27,11 @@ describe('VoiceAgentsPlugin installed at run time', () => {
   const rig = useRig('3', npc);
 
   it('installVoiceAgents(scene) from create() boots once, starts at once and talks (Phaser 3.90)', async () => {
-    const { page, errors } = await openPage(rig.browser, rig.base, {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: 100, y: 300 },
-      runtimeInstall: true,
-    });
+    const { page, errors } = await rig.open(OUT_OF_REACH, { runtimeInstall: true });
     // Same subscriptions as when registered in the game config, and no BOOT listener left behind.
     expect(await counts(page)).toMatchObject({ sceneEvents: 4, npcObject: 1, boot: 0 });
-    await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
-    await until(
-      page,
-      () => snapshot(page),
-      (v) => v.npcState === 'speaking' && v.bubble.length > 0,
-      'the greeting',
-    );
+    await movePlayer(page, BESIDE_NPC.x, BESIDE_NPC.y);
+    await untilSnapshot(page, (v) => v.npcState === 'speaking' && v.bubble.length > 0, 'the greeting');
     await walkAway(page);
     expect(errors).toEqual([]);
     await page.close();
@@ -53,18 +43,8 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
   const rig = useRig('4', npc, { denyMic: true });
 
   it('reports a typed mic error once, keeps the conversation, and typing still works', async () => {
-    const { page, errors } = await openPage(rig.browser, rig.base, {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
-    });
-    await until(
-      page,
-      () => log(page),
-      (l) => l.some((x) => x.startsWith('plugin:error:mic:')),
-      'the mic error',
-    );
+    const { page, errors } = await rig.open(BESIDE_NPC);
+    await untilLog(page, (l) => l.some((x) => x.startsWith('plugin:error:mic:')), 'the mic error');
     const s = await snapshot(page);
     expect(s.active).toBe('mira');
     expect(s.micOpen).toBe(false);
@@ -73,16 +53,7 @@ describe('VoiceAgentsPlugin with the microphone denied', () => {
     // through a whole typed exchange (the NPC's state changes do not retry a denied microphone).
     await page.evaluate(() => window.phaserLab.frames(30));
     expect(await page.evaluate(() => window.phaserLab.micRequests())).toBe(1);
-    const from = (await log(page)).length;
-    expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
-    const answered = (l: string[]) =>
-      l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
-    await until(
-      page,
-      () => log(page),
-      (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
-      'the typed answer, spoken to its end',
-    );
+    await askLanterns(page);
     expect(await page.evaluate(() => window.phaserLab.micRequests())).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
@@ -106,27 +77,12 @@ describe('an agent with every conversation slot taken (queue_status, issue 14.5)
       });
       other.once('open', () => other.send(JSON.stringify({ type: 'conversation_initiation_client_data' })));
     });
-    const { page, errors } = await openPage(rig.browser, rig.base, {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
-    });
-    await until(
-      page,
-      () => log(page),
-      (l) => l.includes('state:queued'),
-      'the queued state',
-    );
+    const { page, errors } = await rig.open(BESIDE_NPC);
+    await untilLog(page, (l) => l.includes('state:queued'), 'the queued state');
     expect((await log(page)).some((x) => x.startsWith('response:'))).toBe(false);
     other.close();
     const greeting = `response:mira:${npc.agent.first_message}`;
-    await until(
-      page,
-      () => log(page),
-      (l) => l.includes(greeting),
-      'the greeting once admitted',
-    );
+    await untilLog(page, (l) => l.includes(greeting), 'the greeting once admitted');
     const l = await log(page);
     expect(l.filter((x) => x.startsWith('error:') || x.startsWith('plugin:error'))).toEqual([]);
     expect(errors).toEqual([]);
@@ -143,27 +99,11 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
   });
 
   it('is no error: the player keeps the NPC, and typing picks the talk up again without a second greeting', async () => {
-    const { page, errors } = await openPage(rig.browser, rig.base, {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
-    });
+    const { page, errors } = await rig.open(BESIDE_NPC);
     const greeting = `response:mira:${npc.agent.first_message}`;
-    await until(
-      page,
-      () => log(page),
-      (l) => l.includes(greeting),
-      'the greeting',
-    );
+    await untilLog(page, (l) => l.includes(greeting), 'the greeting');
     // The greeting ends, then 1.5 s of silence: the agent closes the conversation.
-    await until(
-      page,
-      () => log(page),
-      (l) => l.some((x) => x.startsWith('end:mira:error')),
-      'the idle end',
-      20_000,
-    );
+    await untilLog(page, (l) => l.some((x) => x.startsWith('end:mira:error')), 'the idle end', 20_000);
     const s = await snapshot(page);
     expect(s.active).toBe('mira'); // still standing with her: never "nobody to talk to"
     expect(s.conversationId).toBeNull();
@@ -171,9 +111,8 @@ describe('a conversation the agent closes for lack of input (issue 16.1)', () =>
     expect(l.filter((x) => x.startsWith('error:') || x.startsWith('plugin:error'))).toEqual([]);
     // Typing opens a new conversation quietly and gets the answer.
     expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
-    await until(
+    await untilLog(
       page,
-      () => log(page),
       (x) => x.some((e) => e.startsWith('response:mira:A lantern is fifteen gold')),
       'the answer after the idle end',
     );
@@ -190,58 +129,48 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
   const rig = useRig('4', npc, {}, [], { recognizer: 'none' });
 
   it('push-to-talk runs it in the NPC language, and its words reach the NPC as the player turn', async () => {
-    const page = await rig.browser.newPage();
-    const { errors } = watchPage(page);
     // Headless Chromium has no recognition service: a stand-in with the Web Speech API's shape.
-    await page.addInitScript(() => {
-      const asr: NonNullable<Window['__asr']> = {
-        started: [],
-        stopped: 0,
-        live: null,
-        say(text: string) {
-          const result = Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true });
-          asr.live?.onresult?.({ resultIndex: 0, results: [result] });
-        },
-      };
-      window.__asr = asr;
-      // Not a hook of ours but the Web Speech API's global, which the DOM lib does not declare.
-      Object.assign(window, {
-        SpeechRecognition: class {
-          lang = '';
-          continuous = false;
-          interimResults = true;
-          onresult: NonNullable<NonNullable<typeof asr.live>['onresult']> | null = null;
-          onerror: ((e: { error: string }) => void) | null = null;
-          onend: (() => void) | null = null;
-          start() {
-            asr.started.push(this.lang);
-            asr.live = this;
-          }
-          stop() {
-            asr.stopped++;
-            setTimeout(() => this.onend?.(), 10);
-          }
-          abort() {
-            this.stop();
-          }
-        },
+    const speechRecognitionStandIn = (page: Page) =>
+      page.addInitScript(() => {
+        const asr: NonNullable<Window['__asr']> = {
+          started: [],
+          stopped: 0,
+          live: null,
+          say(text: string) {
+            const result = Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true });
+            asr.live?.onresult?.({ resultIndex: 0, results: [result] });
+          },
+        };
+        window.__asr = asr;
+        // Not a hook of ours but the Web Speech API's global, which the DOM lib does not declare.
+        Object.assign(window, {
+          SpeechRecognition: class {
+            lang = '';
+            continuous = false;
+            interimResults = true;
+            onresult: NonNullable<NonNullable<typeof asr.live>['onresult']> | null = null;
+            onerror: ((e: { error: string }) => void) | null = null;
+            onend: (() => void) | null = null;
+            start() {
+              asr.started.push(this.lang);
+              asr.live = this;
+            }
+            stop() {
+              asr.stopped++;
+              setTimeout(() => this.onend?.(), 10);
+            }
+            abort() {
+              this.stop();
+            }
+          },
+        });
       });
-    });
-    await page.addInitScript<PhaserPageConfig>((c) => (window.phaserConfig = c), {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
-      speechRecognition: 'browser',
-    });
-    await page.goto(rig.base + PAGE);
-    await untilCreated(page);
-    await until(
-      page,
-      () => log(page),
-      (l) => l.some((x) => x.startsWith('start:mira')),
-      'the conversation',
+    const { page, errors } = await rig.open(
+      BESIDE_NPC,
+      { speechRecognition: 'browser' },
+      speechRecognitionStandIn,
     );
+    await untilLog(page, (l) => l.some((x) => x.startsWith('start:mira')), 'the conversation');
     await page.evaluate(() => window.phaserLab.pushToTalk(true));
     const started = await until(
       page,
@@ -252,9 +181,8 @@ describe("the browser's speech recognition as the player's words (issue 15.1, wi
     expect(started[0]).toBe('en-US');
     await page.evaluate(() => window.__asr!.say('Do you sell lanterns?'));
     await page.evaluate(() => window.phaserLab.pushToTalk(false));
-    await until(
+    await untilLog(
       page,
-      () => log(page),
       (l) => l.some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
       'the answer to the recognized words',
     );
@@ -270,12 +198,7 @@ describe('a game page whose Content-Security-Policy refuses inline worklets (iss
   const rig = useRig('4', npc, {}, [contentSecurityPolicy(() => "script-src 'self'")]);
 
   it('says why once, as a plugin:error naming the policy, and the NPC still talks in text', async () => {
-    const { page, errors } = await openPage(rig.browser, rig.base, {
-      npc,
-      agentUrl: rig.agent.url,
-      npcAt: NPC_AT,
-      playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
-    });
+    const { page, errors } = await rig.open(BESIDE_NPC);
     await textDespiteAudioError(page);
     const l = await log(page);
     expect(audioErrors(l)).toHaveLength(1); // once, not once per voice or per turn

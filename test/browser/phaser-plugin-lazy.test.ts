@@ -5,8 +5,10 @@ import { describe, it, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { untilOnPage as until } from '../helpers/browser.js';
 import {
+  BESIDE_NPC,
   NPC_AT,
   PAGE,
+  askLanterns,
   audioErrors,
   loadNpc,
   log,
@@ -15,6 +17,8 @@ import {
   useRig,
   untilActive,
   untilCreated,
+  untilLog,
+  untilSnapshot,
 } from './phaser-rig.js';
 import type { PhaserPageConfig } from './pages/phaser/main.js';
 
@@ -42,19 +46,10 @@ async function open(browser: Browser, base: string, cfg: PhaserPageConfig, block
   return { page, chunk, voiceChunk, errors };
 }
 
-/** The typed question answered and spoken to its end. */
-async function askLanterns(page: Page) {
+/** Once the NPC is active: the typed question answered and spoken to its end. */
+async function askLanternsWhenActive(page: Page) {
   await untilActive(page);
-  const from = (await log(page)).length;
-  expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
-  const answered = (l: string[]) =>
-    l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
-  await until(
-    page,
-    () => log(page),
-    (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
-    'the typed answer, spoken to its end',
-  );
+  await askLanterns(page);
 }
 
 describe('the microphone code, fetched on demand', () => {
@@ -64,29 +59,19 @@ describe('the microphone code, fetched on demand', () => {
     npc,
     agentUrl: rig.agent.url,
     npcAt: NPC_AT,
-    playerAt: { x: NPC_AT.x - 60, y: NPC_AT.y },
+    playerAt: BESIDE_NPC,
     ...(micMode ? { micMode } : {}),
   });
 
   it("a game played by typing (micMode 'muted') never fetches it; switching to push-to-talk fetches it once and opens the mic", async () => {
     const { page: game, chunk, errors } = await open(rig.browser, rig.base, config('muted'));
-    await until(
-      game,
-      () => log(game),
-      (l) => l.includes('start:mira'),
-      'the conversation to start',
-    );
-    await askLanterns(game);
+    await untilLog(game, (l) => l.includes('start:mira'), 'the conversation to start');
+    await askLanternsWhenActive(game);
     // A whole typed exchange with the NPC's voice playing: no microphone code, no permission asked.
     expect(chunk).toEqual([]);
     expect(await game.evaluate(() => window.phaserLab.micRequests())).toBe(0);
     await game.evaluate(() => window.phaserLab.setMicMode('push-to-talk'));
-    await until(
-      game,
-      () => snapshot(game),
-      (s) => s.micOpen && s.liveTracks > 0,
-      'the mic to open',
-    );
+    await untilSnapshot(game, (s) => s.micOpen && s.liveTracks > 0, 'the mic to open');
     expect(chunk).toHaveLength(1);
     expect(await game.evaluate(() => window.phaserLab.micRequests())).toBe(1);
     expect(errors).toEqual([]);
@@ -96,12 +81,7 @@ describe('the microphone code, fetched on demand', () => {
   it('a chunk that cannot be fetched is one typed mic error, the talk goes on in text, and the next press of talk fetches it', async () => {
     const { page, chunk, errors } = await open(rig.browser, rig.base, config(), MIC_CHUNK);
     const micErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:mic:'));
-    await until(
-      page,
-      () => log(page),
-      (l) => micErrors(l).length > 0,
-      'the mic error',
-    );
+    await untilLog(page, (l) => micErrors(l).length > 0, 'the mic error');
     const [first] = micErrors(await log(page));
     expect(first).toMatch(/microphone code failed to load/);
     // Typed like every other microphone failure, so a game's `cause instanceof MicError` works.
@@ -109,7 +89,7 @@ describe('the microphone code, fetched on demand', () => {
     expect(chunk.length).toBeGreaterThan(0);
     // Not asked again every frame while the player stands there, and typing still reaches the NPC.
     await page.evaluate(() => window.phaserLab.frames(30));
-    await askLanterns(page);
+    await askLanternsWhenActive(page);
     expect(micErrors(await log(page))).toHaveLength(1);
     const s = await snapshot(page);
     expect(s.active).toBe('mira');
@@ -120,12 +100,7 @@ describe('the microphone code, fetched on demand', () => {
     await page.unroute(MIC_CHUNK);
     const before = chunk.length;
     await page.evaluate(() => window.phaserLab.pushToTalk(true));
-    await until(
-      page,
-      () => snapshot(page),
-      (v) => v.micOpen && v.liveTracks > 0,
-      'the mic to open after the retry',
-    );
+    await untilSnapshot(page, (v) => v.micOpen && v.liveTracks > 0, 'the mic to open after the retry');
     expect(chunk.length).toBe(before + 1);
     await page.evaluate(() => window.phaserLab.pushToTalk(false));
     await page.close();

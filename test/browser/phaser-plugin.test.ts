@@ -8,14 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { untilOnPage as until } from '../helpers/browser.js';
 import { repoRoot } from '../../harness/repo.js';
 import {
+  BESIDE_NPC,
   NPC_AT,
+  OUT_OF_REACH,
   counts,
   greet,
   loadNpc,
   log,
   movePlayer,
-  openPage,
   snapshot,
+  untilLog,
+  untilSnapshot,
   useRig,
   walkAway,
 } from './phaser-rig.js';
@@ -26,12 +29,7 @@ for (const phaser of ['4', '3'] as const) {
     const rig = useRig(phaser, npc);
 
     it('greets from the right side with a synced bubble, releases the mic on leaving, survives restart and destroy', async () => {
-      const { page, errors } = await openPage(rig.browser, rig.base, {
-        npc,
-        agentUrl: rig.agent.url,
-        npcAt: NPC_AT,
-        playerAt: { x: 100, y: 300 },
-      });
+      const { page, errors } = await rig.open(OUT_OF_REACH);
       const version = await page.evaluate(() => window.phaserLab.version);
       expect(version.startsWith(phaser === '4' ? '4.' : '3.90')).toBe(true);
       const baseline = await counts(page);
@@ -73,9 +71,8 @@ for (const phaser of ['4', '3'] as const) {
 
       // The NPC's sprite destroyed mid-conversation: it ends cleanly and the mic is released.
       await page.evaluate(() => window.phaserLab.destroyNpc());
-      const gone = await until(
+      const gone = await untilSnapshot(
         page,
-        () => snapshot(page),
         (v) => v.active === null && !v.micOpen && v.liveTracks === 0,
         'the destroyed NPC to end its conversation',
       );
@@ -101,26 +98,15 @@ for (const phaser of ['4', '3'] as const) {
     if (phaser === '4')
       it('prewarm holds the greeting until arrival; skip keeps what was heard; typed text and a tool call round trip', async () => {
         const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
-        const { page, errors } = await openPage(rig.browser, rig.base, {
-          npc: warm,
-          agentUrl: rig.agent.url,
-          npcAt: NPC_AT,
-          playerAt: { x: 100, y: 300 },
-        });
+        const { page, errors } = await rig.open(OUT_OF_REACH, { npc: warm });
         // Inside the prewarm radius, outside the enter radius: connected, silent, no bubble, no mic.
         await movePlayer(page, NPC_AT.x - 250, NPC_AT.y);
-        const ready = await until(
-          page,
-          () => snapshot(page),
-          (v) => v.npcState === 'ready',
-          'a prewarmed conversation',
-        );
+        const ready = await untilSnapshot(page, (v) => v.npcState === 'ready', 'a prewarmed conversation');
         expect(ready).toMatchObject({ active: null, micOpen: false, bubble: '' });
         expect(ready.conversationId).toBeTruthy();
         // The agent has sent its greeting by now; none of it may play before the player arrives.
-        await until(
+        await untilLog(
           page,
-          () => log(page),
           (l) => l.includes(`response:mira:${npc.agent.first_message}`),
           'the greeting text',
         );
@@ -130,13 +116,8 @@ for (const phaser of ['4', '3'] as const) {
 
         // Arrive: the same conversation, greeting at once (timed on the page: the test's own round
         // trips to it take seconds on a loaded machine).
-        await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
-        const speaking = await until(
-          page,
-          () => snapshot(page),
-          (v) => v.npcState === 'speaking',
-          'the held greeting',
-        );
+        await movePlayer(page, BESIDE_NPC.x, BESIDE_NPC.y);
+        const speaking = await untilSnapshot(page, (v) => v.npcState === 'speaking', 'the held greeting');
         const waited = await page.evaluate(
           () => window.phaserLab.mark('state:speaking')! - window.phaserLab.mark('moved')!,
         );
@@ -146,12 +127,7 @@ for (const phaser of ['4', '3'] as const) {
         expect((await log(page)).filter((l) => l === 'start:mira')).toHaveLength(1);
 
         // Skip mid-greeting: silence, and the bubble keeps only what was heard.
-        await until(
-          page,
-          () => snapshot(page),
-          (v) => v.bubble.length > 10,
-          'some greeting text',
-        );
+        await untilSnapshot(page, (v) => v.bubble.length > 10, 'some greeting text');
         await page.evaluate(() => window.phaserLab.skip());
         const cut = await until(
           page,
@@ -182,9 +158,8 @@ for (const phaser of ['4', '3'] as const) {
           "the player's bubble",
         );
         expect(said).toContain('healing potion');
-        const answers = await until(
+        const answers = await untilLog(
           page,
-          () => log(page),
           (l) => l.filter((x) => x.startsWith('response:mira:')).length === 2,
           'the answer',
         );
@@ -192,18 +167,16 @@ for (const phaser of ['4', '3'] as const) {
           .filter((x) => x.startsWith('response:mira:'))[1]!
           .slice('response:mira:'.length);
         expect(answer).toMatch(/twenty gold/);
-        const shown = await until(
+        const shown = await untilSnapshot(
           page,
-          () => snapshot(page),
           (v) => v.npcState === 'speaking' && v.bubble.length > 0,
           'the spoken answer in the bubble',
         );
         expect(answer.startsWith(shown.bubble.replace(/\s+/g, ' '))).toBe(true);
         // A tool the game only listens for: the designer-facing event arrives with its parameters.
         await page.evaluate(() => window.phaserLab.sendText('Show me your wares'));
-        await until(
+        await untilLog(
           page,
-          () => log(page),
           (l) => l.includes('tool:open_shop:{"shop":"miras_wares"}'),
           'the open_shop tool',
         );
@@ -239,9 +212,8 @@ for (const phaser of ['4', '3'] as const) {
         await walkAway(page);
         // 150 px away: outside the old 96 px enter radius, inside the new 160 px one.
         await movePlayer(page, NPC_AT.x - 150, NPC_AT.y);
-        await until(
+        await untilLog(
           page,
-          () => log(page),
           (l) => l.includes('response:mira:Back again? Mind the lanterns.'),
           'the new greeting',
         );
@@ -253,27 +225,16 @@ for (const phaser of ['4', '3'] as const) {
     if (phaser === '4')
       it('a prewarm the player never reaches closes without showing the greeting nobody heard', async () => {
         const warm = { ...npc, proximity: { ...npc.proximity, prewarm_radius: 300 } };
-        const { page, errors } = await openPage(rig.browser, rig.base, {
-          npc: warm,
-          agentUrl: rig.agent.url,
-          npcAt: NPC_AT,
-          playerAt: { x: 100, y: 300 },
-        });
+        const { page, errors } = await rig.open(OUT_OF_REACH, { npc: warm });
         await movePlayer(page, NPC_AT.x - 250, NPC_AT.y);
-        await until(
+        await untilLog(
           page,
-          () => log(page),
           (l) => l.includes(`response:mira:${npc.agent.first_message}`),
           'the held greeting text',
         );
         // Brush past: leave the prewarm radius without ever arriving.
         await movePlayer(page, 50, 50);
-        await until(
-          page,
-          () => log(page),
-          (l) => l.includes('end:mira:user'),
-          'the unused prewarm to close',
-        );
+        await untilLog(page, (l) => l.includes('end:mira:user'), 'the unused prewarm to close');
         // For 30 frames after the close the bubble stays empty: the greeting was never played.
         const after = await page.evaluate(() => window.phaserLab.watchBubble(30));
         expect(after).toEqual({ texts: [''], frames: 30 });

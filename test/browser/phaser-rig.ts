@@ -13,6 +13,10 @@ import type { PhaserPageConfig } from './pages/phaser/main.js';
 
 export const PAGE = '/test/browser/pages/phaser/index.html';
 export const NPC_AT = { x: 600, y: 300 };
+/** Where a player starts out of the NPC's reach. */
+export const OUT_OF_REACH = { x: 100, y: 300 };
+/** Beside the NPC, on its left: inside its enter radius, where a conversation starts. */
+export const BESIDE_NPC = { x: NPC_AT.x - 60, y: NPC_AT.y };
 
 export function loadNpc(): NpcDefinition {
   const file = `${repoRoot}assets/npcs/mira.npc.yaml`;
@@ -22,6 +26,30 @@ export function loadNpc(): NpcDefinition {
 }
 
 export const snapshot = (page: Page) => page.evaluate(() => window.phaserLab.snapshot());
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
+/** Polls the game's snapshot until `ok` holds for it, and resolves with that snapshot. */
+export function untilSnapshot(page: Page, ok: (s: Snapshot) => boolean, what: string, ms?: number) {
+  return until(page, () => snapshot(page), ok, what, ms);
+}
+
+/** Polls the page's event log (window.phaserLab.log) until `ok` holds for it, and resolves with it. */
+export function untilLog(page: Page, ok: (l: string[]) => boolean, what: string, ms?: number) {
+  return until(page, () => log(page), ok, what, ms);
+}
+
+/** Types "Do you sell lanterns?" to the active NPC and waits for the answer, spoken to its end. */
+export async function askLanterns(page: Page) {
+  const from = (await log(page)).length;
+  expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
+  const answered = (l: string[]) =>
+    l.findIndex((x, i) => i >= from && x.startsWith('response:mira:A lantern is fifteen gold'));
+  await untilLog(
+    page,
+    (l) => answered(l) >= 0 && l.slice(answered(l)).includes('state:listening'),
+    'the typed answer, spoken to its end',
+  );
+}
 export const counts = (page: Page) => page.evaluate(() => window.phaserLab.listenerCounts());
 export const movePlayer = (page: Page, x: number, y: number) =>
   page.evaluate(([x, y]) => window.phaserLab.movePlayer(x, y), [x, y] as const);
@@ -33,9 +61,8 @@ export async function greet(page: Page, npc: NpcDefinition) {
   await movePlayer(page, NPC_AT.x - 60, NPC_AT.y);
   const first = npc.agent.first_message!;
   // Speaking, and the bubble shows the start of the greeting (revealed in step: not all of it yet).
-  const s = await until(
+  const s = await untilSnapshot(
     page,
-    () => snapshot(page),
     (v) => v.npcState === 'speaking' && v.bubble.length > 0,
     'the greeting to play with its bubble',
   );
@@ -52,9 +79,8 @@ export async function greet(page: Page, npc: NpcDefinition) {
   expect(lr.R).toBeGreaterThan(lr.L * 1.8);
   // The bubble reveals the first message as it is spoken: partial texts growing, then all of it. The
   // page records what each frame showed, so a test process too busy to poll often still sees it all.
-  await until(
+  await untilSnapshot(
     page,
-    () => snapshot(page),
     (v) => flat(v.bubble) === flat(first),
     'the bubble to reveal the whole greeting',
     20_000,
@@ -78,20 +104,14 @@ export async function greet(page: Page, npc: NpcDefinition) {
   const mouth = await page.evaluate(() => window.phaserLab.mouth);
   expect(mouth.max).toBeGreaterThan(0.005);
   // The microphone is open while the conversation is active.
-  const open = await until(
-    page,
-    () => snapshot(page),
-    (v) => v.micOpen && v.liveTracks > 0,
-    'the mic to open',
-  );
+  const open = await untilSnapshot(page, (v) => v.micOpen && v.liveTracks > 0, 'the mic to open');
   expect(open.liveTracks).toBeGreaterThan(0);
 }
 
 export async function walkAway(page: Page) {
   await movePlayer(page, 50, 50);
-  const s = await until(
+  const s = await untilSnapshot(
     page,
-    () => snapshot(page),
     (v) => v.npcState === 'idle' && !v.micOpen && v.liveTracks === 0,
     'the conversation to close and the mic to be released',
   );
@@ -101,9 +121,16 @@ export async function walkAway(page: Page) {
   expect((await page.evaluate(() => window.phaserLab.mouth)).last).toBe(0);
 }
 
-export async function openPage(browser: Browser, base: string, cfg: PhaserPageConfig) {
+/** The test page with `cfg`, once its scene has created the plugin; `prepare` runs on the page before the config is set. */
+export async function openPage(
+  browser: Browser,
+  base: string,
+  cfg: PhaserPageConfig,
+  prepare?: (page: Page) => Promise<unknown>,
+) {
   const page = await browser.newPage();
   const { errors } = watchPage(page);
+  await prepare?.(page);
   await page.addInitScript((c: PhaserPageConfig) => {
     window.phaserConfig = c;
   }, cfg);
@@ -118,12 +145,7 @@ export async function openPage(browser: Browser, base: string, cfg: PhaserPageCo
  * has nobody to go to, so a test that types waits for this first.
  */
 export function untilActive(page: Page, id = 'mira'): Promise<unknown> {
-  return until(
-    page,
-    () => snapshot(page),
-    (s) => s.active === id,
-    `${id} to be the active NPC`,
-  );
+  return untilSnapshot(page, (s) => s.active === id, `${id} to be the active NPC`);
 }
 
 /** The test page's scene has created the plugin `times` times (window.__creates). */
@@ -158,25 +180,38 @@ export function useRig(
     await rig.server?.close();
     await rig.agent?.close();
   });
-  return rig;
+  /**
+   * openPage() in this rig's browser against its agent: its NPC at NPC_AT, the player at `playerAt`
+   * (`cfg` adds to the page's config or overrides it; `prepare` as openPage's).
+   */
+  const open = (
+    playerAt: { x: number; y: number },
+    cfg: Partial<PhaserPageConfig> = {},
+    prepare?: (page: Page) => Promise<unknown>,
+  ) =>
+    openPage(
+      rig.browser,
+      rig.base,
+      { npc, agentUrl: rig.agent.url, npcAt: NPC_AT, playerAt, ...cfg },
+      prepare,
+    );
+  return Object.assign(rig, { open });
 }
 
 export const audioErrors = (l: string[]) => l.filter((x) => x.startsWith('plugin:error:audio:'));
 
 /** With the voice broken: the greeting arrives as text beside an audio error, and a typed question is answered. */
 export async function textDespiteAudioError(page: Page) {
-  await until(
+  await untilLog(
     page,
-    () => log(page),
     (l) => l.some((x) => x.startsWith('response:mira:')) && audioErrors(l).length > 0,
     'the greeting as text and the audio error',
   );
   await untilActive(page);
   const from = (await log(page)).length;
   expect(await page.evaluate(() => window.phaserLab.sendText('Do you sell lanterns?'))).toBe(true);
-  await until(
+  await untilLog(
     page,
-    () => log(page),
     (l) => l.slice(from).some((x) => x.startsWith('response:mira:A lantern is fifteen gold')),
     'the typed answer',
   );

@@ -1,6 +1,10 @@
 /** NPCs and audio for the local agent's tests (what the benches share lives in harness/). */
 import type { NpcDefinition } from '../../plugin/npc/types.js';
-import type { CreateLocalAgentOptions } from '../../plugin/server/agent/index.js';
+import {
+  createLocalAgent,
+  type CreateLocalAgentOptions,
+  type LocalAgent,
+} from '../../plugin/server/agent/index.js';
 import { TEST_NPC } from '../../harness/npcs.js';
 
 export const QUIET_NPC: NpcDefinition = {
@@ -16,6 +20,33 @@ export const PROTOCOL_AGENT: CreateLocalAgentOptions = {
   llm: false,
   pingIntervalMs: 150,
 };
+
+/**
+ * A local agent for the quiet NPC alone (no greeting): rules only, babble speech, no recognizer
+ * unless `extra` (which overrides any of these) gives one.
+ */
+export function startQuietAgent(extra: Partial<CreateLocalAgentOptions> = {}): Promise<LocalAgent> {
+  return createLocalAgent({
+    npcs: [QUIET_NPC],
+    recognizer: 'none',
+    llm: false,
+    speechEngine: 'babble',
+    ...extra,
+  });
+}
+
+/** Runs `body` against a startQuietAgent(extra), and closes the agent however it ends. */
+export async function withQuietAgent(
+  extra: Partial<CreateLocalAgentOptions>,
+  body: (agent: LocalAgent) => Promise<void>,
+): Promise<void> {
+  const agent = await startQuietAgent(extra);
+  try {
+    await body(agent);
+  } finally {
+    await agent.close();
+  }
+}
 
 export function silence(ms: number): Int16Array {
   return new Int16Array(Math.round(ms * 16));

@@ -92,6 +92,13 @@ export class ScriptedClient {
     return client;
   }
 
+  /** connect(), then waits for the conversation's metadata: a client whose conversation has started. */
+  static async begin(base: string, agentId: string, opts: ClientOptions = {}): Promise<ScriptedClient> {
+    const client = await ScriptedClient.connect(base, agentId, opts);
+    await client.waitType('conversation_initiation_metadata');
+    return client;
+  }
+
   send(obj: unknown): void {
     this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
   }

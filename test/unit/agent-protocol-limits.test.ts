@@ -10,7 +10,7 @@ import type { LocalAgentHealth } from '../../plugin/server/agent/options.js';
 import { agentFixture, ScriptedClient, INIT } from './agent-harness.js';
 import { until } from '../../harness/poll.js';
 import { TEST_NPC } from '../../harness/npcs.js';
-import { PROTOCOL_AGENT, QUIET_NPC, chunks20ms } from './agent-fixtures.js';
+import { PROTOCOL_AGENT, QUIET_NPC, chunks20ms, withQuietAgent } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
 
 /** What this plugin's session sends first: no source_info (the official SDKs name themselves in it). */
@@ -18,6 +18,9 @@ const { source_info: _sdk, ...PLUGIN_INIT } = INIT;
 
 // Each file starts real agents (speech engines warm up at boot): generous limits for a busy CI machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+/** One conversation at a time, a second one per client waiting in line for up to 5 s. */
+const QUEUE_OF_ONE = { limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 } };
 
 const local = agentFixture(PROTOCOL_AGENT);
 const connect = local.connect;
@@ -60,39 +63,21 @@ describe('keep-alive, limits and bad input', () => {
   });
 
   it('rejects an oversized frame with an error and 1008, binary frames too', async () => {
-    const small = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxFrameBytes: 4096 },
-    });
-    try {
-      const c = await ScriptedClient.connect(small.url, 'quiet');
-      await c.waitType('conversation_initiation_metadata');
+    await withQuietAgent({ limits: { maxFrameBytes: 4096 } }, async (small) => {
+      const c = await ScriptedClient.begin(small.url, 'quiet');
       c.send({ user_audio_chunk: 'A'.repeat(8000) });
       expect((await c.waitType('error')).msg.error_event?.code).toBe(1008);
       expect((await c.closed).code).toBe(1008);
-      const b = await ScriptedClient.connect(small.url, 'quiet');
-      await b.waitType('conversation_initiation_metadata');
+      const b = await ScriptedClient.begin(small.url, 'quiet');
       b.ws.send(Buffer.from([1, 2, 3]), { binary: true });
       expect((await b.closed).code).toBe(1008);
-    } finally {
-      await small.close();
-    }
+    });
   });
 
   it('closes an idle conversation with 1002 like the real service; user_activity keeps it open', async () => {
-    const idle = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      // 15 keep-alives per timeout: a stalled test process (the agent runs in it) cannot idle out the
-      // active client by accident.
-      limits: { idleTimeoutMs: 1500 },
-    });
-    try {
+    // 15 keep-alives per timeout: a stalled test process (the agent runs in it) cannot idle out the
+    // active client by accident.
+    await withQuietAgent({ limits: { idleTimeoutMs: 1500 } }, async (idle) => {
       const active = await ScriptedClient.connect(idle.url, 'quiet');
       const timer = setInterval(() => active.send({ type: 'user_activity' }), 100);
       const c = await ScriptedClient.connect(idle.url, 'quiet');
@@ -102,44 +87,24 @@ describe('keep-alive, limits and bad input', () => {
       expect(active.closeInfo).toBeNull();
       clearInterval(timer);
       active.close();
-    } finally {
-      await idle.close();
-    }
+    });
   });
 
   it('refuses conversations past the session limit when waiting is off, and keeps serving the others', async () => {
-    const one = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, queueTimeoutMs: 0 },
-    });
-    try {
-      const a = await ScriptedClient.connect(one.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
+    await withQuietAgent({ limits: { maxSessions: 1, queueTimeoutMs: 0 } }, async (one) => {
+      const a = await ScriptedClient.begin(one.url, 'quiet');
       const b = await ScriptedClient.connect(one.url, 'quiet');
       expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
       expect((await b.closed).code).toBe(1002);
       a.send({ type: 'user_message', text: 'potion' });
       await a.waitType('agent_response');
       a.close();
-    } finally {
-      await one.close();
-    }
+    });
   });
 
   it('at capacity an official SDK client waits in line without a word, and its first frame is still the metadata', async () => {
-    const one = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 },
-    });
-    try {
-      const a = await ScriptedClient.connect(one.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
+    await withQuietAgent(QUEUE_OF_ONE, async (one) => {
+      const a = await ScriptedClient.begin(one.url, 'quiet');
       const b = await ScriptedClient.connect(one.url, 'quiet'); // INIT names js_sdk, as @elevenlabs/client does
       await until(() => one.handler.health().sessions.queued === 1);
       expect(b.frames).toEqual([]);
@@ -150,22 +115,12 @@ describe('keep-alive, limits and bad input', () => {
       await b.waitType('agent_response');
       expect(b.of('queue_status')).toEqual([]);
       b.close();
-    } finally {
-      await one.close();
-    }
+    });
   });
 
   it('at capacity a conversation waits in line: told waiting, then admitted when a slot frees, or timed_out and closed', async () => {
-    const one = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 5_000 },
-    });
-    try {
-      const a = await ScriptedClient.connect(one.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
+    await withQuietAgent(QUEUE_OF_ONE, async (one) => {
+      const a = await ScriptedClient.begin(one.url, 'quiet');
       const b = await ScriptedClient.connect(one.url, 'quiet', { init: PLUGIN_INIT });
       expect((await b.waitType('queue_status')).msg.queue_status_event).toEqual({ status: 'waiting' });
       // What b sends while it waits is dropped, as the service does.
@@ -179,48 +134,30 @@ describe('keep-alive, limits and bad input', () => {
       await b.waitType('agent_response');
       expect(b.frames.filter((f) => f.msg.type === 'agent_response')).toHaveLength(1);
       b.close();
-    } finally {
-      await one.close();
-    }
-    const impatient = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: 'none',
-      llm: false,
-      speechEngine: 'babble',
-      limits: { maxSessions: 1, maxSessionsPerClient: 2, queueTimeoutMs: 200 },
     });
-    try {
-      const a = await ScriptedClient.connect(impatient.url, 'quiet');
-      await a.waitType('conversation_initiation_metadata');
-      const b = await ScriptedClient.connect(impatient.url, 'quiet', { init: PLUGIN_INIT });
+    const impatient = { limits: { ...QUEUE_OF_ONE.limits, queueTimeoutMs: 200 } };
+    await withQuietAgent(impatient, async (agent) => {
+      const a = await ScriptedClient.begin(agent.url, 'quiet');
+      const b = await ScriptedClient.connect(agent.url, 'quiet', { init: PLUGIN_INIT });
       await b.waitType('queue_status');
       await b.waitFor((f) => f.msg.type === 'queue_status' && f.raw.includes('timed_out'));
       expect((await b.waitType('error')).msg.error_event?.code).toBe(1002);
       expect((await b.closed).code).toBe(1002);
-      await until(() => impatient.handler.health().sessions.queued === 0);
+      await until(() => agent.handler.health().sessions.queued === 0);
       a.close();
-    } finally {
-      await impatient.close();
-    }
+    });
   });
 
   it('ends only the conversation whose speech engine crashed (1011)', async () => {
-    const crashing = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      llm: false,
-      speechEngine: 'babble',
-      recognizer: {
-        name: 'broken',
-        start: () => {
-          throw new Error('recognizer exploded');
-        },
+    const broken = {
+      name: 'broken',
+      start: () => {
+        throw new Error('recognizer exploded');
       },
-    });
-    try {
-      const healthy = await ScriptedClient.connect(crashing.url, 'quiet');
-      await healthy.waitType('conversation_initiation_metadata');
-      const c = await ScriptedClient.connect(crashing.url, 'quiet');
-      await c.waitType('conversation_initiation_metadata');
+    };
+    await withQuietAgent({ recognizer: broken }, async (crashing) => {
+      const healthy = await ScriptedClient.begin(crashing.url, 'quiet');
+      const c = await ScriptedClient.begin(crashing.url, 'quiet');
       for (const chunk of chunks20ms(speechLike('hello there'))) c.sendAudio(chunk);
       const err = await c.waitType('error');
       expect(err.msg.error_event).toMatchObject({ code: 1011 });
@@ -230,9 +167,7 @@ describe('keep-alive, limits and bad input', () => {
         'twenty gold',
       );
       healthy.close();
-    } finally {
-      await crashing.close();
-    }
+    });
   });
 });
 
@@ -295,8 +230,7 @@ describe('HTTP endpoints and NPC selection', () => {
     try {
       const h = fromDir.handler.health();
       expect(h.npcs.length).toBeGreaterThan(0);
-      const c = await ScriptedClient.connect(fromDir.url, h.npcs[0]!.id);
-      await c.waitType('conversation_initiation_metadata');
+      const c = await ScriptedClient.begin(fromDir.url, h.npcs[0]!.id);
       c.close();
     } finally {
       await fromDir.close();

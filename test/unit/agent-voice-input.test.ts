@@ -5,12 +5,12 @@
  * utterance of theirs cancelled.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLocalAgent, type LocalAgent } from '../../plugin/server/agent/index.js';
+import type { CreateLocalAgentOptions, LocalAgent } from '../../plugin/server/agent/index.js';
 import { BUSY_LINE } from '../../plugin/server/agent/conversation.js';
 import { SAY_AGAIN } from '../../plugin/server/agent/brain.js';
 import type { Recognition, RecognitionDeclined, Recognizer } from '../../plugin/server/speech/recognizer.js';
-import { ScriptedClient } from './agent-harness.js';
-import { QUIET_NPC, chunks20ms, silence } from './agent-fixtures.js';
+import { ScriptedClient, type ClientOptions } from './agent-harness.js';
+import { QUIET_NPC, chunks20ms, silence, startQuietAgent } from './agent-fixtures.js';
 import { speechLike } from '../../harness/speech.js';
 import { until as untilTrue } from '../../harness/poll.js';
 
@@ -58,6 +58,28 @@ function scripted({ peeks = false } = {}): Recognizer & { calls: Call[]; prepare
   return r;
 }
 
+/**
+ * A quiet agent per test (closed after it) with the test's options, and a client whose
+ * conversation on it has started (`clientOptions` for every connection).
+ */
+function agentPerTest(clientOptions: ClientOptions = {}) {
+  let agent: LocalAgent | null = null;
+  afterEach(async () => {
+    await agent?.close();
+    agent = null;
+  });
+  return {
+    async start(options: Partial<CreateLocalAgentOptions>): Promise<ScriptedClient> {
+      agent = await startQuietAgent(options);
+      return ScriptedClient.begin(agent.url, 'quiet', clientOptions);
+    },
+    agent(): LocalAgent {
+      if (!agent) throw new Error('no agent started in this test');
+      return agent;
+    },
+  };
+}
+
 const until = (condition: () => boolean) => untilTrue(condition, { timeout: 8000, interval: 10 });
 
 /** One spoken turn: voice, then enough silence for the turn detector to end it. */
@@ -67,18 +89,8 @@ function speak(c: ScriptedClient, text = 'do you sell healing potions'): void {
 }
 
 describe('spoken turns and the recognizer', () => {
-  let agent: LocalAgent | null = null;
-  afterEach(async () => {
-    await agent?.close();
-    agent = null;
-  });
-
-  async function start(recognizer: Recognizer): Promise<ScriptedClient> {
-    agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
-    const c = await ScriptedClient.connect(agent.url, 'quiet');
-    await c.waitType('conversation_initiation_metadata');
-    return c;
-  }
+  const quiet = agentPerTest();
+  const start = (recognizer: Recognizer) => quiet.start({ recognizer });
 
   it('tells the player it did not catch a turn the recognizer was too busy for', async () => {
     const rec = scripted();
@@ -92,7 +104,7 @@ describe('spoken turns and the recognizer', () => {
     expect(reply.msg.agent_response_event.agent_response).toBe(BUSY_LINE);
     expect(c.of('user_transcript')).toEqual([]);
     // The agent counts it as declined (on the wire it looks like a turn the NPC did not understand).
-    expect(agent!.handler.metrics.spokenTurns).toEqual({ decoded: 0, declined: 1 });
+    expect(quiet.agent().handler.metrics.spokenTurns).toEqual({ decoded: 0, declined: 1 });
     c.close();
   });
 
@@ -106,7 +118,7 @@ describe('spoken turns and the recognizer', () => {
     rec.calls[0]!.answer({ declined: 'superseded' });
     rec.calls[1]!.answer('healing potion');
     const t = await c.waitType('user_transcript');
-    expect(agent!.handler.metrics.spokenTurns).toEqual({ decoded: 1, declined: 0 });
+    expect(quiet.agent().handler.metrics.spokenTurns).toEqual({ decoded: 1, declined: 0 });
     expect(t.msg.user_transcription_event.user_transcript).toBe('healing potion');
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
@@ -129,18 +141,8 @@ describe('spoken turns and the recognizer', () => {
 // The detector reports a pause after 350 ms of silence and would end the turn after 600; the tests
 // send less silence than that, so only the early end can answer.
 describe('a pause that ends the turn (the brain is sure of the words)', () => {
-  let agent: LocalAgent | null = null;
-  afterEach(async () => {
-    await agent?.close();
-    agent = null;
-  });
-
-  async function start(recognizer: Recognizer): Promise<ScriptedClient> {
-    agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
-    const c = await ScriptedClient.connect(agent.url, 'quiet');
-    await c.waitType('conversation_initiation_metadata');
-    return c;
-  }
+  const quiet = agentPerTest();
+  const start = (recognizer: Recognizer) => quiet.start({ recognizer });
   const say = (c: ScriptedClient, text: string, silenceMs: number) => {
     for (const chunk of chunks20ms(speechLike(text))) c.sendAudio(chunk);
     for (const chunk of chunks20ms(silence(silenceMs))) c.sendAudio(chunk);
@@ -220,15 +222,7 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
 
   it('never ends a turn early without the pause length, or when switched off', async () => {
     const rec = scripted({ peeks: true });
-    agent = await createLocalAgent({
-      npcs: [QUIET_NPC],
-      recognizer: rec,
-      llm: false,
-      speechEngine: 'babble',
-      vad: { pauseMs: 0 },
-    });
-    const c = await ScriptedClient.connect(agent.url, 'quiet');
-    await c.waitType('conversation_initiation_metadata');
+    const c = await quiet.start({ recognizer: rec, vad: { pauseMs: 0 } });
     say(c, 'do you sell healing potions', 900);
     await until(() => rec.calls[0]?.finished === true);
     expect(rec.calls[0]!.peeks).toEqual([]);
@@ -239,18 +233,8 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
 // The browser's own recognizer (speechRecognition: 'browser') sends the player's words as
 // `user_message`, and the plugin connects with ?client_asr=1: the agent's recognizer is the fallback.
 describe('a client that recognizes speech itself', () => {
-  let agent: LocalAgent | null = null;
-  afterEach(async () => {
-    await agent?.close();
-    agent = null;
-  });
-
-  async function start(recognizer: Recognizer): Promise<ScriptedClient> {
-    agent = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
-    const c = await ScriptedClient.connect(agent.url, 'quiet', { query: '&client_asr=1' });
-    await c.waitType('conversation_initiation_metadata');
-    return c;
-  }
+  const quiet = agentPerTest({ query: '&client_asr=1' });
+  const start = (recognizer: Recognizer) => quiet.start({ recognizer });
 
   it('answers the client’s words once, and drops its own transcript of the same turn', async () => {
     const rec = scripted();

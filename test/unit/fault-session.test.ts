@@ -63,13 +63,33 @@ afterEach(async () => {
   expect(escapes.errors).toEqual([]);
 });
 
-async function open(faults: Faults = {}, options: Parameters<typeof makeSession>[1] = {}) {
-  proxy = await startFaultProxy(agent.url, faults);
-  const session = makeSession(proxy.url, options);
+type SessionOptions = Parameters<typeof makeSession>[1];
+
+/** [attempt, delay ms] of every reconnect makeSession's policy allows (25 ms doubling, 3 attempts). */
+const EVERY_ATTEMPT = [
+  [1, 25],
+  [2, 50],
+  [3, 100],
+];
+
+/** A session on `url` (closed after the test) and a recorder of its events. */
+function track(url: string, options: SessionOptions = {}) {
+  const session = makeSession(url, options);
   sessions.push(session);
-  const t = record(session);
-  await session.connect();
-  return { session, t, proxy };
+  return { session, t: record(session) };
+}
+
+/** A session through a new fault proxy with `faults` in front of the agent, not connected yet. */
+async function throughProxy(faults: Faults, options: SessionOptions = {}) {
+  proxy = await startFaultProxy(agent.url, faults);
+  return { ...track(proxy.url, options), proxy };
+}
+
+/** throughProxy(), connected. */
+async function open(faults: Faults = {}, options: SessionOptions = {}) {
+  const opened = await throughProxy(faults, options);
+  await opened.session.connect();
+  return opened;
 }
 
 /** A full exchange: the greeting is heard in full, then a typed question gets its spoken answer. */
@@ -118,10 +138,7 @@ describe('a slow or unsteady network', () => {
   });
 
   it('a server that stalls before the metadata: connect fails with a plain timeout message', async () => {
-    proxy = await startFaultProxy(agent.url, { stall: true });
-    const session = makeSession(proxy.url, { metadataTimeoutMs: 400 });
-    sessions.push(session);
-    const t = record(session);
+    const { session, t } = await throughProxy({ stall: true }, { metadataTimeoutMs: 400 });
     const error = await session.connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionError);
     expect(error).toMatchObject({
@@ -135,10 +152,11 @@ describe('a slow or unsteady network', () => {
   });
 
   it('a server that never sends the metadata (but sends everything else) times out the same way', async () => {
-    proxy = await startFaultProxy(agent.url, { swallowMetadata: true });
-    const session = makeSession(proxy.url, { metadataTimeoutMs: 600 });
-    sessions.push(session);
-    const t = record(session);
+    const {
+      session,
+      t,
+      proxy: swallowing,
+    } = await throughProxy({ swallowMetadata: true }, { metadataTimeoutMs: 600 });
     const error = await session.connect().catch((e: unknown) => e);
     expect(error).toMatchObject({
       kind: 'connect_failed',
@@ -147,7 +165,7 @@ describe('a slow or unsteady network', () => {
     });
     // The greeting frames that came without metadata were never played.
     expect(t.audio.size).toBe(0);
-    expect(proxy.accepted()).toBe(1);
+    expect(swallowing.accepted()).toBe(1);
   });
 
   it('a slow trickle of audio still delivers every sample of the reply, in order', async () => {
@@ -239,11 +257,7 @@ describe('the connection cut mid-turn', () => {
     session.on('conversation:start', () => proxy.cutClients());
     proxy.cutClients();
     const end = await t.ended;
-    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
-      [1, 25],
-      [2, 50],
-      [3, 100],
-    ]);
+    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual(EVERY_ATTEMPT);
     expect(end).toMatchObject({ kind: 'error', error: 'reconnect_failed' });
     expect(proxy.accepted()).toBe(4);
     expect(session.state).toBe('closed');
@@ -255,11 +269,7 @@ describe('the connection cut mid-turn', () => {
     proxy.faults.refuse = true;
     proxy.cutClients();
     const end = await t.ended;
-    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual([
-      [1, 25],
-      [2, 50],
-      [3, 100],
-    ]);
+    expect(t.rec.of('reconnecting').map((r) => [r.attempt, r.delayMs])).toEqual(EVERY_ATTEMPT);
     // Each attempt really waited its delay (measured between the events, minus scheduling slack).
     const at = t.times.map((x) => x.at);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(24);
@@ -282,9 +292,7 @@ describe('an agent that is not there', () => {
         srv.close(() => res(p));
       });
     });
-    const session = makeSession(`ws://127.0.0.1:${port}`);
-    sessions.push(session);
-    const t = record(session);
+    const { session, t } = track(`ws://127.0.0.1:${port}`);
     const err = await session.connect().then(
       () => null,
       (e: unknown) => e,

@@ -10,6 +10,14 @@ import type { EndReason } from '../../plugin/protocol/index.js';
 import type { NpcTalk } from '../../plugin/phaser/director-parts.js';
 import { closedByGame, FakeNpc, FakeSession, FakeVoice, setup } from './director-rig.js';
 
+/** Mira no longer the one talking: inactive, no NPC active, the mic and speech recognition released. */
+const MIRA_LET_GO = [
+  ['mira', 'active', false],
+  ['active:change', null, 'mira'],
+  ['mic', 0],
+  ['speech', false, false, undefined],
+];
+
 describe('ConversationDirector: one owner of NPC conversation state, reporting through events', () => {
   it('walking up opens, activates and opens the mic; walking away releases it, then closes', () => {
     const { director, log, sessions } = setup();
@@ -38,13 +46,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     ]);
 
     director.frame(400, 0, 32); // out of reach: the conversation lingers without the mic
-    expect(log.splice(0)).toEqual([
-      ['mira', 'state', 'ready', 'listening'],
-      ['mira', 'active', false],
-      ['active:change', null, 'mira'],
-      ['mic', 0],
-      ['speech', false, false, undefined],
-    ]);
+    expect(log.splice(0)).toEqual([['mira', 'state', 'ready', 'listening'], ...MIRA_LET_GO]);
     expect(director.talk(mira)?.conversation).not.toBeNull();
 
     director.frame(400, 0, 32 + 1600); // past the linger time (1500 ms)
@@ -153,10 +155,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     };
     session.end(lost);
     expect(log).toEqual([
-      ['mira', 'active', false],
-      ['active:change', null, 'mira'],
-      ['mic', 0],
-      ['speech', false, false, undefined],
+      ...MIRA_LET_GO,
       ['mira', 'state', 'idle', 'listening'],
       ['mira', 'conversation:end', lost],
       ['mira', 'error', { kind: 'ended', message: 'The agent went away', reason: lost }],
@@ -229,10 +228,7 @@ describe('ConversationDirector: one owner of NPC conversation state, reporting t
     const { mira } = talkingToMira();
     director.detach(mira);
     expect(log).toEqual([
-      ['mira', 'active', false],
-      ['active:change', null, 'mira'],
-      ['mic', 0],
-      ['speech', false, false, undefined],
+      ...MIRA_LET_GO,
       ['mira', 'state', 'idle', 'listening'],
       ['mira', 'conversation:end', closedByGame],
       ['detached', 'mira', true],

@@ -308,6 +308,24 @@ describe('signed URLs from the broker', () => {
   });
   afterEach(() => new Promise<void>((r) => broker.close(() => r())));
 
+  /**
+   * The broker answers its second request with `second` (every other as before); the connection
+   * drops and the session comes back on a new one. Returns the session's `reconnecting` events.
+   */
+  async function reconnectPast(
+    { session, conn }: Awaited<ReturnType<typeof open>>,
+    second: (res: http.ServerResponse) => void,
+  ) {
+    const base = respond;
+    respond = (res, n) => (n === 2 ? second(res) : base(res, n));
+    const rec = recordEvents(session, ['reconnecting']);
+    conn.drop();
+    const next = await server().connection(1, 5000);
+    next.sendMetadata();
+    await waitForEvent(session, 'conversation:start');
+    return rec.of('reconnecting');
+  }
+
   it('fetches a fresh signed URL for every attempt', async () => {
     const { session, conn } = await open({
       endpoint: { kind: 'broker', brokerUrl, agentId: 'agent_1', npcId: 'mira' },
@@ -323,25 +341,17 @@ describe('signed URLs from the broker', () => {
   });
 
   it('waits out a rate limit (HTTP 429 with Retry-After) before retrying', async () => {
-    const { session, conn } = await open({
+    const opened = await open({
       endpoint: { kind: 'broker', brokerUrl },
       reconnect: { baseDelayMs: 10, rateLimitDelayMs: 50 },
     });
-    const base = respond;
-    respond = (res, n) => {
-      if (n === 2) {
-        res.statusCode = 429;
-        res.setHeader('retry-after', '0.2');
-        res.end('{}');
-      } else base(res, n);
-    };
-    const rec = recordEvents(session, ['reconnecting']);
-    conn.drop();
-    const second = await server().connection(1, 5000);
-    second.sendMetadata();
-    await waitForEvent(session, 'conversation:start');
+    const reconnecting = await reconnectPast(opened, (res) => {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '0.2');
+      res.end('{}');
+    });
     expect(
-      rec.of('reconnecting').map((r) => [r.attempt, r.delayMs, r.cause.kind === 'error' && r.cause.error]),
+      reconnecting.map((r) => [r.attempt, r.delayMs, r.cause.kind === 'error' && r.cause.error]),
     ).toEqual([
       [1, 10, 'connection'],
       [2, 200, 'rate_limited'],
@@ -349,28 +359,18 @@ describe('signed URLs from the broker', () => {
   });
 
   it('retries a broker that could not reach the voice service (502) like a dropped connection', async () => {
-    const { session, conn } = await open({
+    const opened = await open({
       endpoint: { kind: 'broker', brokerUrl },
       reconnect: { baseDelayMs: 10 },
     });
-    const base = respond;
-    respond = (res, n) => {
-      if (n === 2) {
-        res.statusCode = 502;
-        res.end('{"error":"the voice service could not be reached"}');
-      } else base(res, n);
-    };
-    const rec = recordEvents(session, ['reconnecting']);
-    conn.drop();
-    const second = await server().connection(1, 5000);
-    second.sendMetadata();
-    await waitForEvent(session, 'conversation:start');
-    expect(rec.of('reconnecting').map((r) => [r.attempt, r.cause.kind === 'error' && r.cause.error])).toEqual(
-      [
-        [1, 'connection'],
-        [2, 'connection'],
-      ],
-    );
+    const reconnecting = await reconnectPast(opened, (res) => {
+      res.statusCode = 502;
+      res.end('{"error":"the voice service could not be reached"}');
+    });
+    expect(reconnecting.map((r) => [r.attempt, r.cause.kind === 'error' && r.cause.error])).toEqual([
+      [1, 'connection'],
+      [2, 'connection'],
+    ]);
   });
 
   it('reports a broker that answers without a signed URL', async () => {

@@ -4,6 +4,7 @@ import { Howler } from 'howler';
 import * as audio from '../../../../plugin/audio/index.js';
 import { poll, until as untilTrue } from '../../../../harness/poll.js';
 import { instrumentAudioGraph } from '../../../../harness/audio-graph.js';
+import { keepMicStreams } from '../mic-streams.js';
 
 const RECORDER_JS = `
 registerProcessor('lab-recorder', class extends AudioWorkletProcessor {
@@ -164,15 +165,102 @@ function tone(freq: number, rate: number, seconds: number, amp = 0.5, phase0 = 0
 }
 
 const until = (cond: () => boolean, ms = 5000, what = 'condition') => untilTrue(cond, { timeout: ms, what });
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const nextFrame = () => new Promise((res) => requestAnimationFrame(res));
+
+/**
+ * The largest residual of a pure sine's discrete second difference over [from, to): for
+ * x'' = -w^2 x it is ~0 everywhere except at a discontinuity (a gap or a click), where it is of the
+ * order of the amplitude.
+ */
+function sineResidual(a: Float32Array, freq: number, rate: number, from: number, to: number): number {
+  const w = (2 * Math.PI * freq) / rate;
+  const c = 4 * Math.sin(w / 2) ** 2;
+  let res = 0;
+  for (let i = from; i < to; i++)
+    res = Math.max(res, Math.abs(a[i + 1]! - 2 * a[i]! + a[i - 1]! + c * a[i]!));
+  return res;
+}
+
+/** A HowlerBridge on Howler's context and one NpcVoice on it. */
+function voiceRig(opts?: audio.NpcVoiceOptions) {
+  const bridge = new audio.HowlerBridge(Howler);
+  return { bridge, ctx: bridge.context, voice: new audio.NpcVoice(bridge, opts) };
+}
+
+/** A HowlerBridge on Howler's context and a VoiceMixer on it. */
+function mixerRig() {
+  const bridge = new audio.HowlerBridge(Howler);
+  return { bridge, mixer: new audio.VoiceMixer(bridge) };
+}
+
+/** The voice's mode changes in order: `speaking:<turn>` (or `speaking` without `turns`) and `listening`. */
+function modeLog(voice: audio.NpcVoice, turns = true): string[] {
+  const modes: string[] = [];
+  voice.on('speaking', (t: number) => modes.push(turns ? `speaking:${t}` : 'speaking'));
+  voice.on('listening', () => modes.push('listening'));
+  return modes;
+}
+
+/** Records Howler's output (its master gain, after its mute and volume) on `ctx`. */
+const recordOutput = (ctx: AudioContext) => record(ctx, Howler.masterGain);
+
+/** The RMS of each channel of Howler's output over at least `frames` frames, recorded now. */
+async function outputLevel(ctx: AudioContext, frames: number) {
+  const rec = await recordOutput(ctx);
+  await until(() => rec.frames >= frames, 2000);
+  const { L, R } = await rec.stop();
+  return { L: rms(L), R: rms(R) };
+}
 
 // Keep every stream getUserMedia hands out, so tests can check the tracks were stopped.
-const streams: MediaStream[] = [];
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+const streams = keepMicStreams();
+
+/** How many of the microphone's PCM16 chunks hold a sample louder than 1000 (speech or tone, not silence). */
+const loudChunks = (chunks: Int16Array[]) => chunks.filter((c) => c.some((v) => Math.abs(v) > 1000)).length;
+/** The chunk lengths that occur, each once. */
+const chunkSizes = (chunks: Int16Array[]) => [...new Set(chunks.map((c) => c.length))];
+/** Every sample of the chunks, in order, as plain numbers (to hand back to the test). */
+function samplesOf(chunks: Int16Array[]): number[] {
+  const all: number[] = [];
+  for (const c of chunks) for (const v of c) all.push(v);
+  return all;
+}
+
+/** How many tracks of the streams getUserMedia handed out are not ended yet. */
+const liveTracks = () =>
+  streams.flatMap((st) => st.getTracks()).filter((t) => t.readyState !== 'ended').length;
+
+/** Chrome's MediaStreamTrackProcessor (not in lib.dom), which tests remove, replace or wrap. */
+type TrackProcessorCtor = new (init: unknown) => { readable: ReadableStream };
+const trackProcessorWindow = window as { MediaStreamTrackProcessor?: unknown };
+const nativeTrackProcessor = trackProcessorWindow.MediaStreamTrackProcessor as TrackProcessorCtor;
+
+/**
+ * Every MediaStreamTrackProcessor made from now on hands its frames through the transformer that
+ * `each()` makes for it (frames delayed, dropped or restamped); `null` puts the browser's own back.
+ */
+function filterTrackFrames(each: (() => Transformer<AudioData, unknown>) | null): void {
+  trackProcessorWindow.MediaStreamTrackProcessor =
+    each === null
+      ? nativeTrackProcessor
+      : function (init: unknown) {
+          const real = new nativeTrackProcessor(init);
+          return { readable: real.readable.pipeThrough(new TransformStream(each())) };
+        };
+}
+
+/** `frame` stamped with another `timestamp` (µs): its samples and close() are the frame's own. */
+function restamped(frame: AudioData, timestamp: number) {
+  return {
+    numberOfFrames: frame.numberOfFrames,
+    numberOfChannels: frame.numberOfChannels,
+    sampleRate: frame.sampleRate,
+    timestamp,
+    copyTo: (d: Float32Array, o: AudioDataCopyToOptions) => frame.copyTo(d, o),
+    close: () => frame.close(),
+  };
+}
 
 /** Opens a mic on Howler's context and collects every chunk with its arrival time. */
 async function micSession(opts: audio.MicCaptureOptions = {}) {
@@ -213,15 +301,29 @@ const lab = {
   Howler,
   audio,
   record,
+  recordOutput,
   rms,
   span,
   gaps,
   tone,
   until,
   poll,
+  sleep,
+  nextFrame,
+  sineResidual,
+  voiceRig,
+  mixerRig,
+  modeLog,
+  outputLevel,
   events,
   streams,
   micSession,
+  liveTracks,
+  loudChunks,
+  chunkSizes,
+  samplesOf,
+  filterTrackFrames,
+  restamped,
   edgeCount,
 };
 /** The audio lab page's test API: `window.lab` (declared in test/types/window.ts). */

@@ -9,27 +9,18 @@ import {
   AgentSession,
   voiceAgentsPlugin,
   type AgentSessionOptions,
-  type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
+import { keepMicStreams } from '../mic-streams.js';
+import { townGameConfig, type TownPageConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.faultConfig`. */
-export interface FaultPageConfig {
-  npc: NpcDefinition;
-  agentUrl: string;
-  npcAt: { x: number; y: number };
-  playerAt: { x: number; y: number };
+export interface FaultPageConfig extends TownPageConfig {
   reconnect?: { baseDelayMs: number; maxAttempts: number } | false;
 }
 const cfg = window.faultConfig;
 
-const streams: MediaStream[] = [];
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+const streams = keepMicStreams();
 
 Howler.autoSuspend = false;
 Howler.volume(1);
@@ -151,13 +142,7 @@ class Town extends Phaser.Scene {
 
 const game = new Phaser.Game({
   type: Phaser.CANVAS,
-  width: 800,
-  height: 600,
-  parent: 'game',
-  backgroundColor: '#2d3a4a',
-  scene: [Town],
-  banner: false,
-  audio: { context: ctx },
+  ...townGameConfig(Town, ctx),
   plugins: { scene: [voiceAgentsPlugin()] },
 });
 const scene = () => game.scene.getScene('town') as Town;

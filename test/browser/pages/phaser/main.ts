@@ -9,13 +9,11 @@ import {
   type NpcDefinition,
   type NpcHandle,
 } from 'phaser-voice-agents';
+import { keepMicStreams } from '../mic-streams.js';
+import { townGameConfig, type TownPageConfig } from '../town-game.js';
 
 /** What the test hands the page before it loads: `window.phaserConfig`. */
-export interface PhaserPageConfig {
-  npc: NpcDefinition;
-  agentUrl: string;
-  npcAt: { x: number; y: number };
-  playerAt: { x: number; y: number };
+export interface PhaserPageConfig extends TownPageConfig {
   /** Install the plugin at run time from create() instead of the game config. */
   runtimeInstall?: boolean;
   /** configure({ speechRecognition }) */
@@ -25,8 +23,6 @@ export interface PhaserPageConfig {
 }
 const cfg = window.phaserConfig;
 
-// Every microphone stream the page ever opened, to prove the tracks were stopped.
-const streams: MediaStream[] = [];
 let micRequests = 0;
 
 // Canvas renders of Text objects (each re-measures, redraws the canvas and uploads the texture):
@@ -38,13 +34,8 @@ textProto.updateText = function (this: unknown) {
   textRenders++;
   return updateText.call(this);
 };
-const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  micRequests++;
-  const s = await gum(c);
-  streams.push(s);
-  return s;
-};
+// Every microphone stream the page ever opened, to prove the tracks were stopped.
+const streams = keepMicStreams(() => micRequests++);
 
 // Net listeners on window/document, to prove nothing the plugin touched keeps one after shutdown.
 const netListeners = new Map<string, number>();
@@ -175,13 +166,7 @@ class Town extends Phaser.Scene {
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,
-  width: 800,
-  height: 600,
-  parent: 'game',
-  backgroundColor: '#2d3a4a',
-  scene: [Town],
-  banner: false,
-  audio: { context: ctx },
+  ...townGameConfig(Town, ctx),
   ...(cfg.runtimeInstall ? {} : { plugins: { scene: [voiceAgentsPlugin()] } }),
 });
 
