@@ -3,15 +3,9 @@ import { designResampler } from '../../plugin/audio/fir.js';
 import { Resampler as ResamplerClass } from '../../plugin/audio/resampler.js';
 import { ulawToInt16 } from '../../plugin/protocol/index.js';
 
-// The worklets' resampler source, evaluated from its text as the worklet modules carry it
-// (worklets/scope.ts), so these numbers are the ones Chromium runs. Node is enough here.
-const Resampler = new Function(`return (${ResamplerClass.toString()});`)() as new (
-  d: ReturnType<typeof designResampler>,
-  capacity: number,
-) => {
-  pushF32(src: Float32Array, off: number, count: number): number;
-  pull(out: Float32Array, off: number, max: number): number;
-};
+// The resampler the main thread runs; the worklet build bundles the same class, minified, into each
+// worklet's text (harness/worklets.ts). Node is enough here.
+const Resampler = ResamplerClass;
 
 /** Streams `input` through in 128-sample render quanta, as the mic worklet does. */
 function run(inRate: number, outRate: number, input: Float32Array): Float32Array {

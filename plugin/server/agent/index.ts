@@ -1,7 +1,7 @@
 // The offline local agent (ConvAI-compatible): standalone or mounted on another http server.
 export { createLocalAgent, type CreateLocalAgentOptions, type LocalAgent } from './server.js';
 export { createLocalAgentHandler, CONVERSATION_PATH, HEALTH_PATH } from './handler.js';
-export type { LocalAgentEndpoint, LocalAgentOptions } from './options.js';
+export type { LocalAgentEndpoint, LocalAgentHealth, LocalAgentOptions } from './options.js';
 export { ASR_UNAVAILABLE_NOTICE } from './conversation.js';
 export { DEFAULT_PERSONA } from './persona.js';
 export type { AgentLimits, AgentMetrics } from './runtime.js';
