@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { openTextBox, ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 
 describe('a key let go while typing', () => {
   let g: GameSession;
@@ -24,8 +24,7 @@ describe('a key let go while typing', () => {
     const start = (await snapshot(g.page)).player.y;
     await g.page.keyboard.down('ArrowDown'); // back down the lane the route came up
     await waitForGame(g.page, (s) => s.player.y > start + 1, 'the player to walk');
-    await g.page.keyboard.press('Enter');
-    await waitForGame(g.page, (s) => s.talk.typing, 'the text box to open');
+    await openTextBox(g.page);
     await g.page.keyboard.up('ArrowDown'); // let go while typing
     await g.page.keyboard.type('hello', { delay: 10 });
     await g.page.keyboard.press('Escape');

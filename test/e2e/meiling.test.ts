@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, spokenWav, type GameSession } from './helpers/game.js';
-import { ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
+import { openTextBox, ROUTES, snapshot, waitForGame, walkRoute } from './helpers/player.js';
 import { COUNT_SENT_AUDIO, sentTotal } from './helpers/sent-audio.js';
 import { poll } from '../../harness/poll.js';
 
@@ -43,8 +43,7 @@ describe('talking to Meiling in Chinese', () => {
     expect(greeted.npcs.find((n) => n.id === 'meiling')!.said).toMatch(/^你好，旅行者/);
     // Typed the way a Chinese player types: through an input method. Pinyin is composed in the text
     // box, each word is committed, and only then does Enter send (as Chromium's IME path does it).
-    await g.page.keyboard.press('Enter');
-    await waitForGame(g.page, (x) => x.talk.typing, 'the text box to open');
+    await openTextBox(g.page);
     await g.page.evaluate(() => {
       window.__ime = [];
       const input = document.querySelector('#talk-input')!;

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 // The game's own read-only debug handle type: one definition, so the test cannot drift from the game.
 export type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
 import type { GameSnapshot as Snapshot } from '../../../sample-game/debug-handle.js';
-import { poll } from '../../../harness/poll.js';
+import { poll, pollPage } from '../../../harness/poll.js';
 
 /** The player's speed in the game (sample-game/game/actors.ts), world px per second. */
 const WALK_SPEED = 84;
@@ -153,10 +153,28 @@ export async function walkRoute(page: Page, route: Waypoint[]): Promise<Snapshot
   return s;
 }
 
-/** Types to the villager the player is at, the way a player does: Enter, the words, Enter. */
-export async function typeToNpc(page: Page, text: string): Promise<void> {
+/**
+ * Enter opens the text box; typing goes in once the box has the keyboard (a player waits for the
+ * caret). The box takes focus just after the key that opened it, and on a busy machine Chromium
+ * delivered the first typed keys before that, to the game: a CI run's question never reached Mira.
+ */
+export async function openTextBox(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
   await waitForGame(page, (s) => s.talk.typing, 'the text box to open');
+  await pollPage(
+    page,
+    () => document.activeElement?.id === 'talk-input',
+    (focused) => focused,
+    {
+      what: 'the text box to take the keyboard',
+      timeout: 10_000,
+    },
+  );
+}
+
+/** Types to the villager the player is at, the way a player does: Enter, the words, Enter. */
+export async function typeToNpc(page: Page, text: string): Promise<void> {
+  await openTextBox(page);
   await page.keyboard.type(text, { delay: 10 });
   await page.keyboard.press('Enter');
   await waitForGame(page, (s) => !s.talk.typing && s.talk.lastHeard === text, 'the text to be sent');
