@@ -224,6 +224,26 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
     }
   });
 
+  // Linux autogroups share the CPU between sessions before nice counts, and each decoder pipeline is
+  // a session of its own: niced only inside it, two busy decoders outweighed the agent's event loop.
+  it.skipIf(!existsSync('/proc/self/autogroup'))(
+    "runs its decoders below the agent's event loop, their own sessions niced too",
+    async () => {
+      const recognizer = createPocketsphinxRecognizer({ maxConcurrent: 2, niceness: 10 })!;
+      const niceOf = (pid: number): string | undefined =>
+        /nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1];
+      try {
+        recognizer.prepare!({ phrases: ['lantern'], keywords: [] });
+        const pids = recognizer.pids();
+        expect(pids).toHaveLength(2);
+        // Unprivileged, the kernel takes one autogroup change per 100 ms: the pool retries.
+        await until(() => pids.every((p) => niceOf(p) === '10'));
+      } finally {
+        await recognizer.close();
+      }
+    },
+  );
+
   it('stops its decoders when the agent shuts down', async () => {
     const recognizer = createPocketsphinxRecognizer()!;
     const a = await createLocalAgent({ npcs: [QUIET_NPC], recognizer, llm: false, speechEngine: 'babble' });
