@@ -63,8 +63,10 @@ export class TextBox {
     this.#input.value = this.#draft;
     this.#count();
     this.#talk.typing = true;
-    // Focus after this keydown finishes, or the Enter that opened the box would submit it.
-    setTimeout(() => this.#input?.focus(), 0);
+    // At once, so the box has the keyboard from the frame it shows: keys typed right after it opens
+    // (a fast player on a busy page) would otherwise reach the game. Phaser runs key handlers in its
+    // game step, after the browser has dispatched the opening Enter, so that Enter cannot submit it.
+    this.#input.focus();
   }
 
   close(): void {

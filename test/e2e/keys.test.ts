@@ -1,7 +1,8 @@
 /**
  * Keys held across the text box: a player walking (arrow held) presses Enter to type to Mira, lets
  * the arrow go while typing, and closes the box. The game must have seen the arrow released: the
- * player stands still, rather than walking off on their own once the box closes.
+ * player stands still, rather than walking off on their own once the box closes. And the box has the
+ * keyboard from the frame it shows, so keys typed right after it opens reach the box, not the game.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGame, type GameSession } from './helpers/game.js';
@@ -34,4 +35,21 @@ describe('a key let go while typing', () => {
     expect(later.player).toEqual(closed.player);
     expect(g.errors).toEqual([]);
   }, 120_000);
+
+  it('has the keyboard from the frame it opens, and the Enter that opened it does not send it', async () => {
+    await waitForGame(g.page, (s) => s.talk.target === 'mira' && !s.talk.typing, 'Mira, no box open', 30_000);
+    // Read in the page, on the first animation frame the box is open: before any later task runs.
+    const focusedAtOpen = g.page.evaluate(async () => {
+      while (!window.__game!.talk.typing) await new Promise((r) => requestAnimationFrame(r));
+      return document.activeElement?.id ?? '';
+    });
+    await g.page.keyboard.press('Enter');
+    expect(await focusedAtOpen).toBe('talk-input');
+    const opened = await snapshot(g.page);
+    const later = await waitForGame(g.page, (s) => s.frame >= opened.frame + 10, 'ten frames');
+    expect(later.talk.typing).toBe(true);
+    await g.page.keyboard.press('Escape');
+    await waitForGame(g.page, (s) => !s.talk.typing, 'the text box to close');
+    expect(g.errors).toEqual([]);
+  }, 60_000);
 });
