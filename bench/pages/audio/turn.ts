@@ -10,8 +10,11 @@ const client = new URLSearchParams(location.search).get('client') === 'official'
 const until = (cond: () => boolean, ms: number, what: string): Promise<void> =>
   untilTrue(cond, { what: `${what} (${client})`, timeout: ms, interval: 1 });
 
-/** No reply audio has arrived for this long and the output is silent: the NPC has finished. */
-const QUIET_MS = 800;
+/**
+ * No reply audio has arrived for this long and the output is silent: the NPC has finished (the
+ * agent sends 200 ms ahead of real time; it counts its turn over when the client has played it).
+ */
+const QUIET_MS = 600;
 
 let opened: Opened | null = null;
 
@@ -38,6 +41,8 @@ export interface TurnResult {
   beforeEnd: boolean;
   /** The line's first sample → its last voiced one, as the mic rendered them. */
   speechMs: number;
+  /** `interruption` frames during the turn: the agent took the line as a barge-in (should be 0). */
+  interruptions: number;
   /** What the agent heard (user_transcript) and answered (agent_response), in order. */
   heard: string[];
   replies: string[];
@@ -50,6 +55,7 @@ export interface TurnResult {
 async function turn(samples: number[], endSample: number): Promise<TurnResult> {
   await settle();
   const fromText = marks.texts.length;
+  const fromInterruptions = marks.interruptions.length;
   const before = new Set(marks.firstAudio.keys());
   const pcm = Float32Array.from(samples, (v) => v / 32768);
   const { startAt, endAt } = await speak(pcm, 16000, endSample);
@@ -80,6 +86,7 @@ async function turn(samples: number[], endSample: number): Promise<TurnResult> {
     audibleMs,
     beforeEnd,
     speechMs: endAt - startAt,
+    interruptions: marks.interruptions.length - fromInterruptions,
     heard: texts.filter((x) => x.type === 'user_transcript').map((x) => x.text),
     replies: texts.filter((x) => x.type === 'agent_response').map((x) => x.text),
   };
