@@ -121,7 +121,11 @@ interface Split {
   asrMs: number;
   /** First reply frame received → audible at the output tap. */
   firstAudioToAudibleMs: number;
-  /** Turns that ended within 500 ms of the end of speech (at the pause, not the 600 ms hangover). */
+  /**
+   * Turns whose end of turn came within 500 ms of the end of speech. Not the count of turns ended at
+   * the pause: the pause comes about 450 ms after the last voiced sample and its decode after that,
+   * so most of those land at 550-650 ms, beside hangover ends (about 700).
+   */
   endedAtPause: number;
   /** Turns with no reply, whose reply began before the end of speech, or taken as a barge-in. */
   noReply: number;
@@ -330,7 +334,7 @@ writeResult(
     `where the time goes (median over runs), ours / official: end of speech -> agent's end of turn ${sp('ours', 'endToTurnEndMs')} / ${sp('official', 'endToTurnEndMs')}; ` +
       `end of turn -> first frame sent ${sp('ours', 'turnEndToFirstAudioMs')} / ${sp('official', 'turnEndToFirstAudioMs')} (recognizer result ${sp('ours', 'asrMs')} / ${sp('official', 'asrMs')}); ` +
       `first frame received -> audible ${sp('ours', 'firstAudioToAudibleMs')} / ${sp('official', 'firstAudioToAudibleMs')}`,
-    `turns in all, ours / official: ended within 500 ms of the end of speech (at the pause) ${total('ours', 'endedAtPause')} / ${total('official', 'endedAtPause')} of ${runs.length * lines.length} each; ` +
+    `turns in all, ours / official: ended within 500 ms of the end of speech ${total('ours', 'endedAtPause')} / ${total('official', 'endedAtPause')} of ${runs.length * lines.length} each; ` +
       `no reply ${total('ours', 'noReply')} / ${total('official', 'noReply')}; reply before the end of speech ${total('ours', 'replyBeforeEnd')} / ${total('official', 'replyBeforeEnd')}; taken as a barge-in ${total('ours', 'interrupted')} / ${total('official', 'interrupted')}`,
     `  ${totalS} s in all; load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}`,
   ],
