@@ -33,14 +33,12 @@
  * audio-latency.json.
  */
 import type { WebSocket } from 'ws';
-import { createServer } from 'vite';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser.js';
 import { pageReady } from '../harness/poll.js';
-import { packageAliases } from '../harness/repo.js';
 import { median, round, writeResult } from './lib/report.js';
 import { sendTurn, startScriptedConvai } from './lib/audio-latency-server.js';
+import { startAudioPages } from './lib/pages-server.js';
 import {
   METRICS,
   overRuns,
@@ -54,7 +52,6 @@ import {
   type RunResult,
 } from './lib/audio-latency-runs.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const RUNS = env('RUNS', 10);
 const MIC_TRIALS = env('MIC_TRIALS', 30);
@@ -83,18 +80,8 @@ const resultName =
 const convai = await startScriptedConvai();
 
 // --- pages --------------------------------------------------------------------------------------
-const vite = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'error',
-  resolve: { alias: packageAliases() },
-  server: { host: '127.0.0.1', port: 0, hmr: false },
-  // Own cache: other Vite servers on this root (tests running meanwhile) re-optimise the shared one.
-  cacheDir: 'node_modules/.vite-bench-audio',
-  optimizeDeps: { include: ['howler', '@elevenlabs/client'], noDiscovery: true, entries: [] },
-});
-await vite.listen();
-const base = vite.resolvedUrls!.local[0]!.replace(/\/$/, '');
+const pages = await startAudioPages();
+const base = pages.base;
 
 interface Side {
   client: Client;
@@ -252,7 +239,7 @@ try {
     );
   }
 } finally {
-  await vite.close();
+  await pages.close();
   convai.close();
 }
 

@@ -22,14 +22,14 @@ import { percentile, round, writeResult } from './lib/report.js';
 import { loadNpcDir } from '../plugin/server/npc-files.js';
 import { MET_WITH, readIntentSet, score, type Outcome, type Utterance } from '../harness/intent-set.js';
 import { until } from '../harness/poll.js';
-import { espeakPcm16k } from '../harness/speech.js';
+import { espeakPcm16k, PLAYER_VOICES, voicedEnd, withNoise } from '../harness/speech.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SETS = (process.env.SETS ?? `test/fixtures/intents/thornbury.tsv,test/fixtures/intents/intents-dev.tsv`)
   .split(',')
   .map((p) => root + p)
   .filter(existsSync);
-const VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland+m3'];
+const VOICES = PLAYER_VOICES;
 const NOT_UNDERSTOOD = ["Sorry, I didn't catch that.", "Sorry, I didn't catch that. Could you say it again?"];
 
 interface Conn {
@@ -80,38 +80,6 @@ export function wer(ref: string, hyp: string): number {
         d[i - 1]![j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1),
       );
   return r.length ? d[r.length]![h.length]! / r.length : 0;
-}
-
-/**
- * Where the speech in `pcm` ends: the end of its last 10 ms window within 26 dB of its loudest one.
- * eSpeak NG ends a sentence with silence, and end of speech is measured from the last voiced sample
- * (a player hears their own last word end there), not from the end of the buffer.
- */
-function voicedEnd(pcm: Int16Array): number {
-  const W = 160;
-  const rms: number[] = [];
-  for (let i = 0; i < pcm.length; i += W) {
-    let e = 0;
-    const end = Math.min(pcm.length, i + W);
-    for (let k = i; k < end; k++) e += pcm[k]! * pcm[k]!;
-    rms.push(Math.sqrt(e / Math.max(1, end - i)));
-  }
-  const floor = Math.max(...rms) * 0.05;
-  let last = rms.length - 1;
-  while (last > 0 && rms[last]! < floor) last--;
-  return Math.min(pcm.length, (last + 1) * W);
-}
-
-/** Noise at about -30 dBFS mixed in: a room, not a studio. */
-function withNoise(pcm: Int16Array, seed: number): Int16Array {
-  let s = seed || 1;
-  const out = new Int16Array(pcm.length);
-  for (let i = 0; i < pcm.length; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const n = ((s / 0x7fffffff) * 2 - 1) * 1000;
-    out[i] = Math.max(-32768, Math.min(32767, pcm[i]! + n));
-  }
-  return out;
 }
 
 interface Played {

@@ -49,6 +49,41 @@ export function espeakPcm16k(text: string, voice?: string): Int16Array {
   return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
 }
 
+/** The eSpeak NG voices the benches speak a player's lines in, one after another. */
+export const PLAYER_VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland+m3'];
+
+/**
+ * Where the speech in `pcm` ends: the end of its last 10 ms window within 26 dB of its loudest one.
+ * eSpeak NG ends a sentence with silence, and end of speech is measured from the last voiced sample
+ * (a player hears their own last word end there), not from the end of the buffer.
+ */
+export function voicedEnd(pcm: Int16Array): number {
+  const W = 160;
+  const rms: number[] = [];
+  for (let i = 0; i < pcm.length; i += W) {
+    let e = 0;
+    const end = Math.min(pcm.length, i + W);
+    for (let k = i; k < end; k++) e += pcm[k]! * pcm[k]!;
+    rms.push(Math.sqrt(e / Math.max(1, end - i)));
+  }
+  const floor = Math.max(...rms) * 0.05;
+  let last = rms.length - 1;
+  while (last > 0 && rms[last]! < floor) last--;
+  return Math.min(pcm.length, (last + 1) * W);
+}
+
+/** Noise at about -30 dBFS mixed in: a room, not a studio. */
+export function withNoise(pcm: Int16Array, seed: number): Int16Array {
+  let s = seed || 1;
+  const out = new Int16Array(pcm.length);
+  for (let i = 0; i < pcm.length; i++) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    const n = ((s / 0x7fffffff) * 2 - 1) * 1000;
+    out[i] = Math.max(-32768, Math.min(32767, pcm[i]! + n));
+  }
+  return out;
+}
+
 /** espeak-ng's WAV through sox to `output` (sox's output arguments); sox's stdout is returned. */
 function spoken(text: string, output: string[], opts: SpokenFileOptions): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'espeak-'));

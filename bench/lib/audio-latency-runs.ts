@@ -20,7 +20,7 @@ export const trialStats = (v: number[]) => ({
   n: v.length,
   samples: v.map((x) => round(x, 1)),
 });
-type TrialStats = ReturnType<typeof trialStats>;
+export type TrialStats = ReturnType<typeof trialStats>;
 
 /** Send intervals as counts per 1 ms bin, e.g. { "20": 190, "10": 5 }: shows the render bursts. */
 export function summariseGaps(gaps: number[]): Record<string, number> {
@@ -59,7 +59,7 @@ const range = (v: number[]): Range => ({
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
-interface MetricOverRuns {
+export interface MetricOverRuns {
   ours: PerRun;
   official: PerRun;
   /** official ÷ ours per run: > 1 means ours was faster in that run. */
@@ -75,22 +75,28 @@ export type OverRuns = Partial<Record<Metric, MetricOverRuns>> & {
   micToCaptureMs?: Partial<Record<Client, PerRun>>;
 };
 
+/** One metric's runs, both clients: the median over runs of each run's median, the range, the ratios. */
+export function metricOverRuns(
+  per: { ours: TrialStats; official: TrialStats; ratio: number }[],
+): MetricOverRuns {
+  return {
+    ours: { ...range(per.map((x) => x.ours.median)), perRun: per.map((x) => x.ours.median) },
+    official: { ...range(per.map((x) => x.official.median)), perRun: per.map((x) => x.official.median) },
+    ratio: { ...range(per.map((x) => x.ratio)), perRun: per.map((x) => x.ratio) },
+    oursLowerRuns: per.filter((x) => x.ours.median < x.official.median).length,
+    pooledMean: {
+      ours: round(mean(per.flatMap((x) => x.ours.samples))),
+      official: round(mean(per.flatMap((x) => x.official.samples))),
+    },
+  };
+}
+
 /** Median over runs of each run's median, the range over runs, per-run ratios. */
 export function overRuns(runs: RunResult[]): OverRuns {
   const out: OverRuns = {};
   for (const k of METRICS) {
     const per = runs.map((r) => r.metrics[k]).filter((x) => x !== undefined);
-    if (!per.length) continue;
-    out[k] = {
-      ours: { ...range(per.map((x) => x.ours.median)), perRun: per.map((x) => x.ours.median) },
-      official: { ...range(per.map((x) => x.official.median)), perRun: per.map((x) => x.official.median) },
-      ratio: { ...range(per.map((x) => x.ratio)), perRun: per.map((x) => x.ratio) },
-      oursLowerRuns: per.filter((x) => x.ours.median < x.official.median).length,
-      pooledMean: {
-        ours: round(mean(per.flatMap((x) => x.ours.samples))),
-        official: round(mean(per.flatMap((x) => x.official.samples))),
-      },
-    };
+    if (per.length) out[k] = metricOverRuns(per);
   }
   if (runs.some((r) => r.metrics.micToWireMs)) {
     const hop = (c: Client) => runs.map((r) => r.micSplit[c].toCaptureMs).filter(Number.isFinite);
@@ -142,14 +148,16 @@ export function runTable(runs: RunResult[]): string[] {
   return table;
 }
 
+/** "ours median [range] / official median [range] (x official÷ours median [range])", or "-". */
+export function bothOverRuns(x: MetricOverRuns | undefined): string {
+  return x
+    ? `${f1(x.ours.median)} [${f1(x.ours.min)}-${f1(x.ours.max)}] / ${f1(x.official.median)} [${f1(x.official.min)}-${f1(x.official.max)}] (x${x.ratio.median.toFixed(2)} [${x.ratio.min.toFixed(2)}-${x.ratio.max.toFixed(2)}])`
+    : '-';
+}
+
 /** The figures over runs, as the summary prints them. */
 export function overRunsText(om: OverRuns, runCount: number): string[] {
-  const overCell = (k: Metric) => {
-    const x = om[k];
-    return x
-      ? `${f1(x.ours.median)} [${f1(x.ours.min)}-${f1(x.ours.max)}] / ${f1(x.official.median)} [${f1(x.official.min)}-${f1(x.official.max)}] (x${x.ratio.median.toFixed(2)} [${x.ratio.min.toFixed(2)}-${x.ratio.max.toFixed(2)}])`
-      : '-';
-  };
+  const overCell = (k: Metric) => bothOverRuns(om[k]);
   const one = (x?: Range) => (x ? `${f1(x.median)} [${f1(x.min)}-${f1(x.max)}]` : '-');
   const hop = om.micToCaptureMs;
   return [

@@ -7,12 +7,15 @@ import { num, type FigureDef, type Results } from './figure.js';
 
 const OFFICIAL = '@elevenlabs/client 1.25';
 
-/** audio-latency: median over its runs (each a fresh browser) of each run's median, and the range over runs. */
-const audio = (metric: string, who: 'ours' | 'official') => ({
-  median: (r: Results) => num(r, 'audio-latency', `metrics.${metric}.${who}.median`),
+/**
+ * audio-latency and spoken-turn: median over a bench's runs (each a fresh browser) of each run's
+ * median, and the range over runs, for one client.
+ */
+const audio = (metric: string, who: 'ours' | 'official', bench = 'audio-latency') => ({
+  median: (r: Results) => num(r, bench, `metrics.${metric}.${who}.median`),
   range: (r: Results): [number, number] | undefined => {
-    const lo = num(r, 'audio-latency', `metrics.${metric}.${who}.min`);
-    const hi = num(r, 'audio-latency', `metrics.${metric}.${who}.max`);
+    const lo = num(r, bench, `metrics.${metric}.${who}.min`);
+    const hi = num(r, bench, `metrics.${metric}.${who}.max`);
     return lo === undefined || hi === undefined ? undefined : [lo, hi];
   },
 });
@@ -185,6 +188,20 @@ export const FIGURES: FigureDef[] = [
     target: 600,
     targetText: '≤ 600 ms',
     value: (r) => num(r, 'understanding', 'spoken.endOfSpeechToFirstAudioMs.median'),
+  },
+  {
+    metric: 'end of speech → first reply audio (browser)',
+    definition: `${OVER_RUNS}, the line's last voiced sample enters the mic → first reply audio frame at the page, questions to Mira turn after turn in one conversation, local agent with its default turn detection; ours as a game runs it, the official client in voice mode (\`spoken-turn\`)`,
+    bench: 'spoken-turn',
+    unit: 'ms',
+    goal: 'max',
+    target: 600,
+    targetText: '≤ 600 ms',
+    value: audio('firstAudioMs', 'ours', 'spoken-turn').median,
+    range: audio('firstAudioMs', 'ours', 'spoken-turn').range,
+    peer: audio('firstAudioMs', 'official', 'spoken-turn').median,
+    peerRange: audio('firstAudioMs', 'official', 'spoken-turn').range,
+    peerName: OFFICIAL,
   },
   ...[200, 10_000].flatMap((n): FigureDef[] => {
     const target = n === 200 ? 0.1 : 1;

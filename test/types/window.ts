@@ -20,6 +20,7 @@ import type { AgentSession } from '../../plugin/session/index.js';
 import type { Meter } from '../e2e/helpers/game.js';
 import type { GameSnapshot } from '../../sample-game/debug-handle.js';
 import type { LatencyBench } from '../../bench/pages/audio/latency.js';
+import type { TurnBench } from '../../bench/pages/audio/turn.js';
 import type { CodecBench } from '../../bench/pages/codec/codec.js';
 import type { FrameCostBench, FrameCostConfig } from '../../bench/pages/frame-cost/frame-cost.js';
 
@@ -110,6 +111,7 @@ declare global {
 
     // bench/pages
     latencyBench: LatencyBench;
+    turnBench: TurnBench;
     codecBench: CodecBench;
     frameCostBench: FrameCostBench;
     /** Set by the bench before the page loads (`addInitScript`). */

@@ -1,11 +1,14 @@
 // Instrumentation shared by both clients (ours and @elevenlabs/client), installed before either
 // creates an AudioContext or a WebSocket, so both are measured the same way:
-//  - the microphone is a synthetic stream (a 1 kHz tone gated on and off by the bench);
-//  - WebSocket sends and receives are timestamped as the page sees them;
+//  - the microphone is a synthetic stream (a 1 kHz tone gated on and off by the bench, or speech the
+//    bench plays into it at a time the page knows, speak());
+//  - WebSocket sends and receives are timestamped as the page sees them (and the transcript and
+//    reply texts kept);
 //  - whatever connects into a destination (AudioDestinationNode, or the MediaStream destination
 //    the official client plays through) is also connected to a tap worklet that reports when the
 //    output becomes loud and when it falls 40 dB below its level.
 import { instrumentAudioGraph } from '../../../harness/audio-graph.js';
+import { until } from '../../../harness/poll.js';
 
 const TAP_JS = `
 registerProcessor('bench-tap', class extends AudioWorkletProcessor {
@@ -27,6 +30,14 @@ registerProcessor('bench-tap', class extends AudioWorkletProcessor {
     }
     return true;
   }
+});
+registerProcessor('bench-clock', class extends AudioWorkletProcessor {
+  constructor() { super(); this.at = []; this.port.onmessage = (e) => { this.at.push(e.data); this.at.sort((a, b) => a - b); }; }
+  process() {
+    const end = currentTime + 128 / sampleRate;
+    while (this.at.length && this.at[0] < end) this.port.postMessage(this.at.shift());
+    return true;
+  }
 });`;
 const tapUrl = URL.createObjectURL(new Blob([TAP_JS], { type: 'text/javascript' }));
 
@@ -35,6 +46,8 @@ export const marks = {
   silent: [] as number[],
   /** First audio frame per event id, as received. */
   firstAudio: new Map<number, number>(),
+  /** The last audio frame received (any turn). */
+  lastAudio: 0,
   interruptions: [] as number[],
   /** Sent user_audio_chunk frames carrying the beep. */
   beepOnWire: [] as number[],
@@ -50,6 +63,8 @@ export const marks = {
   sendTimes: [] as number[],
   /** The synthetic microphone track's settings as a client sees them. */
   trackRate: 0,
+  /** The user_transcript and agent_response frames received, with their text. */
+  texts: [] as { t: number; type: 'user_transcript' | 'agent_response'; text: string }[],
   /** Every AudioContext the page made (the clients' and the synthetic mic's), for the report. */
   contexts: [] as { role: string; sampleRate: number; baseLatency: number }[],
 };
@@ -118,7 +133,18 @@ function onReceive(data: unknown): void {
   else if (data.includes('"audio_event"')) {
     const m = /"event_id"\s*:\s*(\d+)/.exec(data);
     const id = m ? Number(m[1]) : -1;
+    marks.lastAudio = t;
     if (!marks.firstAudio.has(id)) marks.firstAudio.set(id, t);
+  } else if (data.includes('"user_transcript"') || data.includes('"agent_response"')) {
+    const m = JSON.parse(data) as {
+      type: string;
+      user_transcription_event?: { user_transcript: string };
+      agent_response_event?: { agent_response: string };
+    };
+    if (m.type === 'user_transcript')
+      marks.texts.push({ t, type: m.type, text: m.user_transcription_event?.user_transcript ?? '' });
+    else if (m.type === 'agent_response')
+      marks.texts.push({ t, type: m.type, text: m.agent_response_event?.agent_response ?? '' });
   }
 }
 function onSend(data: unknown): void {
@@ -157,6 +183,9 @@ window.WebSocket = TimedWebSocket as typeof WebSocket;
 let micCtx: AudioContext | null = null;
 let micGate: GainNode | null = null;
 let micDest: MediaStreamAudioDestinationNode | null = null;
+/** Reports when the mic has rendered a given time of its clock (speak()). */
+let micClock: AudioWorkletNode | null = null;
+const clockWaits = new Map<number, () => void>();
 function ensureMic(): void {
   if (micCtx) return;
   micCtx = new NativeAudioContext({
@@ -171,6 +200,19 @@ function ensureMic(): void {
   nativeConnect(osc, micGate);
   nativeConnect(micGate, micDest);
   osc.start();
+  // ?noise=N: a room's steady white noise under everything the mic hears (N: peak in PCM16 units, at
+  // 16 kHz like the speech), so the microphone never holds digital zero, as a real one never does.
+  const noise = Number(new URLSearchParams(location.search).get('noise') ?? 0);
+  if (noise > 0) {
+    const room = micCtx.createBuffer(1, 16000 * 4, 16000);
+    const d = room.getChannelData(0);
+    for (let i = 0; i < d.length; i++) d[i] = ((Math.random() * 2 - 1) * noise) / 32768;
+    const src = micCtx.createBufferSource();
+    src.buffer = room;
+    src.loop = true;
+    nativeConnect(src, micDest);
+    src.start();
+  }
   // "Sound enters the mic" = the tone is rendered by the mic's own graph (same tap as the output).
   void micCtx.audioWorklet.addModule(tapUrl).then(() => {
     const tap = new AudioWorkletNode(micCtx!, 'bench-tap', {
@@ -183,6 +225,12 @@ function ensureMic(): void {
       if (e.data === 'loud') marks.micLoud.push(performance.now());
     };
     nativeConnect(micGate!, tap);
+    micClock = new AudioWorkletNode(micCtx!, 'bench-clock', { numberOfInputs: 1, numberOfOutputs: 0 });
+    micClock.port.onmessage = (e: MessageEvent<number>) => {
+      clockWaits.get(e.data)?.();
+      clockWaits.delete(e.data);
+    };
+    nativeConnect(micGate!, micClock);
   });
 }
 navigator.mediaDevices.getUserMedia = async () => {
@@ -202,4 +250,36 @@ export function beepOn(): void {
 export function beepOff(): void {
   quietArmed = true;
   micGate!.gain.setValueAtTime(0, micCtx!.currentTime);
+}
+
+/**
+ * Plays `pcm` (mono, `rate` Hz) into the synthetic microphone, starting 50 ms ahead on the mic's
+ * clock. Resolves once the mic has rendered sample `endSample` (the last voiced one: the end of
+ * speech), with performance.now() when the mic rendered the first sample and that one: the same
+ * moment as "sound enters the mic" for the beep (the render of the mic's own graph).
+ */
+export async function speak(
+  pcm: Float32Array<ArrayBuffer>,
+  rate: number,
+  endSample: number,
+): Promise<{ startAt: number; endAt: number }> {
+  ensureMic();
+  const ctx = micCtx!;
+  await until(() => micClock !== null, { what: "the mic's clock worklet", timeout: 5000, interval: 1 });
+  const buffer = ctx.createBuffer(1, pcm.length, rate);
+  buffer.copyToChannel(pcm, 0);
+  const src = ctx.createBufferSource();
+  src.buffer = buffer;
+  nativeConnect(src, micDest!);
+  const t0 = ctx.currentTime + 0.05;
+  const rendered = (at: number) =>
+    new Promise<number>((r) => {
+      clockWaits.set(at, () => r(performance.now()));
+      micClock!.port.postMessage(at);
+    });
+  const start = rendered(t0);
+  const end = rendered(t0 + endSample / rate);
+  src.start(t0);
+  src.onended = () => src.disconnect();
+  return { startAt: await start, endAt: await end };
 }

@@ -2,6 +2,7 @@
 // instrument.ts (imported first, before any client code runs).
 import { beepOff, beepOn, marks } from './instrument.js';
 import { until as untilTrue } from '../../../harness/poll.js';
+import { openClient, type Opened } from './clients.js';
 
 const params = new URLSearchParams(location.search);
 const client = params.get('client') ?? 'ours';
@@ -10,49 +11,16 @@ const client = params.get('client') ?? 'ours';
 const until = (cond: () => boolean, ms: number, what: string): Promise<void> =>
   untilTrue(cond, { what: `${what} (${client})`, timeout: ms, interval: 1 });
 
-let glue = '';
-/** Our mic, to report at the end of a run which path it ended on ('auto' may leave the track processor). */
-let ourMic: { readonly captureMethod: string | null } | null = null;
-let captureRate = 0;
-let howlerRate = 0;
+let opened: Opened | null = null;
 
 async function start(wsUrl: string): Promise<string> {
-  if (client === 'ours') {
-    const { Howler } = await import('howler');
-    const audio = await import('../../../plugin/audio/index.js');
-    const session = await import('../../../plugin/session/index.js').catch(() => null);
-    Howler.volume(1);
-    const bridge = new audio.HowlerBridge(Howler);
-    const mixer = new audio.VoiceMixer(bridge);
-    const voice = mixer.createVoice();
-    if (session?.AgentSession) {
-      glue = 'AgentSession';
-      const s = new session.AgentSession({ endpoint: { kind: 'url', url: wsUrl }, reconnect: false });
-      s.on('audio', (c) => voice.push(c.pcm, c.sampleRate, c.eventId));
-      s.on('interruption', () => voice.flush());
-      const info = await s.connect();
-      const mic = new audio.MicCapture(bridge, {
-        mode: 'open',
-        sampleRate: info.inputFormat.sampleRate,
-        onChunk: (pcm) => s.sendAudio(pcm),
-        context: (params.get('micContext') ?? 'auto') as 'auto',
-        capture: (params.get('capture') ?? 'auto') as 'auto',
-        ...(params.get('chunkMs') ? { chunkMs: Number(params.get('chunkMs')) } : {}),
-      });
-      if (!(await mic.start())) throw new Error('mic failed');
-      ourMic = mic;
-      captureRate = mic.captureRate;
-      glue = `AgentSession + MicCapture (${mic.captureMethod})`;
-      howlerRate = Howler.ctx?.sampleRate ?? 0;
-    } else {
-      throw new Error('AgentSession missing');
-    }
-  } else {
-    glue = '@elevenlabs/client Conversation.startSession (websocket)';
-    const { Conversation } = await import('@elevenlabs/client');
-    await Conversation.startSession({ signedUrl: wsUrl, connectionType: 'websocket' });
-  }
-  return glue;
+  const chunkMs = params.get('chunkMs');
+  opened = await openClient(client === 'official' ? 'official' : 'ours', wsUrl, {
+    context: params.get('micContext') ?? 'auto',
+    capture: params.get('capture') ?? 'auto',
+    ...(chunkMs ? { chunkMs: Number(chunkMs) } : {}),
+  });
+  return opened.glue;
 }
 
 /**
@@ -123,12 +91,12 @@ function info() {
   return {
     chunkSamples: marks.chunkSamples,
     sentChunks: marks.sentChunks,
-    glue,
-    captureMethodAtEnd: ourMic?.captureMethod ?? null,
+    glue: opened?.glue ?? '',
+    captureMethodAtEnd: opened?.ourMic?.captureMethod ?? null,
     contexts: marks.contexts,
     trackRate: marks.trackRate,
-    captureRate,
-    howlerRate,
+    captureRate: opened?.captureRate ?? 0,
+    howlerRate: opened?.howlerRate ?? 0,
     /** Intervals between chunk sends (the render bursts show through: ours 20 ms, official 30/40). */
     sendGapsMs: gaps.slice(-200).map((g) => Math.round(g * 10) / 10),
   };
