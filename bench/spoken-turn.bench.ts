@@ -18,7 +18,8 @@
  * listener registered before the client's own); audible is when that reply first crosses the
  * threshold at the tap where the client connects into its output. So what differs between the two
  * figures is what differs between the clients (how the mic is captured, chunked, resampled and
- * sent; the playback path, for "audible"); the agent's work is the same. Turns alternate (ABBA by
+ * sent; the playback path, for "audible"); the agent runs the same, though a line the two clients'
+ * audio gets heard differently can get a different reply. Turns alternate (ABBA by
  * line; which client goes first flips each run), so load on this shared machine hits both alike;
  * each turn starts once the NPC has finished talking.
  *

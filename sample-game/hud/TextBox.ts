@@ -12,6 +12,7 @@ export class TextBox {
   readonly #target: HTMLElement | null;
   readonly #stop = (e: KeyboardEvent) => {
     e.stopPropagation();
+    this.#keyed = true;
     if (e.type === 'keydown' && e.key === 'Escape') {
       if (this.#input) this.#input.value = ''; // Esc throws the words away; losing focus keeps them
       this.close();
@@ -19,6 +20,8 @@ export class TextBox {
   };
   readonly #submit = (e: SubmitEvent) => {
     e.preventDefault();
+    // No key pressed in the box yet: this is the Enter that opened it (see open()), not a send.
+    if (!this.#keyed) return;
     const value = this.#input?.value.trim() ?? '';
     this.close();
     // Not sent (nobody listening yet): the words wait in the box for the next Enter.
@@ -42,6 +45,8 @@ export class TextBox {
   readonly #onSend: (text: string) => boolean;
   /** Words the player wrote that have not reached anyone yet (restored when the box opens). */
   #draft = '';
+  /** A key went down in the box since it opened. */
+  #keyed = false;
 
   constructor(talk: Talk, onSend: (text: string) => boolean) {
     this.#talk = talk;
@@ -63,9 +68,11 @@ export class TextBox {
     this.#input.value = this.#draft;
     this.#count();
     this.#talk.typing = true;
-    // At once, so the box has the keyboard from the frame it shows: keys typed right after it opens
-    // (a fast player on a busy page) would otherwise reach the game. Phaser runs key handlers in its
-    // game step, after the browser has dispatched the opening Enter, so that Enter cannot submit it.
+    this.#keyed = false;
+    // At once, so keys typed right after the box shows (a fast player on a busy page) reach it and
+    // not the game. Phaser calls this inside the opening Enter's keydown and prevents that Enter's
+    // default only when no modifier is held: with Shift or Alt the Enter's keypress then lands in the
+    // input and submits the form, which #submit ignores (its keydown never reached the box).
     this.#input.focus();
   }
 

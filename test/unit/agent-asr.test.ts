@@ -227,7 +227,7 @@ describe.skipIf(missing.length > 0)(`spoken questions with pocketsphinx ${reason
   // Linux autogroups share the CPU between sessions before nice counts, and each decoder pipeline is
   // a session of its own: niced only inside it, two busy decoders outweighed the agent's event loop.
   it.skipIf(!existsSync('/proc/self/autogroup'))(
-    "runs its decoders below the agent's event loop, their own sessions niced too",
+    "nices its decoders' own sessions (their autogroups), not only the processes",
     async () => {
       const recognizer = createPocketsphinxRecognizer({ maxConcurrent: 2, niceness: 10 })!;
       const niceOf = (pid: number): string | undefined =>

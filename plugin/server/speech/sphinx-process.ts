@@ -83,8 +83,7 @@ const AUTOGROUP_RETRY_MS = 110;
  * terminal or a non-cgroup service gets one) shares the CPU between sessions first and by nice only
  * inside each. So the `nice` in PIPELINE ranked the decoder against its own `cat`s only, and each
  * busy decoder weighed as much as the agent's whole session, event loop and speech synthesis
- * together. The capacity bench at 100 spoken conversations (2 cores, another job running): event-loop
- * lag p99 47-98 ms with the decoders' autogroups at nice 0, 8-19 ms at nice 10. Unprivileged, the
+ * together (measured with the capacity bench: bench/results/investigation/README.md). Unprivileged, the
  * kernel refuses (EAGAIN) a change made within 100 ms of any other on the machine: retried. Nothing
  * is lost where there are no autogroups (no such file: `nice` does it) or they do not apply (a cgroup
  * of its own: the write succeeds and changes nothing).
