@@ -165,6 +165,38 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
     c.close();
   });
 
+  it('decodes once the recognizer has all the words (270 ms), and answers at the pause (350 ms), not before', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'do you sell healing potions', 390); // the VAD's quiet is at about 350 ms of it, its pause at 430
+    // Asked before the pause: the decode runs while the pause is still being waited out.
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!('do you sell healing potions');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.of('agent_response')).toEqual([]); // sure, but not yet a pause
+    for (const chunk of chunks20ms(silence(100))) c.sendAudio(chunk);
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
+    expect(rec.calls[0]!.finished).toBe(false); // decoded once
+    c.close();
+  });
+
+  it('forgets a sure decode when the player goes on before the pause', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'where is the', 390);
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!('potion'); // would be sure, and is back before the pause
+    say(c, 'guild master', 500); // voice again: that decode no longer describes the turn
+    await until(() => rec.calls[0]!.peeks.length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.of('agent_response')).toEqual([]);
+    rec.calls[0]!.peeks[1]!('where is the guild master');
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
+    c.close();
+  });
+
   it('answers at the pause when the best reading is junk but 4 of its readings agree on a reply', async () => {
     const rec = scripted({ peeks: true });
     const c = await start(rec);

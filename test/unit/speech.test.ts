@@ -165,6 +165,50 @@ describe('turn detection', () => {
     return { events, turnAt };
   }
 
+  it('reports the recognizer having all it will get (quiet, 270 ms) before a pause, and voice coming back after either', async () => {
+    const events: string[] = [];
+    let heardMs = 0;
+    let heardAtQuiet = -1;
+    const d = await createTurnDetector({
+      onSpeechAudio: (f) => (heardMs += f.length / 16),
+      onQuiet: () => {
+        events.push('quiet');
+        heardAtQuiet = heardMs;
+      },
+      onPause: () => events.push('pause'),
+      onResume: () => events.push('resume'),
+    });
+    const feed = (pcm: Int16Array) => {
+      for (const c of chunks20ms(pcm)) d.push(c);
+    };
+    feed(speechLike('do you sell healing potions'));
+    // The VAD itself hears voice for 70-90 ms after the words end: counted from the silence it
+    // reports, quiet is at 270 ms, the pause at 350 (here about 350 and 430 after the words).
+    feed(silence(200));
+    expect(events).toEqual([]);
+    feed(silence(190));
+    expect(events).toEqual(['quiet']); // not yet a pause
+    feed(silence(110));
+    // The decode a pause starts can start at the quiet: the recognizer was given nothing since.
+    expect(events).toEqual(['quiet', 'pause']);
+    expect(heardMs).toBe(heardAtQuiet);
+    feed(speechLike('and lanterns'));
+    feed(silence(390));
+    feed(speechLike('too'));
+    expect(events).toEqual(['quiet', 'pause', 'resume', 'quiet', 'resume']); // a quiet, and no pause
+    d.destroy();
+
+    const off: string[] = [];
+    const d2 = await createTurnDetector(
+      { onQuiet: () => off.push('quiet'), onPause: () => off.push('pause') },
+      { pauseMs: 0 },
+    );
+    for (const c of chunks20ms(speechLike('do you sell healing potions'))) d2.push(c);
+    for (const c of chunks20ms(silence(500))) d2.push(c);
+    expect(off).toEqual([]); // no early end: nothing to decode early for
+    d2.destroy();
+  });
+
   it('reports a pause of 350 ms in confirmed speech once, and voice coming back; endTurn() ends the turn', async () => {
     const events: string[] = [];
     const d = await createTurnDetector({

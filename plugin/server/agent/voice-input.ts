@@ -4,12 +4,14 @@
  * recognizer, with partial transcripts on the way. It never invents a transcript: without a
  * recognizer, or when the recognizer hears nothing, the conversation is told so instead.
  *
- * A turn ends after a long silence (the detector's hangover, 600 ms), or at a short pause when what
- * the player said so far is something the NPC would answer: at the pause the recognizer decodes
- * what it has (a peek), and if the brain is sure of those words the turn ends there, so a complete
- * question is answered about a quarter of a second sooner. Words that are not enough, or voice
- * coming back, wait for the hangover; the peek's transcript is then used for the turn unless more
- * was said, so nothing is decoded twice.
+ * A turn ends after a long silence (the detector's hangover, 600 ms), or at a short pause (350 ms)
+ * when what the player said so far is something the NPC would answer: the recognizer decodes what
+ * it has (a peek) as soon as it has all the turn will give it (the detector's `onQuiet`, 270 ms
+ * into the silence), so the words are known about when the pause is reached, and if the brain is
+ * sure of them the turn ends there: a complete question is answered about a quarter of a second
+ * sooner than the hangover, without waiting out a decode after the pause. Words that are not
+ * enough, or voice coming back, wait for the hangover; the peek's transcript is then used for the
+ * turn unless more was said, so nothing is decoded twice.
  */
 import {
   isDeclined,
@@ -58,13 +60,24 @@ export type SpokenTurn = (
   late?: boolean;
 };
 
+interface Peek {
+  stream: RecognizerStream;
+  result: Promise<Recognition>;
+  sure: boolean;
+}
+
 export class VoiceInput {
   readonly #rt: AgentRuntime;
   readonly #host: VoiceInputHost;
   #detector: Promise<TurnDetector> | null = null;
   #stream: RecognizerStream | null = null;
-  /** The peek taken at the current stream's pause; null once voice resumed or the turn ended. */
-  #early: { stream: RecognizerStream; result: Promise<Recognition> } | null = null;
+  /**
+   * The peek taken in the current stream's silence (`sure`: the brain would answer it, once known);
+   * null once voice resumed or the turn ended.
+   */
+  #early: Peek | null = null;
+  /** The current silence has reached the pause length (the turn may end now). */
+  #paused = false;
   /** Turns that ended and wait for their transcript: cancelled if the conversation closes. */
   readonly #finishing = new Set<RecognizerStream>();
   #prepared = false;
@@ -98,9 +111,14 @@ export class VoiceInput {
       onSpeechAudio: (frame) => this.#stream?.write(frame),
       onSpeechConfirmed: () => this.#host.speechConfirmed(),
       onDiscard: () => this.#cancel(),
-      onPause: () => this.#peek(),
+      onQuiet: () => this.#peek(),
+      onPause: () => {
+        this.#paused = true;
+        if (this.#early?.sure) this.#endTurn();
+      },
       onResume: () => {
         this.#early = null; // more words follow: the peek does not hold the turn
+        this.#paused = false;
       },
       onTurnEnd: () => {
         this.#finish().catch((err: unknown) => this.#host.crash(err));
@@ -109,21 +127,29 @@ export class VoiceInput {
     this.#detector.then((d) => d.push(pcm)).catch((err: unknown) => this.#host.crash(err));
   }
 
-  /** The player paused: decode what they said, and end the turn now if the NPC would answer it. */
+  /**
+   * The player has gone quiet: decode what they said, and end the turn at the pause (or when the
+   * decode is back, if later) if the NPC would answer it.
+   */
   #peek(): void {
     const stream = this.#stream;
     if (!stream?.peek || !this.#host.sure || !this.#host.endsEarly?.()) return;
     // A recognizer whose peek fails has simply not peeked: the turn ends on the silence.
     const result = stream.peek().catch((): RecognitionDeclined => ({ declined: 'failed' }));
-    const early = (this.#early = { stream, result });
+    const early: Peek = (this.#early = { stream, result, sure: false });
     void result.then((r) => {
-      // Still the same pause of the same turn (no voice since, the hangover has not ended it).
+      // Still the same silence of the same turn (no voice since, the hangover has not ended it).
       if (this.#early !== early || this.#stream !== stream || this.#closed) return;
       if (isDeclined(r)) return;
       const { text, alternatives } = transcriptOf(r);
       if (text === '' || !this.#host.sure?.(text, alternatives)) return;
-      void this.#detector?.then((d) => d.endTurn());
+      early.sure = true;
+      if (this.#paused) this.#endTurn();
     });
+  }
+
+  #endTurn(): void {
+    void this.#detector?.then((d) => d.endTurn());
   }
 
   async #finish(): Promise<void> {
@@ -134,6 +160,7 @@ export class VoiceInput {
     const eventId = this.#eventId;
     const early = this.#early?.stream === stream ? this.#early.result : null;
     this.#early = null;
+    this.#paused = false;
     this.#finishing.add(stream);
     let result: Recognition;
     try {
@@ -174,6 +201,7 @@ export class VoiceInput {
     this.#stream?.cancel();
     this.#stream = null;
     this.#early = null;
+    this.#paused = false;
   }
 
   close(): void {

@@ -5,7 +5,9 @@
  * - it is "confirmed" (the moment a barge-in may happen) once it holds `minSpeechMs` of voice;
  * - it ends after `hangoverMs` of silence; a turn with less than `minSpeechMs` of voice is dropped;
  * - a shorter pause (`pauseMs`) in confirmed speech is reported, so the agent may end the turn there
- *   when what was said is a complete question (`endTurn()`), instead of waiting out the hangover.
+ *   when what was said is a complete question (`endTurn()`), instead of waiting out the hangover;
+ *   the moment before it when the recognizer has all it will get (`onQuiet`) is reported too, so
+ *   the words can be decoded by the time the pause is reached.
  */
 import fvadInit from '@echogarden/fvad-wasm';
 
@@ -57,11 +59,17 @@ export interface TurnDetectorEvents {
   onSpeechAudio?(frame: Int16Array): void;
   onTurnEnd?(turn: { voicedMs: number; durationMs: number }): void;
   /**
-   * Confirmed speech has paused for `pauseMs` (once per pause): everything the turn will give the
-   * recognizer has been given, unless voice resumes (`onResume`).
+   * Confirmed speech has been silent longer than `keepSilenceMs` (once per silence, only when pauses
+   * are reported): everything the turn will give the recognizer has been given, unless voice
+   * resumes (`onResume`). A decode started now is the one the pause would start, begun earlier.
+   */
+  onQuiet?(): void;
+  /**
+   * Confirmed speech has paused for `pauseMs` (once per pause; after `onQuiet`): the turn may end
+   * here (`endTurn()`), unless voice resumes (`onResume`).
    */
   onPause?(): void;
-  /** Voice came back after `onPause`: the turn goes on. */
+  /** Voice came back after `onQuiet` or `onPause`: the turn goes on. */
   onResume?(): void;
   /** Voice that ended before `minSpeechMs`: not a turn. */
   onDiscard?(info: { voicedMs: number }): void;
@@ -114,6 +122,8 @@ export async function createTurnDetector(
   let silenceRun = 0;
   let durationMs = 0;
   let confirmed = false;
+  /** Silent since `onQuiet` (and maybe `onPause`) of this silence. */
+  let quiet = false;
   let paused = false;
   let destroyed = false;
 
@@ -129,7 +139,7 @@ export async function createTurnDetector(
     voicedMs = 0;
     durationMs = 0;
     confirmed = false;
-    paused = false;
+    quiet = paused = false;
   };
 
   const frame = (f: Int16Array): void => {
@@ -156,8 +166,8 @@ export async function createTurnDetector(
     }
     durationMs += FRAME_MS;
     if (voiced) {
-      if (paused) {
-        paused = false;
+      if (quiet) {
+        quiet = paused = false;
         events.onResume?.();
       }
       for (const h of held) events.onSpeechAudio?.(h);
@@ -175,7 +185,12 @@ export async function createTurnDetector(
       else held.push(f.slice());
     }
     if (silenceRun >= hangoverMs || durationMs >= maxTurnMs) return endTurn();
-    if (!paused && confirmed && silenceRun >= pauseMs) {
+    if (!confirmed || pauseMs === Infinity) return;
+    if (!quiet && silenceRun > keepSilenceMs) {
+      quiet = true;
+      events.onQuiet?.();
+    }
+    if (!paused && silenceRun >= pauseMs) {
       paused = true;
       events.onPause?.();
     }
@@ -206,7 +221,7 @@ export async function createTurnDetector(
       state = 'silence';
       voicedRun = voicedMs = silenceRun = durationMs = 0;
       confirmed = false;
-      paused = false;
+      quiet = paused = false;
       preRoll.length = 0;
       held.length = 0;
       pendingLen = 0;
