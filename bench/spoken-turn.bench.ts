@@ -32,9 +32,9 @@
  * Where the time goes, per turn, from the agent's own timestamps (it runs in its own process,
  * bench/agent-child.ts, asked over IPC after every turn): its end-of-turn decision → first reply
  * frame sent (`turnToFirstAudioMs`), of which the recognizer's result (`asrMs`, ≈ 0 when the
- * transcript came from the peek at the pause); end of speech → the agent's end of turn is the rest
- * (the client's capture and chunking, the loopback hop, the VAD's wait for a pause and the peek's
- * decode, or the hangover).
+ * transcript came from the peek, the decode started as the player went quiet); end of speech → the
+ * agent's end of turn is the rest (the client's capture and chunking, the loopback hop, the VAD's
+ * wait for a pause and whatever of the peek's decode is still running then, or the hangover).
  *
  * RUNS independent runs, each a fresh browser and a fresh agent; every run's median per client, the
  * per-run ratio official ÷ ours, and the median and range over runs (never a best run).
@@ -124,8 +124,9 @@ interface Split {
   firstAudioToAudibleMs: number;
   /**
    * Turns whose end of turn came within 500 ms of the end of speech. Not the count of turns ended at
-   * the pause: the pause comes about 450 ms after the last voiced sample and its decode after that,
-   * so most of those land at 550-650 ms, beside hangover ends (about 700).
+   * the pause: the pause comes about 450 ms after the last voiced sample (plus the client's capture),
+   * and the turn ends then or when the decode started 90 ms before it is back, so many of those land
+   * just past 500 ms; hangover ends come at about 700.
    */
   endedAtPause: number;
   /** Turns with no reply, whose reply began before the end of speech, or taken as a barge-in. */

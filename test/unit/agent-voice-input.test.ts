@@ -21,7 +21,7 @@ interface Call {
   finished: boolean;
   cancelled: boolean;
   answer(r: string | RecognitionDeclined): void;
-  /** Answers to the peeks taken at the player's pauses, in order (only with `peeks: true`). */
+  /** Answers to the peeks taken as the player went quiet, in order (only with `peeks: true`). */
   peeks: ((r: Recognition) => void)[];
 }
 
@@ -181,19 +181,42 @@ describe('a pause that ends the turn (the brain is sure of the words)', () => {
     c.close();
   });
 
-  it('forgets a sure decode when the player goes on before the pause', async () => {
+  it('after a pause the player talked on from, waits for the next pause even when the next decode is sure early', async () => {
     const rec = scripted({ peeks: true });
     const c = await start(rec);
-    say(c, 'where is the', 390);
+    say(c, 'where is the', 500); // past the pause: the peek is not sure, so the turn waits
     await until(() => rec.calls[0]?.peeks.length === 1);
-    rec.calls[0]!.peeks[0]!('potion'); // would be sure, and is back before the pause
-    say(c, 'guild master', 500); // voice again: that decode no longer describes the turn
+    rec.calls[0]!.peeks[0]!('the of and to');
+    say(c, 'guild master', 390); // voice again, then quiet but not yet a pause
     await until(() => rec.calls[0]!.peeks.length === 2);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(c.of('agent_response')).toEqual([]);
-    rec.calls[0]!.peeks[1]!('where is the guild master');
+    rec.calls[0]!.peeks[1]!('where is the guild master'); // sure, and back before this pause
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.of('agent_response')).toEqual([]); // the first pause is over: this one is not reached yet
+    for (const chunk of chunks20ms(silence(100))) c.sendAudio(chunk);
     const reply = await c.waitType('agent_response');
     expect(reply.msg.agent_response_event.agent_response).toBe('The guild master is upstairs.');
+    c.close();
+  });
+
+  it('ends the turn at the pause even when the next words arrive in the same message, and they start the next turn', async () => {
+    const rec = scripted({ peeks: true });
+    const c = await start(rec);
+    say(c, 'do you sell healing potions', 390);
+    await until(() => rec.calls[0]?.peeks.length === 1);
+    rec.calls[0]!.peeks[0]!('do you sell healing potions');
+    // The rest of the pause and the next question in one message, as a network read can deliver them.
+    const pause = silence(100),
+      next = speechLike('and lanterns'),
+      after = silence(100);
+    const all = new Int16Array(pause.length + next.length + after.length);
+    all.set(pause);
+    all.set(next, pause.length);
+    all.set(after, pause.length + next.length);
+    c.sendAudio(all);
+    const reply = await c.waitType('agent_response');
+    expect(reply.msg.agent_response_event.agent_response).toBe('Healing potions are twenty gold each.');
+    await until(() => rec.calls.length === 2); // the new words are a turn of their own
+    expect(rec.calls[0]!.finished).toBe(false); // and the first turn was not decoded again
     c.close();
   });
 

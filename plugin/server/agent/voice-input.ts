@@ -7,9 +7,10 @@
  * A turn ends after a long silence (the detector's hangover, 600 ms), or at a short pause (350 ms)
  * when what the player said so far is something the NPC would answer: the recognizer decodes what
  * it has (a peek) as soon as it has all the turn will give it (the detector's `onQuiet`, 270 ms
- * into the silence), so the words are known about when the pause is reached, and if the brain is
- * sure of them the turn ends there: a complete question is answered about a quarter of a second
- * sooner than the hangover, without waiting out a decode after the pause. Words that are not
+ * into the silence, 90 ms before the pause), and if the brain is sure of them the turn ends at the
+ * pause or when the decode is back, whichever is later: a complete question is answered about a
+ * quarter of a second sooner than the hangover, and up to 90 ms of the decode overlap the wait for
+ * the pause instead of following it. Words that are not
  * enough, or voice coming back, wait for the hangover; the peek's transcript is then used for the
  * turn unless more was said, so nothing is decoded twice.
  */
@@ -35,7 +36,7 @@ interface VoiceInputHost {
   turn(result: SpokenTurn): void | Promise<void>;
   /** Whether a pause may end the turn at all (the brain can judge spoken words; no client recognizer). */
   endsEarly?(): boolean;
-  /** Whether these words (or one of their readings), heard at a pause, would be answered (the turn may end there). */
+  /** Whether these words (or one of their readings), heard before a pause, would be answered (the turn may end there). */
   sure?(text: string, readings?: readonly string[]): boolean;
   crash(err: unknown): void;
 }
@@ -70,6 +71,8 @@ export class VoiceInput {
   readonly #rt: AgentRuntime;
   readonly #host: VoiceInputHost;
   #detector: Promise<TurnDetector> | null = null;
+  /** The detector once created: the turn is ended on it synchronously (see #endTurn). */
+  #ready: TurnDetector | null = null;
   #stream: RecognizerStream | null = null;
   /**
    * The peek taken in the current stream's silence (`sure`: the brain would answer it, once known);
@@ -124,7 +127,12 @@ export class VoiceInput {
         this.#finish().catch((err: unknown) => this.#host.crash(err));
       },
     });
-    this.#detector.then((d) => d.push(pcm)).catch((err: unknown) => this.#host.crash(err));
+    this.#detector
+      .then((d) => {
+        this.#ready = d;
+        d.push(pcm);
+      })
+      .catch((err: unknown) => this.#host.crash(err));
   }
 
   /**
@@ -148,23 +156,28 @@ export class VoiceInput {
     });
   }
 
+  /**
+   * Now, not in a later microtask: chunks that arrived in the same tick are already queued for the
+   * detector, and voice among them would otherwise join the turn that is ending (and be lost to
+   * the next one), or be taken for more words after the turn had ended on the early decode.
+   */
   #endTurn(): void {
-    void this.#detector?.then((d) => d.endTurn());
+    this.#ready?.endTurn();
   }
 
   async #finish(): Promise<void> {
     const stream = this.#stream;
+    const early = this.#early?.stream === stream ? this.#early.result : null;
     this.#stream = null;
+    this.#early = null;
+    this.#paused = false;
     if (!stream) return this.#host.turn({ kind: 'no_recognizer' });
     const endedAt = performance.now();
     const eventId = this.#eventId;
-    const early = this.#early?.stream === stream ? this.#early.result : null;
-    this.#early = null;
-    this.#paused = false;
     this.#finishing.add(stream);
     let result: Recognition;
     try {
-      // Nothing was said after the pause: its transcript (or why there is none) is the turn's.
+      // Nothing was said after the peek: its transcript (or why there is none) is the turn's.
       // Decoding again would repeat the work, and would take the place of a newer turn's decode.
       const peeked = early ? await early : null;
       const failed = peeked !== null && isDeclined(peeked) && peeked.declined === 'failed';

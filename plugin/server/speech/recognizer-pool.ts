@@ -101,7 +101,7 @@ export class RecognizerPool {
   /**
    * Queue one utterance; `cancel` withdraws it (a running decode finishes, its result is dropped).
    * `chargeBytes` is the audio charged against the owner's real-time credit, all of `pcm` unless
-   * said: a stream decoding its utterance again (a peek at a pause, then the end) pays only for the
+   * said: a stream decoding its utterance again (a peek when the player went quiet, then the end) pays only for the
    * audio the player has said since, so pauses cannot make a turn look faster than real time.
    */
   submit(

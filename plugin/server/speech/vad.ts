@@ -41,7 +41,8 @@ export interface TurnDetectorOptions {
   keepSilenceMs?: number;
   /**
    * Silence after confirmed speech that is reported as a pause (`onPause`); 0 = never. Default 350
-   * ms. At least keepSilenceMs plus a frame, so the recognizer has then been given all it will be.
+   * ms. At least keepSilenceMs plus a frame, so that `onQuiet` (the recognizer has all it will get)
+   * always comes first.
    */
   pauseMs?: number;
 }
