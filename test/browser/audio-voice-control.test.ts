@@ -193,12 +193,17 @@ describe('NpcVoice playback', () => {
       const old = Howler.ctx;
       Howler.unload();
       await lab.until(() => contexts.length === 1, 2000, 'context event');
-      voice.push(lab.tone(440, 16000, 0.6, 0.5), 16000, 1);
+      // Recording first: on a busy machine the recorder's own module can take long enough to load
+      // on the new context that a voice pushed before it has played most of its tone.
       const rec = await lab.recordOutput(Howler.ctx);
+      voice.push(lab.tone(440, 16000, 0.6, 0.5), 16000, 1);
       await lab.until(() => voice.mode === 'speaking', 3000, 'speaking on the new context');
-      await lab.until(() => rec.frames > 8000, 2000);
-      const { L } = await rec.stop();
-      const level = lab.rms(L);
+      await lab.until(() => voice.mode === 'listening', 3000, 'the tone played out');
+      const { L, rate } = await rec.stop();
+      const { first, last } = lab.span(L, 0.05);
+      const level = lab.rms(L, first, last);
+      const playedMs = ((last - first) / rate) * 1000;
+      const gaps = lab.gaps(L, 0.05, rate, 5);
       voice.dispose();
       // Howler's own connections (old and new master gain) are the baseline.
       const baseEdges = lab.edgeCount();
@@ -218,6 +223,8 @@ describe('NpcVoice playback', () => {
         oldState: old.state,
         newCtx: Howler.ctx !== old && contexts[0] === Howler.ctx,
         level,
+        playedMs,
+        gaps,
         edgesWhilePlaying,
         baseEdges,
         edgesAfter: lab.edgeCount(),
@@ -229,7 +236,10 @@ describe('NpcVoice playback', () => {
     expect(r.autoSuspendAfter).toBe(true);
     expect(r.oldState).toBe('closed');
     expect(r.newCtx, JSON.stringify(r)).toBe(true);
-    expect(r.level).toBeGreaterThan(0.1);
+    // The whole tone, unbroken, at its level, on the new context.
+    expect(r.level, JSON.stringify(r)).toBeGreaterThan(0.1);
+    expect(r.playedMs, JSON.stringify(r)).toBeGreaterThan(550);
+    expect(r.gaps, JSON.stringify(r)).toEqual([]);
     expect(r.edgesWhilePlaying).toBeGreaterThan(r.baseEdges + 12 * 3);
     expect(r.edgesAfter).toBe(r.baseEdges);
     expect(r.held).toBe(false);
