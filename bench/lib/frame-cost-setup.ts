@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { compileNpcFile } from '../../plugin/npc/index.js';
+import type { RunResult } from '../pages/frame-cost/frame-cost.js';
 
 /** Serves the bench page cross-origin isolated: performance.now() then has 5 µs resolution. */
 export const crossOriginIsolate: Plugin = {
@@ -26,5 +27,20 @@ export function benchNpc(root: string) {
   return {
     ...compiled.npc,
     proximity: { ...compiled.npc.proximity, radius: 96, exit_radius: 128, prewarm_radius: 180 },
+  };
+}
+
+/** One bench result from several: every run's frames in order, the counts summed, the largest step. */
+export function mergeRuns(results: RunResult[]): RunResult {
+  const sum = (k: 'startedInWarmup' | 'warmupFrames' | 'opened' | 'asked' | 'activeChanges') =>
+    results.reduce((a, r) => a + r[k], 0);
+  return {
+    runs: results.flatMap((r) => r.runs),
+    startedInWarmup: sum('startedInWarmup'),
+    warmupFrames: sum('warmupFrames'),
+    opened: sum('opened'),
+    asked: sum('asked'),
+    activeChanges: sum('activeChanges'),
+    maxStepPx: Math.max(...results.map((r) => r.maxStepPx)),
   };
 }

@@ -102,38 +102,37 @@ export function placeVoice(
   last: number[],
   immediate: boolean,
 ): boolean {
-  const stereo = g.panner instanceof StereoPannerNode;
+  // Only the stereo graph has a distance gain (an instanceof check on a Web Audio class costs
+  // more than this whole test, every frame, for every voice).
+  const stereo = g.dist !== null;
   const a = stereo ? stereoPan(dx, o) : dx;
   const b = stereo ? distanceGain(Math.hypot(dx, dy), o) : dy;
   // A player walking 3 px a frame moves a voice's pan by under 0.01 and its level by ~3 %: per
   // frame that is two automation events per voice for a change nobody hears (a pan step of 0.01
   // is under a degree; 3 % is 0.26 dB, a quarter of the smallest step of loudness people notice).
-  // The error this leaves is bounded by the same steps, never accumulated.
-  if (
-    !immediate &&
-    (stereo
-      ? Math.abs(a - last[0]!) < PAN_STEP && Math.abs(b - last[1]!) < GAIN_STEP * last[1]!
-      : Math.abs(a - last[0]!) < HRTF_STEP_PX && Math.abs(b - last[1]!) < HRTF_STEP_PX)
-  )
-    return true;
+  // Each parameter is scheduled only once it moved past its own step (walking past an NPC turns
+  // its pan much faster than its level), so the error left is bounded by the steps, never
+  // accumulated. NaN (nothing scheduled yet on this context) counts as moved.
+  const moveA = immediate || !(Math.abs(a - last[0]!) < (stereo ? PAN_STEP : HRTF_STEP_PX));
+  const moveB = immediate || !(Math.abs(b - last[1]!) < (stereo ? GAIN_STEP * last[1]! : HRTF_STEP_PX));
+  if (!moveA && !moveB) return true;
   const t = g.ctx.currentTime;
   // Larger moves at most every MOVE_INTERVAL_S: an automation call is the costliest thing in a
-  // plugin frame (~12 µs each, two per move in stereo and three with HRTF, measured in the 200-NPC
-  // frame-cost walk); `last` must therefore be reset with the context whose clock it holds. The glide
-  // (smoothing, 40 ms) already spreads each move over about that long, so nobody hears the spacing.
+  // plugin frame (~12 µs each, measured in the 200-NPC frame-cost walk); `last` must therefore be
+  // reset with the context whose clock it holds. The glide (smoothing, 40 ms) already spreads each
+  // move over about that long, so nobody hears the spacing.
   if (!immediate && t - last[2]! < MOVE_INTERVAL_S) return false;
-  last[0] = a;
-  last[1] = b;
   last[2] = t;
   const tau = immediate ? 0 : o.smoothing;
-  if (g.panner instanceof StereoPannerNode) {
-    setParam(g.panner.pan, a, t, tau);
-    setParam(g.dist!.gain, b, t, tau);
+  if (stereo) {
+    if (moveA) setParam((g.panner as StereoPannerNode).pan, (last[0] = a), t, tau);
+    if (moveB) setParam(g.dist!.gain, (last[1] = b), t, tau);
   } else {
     // Relative to Howler's default listener (origin, facing -z): screen up = ahead.
-    setParam(g.panner.positionX, a, t, tau);
-    setParam(g.panner.positionY, 0, t, tau);
-    setParam(g.panner.positionZ, b, t, tau);
+    const p = g.panner as PannerNode;
+    if (moveA) setParam(p.positionX, (last[0] = a), t, tau);
+    if (immediate) setParam(p.positionY, 0, t, tau);
+    if (moveB) setParam(p.positionZ, (last[1] = b), t, tau);
   }
   return true;
 }

@@ -167,14 +167,19 @@ describe('NpcVoice playback', () => {
       // Count automation events while the player walks 60 frames (one voice speaking, five silent).
       const proto = AudioParam.prototype;
       const real = proto.setTargetAtTime;
-      const values: number[] = [];
+      // Per parameter: a StereoPannerNode's pan is the one whose range starts at -1.
+      const pans: number[] = [];
+      let gains = 0;
+      const times = new Set<number>();
       proto.setTargetAtTime = function (
         this: AudioParam,
         v: number,
         startTime: number,
         timeConstant: number,
       ) {
-        values.push(v);
+        if (this.minValue === -1) pans.push(v);
+        else gains++;
+        times.add(startTime);
         return real.call(this, v, startTime, timeConstant);
       };
       const t0 = bridge.context.currentTime;
@@ -183,7 +188,7 @@ describe('NpcVoice playback', () => {
         await lab.nextFrame();
       }
       const walkS = bridge.context.currentTime - t0;
-      const scheduled = values.length;
+      const walk = { calls: pans.length + gains, pans: pans.length, gains, moves: times.size };
       // Two moves in one instant: the second is put off, then made on a later frame although the
       // player has stopped there.
       await lab.sleep(100);
@@ -194,7 +199,7 @@ describe('NpcVoice playback', () => {
         await lab.nextFrame();
       }
       proto.setTargetAtTime = real;
-      const lastPan = values[values.length - 2];
+      const lastPan = pans[pans.length - 1];
       talker.flush();
       await lab.until(() => talker.mode === 'listening', 3000);
       await lab.sleep(100); // its fade-out is over
@@ -212,18 +217,23 @@ describe('NpcVoice playback', () => {
       const n = Math.round(0.02 * rate);
       mixer.dispose();
       return {
-        scheduled,
+        walk,
         walkS,
         lastPan,
         first: { L: lab.rms(L, start, start + n), R: lab.rms(R, start, start + n) },
       };
     });
-    // The speaking voice glides: 2 params per move, a move when its pan moved 0.01 or its level 3 %
-    // (the 60 frames' 0.44 of pan would make ~45), at most one per 45 ms (each automation call is
-    // the costliest thing in a frame). Each silent voice would add as many: they add none.
-    const moves = r.scheduled / 2;
+    // The speaking voice glides: a move when its pan moved 0.01 or its level 3 % (the 60 frames'
+    // 0.44 of pan would make ~45), at most one per 45 ms (each automation call is the costliest
+    // thing in a frame), and a move schedules only the parameters past their step: walking 180 px
+    // beside an NPC turns its pan in every move, its level (1/distance, 50 px to 190 px) in fewer.
+    // Each silent voice would add as many: they add none.
+    const { moves, calls, pans, gains } = r.walk;
     expect(moves, JSON.stringify(r)).toBeLessThanOrEqual(r.walkS / 0.045 + 2);
     expect(moves, JSON.stringify(r)).toBeGreaterThanOrEqual(Math.min(40, r.walkS / 0.045) / 2);
+    expect(pans, JSON.stringify(r)).toBe(moves);
+    expect(gains, JSON.stringify(r)).toBeGreaterThan(0);
+    expect(calls, JSON.stringify(r)).toBeLessThan(2 * moves);
     // Where the player stopped (300 px right of the NPC; 400 px is full pan): reached, not left behind.
     expect(r.lastPan).toBeCloseTo(-300 / 400, 3);
     // No glide from the stale position on the right: left from the first sample on.

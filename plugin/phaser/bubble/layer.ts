@@ -28,6 +28,12 @@ const inside = (r: Rect, x: number, y: number): boolean =>
  */
 export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
+  /**
+   * The bubbles with a turn to show (the rest are idle until their next turn): each NPC keeps its
+   * bubble for the whole session, so a frame walks these few, not every NPC that ever spoke.
+   */
+  readonly #showing = new Set<SpeechBubble>();
+  readonly #onShow = (b: SpeechBubble): void => void this.#showing.add(b);
   readonly #boxes: BubbleBox[] = [];
   readonly #live: SpeechBubble[] = [];
   readonly #avoid: Rect[] = [];
@@ -47,7 +53,7 @@ export class BubbleLayer {
   }
 
   create(source: BubbleSource, style: BubbleStyle): SpeechBubble {
-    const b = new SpeechBubble(this.#scene, source, style);
+    const b = new SpeechBubble(this.#scene, source, style, this.#onShow);
     this.bubbles.add(b);
     return b;
   }
@@ -55,6 +61,7 @@ export class BubbleLayer {
   remove(b: SpeechBubble): void {
     b.destroy();
     this.bubbles.delete(b);
+    this.#showing.delete(b);
     this.#lastLive.length = 0; // lay out again
   }
 
@@ -67,8 +74,11 @@ export class BubbleLayer {
     this.#live.length = 0;
     const cam = this.#scene.cameras.main;
     const view = cam.worldView;
-    for (const b of this.bubbles) {
-      if (!b.reveal) continue;
+    for (const b of this.#showing) {
+      if (!b.reveal) {
+        this.#showing.delete(b); // cleared (faded out, or its speaker gone): idle until shown again
+        continue;
+      }
       const box = b.tick(now, b.source.position(b.turnId));
       if (!box) continue;
       // Said and read, and its speaker walked off screen: it would only crowd the view's edge
@@ -159,6 +169,7 @@ export class BubbleLayer {
   destroy(): void {
     for (const b of this.bubbles) b.destroy();
     this.bubbles.clear();
+    this.#showing.clear();
     this.#lastLive.length = 0;
   }
 }

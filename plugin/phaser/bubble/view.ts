@@ -68,13 +68,17 @@ export class SpeechBubble {
 
   readonly #scene: Phaser.Scene;
   #style: BubbleStyle;
+  readonly #onShow: ((b: SpeechBubble) => void) | undefined;
+  /** `onShow`: called when a turn starts showing (the layer then ticks this bubble every frame). */
   constructor(
     scene: Phaser.Scene,
     readonly source: BubbleSource,
     style: BubbleStyle,
+    onShow?: (b: SpeechBubble) => void,
   ) {
     this.#style = style;
     this.#scene = scene;
+    this.#onShow = onShow;
   }
 
   get visible(): boolean {
@@ -116,6 +120,7 @@ export class SpeechBubble {
     this.#shown = -1;
     this.alpha = 1;
     this.#relayout(clean.text);
+    this.#onShow?.(this);
   }
 
   /** Replace the text with what was actually heard (agent_response_correction, or a local skip). */
