@@ -102,8 +102,7 @@ export function placeVoice(
   last: number[],
   immediate: boolean,
 ): boolean {
-  // Only the stereo graph has a distance gain (an instanceof check on a Web Audio class costs
-  // more than this whole test, every frame, for every voice).
+  // Only the stereo graph has a distance gain (cheaper than instanceof, every frame, for every voice).
   const stereo = g.dist !== null;
   const a = stereo ? stereoPan(dx, o) : dx;
   const b = stereo ? distanceGain(Math.hypot(dx, dy), o) : dy;

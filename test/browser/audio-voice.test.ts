@@ -226,7 +226,8 @@ describe('NpcVoice playback', () => {
     // The speaking voice glides: a move when its pan moved 0.01 or its level 3 % (the 60 frames'
     // 0.44 of pan would make ~45), at most one per 45 ms (each automation call is the costliest
     // thing in a frame), and a move schedules only the parameters past their step: walking 180 px
-    // beside an NPC turns its pan in every move, its level (1/distance, 50 px to 190 px) in fewer.
+    // beside an NPC turns its pan in every move, its level (1 up to the 64 px reference distance, then
+    // falling with distance, to 184 px) in fewer.
     // Each silent voice would add as many: they add none.
     const { moves, calls, pans, gains } = r.walk;
     expect(moves, JSON.stringify(r)).toBeLessThanOrEqual(r.walkS / 0.045 + 2);

@@ -82,6 +82,8 @@ export interface RunOptions {
   crowd?: boolean;
   /** Baseline: radii of 1 px, so the same walk opens no conversation (what N alone costs). */
   silent?: boolean;
+  /** Where along the path the player starts (px walked; default 0). */
+  from?: number;
 }
 
 export interface RunResult {
@@ -161,7 +163,7 @@ const frameCostBench = {
       }
     }
     const walk = serpentine(g);
-    let s = 0;
+    let s = o.from ?? 0;
     let maxStep = 0;
     let moved = false;
     const lastAsked = new Map<NpcHandle, number>();
