@@ -7,7 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BubbleLayer } from '../../plugin/phaser/bubble/layer.js';
 import { resolveBubbleStyle } from '../../plugin/phaser/bubble/style.js';
-import { layoutBubbles, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
+import { layoutBubbles, viewStands, type BubbleBox } from '../../plugin/phaser/bubble/layout.js';
 import { revealSplit, visiblePrefix, wrapText } from '../../plugin/phaser/bubble/text.js';
 import { TurnReveal } from '../../plugin/phaser/bubble/reveal.js';
 import { count, fakeScene, type FakeText } from './bubble-fakes.js';
@@ -166,6 +166,30 @@ describe('bubble rendering cost', () => {
     expect(layouts.runs).toBe(before + 10);
     expect(count.moves).toBeGreaterThan(moves);
   });
+
+  it('a bubble held at the top edge is not laid out again while the camera scrolls sideways', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600 };
+    const layer = new BubbleLayer(fakeScene(view));
+    // The speaker stands just under the top edge: its bubble is held against it.
+    const b = layer.create(
+      { anchor: (o) => ((o.x = 400), (o.y = 20), true), position: () => null },
+      resolveBubbleStyle(undefined),
+    );
+    b.show('Hello there, traveller.', 0, { followsAudio: false });
+    layer.update(2000);
+    const runs = layouts.runs;
+    for (let f = 1; f <= 40; f++) {
+      view.x = 3 * f;
+      layer.update(2000 + f);
+    }
+    expect(layouts.runs).toBe(runs);
+    // The camera moves down: the bubble follows the edge, laid out every frame.
+    for (let f = 1; f <= 5; f++) {
+      view.y = -2 * f;
+      layer.update(2100 + f);
+    }
+    expect(layouts.runs).toBe(runs + 5);
+  });
 });
 
 describe('bubbles the player walked away from, and restyled bubbles', () => {
@@ -240,11 +264,12 @@ describe('bubbles the player walked away from, and restyled bubbles', () => {
 });
 
 describe('bubble layout and reveal helpers', () => {
-  it('within the slack it reports, a moved view gives the same layout; a pinned bubble has none', () => {
+  it('within the slack it reports, a moved view gives the same layout; a pinned bubble follows only its axis', () => {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const slack = { dxMin: 0, dxMax: 0, dyMin: 0, dyMax: 0 };
-    let checked = 0;
+    let checked = 0,
+      oneAxis = 0;
     for (let trial = 0; trial < 300; trial++) {
       const boxes: BubbleBox[] = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => ({
         anchorX: rand() * 900 - 50,
@@ -255,24 +280,34 @@ describe('bubble layout and reveal helpers', () => {
       }));
       const view = { x: 0, y: 0, width: 800, height: 600 };
       const base = structuredClone(layoutBubbles(boxes, view, {}, [], slack));
-      for (let k = 0; k < 20; k++) {
-        const dx = (rand() - 0.5) * 200,
-          dy = (rand() - 0.5) * 200;
-        if (!(slack.dxMin < dx && dx < slack.dxMax && slack.dyMin < dy && dy < slack.dyMax)) continue;
+      for (let k = 0; k < 30; k++) {
+        // A third of the moves along one axis only: a camera following a player who walks a row.
+        const along = k % 3;
+        const dx = along === 2 ? 0 : (rand() - 0.5) * 200,
+          dy = along === 1 ? 0 : (rand() - 0.5) * 200;
+        if (!viewStands(slack, dx, dy)) continue;
         checked++;
+        if (dx === 0 || dy === 0) oneAxis++;
         expect(layoutBubbles(boxes, { ...view, x: dx, y: dy })).toEqual(base);
       }
     }
-    expect(checked).toBeGreaterThan(200);
-    // Held at the left edge: any move changes the result.
-    layoutBubbles(
-      [{ anchorX: 10, anchorY: 300, width: 100, height: 40 }],
-      { x: 0, y: 0, width: 800, height: 600 },
-      {},
-      [],
-      slack,
+    expect(checked).toBeGreaterThan(300);
+    expect(oneAxis).toBeGreaterThan(100);
+    // Held at the left edge: any sideways move changes the result, and an up or down move does not.
+    const held = [{ anchorX: 10, anchorY: 300, width: 100, height: 40 }];
+    const heldAt = structuredClone(
+      layoutBubbles(held, { x: 0, y: 0, width: 800, height: 600 }, {}, [], slack),
     );
-    expect(slack.dxMin < 0 || slack.dxMax > 0).toBe(false);
+    expect(viewStands(slack, 1, 0) || viewStands(slack, -1, 0)).toBe(false);
+    expect(viewStands(slack, 0, 30)).toBe(true);
+    expect(layoutBubbles(held, { x: 0, y: 30, width: 800, height: 600 })).toEqual(heldAt);
+    expect(layoutBubbles(held, { x: 1, y: 0, width: 800, height: 600 })).not.toEqual(heldAt);
+    // Held at the top edge: a sideways scroll keeps it where it is.
+    const top = [{ anchorX: 400, anchorY: 20, width: 100, height: 40 }];
+    const topAt = structuredClone(layoutBubbles(top, { x: 0, y: 0, width: 800, height: 600 }, {}, [], slack));
+    expect(viewStands(slack, 0, 1)).toBe(false);
+    expect(viewStands(slack, 40, 0)).toBe(true);
+    expect(layoutBubbles(top, { x: 40, y: 0, width: 800, height: 600 })).toEqual(topAt);
   });
 
   it('revealSplit is the shape of visiblePrefix for every count', () => {

@@ -7,6 +7,7 @@ import {
   type Placement,
   type Rect,
   type ViewSlack,
+  viewStands,
 } from './layout.js';
 import { SpeechBubble, RADIUS, TAIL, type BubbleSource } from './view.js';
 import { DEFAULT_BUBBLE_STYLE, resolveBubbleStyle, type BubbleStyle } from './style.js';
@@ -22,8 +23,9 @@ const inside = (r: Rect, x: number, y: number): boolean =>
  * Lays out every visible bubble of a scene each frame. The layout runs again only when something
  * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
  * avoid); otherwise the bubbles keep last frame's placements. A camera that only scrolls (the
- * player walking) changes nothing while no bubble is held at a view edge: placements are in world
- * space, and the layout says how far the view may move before its result differs (ViewSlack).
+ * player walking) changes nothing while no bubble is held at an edge it scrolls across (one held
+ * at the top edge stands while the camera scrolls sideways): placements are in world space, and
+ * the layout says how far the view may move along each axis before its result differs (ViewSlack).
  * No allocation per frame.
  */
 export class BubbleLayer {
@@ -149,10 +151,7 @@ export class BubbleLayer {
     if (same && (v[0] !== last[0] || v[1] !== last[1])) {
       // Only the camera moved (kept-clear areas would have moved with it): measured from the view
       // of the last layout, which stays in `last`.
-      const dx = v[0]! - last[0]!,
-        dy = v[1]! - last[1]!,
-        s = this.#slack;
-      same = s.dxMin < dx && dx < s.dxMax && s.dyMin < dy && dy < s.dyMax;
+      same = viewStands(this.#slack, v[0]! - last[0]!, v[1]! - last[1]!);
     }
     if (same) return false;
     this.#inputs = last;

@@ -52,10 +52,12 @@ const clamp = (v: number, lo: number, hi: number) => (hi < lo ? lo : v < lo ? lo
  * changes: the camera scrolling while the player walks need not lay the bubbles out again. The
  * layout reads the view only in comparisons and clamps against its edges; each comparison holds for
  * a range of view offsets (dx, dy), and the result stands while every one holds. A clamp that acts
- * (a bubble or tail pinned to an edge) makes the result follow the view: the range is then empty.
+ * (a bubble or tail pinned to an edge) makes the result follow the view along that axis: that
+ * axis's range is then empty. The axes are independent (x is only compared with x), so a bubble
+ * pinned to the top edge still stands while the camera scrolls sideways (viewStands).
  */
 export interface ViewSlack {
-  /** The result stands for view offsets dxMin < dx < dxMax and dyMin < dy < dyMax. */
+  /** The result stands for view offsets dxMin < dx < dxMax (or dx = 0), and the same for y. */
   dxMin: number;
   dxMax: number;
   dyMin: number;
@@ -65,10 +67,21 @@ export interface ViewSlack {
 // The slack of the layout running now (layoutBubbles copies it out at the end).
 const sl: ViewSlack = { dxMin: -Infinity, dxMax: Infinity, dyMin: -Infinity, dyMax: Infinity };
 
-const pin = () => {
-  sl.dxMin = sl.dyMin = Infinity;
-  sl.dxMax = sl.dyMax = -Infinity;
+const pinX = () => {
+  sl.dxMin = Infinity;
+  sl.dxMax = -Infinity;
 };
+const pinY = () => {
+  sl.dyMin = Infinity;
+  sl.dyMax = -Infinity;
+};
+
+/**
+ * Whether a layout with `slack` still stands after the view moved by (dx, dy). An axis the view did
+ * not move along holds whatever was pinned to it: a pinned value follows only its own axis's edge.
+ */
+export const viewStands = (s: ViewSlack, dx: number, dy: number): boolean =>
+  (dx === 0 || (s.dxMin < dx && dx < s.dxMax)) && (dy === 0 || (s.dyMin < dy && dy < s.dyMax));
 // `bound` is a view-relative x (it moves by dx with the view): v >= bound + dx holds while dx <= v - bound.
 const atLeastX = (v: number, bound: number) => {
   const d = v - bound;
@@ -106,10 +119,10 @@ const atMostY = (v: number, bound: number) => {
   if (d < sl.dyMax) sl.dyMax = d;
   return false;
 };
-/** clamp() against view-relative x bounds, recording the slack (none once it clamps). */
+/** clamp() against view-relative x bounds, recording the slack (none along x once it clamps). */
 const clampX = (v: number, lo: number, hi: number) => {
   if (hi < lo || v < lo || v > hi) {
-    pin();
+    pinX();
     return clamp(v, lo, hi);
   }
   atLeastX(v, lo);
@@ -118,7 +131,7 @@ const clampX = (v: number, lo: number, hi: number) => {
 };
 const clampY = (v: number, lo: number, hi: number) => {
   if (hi < lo || v < lo || v > hi) {
-    pin();
+    pinY();
     return clamp(v, lo, hi);
   }
   atLeastY(v, lo);
