@@ -24,8 +24,9 @@ const inside = (r: Rect, x: number, y: number): boolean =>
  * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
  * avoid); otherwise the bubbles keep last frame's placements. A camera that only scrolls (the
  * player walking) changes nothing while no bubble is held at an edge it scrolls across (one held
- * at the top edge stands while the camera scrolls sideways): placements are in world space, and
- * the layout says how far the view may move along each axis before its result differs (ViewSlack).
+ * at the top edge stands while the camera scrolls sideways) and the game keeps no screen area
+ * clear (those move with the camera): placements are in world space, and the layout says how far
+ * the view may move along each axis before its result differs (ViewSlack).
  * No allocation per frame.
  */
 export class BubbleLayer {
@@ -84,7 +85,8 @@ export class BubbleLayer {
       const box = b.tick(now, b.source.position(b.turnId));
       if (!box) continue;
       // Said and read, and its speaker walked off screen: it would only crowd the view's edge
-      // (where the layout must follow every camera move), so it fades now instead of after its hold.
+      // (where the layout must follow every camera move across that edge), so it fades now instead
+      // of after its hold.
       if (b.finished && !inside(view, box.anchorX, box.anchorY)) b.fadeNow(now);
       this.#boxes.push(box);
       this.#live.push(b);

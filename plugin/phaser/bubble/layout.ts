@@ -52,9 +52,10 @@ const clamp = (v: number, lo: number, hi: number) => (hi < lo ? lo : v < lo ? lo
  * changes: the camera scrolling while the player walks need not lay the bubbles out again. The
  * layout reads the view only in comparisons and clamps against its edges; each comparison holds for
  * a range of view offsets (dx, dy), and the result stands while every one holds. A clamp that acts
- * (a bubble or tail pinned to an edge) makes the result follow the view along that axis: that
- * axis's range is then empty. The axes are independent (x is only compared with x), so a bubble
- * pinned to the top edge still stands while the camera scrolls sideways (viewStands).
+ * (a bubble or tail pinned to an edge) makes that value follow the view along its axis, so that
+ * axis's range is empty (min +Infinity, max -Infinity). Use viewStands to read it: a move along the
+ * other axis only still keeps the result, so a bubble pinned to the top edge stands while the camera
+ * scrolls sideways.
  */
 export interface ViewSlack {
   /** The result stands for view offsets dxMin < dx < dxMax (or dx = 0), and the same for y. */
@@ -63,6 +64,17 @@ export interface ViewSlack {
   dyMin: number;
   dyMax: number;
 }
+
+/**
+ * Whether a layout with `slack` still stands after the view moved by (dx, dy). Sound because only an
+ * acting clamp makes a value follow the view, and no x value is ever computed from a y value or the
+ * other way round: along an axis the view did not move, every value is unchanged; along one it
+ * moved, nothing was clamped, so every value is fixed in the world and each of its comparisons with
+ * the view's edges is recorded. Comparisons that mix the axes (a spot's cost, an overlap) then come
+ * out the same too. A new candidate spot or bound that derives one axis from the other breaks this.
+ */
+export const viewStands = (s: ViewSlack, dx: number, dy: number): boolean =>
+  (dx === 0 || (s.dxMin < dx && dx < s.dxMax)) && (dy === 0 || (s.dyMin < dy && dy < s.dyMax));
 
 // The slack of the layout running now (layoutBubbles copies it out at the end).
 const sl: ViewSlack = { dxMin: -Infinity, dxMax: Infinity, dyMin: -Infinity, dyMax: Infinity };
@@ -76,12 +88,6 @@ const pinY = () => {
   sl.dyMax = -Infinity;
 };
 
-/**
- * Whether a layout with `slack` still stands after the view moved by (dx, dy). An axis the view did
- * not move along holds whatever was pinned to it: a pinned value follows only its own axis's edge.
- */
-export const viewStands = (s: ViewSlack, dx: number, dy: number): boolean =>
-  (dx === 0 || (s.dxMin < dx && dx < s.dxMax)) && (dy === 0 || (s.dyMin < dy && dy < s.dyMax));
 // `bound` is a view-relative x (it moves by dx with the view): v >= bound + dx holds while dx <= v - bound.
 const atLeastX = (v: number, bound: number) => {
   const d = v - bound;
@@ -129,6 +135,7 @@ const clampX = (v: number, lo: number, hi: number) => {
   atMostX(v, hi);
   return v;
 };
+/** clamp() against view-relative y bounds, recording the slack (none along y once it clamps). */
 const clampY = (v: number, lo: number, hi: number) => {
   if (hi < lo || v < lo || v > hi) {
     pinY();
