@@ -139,15 +139,21 @@ describe('bubble rendering cost', () => {
     expect(count.redraws).toBe(before.redraws + 1);
   });
 
-  it('a scrolling camera lays nothing out while no bubble is held at a view edge', () => {
+  /** A layer over an 800×600 view at the origin, one bubble showing over a speaker standing at (x, y). */
+  const speakerAt = (x: number, y: number) => {
     const view = { x: 0, y: 0, width: 800, height: 600 };
     const layer = new BubbleLayer(fakeScene(view));
     const b = layer.create(
-      { anchor: (o) => ((o.x = 400), (o.y = 300), true), position: () => null },
+      { anchor: (o) => ((o.x = x), (o.y = y), true), position: () => null },
       resolveBubbleStyle(undefined),
     );
     b.show('Hello there, traveller.', 0, { followsAudio: false });
     layer.update(2000);
+    return { view, layer };
+  };
+
+  it('a scrolling camera lays nothing out while no bubble is held at a view edge', () => {
+    const { view, layer } = speakerAt(400, 300);
     const runs = layouts.runs;
     const moves = count.moves;
     // The player walks right at 3 px a frame, the camera following: the bubble stays put in the world.
@@ -168,15 +174,8 @@ describe('bubble rendering cost', () => {
   });
 
   it('a bubble held at the top edge is not laid out again while the camera scrolls sideways', () => {
-    const view = { x: 0, y: 0, width: 800, height: 600 };
-    const layer = new BubbleLayer(fakeScene(view));
     // The speaker stands just under the top edge: its bubble is held against it.
-    const b = layer.create(
-      { anchor: (o) => ((o.x = 400), (o.y = 20), true), position: () => null },
-      resolveBubbleStyle(undefined),
-    );
-    b.show('Hello there, traveller.', 0, { followsAudio: false });
-    layer.update(2000);
+    const { view, layer } = speakerAt(400, 20);
     const runs = layouts.runs;
     const moves = count.moves;
     for (let f = 1; f <= 40; f++) {
