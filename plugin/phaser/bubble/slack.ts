@@ -6,7 +6,8 @@
 // follow alike gives the same answer; one between values that follow differently gives the same
 // answer only for a range of dx (or dy). The layout records those ranges as it compares, so while
 // the view stays inside them every branch it took is taken again, and its result is the old one
-// with each following value moved by (dx, dy).
+// with each following value moved by (dx, dy). A clear-spot search also compares distances, each a
+// sum of an x and a y difference: those move by cx·dx + cy·dy (leBoth).
 
 /** View offsets from a layout's view for which its result stands, moved (see `Placement.follows`). */
 export interface ViewSlack {
@@ -24,7 +25,8 @@ export const X = 0,
 /**
  * Whether a layout with slack `s` still stands after its view moved by (dx, dy). A move along one
  * axis only needs that axis's range: no x value is ever computed from a y value or the other way
- * round, so along the axis the view did not move every value and comparison is unchanged.
+ * round, so along the axis the view did not move every value is unchanged, and a distance (which
+ * sums both axes) moves only by its share along the other.
  */
 export const viewStands = (s: ViewSlack, dx: number, dy: number): boolean =>
   (dx === 0 || (s.dxMin < dx && dx < s.dxMax)) && (dy === 0 || (s.dyMin < dy && dy < s.dyMax));
@@ -36,12 +38,6 @@ const lo = [0, 0],
 export function resetSlack(): void {
   lo[X] = lo[Y] = -Infinity;
   hi[X] = hi[Y] = Infinity;
-}
-
-/** No move stands along either axis (the layout took a branch whose range it does not record). */
-export function noSlack(): void {
-  lo[X] = lo[Y] = Infinity;
-  hi[X] = hi[Y] = -Infinity;
 }
 
 export function copySlack(out: ViewSlack): void {
@@ -58,28 +54,44 @@ export function copySlack(out: ViewSlack): void {
  */
 export function le(axis: number, a: number, ka: number, b: number, kb: number): boolean {
   const ok = a <= b;
-  if (ka === kb) return ok;
-  const edge = ka > kb ? b - a : a - b;
-  if (ok === ka > kb) {
+  keep(axis, ka - kb, b - a, ok);
+  return ok;
+}
+
+/** Records that c·d <= e keeps its answer (ok) on `axis`, for a move by d along it. */
+function keep(axis: number, c: number, e: number, ok: boolean): void {
+  if (c === 0) return;
+  const edge = e / c;
+  // c > 0: true while d <= edge; c < 0: true while d >= edge (false on the other side).
+  if (ok === c > 0) {
     if (edge < hi[axis]!) hi[axis] = edge;
   } else if (edge > lo[axis]!) lo[axis] = edge;
+}
+
+/**
+ * a <= b for two values that move by cx·dx + cy·dy when the view moves (a search's distances: a sum
+ * of an x and a y difference). A move along both axes at once keeps the answer if each axis keeps
+ * its share of the margin, so each is given half of it.
+ */
+export function leBoth(a: number, ax: number, ay: number, b: number, bx: number, by: number): boolean {
+  const ok = a <= b;
+  const cx = ax - bx,
+    cy = ay - by;
+  const e = (b - a) / (cx && cy ? 2 : 1);
+  keep(X, cx, e, ok);
+  keep(Y, cy, e, ok);
   return ok;
 }
 
 /** Whether the last clampTo returned a value that follows the view. */
 export let clamped = 0;
 
-/** Math's clamp (lower bound wins when hi < lo) on `axis`, with follow flags, recording the slack. */
-export function clampTo(
-  axis: number,
-  v: number,
-  kv: number,
-  min: number,
-  kmin: number,
-  max: number,
-  kmax: number,
-) {
-  if (!le(axis, min, kmin, max, kmax) || !le(axis, min, kmin, v, kv)) return ((clamped = kmin), min);
-  if (!le(axis, v, kv, max, kmax)) return ((clamped = kmax), max);
+/**
+ * Math's clamp (min wins when max < min) on `axis`, of v (following the view or not: kv) between
+ * bounds that both follow it or both do not (k), recording the slack.
+ */
+export function clampTo(axis: number, v: number, kv: number, min: number, max: number, k: number) {
+  if (max < min || !le(axis, min, k, v, kv)) return ((clamped = k), min);
+  if (!le(axis, v, kv, max, k)) return ((clamped = k), max);
   return ((clamped = kv), v);
 }
