@@ -173,6 +173,7 @@ describe('bubble layout', () => {
       tipY: 200,
       baseX: 200,
       baseY: 190,
+      offscreen: false,
     });
   });
 
@@ -206,6 +207,7 @@ describe('bubble layout', () => {
   it('clamps to the camera edge with the tail pointing off-screen toward the speaker', () => {
     const b = { anchorX: 520, anchorY: 150, width: 100, height: 40 };
     const [p] = layoutBubbles([b], view, { margin: 4 });
+    expect(p!.offscreen).toBe(true);
     expect(p!.x + b.width).toBeLessThanOrEqual(396);
     expect(p!.tipX).toBe(396); // at the right edge, the speaker's side
     expect(p!.tipX).toBeGreaterThan(p!.baseX - 1);
@@ -215,6 +217,7 @@ describe('bubble layout', () => {
     expect(q!.y).toBe(4);
     expect(q!.tipY).toBe(4);
     expect(q!.baseY).toBe(4); // tail leaves from the top edge
+    expect(q!.offscreen).toBe(true);
   });
 
   it('keeps out of HUD panels by the smallest step, and still points at its speaker', () => {
@@ -261,6 +264,6 @@ describe('bubble layout', () => {
   it('works in world coordinates with a scrolled camera', () => {
     const scrolled = { x: 1000, y: 500, width: 400, height: 300 };
     const [p] = layoutBubbles([{ anchorX: 1200, anchorY: 700, width: 100, height: 40 }], scrolled);
-    expect(p).toMatchObject({ x: 1150, y: 650, tipX: 1200, tipY: 700 });
+    expect(p).toMatchObject({ x: 1150, y: 650, offscreen: false });
   });
 });

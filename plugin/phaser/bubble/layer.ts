@@ -2,7 +2,6 @@ import type * as Phaser from 'phaser';
 import type { NpcBubbleStyle } from '../../npc/types.js';
 import {
   layoutBubbles,
-  movedWithView,
   type BubbleBox,
   type LayoutOptions,
   type Placement,
@@ -24,10 +23,11 @@ const inside = (r: Rect, x: number, y: number): boolean =>
  * Lays out every visible bubble of a scene each frame. The layout runs again only when something
  * it reads changed (a bubble's anchor or size, which bubbles show, the camera's view, the areas to
  * avoid); otherwise the bubbles keep last frame's placements. A camera that only scrolls (the
- * player walking) lays nothing out while the game keeps no screen area clear (those move with the
- * camera) and the scroll stays within the layout's slack (ViewSlack: how far the view may move
- * before a bubble would take another spot): placements are in world space, and a bubble held at a
- * view edge moves with the camera (Placement.follows), the rest stay where they are.
+ * player walking) changes nothing while no bubble is held at an edge it scrolls across (one held
+ * at the top edge stands while the camera scrolls sideways) and the game keeps no screen area
+ * clear (those move with the camera): placements are in world space, and the layout says how far
+ * the view may move along each axis before its result differs (ViewSlack).
+ * No allocation per frame.
  */
 export class BubbleLayer {
   readonly bubbles = new Set<SpeechBubble>();
@@ -41,8 +41,6 @@ export class BubbleLayer {
   readonly #live: SpeechBubble[] = [];
   readonly #avoid: Rect[] = [];
   readonly #bodyPool: Rect[] = [];
-  /** The last layout's placements, at its view; and those moved with the view since, as drawn. */
-  readonly #laidOut: Placement[] = [];
   readonly #placed: Placement[] = [];
   readonly #opts: LayoutOptions = { tail: TAIL, radius: RADIUS, avoid: this.#avoid };
   /** Everything the last layout read, as numbers, and the bubbles it placed. */
@@ -125,14 +123,8 @@ export class BubbleLayer {
         w.width = Math.ceil(r.width);
         w.height = Math.ceil(r.height);
       }
-    if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#laidOut, this.#slack);
-    // The view's move since that layout (its view is kept in the last inputs): 0, 0 just after one.
-    const dx = view.x - this.#lastInputs[0]!,
-      dy = view.y - this.#lastInputs[1]!;
-    for (let i = 0; i < this.#live.length; i++) {
-      const p = (this.#placed[i] ??= { ...this.#laidOut[i]! });
-      this.#live[i]!.place(movedWithView(this.#laidOut[i]!, dx, dy, p));
-    }
+    if (this.#changed(view)) layoutBubbles(this.#boxes, view, this.#opts, this.#placed, this.#slack);
+    for (let i = 0; i < this.#live.length; i++) this.#live[i]!.place(this.#placed[i]!);
   }
 
   /** `r` overlaps the room above some live bubble's speaker (its natural spot, with a margin). */
