@@ -22,6 +22,8 @@
  *
  * Run: npx tsx bench/frame-cost.bench.ts   (RUNS=10 FRAMES=200 WARM_FRAMES=600 COUNTS=10,200,1000,10000
  * SILENT_COUNTS=200,10000 CROWD_COUNTS=200,10000; an empty list skips that part). About 30 minutes.
+ * Any setting changed from its default makes it a quick look, written to
+ * bench/results/investigation/frame-cost.partial.json (or OUT=<name>), not the figure.
  */
 import { fileURLToPath } from 'node:url';
 import { ProximityTracker } from '../plugin/proximity/index.js';
@@ -44,6 +46,10 @@ const FRAMES = Number(process.env.FRAMES ?? 200);
 const WARM_FRAMES = Number(process.env.WARM_FRAMES ?? 600);
 const NODE_FRAMES = Number(process.env.NODE_FRAMES ?? 400);
 const TARGET_MS: Record<number, number> = { 200: 0.1, 10000: 1 };
+// Only a run with every default is the figure SUMMARY.md reads; a quick look must not replace it.
+const settings = [COUNTS, SILENT_COUNTS, CROWD_COUNTS, RUNS, FRAMES, WARM_FRAMES, NODE_FRAMES].join(' ');
+const partial = settings !== '10,200,1000,10000 200,10000 200,10000 10 200 600 400';
+const resultName = process.env.OUT ?? (partial ? 'investigation/frame-cost.partial' : 'frame-cost');
 const root = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();
 
@@ -362,7 +368,7 @@ summary.push(
 );
 
 writeResult(
-  'frame-cost',
+  resultName,
   {
     definition:
       "plugin work per game frame with N NPCs, each frame timed on its own; in Chromium each run on a fresh page, starting further along the path than the run before; judged on the median over runs of each run's median frame (range beside it); p99 over all frames of all runs",
