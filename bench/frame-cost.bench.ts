@@ -20,8 +20,9 @@
  * untimed for WARM_FRAMES frames. The figure is the median over runs of each run's median frame,
  * with the range of run medians beside it, and the p99 of all single frames.
  *
- * Run: npx tsx bench/frame-cost.bench.ts   (RUNS=10 FRAMES=200 WARM_FRAMES=600 COUNTS=10,200,1000,10000
- * SILENT_COUNTS=200,10000 CROWD_COUNTS=200,10000; an empty list skips that part). About 30 minutes.
+ * Run: npx tsx bench/frame-cost.bench.ts   (RUNS=10 FRAMES=200 WARM_FRAMES=600 NODE_FRAMES=400
+ * COUNTS=10,200,1000,10000 SILENT_COUNTS=200,10000 CROWD_COUNTS=200,10000; an empty list skips that
+ * part). About 30 minutes.
  * Any setting changed from its default makes it a quick look, written to
  * bench/results/investigation/frame-cost.partial.json (or OUT=<name>), not the figure.
  */
