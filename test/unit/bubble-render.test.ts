@@ -151,44 +151,45 @@ describe('bubble rendering cost', () => {
     layer.update(2000);
     return { view, layer };
   };
+  /** Frames `from`..`to`, the camera at `at(f)` in frame f, drawn at time t0 + f. */
+  const scroll = (
+    { view, layer }: ReturnType<typeof speakerAt>,
+    from: number,
+    to: number,
+    at: (f: number) => [number, number],
+    t0: number,
+  ) => {
+    for (let f = from; f <= to; f++) {
+      [view.x, view.y] = at(f);
+      layer.update(t0 + f);
+    }
+  };
 
   it('a scrolling camera lays nothing out while no bubble is held at a view edge', () => {
-    const { view, layer } = speakerAt(400, 300);
+    const speaker = speakerAt(400, 300);
     const runs = layouts.runs;
     const moves = count.moves;
     // The player walks right at 3 px a frame, the camera following: the bubble stays put in the world.
-    for (let f = 1; f <= 40; f++) {
-      view.x = 3 * f;
-      layer.update(2000 + f);
-    }
+    scroll(speaker, 1, 40, (f) => [3 * f, 0], 2000);
     expect(layouts.runs).toBe(runs);
     expect(count.moves).toBe(moves);
     // Far enough that the speaker nears the left edge: the bubble is held there, laid out every frame.
     const before = layouts.runs;
-    for (let f = 0; f < 10; f++) {
-      view.x = 350 + 3 * f;
-      layer.update(3000 + f);
-    }
+    scroll(speaker, 0, 9, (f) => [350 + 3 * f, 0], 3000);
     expect(layouts.runs).toBe(before + 10);
     expect(count.moves).toBeGreaterThan(moves);
   });
 
   it('a bubble held at the top edge is not laid out again while the camera scrolls sideways', () => {
     // The speaker stands just under the top edge: its bubble is held against it.
-    const { view, layer } = speakerAt(400, 20);
+    const speaker = speakerAt(400, 20);
     const runs = layouts.runs;
     const moves = count.moves;
-    for (let f = 1; f <= 40; f++) {
-      view.x = 3 * f;
-      layer.update(2000 + f);
-    }
+    scroll(speaker, 1, 40, (f) => [3 * f, 0], 2000);
     expect(layouts.runs).toBe(runs);
     expect(count.moves).toBe(moves);
     // The camera moves up (the world scrolls down): the bubble follows the edge, laid out every frame.
-    for (let f = 1; f <= 5; f++) {
-      view.y = -2 * f;
-      layer.update(2100 + f);
-    }
+    scroll(speaker, 1, 5, (f) => [120, -2 * f], 2100);
     expect(layouts.runs).toBe(runs + 5);
     expect(count.moves).toBeGreaterThan(moves);
   });
