@@ -73,12 +73,20 @@ export function buildVoiceGraph(
   return { ctx, node, analyser, panner, dist, out, rates: new Set() };
 }
 
-/** Stops the worklet and disconnects every node. */
+/**
+ * Disconnects every node (silent at once) and stops the worklet. The stop is a message to the audio
+ * thread, which can wait on it: 0.15 ms median and up to 3 ms, with closing the port, when measured
+ * in the frame-cost walk, where conversations end inside a game frame. It goes in a task of its own
+ * after that frame; a disconnected worklet meanwhile plays to nobody.
+ */
 export function teardownVoiceGraph(g: VoiceGraph): void {
-  g.node.port.onmessage = null;
-  g.node.port.postMessage('stop');
-  g.node.port.close();
+  const port = g.node.port;
+  port.onmessage = null;
   for (const n of [g.node, g.analyser, g.panner, g.dist, g.out]) n?.disconnect();
+  setTimeout(() => {
+    port.postMessage('stop');
+    port.close();
+  }, 0);
 }
 
 /** Smallest moves worth scheduling (see placeVoice). */

@@ -175,6 +175,58 @@ describe('NpcVoice playback', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a voice disposed mid-word is silent and disconnected at once; its worklet is told to stop after that task', async () => {
+    const { page, errors } = await open();
+    const r = await page.evaluate(async () => {
+      const { lab } = window;
+      const { ctx, voice } = lab.voiceRig();
+      const rec = await lab.recordOutput(ctx);
+      voice.push(lab.tone(330, 16000, 1.5, 0.5), 16000, 1);
+      await lab.until(() => voice.playbackPositionMs > 300, 3000, 'playing');
+      // The stop message to the audio thread (it can wait on that thread) is counted by where it is sent from.
+      const post = MessagePort.prototype.postMessage;
+      let inDispose = false;
+      const stops: boolean[] = [];
+      MessagePort.prototype.postMessage = function (
+        this: MessagePort,
+        message: unknown,
+        transfer: Transferable[],
+      ) {
+        if (message === 'stop') stops.push(inDispose);
+        (post as (m: unknown, t: Transferable[]) => void).call(this, message, transfer);
+      } as MessagePort['postMessage'];
+      const edgesPlaying = lab.edgeCount();
+      const t0 = ctx.currentTime;
+      inDispose = true;
+      voice.dispose();
+      inDispose = false;
+      const edgesAfterDispose = lab.edgeCount();
+      await lab.until(() => stops.length > 0, 2000, 'the stop message');
+      MessagePort.prototype.postMessage = post;
+      await lab.sleep(300);
+      const edgesLater = lab.edgeCount();
+      const { L, rate, firstTime } = await rec.stop();
+      const i0 = Math.round((t0 - firstTime) * rate);
+      return {
+        before: lab.rms(L, i0 - Math.round(0.1 * rate), i0),
+        // A render quantum or two already on its way out may still play.
+        after: lab.rms(L, i0 + Math.round(0.02 * rate), Math.min(L.length, i0 + Math.round(0.2 * rate))),
+        afterMs: ((Math.min(L.length, i0 + Math.round(0.2 * rate)) - i0) / rate) * 1000,
+        stops,
+        voiceEdges: edgesPlaying - edgesAfterDispose,
+        laterDisconnects: edgesAfterDispose - edgesLater,
+      };
+    });
+    expect(r.before, JSON.stringify(r)).toBeGreaterThan(0.2);
+    expect(r.afterMs, JSON.stringify(r)).toBeGreaterThan(100);
+    expect(r.after, JSON.stringify(r)).toBeLessThan(0.001);
+    // Its whole chain (worklet, level tap, panner, gain, output) went in dispose() itself.
+    expect(r.voiceEdges, JSON.stringify(r)).toBeGreaterThanOrEqual(4);
+    expect(r.laterDisconnects, JSON.stringify(r)).toBe(0);
+    expect(r.stops).toEqual([false]);
+    expect(errors).toEqual([]);
+  });
+
   it('survives Howler replacing its context and suspending it; releases every node and the hold on dispose', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
