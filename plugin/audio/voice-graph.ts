@@ -74,10 +74,9 @@ export function buildVoiceGraph(
 }
 
 /**
- * Disconnects every node (silent at once) and stops the worklet. The stop is a message to the audio
- * thread, which can wait on it: 0.15 ms median and up to 3 ms, with closing the port, when measured
- * in the frame-cost walk, where conversations end inside a game frame. It goes in a task of its own
- * after that frame; a disconnected worklet meanwhile plays to nobody.
+ * Disconnects every node (silent at once) and stops the worklet. Posting the stop and closing the
+ * port can wait on the audio thread, and conversations end inside game frames (the player walked
+ * away): those go in a task of their own after the frame; a disconnected worklet plays to nobody.
  */
 export function teardownVoiceGraph(g: VoiceGraph): void {
   const port = g.node.port;

@@ -34,10 +34,14 @@ export class Socket {
   #ws: WebSocketLike;
   #handlers: SocketHandlers;
   #done = false;
+  /** close() was called: from then on nothing is sent or delivered, as after WebSocket.close(). */
+  #closing = false;
   #fallback: ReturnType<typeof setTimeout> | undefined;
-  readonly #onOpen = () => this.#handlers.onOpen();
+  readonly #onOpen = () => {
+    if (!this.#closing) this.#handlers.onOpen();
+  };
   readonly #onMessage = (event: { data: unknown }) => {
-    if (!this.#done) this.#handlers.onFrame(event.data);
+    if (!this.#done && !this.#closing) this.#handlers.onFrame(event.data);
   };
   readonly #onClose = (event: { code?: number; reason?: string }) =>
     this.#finish(
@@ -59,7 +63,7 @@ export class Socket {
   }
 
   get isOpen(): boolean {
-    return !this.#done && this.#ws.readyState === OPEN;
+    return !this.#done && !this.#closing && this.#ws.readyState === OPEN;
   }
 
   /** Sends when open; returns false (and sends nothing) otherwise. */
@@ -79,15 +83,22 @@ export class Socket {
    * after `timeoutMs` if the peer never answers.
    */
   close(code: number, reason: string, timeoutMs: number): void {
-    if (this.#done) return;
-    try {
-      this.#ws.close(code, reason);
-    } catch {
-      // Closing a socket that is still connecting throws in some implementations; it is dead either way.
-      this.#finish(code, reason);
-      return;
-    }
-    this.#armFallback(code, reason, timeoutMs);
+    if (this.#done || this.#closing) return;
+    this.#closing = true;
+    // A browser's WebSocket.close() waits on the network process, and a game ends conversations
+    // inside its frames (the player walked away): the handshake starts in a task of its own, after
+    // the frame. The socket already counts as closing, so nothing is sent or delivered meanwhile.
+    setTimeout(() => {
+      if (this.#done) return;
+      try {
+        this.#ws.close(code, reason);
+      } catch {
+        // Closing a socket that is still connecting throws in some implementations; it is dead either way.
+        this.#finish(code, reason);
+        return;
+      }
+      this.#armFallback(code, reason, timeoutMs);
+    }, 0);
   }
 
   #armFallback(code: number, reason: string, ms: number): void {

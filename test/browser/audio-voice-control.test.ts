@@ -175,7 +175,7 @@ describe('NpcVoice playback', () => {
     expect(errors).toEqual([]);
   });
 
-  it('a voice disposed mid-word is silent and disconnected at once; its worklet is told to stop after that task', async () => {
+  it('a voice disposed mid-word is disconnected inside dispose() and silent after it; its worklet is told to stop after that task', async () => {
     const { page, errors } = await open();
     const r = await page.evaluate(async () => {
       const { lab } = window;
@@ -196,13 +196,19 @@ describe('NpcVoice playback', () => {
         (post as (m: unknown, t: Transferable[]) => void).call(this, message, transfer);
       } as MessagePort['postMessage'];
       const edgesPlaying = lab.edgeCount();
-      const t0 = ctx.currentTime;
-      inDispose = true;
-      voice.dispose();
-      inDispose = false;
-      const edgesAfterDispose = lab.edgeCount();
-      await lab.until(() => stops.length > 0, 2000, 'the stop message');
-      MessagePort.prototype.postMessage = post;
+      let t0 = 0,
+        edgesAfterDispose = 0;
+      try {
+        t0 = ctx.currentTime;
+        inDispose = true;
+        voice.dispose();
+        inDispose = false;
+        edgesAfterDispose = lab.edgeCount();
+        await lab.until(() => stops.length > 0, 2000, 'the stop message');
+      } finally {
+        inDispose = false;
+        MessagePort.prototype.postMessage = post;
+      }
       await lab.sleep(300);
       const edgesLater = lab.edgeCount();
       const { L, rate, firstTime } = await rec.stop();

@@ -333,4 +333,28 @@ describe('a network that cannot keep up', () => {
     );
     expect(conn.received.filter((m) => 'user_audio_chunk' in m).length).toBeLessThanOrEqual(sent + 1);
   }, 30_000);
+
+  it('close() is closing at once but starts the handshake in a task of its own (a game frame does not wait on the network)', async () => {
+    const { session, conn } = await open();
+    const ws = TrackedWebSocket.instances.at(-1)!;
+    const calls: string[] = [];
+    let inClose = false;
+    const wsClose = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string) => {
+      calls.push(inClose ? 'inside close()' : 'after close()');
+      wsClose(code, reason);
+    };
+    expect(session.sendAudio(new Int16Array(320))).toBe(true); // open: audio goes out
+    inClose = true;
+    const closed = session.close();
+    inClose = false;
+    expect(session.state).toBe('closing');
+    // Nothing leaves any more, as after WebSocket.close() itself.
+    expect(session.sendAudio(new Int16Array(320))).toBe(false);
+    expect(calls).toEqual([]);
+    await closed;
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c === 'after close()')).toBe(true);
+    expect(await conn.closed).toEqual({ code: 1000, reason: 'User ended conversation' });
+  });
 });
