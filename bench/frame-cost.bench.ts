@@ -31,7 +31,7 @@ import { ProximityTracker } from '../plugin/proximity/index.js';
 import { TurnReveal } from '../plugin/phaser/bubble/reveal.js';
 import { layoutBubbles, type BubbleBox } from '../plugin/phaser/bubble/layout.js';
 import { createLocalAgent } from '../plugin/server/index.js';
-import { benchNpc, crossOriginIsolate, mergeRuns } from './lib/frame-cost-setup.js';
+import { benchNpc, crossOriginIsolate, frameCostSettings, mergeRuns } from './lib/frame-cost-setup.js';
 import { launchBrowser, startPageServer } from '../harness/browser.js';
 import { pageReady } from '../harness/poll.js';
 import { round, writeResult } from './lib/report.js';
@@ -39,17 +39,9 @@ import { mid, pct, spread, type Spread } from './lib/spread.js';
 import { grid, npcAt, serpentine, SPEED_PX_PER_FRAME } from './lib/walk.js';
 import type { FrameCostConfig, RunOptions, RunResult } from './pages/frame-cost/frame-cost.js';
 
-const COUNTS = (process.env.COUNTS ?? '10,200,1000,10000').split(',').filter(Boolean).map(Number);
-const SILENT_COUNTS = (process.env.SILENT_COUNTS ?? '200,10000').split(',').filter(Boolean).map(Number);
-const CROWD_COUNTS = (process.env.CROWD_COUNTS ?? '200,10000').split(',').filter(Boolean).map(Number);
-const RUNS = Number(process.env.RUNS ?? 10);
-const FRAMES = Number(process.env.FRAMES ?? 200);
-const WARM_FRAMES = Number(process.env.WARM_FRAMES ?? 600);
-const NODE_FRAMES = Number(process.env.NODE_FRAMES ?? 400);
+const { COUNTS, SILENT_COUNTS, CROWD_COUNTS, RUNS, FRAMES, WARM_FRAMES, NODE_FRAMES, partial } =
+  frameCostSettings(process.env);
 const TARGET_MS: Record<number, number> = { 200: 0.1, 10000: 1 };
-// Only a run with every default is the figure SUMMARY.md reads; a quick look must not replace it.
-const settings = [COUNTS, SILENT_COUNTS, CROWD_COUNTS, RUNS, FRAMES, WARM_FRAMES, NODE_FRAMES].join(' ');
-const partial = settings !== '10,200,1000,10000 200,10000 200,10000 10 200 600 400';
 const resultName = process.env.OUT ?? (partial ? 'investigation/frame-cost.partial' : 'frame-cost');
 const root = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();

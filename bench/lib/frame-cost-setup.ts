@@ -44,3 +44,37 @@ export function mergeRuns(results: RunResult[]): RunResult {
     maxStepPx: Math.max(...results.map((r) => r.maxStepPx)),
   };
 }
+
+/** The bench's settings (environment variables) and their defaults, written once. */
+const DEFAULTS = {
+  COUNTS: '10,200,1000,10000',
+  SILENT_COUNTS: '200,10000',
+  CROWD_COUNTS: '200,10000',
+  RUNS: '10',
+  FRAMES: '200',
+  WARM_FRAMES: '600',
+  NODE_FRAMES: '400',
+};
+type Setting = keyof typeof DEFAULTS;
+const numbers = (v: string) => v.split(',').filter(Boolean).map(Number);
+
+/**
+ * The settings from `env`, and whether any differs from its default: only a run with every default
+ * is the figure SUMMARY.md reads, so a quick look must not replace it (an empty list skips a part).
+ */
+export function frameCostSettings(env: Record<string, string | undefined>) {
+  const get = (k: Setting) => env[k] ?? DEFAULTS[k];
+  const partial = (Object.keys(DEFAULTS) as Setting[]).some(
+    (k) => numbers(get(k)).join() !== numbers(DEFAULTS[k]).join(),
+  );
+  return {
+    COUNTS: numbers(get('COUNTS')),
+    SILENT_COUNTS: numbers(get('SILENT_COUNTS')),
+    CROWD_COUNTS: numbers(get('CROWD_COUNTS')),
+    RUNS: Number(get('RUNS')),
+    FRAMES: Number(get('FRAMES')),
+    WARM_FRAMES: Number(get('WARM_FRAMES')),
+    NODE_FRAMES: Number(get('NODE_FRAMES')),
+    partial,
+  };
+}
